@@ -1,0 +1,1173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ipc_bench - xmsg against the IPC mechanisms users would pick instead.
+ *
+ * Two processes (fork) talk through one mechanism ("peer") at a time:
+ *
+ *   xmsg       xmsg normal exchange; bodies in place in the pool mapping.
+ *              The sender gets a message, writes the body in place and
+ *              sends the handle; the receiver reads the body in place and
+ *              releases it (or sends it back as the reply).
+ *   xmsg-call  the same with xmsg's combined send-then-receive ioctl: one
+ *              system call per side and round trip.
+ *   pipe       two pipes (one per direction), F_SETPIPE_SZ raised to 1 MiB
+ *              (the unprivileged maximum); write()/read() the full payload.
+ *   unix       AF_UNIX SOCK_STREAM socketpair, default buffers;
+ *              write()/read() the full payload.
+ *   mq         POSIX message queues (mq_send/mq_receive), one per direction,
+ *              mq_maxmsg 10, mq_msgsize = payload size.
+ *   shmring    a 2 MiB byte ring in MAP_SHARED memory per direction; the
+ *              sender copies the payload in, the receiver copies it out;
+ *              futex wait/wake only when the other side waits.
+ *
+ * Every message carries a sequence number in its first and last 8 bytes;
+ * the sender writes both, the receiver checks both.  The byte-stream peers
+ * move the full payload (that copy is the mechanism's cost); xmsg moves a
+ * handle.
+ *
+ * Measures: round trip (median, p99), one-way throughput, fan-out of one
+ * 1 MiB message to 1..8 receivers, cleanup of held messages at close.
+ * Each measurement runs for a time box (-t, default 0.5 s).
+ *
+ * Output: "RESULT <measure> <peer> <param> <value> <unit>" lines,
+ * "RATIO <measure> <param> <xmsg-peer> <peer> <value>" lines, and a table.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <mqueue.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#if __has_include(<linux/xmsg.h>)
+#include <linux/xmsg.h>
+#define HAVE_XMSG 1
+#else
+#define HAVE_XMSG 0
+#endif
+
+#define KIB		1024UL
+#define MIB		(1024UL * 1024UL)
+#define MAX_SIZE	MIB
+#define RING_SIZE	(2 * MIB)
+#define MAX_SAMPLES	200000
+#define MAX_RX		8
+#define STOP_SEQ	UINT64_MAX
+#define WATCHDOG_S	60
+
+static double opt_box = 0.5;
+static int opt_min_iters = 8;
+static const char *opt_measures = "rtt,tput,fanout,exit";
+static const char *opt_peers = "all";
+
+static const size_t sizes[] = { 64, 4 * KIB, 64 * KIB, MIB };
+#define NSIZES (sizeof(sizes) / sizeof(sizes[0]))
+
+/* ---------------------------------------------------------------- utils */
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static uint64_t box_ns(void)
+{
+	return (uint64_t)(opt_box * 1e9);
+}
+
+static int futex(_Atomic uint32_t *uaddr, int op, uint32_t val,
+		 const struct timespec *ts)
+{
+	return syscall(SYS_futex, uaddr, op, val, ts, NULL, 0);
+}
+
+static void futex_wait(_Atomic uint32_t *w, uint32_t val)
+{
+	futex(w, FUTEX_WAIT, val, NULL);
+}
+
+static void futex_wake(_Atomic uint32_t *w, int n)
+{
+	futex(w, FUTEX_WAKE, n, NULL);
+}
+
+static void *shm_alloc(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	memset(p, 0, len);
+	return p;
+}
+
+static void *buf_alloc(size_t len)
+{
+	void *p = aligned_alloc(4096, len);
+
+	if (p)
+		memset(p, 0x5a, len);
+	return p;
+}
+
+static void stamp(void *body, size_t size, uint64_t seq)
+{
+	memcpy(body, &seq, 8);
+	memcpy((char *)body + size - 8, &seq, 8);
+}
+
+/* Return the sequence number or STOP_SEQ - 1 when the two stamps differ. */
+static uint64_t check(const void *body, size_t size)
+{
+	uint64_t a, b;
+
+	memcpy(&a, body, 8);
+	memcpy(&b, (const char *)body + size - 8, 8);
+	return a == b ? a : STOP_SEQ - 1;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint64_t pct(uint64_t *v, size_t n, double p)
+{
+	size_t i = (size_t)(p * (n - 1) + 0.5);
+
+	return v[i < n ? i : n - 1];
+}
+
+static bool listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = list;
+
+	if (!strcmp(list, "all"))
+		return true;
+	while ((p = strstr(p, name))) {
+		if ((p == list || p[-1] == ',') && (p[n] == ',' || !p[n]))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+static volatile sig_atomic_t watchdog_fired;
+
+static void on_alarm(int sig)
+{
+	watchdog_fired = 1;
+}
+
+/* ------------------------------------------------------------- results */
+
+#define MAX_RESULTS 512
+
+struct result {
+	char measure[24];
+	char peer[16];
+	unsigned long param;
+	double value;
+	char unit[8];
+};
+
+static struct result results[MAX_RESULTS];
+static int nresults;
+
+static void result(const char *measure, const char *peer,
+		   unsigned long param, double value, const char *unit)
+{
+	struct result *r;
+
+	printf("RESULT %s %s %lu %.6g %s\n", measure, peer, param, value, unit);
+	fflush(stdout);
+	if (nresults == MAX_RESULTS)
+		return;
+	r = &results[nresults++];
+	snprintf(r->measure, sizeof(r->measure), "%s", measure);
+	snprintf(r->peer, sizeof(r->peer), "%s", peer);
+	snprintf(r->unit, sizeof(r->unit), "%s", unit);
+	r->param = param;
+	r->value = value;
+}
+
+static void result_na(const char *measure, const char *peer,
+		      unsigned long param, const char *why)
+{
+	printf("RESULT %s %s %lu NA %s\n", measure, peer, param, why);
+	fflush(stdout);
+}
+
+static const struct result *find(const char *measure, const char *peer,
+				 unsigned long param)
+{
+	for (int i = 0; i < nresults; i++)
+		if (!strcmp(results[i].measure, measure) &&
+		    !strcmp(results[i].peer, peer) && results[i].param == param)
+			return &results[i];
+	return NULL;
+}
+
+/* -------------------------------------------------------------- channel */
+
+/*
+ * One bidirectional channel between the parent (role 0) and the child
+ * (role 1).  Direction 0 carries parent -> child, direction 1 child ->
+ * parent.
+ */
+struct ring {
+	_Atomic uint64_t head;		/* bytes written, by the producer */
+	_Atomic uint32_t hseq;		/* futex word: bumped with head */
+	_Atomic uint32_t cwait;		/* consumer sleeps on hseq */
+	char pad1[48];
+	_Atomic uint64_t tail;		/* bytes read, by the consumer */
+	_Atomic uint32_t tseq;		/* futex word: bumped with tail */
+	_Atomic uint32_t pwait;		/* producer sleeps on tseq */
+	char pad2[48];
+	char data[RING_SIZE];
+};
+
+struct chan {
+	size_t size;
+	int fd[2][2];			/* pipe: [dir][read, write] */
+	int sv[2];			/* unix */
+	mqd_t mq[2];
+	struct ring *ring[2];
+	char *txb, *rxb;		/* private buffers of copy peers */
+	size_t rxlen;
+	struct xchan *x;		/* xmsg state */
+};
+
+struct peer {
+	const char *name;
+	bool xmsg;
+	/* before fork: create the channel; < 0 with *why set if N/A */
+	int (*setup)(struct chan *c, size_t size, const char **why);
+	void (*teardown)(struct chan *c);
+	/* after fork in each process */
+	int (*attach)(struct chan *c, int role);
+	/* buffer to write the next outgoing message into */
+	void *(*tx_buf)(struct chan *c, int role);
+	/* send the buffer of tx_buf() on direction @role */
+	int (*tx)(struct chan *c, int role);
+	/* receive on direction !@role; the body, NULL on error */
+	void *(*rx)(struct chan *c, int role);
+	/* done with the body of rx() (not called when it is replied) */
+	int (*rx_done)(struct chan *c, int role);
+	/* child: turn the received body into the reply's buffer */
+	void *(*reply_buf)(struct chan *c, int role);
+	/* optional combined send then receive */
+	void *(*txrx)(struct chan *c, int role);
+	/* optional one-way flow: sender/receiver loop bodies */
+	bool has_tput;
+};
+
+static ssize_t write_full(int fd, const void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = write(fd, (const char *)buf + done, len - done);
+
+		if (n < 0 && errno == EINTR && !watchdog_fired)
+			continue;
+		if (n <= 0)
+			return -1;
+		done += n;
+	}
+	return done;
+}
+
+static ssize_t read_full(int fd, void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = read(fd, (char *)buf + done, len - done);
+
+		if (n < 0 && errno == EINTR && !watchdog_fired)
+			continue;
+		if (n <= 0)
+			return -1;
+		done += n;
+	}
+	return done;
+}
+
+static int bufs_setup(struct chan *c, size_t size, size_t rxlen)
+{
+	c->size = size;
+	c->rxlen = rxlen;
+	c->txb = buf_alloc(size);
+	c->rxb = buf_alloc(rxlen);
+	return c->txb && c->rxb ? 0 : -ENOMEM;
+}
+
+static void bufs_teardown(struct chan *c)
+{
+	free(c->txb);
+	free(c->rxb);
+	c->txb = c->rxb = NULL;
+}
+
+static void *copy_tx_buf(struct chan *c, int role)
+{
+	return c->txb;
+}
+
+static void *copy_reply_buf(struct chan *c, int role)
+{
+	return c->txb;
+}
+
+static int copy_rx_done(struct chan *c, int role)
+{
+	return 0;
+}
+
+static int noop_attach(struct chan *c, int role)
+{
+	return 0;
+}
+
+/* ----------------------------------------------------------------- pipe */
+
+static int pipe_setup(struct chan *c, size_t size, const char **why)
+{
+	for (int d = 0; d < 2; d++) {
+		if (pipe(c->fd[d])) {
+			*why = "pipe() failed";
+			return -errno;
+		}
+		/* What a user moving big messages does; 1 MiB is the default
+		 * /proc/sys/fs/pipe-max-size.
+		 */
+		fcntl(c->fd[d][1], F_SETPIPE_SZ, (int)MIB);
+	}
+	return bufs_setup(c, size, size);
+}
+
+static void pipe_teardown(struct chan *c)
+{
+	for (int d = 0; d < 2; d++) {
+		close(c->fd[d][0]);
+		close(c->fd[d][1]);
+	}
+	bufs_teardown(c);
+}
+
+static int pipe_tx(struct chan *c, int role)
+{
+	return write_full(c->fd[role][1], c->txb, c->size) < 0 ? -1 : 0;
+}
+
+static void *pipe_rx(struct chan *c, int role)
+{
+	return read_full(c->fd[!role][0], c->rxb, c->size) < 0 ? NULL : c->rxb;
+}
+
+static const struct peer peer_pipe = {
+	.name = "pipe", .setup = pipe_setup, .teardown = pipe_teardown,
+	.attach = noop_attach, .tx_buf = copy_tx_buf, .tx = pipe_tx,
+	.rx = pipe_rx, .rx_done = copy_rx_done, .reply_buf = copy_reply_buf,
+	.has_tput = true,
+};
+
+/* ----------------------------------------------------------------- unix */
+
+static int unix_setup(struct chan *c, size_t size, const char **why)
+{
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, c->sv)) {
+		*why = "socketpair() failed";
+		return -errno;
+	}
+	return bufs_setup(c, size, size);
+}
+
+static void unix_teardown(struct chan *c)
+{
+	close(c->sv[0]);
+	close(c->sv[1]);
+	bufs_teardown(c);
+}
+
+static int unix_tx(struct chan *c, int role)
+{
+	return write_full(c->sv[role], c->txb, c->size) < 0 ? -1 : 0;
+}
+
+static void *unix_rx(struct chan *c, int role)
+{
+	return read_full(c->sv[role], c->rxb, c->size) < 0 ? NULL : c->rxb;
+}
+
+static const struct peer peer_unix = {
+	.name = "unix", .setup = unix_setup, .teardown = unix_teardown,
+	.attach = noop_attach, .tx_buf = copy_tx_buf, .tx = unix_tx,
+	.rx = unix_rx, .rx_done = copy_rx_done, .reply_buf = copy_reply_buf,
+	.has_tput = true,
+};
+
+/* ------------------------------------------------------------------- mq */
+
+static char mq_why[160];
+
+/* Big messages need root: msgsize_max and RLIMIT_MSGQUEUE. */
+static void mq_raise_limits(size_t size)
+{
+	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+	FILE *f;
+	long cur = 0;
+
+	setrlimit(RLIMIT_MSGQUEUE, &rl);
+	f = fopen("/proc/sys/fs/mqueue/msgsize_max", "r");
+	if (f) {
+		if (fscanf(f, "%ld", &cur) != 1)
+			cur = 0;
+		fclose(f);
+	}
+	if (cur >= (long)size)
+		return;
+	f = fopen("/proc/sys/fs/mqueue/msgsize_max", "w");
+	if (f) {
+		fprintf(f, "%zu\n", size);
+		fclose(f);
+	}
+}
+
+static int mq_setup(struct chan *c, size_t size, const char **why)
+{
+	struct mq_attr attr = { .mq_maxmsg = 10, .mq_msgsize = size };
+	char name[64];
+
+	mq_raise_limits(size);
+	for (int d = 0; d < 2; d++) {
+		snprintf(name, sizeof(name), "/ipc_bench.%d.%d", getpid(), d);
+		c->mq[d] = mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600,
+				   &attr);
+		if (c->mq[d] == (mqd_t)-1) {
+			int e = errno;
+
+			snprintf(mq_why, sizeof(mq_why),
+				 "mq_open(msgsize=%zu):%s", size,
+				 strerror(e));
+			for (char *p = mq_why; *p; p++)
+				if (*p == ' ')
+					*p = '_';
+			*why = mq_why;
+			if (d)
+				mq_close(c->mq[0]);
+			return -e;
+		}
+		mq_unlink(name);
+	}
+	return bufs_setup(c, size, size);
+}
+
+static void mq_teardown(struct chan *c)
+{
+	mq_close(c->mq[0]);
+	mq_close(c->mq[1]);
+	bufs_teardown(c);
+}
+
+static int mq_tx(struct chan *c, int role)
+{
+	int r;
+
+	do {
+		r = mq_send(c->mq[role], c->txb, c->size, 0);
+	} while (r && errno == EINTR && !watchdog_fired);
+	return r;
+}
+
+static void *mq_rx(struct chan *c, int role)
+{
+	ssize_t n;
+
+	do {
+		n = mq_receive(c->mq[!role], c->rxb, c->rxlen, NULL);
+	} while (n < 0 && errno == EINTR && !watchdog_fired);
+	return n == (ssize_t)c->size ? c->rxb : NULL;
+}
+
+static const struct peer peer_mq = {
+	.name = "mq", .setup = mq_setup, .teardown = mq_teardown,
+	.attach = noop_attach, .tx_buf = copy_tx_buf, .tx = mq_tx,
+	.rx = mq_rx, .rx_done = copy_rx_done, .reply_buf = copy_reply_buf,
+	.has_tput = true,
+};
+
+/* -------------------------------------------------------------- shmring */
+
+static int ring_setup(struct chan *c, size_t size, const char **why)
+{
+	for (int d = 0; d < 2; d++) {
+		c->ring[d] = shm_alloc(sizeof(struct ring));
+		if (!c->ring[d]) {
+			*why = "mmap_failed";
+			return -ENOMEM;
+		}
+	}
+	return bufs_setup(c, size, size);
+}
+
+static void ring_teardown(struct chan *c)
+{
+	munmap(c->ring[0], sizeof(struct ring));
+	munmap(c->ring[1], sizeof(struct ring));
+	bufs_teardown(c);
+}
+
+static int ring_put(struct ring *r, const char *src, size_t len)
+{
+	while (len) {
+		uint64_t head = atomic_load_explicit(&r->head,
+						     memory_order_relaxed);
+		uint64_t tail = atomic_load(&r->tail);
+		size_t off = head % RING_SIZE;
+		size_t n = RING_SIZE - (head - tail);
+
+		if (!n) {
+			uint32_t s = atomic_load(&r->tseq);
+
+			atomic_store(&r->pwait, 1);
+			if (atomic_load(&r->tail) == tail)
+				futex_wait(&r->tseq, s);
+			if (watchdog_fired)
+				return -1;
+			continue;
+		}
+		n = n < len ? n : len;
+		n = n < RING_SIZE - off ? n : RING_SIZE - off;
+		memcpy(r->data + off, src, n);
+		atomic_store(&r->head, head + n);
+		atomic_fetch_add(&r->hseq, 1);
+		if (atomic_exchange(&r->cwait, 0))
+			futex_wake(&r->hseq, 1);
+		src += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int ring_get(struct ring *r, char *dst, size_t len)
+{
+	while (len) {
+		uint64_t tail = atomic_load_explicit(&r->tail,
+						     memory_order_relaxed);
+		uint64_t head = atomic_load(&r->head);
+		size_t off = tail % RING_SIZE;
+		size_t n = head - tail;
+
+		if (!n) {
+			uint32_t s = atomic_load(&r->hseq);
+
+			atomic_store(&r->cwait, 1);
+			if (atomic_load(&r->head) == head)
+				futex_wait(&r->hseq, s);
+			if (watchdog_fired)
+				return -1;
+			continue;
+		}
+		n = n < len ? n : len;
+		n = n < RING_SIZE - off ? n : RING_SIZE - off;
+		memcpy(dst, r->data + off, n);
+		atomic_store(&r->tail, tail + n);
+		atomic_fetch_add(&r->tseq, 1);
+		if (atomic_exchange(&r->pwait, 0))
+			futex_wake(&r->tseq, 1);
+		dst += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int ring_tx(struct chan *c, int role)
+{
+	return ring_put(c->ring[role], c->txb, c->size);
+}
+
+static void *ring_rx(struct chan *c, int role)
+{
+	return ring_get(c->ring[!role], c->rxb, c->size) ? NULL : c->rxb;
+}
+
+static const struct peer peer_ring = {
+	.name = "shmring", .setup = ring_setup, .teardown = ring_teardown,
+	.attach = noop_attach, .tx_buf = copy_tx_buf, .tx = ring_tx,
+	.rx = ring_rx, .rx_done = copy_rx_done, .reply_buf = copy_reply_buf,
+	.has_tput = true,
+};
+
+/* ----------------------------------------------------------------- xmsg */
+
+#if HAVE_XMSG
+#else
+static void xmsg_fanout(void)
+{
+	for (int n = 1; n <= MAX_RX; n *= 2)
+		result_na("fanout_median", "xmsg-bcast", n, "xmsg_not_built");
+	result_na("fanout_median", "xmsg-proxy", MAX_RX, "xmsg_not_built");
+}
+
+static void xmsg_exit_cost(void)
+{
+	result_na("exit_close", "xmsg", 10000, "xmsg_not_built");
+}
+#endif
+
+static const struct peer *const peers[] = {
+#if HAVE_XMSG
+	&peer_xmsg, &peer_xmsg_call,
+#endif
+	&peer_pipe, &peer_unix, &peer_mq, &peer_ring,
+};
+#define NPEERS (sizeof(peers) / sizeof(peers[0]))
+
+/* ------------------------------------------------------- process helper */
+
+/* Shared between parent and child of one measurement. */
+struct shared {
+	_Atomic uint64_t t_end;		/* receiver: time of the last receive */
+	_Atomic uint64_t received;	/* receiver: messages received */
+	_Atomic int child_err;
+	_Atomic uint32_t ready;		/* child attached */
+};
+
+static struct shared *sh;
+
+static void wait_ready(void)
+{
+	uint32_t v;
+
+	while (!(v = atomic_load(&sh->ready)) && !watchdog_fired)
+		futex_wait(&sh->ready, 0);
+}
+
+static void set_ready(void)
+{
+	atomic_store(&sh->ready, 1);
+	futex_wake(&sh->ready, INT_MAX);
+}
+
+static int reap(pid_t pid, bool kill_it)
+{
+	int st = 0;
+
+	if (kill_it)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(st) && !WEXITSTATUS(st) && !kill_it)
+		return 0;
+	return -1;
+}
+
+static void arm_watchdog(void)
+{
+	watchdog_fired = 0;
+	alarm(WATCHDOG_S);
+}
+
+/* ---------------------------------------------------------- round trip */
+
+static int rtt_child(const struct peer *p, struct chan *c)
+{
+	void *b;
+	uint64_t seq;
+
+	if (p->attach(c, 1))
+		return 1;
+	set_ready();
+	b = p->rx(c, 1);
+	for (;;) {
+		if (!b)
+			return 2;
+		seq = check(b, c->size);
+		if (seq == STOP_SEQ)
+			return p->rx_done(c, 1) ? 3 : 0;
+		if (seq == STOP_SEQ - 1)
+			return 4;
+		b = p->reply_buf(c, 1);
+		stamp(b, c->size, seq);
+		if (p->txrx) {
+			b = p->txrx(c, 1);
+		} else {
+			if (p->tx(c, 1))
+				return 5;
+			b = p->rx(c, 1);
+		}
+	}
+}
+
+static int rtt_one(const struct peer *p, struct chan *c, uint64_t seq)
+{
+	void *b = p->tx_buf(c, 0);
+
+	if (!b)
+		return -1;
+	stamp(b, c->size, seq);
+	if (p->txrx) {
+		b = p->txrx(c, 0);
+	} else {
+		if (p->tx(c, 0))
+			return -1;
+		b = p->rx(c, 0);
+	}
+	if (!b || check(b, c->size) != seq)
+		return -1;
+	return p->rx_done(c, 0);
+}
+
+static int rtt_parent(const struct peer *p, struct chan *c, uint64_t *lat,
+		      size_t *nlat)
+{
+	uint64_t t0 = now_ns(), t, seq;
+	size_t n = 0;
+	void *b;
+
+	if (p->attach(c, 0))
+		return -1;
+	wait_ready();
+	for (seq = 0; seq < 3; seq++)		/* warm up */
+		if (rtt_one(p, c, seq))
+			return -1;
+	while (n < MAX_SAMPLES) {
+		t = now_ns();
+		if (rtt_one(p, c, seq++))
+			return -1;
+		lat[n++] = now_ns() - t;
+		if (n >= (size_t)opt_min_iters && now_ns() - t0 > box_ns())
+			break;
+	}
+	*nlat = n;
+	b = p->tx_buf(c, 0);
+	if (!b)
+		return -1;
+	stamp(b, c->size, STOP_SEQ);
+	return p->tx(c, 0);
+}
+
+static uint64_t *samples;
+
+static void measure_rtt(const struct peer *p, size_t size)
+{
+	struct chan c = { 0 };
+	const char *why = "setup_failed";
+	size_t n = 0;
+	pid_t pid;
+	int r;
+
+	if (p->setup(&c, size, &why)) {
+		result_na("rtt_median", p->name, size, why);
+		result_na("rtt_p99", p->name, size, why);
+		return;
+	}
+	memset(sh, 0, sizeof(*sh));
+	arm_watchdog();
+	pid = fork();
+	if (!pid)
+		_exit(rtt_child(p, &c));
+	r = rtt_parent(p, &c, samples, &n);
+	r |= reap(pid, r != 0);
+	alarm(0);
+	p->teardown(&c);
+	if (r || !n) {
+		why = watchdog_fired ? "timeout" : "failed";
+		result_na("rtt_median", p->name, size, why);
+		result_na("rtt_p99", p->name, size, why);
+		return;
+	}
+	qsort(samples, n, sizeof(*samples), cmp_u64);
+	result("rtt_median", p->name, size, pct(samples, n, 0.5), "ns");
+	result("rtt_p99", p->name, size, pct(samples, n, 0.99), "ns");
+	result("rtt_samples", p->name, size, n, "n");
+}
+
+/* ----------------------------------------------------------- throughput */
+
+static int tput_child(const struct peer *p, struct chan *c)
+{
+	uint64_t seq, expect = 0;
+	void *b;
+
+	if (p->attach(c, 1))
+		return 1;
+	set_ready();
+	for (;;) {
+		b = p->rx(c, 1);
+		if (!b)
+			return 2;
+		seq = check(b, c->size);
+		if (p->rx_done(c, 1))
+			return 3;
+		if (seq == STOP_SEQ)
+			break;
+		if (seq != expect++)
+			return 4;
+	}
+	atomic_store(&sh->t_end, now_ns());
+	atomic_store(&sh->received, expect);
+	return 0;
+}
+
+static int tput_parent(const struct peer *p, struct chan *c, uint64_t *t0)
+{
+	uint64_t seq = 0, tb = box_ns();
+	void *b;
+
+	if (p->attach(c, 0))
+		return -1;
+	wait_ready();
+	*t0 = now_ns();
+	for (;;) {
+		b = p->tx_buf(c, 0);
+		if (!b)
+			return -1;
+		stamp(b, c->size, seq);
+		if (p->tx(c, 0))
+			return -1;
+		if (++seq >= (uint64_t)opt_min_iters && !(seq & 7) &&
+		    now_ns() - *t0 > tb)
+			break;
+	}
+	b = p->tx_buf(c, 0);
+	if (!b)
+		return -1;
+	stamp(b, c->size, STOP_SEQ);
+	return p->tx(c, 0);
+}
+
+static void measure_tput(const struct peer *p, size_t size)
+{
+	struct chan c = { 0 };
+	const char *why = "setup_failed";
+	uint64_t t0 = 0, n;
+	double s;
+	pid_t pid;
+	int r;
+
+	if (!p->has_tput) {
+		why = "not_applicable";
+		goto na;
+	}
+	if (p->setup(&c, size, &why))
+		goto na;
+	memset(sh, 0, sizeof(*sh));
+	arm_watchdog();
+	pid = fork();
+	if (!pid)
+		_exit(tput_child(p, &c));
+	r = tput_parent(p, &c, &t0);
+	r |= reap(pid, r != 0);
+	alarm(0);
+	p->teardown(&c);
+	n = atomic_load(&sh->received);
+	if (r || !n) {
+		why = watchdog_fired ? "timeout" : "failed";
+		goto na;
+	}
+	s = (atomic_load(&sh->t_end) - t0) / 1e9;
+	result("tput_msgs", p->name, size, n / s, "msg/s");
+	result("tput_bytes", p->name, size, n * size / s, "B/s");
+	return;
+na:
+	result_na("tput_msgs", p->name, size, why);
+	result_na("tput_bytes", p->name, size, why);
+}
+
+/* -------------------------------------------------------------- fan-out */
+
+/*
+ * One 1 MiB message to n receivers, each in its own process.  A round
+ * starts when the sender starts sending and ends when the last receiver
+ * has the whole message (and checked its stamps).  Receivers report
+ * through a counter in shared memory.
+ */
+struct fan {
+	_Atomic uint32_t done;		/* receivers finished this round */
+	_Atomic uint32_t ready;
+	_Atomic uint64_t t_done[MAX_RX];
+	_Atomic int err;
+};
+
+static struct fan *fan;
+
+static void fan_report(int i, uint64_t seq, uint64_t want)
+{
+	atomic_store(&fan->t_done[i], now_ns());
+	if (seq != want)
+		atomic_store(&fan->err, 1);
+	atomic_fetch_add(&fan->done, 1);
+	futex_wake(&fan->done, 1);
+}
+
+/* Wait for n receivers; return the time of the last one. */
+static int fan_wait(int n, uint64_t *last)
+{
+	uint32_t d;
+
+	while ((d = atomic_load(&fan->done)) < (uint32_t)n) {
+		futex_wait(&fan->done, d);
+		if (watchdog_fired)
+			return -1;
+	}
+	*last = 0;
+	for (int i = 0; i < n; i++)
+		if (fan->t_done[i] > *last)
+			*last = fan->t_done[i];
+	return atomic_load(&fan->err) ? -1 : 0;
+}
+
+static void fan_wait_ready(int n)
+{
+	uint32_t v;
+
+	while ((v = atomic_load(&fan->ready)) < (uint32_t)n && !watchdog_fired)
+		futex_wait(&fan->ready, v);
+}
+
+static void fan_set_ready(void)
+{
+	atomic_fetch_add(&fan->ready, 1);
+	futex_wake(&fan->ready, INT_MAX);
+}
+
+static void fan_result(const char *peer, int nrx, uint64_t *v, size_t n)
+{
+	char m[24];
+
+	if (!n) {
+		result_na("fanout_median", peer, nrx, "failed");
+		return;
+	}
+	qsort(v, n, sizeof(*v), cmp_u64);
+	snprintf(m, sizeof(m), "fanout_median");
+	result(m, peer, nrx, pct(v, n, 0.5), "ns");
+}
+
+/* n pipes, one per receiver; the sender writes the message to each. */
+static void fanout_pipes(int nrx)
+{
+	int fds[MAX_RX][2];
+	pid_t pids[MAX_RX];
+	char *buf = buf_alloc(MIB);
+	uint64_t seq, t0, last, tstart;
+	size_t n = 0;
+	int i, r = 0;
+
+	if (!buf)
+		return;
+	memset(fan, 0, sizeof(*fan));
+	arm_watchdog();
+	for (i = 0; i < nrx; i++) {
+		if (pipe(fds[i]))
+			break;
+		fcntl(fds[i][1], F_SETPIPE_SZ, (int)MIB);
+	}
+	for (i = 0; i < nrx; i++) {
+		pids[i] = fork();
+		if (!pids[i]) {
+			for (int j = 0; j < nrx; j++)
+				close(fds[j][1]);
+			fan_set_ready();
+			for (seq = 0;; seq++) {
+				if (read_full(fds[i][0], buf, MIB) < 0)
+					_exit(1);
+				if (check(buf, MIB) == STOP_SEQ)
+					_exit(0);
+				fan_report(i, check(buf, MIB), seq);
+			}
+		}
+	}
+	fan_wait_ready(nrx);
+	tstart = now_ns();
+	for (seq = 0; !r && n < MAX_SAMPLES; seq++) {
+		atomic_store(&fan->done, 0);
+		t0 = now_ns();
+		stamp(buf, MIB, seq);
+		for (i = 0; i < nrx && !r; i++)
+			r = write_full(fds[i][1], buf, MIB) < 0;
+		if (r || fan_wait(nrx, &last))
+			break;
+		samples[n++] = last - t0;
+		if (n >= (size_t)opt_min_iters && now_ns() - tstart > box_ns())
+			break;
+	}
+	stamp(buf, MIB, STOP_SEQ);
+	for (i = 0; i < nrx; i++) {
+		if (!r)
+			write_full(fds[i][1], buf, MIB);
+		close(fds[i][1]);
+		close(fds[i][0]);
+	}
+	for (i = 0; i < nrx; i++)
+		reap(pids[i], r != 0);
+	alarm(0);
+	free(buf);
+	fan_result("pipe", nrx, samples, r ? 0 : n);
+}
+
+/* ---------------------------------------------------------------- table */
+
+static const char *const copy_peers[] = { "pipe", "unix", "mq", "shmring" };
+static const char *const xmsg_peers[] = { "xmsg", "xmsg-call" };
+
+static void ratios(const char *measure, unsigned long param)
+{
+	for (size_t i = 0; i < 2; i++) {
+		const struct result *x = find(measure, xmsg_peers[i], param);
+
+		for (size_t j = 0; x && j < 4; j++) {
+			const struct result *o = find(measure, copy_peers[j],
+						      param);
+
+			if (o && o->value > 0)
+				printf("RATIO %s %lu %s %s %.4g\n", measure,
+				       param, xmsg_peers[i], copy_peers[j],
+				       x->value / o->value);
+		}
+	}
+}
+
+static void fmt(char *s, size_t len, const struct result *r)
+{
+	double v;
+
+	if (!r) {
+		snprintf(s, len, "n/a");
+		return;
+	}
+	v = r->value;
+	if (!strcmp(r->unit, "ns"))
+		snprintf(s, len, "%.1f us", v / 1e3);
+	else if (!strcmp(r->unit, "B/s"))
+		snprintf(s, len, "%.1f MB/s", v / 1e6);
+	else if (!strcmp(r->unit, "msg/s"))
+		snprintf(s, len, "%.0f/s", v);
+	else
+		snprintf(s, len, "%.4g %s", v, r->unit);
+}
+
+static void table(const char *measure)
+{
+	const char *all[] = { "xmsg", "xmsg-call", "pipe", "unix", "mq",
+			      "shmring" };
+	char s[32];
+
+	printf("\n%-12s %-9s", measure, "size");
+	for (size_t j = 0; j < 6; j++)
+		printf(" %13s", all[j]);
+	printf("\n");
+	for (size_t i = 0; i < NSIZES; i++) {
+		printf("%-12s %-9zu", "", sizes[i]);
+		for (size_t j = 0; j < 6; j++) {
+			fmt(s, sizeof(s), find(measure, all[j], sizes[i]));
+			printf(" %13s", s);
+		}
+		printf("\n");
+	}
+}
+
+static void summary(void)
+{
+	static const char *const m[] = { "rtt_median", "rtt_p99", "tput_msgs",
+					 "tput_bytes" };
+
+	printf("\n# ratios xmsg/peer\n");
+	for (size_t i = 0; i < 4; i++)
+		for (size_t s = 0; s < NSIZES; s++)
+			ratios(m[i], sizes[s]);
+	for (int n = 1; n <= MAX_RX; n *= 2)
+		ratios("fanout_median", n);
+	printf("\n# table (TCG-emulated times: compare ratios only)\n");
+	for (size_t i = 0; i < 4; i++)
+		table(m[i]);
+	fflush(stdout);
+}
+
+/* ----------------------------------------------------------------- main */
+
+static void usage(const char *argv0)
+{
+	fprintf(stderr,
+		"usage: %s [-t seconds] [-n min_iters] [-m measures] [-p peers]\n"
+		"  -t  time box per measurement (default 0.5)\n"
+		"  -n  minimum samples per measurement (default 8)\n"
+		"  -m  comma list of rtt,tput,fanout,exit (default all)\n"
+		"  -p  comma list of peers (default all)\n", argv0);
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct utsname u;
+	int o;
+
+	while ((o = getopt(argc, argv, "t:n:m:p:h")) != -1) {
+		switch (o) {
+		case 't': opt_box = atof(optarg); break;
+		case 'n': opt_min_iters = atoi(optarg); break;
+		case 'm': opt_measures = optarg; break;
+		case 'p': opt_peers = optarg; break;
+		default: usage(argv[0]);
+		}
+	}
+	if (opt_min_iters < 1)
+		opt_min_iters = 1;
+	sigaction(SIGALRM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	samples = calloc(MAX_SAMPLES, sizeof(*samples));
+	sh = shm_alloc(sizeof(*sh));
+	fan = shm_alloc(sizeof(*fan));
+	if (!samples || !sh || !fan)
+		return 1;
+	uname(&u);
+	printf("INFO kernel %s %s cpus %ld box %.2fs xmsg %s\n", u.release,
+	       u.machine, sysconf(_SC_NPROCESSORS_ONLN), opt_box,
+	       HAVE_XMSG ? "built" : "not-built");
+
+	for (size_t i = 0; listed(opt_measures, "rtt") && i < NPEERS; i++)
+		for (size_t s = 0; s < NSIZES; s++)
+			if (listed(opt_peers, peers[i]->name))
+				measure_rtt(peers[i], sizes[s]);
+	for (size_t i = 0; listed(opt_measures, "tput") && i < NPEERS; i++)
+		for (size_t s = 0; s < NSIZES; s++)
+			if (listed(opt_peers, peers[i]->name))
+				measure_tput(peers[i], sizes[s]);
+	if (listed(opt_measures, "fanout")) {
+		xmsg_fanout();
+		for (int n = 1; n <= MAX_RX; n *= 2)
+			fanout_pipes(n);
+	}
+	if (listed(opt_measures, "exit"))
+		xmsg_exit_cost();
+	summary();
+	printf("DONE\n");
+	return 0;
+}
