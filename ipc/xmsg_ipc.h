@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xmsg inter-task layer: exchanges (normal, pass, broadcast), semaphores
+ * (counting, threshold, gate) and reply handles.
+ */
+#ifndef _XMSG_IPC_H
+#define _XMSG_IPC_H
+
+/**
+ * DOC: xmsg exchanges and semaphores
+ *
+ * An *exchange* is where tasks and messages meet.  It holds either a queue
+ * of messages (ordered by priority, FIFO within a priority) or a queue of
+ * waiting receivers, never both.  A send to an exchange with a waiting
+ * receiver hands the message straight to that receiver.
+ *
+ * - A *normal* exchange passes the message.
+ * - A *pass* (priority pass) exchange also passes the message priority on
+ *   to the receiver (returned in @xmsg_msg.prio; applying it to the
+ *   receiving thread is left to the caller).
+ * - A *broadcast* exchange holds one sticky message.  The sender stays its
+ *   owner; the exchange keeps a proxy of it so the body lives on while the
+ *   message is posted.  Every receiver, waiting or later, gets its own
+ *   proxy of the whole body at once.  Sending again replaces the posted
+ *   message (a new generation).
+ *
+ * Ownership: a send moves the message from the sender's owner to the
+ * exchange (owner NULL) and a receive moves it to the receiver's owner.
+ *
+ * A *semaphore* is counting (signal adds one, wait takes one), threshold
+ * (a waiter is released each time the count reaches the threshold, which
+ * is then taken off the count) or gate (one signal releases every waiter;
+ * with no waiter a signal is lost).
+ *
+ * Exchanges and semaphores start with struct xmsg_obj, a reference
+ * counted header, so a message's reply handle can name either.
+ */
+
+#include <linux/kref.h>
+#include <linux/poll.h>
+#include <linux/types.h>
+#include "../mm/xmsg_mm.h"
+
+/**
+ * enum xmsg_obj_type - what an xmsg_obj is
+ * @XMSG_OBJ_XCHG: struct xmsg_xchg
+ * @XMSG_OBJ_SEM: struct xmsg_sem
+ */
+enum xmsg_obj_type {
+	XMSG_OBJ_XCHG = 1,
+	XMSG_OBJ_SEM,
+};
+
+/**
+ * struct xmsg_obj - common, reference counted head of exchanges and sems
+ * @ref: references; the object is freed when it drops to zero
+ * @type: what the object is
+ */
+struct xmsg_obj {
+	struct kref ref;
+	enum xmsg_obj_type type;
+};
+
+enum xmsg_xchg_kind {
+	XMSG_XCHG_NORMAL,
+	XMSG_XCHG_PASS,
+	XMSG_XCHG_BCAST,
+};
+
+enum xmsg_sem_kind {
+	XMSG_SEM_COUNT,
+	XMSG_SEM_THRESHOLD,
+	XMSG_SEM_GATE,
+};
+
+struct xmsg_xchg;
+struct xmsg_sem;
+
+/**
+ * struct xmsg_xchg_stats - a snapshot of an exchange's counters
+ * @kind: enum xmsg_xchg_kind
+ * @queued: messages queued now
+ * @waiters: receivers waiting now
+ * @limit: queue limit
+ * @sent: messages sent
+ * @received: messages received
+ * @gen: broadcast generation (number of broadcast sends)
+ */
+struct xmsg_xchg_stats {
+	u32 kind;
+	u32 queued;
+	u32 waiters;
+	u32 limit;
+	u64 sent;
+	u64 received;
+	u64 gen;
+};
+
+/**
+ * struct xmsg_sem_stats - a snapshot of a semaphore
+ * @kind: enum xmsg_sem_kind
+ * @count: current count
+ * @threshold: threshold (1 for counting)
+ * @waiters: tasks waiting now
+ * @signals: signals so far
+ */
+struct xmsg_sem_stats {
+	u32 kind;
+	u32 count;
+	u32 threshold;
+	u32 waiters;
+	u64 signals;
+};
+
+/* Flags for xmsg_xchg_recv() */
+#define XMSG_RECV_NEWER	0x1	/* broadcast: only a generation > *gen */
+
+/* obj.c */
+void xmsg_obj_get(struct xmsg_obj *obj);
+void xmsg_obj_put(struct xmsg_obj *obj);
+
+/* exchange.c */
+struct xmsg_xchg *xmsg_xchg_create(const char *name, enum xmsg_xchg_kind kind,
+				   u32 limit);
+void xmsg_xchg_destroy(struct xmsg_xchg *xchg);
+struct xmsg_obj *xmsg_xchg_obj(struct xmsg_xchg *xchg);
+struct xmsg_xchg *xmsg_obj_xchg(struct xmsg_obj *obj);
+enum xmsg_xchg_kind xmsg_xchg_kind(const struct xmsg_xchg *xchg);
+int xmsg_xchg_send(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
+		   struct xmsg_owner *from, u8 prio);
+struct xmsg_msg *xmsg_xchg_recv(struct xmsg_xchg *xchg,
+				struct xmsg_owner *to, long timeout,
+				unsigned int flags, u64 *gen);
+int xmsg_xchg_bcast_clear(struct xmsg_xchg *xchg, struct xmsg_owner *from);
+__poll_t xmsg_xchg_poll(struct xmsg_xchg *xchg, struct file *file,
+			poll_table *pt, u64 gen);
+void xmsg_xchg_get_stats(struct xmsg_xchg *xchg, struct xmsg_xchg_stats *st);
+
+/* sem.c */
+struct xmsg_sem *xmsg_sem_create(const char *name, enum xmsg_sem_kind kind,
+				 u32 count, u32 threshold);
+void xmsg_sem_destroy(struct xmsg_sem *sem);
+struct xmsg_obj *xmsg_sem_obj(struct xmsg_sem *sem);
+struct xmsg_sem *xmsg_obj_sem(struct xmsg_obj *obj);
+int xmsg_sem_signal(struct xmsg_sem *sem);
+int xmsg_sem_wait(struct xmsg_sem *sem, long timeout);
+__poll_t xmsg_sem_poll(struct xmsg_sem *sem, struct file *file,
+		       poll_table *pt);
+void xmsg_sem_get_stats(struct xmsg_sem *sem, struct xmsg_sem_stats *st);
+
+/* reply.c */
+int xmsg_msg_set_reply_obj(struct xmsg_msg *msg, struct xmsg_obj *obj);
+int xmsg_reply(struct xmsg_msg *msg, struct xmsg_msg *answer,
+	       struct xmsg_owner *from);
+
+int xmsg_ipc_init(void);
+void xmsg_ipc_exit(void);
+
+#endif /* _XMSG_IPC_H */

@@ -1,0 +1,159 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build xmsg for a kernel, pack an initramfs and boot it under QEMU (TCG).
+#
+#   vm-run.sh [--kernel debug|perf|stock] [--mode check|demo|shell|run]
+#             [--net] [--smp N] [--only "GLOB ..."] [--run CMD]
+#             [--extra-kunit "MOD.ko ..."] [--no-kunit] [--timeout SEC]
+#             [--log FILE]
+#
+# The console goes to stdout and, with --log, to FILE.  Exit status: QEMU's,
+# or 124 when the VM timed out.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+kernel=debug mode=check net=0 smp=2 only='*' run='' timeout=1500 logf=''
+extra='' nokunit=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) kernel=$2; shift ;;
+	--mode) mode=$2; shift ;;
+	--net) net=1 ;;
+	--smp) smp=$2; shift ;;
+	--only) only=$2; shift ;;
+	--run) run=$2; shift ;;
+	--extra-kunit) extra=$2; shift ;;
+	--no-kunit) nokunit=1 ;;
+	--timeout) timeout=$2; shift ;;
+	--log) logf=$2; shift ;;
+	*) die "unknown option $1" ;;
+	esac
+	shift
+done
+
+"$XMSG_ROOT/scripts/setup.sh"
+case $kernel in
+debug|perf)
+	kdir=$("$XMSG_ROOT/scripts/build-kernel.sh" "$kernel")
+	image="$kdir/arch/arm64/boot/Image"
+	;;
+stock)
+	sdir=$("$XMSG_ROOT/scripts/fetch-stock.sh")
+	kdir="$sdir/build"
+	image="$sdir/vmlinuz"
+	;;
+*) die "unknown kernel $kernel" ;;
+esac
+
+# Build modules and tools in a private copy per kernel, one build at a time,
+# so that a working tree being edited or other kernels' objects never mix.
+bdir="$XMSG_CACHE/build/$kernel"
+mkdir -p "$bdir"
+exec 8>"$bdir.lock"
+flock 8
+rsync -a --delete --exclude .git --exclude tools/out \
+	--exclude '*.o' --exclude '*.ko' --exclude '*.mod*' --exclude '.*.cmd' \
+	--exclude Module.symvers --exclude modules.order \
+	--filter 'P *.o' --filter 'P *.ko' --filter 'P *.mod*' \
+	--filter 'P .*.cmd' --filter 'P Module.symvers' \
+	--filter 'P modules.order' --filter 'P out/' \
+	"$XMSG_ROOT/" "$bdir/src/"
+# Drop modules whose source went away.
+for ko in "$bdir"/src/kunit/*.ko "$bdir"/src/net/*.ko; do
+	[ -f "$ko" ] && [ ! -f "${ko%.ko}.c" ] && rm -f "$ko"
+done
+log "building modules for the $kernel kernel"
+make -s -C "$kdir" M="$bdir/src" modules >"$bdir/modules.log" 2>&1 ||
+	{ cat "$bdir/modules.log" >&2; die "module build failed"; }
+log "building tools"
+make -s -C "$bdir/src/tools" OUT="$bdir/tools" KSRC="$(kernel_src)" \
+	>"$bdir/tools.log" 2>&1 ||
+	{ cat "$bdir/tools.log" >&2; die "tools build failed"; }
+
+# Stage the initramfs.
+st="$bdir/stage"
+rm -rf "$st"
+mkdir -p "$st/bin" "$st/sbin" "$st/usr/bin" "$st/usr/sbin" "$st/proc" \
+	"$st/sys" "$st/dev" "$st/tmp" "$st/root" "$st/etc" \
+	"$st/xmsg/modules" "$st/xmsg/kunit" "$st/xmsg/tests" "$st/xmsg/bin" \
+	"$st/xmsg/examples" "$st/xmsg/bench"
+cp "$(busybox_bin)" "$st/bin/busybox"
+# busybox is arm64: install its applet links from a static list of the
+# applets we use, plus "sh".
+for a in sh ash cat cp dd dmesg echo env false grep head insmod ip ls \
+	lsmod mkdir mknod modprobe mount mv poweroff printf ps rm rmmod sed \
+	seq setsid cttyhack sleep sort sync tail tee test timeout touch tr \
+	true umount uname unshare wc xargs chmod chown id su kill pidof \
+	hexdump od sha256sum md5sum awk cut expr find basename dirname \
+	ifconfig stat date uptime free top vi less more nproc tc ping nc \
+	head seq yes watch readlink realpath; do
+	ln -sf busybox "$st/bin/$a"
+done
+echo 'root:x:0:0:root:/root:/bin/sh' > "$st/etc/passwd"
+echo 'nobody:x:65534:65534:nobody:/:/bin/false' >> "$st/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' > "$st/etc/group"
+cp "$XMSG_ROOT/scripts/vm-init.sh" "$st/init"
+chmod +x "$st/init"
+
+[ -f "$bdir/src/xmsg.ko" ] && cp "$bdir/src/xmsg.ko" "$st/xmsg/modules/"
+for ko in "$bdir"/src/net/*.ko; do
+	[ -f "$ko" ] && cp "$ko" "$st/xmsg/modules/"
+done
+if [ $nokunit -eq 0 ]; then
+	for ko in "$bdir"/src/kunit/xmsg_*_test.ko; do
+		[ -f "$ko" ] && cp "$ko" "$st/xmsg/kunit/"
+	done
+fi
+for k in $extra; do
+	cp "$bdir/src/kunit/$k" "$st/xmsg/kunit/"
+done
+for d in tests examples bench; do
+	[ -d "$bdir/tools/$d" ] && cp "$bdir/tools/$d"/* "$st/xmsg/$d/" 2>/dev/null
+done
+[ -d "$bdir/tools/bin" ] && cp "$bdir/tools/bin"/* "$st/xmsg/bin/"
+cp "$XMSG_ROOT/scripts/demo-vm.sh" "$st/xmsg/demo.sh" 2>/dev/null || true
+
+{
+	echo "MODE=$mode"
+	echo "ONLY='$only'"
+	printf 'RUN=%s\n' "'$(printf %s "$run" | sed "s/'/'\\\\''/g")'"
+} > "$st/xmsg/config"
+
+(cd "$st" && find . | cpio -o -H newc --quiet | gzip -1) > "$bdir/initramfs.$$.cpio.gz"
+flock -u 8
+initrd="$bdir/initramfs.$$.cpio.gz"
+trap 'rm -f "$initrd" "$initrd.rc"' EXIT
+
+netargs="-nic none"
+if [ $net -eq 1 ]; then
+	netargs="-netdev hubport,id=n0,hubid=0 -device virtio-net-pci,netdev=n0"
+	netargs="$netargs -netdev hubport,id=n1,hubid=0 -device virtio-net-pci,netdev=n1"
+fi
+ttyargs="-nographic"
+[ "$mode" = shell ] || ttyargs="-nographic -serial mon:stdio"
+
+log "booting the $kernel kernel ($mode, -smp $smp)"
+cmdline="console=ttyAMA0 panic=-1 oops=panic loglevel=1"
+set +e
+if [ -n "$logf" ]; then
+	rcf="$initrd.rc"
+	{
+		# shellcheck disable=SC2086
+		timeout -k 10 "$timeout" qemu-system-aarch64 -M virt \
+			-cpu cortex-a57 -smp "$smp" -m 1G -no-reboot \
+			-display none $ttyargs -kernel "$image" \
+			-initrd "$initrd" -append "$cmdline" \
+			$netargs </dev/null 2>&1
+		echo $? > "$rcf"
+	} | tee "$logf"
+	rc=$(cat "$rcf")
+else
+	# shellcheck disable=SC2086
+	timeout -k 10 "$timeout" qemu-system-aarch64 -M virt -cpu cortex-a57 \
+		-smp "$smp" -m 1G -no-reboot -display none $ttyargs \
+		-kernel "$image" -initrd "$initrd" \
+		-append "$cmdline" $netargs
+	rc=$?
+fi
+exit "$rc"
