@@ -1,0 +1,488 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""bench-report.py: turn the console logs of `make bench` into
+docs/benchmarks.md and docs/benchmarks.png, and print the tables.
+
+usage: bench-report.py --out DOCSDIR --plot PLOT.gp LOG...
+Each LOG is one VM run (one -smp value) of scripts/bench-vm.sh.
+"""
+import argparse
+import datetime
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+PEERS = ["xmsg", "xmsg-call", "pipe", "unix", "mq", "shmring"]
+XPEERS = ["xmsg", "xmsg-call"]
+CPEERS = ["pipe", "unix", "mq", "shmring"]
+SIZES = [64, 4096, 65536, 1048576]
+RX = [1, 2, 4, 8]
+
+PEER_TEXT = {
+    "xmsg": "xmsg normal exchange, bodies in place: the sender gets a "
+            "message from a pool, writes the body in the pool mapping and "
+            "sends the handle; the receiver receives the handle, reads the "
+            "body in place and releases it (round trip: sends the same "
+            "message back as the reply). One ioctl per send, receive, get "
+            "and release.",
+    "xmsg-call": "xmsg combined send-then-receive ioctl: one system call per "
+                 "side and round trip; the message is reused, no get or "
+                 "release per round trip. One-way throughput: the sender "
+                 "sends and takes back a free message in one call, the "
+                 "receiver returns the previous message and receives the "
+                 "next in one call.",
+    "pipe": "two pipes, one per direction; F_SETPIPE_SZ 1 MiB (the default "
+            "unprivileged maximum); write()/read() of the full payload "
+            "(loops on short transfers).",
+    "unix": "AF_UNIX SOCK_STREAM socketpair with default buffers; "
+            "write()/read() of the full payload.",
+    "mq": "POSIX message queues, one per direction, mq_maxmsg 10, "
+          "mq_msgsize = payload size (root raises RLIMIT_MSGQUEUE and "
+          "/proc/sys/fs/mqueue/msgsize_max for the big sizes); "
+          "mq_send()/mq_receive().",
+    "shmring": "a 2 MiB byte ring per direction in MAP_SHARED memory: the "
+               "sender memcpy()s the payload in, the receiver memcpy()s it "
+               "out; FUTEX_WAIT only when the ring is empty/full, "
+               "FUTEX_WAKE only when the other side sleeps; no spinning.",
+}
+
+
+def human_size(n):
+    if n >= 1048576 and n % 1048576 == 0:
+        return "%d MiB" % (n // 1048576)
+    if n >= 1024 and n % 1024 == 0:
+        return "%d KiB" % (n // 1024)
+    return "%d B" % n
+
+
+def parse_log(path):
+    run = {"path": path, "cpus": "?", "uname": "?", "res": {}, "na": {},
+           "info": [], "kbench": [], "tools": [], "ipc_rc": None,
+           "done": False}
+    section = None
+    cur = None
+    with open(path, errors="replace") as f:
+        lines = [l.rstrip("\r\n").replace("\r", "") for l in f]
+    for l in lines:
+        if l.startswith("BENCH-CPUS "):
+            run["cpus"] = l.split()[1]
+        elif l.startswith("BENCH-UNAME "):
+            run["uname"] = l.split()[1]
+        elif l == "IPC-BENCH-BEGIN":
+            section = "ipc"
+        elif l.startswith("IPC-BENCH-END"):
+            run["ipc_rc"] = l.split()[1] if len(l.split()) > 1 else "?"
+            section = None
+        elif l.startswith("KBENCH-BEGIN "):
+            cur = [l.split()[1], []]
+            run["kbench"].append(cur)
+            section = "k"
+        elif l.startswith("KBENCH-END"):
+            cur[0] += " (insmod rc %s)" % l.split()[-1]
+            section = None
+        elif l.startswith("TOOL-BENCH-BEGIN "):
+            cur = [l.split()[1], []]
+            run["tools"].append(cur)
+            section = "t"
+        elif l.startswith("TOOL-BENCH-END"):
+            cur[0] += " (exit %s)" % l.split()[-1]
+            section = None
+        elif l.startswith("XMSG-RUN-END"):
+            run["done"] = True
+            section = None
+        elif section == "ipc":
+            w = l.split()
+            if len(w) >= 6 and w[0] == "RESULT":
+                key = (w[1], w[2], int(w[3]))
+                if w[4] == "NA":
+                    run["na"][key] = " ".join(w[5:])
+                else:
+                    run["res"][key] = float(w[4])
+            elif w and w[0] == "INFO":
+                run["info"].append(" ".join(w[1:]))
+        elif section in ("k", "t"):
+            cur[1].append(l)
+    return run
+
+
+def val(run, measure, peer, param):
+    return run["res"].get((measure, peer, param))
+
+
+def fmt(v, unit):
+    if v is None:
+        return "n/a"
+    if unit == "ns":
+        return "%.1f" % (v / 1e3) if v < 1e8 else "%.0f" % (v / 1e3)
+    if unit == "msg/s":
+        return "%.0f" % v
+    if unit == "B/s":
+        return "%.1f" % (v / 1e6)
+    return "%.3g" % v
+
+
+def na_reason(run, measure, peer, param):
+    r = run["na"].get((measure, peer, param))
+    return "n/a (%s)" % r.replace("_", " ") if r else "n/a"
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def fr(r):
+    return "n/a" if r is None else "%.3g" % r
+
+
+def table(out, head, rows):
+    out.append("| " + " | ".join(head) + " |")
+    out.append("|" + "---|" * len(head))
+    for r in rows:
+        out.append("| " + " | ".join(r) + " |")
+    out.append("")
+
+
+def size_tables(out, run, measure, unit, label, notes):
+    out.append("**%s**%s" % (label, notes))
+    out.append("")
+    rows = []
+    for s in SIZES:
+        row = [human_size(s)]
+        for p in PEERS:
+            v = val(run, measure, p, s)
+            row.append(fmt(v, unit) if v is not None
+                       else na_reason(run, measure, p, s))
+        rows.append(row)
+    table(out, ["size"] + PEERS, rows)
+    rows = []
+    for s in SIZES:
+        for x in XPEERS:
+            xv = val(run, measure, x, s)
+            row = ["%s %s" % (x, human_size(s))]
+            row += [fr(ratio(xv, val(run, measure, p, s))) for p in CPEERS]
+            rows.append(row)
+    out.append("ratio xmsg / peer (%s):" %
+               ("lower is better" if unit == "ns" else "higher is better"))
+    out.append("")
+    table(out, ["xmsg peer, size"] + CPEERS, rows)
+
+
+def fanout_table(out, run):
+    out.append("**Fan-out of one 1 MiB message, time until the last "
+               "receiver has it, median (us)**")
+    out.append("")
+    rows = []
+    for n in RX:
+        b = val(run, "fanout_median", "xmsg-bcast", n)
+        x = val(run, "fanout_median", "xmsg-proxy", n)
+        p = val(run, "fanout_median", "pipe", n)
+        rows.append([str(n),
+                     fmt(b, "ns") if b is not None else na_reason(
+                         run, "fanout_median", "xmsg-bcast", n),
+                     fmt(x, "ns") if x is not None else
+                     ("-" if n != 8 else na_reason(
+                         run, "fanout_median", "xmsg-proxy", n)),
+                     fmt(p, "ns"), fr(ratio(b, p)), fr(ratio(x, p))])
+    table(out, ["receivers", "xmsg broadcast exchange",
+                "xmsg proxies to 8 exchanges", "pipes (one each)",
+                "bcast / pipes", "proxies / pipes"], rows)
+
+
+def exit_table(out, run):
+    counts = sorted({k[2] for k in run["res"] if k[0] == "exit_close"} |
+                    {k[2] for k in run["na"] if k[0] == "exit_close"})
+    if not counts:
+        out.append("*(no exit-cleanup figures in this run)*")
+        out.append("")
+        return
+    out.append("**Cleanup of held messages: closing the file vs releasing "
+               "them one by one (ms)**")
+    out.append("")
+    rows = []
+    for n in counts:
+        c = val(run, "exit_close", "xmsg", n)
+        r = val(run, "exit_release", "xmsg", n)
+        big = val(run, "exit_close_bigpool", "xmsg", n)
+        rows.append([str(n),
+                     "%.2f" % (c / 1e6) if c is not None else
+                     na_reason(run, "exit_close", "xmsg", n),
+                     "%.2f" % (r / 1e6) if r is not None else
+                     na_reason(run, "exit_release", "xmsg", n),
+                     fr(ratio(c, r)),
+                     "%.0f" % (c / n) if c is not None else "n/a",
+                     "%.2f" % (big / 1e6) if big is not None else "-"])
+    table(out, ["held", "close(fd)", "release one by one",
+                "close / one by one", "close ns per message",
+                "close(fd), 8x bigger pool"], rows)
+
+
+# ---------------------------------------------------------------- targets
+
+CAUSES = {}
+try:
+    from bench_causes import CAUSES  # noqa: F811 (optional notes)
+except ImportError:
+    pass
+
+
+def best_x(run, measure, param):
+    vs = [(val(run, measure, x, param), x) for x in XPEERS]
+    vs = [v for v in vs if v[0] is not None]
+    return min(vs) if vs else (None, None)
+
+
+def best_x_max(run, measure, param):
+    vs = [(val(run, measure, x, param), x) for x in XPEERS]
+    vs = [v for v in vs if v[0] is not None]
+    return max(vs) if vs else (None, None)
+
+
+def targets(run):
+    """List of (id, target text, figure text, met True/False/None)."""
+    t = []
+    x64, xp = best_x(run, "rtt_median", 64)
+    xp = xp or "xmsg"
+    p64 = val(run, "rtt_median", "pipe", 64)
+    r = ratio(x64, p64)
+    t.append(("rtt64", "Round trip 64 B at most the pipe's",
+              "%s: %s us vs pipe %s us = %s" % (xp, fmt(x64, "ns"),
+                                                fmt(p64, "ns"), fr(r)),
+              None if r is None else r <= 1.0))
+    t.append(("rtt64-stretch", "Stretch: round trip 64 B at most half the "
+              "pipe's", "ratio %s" % fr(r), None if r is None else r <= 0.5))
+    for x in XPEERS:
+        a = val(run, "rtt_median", x, 1048576)
+        b = val(run, "rtt_median", x, 64)
+        r = ratio(a, b)
+        t.append(("flat-" + x, "Flat with size (%s): 1 MiB round trip at "
+                  "most 1.5x its 64 B" % x,
+                  "%s us / %s us = %s" % (fmt(a, "ns"), fmt(b, "ns"), fr(r)),
+                  None if r is None else r <= 1.5))
+    for s, k in ((65536, 10), (1048576, 50)):
+        xv, xp = best_x_max(run, "tput_msgs", s)
+        xp = xp or "xmsg"
+        for p in ("pipe", "unix"):
+            pv = val(run, "tput_msgs", p, s)
+            r = ratio(xv, pv)
+            t.append(("tput%d-%s" % (s, p), "Throughput %s at least %dx %s"
+                      % (human_size(s), k, p),
+                      "%s %s msg/s vs %s %s = %sx" % (
+                          xp, fmt(xv, "msg/s"), p, fmt(pv, "msg/s"), fr(r)),
+                      None if r is None else r >= k))
+    b = val(run, "fanout_median", "xmsg-bcast", 8)
+    x = val(run, "fanout_median", "xmsg-proxy", 8)
+    p = val(run, "fanout_median", "pipe", 8)
+    r = ratio(b, p)
+    t.append(("bcast8", "Broadcast 1 MiB to 8 receivers at most 1/20 of 8 "
+              "pipes", "%s us vs %s us = %s (1/%s)" % (
+                  fmt(b, "ns"), fmt(p, "ns"), fr(r),
+                  "%.3g" % (1 / r) if r else "n/a"),
+              None if r is None else r <= 0.05))
+    r = ratio(x, p)
+    t.append(("proxy8", "(same bar) proxies to 8 exchanges",
+              "%s us vs %s us = %s" % (fmt(x, "ns"), fmt(p, "ns"), fr(r)),
+              None if r is None else r <= 0.05))
+    c = val(run, "exit_close", "xmsg", 10000)
+    rel = val(run, "exit_release", "xmsg", 10000)
+    r = ratio(c, rel)
+    t.append(("exit2x", "Cleanup at close, 10,000 held: at most 2x "
+              "releasing one by one",
+              "close %s ms vs one by one %s ms = %s" % (
+                  "n/a" if c is None else "%.2f" % (c / 1e6),
+                  "n/a" if rel is None else "%.2f" % (rel / 1e6), fr(r)),
+              None if r is None else r <= 2.0))
+    per = [(n, val(run, "exit_close", "xmsg", n)) for n in
+           (1000, 10000, 50000)]
+    per = [(n, v / n) for n, v in per if v is not None]
+    big = val(run, "exit_close_bigpool", "xmsg", 10000)
+    if len(per) >= 2:
+        lo = min(v for _, v in per)
+        hi = max(v for _, v in per)
+        fig = "per message: " + ", ".join(
+            "%d held %.0f ns" % (n, v) for n, v in per)
+        fig += "; spread %.2fx" % (hi / lo)
+        ok = hi / lo <= 2.0
+        if big is not None and c:
+            fig += "; 8x bigger pool: %.2fx the time" % (big / c)
+            ok = ok and big / c <= 2.0
+        t.append(("exit-linear", "Cleanup linear in messages held, not in "
+                  "pool size (per-message cost within 2x across counts "
+                  "and pool sizes)", fig, ok))
+    else:
+        t.append(("exit-linear", "Cleanup linear in messages held",
+                  "n/a", None))
+    return t
+
+
+def mark(m):
+    return {True: "met", False: "**missed**", None: "not measured"}[m]
+
+
+# ------------------------------------------------------------------- plot
+
+def write_plot_data(runs, d):
+    for i, run in enumerate(runs):
+        for measure in ("rtt_median", "tput_bytes"):
+            with open(os.path.join(d, "%s.%d.dat" % (measure, i)), "w") as f:
+                f.write("# size " + " ".join(PEERS) + "\n")
+                for s in SIZES:
+                    vs = [val(run, measure, p, s) for p in PEERS]
+                    f.write("%d %s\n" % (s, " ".join(
+                        "NaN" if v is None else "%g" % v for v in vs)))
+        with open(os.path.join(d, "fanout.%d.dat" % i), "w") as f:
+            f.write("# receivers bcast proxy pipe\n")
+            for n in RX:
+                vs = [val(run, "fanout_median", p, n)
+                      for p in ("xmsg-bcast", "xmsg-proxy", "pipe")]
+                f.write("%d %s\n" % (n, " ".join(
+                    "NaN" if v is None else "%g" % v for v in vs)))
+        with open(os.path.join(d, "exit.%d.dat" % i), "w") as f:
+            f.write("# held close release\n")
+            counts = sorted({k[2] for k in run["res"]
+                             if k[0] == "exit_close"})
+            for n in counts:
+                vs = [val(run, m, "xmsg", n)
+                      for m in ("exit_close", "exit_release")]
+                f.write("%d %s\n" % (n, " ".join(
+                    "NaN" if v is None else "%g" % v for v in vs)))
+
+
+def plot(runs, gp, png):
+    with tempfile.TemporaryDirectory() as d:
+        write_plot_data(runs, d)
+        titles = ";".join("-smp %s" % r["cpus"] for r in runs)
+        have = " ".join("".join(
+            "1" if any(k[0].startswith(m) for k in r["res"]) else "0"
+            for m in ("rtt_median", "tput_bytes", "fanout", "exit_close"))
+            for r in runs)
+        cmd = ["gnuplot", "-e", "dir='%s'; out='%s'; nruns=%d; titles='%s'; "
+               "have='%s'" % (d, png, len(runs), titles, have), gp]
+        try:
+            subprocess.run(cmd, check=True)
+        except (OSError, subprocess.CalledProcessError) as e:
+            print("bench-report: gnuplot failed: %s" % e, file=sys.stderr)
+            return False
+    return True
+
+
+# ------------------------------------------------------------------- main
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--plot")
+    ap.add_argument("logs", nargs="+")
+    a = ap.parse_args()
+    runs = [parse_log(p) for p in a.logs if os.path.exists(p)]
+    if not runs:
+        sys.exit("bench-report: no logs")
+    o = []
+    now = datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC")
+    o.append("# xmsg benchmarks")
+    o.append("")
+    o.append("Generated by `make bench` (scripts/bench.sh) on %s. Do not "
+             "edit: the next run rewrites this file and "
+             "[benchmarks.png](benchmarks.png)." % now)
+    o.append("")
+    o.append("Kernel `%s` (the `perf` flavor: no debug options) in QEMU "
+             "`-M virt -cpu cortex-a57`, **TCG emulation** on an x86 host. "
+             "Emulated time is not hardware time: absolute figures are "
+             "only good for comparing mechanisms measured in the same VM "
+             "run, which is what the ratios do." % runs[0]["uname"])
+    o.append("")
+    o.append("![benchmarks](benchmarks.png)")
+    o.append("")
+    o.append("## Targets (issue 7)")
+    o.append("")
+    head = ["target"]
+    for r in runs:
+        head += ["-smp %s figure" % r["cpus"], "-smp %s" % r["cpus"]]
+    tl = [targets(r) for r in runs]
+    rows = []
+    for i in range(len(tl[0])):
+        row = [tl[0][i][1]]
+        for t in tl:
+            row += [t[i][2], mark(t[i][3])]
+        rows.append(row)
+    table(o, head, rows)
+    missed = sorted({t[0] for ts in tl for t in ts if t[3] is False})
+    if missed:
+        o.append("### Why the missed targets are missed")
+        o.append("")
+        for m in missed:
+            name = [t[1] for t in tl[0] if t[0] == m][0]
+            o.append("- **%s**: %s" % (name, CAUSES.get(
+                m, "cause not analysed yet.")))
+        o.append("")
+    o.append("## The peers")
+    o.append("")
+    o.append("Two processes (fork) per measurement. Every message carries "
+             "a sequence number in its first and last 8 bytes; the sender "
+             "writes both, the receiver checks both (so every peer touches "
+             "the body at both ends; the byte-stream peers also copy the "
+             "whole payload in and out, which is their mechanism's cost). "
+             "Each measurement runs for a time box (%s); round trips are "
+             "timed one by one, throughput from the first send to the "
+             "last receive." % ", ".join(sorted(set(
+                 i.split(" box ")[1].split()[0] for r in runs
+                 for i in r["info"] if " box " in i)) or ["?"]))
+    o.append("")
+    for p in PEERS:
+        o.append("- `%s`: %s" % (p, PEER_TEXT[p]))
+    o.append("- `xmsg-bcast` (fan-out): one broadcast exchange; the sender "
+             "writes the 1 MiB body in place and sends it once; each "
+             "receiver (own process) receives the newer generation, checks "
+             "the body in place and releases its reference.")
+    o.append("- `xmsg-proxy` (fan-out): the sender makes 8 proxies of the "
+             "real 1 MiB message and sends one to each of 8 normal "
+             "exchanges; one receiver process per exchange.")
+    o.append("- `pipe` (fan-out): one pipe per receiver; the sender "
+             "write()s the full 1 MiB to each in turn.")
+    o.append("")
+    for r in runs:
+        o.append("## -smp %s" % r["cpus"])
+        o.append("")
+        o.append("Console log: `%s`. ipc_bench exit status %s%s." % (
+            r["path"], r["ipc_rc"],
+            "" if r["done"] else "; **the run did not finish**"))
+        o.append("")
+        size_tables(o, r, "rtt_median", "ns",
+                    "Round trip, median (us)", "")
+        size_tables(o, r, "rtt_p99", "ns", "Round trip, p99 (us)", "")
+        size_tables(o, r, "tput_msgs", "msg/s",
+                    "One-way throughput (messages/s)", "")
+        size_tables(o, r, "tput_bytes", "B/s",
+                    "One-way throughput (MB/s)", "")
+        fanout_table(o, r)
+        exit_table(o, r)
+    o.append("## In-kernel and NIC benchmarks")
+    o.append("")
+    for r in runs:
+        for name, lines in r["kbench"] + r["tools"]:
+            o.append("**%s, -smp %s**" % (name, r["cpus"]))
+            o.append("")
+            o.append("```")
+            keep = [l for l in lines if l.strip()][:120]
+            o.extend(keep if keep else ["(no output)"])
+            o.append("```")
+            o.append("")
+        if not r["kbench"] and not r["tools"]:
+            o.append("*(-smp %s: no kernel benchmark module or NIC "
+                     "benchmark was present)*" % r["cpus"])
+            o.append("")
+    text = "\n".join(o) + "\n"
+    os.makedirs(a.out, exist_ok=True)
+    with open(os.path.join(a.out, "benchmarks.md"), "w") as f:
+        f.write(text)
+    if a.plot:
+        plot(runs, a.plot, os.path.join(a.out, "benchmarks.png"))
+    print(text)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    main()
