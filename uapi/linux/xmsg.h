@@ -1,0 +1,766 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * xmsg user-space API: the /dev/xmsg character device.
+ *
+ * Copyright (C) The xmsg developers
+ *
+ * Overview
+ * ========
+ * Open /dev/xmsg once per process (or per thread group that wants its own
+ * ownership domain).  The open file is an *owner*: everything obtained
+ * through it (blocks, messages, references to objects) is released when the
+ * last reference to the file goes away (close, exit, kill -9).  Messages
+ * already sent stay with their exchanges.
+ *
+ * Everything is reached through *handles*: small positive integers (1, 2,
+ * ...) in a per-file table.  0 is never a valid handle.  A handle names one
+ * of: a pool, an exchange, a semaphore, a message, a standard block (BCB)
+ * or a bare block.  Handles of one open file mean nothing in another.
+ *
+ * Message bodies are never copied: they live in a pool's region, which is
+ * mapped with mmap(2) at offset XMSG_MMAP_OFFSET(pool handle).  Every call
+ * that yields a body reports it as (pool handle, offset, length).
+ *
+ * Conventions of every ioctl
+ * ==========================
+ * - Every argument struct starts with __u32 size, __u32 flags.  Set size
+ *   to sizeof() the struct as your header knows it; it must also equal
+ *   _IOC_SIZE(cmd).  The kernel picks the command by _IOC_NR(cmd), so a
+ *   program built against an older (smaller) struct keeps working: missing
+ *   fields read as zero.  A size larger than the kernel's struct is
+ *   accepted only if the extra bytes are all zero (else -E2BIG).  A size
+ *   smaller than the first version of the struct is -EINVAL.
+ * - Unknown flags, non-zero reserved/pad fields, and non-zero bytes after
+ *   the terminating NUL of a name are -EINVAL.
+ * - Unknown handle (or 0 where a handle is required): -EBADF.  A handle of
+ *   the wrong type: -EINVAL.  A handle without the right needed
+ *   (read or write, see XMSG_ACC_*): -EACCES.
+ * - A call that fails changes nothing, unless its documentation says so
+ *   (only XMSG_IOC_CALL can fail after its send part has happened; it then
+ *   says so in xmsg_call.result).
+ * - Output fields are written only on success; fields you do not know
+ *   about (size smaller than the kernel's) are not written.
+ * - Layouts are identical for 32- and 64-bit processes (no pointers, no
+ *   longs, explicit padding), so compat tasks use the same ioctls.
+ *
+ * Named objects
+ * =============
+ * Pools, exchanges and semaphores may have a name: 1 to XMSG_NAME_MAX - 1
+ * bytes from [A-Za-z0-9._-], not starting with '.', NUL-terminated in a
+ * char[XMSG_NAME_MAX] whose remaining bytes are zero.  Each type has its own
+ * name space, per IPC namespace.  An object has an owner uid/gid (the
+ * creator's fsuid/fsgid) and a mode (0 to 0777, no umask applied), checked
+ * like POSIX IPC: read (XMSG_ACC_READ) = receive, wait, map read-only;
+ * write (XMSG_ACC_WRITE) = send, signal, get blocks/messages, map writable.
+ * The owner or a task with CAP_IPC_OWNER may destroy.  Exchanges and
+ * semaphores may be anonymous (empty name): reachable only through the
+ * creator's handle and through reply handles.  Pools must be named.
+ */
+#ifndef _UAPI_LINUX_XMSG_H
+#define _UAPI_LINUX_XMSG_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+/* API version reported by XMSG_IOC_FEATURES.  Bumped on incompatible change
+ * (never planned); compatible additions are announced by feature bits.
+ */
+#define XMSG_API_VERSION	1
+
+/* Bytes of a name including its terminating NUL. */
+#define XMSG_NAME_MAX		32
+
+/* Highest message priority (0 is the lowest). */
+#define XMSG_MSG_PRIO_MAX	31
+
+/* mmap(2) offset of a pool's region: map the region (or a prefix of it)
+ * from offset XMSG_MMAP_OFFSET(pool handle), MAP_SHARED.  The region starts
+ * at that address; body offsets are relative to it.
+ */
+#define XMSG_MMAP_SHIFT		16
+#define XMSG_MMAP_OFFSET(handle)	((__u64)(handle) << XMSG_MMAP_SHIFT)
+
+/* Handle / object types (xmsg_info.type, xmsg_open.type, xmsg_list_entry) */
+#define XMSG_TYPE_POOL		1	/* a pool of fixed-size blocks */
+#define XMSG_TYPE_XCHG		2	/* an exchange */
+#define XMSG_TYPE_SEM		3	/* a semaphore */
+#define XMSG_TYPE_MSG		4	/* a message (or a proxy) */
+#define XMSG_TYPE_BCB		5	/* a standard block */
+#define XMSG_TYPE_BLOCK		6	/* a bare block */
+
+/* Access rights of a handle (xmsg_*_create.access, xmsg_open.access,
+ * xmsg_info.rights).  A request must be non-zero and a subset of both.
+ */
+#define XMSG_ACC_READ		0x1
+#define XMSG_ACC_WRITE		0x2
+#define XMSG_ACC_RDWR		(XMSG_ACC_READ | XMSG_ACC_WRITE)
+
+/* Flags of the *_CREATE commands */
+#define XMSG_CREATE_EXCL	0x1	/* fail with -EEXIST if it exists */
+
+/* xmsg_*_create.result bits (out) */
+#define XMSG_RESULT_CREATED	0x1	/* created (not opened an existing one) */
+
+/* Exchange kinds (xmsg_xchg_create.kind, xmsg_xchg_info.kind) */
+#define XMSG_XCHG_KIND_NORMAL	0	/* passes messages */
+#define XMSG_XCHG_KIND_PASS	1	/* also passes the priority on */
+#define XMSG_XCHG_KIND_BCAST	2	/* one sticky message, every receiver
+					 * gets a proxy of it
+					 */
+
+/* Semaphore kinds (xmsg_sem_create.kind, xmsg_sem_info.kind) */
+#define XMSG_SEM_KIND_COUNT	0	/* counting */
+#define XMSG_SEM_KIND_THRESHOLD	1	/* a waiter per @threshold signals */
+#define XMSG_SEM_KIND_GATE	2	/* a signal releases every waiter */
+
+/* Feature bits of xmsg_features.features */
+#define XMSG_FEAT_POOL		(1ULL << 0)	/* pools, blocks, mmap */
+#define XMSG_FEAT_MSG		(1ULL << 1)	/* messages and proxies */
+#define XMSG_FEAT_XCHG		(1ULL << 2)	/* exchanges, send/recv */
+#define XMSG_FEAT_SEM		(1ULL << 3)	/* semaphores */
+#define XMSG_FEAT_CALL		(1ULL << 4)	/* XMSG_IOC_CALL */
+#define XMSG_FEAT_POLL_FD	(1ULL << 5)	/* XMSG_IOC_POLL_FD */
+#define XMSG_FEAT_LIST		(1ULL << 6)	/* XMSG_IOC_LIST */
+#define XMSG_FEAT_ABSTIME	(1ULL << 7)	/* XMSG_TIMEOUT_ABS */
+
+/**
+ * struct xmsg_features - XMSG_IOC_FEATURES: what this kernel supports
+ * @size: sizeof(struct xmsg_features)
+ * @flags: 0
+ * @api_version: out: XMSG_API_VERSION of the kernel
+ * @name_max: out: XMSG_NAME_MAX
+ * @features: out: XMSG_FEAT_* bits
+ * @prio_max: out: XMSG_MSG_PRIO_MAX
+ * @mmap_shift: out: XMSG_MMAP_SHIFT
+ * @max_pools: out: limit of pools per user
+ * @max_objects: out: limit of exchanges + semaphores per user
+ * @max_pool_bytes: out: limit of pool region bytes per user
+ * @max_handles: out: limit of handles per open file
+ * @max_block_count: out: most blocks in one pool
+ * @reserved: 0
+ */
+struct xmsg_features {
+	__u32 size;
+	__u32 flags;
+	__u32 api_version;
+	__u32 name_max;
+	__u64 features;
+	__u32 prio_max;
+	__u32 mmap_shift;
+	__u32 max_pools;
+	__u32 max_objects;
+	__u64 max_pool_bytes;
+	__u32 max_handles;
+	__u32 max_block_count;
+	__u64 reserved[4];
+};
+
+/**
+ * struct xmsg_pool_create - XMSG_IOC_POOL_CREATE: create (or open) a pool
+ * @size: sizeof(struct xmsg_pool_create)
+ * @flags: XMSG_CREATE_EXCL or 0
+ * @name: the pool's name (pools must be named)
+ * @mode: permission bits, 0 to 0777
+ * @access: rights wanted on the new handle (XMSG_ACC_*)
+ * @block_size: bytes per block, 1 or more
+ * @count: blocks, 1 to xmsg_features.max_block_count
+ * @align: block alignment: 0 (default: 64, or the page size when
+ *	@block_size is a multiple of it) or a power of two up to the page size
+ * @handle: out: the pool handle
+ * @stride: out: bytes from one block to the next (>= @block_size)
+ * @result: out: XMSG_RESULT_CREATED if created
+ * @region_size: out: bytes of the mappable region
+ * @reserved: 0
+ *
+ * Without XMSG_CREATE_EXCL an existing pool of that name is opened instead
+ * (its own geometry is reported; @block_size etc. must still be valid).
+ * Errors: -EINVAL (bad field), -EEXIST, -EACCES (existing, no rights),
+ * -ENOSPC (per-user pool bytes), -EMFILE (per-user pools or handles),
+ * -ENOMEM.
+ */
+struct xmsg_pool_create {
+	__u32 size;
+	__u32 flags;
+	char name[XMSG_NAME_MAX];
+	__u32 mode;
+	__u32 access;
+	__u32 block_size;
+	__u32 count;
+	__u32 align;
+	__u32 handle;
+	__u32 stride;
+	__u32 result;
+	__u64 region_size;
+	__u64 reserved[2];
+};
+
+/**
+ * struct xmsg_xchg_create - XMSG_IOC_XCHG_CREATE: create (or open) an exchange
+ * @size: sizeof(struct xmsg_xchg_create)
+ * @flags: XMSG_CREATE_EXCL or 0
+ * @name: its name, or all zero for an anonymous exchange (never opened
+ *	by name; XMSG_CREATE_EXCL is then meaningless but allowed)
+ * @mode: permission bits, 0 to 0777
+ * @access: rights wanted on the new handle (XMSG_ACC_*)
+ * @kind: XMSG_XCHG_KIND_*
+ * @limit: most messages queued at once, 0 for the default
+ * @handle: out: the exchange handle
+ * @result: out: XMSG_RESULT_CREATED if created
+ * @reserved: 0
+ */
+struct xmsg_xchg_create {
+	__u32 size;
+	__u32 flags;
+	char name[XMSG_NAME_MAX];
+	__u32 mode;
+	__u32 access;
+	__u32 kind;
+	__u32 limit;
+	__u32 handle;
+	__u32 result;
+	__u64 reserved[2];
+};
+
+/**
+ * struct xmsg_sem_create - XMSG_IOC_SEM_CREATE: create (or open) a semaphore
+ * @size: sizeof(struct xmsg_sem_create)
+ * @flags: XMSG_CREATE_EXCL or 0
+ * @name: its name, or all zero for an anonymous semaphore
+ * @mode: permission bits, 0 to 0777
+ * @access: rights wanted on the new handle (XMSG_ACC_*)
+ * @kind: XMSG_SEM_KIND_*
+ * @count: initial count
+ * @threshold: XMSG_SEM_KIND_THRESHOLD: signals per release, 1 or more;
+ *	other kinds: 0
+ * @handle: out: the semaphore handle
+ * @result: out: XMSG_RESULT_CREATED if created
+ * @pad: 0
+ * @reserved: 0
+ */
+struct xmsg_sem_create {
+	__u32 size;
+	__u32 flags;
+	char name[XMSG_NAME_MAX];
+	__u32 mode;
+	__u32 access;
+	__u32 kind;
+	__u32 count;
+	__u32 threshold;
+	__u32 handle;
+	__u32 result;
+	__u32 pad;
+	__u64 reserved[2];
+};
+
+/**
+ * struct xmsg_open - XMSG_IOC_OPEN: open a named pool, exchange or semaphore
+ * @size: sizeof(struct xmsg_open)
+ * @flags: 0
+ * @name: the name
+ * @type: XMSG_TYPE_POOL, XMSG_TYPE_XCHG or XMSG_TYPE_SEM
+ * @access: rights wanted (XMSG_ACC_*), checked against the object's mode
+ * @handle: out: the new handle
+ * @pad: 0
+ * @reserved: 0
+ *
+ * Errors: -EINVAL, -ENOENT (no such name), -EACCES, -EMFILE, -ENOMEM.
+ */
+struct xmsg_open {
+	__u32 size;
+	__u32 flags;
+	char name[XMSG_NAME_MAX];
+	__u32 type;
+	__u32 access;
+	__u32 handle;
+	__u32 pad;
+	__u64 reserved[2];
+};
+
+/* Flags of struct xmsg_handle_op for XMSG_IOC_DESTROY: none yet. */
+
+/**
+ * struct xmsg_handle_op - a command on one handle
+ * @size: sizeof(struct xmsg_handle_op)
+ * @flags: 0
+ * @handle: the handle
+ * @pad: 0
+ * @reserved: 0
+ *
+ * XMSG_IOC_CLOSE: drop the handle.  A message, BCB or bare block handle
+ * releases what it names (as XMSG_IOC_MSG_REL etc.); an object handle drops
+ * this file's reference.  Errors: -EBADF.
+ *
+ * XMSG_IOC_DESTROY: destroy the pool, exchange or semaphore (unlink its
+ * name; blocked receivers/waiters fail with -EIDRM; other handles to it
+ * stay valid but fail with -EIDRM) and close @handle.  A pool is refused
+ * with -EBUSY while any block is out or any mapping of it exists (including
+ * the caller's).  Errors: -EBADF, -EINVAL (not an object), -EPERM (not the
+ * owner, no CAP_IPC_OWNER; also for reply handles), -EBUSY, -EIDRM
+ * (already destroyed).
+ *
+ * XMSG_IOC_BCAST_CLEAR: withdraw the message posted at a broadcast
+ * exchange (write right).  Errors: -EBADF, -EINVAL (not a broadcast
+ * exchange), -EACCES, -EIDRM, -ENOENT (nothing posted).
+ */
+struct xmsg_handle_op {
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__u32 pad;
+	__u64 reserved[2];
+};
+
+/* xmsg_buf.msg_flags, xmsg_recv.msg_flags, xmsg_call.msg_flags (out) */
+#define XMSG_MSGF_PROXY		0x1	/* a proxy of another message's body */
+#define XMSG_MSGF_NOPOOL	0x2	/* body not in a pool this file has a
+					 * handle for (pool = 0): open the pool
+					 * by name, or the body is not in any
+					 * pool (heap/external: offset = 0)
+					 */
+
+/**
+ * struct xmsg_buf - block and message commands
+ * @size: sizeof(struct xmsg_buf)
+ * @flags: 0
+ * @src: in: the handle the command works on (see below)
+ * @dst: out: the new handle (see below)
+ * @slice_offset: XMSG_IOC_MSG_PROXY: start of the slice in the body;
+ *	others: 0
+ * @slice_length: XMSG_IOC_MSG_PROXY: bytes of the slice, 0 for "to the
+ *	end of the body"; others: 0
+ * @pool: out: pool handle of the body (0 with XMSG_MSGF_NOPOOL)
+ * @msg_flags: out: XMSG_MSGF_*
+ * @offset: out: offset of the block/body in the pool region
+ * @length: out: bytes of the block/body
+ * @reserved: 0
+ *
+ * ==================== ============= ============== =======================
+ * command              @src          @dst           right needed on @src
+ * ==================== ============= ============== =======================
+ * XMSG_IOC_BLOCK_GET   pool          bare block     write
+ * XMSG_IOC_BLOCK_REL   bare block    -              -
+ * XMSG_IOC_BCB_GET     pool          BCB            write
+ * XMSG_IOC_BCB_REL     BCB           -              -
+ * XMSG_IOC_BCB_MAKE    bare block    BCB            - (@src is consumed)
+ * XMSG_IOC_BCB_UNMAKE  BCB           bare block     - (@src is consumed)
+ * XMSG_IOC_MSG_GET     pool          message        write
+ * XMSG_IOC_MSG_REL     message       -              -
+ * XMSG_IOC_MSG_MAKE    bare block    message        - (@src is consumed)
+ * XMSG_IOC_MSG_UNMAKE  message       bare block     - (@src is consumed)
+ * XMSG_IOC_MSG_PROXY   message       proxy message  -
+ * ==================== ============= ============== =======================
+ *
+ * The *_REL commands leave @dst .. @length unwritten.  Errors: -EBADF,
+ * -EINVAL (wrong handle type, bad slice, flags, reserved), -EACCES,
+ * -EIDRM (pool destroyed), -ENOBUFS (pool empty), -EBUSY (unmake of a
+ * message whose body is shared by proxies, or that is not a pool message),
+ * -EMFILE (handles), -ENOMEM.
+ */
+struct xmsg_buf {
+	__u32 size;
+	__u32 flags;
+	__u32 src;
+	__u32 dst;
+	__u64 slice_offset;
+	__u64 slice_length;
+	__u32 pool;
+	__u32 msg_flags;
+	__u64 offset;
+	__u64 length;
+	__u64 reserved[2];
+};
+
+/* Flags of struct xmsg_send */
+#define XMSG_SEND_CLOSE_XCHG	0x4	/* close @xchg after a successful send
+					 * (one-shot reply handles)
+					 */
+
+/**
+ * struct xmsg_send - XMSG_IOC_SEND: send a message to an exchange
+ * @size: sizeof(struct xmsg_send)
+ * @flags: XMSG_SEND_* flags
+ * @xchg: exchange handle, write right
+ * @msg: message handle; consumed on success (to a broadcast exchange the
+ *	sender stays the owner and keeps the handle)
+ * @prio: priority, 0 to XMSG_MSG_PRIO_MAX
+ * @reply: 0, or an exchange or semaphore handle (any right) that the
+ *	receiver gets as its reply handle
+ * @reserved: 0
+ *
+ * Errors: -EBADF, -EINVAL, -EACCES, -EIDRM (exchange destroyed),
+ * -ENOBUFS (queue at its limit), -ENOMEM.
+ */
+struct xmsg_send {
+	__u32 size;
+	__u32 flags;
+	__u32 xchg;
+	__u32 msg;
+	__u32 prio;
+	__u32 reply;
+	__u64 reserved[2];
+};
+
+/* Flags of struct xmsg_recv, struct xmsg_call, struct xmsg_sem_op */
+#define XMSG_TIMEOUT_ABS	0x1	/* timeout_ns is an absolute
+					 * CLOCK_MONOTONIC time
+					 */
+#define XMSG_RECV_NEWER		0x2	/* broadcast: only a message of a
+					 * generation newer than @gen
+					 */
+
+/* Special timeouts */
+#define XMSG_TIMEOUT_NONE	0	/* do not block: -EAGAIN */
+#define XMSG_TIMEOUT_FOREVER	(-1LL)	/* block until a message comes */
+
+/**
+ * struct xmsg_recv - XMSG_IOC_RECV: receive a message from an exchange
+ * @size: sizeof(struct xmsg_recv)
+ * @flags: XMSG_TIMEOUT_ABS, XMSG_RECV_NEWER
+ * @xchg: exchange handle, read right
+ * @msg: out: the new message handle
+ * @timeout_ns: XMSG_TIMEOUT_NONE, XMSG_TIMEOUT_FOREVER, or > 0: relative
+ *	nanoseconds (absolute CLOCK_MONOTONIC with XMSG_TIMEOUT_ABS)
+ * @gen: in: with XMSG_RECV_NEWER, the last generation seen; out: the
+ *	broadcast generation of the message (0 for other kinds)
+ * @pool: out: pool handle of the body, 0 with XMSG_MSGF_NOPOOL
+ * @prio: out: the priority it was sent with
+ * @offset: out: offset of the body in the pool region
+ * @length: out: bytes of the body
+ * @reply: out: a new handle (write right only) of the reply exchange or
+ *	semaphore the sender attached, or 0.  Close it when done (or use
+ *	XMSG_SEND_CLOSE_XCHG / XMSG_SEM_CLOSE).
+ * @msg_flags: out: XMSG_MSGF_*
+ * @reserved: 0
+ *
+ * Errors: -EBADF, -EINVAL, -EACCES, -EAGAIN (XMSG_TIMEOUT_NONE and nothing
+ * queued), -ETIMEDOUT, -EINTR (signal; nothing was received, so retrying
+ * loses nothing), -EIDRM (exchange destroyed), -EMFILE, -ENOMEM (the
+ * message stays queued).
+ */
+struct xmsg_recv {
+	__u32 size;
+	__u32 flags;
+	__u32 xchg;
+	__u32 msg;
+	__s64 timeout_ns;
+	__u64 gen;
+	__u32 pool;
+	__u32 prio;
+	__u64 offset;
+	__u64 length;
+	__u32 reply;
+	__u32 msg_flags;
+	__u64 reserved[2];
+};
+
+/* xmsg_call.result bits (out, written even when the call fails) */
+#define XMSG_CALL_SENT		0x1	/* the send part succeeded */
+
+/**
+ * struct xmsg_call - XMSG_IOC_CALL: send, then receive, in one system call
+ * @size: sizeof(struct xmsg_call)
+ * @flags: XMSG_SEND_CLOSE_XCHG (for @send_xchg), XMSG_TIMEOUT_ABS,
+ *	XMSG_RECV_NEWER
+ * @send_xchg: as xmsg_send.xchg
+ * @send_msg: as xmsg_send.msg
+ * @send_prio: as xmsg_send.prio
+ * @send_reply: as xmsg_send.reply
+ * @recv_xchg: as xmsg_recv.xchg
+ * @result: out: XMSG_CALL_SENT once the message is sent
+ * @timeout_ns: as xmsg_recv.timeout_ns
+ * @gen: as xmsg_recv.gen
+ * @msg: out: as xmsg_recv.msg
+ * @pool: out: as xmsg_recv.pool
+ * @offset: out: as xmsg_recv.offset
+ * @length: out: as xmsg_recv.length
+ * @prio: out: as xmsg_recv.prio
+ * @reply: out: as xmsg_recv.reply
+ * @msg_flags: out: as xmsg_recv.msg_flags
+ * @pad: 0
+ * @reserved: 0
+ *
+ * The send is validated and done first; if it fails nothing happened.  If
+ * the receive then fails (-EAGAIN, -ETIMEDOUT, -EINTR, -EIDRM, ...), the
+ * call returns that error but the message has been sent: @result has
+ * XMSG_CALL_SENT (only @result is written).  Retry with XMSG_IOC_RECV.
+ * A signal never restarts this call.
+ */
+struct xmsg_call {
+	__u32 size;
+	__u32 flags;
+	__u32 send_xchg;
+	__u32 send_msg;
+	__u32 send_prio;
+	__u32 send_reply;
+	__u32 recv_xchg;
+	__u32 result;
+	__s64 timeout_ns;
+	__u64 gen;
+	__u32 msg;
+	__u32 pool;
+	__u64 offset;
+	__u64 length;
+	__u32 prio;
+	__u32 reply;
+	__u32 msg_flags;
+	__u32 pad;
+	__u64 reserved[2];
+};
+
+/* Flags of struct xmsg_sem_op (XMSG_IOC_SEM_SIGNAL) */
+#define XMSG_SEM_CLOSE		0x4	/* close @handle after the signal */
+
+/**
+ * struct xmsg_sem_op - XMSG_IOC_SEM_SIGNAL / XMSG_IOC_SEM_WAIT
+ * @size: sizeof(struct xmsg_sem_op)
+ * @flags: SIGNAL: XMSG_SEM_CLOSE; WAIT: XMSG_TIMEOUT_ABS
+ * @handle: semaphore handle: write right to signal, read right to wait
+ * @pad: 0
+ * @timeout_ns: WAIT: as xmsg_recv.timeout_ns; SIGNAL: 0
+ * @reserved: 0
+ *
+ * Errors: -EBADF, -EINVAL, -EACCES, -EIDRM, WAIT also -EAGAIN,
+ * -ETIMEDOUT, -EINTR; SIGNAL also -EOVERFLOW (count at its maximum).
+ */
+struct xmsg_sem_op {
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__u32 pad;
+	__s64 timeout_ns;
+	__u64 reserved[2];
+};
+
+/* Flags of struct xmsg_poll_fd */
+#define XMSG_FD_CLOEXEC		0x1	/* O_CLOEXEC on the new fd */
+
+/**
+ * struct xmsg_poll_fd - XMSG_IOC_POLL_FD: an fd to poll one exchange/sem
+ * @size: sizeof(struct xmsg_poll_fd)
+ * @flags: XMSG_FD_CLOEXEC
+ * @handle: exchange or semaphore handle, read right
+ * @fd: out: a new file descriptor.  poll()/select()/epoll report EPOLLIN
+ *	when a receive/wait would not block (a broadcast exchange: when the
+ *	posted generation is newer than @gen), EPOLLERR once the object is
+ *	destroyed.  The fd holds its own reference: it stays valid after the
+ *	handle is closed.  It supports nothing but poll and close.
+ * @gen: broadcast exchanges: the generation already seen; others: 0
+ * @reserved: 0
+ *
+ * Errors: -EBADF, -EINVAL, -EACCES, -EMFILE (no fd), -ENOMEM.
+ */
+struct xmsg_poll_fd {
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__s32 fd;
+	__u64 gen;
+	__u64 reserved[2];
+};
+
+/**
+ * struct xmsg_pool_info - pool part of struct xmsg_info
+ * @block_size: bytes from one block to the next (the stride)
+ * @count: blocks in the pool
+ * @free: blocks free now
+ * @in_use: blocks out now
+ * @high_water: most blocks out at once
+ * @failed_gets: gets that found the pool empty
+ * @bad_rels: releases refused as invalid
+ * @mapped: live mappings of the region
+ * @region_size: bytes of the mappable region
+ */
+struct xmsg_pool_info {
+	__u64 block_size;
+	__u64 count;
+	__u64 free;
+	__u64 in_use;
+	__u64 high_water;
+	__u64 failed_gets;
+	__u64 bad_rels;
+	__u64 mapped;
+	__u64 region_size;
+};
+
+/**
+ * struct xmsg_xchg_info - exchange part of struct xmsg_info
+ * @kind: XMSG_XCHG_KIND_*
+ * @queued: messages queued now
+ * @waiters: receivers waiting now
+ * @limit: queue limit
+ * @sent: messages sent so far
+ * @received: messages received so far
+ * @gen: broadcast generation
+ */
+struct xmsg_xchg_info {
+	__u32 kind;
+	__u32 queued;
+	__u32 waiters;
+	__u32 limit;
+	__u64 sent;
+	__u64 received;
+	__u64 gen;
+};
+
+/**
+ * struct xmsg_sem_info - semaphore part of struct xmsg_info
+ * @kind: XMSG_SEM_KIND_*
+ * @count: current count
+ * @threshold: threshold (1 for counting semaphores, 0 for gates)
+ * @waiters: tasks waiting now
+ * @signals: signals so far
+ */
+struct xmsg_sem_info {
+	__u32 kind;
+	__u32 count;
+	__u32 threshold;
+	__u32 waiters;
+	__u64 signals;
+};
+
+/**
+ * struct xmsg_buf_info - message/BCB/bare block part of struct xmsg_info
+ * @pool: pool handle of the body/block (0 with XMSG_MSGF_NOPOOL)
+ * @msg_flags: XMSG_MSGF_*
+ * @offset: offset in the pool region
+ * @length: bytes
+ * @prio: messages: priority it was received with (0 if never sent)
+ * @pad: 0
+ */
+struct xmsg_buf_info {
+	__u32 pool;
+	__u32 msg_flags;
+	__u64 offset;
+	__u64 length;
+	__u32 prio;
+	__u32 pad;
+};
+
+/* xmsg_info.obj_flags (out) */
+#define XMSG_OBJF_DEAD		0x1	/* destroyed */
+#define XMSG_OBJF_REPLY		0x2	/* a reply handle (no name, no owner) */
+
+/**
+ * struct xmsg_info - XMSG_IOC_INFO: what a handle names, and its counters
+ * @size: sizeof(struct xmsg_info)
+ * @flags: 0
+ * @handle: in: any handle
+ * @type: out: XMSG_TYPE_*
+ * @rights: out: XMSG_ACC_* this handle has (0 for messages and blocks)
+ * @mode: out: objects: permission bits
+ * @uid: out: objects: owner uid (in the caller's user namespace)
+ * @gid: out: objects: owner gid
+ * @name: out: objects: name (empty if anonymous)
+ * @obj_flags: out: XMSG_OBJF_*
+ * @pad: 0
+ * @u: out: counters, by @type: @u.pool, @u.xchg, @u.sem, or @u.buf for
+ *	messages, BCBs and bare blocks
+ * @u.raw: room for growth
+ * @reserved: 0
+ *
+ * Errors: -EBADF, -EINVAL.
+ */
+struct xmsg_info {
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__u32 type;
+	__u32 rights;
+	__u32 mode;
+	__u32 uid;
+	__u32 gid;
+	char name[XMSG_NAME_MAX];
+	__u32 obj_flags;
+	__u32 pad;
+	union {
+		struct xmsg_pool_info pool;
+		struct xmsg_xchg_info xchg;
+		struct xmsg_sem_info sem;
+		struct xmsg_buf_info buf;
+		__u64 raw[16];
+	} u;
+	__u64 reserved[2];
+};
+
+/**
+ * struct xmsg_list_entry - one named object, written by XMSG_IOC_LIST
+ * @type: XMSG_TYPE_POOL, _XCHG or _SEM
+ * @mode: permission bits
+ * @uid: owner uid (in the caller's user namespace)
+ * @gid: owner gid
+ * @name: the name
+ * @id: position; pass @id + 1 as xmsg_list.cursor to continue after it
+ */
+struct xmsg_list_entry {
+	__u32 type;
+	__u32 mode;
+	__u32 uid;
+	__u32 gid;
+	char name[XMSG_NAME_MAX];
+	__u64 id;
+};
+
+/**
+ * struct xmsg_list - XMSG_IOC_LIST: list named objects of the caller's IPC
+ *	namespace
+ * @size: sizeof(struct xmsg_list)
+ * @flags: 0
+ * @type: 0 for all types, or XMSG_TYPE_POOL, _XCHG or _SEM
+ * @count: in: room in @entries (entries); out: entries written
+ * @cursor: in: first position to list (0 to start); out: where to
+ *	continue (0 when the list is complete)
+ * @entries: user pointer to an array of struct xmsg_list_entry
+ * @entry_size: sizeof(struct xmsg_list_entry)
+ * @pad: 0
+ * @reserved: 0
+ *
+ * Lists objects regardless of their mode (like ls /dev/shm).  Errors:
+ * -EINVAL, -EFAULT.
+ */
+struct xmsg_list {
+	__u32 size;
+	__u32 flags;
+	__u32 type;
+	__u32 count;
+	__u64 cursor;
+	__u64 entries;
+	__u32 entry_size;
+	__u32 pad;
+	__u64 reserved[2];
+};
+
+#define XMSG_IOC_MAGIC		0xB8
+
+#define XMSG_IOC_FEATURES	_IOWR(XMSG_IOC_MAGIC, 0x00, struct xmsg_features)
+#define XMSG_IOC_POOL_CREATE	_IOWR(XMSG_IOC_MAGIC, 0x01, struct xmsg_pool_create)
+#define XMSG_IOC_XCHG_CREATE	_IOWR(XMSG_IOC_MAGIC, 0x02, struct xmsg_xchg_create)
+#define XMSG_IOC_SEM_CREATE	_IOWR(XMSG_IOC_MAGIC, 0x03, struct xmsg_sem_create)
+#define XMSG_IOC_OPEN		_IOWR(XMSG_IOC_MAGIC, 0x04, struct xmsg_open)
+#define XMSG_IOC_CLOSE		_IOW(XMSG_IOC_MAGIC, 0x05, struct xmsg_handle_op)
+#define XMSG_IOC_DESTROY	_IOW(XMSG_IOC_MAGIC, 0x06, struct xmsg_handle_op)
+#define XMSG_IOC_INFO		_IOWR(XMSG_IOC_MAGIC, 0x07, struct xmsg_info)
+#define XMSG_IOC_LIST		_IOWR(XMSG_IOC_MAGIC, 0x08, struct xmsg_list)
+
+#define XMSG_IOC_BLOCK_GET	_IOWR(XMSG_IOC_MAGIC, 0x10, struct xmsg_buf)
+#define XMSG_IOC_BLOCK_REL	_IOW(XMSG_IOC_MAGIC, 0x11, struct xmsg_buf)
+#define XMSG_IOC_BCB_GET	_IOWR(XMSG_IOC_MAGIC, 0x12, struct xmsg_buf)
+#define XMSG_IOC_BCB_REL	_IOW(XMSG_IOC_MAGIC, 0x13, struct xmsg_buf)
+#define XMSG_IOC_BCB_MAKE	_IOWR(XMSG_IOC_MAGIC, 0x14, struct xmsg_buf)
+#define XMSG_IOC_BCB_UNMAKE	_IOWR(XMSG_IOC_MAGIC, 0x15, struct xmsg_buf)
+#define XMSG_IOC_MSG_GET	_IOWR(XMSG_IOC_MAGIC, 0x16, struct xmsg_buf)
+#define XMSG_IOC_MSG_REL	_IOW(XMSG_IOC_MAGIC, 0x17, struct xmsg_buf)
+#define XMSG_IOC_MSG_MAKE	_IOWR(XMSG_IOC_MAGIC, 0x18, struct xmsg_buf)
+#define XMSG_IOC_MSG_UNMAKE	_IOWR(XMSG_IOC_MAGIC, 0x19, struct xmsg_buf)
+#define XMSG_IOC_MSG_PROXY	_IOWR(XMSG_IOC_MAGIC, 0x1a, struct xmsg_buf)
+
+#define XMSG_IOC_SEND		_IOW(XMSG_IOC_MAGIC, 0x20, struct xmsg_send)
+#define XMSG_IOC_RECV		_IOWR(XMSG_IOC_MAGIC, 0x21, struct xmsg_recv)
+#define XMSG_IOC_CALL		_IOWR(XMSG_IOC_MAGIC, 0x22, struct xmsg_call)
+#define XMSG_IOC_BCAST_CLEAR	_IOW(XMSG_IOC_MAGIC, 0x23, struct xmsg_handle_op)
+
+#define XMSG_IOC_SEM_SIGNAL	_IOW(XMSG_IOC_MAGIC, 0x30, struct xmsg_sem_op)
+#define XMSG_IOC_SEM_WAIT	_IOW(XMSG_IOC_MAGIC, 0x31, struct xmsg_sem_op)
+
+#define XMSG_IOC_POLL_FD	_IOWR(XMSG_IOC_MAGIC, 0x40, struct xmsg_poll_fd)
+
+#endif /* _UAPI_LINUX_XMSG_H */
