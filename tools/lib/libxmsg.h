@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * libxmsg: a small C library over /dev/xmsg (see <linux/xmsg.h>).
+ *
+ * A context (struct xm) is one open file of /dev/xmsg, i.e. one *owner*:
+ * every handle, block and message obtained through it is released when the
+ * context is closed or the process dies.  Handles are small positive
+ * integers, valid only in the context that obtained them.
+ *
+ * Bodies are returned as pointers: the library maps a pool's region the
+ * first time a body of that pool is needed (read-only if the pool handle
+ * has only the read right) and returns map base + offset.
+ *
+ * Errors: every function returning int returns 0 (or a handle / fd, which is
+ * > 0) on success and a negative errno value on failure; errno is not used.
+ * The errnos are those of the ioctl (documented in <linux/xmsg.h>), plus
+ * -ENAMETOOLONG for a name of XMSG_NAME_MAX bytes or more and -ENOMEM.
+ *
+ * Threads: a context may be shared by the threads of a process.  After
+ * fork() the child shares the parent's open file (the same owner): a child
+ * that wants its own ownership domain calls xm_open() itself; it may
+ * xm_close() the inherited context (that only drops the child's reference
+ * to the shared file and unmaps the child's copies of the mappings).
+ *
+ * Timeouts are in nanoseconds: XM_NOWAIT (0) never blocks (-EAGAIN),
+ * XM_FOREVER (-1) blocks until done, > 0 is relative.  XM_MS(n) converts
+ * milliseconds.
+ */
+#ifndef LIBXMSG_H
+#define LIBXMSG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/xmsg.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define XM_NOWAIT	((int64_t)XMSG_TIMEOUT_NONE)
+#define XM_FOREVER	((int64_t)XMSG_TIMEOUT_FOREVER)
+#define XM_MS(n)	((int64_t)(n) * 1000000LL)
+
+/* Default device; the environment variable XMSG_DEVICE overrides it. */
+#define XM_DEVICE	"/dev/xmsg"
+
+struct xm;
+
+/**
+ * struct xm_msg - a message, proxy, standard block or bare block
+ * @handle: its handle in the context
+ * @pool: pool handle of the body, 0 if this context has none for it
+ * @body: the body, mapped in this process; NULL when @pool is 0 or the
+ *	pool cannot be mapped (see xm_ptr())
+ * @offset: offset of the body in the pool region
+ * @length: bytes of the body
+ * @prio: priority (received messages)
+ * @reply: reply handle the sender attached (received messages), or 0;
+ *	close it with xm_handle_close() or use it with XMSG_SEND_CLOSE_XCHG /
+ *	XMSG_SEM_CLOSE
+ * @flags: XMSG_MSGF_* bits
+ * @gen: broadcast generation (received messages; in for XMSG_RECV_NEWER)
+ */
+struct xm_msg {
+	uint32_t handle;
+	uint32_t pool;
+	void *body;
+	uint64_t offset;
+	uint64_t length;
+	uint32_t prio;
+	uint32_t reply;
+	uint32_t flags;
+	uint64_t gen;
+};
+
+/* contexts */
+int xm_open(struct xm **xp, const char *path);
+void xm_close(struct xm *x);
+int xm_fd(const struct xm *x);
+int xm_features(struct xm *x, struct xmsg_features *f);
+
+/* any handle */
+int xm_handle_close(struct xm *x, uint32_t handle);
+int xm_destroy(struct xm *x, uint32_t handle);
+int xm_info(struct xm *x, uint32_t handle, struct xmsg_info *info);
+int xm_obj_open(struct xm *x, uint32_t type, const char *name,
+		uint32_t access);
+int xm_list(struct xm *x, uint32_t type, struct xmsg_list_entry **entries,
+	    size_t *n);
+const char *xm_type_name(uint32_t type);
+
+/* pools */
+int xm_pool_create(struct xm *x, const char *name, uint32_t block_size,
+		   uint32_t count, uint32_t mode, uint32_t flags);
+int xm_pool_open(struct xm *x, const char *name, uint32_t access);
+int xm_pool_info(struct xm *x, uint32_t pool, struct xmsg_pool_info *pi);
+int xm_pool_map(struct xm *x, uint32_t pool, void **base, size_t *size);
+int xm_pool_unmap(struct xm *x, uint32_t pool);
+int xm_pool_destroy(struct xm *x, uint32_t pool);
+void *xm_ptr(struct xm *x, uint32_t pool, uint64_t offset);
+
+/* bare blocks and standard blocks (@handle, @pool, @body, @offset,
+ * @length of struct xm_msg are filled)
+ */
+int xm_block_get(struct xm *x, uint32_t pool, struct xm_msg *b);
+int xm_block_rel(struct xm *x, uint32_t block);
+int xm_bcb_get(struct xm *x, uint32_t pool, struct xm_msg *b);
+int xm_bcb_rel(struct xm *x, uint32_t bcb);
+int xm_bcb_make(struct xm *x, uint32_t block, struct xm_msg *b);
+int xm_bcb_unmake(struct xm *x, uint32_t bcb, struct xm_msg *block);
+
+/* messages */
+int xm_msg_get(struct xm *x, uint32_t pool, struct xm_msg *m);
+int xm_msg_rel(struct xm *x, uint32_t msg);
+int xm_msg_make(struct xm *x, uint32_t block, struct xm_msg *m);
+int xm_msg_unmake(struct xm *x, uint32_t msg, struct xm_msg *block);
+int xm_msg_proxy(struct xm *x, uint32_t msg, uint64_t offset, uint64_t length,
+		 struct xm_msg *proxy);
+int xm_msg_info(struct xm *x, uint32_t msg, struct xm_msg *m);
+
+/* exchanges */
+int xm_xchg_create(struct xm *x, const char *name, uint32_t kind,
+		   uint32_t limit, uint32_t mode, uint32_t flags);
+int xm_xchg_open(struct xm *x, const char *name, uint32_t access);
+int xm_send(struct xm *x, uint32_t xchg, uint32_t msg, uint32_t prio,
+	    uint32_t reply, uint32_t flags);
+int xm_recv(struct xm *x, uint32_t xchg, int64_t timeout_ns, uint32_t flags,
+	    struct xm_msg *m);
+int xm_call(struct xm *x, uint32_t send_xchg, uint32_t msg, uint32_t prio,
+	    uint32_t reply, uint32_t recv_xchg, int64_t timeout_ns,
+	    uint32_t flags, struct xm_msg *answer, int *sent);
+int xm_bcast_clear(struct xm *x, uint32_t xchg);
+
+/* semaphores */
+int xm_sem_create(struct xm *x, const char *name, uint32_t kind,
+		  uint32_t count, uint32_t threshold, uint32_t mode,
+		  uint32_t flags);
+int xm_sem_open(struct xm *x, const char *name, uint32_t access);
+int xm_sem_signal(struct xm *x, uint32_t sem, uint32_t flags);
+int xm_sem_wait(struct xm *x, uint32_t sem, int64_t timeout_ns);
+
+/* poll: an fd that polls readable when a receive/wait would not block */
+int xm_poll_fd(struct xm *x, uint32_t handle, uint64_t gen);
+int xm_poll_wait(int fd, int timeout_ms);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBXMSG_H */
