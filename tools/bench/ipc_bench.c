@@ -36,6 +36,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <linux/futex.h>
 #include <mqueue.h>
 #include <signal.h>
@@ -1620,6 +1621,46 @@ static void table(const char *measure)
 	}
 }
 
+static void fanout_table(void)
+{
+	static const char *const f[] = { "xmsg-bcast", "xmsg-proxy", "pipe" };
+	char s[32];
+
+	printf("\n%-12s %-9s", "fanout 1MiB", "rx");
+	for (size_t j = 0; j < 3; j++)
+		printf(" %13s", f[j]);
+	printf(" %13s %13s\n", "bcast/pipe", "proxy/pipe");
+	for (int n = 1; n <= MAX_RX; n *= 2) {
+		const struct result *b = find("fanout_median", f[0], n);
+		const struct result *x = find("fanout_median", f[1], n);
+		const struct result *p = find("fanout_median", f[2], n);
+
+		printf("%-12s %-9d", "", n);
+		for (size_t j = 0; j < 3; j++) {
+			fmt(s, sizeof(s), find("fanout_median", f[j], n));
+			printf(" %13s", s);
+		}
+		printf(" %13.4g %13.4g\n", b && p ? b->value / p->value : NAN,
+		       x && p ? x->value / p->value : NAN);
+	}
+}
+
+static void exit_table(void)
+{
+	static const unsigned long held[] = { 1000, 10000, 50000 };
+
+	printf("\n%-12s %-9s %13s %13s %13s\n", "cleanup", "held",
+	       "close(fd)", "one by one", "close/1by1");
+	for (size_t i = 0; i < 3; i++) {
+		const struct result *c = find("exit_close", "xmsg", held[i]);
+		const struct result *r = find("exit_release", "xmsg", held[i]);
+
+		printf("%-12s %-9lu %10.3f ms %10.3f ms %13.4g\n", "", held[i],
+		       c ? c->value / 1e6 : NAN, r ? r->value / 1e6 : NAN,
+		       c && r ? c->value / r->value : NAN);
+	}
+}
+
 static void summary(void)
 {
 	static const char *const m[] = { "rtt_median", "rtt_p99", "tput_msgs",
@@ -1629,11 +1670,31 @@ static void summary(void)
 	for (size_t i = 0; i < 4; i++)
 		for (size_t s = 0; s < NSIZES; s++)
 			ratios(m[i], sizes[s]);
-	for (int n = 1; n <= MAX_RX; n *= 2)
-		ratios("fanout_median", n);
+	for (int n = 1; n <= MAX_RX; n *= 2) {
+		const struct result *p = find("fanout_median", "pipe", n);
+		const struct result *b = find("fanout_median", "xmsg-bcast", n);
+		const struct result *x = find("fanout_median", "xmsg-proxy", n);
+
+		if (p && b)
+			printf("RATIO fanout_median %d xmsg-bcast pipe %.4g\n",
+			       n, b->value / p->value);
+		if (p && x)
+			printf("RATIO fanout_median %d xmsg-proxy pipe %.4g\n",
+			       n, x->value / p->value);
+	}
+	for (unsigned long n = 1000; n <= 50000; n *= n == 1000 ? 10 : 5) {
+		const struct result *c = find("exit_close", "xmsg", n);
+		const struct result *r = find("exit_release", "xmsg", n);
+
+		if (c && r)
+			printf("RATIO exit %lu close release %.4g\n", n,
+			       c->value / r->value);
+	}
 	printf("\n# table (TCG-emulated times: compare ratios only)\n");
 	for (size_t i = 0; i < 4; i++)
 		table(m[i]);
+	fanout_table();
+	exit_table();
 	fflush(stdout);
 }
 
