@@ -51,7 +51,9 @@ struct xm;
  * @handle: its handle in the context
  * @pool: pool handle of the body, 0 if this context has none for it
  * @body: the body, mapped in this process; NULL when @pool is 0 or the
- *	pool cannot be mapped (see xm_ptr())
+ *	pool cannot be mapped (then errno says why, see xm_ptr()).  A
+ *	receiver must hold a handle of the body's pool (xm_pool_open()) before
+ *	it receives, else the kernel reports pool 0 (XMSG_MSGF_NOPOOL)
  * @offset: offset of the body in the pool region
  * @length: bytes of the body
  * @prio: priority (received messages)

@@ -5,13 +5,11 @@
 #include <errno.h>
 #include "xm_priv.h"
 
-/* Fill @m from a body report; @body is NULL if it cannot be mapped. */
+/* Fill @m from a body report; @body is NULL (errno says why) if unmapped. */
 static void xm_fill(struct xm *x, struct xm_msg *m, uint32_t handle,
 		    uint32_t pool, uint64_t offset, uint64_t length,
 		    uint32_t flags)
 {
-	int saved = errno;
-
 	memset(m, 0, sizeof(*m));
 	m->handle = handle;
 	m->pool = pool;
@@ -19,7 +17,6 @@ static void xm_fill(struct xm *x, struct xm_msg *m, uint32_t handle,
 	m->length = length;
 	m->flags = flags;
 	m->body = pool ? xm_ptr(x, pool, offset) : NULL;
-	errno = saved;
 }
 
 static int xm_buf(struct xm *x, unsigned long cmd, uint32_t src,
