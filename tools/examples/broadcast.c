@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * broadcast: the seed's broadcast protocol across processes.
+ *
+ * A master posts one message at a broadcast exchange.  Every slave gets a
+ * proxy of the same body (no copy), reads it, releases the proxy, signals
+ * the threshold semaphore semT and waits at the gate semaphore semG.  semT's
+ * threshold is the number of slaves, so the master, waiting at semT, wakes
+ * once all slaves are done with the round.  It then changes the body in
+ * place, resends it (a new broadcast generation) and opens the gate: every
+ * slave comes back for the next round.  No slave may miss or see a round
+ * twice.
+ *
+ * A gate signal with no waiter is lost, so before opening the gate the
+ * master waits until semG reports all slaves waiting.
+ *
+ * usage: broadcast [SLAVES [ROUNDS]]       (default 3 slaves, 4 rounds)
+ * Exits 0 if every slave saw every round exactly once, in order.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "libxmsg.h"
+
+#define BLOCK		128
+#define MAX_ROUNDS	64
+
+static char pool_name[XMSG_NAME_MAX], xchg_name[XMSG_NAME_MAX];
+static char semt_name[XMSG_NAME_MAX], semg_name[XMSG_NAME_MAX];
+
+#define CHECK(expr) ({						\
+	int __r = (expr);					\
+	if (__r < 0) {						\
+		fprintf(stderr, "[%d] %s:%d: %s: %s\n",		\
+			(int)getpid(), __FILE__, __LINE__,	\
+			#expr, strerror(-__r));			\
+		exit(1);					\
+	}							\
+	__r; })
+
+static struct xm *ctx(void)
+{
+	struct xm *x;
+
+	CHECK(xm_open(&x, NULL));
+	return x;
+}
+
+static void write_round(char *body, size_t len, int round)
+{
+	snprintf(body, len, "round %d: the master's news #%d", round,
+		 round * 7 + 1);
+}
+
+static int slave(int id, int rounds)
+{
+	struct xm *x = ctx();
+	int xchg = CHECK(xm_xchg_open(x, xchg_name, XMSG_ACC_READ));
+	int semt = CHECK(xm_sem_open(x, semt_name, XMSG_ACC_WRITE));
+	int semg = CHECK(xm_sem_open(x, semg_name, XMSG_ACC_READ));
+	int seen[MAX_ROUNDS], n = 0, r, bad = 0, i;
+	struct xm_msg m = { 0 };
+	char want[BLOCK], line[512];
+	size_t off;
+
+	CHECK(xm_pool_open(x, pool_name, XMSG_ACC_READ));
+	for (r = 0; r < rounds; r++) {
+		/* only a generation newer than the last one seen */
+		CHECK(xm_recv(x, xchg, XM_MS(20000), XMSG_RECV_NEWER, &m));
+		if (!m.body || sscanf(m.body, "round %d", &seen[n]) != 1) {
+			fprintf(stderr, "slave %d: unreadable body\n", id);
+			return 1;
+		}
+		write_round(want, sizeof(want), seen[n]);
+		if (strcmp(m.body, want))
+			bad = 1;
+		n++;
+		CHECK(xm_msg_rel(x, m.handle));	/* the proxy */
+		CHECK(xm_sem_signal(x, semt, 0));
+		if (r + 1 < rounds)
+			CHECK(xm_sem_wait(x, semg, XM_MS(20000)));
+	}
+	off = snprintf(line, sizeof(line), "slave %d saw rounds:", id);
+	for (i = 0; i < n; i++) {
+		off += snprintf(line + off, sizeof(line) - off, " %d",
+				seen[i]);
+		if (seen[i] != i)
+			bad = 1;
+	}
+	printf("%s%s\n", line, bad ? "  <-- WRONG" : "  (each once, in order)");
+	fflush(stdout);
+	xm_close(x);
+	return bad;
+}
+
+static void wait_gate_waiters(struct xm *x, int semg, unsigned int n)
+{
+	struct timespec ts = { 0, 1000000 };
+	struct xmsg_info in;
+	int i;
+
+	for (i = 0; i < 20000; i++) {
+		CHECK(xm_info(x, semg, &in));
+		if (in.u.sem.waiters >= n)
+			return;
+		nanosleep(&ts, NULL);
+	}
+	fprintf(stderr, "master: slaves never reached the gate\n");
+	exit(1);
+}
+
+static int master(struct xm *x, int pool, int xchg, int semt, int semg,
+		  int slaves, int rounds)
+{
+	struct xmsg_info in;
+	struct xm_msg m;
+	int r;
+
+	CHECK(xm_msg_get(x, pool, &m));
+	for (r = 0; r < rounds; r++) {
+		write_round(m.body, m.length, r);
+		/* the master stays the owner of the posted message */
+		CHECK(xm_send(x, xchg, m.handle, 0, 0, 0));
+		CHECK(xm_info(x, xchg, &in));
+		printf("master: posted \"%s\" (generation %llu)\n",
+		       (char *)m.body, (unsigned long long)in.u.xchg.gen);
+		fflush(stdout);
+		CHECK(xm_sem_wait(x, semt, XM_MS(20000)));
+		printf("master: semT reached %d: every slave has round %d\n",
+		       slaves, r);
+		fflush(stdout);
+		if (r + 1 < rounds) {
+			wait_gate_waiters(x, semg, slaves);
+			/* the body may change now: nobody looks at it */
+			write_round(m.body, m.length, r + 1);
+			CHECK(xm_sem_signal(x, semg, 0));
+		}
+	}
+	CHECK(xm_bcast_clear(x, xchg));
+	CHECK(xm_msg_rel(x, m.handle));
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int slaves = argc > 1 ? atoi(argv[1]) : 3;
+	int rounds = argc > 2 ? atoi(argv[2]) : 4;
+	int pool, xchg, semt, semg, i, st, bad = 0;
+	struct xmsg_pool_info pi;
+	struct xm *x;
+
+	if (slaves < 1 || rounds < 1 || rounds > MAX_ROUNDS) {
+		fprintf(stderr, "usage: broadcast [SLAVES [ROUNDS<=%d]]\n",
+			MAX_ROUNDS);
+		return 2;
+	}
+	snprintf(pool_name, sizeof(pool_name), "bc%d.pool", (int)getpid());
+	snprintf(xchg_name, sizeof(xchg_name), "bc%d.news", (int)getpid());
+	snprintf(semt_name, sizeof(semt_name), "bc%d.semT", (int)getpid());
+	snprintf(semg_name, sizeof(semg_name), "bc%d.semG", (int)getpid());
+	x = ctx();
+	pool = CHECK(xm_pool_create(x, pool_name, BLOCK, 4, 0600,
+				    XMSG_CREATE_EXCL));
+	xchg = CHECK(xm_xchg_create(x, xchg_name, XMSG_XCHG_KIND_BCAST, 0,
+				    0600, XMSG_CREATE_EXCL));
+	semt = CHECK(xm_sem_create(x, semt_name, XMSG_SEM_KIND_THRESHOLD, 0,
+				   slaves, 0600, XMSG_CREATE_EXCL));
+	semg = CHECK(xm_sem_create(x, semg_name, XMSG_SEM_KIND_GATE, 0, 0,
+				   0600, XMSG_CREATE_EXCL));
+	printf("broadcast: master %d, %d slaves, %d rounds; semT threshold %d,"
+	       " semG gate\n", (int)getpid(), slaves, rounds, slaves);
+	fflush(stdout);
+	for (i = 0; i < slaves; i++)
+		if (fork() == 0)
+			_exit(slave(i, rounds));
+	bad = master(x, pool, xchg, semt, semg, slaves, rounds);
+	for (i = 0; i < slaves; i++) {
+		if (wait(&st) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+			bad = 1;
+	}
+	CHECK(xm_pool_info(x, pool, &pi));
+	printf("broadcast: pool free %llu of %llu after the run\n",
+	       (unsigned long long)pi.free, (unsigned long long)pi.count);
+	if (pi.free != pi.count)
+		bad = 1;
+	CHECK(xm_destroy(x, semg));
+	CHECK(xm_destroy(x, semt));
+	CHECK(xm_destroy(x, xchg));
+	CHECK(xm_pool_destroy(x, pool));
+	xm_close(x);
+	printf("broadcast: %s\n", bad ? "FAILED" : "ok");
+	return bad;
+}
