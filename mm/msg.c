@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xmsg mm: messages (message control blocks, MCBs) and proxies.
+ *
+ * An MCB comes from its own kmem_cache and records the body, where the
+ * body comes from (pool, heap, external owner, or the real message of a
+ * proxy), the owner, a priority and a reply handle.
+ *
+ * Body lifetime: a real message (pool, heap or external origin) starts
+ * with body_ref == 1, its own reference.  Each proxy takes one more on the
+ * root real message (a proxy of a proxy refers to the root directly).
+ * Releasing the real message marks it released and drops its reference;
+ * releasing a proxy frees the proxy's MCB and drops its reference.  When
+ * body_ref reaches zero the body goes back to its origin and the real MCB
+ * is freed, whichever release came last.  Unmake needs body_ref == 1 (no
+ * proxy) and takes it to zero atomically, so no proxy can appear after.
+ *
+ * Locking: no lock of its own.  body_ref is a refcount_t.  The owner's
+ * lock (irqsave) guards owner lists and ->owner; the pool lock (innermost,
+ * irqsave) guards blocks; genalloc is lock-free.  None of them is held
+ * while another is taken, nor while the ext release or reply_put callbacks
+ * run.  MCB allocation uses the caller's gfp, before any lock.
+ * Everything here may run in any context allowed by the gfp argument;
+ * release and unmake in any context, hard IRQ included, provided the ext
+ * release and reply_put callbacks allow it.
+ */
+#include <linux/err.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include "mm/mm_internal.h"
+
+struct kmem_cache *xmsg_msg_cache;
+
+static struct xmsg_msg *xmsg_mcb_new(void *body, size_t size,
+				     enum xmsg_origin origin, gfp_t gfp)
+{
+	struct xmsg_msg *msg = kmem_cache_alloc(xmsg_msg_cache, gfp);
+
+	if (!msg)
+		return NULL;
+	msg->body = body;
+	msg->size = size;
+	msg->origin = origin;
+	refcount_set(&msg->body_ref, 1);
+	msg->owner = NULL;
+	INIT_LIST_HEAD(&msg->owner_link);
+	INIT_LIST_HEAD(&msg->link);
+	msg->prio = 0;
+	msg->released = false;
+	msg->reply = NULL;
+	msg->reply_put = NULL;
+	msg->cookie = 0;
+	return msg;
+}
+
+static void xmsg_mcb_free(struct xmsg_msg *msg)
+{
+	if (msg->reply && msg->reply_put)
+		msg->reply_put(msg->reply);
+	kmem_cache_free(xmsg_msg_cache, msg);
+}
+
+/* Give the body of a real message back to its origin. */
+static void xmsg_body_free(struct xmsg_msg *real)
+{
+	switch (real->origin) {
+	case XMSG_ORIGIN_POOL:
+		xmsg_pool_put(real->pool, real->body);
+		break;
+	case XMSG_ORIGIN_HEAP:
+		xmsg_heap_put(real->heap, real->body, real->size);
+		break;
+	case XMSG_ORIGIN_EXT:
+		real->ext.release(real->ext.ctx);
+		break;
+	default:
+		WARN_ON_ONCE(1);
+	}
+}
+
+static void xmsg_body_put(struct xmsg_msg *real)
+{
+	if (refcount_dec_and_test(&real->body_ref)) {
+		xmsg_body_free(real);
+		xmsg_mcb_free(real);
+	}
+}
+
+/**
+ * xmsg_msg_get() - get a message whose body is a block of a pool
+ * @pool: the pool
+ * @owner: the new owner, or NULL
+ * @gfp: how to allocate the MCB (GFP_ATOMIC in atomic context)
+ *
+ * The body is a whole block: @size is xmsg_pool_block_size(@pool).
+ *
+ * Context: any context allowed by @gfp.
+ * Return: the message, ERR_PTR(-EINVAL) for a NULL @pool, ERR_PTR(-ENOMEM)
+ * when the pool is empty or no MCB could be allocated.
+ */
+struct xmsg_msg *xmsg_msg_get(struct xmsg_pool *pool,
+			      struct xmsg_owner *owner, gfp_t gfp)
+{
+	struct xmsg_msg *msg;
+	void *dbp;
+
+	if (!pool)
+		return ERR_PTR(-EINVAL);
+	dbp = xmsg_block_get(pool);
+	if (!dbp)
+		return ERR_PTR(-ENOMEM);
+	msg = xmsg_mcb_new(dbp, pool->stride, XMSG_ORIGIN_POOL, gfp);
+	if (!msg) {
+		xmsg_pool_put(pool, dbp);
+		return ERR_PTR(-ENOMEM);
+	}
+	msg->pool = pool;
+	xmsg_owner_add_msg(owner, msg);
+	return msg;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_msg_get, XMSG);
+
+/**
+ * xmsg_msg_get_heap() - get a message whose body comes from a heap
+ * @heap: the heap
+ * @size: bytes of body wanted
+ * @owner: the new owner, or NULL
+ * @gfp: how to allocate the MCB
+ *
+ * Context: any context allowed by @gfp.
+ * Return: the message, ERR_PTR(-EINVAL) for a NULL @heap or a zero
+ * @size, ERR_PTR(-ENOMEM) when the heap has no room or no MCB could be
+ * allocated.
+ */
+struct xmsg_msg *xmsg_msg_get_heap(struct xmsg_heap *heap, size_t size,
+				   struct xmsg_owner *owner, gfp_t gfp)
+{
+	struct xmsg_msg *msg;
+	void *body;
+
+	if (!heap || !size)
+		return ERR_PTR(-EINVAL);
+	body = xmsg_heap_take(heap, size);
+	if (!body)
+		return ERR_PTR(-ENOMEM);
+	msg = xmsg_mcb_new(body, size, XMSG_ORIGIN_HEAP, gfp);
+	if (!msg) {
+		xmsg_heap_put(heap, body, size);
+		return ERR_PTR(-ENOMEM);
+	}
+	msg->heap = heap;
+	xmsg_owner_add_msg(owner, msg);
+	return msg;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_msg_get_heap, XMSG);
+
+/**
+ * xmsg_msg_make() - make a message from a bare block, without copying
+ * @pool: the pool @dbp came from (recorded as the origin)
+ * @dbp: a bare block out of @pool
+ * @owner: the new owner, or NULL
+ * @gfp: how to allocate the MCB
+ *
+ * Context: any context allowed by @gfp.
+ * Return: the message, ERR_PTR(-EINVAL) when @pool or @dbp is NULL or
+ * @dbp is not the start of a block that is out of @pool,
+ * ERR_PTR(-ENOMEM) when no MCB could be allocated.
+ */
+struct xmsg_msg *xmsg_msg_make(struct xmsg_pool *pool, void *dbp,
+			       struct xmsg_owner *owner, gfp_t gfp)
+{
+	struct xmsg_msg *msg;
+
+	if (!xmsg_pool_is_out(pool, dbp))
+		return ERR_PTR(-EINVAL);
+	msg = xmsg_mcb_new(dbp, pool->stride, XMSG_ORIGIN_POOL, gfp);
+	if (!msg)
+		return ERR_PTR(-ENOMEM);
+	msg->pool = pool;
+	xmsg_owner_add_msg(owner, msg);
+	return msg;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_msg_make, XMSG);
+
+/**
+ * xmsg_msg_make_ext() - make a message from someone else's memory
+ * @body: the body
+ * @size: bytes of @body
+ * @ext: release callback and its context (copied)
+ * @owner: the new owner, or NULL
+ * @gfp: how to allocate the MCB
+ *
+ * @ext->release(@ext->ctx) is called exactly once, in whatever context
+ * drops the last reference to the body (possibly hard IRQ).  On failure
+ * it is not called: the body stays the caller's.
+ *
+ * Context: any context allowed by @gfp.
+ * Return: the message, ERR_PTR(-EINVAL) when @body, @ext or
+ * @ext->release is NULL or @size is zero, ERR_PTR(-ENOMEM) when no MCB
+ * could be allocated.
+ */
+struct xmsg_msg *xmsg_msg_make_ext(void *body, size_t size,
+				   const struct xmsg_ext_body *ext,
+				   struct xmsg_owner *owner, gfp_t gfp)
+{
+	struct xmsg_msg *msg;
+
+	if (!body || !size || !ext || !ext->release)
+		return ERR_PTR(-EINVAL);
+	msg = xmsg_mcb_new(body, size, XMSG_ORIGIN_EXT, gfp);
+	if (!msg)
+		return ERR_PTR(-ENOMEM);
+	msg->ext = *ext;
+	xmsg_owner_add_msg(owner, msg);
+	return msg;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_msg_make_ext, XMSG);
+
+/**
+ * xmsg_msg_make_proxy() - make a proxy sharing a slice of a message body
+ * @real: the source message: a real message not yet released, or a live
+ *	proxy (then the slice is relative to the proxy's slice, and the new
+ *	proxy refers to the root real message)
+ * @offset: start of the slice in @real's body
+ * @len: bytes of the slice, at least 1
+ * @owner: the new owner, or NULL
+ * @gfp: how to allocate the MCB
+ *
+ * The proxy takes a reference on the root real message's body, which
+ * therefore stays out of its origin until the proxy is released, even if
+ * the real message is released first.  The proxy inherits the priority.
+ *
+ * Context: any context allowed by @gfp.
+ * Return: the proxy, ERR_PTR(-EINVAL) when @real is NULL or a released
+ * real message, @len is zero or the slice is outside @real's body,
+ * ERR_PTR(-ENOMEM) when no MCB could be allocated.
+ */
+struct xmsg_msg *xmsg_msg_make_proxy(struct xmsg_msg *real,
+				     size_t offset, size_t len,
+				     struct xmsg_owner *owner, gfp_t gfp)
+{
+	struct xmsg_msg *root, *proxy;
+
+	if (!real || !len || offset > real->size || len > real->size - offset)
+		return ERR_PTR(-EINVAL);
+	root = xmsg_msg_real(real);
+	if (real == root && READ_ONCE(real->released))
+		return ERR_PTR(-EINVAL);
+	proxy = xmsg_mcb_new(real->body + offset, len, XMSG_ORIGIN_PROXY, gfp);
+	if (!proxy)
+		return ERR_PTR(-ENOMEM);
+	if (!refcount_inc_not_zero(&root->body_ref)) {
+		kmem_cache_free(xmsg_msg_cache, proxy);
+		return ERR_PTR(-EINVAL);
+	}
+	proxy->real = root;
+	proxy->prio = real->prio;
+	xmsg_owner_add_msg(owner, proxy);
+	return proxy;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_msg_make_proxy, XMSG);
+
+/**
+ * xmsg_msg_unmake() - turn a pool message back into a bare block
+ * @msg: a real message with a pool body and no live proxy; its MCB is
+ *	freed (after its reply handle is put)
+ * @poolp: if not NULL, set to the block's pool
+ *
+ * Context: any context.
+ * Return: the data block pointer (still out of its pool, now bare),
+ * ERR_PTR(-EINVAL) when @msg is NULL, a proxy, has a heap or external
+ * body, or was released; ERR_PTR(-EBUSY) while proxies of it live
+ * (nothing changes).
+ */
+void *xmsg_msg_unmake(struct xmsg_msg *msg, struct xmsg_pool **poolp)
+{
+	void *dbp;
+
+	if (!msg || msg->origin != XMSG_ORIGIN_POOL ||
+	    READ_ONCE(msg->released))
+		return ERR_PTR(-EINVAL);
+	if (!refcount_dec_if_one(&msg->body_ref))
+		return ERR_PTR(-EBUSY);
+	xmsg_owner_del_msg(msg);
+	dbp = msg->body;
+	if (poolp)
+		*poolp = msg->pool;
+	xmsg_mcb_free(msg);
+	return dbp;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_msg_unmake, XMSG);
+
+/**
+ * xmsg_msg_rel() - release a message
+ * @msg: the message
+ *
+ * The message leaves its owner's list.  A proxy's MCB is freed and its
+ * reference on the real body dropped.  A real message is marked released
+ * and drops its own reference.  When the last reference goes, the body
+ * returns to its origin (pool, heap, or the external release callback)
+ * and the real MCB is freed (its reply handle put).  Releasing a real
+ * message twice is detected only while one of its proxies lives (later it
+ * is a use after free); a proxy released twice is a use after free.
+ *
+ * Context: any context (the ext release and reply_put callbacks may run).
+ * Return: 0, or -EINVAL for a NULL @msg or a real message already
+ * released (nothing changes).
+ */
+int xmsg_msg_rel(struct xmsg_msg *msg)
+{
+	struct xmsg_msg *real;
+
+	if (!msg)
+		return -EINVAL;
+	if (msg->origin == XMSG_ORIGIN_PROXY) {
+		xmsg_owner_del_msg(msg);
+		real = msg->real;
+		xmsg_mcb_free(msg);
+		xmsg_body_put(real);
+		return 0;
+	}
+	if (READ_ONCE(msg->released)) {
+		pr_warn_ratelimited("xmsg: message released twice\n");
+		return -EINVAL;
+	}
+	xmsg_owner_del_msg(msg);
+	WRITE_ONCE(msg->released, true);
+	xmsg_body_put(msg);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_msg_rel, XMSG);
+
+/**
+ * xmsg_msg_set_owner() - hand a message from one owner to another
+ * @msg: the message
+ * @from: its current owner, or NULL (queued at an exchange, kernel)
+ * @to: its new owner, or NULL
+ *
+ * Context: any context.
+ * Return: 0, -EINVAL for a NULL @msg or a released real message, -EPERM
+ * when @msg is not owned by @from (nothing changes).
+ */
+int xmsg_msg_set_owner(struct xmsg_msg *msg, struct xmsg_owner *from,
+		       struct xmsg_owner *to)
+{
+	unsigned long flags;
+
+	if (!msg || READ_ONCE(msg->released))
+		return -EINVAL;
+	if (from) {
+		spin_lock_irqsave(&from->lock, flags);
+		if (msg->owner != from) {
+			spin_unlock_irqrestore(&from->lock, flags);
+			return -EPERM;
+		}
+		list_del_init(&msg->owner_link);
+		from->nr--;
+		WRITE_ONCE(msg->owner, NULL);
+		spin_unlock_irqrestore(&from->lock, flags);
+	} else if (READ_ONCE(msg->owner)) {
+		return -EPERM;
+	}
+	xmsg_owner_add_msg(to, msg);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_msg_set_owner, XMSG);
+
+/**
+ * xmsg_msg_set_reply() - set a message's reply handle
+ * @msg: the message
+ * @reply: the reply object (exchange or semaphore), or NULL; the caller
+ *	passes in a reference that @reply_put drops
+ * @reply_put: drops the reference on @reply; called when the MCB is freed
+ *	or the reply is replaced, in any context
+ *
+ * A previous reply handle is put first.
+ *
+ * Context: any context.
+ */
+void xmsg_msg_set_reply(struct xmsg_msg *msg, void *reply,
+			void (*reply_put)(void *reply))
+{
+	void *old;
+	void (*old_put)(void *reply);
+
+	if (!msg)
+		return;
+	old = msg->reply;
+	old_put = msg->reply_put;
+	msg->reply = reply;
+	msg->reply_put = reply_put;
+	if (old && old_put)
+		old_put(old);
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_msg_set_reply, XMSG);
+
+/**
+ * xmsg_msg_real() - the real message behind a message
+ * @msg: a message
+ *
+ * Context: any context.
+ * Return: the root real message of a proxy, @msg itself for a real
+ * message, NULL for NULL.
+ */
+struct xmsg_msg *xmsg_msg_real(struct xmsg_msg *msg)
+{
+	if (msg && msg->origin == XMSG_ORIGIN_PROXY)
+		return msg->real;
+	return msg;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_msg_real, XMSG);

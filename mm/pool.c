@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xmsg mm: block pools.
+ *
+ * A pool is @count blocks of @stride bytes in one region from
+ * vmalloc_user(), so it can be mapped into user processes.  The free list
+ * (a stack of u32 block indices) and the allocation bitmap live beside the
+ * region; nothing is ever stored inside a block.
+ *
+ * Locking: pool->lock is a raw spinlock taken with interrupts disabled
+ * (irqsave), so blocks can be got and released in any context, hard IRQ
+ * included.  It is the innermost lock of xmsg: nothing else is taken while
+ * it is held, and no allocation or debugfs call happens under it.
+ * pool->mapped is an atomic counter, changed by the vm_ops of the user
+ * mappings (mmap_lock held by the mm core).  Creating and destroying a pool
+ * may sleep.
+ */
+#include <linux/debugfs.h>
+#include <linux/err.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/overflow.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include "mm/mm_internal.h"
+
+#define XMSG_POOL_DEFAULT_ALIGN	64
+
+static atomic_t xmsg_pool_ids = ATOMIC_INIT(0);
+
+static int xmsg_pool_stats_show(struct seq_file *m, void *v)
+{
+	struct xmsg_pool *pool = m->private;
+	struct xmsg_pool_stats st;
+
+	xmsg_pool_get_stats(pool, &st);
+	seq_printf(m, "name:        %s\n", pool->name);
+	seq_printf(m, "block_size:  %llu\n", st.block_size);
+	seq_printf(m, "count:       %llu\n", st.count);
+	seq_printf(m, "free:        %llu\n", st.free);
+	seq_printf(m, "in_use:      %llu\n", st.in_use);
+	seq_printf(m, "high_water:  %llu\n", st.high_water);
+	seq_printf(m, "failed_gets: %llu\n", st.failed_gets);
+	seq_printf(m, "bad_rels:    %llu\n", st.bad_rels);
+	seq_printf(m, "mapped:      %llu\n", st.mapped);
+	seq_printf(m, "region_size: %llu\n", st.region_size);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(xmsg_pool_stats);
+
+static void xmsg_pool_debugfs_add(struct xmsg_pool *pool)
+{
+	struct dentry *dir = xmsg_debugfs_pools_dir();
+	char fname[XMSG_POOL_NAME_MAX + 12];
+	char *c;
+
+	if (IS_ERR_OR_NULL(dir))
+		return;
+	snprintf(fname, sizeof(fname), "%s-%d", pool->name,
+		 atomic_inc_return(&xmsg_pool_ids));
+	for (c = fname; *c; c++)
+		if (*c == '/')
+			*c = '_';
+	pool->dentry = debugfs_create_file(fname, 0444, dir, pool,
+					   &xmsg_pool_stats_fops);
+}
+
+static int xmsg_pool_check(const struct xmsg_pool_params *params,
+			   size_t *stride, size_t *span)
+{
+	size_t align;
+
+	if (!params || !params->block_size || !params->count)
+		return -EINVAL;
+	align = params->align;
+	if (!align)
+		align = IS_ALIGNED(params->block_size, PAGE_SIZE) ?
+			PAGE_SIZE : XMSG_POOL_DEFAULT_ALIGN;
+	if (!is_power_of_2(align) || align > PAGE_SIZE)
+		return -EINVAL;
+	if (params->block_size > SIZE_MAX - align)
+		return -EINVAL;
+	*stride = round_up(params->block_size, align);
+	if (check_mul_overflow(*stride, (size_t)params->count, span) ||
+	    *span > SIZE_MAX - PAGE_SIZE)
+		return -EINVAL;
+	if (PAGE_ALIGN(*span) >> PAGE_SHIFT > totalram_pages())
+		return -ENOMEM;
+	return 0;
+}
+
+static int xmsg_pool_alloc_meta(struct xmsg_pool *pool)
+{
+	u32 i;
+
+	pool->region = vmalloc_user(pool->span);
+	if (!pool->region)
+		return -ENOMEM;
+	pool->stack = kvmalloc_array(pool->count, sizeof(u32), GFP_KERNEL);
+	if (!pool->stack)
+		goto free_region;
+	pool->map = kvcalloc(BITS_TO_LONGS(pool->count), sizeof(long),
+			     GFP_KERNEL);
+	if (!pool->map)
+		goto free_stack;
+	/* Lowest block on top: gets come out in address order at first. */
+	for (i = 0; i < pool->count; i++)
+		pool->stack[i] = pool->count - 1 - i;
+	pool->nfree = pool->count;
+	return 0;
+
+free_stack:
+	kvfree(pool->stack);
+free_region:
+	vfree(pool->region);
+	return -ENOMEM;
+}
+
+/**
+ * xmsg_pool_create() - create a pool of fixed-size blocks
+ * @params: name, block size, count and alignment
+ *
+ * The region holding the blocks is zeroed and can be mapped into user
+ * space with xmsg_pool_mmap().  Block i starts at offset i * stride, where
+ * stride is the block size rounded up to the alignment.
+ *
+ * Context: process context, may sleep.
+ * Return: the new pool, ERR_PTR(-EINVAL) for a NULL @params, a zero block
+ * size or count, an alignment that is not a power of two or is above
+ * PAGE_SIZE, or a size that overflows; ERR_PTR(-ENOMEM) when memory runs
+ * out (or the region would exceed RAM).
+ */
+struct xmsg_pool *xmsg_pool_create(const struct xmsg_pool_params *params)
+{
+	struct xmsg_pool *pool;
+	size_t stride, span;
+	int ret;
+
+	might_sleep();
+	ret = xmsg_pool_check(params, &stride, &span);
+	if (ret)
+		return ERR_PTR(ret);
+	pool = kzalloc(sizeof(*pool), GFP_KERNEL);
+	if (!pool)
+		return ERR_PTR(-ENOMEM);
+	raw_spin_lock_init(&pool->lock);
+	pool->stride = stride;
+	pool->shift = is_power_of_2(stride) ? ilog2(stride) : -1;
+	pool->span = span;
+	pool->count = params->count;
+	pool->block_size = params->block_size;
+	atomic_set(&pool->mapped, 0);
+	strscpy(pool->name, params->name ?: "pool", sizeof(pool->name));
+	ret = xmsg_pool_alloc_meta(pool);
+	if (ret) {
+		kfree(pool);
+		return ERR_PTR(ret);
+	}
+	xmsg_pool_debugfs_add(pool);
+	return pool;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_pool_create, XMSG);
+
+/**
+ * xmsg_pool_destroy() - destroy a pool
+ * @pool: the pool, or NULL
+ *
+ * Refused while any block is out (bare, standard or a message body) or
+ * the region is mapped by a user process: the caller keeps the pool and
+ * may try again later.
+ *
+ * Context: process context, may sleep.
+ * Return: 0 when destroyed (or @pool is NULL), -EBUSY while blocks are
+ * out or the region is mapped (nothing changes).
+ */
+int xmsg_pool_destroy(struct xmsg_pool *pool)
+{
+	unsigned long flags;
+	bool busy;
+
+	if (!pool)
+		return 0;
+	might_sleep();
+	raw_spin_lock_irqsave(&pool->lock, flags);
+	busy = pool->nfree != pool->count || atomic_read(&pool->mapped);
+	raw_spin_unlock_irqrestore(&pool->lock, flags);
+	if (busy) {
+		pr_warn_ratelimited("xmsg: pool %s busy (%u blocks out, %d mappings), not destroyed\n",
+				    pool->name, pool->count - pool->nfree,
+				    atomic_read(&pool->mapped));
+		return -EBUSY;
+	}
+	debugfs_remove(pool->dentry);
+	kvfree(pool->map);
+	kvfree(pool->stack);
+	vfree(pool->region);
+	kfree(pool);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_pool_destroy, XMSG);
+
+/**
+ * xmsg_pool_get_stats() - read a pool's counters
+ * @pool: the pool
+ * @st: filled with a consistent snapshot
+ *
+ * Context: any context.
+ */
+void xmsg_pool_get_stats(struct xmsg_pool *pool, struct xmsg_pool_stats *st)
+{
+	unsigned long flags;
+
+	memset(st, 0, sizeof(*st));
+	if (!pool)
+		return;
+	raw_spin_lock_irqsave(&pool->lock, flags);
+	st->free = pool->nfree;
+	st->high_water = pool->high_water;
+	st->failed_gets = pool->failed_gets;
+	st->bad_rels = pool->bad_rels;
+	raw_spin_unlock_irqrestore(&pool->lock, flags);
+	st->block_size = pool->stride;
+	st->count = pool->count;
+	st->in_use = pool->count - st->free;
+	st->mapped = atomic_read(&pool->mapped);
+	st->region_size = PAGE_ALIGN(pool->span);
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_pool_get_stats, XMSG);
+
+/**
+ * xmsg_pool_block_size() - bytes per block of a pool
+ * @pool: the pool
+ *
+ * Context: any context.
+ * Return: the stride (block size rounded up to the alignment).
+ */
+size_t xmsg_pool_block_size(const struct xmsg_pool *pool)
+{
+	return pool->stride;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_pool_block_size, XMSG);
+
+/**
+ * xmsg_pool_region_size() - bytes of a pool's mappable region
+ * @pool: the pool
+ *
+ * Context: any context.
+ * Return: count * stride rounded up to PAGE_SIZE.
+ */
+size_t xmsg_pool_region_size(const struct xmsg_pool *pool)
+{
+	return PAGE_ALIGN(pool->span);
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_pool_region_size, XMSG);
+
+/**
+ * xmsg_pool_name() - a pool's name
+ * @pool: the pool
+ *
+ * Context: any context.
+ * Return: the name given at creation (truncated to 31 characters).
+ */
+const char *xmsg_pool_name(const struct xmsg_pool *pool)
+{
+	return pool->name;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_pool_name, XMSG);
+
+/**
+ * xmsg_pool_owns() - whether a byte range lies inside a pool's blocks
+ * @pool: the pool
+ * @p: start of the range
+ * @len: bytes in the range
+ *
+ * Context: any context.
+ * Return: true when [@p, @p + @len) lies within the blocks of @pool.
+ */
+bool xmsg_pool_owns(const struct xmsg_pool *pool, const void *p, size_t len)
+{
+	unsigned long off;
+
+	if (!pool || !p)
+		return false;
+	off = (unsigned long)p - (unsigned long)pool->region;
+	return p >= pool->region && off < pool->span &&
+	       len <= pool->span - off;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_pool_owns, XMSG);
+
+/**
+ * xmsg_pool_offset() - offset of a pointer in a pool's region
+ * @pool: the pool
+ * @p: a pointer for which xmsg_pool_owns(@pool, @p, 0) is true
+ *
+ * This is the offset user space sees in its mapping of the region.
+ *
+ * Context: any context.
+ * Return: the byte offset of @p from the start of the region.
+ */
+unsigned long xmsg_pool_offset(const struct xmsg_pool *pool, const void *p)
+{
+	return (unsigned long)p - (unsigned long)pool->region;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_pool_offset, XMSG);
+
+/**
+ * xmsg_pool_block_at() - the block starting at an offset of the region
+ * @pool: the pool
+ * @offset: byte offset into the region (e.g. from user space)
+ *
+ * Whether the block is free or out is not checked.
+ *
+ * Context: any context.
+ * Return: the data block pointer, or NULL when @offset is outside the
+ * blocks or not at a block start.
+ */
+void *xmsg_pool_block_at(struct xmsg_pool *pool, unsigned long offset)
+{
+	long idx;
+
+	if (!pool)
+		return NULL;
+	idx = xmsg_pool_index(pool, pool->region + offset);
+	if (idx < 0 || offset >= pool->span)
+		return NULL;
+	return xmsg_pool_addr(pool, idx);
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_pool_block_at, XMSG);
+
+/* A block that is out: in this pool, at a block start, bit set. */
+bool xmsg_pool_is_out(struct xmsg_pool *pool, const void *dbp)
+{
+	unsigned long flags;
+	long idx;
+	bool out;
+
+	if (!pool || !dbp)
+		return false;
+	idx = xmsg_pool_index(pool, dbp);
+	if (idx < 0)
+		return false;
+	raw_spin_lock_irqsave(&pool->lock, flags);
+	out = test_bit(idx, pool->map);
+	raw_spin_unlock_irqrestore(&pool->lock, flags);
+	return out;
+}
+
+static void xmsg_pool_vm_open(struct vm_area_struct *vma)
+{
+	struct xmsg_pool *pool = vma->vm_private_data;
+
+	atomic_inc(&pool->mapped);
+}
+
+static void xmsg_pool_vm_close(struct vm_area_struct *vma)
+{
+	struct xmsg_pool *pool = vma->vm_private_data;
+
+	atomic_dec(&pool->mapped);
+}
+
+static const struct vm_operations_struct xmsg_pool_vm_ops = {
+	.open = xmsg_pool_vm_open,
+	.close = xmsg_pool_vm_close,
+};
+
+/**
+ * xmsg_pool_mmap() - map a pool's region into a user process
+ * @pool: the pool
+ * @vma: the user mapping; @vma->vm_pgoff is the page offset into the
+ *	region (a caller that encodes something else in the file offset
+ *	must rewrite vm_pgoff first)
+ *
+ * The mapping cannot grow (VM_DONTEXPAND) and the pool cannot be
+ * destroyed while it, or any copy of it (fork, split), exists.  This sets
+ * @vma->vm_ops and @vma->vm_private_data.
+ *
+ * Context: process context, mmap_lock held (an f_op->mmap handler).
+ * Return: 0, -EINVAL for NULL arguments or a range outside the region,
+ * or the error of remap_vmalloc_range().
+ */
+int xmsg_pool_mmap(struct xmsg_pool *pool, struct vm_area_struct *vma)
+{
+	unsigned long pages, npages;
+	int ret;
+
+	if (!pool || !vma)
+		return -EINVAL;
+	pages = PAGE_ALIGN(pool->span) >> PAGE_SHIFT;
+	npages = vma_pages(vma);
+	if (vma->vm_pgoff >= pages || npages > pages - vma->vm_pgoff)
+		return -EINVAL;
+	ret = remap_vmalloc_range(vma, pool->region, vma->vm_pgoff);
+	if (ret)
+		return ret;
+	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+	vma->vm_private_data = pool;
+	vma->vm_ops = &xmsg_pool_vm_ops;
+	atomic_inc(&pool->mapped);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_pool_mmap, XMSG);
+
+/* Give back a block known to be out (a message body): no checks. */
+void xmsg_pool_put(struct xmsg_pool *pool, void *dbp)
+{
+	int ret = xmsg_block_rel(pool, dbp);
+
+	WARN_ON_ONCE(ret);
+}
