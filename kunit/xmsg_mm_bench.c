@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Micro-benchmark of the xmsg memory management engine, run by
+ * `make bench` on the perf kernel (not by `make check`).
+ *
+ * For pools of 1,000, 100,000 and 1,000,000 blocks of 64 bytes it prints
+ * ns/op of bare get+rel, standard (BCB) get+rel, message get+rel and
+ * make+unmake, next to kmem_cache_alloc+free and mempool_alloc+free of the
+ * same size, and the ratios to kmem_cache.  Two access patterns: "pair"
+ * (get then release at once, hot) and "burst" (get 1,000 then release
+ * them, so more distinct blocks and MCBs are touched).  Each figure is the
+ * best of REPS runs of ITERS operations, timed with ktime_get_ns().
+ */
+#include <kunit/test.h>
+#include <linux/err.h>
+#include <linux/ktime.h>
+#include <linux/mempool.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include "mm/xmsg_mm.h"
+
+#define BSIZE	64
+#define ITERS	100000
+#define REPS	5
+#define BURST	1000
+
+enum { OP_BARE, OP_BCB, OP_MSG, OP_MSGO, OP_MAKE, OP_KMEM, OP_MEMPOOL, NOPS };
+
+struct bench {
+	struct xmsg_pool *pool;
+	struct kmem_cache *cache;
+	mempool_t *mp;
+	struct xmsg_owner owner;
+	void **ptrs;
+	void **held;
+	int nb;
+	void *made;
+	unsigned long errors;
+};
+
+/* One get+release (or make+unmake) of kind @op; returns 0 or -1. */
+static __always_inline int one_get(struct bench *b, int op, void **out)
+{
+	void *p;
+
+	switch (op) {
+	case OP_BARE:
+		p = xmsg_block_get(b->pool);
+		break;
+	case OP_BCB:
+		p = xmsg_bcb_get(b->pool, NULL, GFP_KERNEL);
+		break;
+	case OP_MSG:
+		p = xmsg_msg_get(b->pool, NULL, GFP_KERNEL);
+		break;
+	case OP_MSGO:
+		p = xmsg_msg_get(b->pool, &b->owner, GFP_KERNEL);
+		break;
+	case OP_MAKE:
+		p = xmsg_msg_make(b->pool, *out, NULL, GFP_KERNEL);
+		break;
+	case OP_KMEM:
+		p = kmem_cache_alloc(b->cache, GFP_KERNEL);
+		break;
+	default:
+		p = mempool_alloc(b->mp, GFP_KERNEL);
+		break;
+	}
+	if (IS_ERR_OR_NULL(p))
+		return -1;
+	*out = p;
+	return 0;
+}
+
+static __always_inline void one_rel(struct bench *b, int op, void **pp)
+{
+	void *p = *pp;
+
+	switch (op) {
+	case OP_BARE:
+		b->errors += !!xmsg_block_rel(b->pool, p);
+		break;
+	case OP_BCB:
+		b->errors += !!xmsg_bcb_rel(p);
+		break;
+	case OP_MSG:
+	case OP_MSGO:
+		b->errors += !!xmsg_msg_rel(p);
+		break;
+	case OP_MAKE:
+		*pp = xmsg_msg_unmake(p, NULL);
+		b->errors += IS_ERR(*pp);
+		break;
+	case OP_KMEM:
+		kmem_cache_free(b->cache, p);
+		break;
+	default:
+		mempool_free(p, b->mp);
+		break;
+	}
+}
+
+static u64 run_pair(struct bench *b, int op)
+{
+	u64 t0, t;
+	void *p;
+	int i;
+
+	p = b->made;
+	t0 = ktime_get_ns();
+	for (i = 0; i < ITERS; i++) {
+		if (unlikely(one_get(b, op, &p))) {
+			b->errors++;
+			break;
+		}
+		one_rel(b, op, &p);
+	}
+	t = ktime_get_ns() - t0;
+	if (op == OP_MAKE && !IS_ERR(p))
+		b->made = p;
+	return t;
+}
+
+static u64 run_burst(struct bench *b, int op)
+{
+	u64 t0, t;
+	int i, j, n;
+
+	t0 = ktime_get_ns();
+	for (i = 0; i < ITERS / b->nb; i++) {
+		for (n = 0; n < b->nb; n++) {
+			if (op == OP_MAKE)
+				b->ptrs[n] = b->held[n];
+			if (unlikely(one_get(b, op, &b->ptrs[n]))) {
+				b->errors++;
+				break;
+			}
+		}
+		for (j = 0; j < n; j++)
+			one_rel(b, op, &b->ptrs[j]);
+	}
+	t = ktime_get_ns() - t0;
+	/* scale to ITERS operations */
+	return div_u64(t * ITERS, (ITERS / b->nb) * b->nb);
+}
+
+/* Best of REPS, in tenths of ns per get+rel. */
+static u64 measure(struct bench *b, int op, bool burst)
+{
+	u64 best = U64_MAX, t;
+	int r;
+
+	for (r = 0; r < REPS; r++) {
+		t = burst ? run_burst(b, op) : run_pair(b, op);
+		best = min(best, t);
+		cond_resched();
+	}
+	return div_u64(best * 10, ITERS);
+}
+
+static int bench_setup(struct kunit *test, struct bench *b, u32 count)
+{
+	struct xmsg_pool_params p = {
+		.name = "bench", .block_size = BSIZE, .count = count,
+	};
+	memset(b, 0, sizeof(*b));
+	xmsg_owner_init(&b->owner, "bench");
+	b->pool = xmsg_pool_create(&p);
+	if (IS_ERR(b->pool))
+		return PTR_ERR(b->pool);
+	b->cache = kmem_cache_create("xmsg_bench64", BSIZE, BSIZE, 0, NULL);
+	b->mp = b->cache ? mempool_create_slab_pool(16, b->cache) : NULL;
+	b->nb = min_t(u32, BURST, count / 2);
+	b->ptrs = kvcalloc(b->nb, sizeof(void *), GFP_KERNEL);
+	b->held = kvcalloc(b->nb, sizeof(void *), GFP_KERNEL);
+	if (!b->cache || !b->mp || !b->ptrs || !b->held)
+		return -ENOMEM;
+	return 0;
+}
+
+/* make+unmake works on bare blocks held for the measurement. */
+static int hold_blocks(struct bench *b)
+{
+	int i;
+
+	for (i = 0; i < b->nb; i++) {
+		b->held[i] = xmsg_block_get(b->pool);
+		if (!b->held[i])
+			return -ENOMEM;
+	}
+	b->made = b->held[0];
+	return 0;
+}
+
+static void rel_blocks(struct bench *b)
+{
+	int i;
+
+	for (i = 0; i < b->nb; i++)
+		if (b->held[i])
+			b->errors += !!xmsg_block_rel(b->pool, b->held[i]);
+	memset(b->held, 0, b->nb * sizeof(void *));
+}
+
+static void bench_teardown(struct kunit *test, struct bench *b)
+{
+	xmsg_owner_release_all(&b->owner);
+	if (!IS_ERR_OR_NULL(b->pool)) {
+		if (b->held)
+			rel_blocks(b);
+		KUNIT_EXPECT_EQ(test, xmsg_pool_destroy(b->pool), 0);
+	}
+	mempool_destroy(b->mp);
+	kmem_cache_destroy(b->cache);
+	kvfree(b->ptrs);
+	kvfree(b->held);
+}
+
+static void print_row(u32 count, const char *pat, const u64 *v)
+{
+	char r[NOPS][12];
+	int i;
+
+	for (i = 0; i < NOPS; i++)
+		snprintf(r[i], sizeof(r[i]), "%llu.%llu", v[i] / 10, v[i] % 10);
+	pr_info("xmsg_mm_bench: %8u %-5s | %7s %7s %7s %7s %7s | %7s %7s | %5llu.%02llux %5llu.%02llux %5llu.%02llux %5llu.%02llux %5llu.%02llux\n",
+		count, pat, r[OP_BARE], r[OP_BCB], r[OP_MSG], r[OP_MSGO],
+		r[OP_MAKE], r[OP_KMEM], r[OP_MEMPOOL],
+		v[OP_BARE] * 100 / v[OP_KMEM] / 100,
+		v[OP_BARE] * 100 / v[OP_KMEM] % 100,
+		v[OP_BCB] * 100 / v[OP_KMEM] / 100,
+		v[OP_BCB] * 100 / v[OP_KMEM] % 100,
+		v[OP_MSG] * 100 / v[OP_KMEM] / 100,
+		v[OP_MSG] * 100 / v[OP_KMEM] % 100,
+		v[OP_MAKE] * 100 / v[OP_KMEM] / 100,
+		v[OP_MAKE] * 100 / v[OP_KMEM] % 100,
+		v[OP_MEMPOOL] * 100 / v[OP_KMEM] / 100,
+		v[OP_MEMPOOL] * 100 / v[OP_KMEM] % 100);
+}
+
+static void bench_pool_size(struct kunit *test, u32 count)
+{
+	struct bench *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	u64 pair[NOPS], burst[NOPS];
+	int op, ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	ret = bench_setup(test, b, count);
+	if (ret) {
+		bench_teardown(test, b);
+		KUNIT_FAIL(test, "setup for %u blocks failed: %d", count, ret);
+		return;
+	}
+	for (op = 0; op < NOPS; op++) {
+		if (op == OP_MAKE && hold_blocks(b))
+			b->errors++;
+		pair[op] = max_t(u64, measure(b, op, false), 1);
+		burst[op] = max_t(u64, measure(b, op, true), 1);
+		if (op == OP_MAKE)
+			rel_blocks(b);
+	}
+	print_row(count, "pair", pair);
+	print_row(count, "burst", burst);
+	KUNIT_EXPECT_EQ(test, b->errors, 0UL);
+	bench_teardown(test, b);
+}
+
+static void xmsg_mm_bench_all(struct kunit *test)
+{
+	static const u32 counts[] = { 1000, 100000, 1000000 };
+	int i;
+
+	pr_info("xmsg_mm_bench: ns per get+release (make+unmake for 'make'), %d B blocks, best of %d x %d ops\n",
+		BSIZE, REPS, ITERS);
+	pr_info("xmsg_mm_bench: bare=xmsg_block_get/rel  bcb=xmsg_bcb_get/rel  msg=xmsg_msg_get/rel (no owner)  msg+own=same with an owner  make=xmsg_msg_make/unmake of a held block\n");
+	pr_info("xmsg_mm_bench: kmem=kmem_cache_alloc/free  mempool=mempool_alloc/free (slab pool)  ratios are to kmem\n");
+	pr_info("xmsg_mm_bench:   blocks pat   |    bare     bcb     msg msg+own    make |    kmem mempool |  bare/kmem   bcb/kmem   msg/kmem  make/kmem  mpool/kmem\n");
+	for (i = 0; i < ARRAY_SIZE(counts); i++)
+		bench_pool_size(test, counts[i]);
+}
+
+static struct kunit_case xmsg_mm_bench_cases[] = {
+	KUNIT_CASE(xmsg_mm_bench_all),
+	{}
+};
+
+static struct kunit_suite xmsg_mm_bench_suite = {
+	.name = "xmsg_mm_bench",
+	.test_cases = xmsg_mm_bench_cases,
+};
+
+kunit_test_suite(xmsg_mm_bench_suite);
+
+MODULE_DESCRIPTION("xmsg mm micro-benchmark");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(XMSG);
