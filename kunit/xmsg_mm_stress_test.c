@@ -210,6 +210,9 @@ static int worker_fn(void *arg)
 			break;
 		default:
 			swap_slot(w, NULL);
+			/* like a file closing: drop leftover BCBs, messages */
+			if (rnd(w) % 16 == 0)
+				xmsg_owner_release_all(&w->owner);
 			break;
 		}
 		atomic_long_inc(&w->s->ops);
