@@ -1,14 +1,533 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xmsg character device /dev/xmsg (being written).
+ * xmsg character device /dev/xmsg: open files, handle tables, ioctl
+ * dispatch, mmap and module parameters.  The commands themselves are in
+ * chardev_obj.c (objects) and chardev_msg.c (blocks, messages, exchanges,
+ * semaphores); named objects in registry.c.  The uAPI is
+ * uapi/linux/xmsg.h, documented in docs/uapi.md.
+ *
+ * Every open file is an owner (struct xmsg_cfile).  What it holds is in
+ * its handle table, an xarray of struct xmsg_hent: references to pools,
+ * exchanges and semaphores, and the messages, BCBs and bare blocks it
+ * owns.  Handles are small integers from 1; no kernel address reaches
+ * user space.  A command validates everything, allocates, and only then
+ * publishes a handle (xa_alloc() reserves the index first, xa_store() into
+ * the reserved slot cannot fail).
+ *
+ * Locking
+ * -------
+ * xmsg_cfile.lock (mutex) serialises every use of a file's handle table:
+ * looking a handle up and using what it names happen under it, so two
+ * threads cannot both send (and free) the same message.  It is never held
+ * across a user copy (so mmap_lock -> cfile.lock, taken by mmap, has no
+ * inverse) nor across a sleep for a message or a semaphore: a blocking
+ * receive reserves its handle, takes its own reference on the exchange,
+ * drops the lock, sleeps, and retakes it to publish.  Lock order:
+ * cfile.lock -> uobj.rwsem (read) -> xmsg_reg_lock -> mm and ipc locks.
  */
+#include <linux/compat.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
+#include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
 #include "xmsg_chardev.h"
+
+unsigned int xmsg_max_pools = 64;
+module_param_named(max_pools, xmsg_max_pools, uint, 0644);
+MODULE_PARM_DESC(max_pools, "Most pools one user may create (default 64)");
+
+unsigned int xmsg_max_objects = 4096;
+module_param_named(max_objects, xmsg_max_objects, uint, 0644);
+MODULE_PARM_DESC(max_objects,
+		 "Most exchanges + semaphores one user may create (default 4096)");
+
+unsigned long xmsg_max_pool_bytes = 64UL << 20;
+module_param_named(max_pool_bytes, xmsg_max_pool_bytes, ulong, 0644);
+MODULE_PARM_DESC(max_pool_bytes,
+		 "Most pool region bytes one user may create (default 64 MiB)");
+
+unsigned int xmsg_max_handles = 65536;
+module_param_named(max_handles, xmsg_max_handles, uint, 0644);
+MODULE_PARM_DESC(max_handles, "Most handles per open file (default 65536)");
+
+unsigned int xmsg_max_block_count = 1U << 20;
+module_param_named(max_block_count, xmsg_max_block_count, uint, 0644);
+MODULE_PARM_DESC(max_block_count, "Most blocks in one pool (default 1M)");
+
+/* Every uAPI struct has one layout for 32- and 64-bit tasks. */
+static_assert(sizeof(struct xmsg_features) == 88);
+static_assert(sizeof(struct xmsg_pool_create) == 96);
+static_assert(sizeof(struct xmsg_xchg_create) == 80);
+static_assert(sizeof(struct xmsg_sem_create) == 88);
+static_assert(sizeof(struct xmsg_open) == 72);
+static_assert(sizeof(struct xmsg_handle_op) == 32);
+static_assert(sizeof(struct xmsg_buf) == 72);
+static_assert(sizeof(struct xmsg_send) == 40);
+static_assert(sizeof(struct xmsg_recv) == 80);
+static_assert(sizeof(struct xmsg_call) == 104);
+static_assert(sizeof(struct xmsg_sem_op) == 40);
+static_assert(sizeof(struct xmsg_poll_fd) == 40);
+static_assert(sizeof(struct xmsg_info) == 216);
+static_assert(offsetof(struct xmsg_info, u) == 72);
+static_assert(sizeof(struct xmsg_list_entry) == 56);
+static_assert(sizeof(struct xmsg_list) == 56);
+static_assert(XMSG_MSG_PRIO_MAX == XMSG_PRIO_MAX);
+static_assert(XMSG_MMAP_SHIFT >= PAGE_SHIFT);
+/* The uAPI kinds are the kernel's enum values. */
+static_assert(!(XMSG_XCHG_NORMAL ^ XMSG_XCHG_KIND_NORMAL) &&
+	      !(XMSG_XCHG_PASS ^ XMSG_XCHG_KIND_PASS) &&
+	      !(XMSG_XCHG_BCAST ^ XMSG_XCHG_KIND_BCAST));
+static_assert(!(XMSG_SEM_COUNT ^ XMSG_SEM_KIND_COUNT) &&
+	      !(XMSG_SEM_THRESHOLD ^ XMSG_SEM_KIND_THRESHOLD) &&
+	      !(XMSG_SEM_GATE ^ XMSG_SEM_KIND_GATE));
+static_assert(!(XMSG_RECV_NEWER & XMSG_TIMEOUT_ABS) &&
+	      !(XMSG_SEND_CLOSE_XCHG & (XMSG_TIMEOUT_ABS | XMSG_RECV_NEWER)));
+
+/* ---- user copies ----------------------------------------------------- */
+
+/**
+ * xmsg_copy_in() - copy an ioctl argument struct in
+ * @karg: kernel struct, ksize bytes; its first member is __u32 size
+ * @ksize: sizeof the kernel's struct
+ * @ver0: size of the first version of the struct
+ * @uarg: user pointer
+ * @cmd: the ioctl command
+ *
+ * The user's size field must equal _IOC_SIZE(@cmd) and be at least @ver0;
+ * a smaller struct is zero-extended, a larger one must have a zero tail.
+ * On success karg->size is the user's size (for xmsg_copy_out()).
+ *
+ * Context: process context, no lock held (may fault).
+ * Return: 0, -EFAULT, -EINVAL (size), or -E2BIG (non-zero tail).
+ */
+int xmsg_copy_in(void *karg, size_t ksize, size_t ver0,
+		 const void __user *uarg, unsigned int cmd)
+{
+	u32 usize;
+	int err;
+
+	if (get_user(usize, (const u32 __user *)uarg))
+		return -EFAULT;
+	if (usize != _IOC_SIZE(cmd) || usize < ver0)
+		return -EINVAL;
+	err = copy_struct_from_user(karg, ksize, uarg, usize);
+	if (err)
+		return err;
+	*(u32 *)karg = usize;
+	return 0;
+}
+
+/**
+ * xmsg_copy_out() - copy an ioctl argument struct back out
+ * @uarg: user pointer
+ * @karg: kernel struct, fully initialised; karg->size is the user's size
+ * @ksize: sizeof the kernel's struct
+ *
+ * Only the bytes the user's struct has are written.
+ *
+ * Context: process context, no lock held (may fault).
+ * Return: 0 or -EFAULT.
+ */
+int xmsg_copy_out(void __user *uarg, const void *karg, size_t ksize)
+{
+	size_t n = min_t(size_t, *(const u32 *)karg, ksize);
+
+	return copy_to_user(uarg, karg, n) ? -EFAULT : 0;
+}
+
+/**
+ * xmsg_timeout_jiffies() - convert a uAPI timeout
+ * @ns: XMSG_TIMEOUT_NONE, XMSG_TIMEOUT_FOREVER or nanoseconds
+ * @flags: XMSG_TIMEOUT_ABS makes @ns an absolute CLOCK_MONOTONIC time
+ * @jiffies: out: jiffies for the ipc layer (MAX_SCHEDULE_TIMEOUT: forever)
+ *
+ * Relative timeouts are rounded up to the next jiffy.
+ *
+ * Context: any context.
+ * Return: -EINVAL for a negative @ns other than XMSG_TIMEOUT_FOREVER (or
+ * a non-positive absolute time); else a bit set: 1 when an absolute time
+ * has passed already (an -EAGAIN is then a timeout), 2 when the timeout
+ * is relative (an interrupted wait must not be restarted).
+ */
+long xmsg_timeout_jiffies(s64 ns, u32 flags, long *jiffies)
+{
+	long kind = 0;
+	u64 j;
+
+	if (flags & XMSG_TIMEOUT_ABS) {
+		if (ns <= 0)
+			return -EINVAL;
+		ns -= ktime_get_ns();
+		if (ns <= 0) {
+			*jiffies = 0;
+			return 1;
+		}
+	} else {
+		if (ns == XMSG_TIMEOUT_FOREVER) {
+			*jiffies = MAX_SCHEDULE_TIMEOUT;
+			return 0;
+		}
+		if (ns < 0)
+			return -EINVAL;
+		*jiffies = 0;
+		if (ns == 0)
+			return 0;
+		kind = 2;
+	}
+	j = nsecs_to_jiffies64(ns) + 1;
+	*jiffies = min_t(u64, j, MAX_SCHEDULE_TIMEOUT - 1);
+	return kind;
+}
+
+/* ---- handle table ---------------------------------------------------- */
+
+/**
+ * xmsg_hent_alloc() - a new handle table entry
+ * @type: XMSG_TYPE_*
+ *
+ * Context: process context.
+ * Return: the entry (charged to the memcg), or NULL.
+ */
+struct xmsg_hent *xmsg_hent_alloc(u8 type)
+{
+	struct xmsg_hent *h = kzalloc(sizeof(*h), GFP_KERNEL_ACCOUNT);
+
+	if (h) {
+		h->type = type;
+		INIT_LIST_HEAD(&h->pool_link);
+	}
+	return h;
+}
+
+/**
+ * xmsg_hent_reserve() - reserve a handle number
+ * @cf: the file, lock held
+ * @id: out: the handle
+ *
+ * Context: @cf->lock held.
+ * Return: 0, -EMFILE (xmsg_max_handles reached) or -ENOMEM.
+ */
+int xmsg_hent_reserve(struct xmsg_cfile *cf, u32 *id)
+{
+	int err;
+
+	lockdep_assert_held(&cf->lock);
+	if (cf->nr >= xmsg_max_handles)
+		return -EMFILE;
+	err = xa_alloc(&cf->handles, id, NULL, xa_limit_31b,
+		       GFP_KERNEL_ACCOUNT);
+	if (err)
+		return err == -EBUSY ? -EMFILE : err;
+	cf->nr++;
+	return 0;
+}
+
+/**
+ * xmsg_hent_publish() - fill a reserved handle
+ * @cf: the file
+ * @h: the entry
+ * @id: a handle from xmsg_hent_reserve()
+ *
+ * Context: @cf->lock held.  Cannot fail.
+ */
+void xmsg_hent_publish(struct xmsg_cfile *cf, struct xmsg_hent *h, u32 id)
+{
+	lockdep_assert_held(&cf->lock);
+	h->id = id;
+	xa_store(&cf->handles, id, h, GFP_NOWAIT);
+	if (h->type == XMSG_TYPE_POOL)
+		list_add_tail(&h->pool_link, &cf->pools);
+}
+
+/**
+ * xmsg_hent_unreserve() - give back a reserved, unpublished handle
+ * @cf: the file
+ * @id: the handle
+ *
+ * Context: @cf->lock held.
+ */
+void xmsg_hent_unreserve(struct xmsg_cfile *cf, u32 id)
+{
+	lockdep_assert_held(&cf->lock);
+	xa_erase(&cf->handles, id);
+	cf->nr--;
+}
+
+/**
+ * __xmsg_hent_find() - look a handle up
+ * @cf: the file
+ * @id: the handle from user space
+ * @type: XMSG_TYPE_* wanted, or 0 for any
+ * @err: out: -EBADF for an unknown handle, -EINVAL for a wrong type
+ *
+ * Context: @cf->lock held.
+ * Return: the entry, or NULL with *@err set.
+ */
+struct xmsg_hent *__xmsg_hent_find(struct xmsg_cfile *cf, u32 id, u8 type,
+				   int *err)
+{
+	struct xmsg_hent *h;
+
+	lockdep_assert_held(&cf->lock);
+	h = id ? xa_load(&cf->handles, id) : NULL;
+	if (!h) {
+		*err = -EBADF;
+		return NULL;
+	}
+	if (type && h->type != type) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	return h;
+}
+
+/**
+ * __xmsg_hent_remove() - take an entry out of the table
+ * @cf: the file
+ * @h: a published entry
+ *
+ * What @h names is untouched (see xmsg_hent_drop()).
+ *
+ * Context: @cf->lock held.
+ */
+void __xmsg_hent_remove(struct xmsg_cfile *cf, struct xmsg_hent *h)
+{
+	lockdep_assert_held(&cf->lock);
+	xa_erase(&cf->handles, h->id);
+	list_del_init(&h->pool_link);
+	cf->nr--;
+}
+
+/**
+ * xmsg_hent_drop() - release what an entry names, and the entry
+ * @h: an entry no longer in a table, or NULL
+ *
+ * Messages, BCBs and bare blocks are released; references to objects
+ * dropped.
+ *
+ * Context: process context, may sleep (the last reference to an object
+ * destroys it).
+ */
+void xmsg_hent_drop(struct xmsg_hent *h)
+{
+	if (!h)
+		return;
+	switch (h->type) {
+	case XMSG_TYPE_MSG:
+		xmsg_msg_rel(h->msg);
+		break;
+	case XMSG_TYPE_BCB:
+		xmsg_bcb_rel(h->bcb);
+		break;
+	case XMSG_TYPE_BLOCK:
+		xmsg_block_rel(h->blk.pool, h->blk.dbp);
+		break;
+	default:
+		if (h->uobj)
+			xmsg_uobj_put(h->uobj);
+		else
+			xmsg_obj_put(h->obj);
+		break;
+	}
+	kfree(h);
+}
+
+/**
+ * __xmsg_pool_handle() - this file's handle for a pool
+ * @cf: the file
+ * @pool: a pool
+ *
+ * Context: @cf->lock held.
+ * Return: the oldest pool handle of @cf naming @pool, or 0.
+ */
+u32 __xmsg_pool_handle(struct xmsg_cfile *cf, struct xmsg_pool *pool)
+{
+	struct xmsg_hent *h;
+
+	lockdep_assert_held(&cf->lock);
+	list_for_each_entry(h, &cf->pools, pool_link)
+		if (h->uobj->pool == pool)
+			return h->id;
+	return 0;
+}
+
+/* ---- commands without a home elsewhere ------------------------------- */
+
+static long xmsg_ioc_features(struct xmsg_cfile *cf, void __user *arg,
+			      unsigned int cmd)
+{
+	struct xmsg_features f;
+	int err;
+
+	err = xmsg_copy_in(&f, sizeof(f), sizeof(f), arg, cmd);
+	if (err)
+		return err;
+	if (f.flags || memchr_inv(f.reserved, 0, sizeof(f.reserved)))
+		return -EINVAL;
+	f.api_version = XMSG_API_VERSION;
+	f.name_max = XMSG_NAME_MAX;
+	f.features = XMSG_FEAT_POOL | XMSG_FEAT_MSG | XMSG_FEAT_XCHG |
+		     XMSG_FEAT_SEM | XMSG_FEAT_CALL | XMSG_FEAT_POLL_FD |
+		     XMSG_FEAT_LIST | XMSG_FEAT_ABSTIME;
+	f.prio_max = XMSG_MSG_PRIO_MAX;
+	f.mmap_shift = XMSG_MMAP_SHIFT;
+	f.max_pools = READ_ONCE(xmsg_max_pools);
+	f.max_objects = READ_ONCE(xmsg_max_objects);
+	f.max_pool_bytes = READ_ONCE(xmsg_max_pool_bytes);
+	f.max_handles = READ_ONCE(xmsg_max_handles);
+	f.max_block_count = READ_ONCE(xmsg_max_block_count);
+	return xmsg_copy_out(arg, &f, sizeof(f));
+}
+
+static long xmsg_ioc_close(struct xmsg_cfile *cf, void __user *arg,
+			   unsigned int cmd)
+{
+	struct xmsg_handle_op op;
+	struct xmsg_hent *h;
+	int err;
+
+	err = xmsg_copy_in(&op, sizeof(op), sizeof(op), arg, cmd);
+	if (err)
+		return err;
+	if (op.flags || op.pad || memchr_inv(op.reserved, 0, sizeof(op.reserved)))
+		return -EINVAL;
+	mutex_lock(&cf->lock);
+	h = __xmsg_hent_find(cf, op.handle, 0, &err);
+	if (h)
+		__xmsg_hent_remove(cf, h);
+	mutex_unlock(&cf->lock);
+	xmsg_hent_drop(h);
+	return h ? 0 : err;
+}
+
+/* ---- file operations ------------------------------------------------- */
+
+/**
+ * struct xmsg_ioc_desc - one command
+ * @fn: its handler
+ * @dir: _IOC_DIR it must have
+ */
+struct xmsg_ioc_desc {
+	long (*fn)(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
+	u32 dir;
+};
+
+#define XMSG_IOC(nr, c, f) \
+	[nr] = { .fn = (f), .dir = _IOC_DIR(c) }
+
+static const struct xmsg_ioc_desc xmsg_iocs[] = {
+	XMSG_IOC(_IOC_NR(XMSG_IOC_FEATURES), XMSG_IOC_FEATURES, xmsg_ioc_features),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_POOL_CREATE), XMSG_IOC_POOL_CREATE, xmsg_ioc_pool_create),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_XCHG_CREATE), XMSG_IOC_XCHG_CREATE, xmsg_ioc_xchg_create),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_SEM_CREATE), XMSG_IOC_SEM_CREATE, xmsg_ioc_sem_create),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_OPEN), XMSG_IOC_OPEN, xmsg_ioc_open),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_CLOSE), XMSG_IOC_CLOSE, xmsg_ioc_close),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_DESTROY), XMSG_IOC_DESTROY, xmsg_ioc_destroy),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_INFO), XMSG_IOC_INFO, xmsg_ioc_info),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_LIST), XMSG_IOC_LIST, xmsg_ioc_list),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_BLOCK_GET), XMSG_IOC_BLOCK_GET, xmsg_ioc_buf),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_BLOCK_REL), XMSG_IOC_BLOCK_REL, xmsg_ioc_buf),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_BCB_GET), XMSG_IOC_BCB_GET, xmsg_ioc_buf),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_BCB_REL), XMSG_IOC_BCB_REL, xmsg_ioc_buf),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_BCB_MAKE), XMSG_IOC_BCB_MAKE, xmsg_ioc_buf),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_BCB_UNMAKE), XMSG_IOC_BCB_UNMAKE, xmsg_ioc_buf),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_MSG_GET), XMSG_IOC_MSG_GET, xmsg_ioc_buf),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_MSG_REL), XMSG_IOC_MSG_REL, xmsg_ioc_buf),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_MSG_MAKE), XMSG_IOC_MSG_MAKE, xmsg_ioc_buf),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_MSG_UNMAKE), XMSG_IOC_MSG_UNMAKE, xmsg_ioc_buf),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_MSG_PROXY), XMSG_IOC_MSG_PROXY, xmsg_ioc_buf),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_SEND), XMSG_IOC_SEND, xmsg_ioc_send),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_RECV), XMSG_IOC_RECV, xmsg_ioc_recv),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_CALL), XMSG_IOC_CALL, xmsg_ioc_call),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_BCAST_CLEAR), XMSG_IOC_BCAST_CLEAR, xmsg_ioc_bcast_clear),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_SEM_SIGNAL), XMSG_IOC_SEM_SIGNAL, xmsg_ioc_sem),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_SEM_WAIT), XMSG_IOC_SEM_WAIT, xmsg_ioc_sem),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_POLL_FD), XMSG_IOC_POLL_FD, xmsg_ioc_poll_fd),
+};
+
+/*
+ * Commands are picked by _IOC_NR so that a program built with an older,
+ * smaller struct (a different _IOC_SIZE) still finds its command; the
+ * size itself is checked against the struct's size field.
+ */
+static long xmsg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct xmsg_cfile *cf = file->private_data;
+	const struct xmsg_ioc_desc *d;
+	unsigned int nr = _IOC_NR(cmd);
+
+	if (_IOC_TYPE(cmd) != XMSG_IOC_MAGIC || nr >= ARRAY_SIZE(xmsg_iocs))
+		return -ENOTTY;
+	d = &xmsg_iocs[nr];
+	if (!d->fn || d->dir != _IOC_DIR(cmd))
+		return -ENOTTY;
+	return d->fn(cf, (void __user *)arg, cmd);
+}
+
+static int xmsg_open(struct inode *inode, struct file *file)
+{
+	struct xmsg_cfile *cf = kzalloc(sizeof(*cf), GFP_KERNEL_ACCOUNT);
+
+	if (!cf)
+		return -ENOMEM;
+	xmsg_owner_init(&cf->owner, "xmsg-file");
+	mutex_init(&cf->lock);
+	xa_init_flags(&cf->handles, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
+	INIT_LIST_HEAD(&cf->pools);
+	file->private_data = cf;
+	return 0;
+}
+
+/*
+ * Last reference to the file (close, exit, kill -9; mappings hold the file
+ * too, so no mapping of ours is left).  Bare blocks go back first, then
+ * every BCB and message the owner holds, then the object references.
+ */
+static int xmsg_release(struct inode *inode, struct file *file)
+{
+	struct xmsg_cfile *cf = file->private_data;
+	struct xmsg_hent *h;
+	unsigned long id;
+
+	xa_for_each(&cf->handles, id, h) {
+		if (h->type == XMSG_TYPE_BLOCK)
+			xmsg_block_rel(h->blk.pool, h->blk.dbp);
+		if (h->type == XMSG_TYPE_BLOCK || h->type == XMSG_TYPE_MSG ||
+		    h->type == XMSG_TYPE_BCB) {
+			xa_erase(&cf->handles, id);
+			kfree(h);
+		}
+	}
+	xmsg_owner_release_all(&cf->owner);
+	xa_for_each(&cf->handles, id, h) {
+		xa_erase(&cf->handles, id);
+		xmsg_hent_drop(h);
+		cond_resched();
+	}
+	xa_destroy(&cf->handles);
+	mutex_destroy(&cf->lock);
+	kfree(cf);
+	return 0;
+}
+
+static int xmsg_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	return xmsg_cdev_mmap(file->private_data, vma);
+}
 
 static const struct file_operations xmsg_fops = {
 	.owner = THIS_MODULE,
+	.open = xmsg_open,
+	.release = xmsg_release,
+	.unlocked_ioctl = xmsg_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = xmsg_mmap,
+	.llseek = noop_llseek,
 };
 
 static struct miscdevice xmsg_miscdev = {
@@ -18,12 +537,26 @@ static struct miscdevice xmsg_miscdev = {
 	.mode = 0666,
 };
 
+/**
+ * xmsg_chardev_init() - register /dev/xmsg
+ *
+ * Context: process context, module init.
+ * Return: 0, or the error of misc_register().
+ */
 int xmsg_chardev_init(void)
 {
 	return misc_register(&xmsg_miscdev);
 }
 
+/**
+ * xmsg_chardev_exit() - unregister /dev/xmsg and destroy what is left
+ *
+ * No file is open (each pins the module); named objects may remain.
+ *
+ * Context: process context, module exit.
+ */
 void xmsg_chardev_exit(void)
 {
 	misc_deregister(&xmsg_miscdev);
+	xmsg_reg_exit();
 }

@@ -1,9 +1,184 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * xmsg character device: /dev/xmsg, the user-space face of xmsg.
+ *
+ * Shared by ipc/chardev*.c and ipc/registry.c only.
  */
 #ifndef _XMSG_CHARDEV_H
 #define _XMSG_CHARDEV_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rwsem.h>
+#include <linux/uidgid.h>
+#include <linux/xarray.h>
+#include <linux/xmsg.h>
+#include "../mm/xmsg_mm.h"
+#include "xmsg_ipc.h"
+
+struct xmsg_ureg;
+struct xmsg_user;
+struct ipc_namespace;
+
+/**
+ * struct xmsg_uobj - a pool, exchange or semaphore as user space sees it
+ * @ref: references: the registry while named, each handle, each poll fd
+ * @type: XMSG_TYPE_POOL, XMSG_TYPE_XCHG or XMSG_TYPE_SEM
+ * @dead: destroyed by XMSG_IOC_DESTROY.  Set under @rwsem (write) for a
+ *	pool, under xmsg_reg_lock for the others; read without lock as a hint.
+ * @mode: permission bits (0777)
+ * @uid: owner
+ * @gid: owner group
+ * @name: name, "" when anonymous
+ * @reg: registry holding the name, NULL when anonymous or unlinked.
+ *	Protected by xmsg_reg_lock.
+ * @id: index in @reg's id table.  Protected by xmsg_reg_lock.
+ * @hnode: on @reg's name hash.  Protected by xmsg_reg_lock.
+ * @user: the user charged for the object
+ * @charge: pool region bytes charged to @user
+ * @rwsem: pools: read held by whoever makes blocks go out or maps the
+ *	region, write by destroy (which must see the pool idle)
+ * @pool: XMSG_TYPE_POOL: the pool
+ * @obj: XMSG_TYPE_XCHG / XMSG_TYPE_SEM: the object (creator's reference)
+ */
+struct xmsg_uobj {
+	struct kref ref;
+	u32 type;
+	bool dead;
+	umode_t mode;
+	kuid_t uid;
+	kgid_t gid;
+	char name[XMSG_NAME_MAX];
+	struct xmsg_ureg *reg;
+	u32 id;
+	struct hlist_node hnode;
+	struct xmsg_user *user;
+	u64 charge;
+	struct rw_semaphore rwsem;
+	union {
+		struct xmsg_pool *pool;
+		struct xmsg_obj *obj;
+	};
+};
+
+/**
+ * struct xmsg_hent - one entry of an open file's handle table
+ * @type: XMSG_TYPE_*
+ * @rights: XMSG_ACC_* (objects)
+ * @id: the handle
+ * @prio: messages: priority received with
+ * @uobj: pool/exchange/semaphore (a reference), NULL for a reply handle
+ * @obj: exchange/semaphore: the object (a reference of its own when
+ *	@uobj is NULL)
+ * @pool_link: pools: on xmsg_cfile.pools
+ * @msg: XMSG_TYPE_MSG
+ * @bcb: XMSG_TYPE_BCB
+ * @blk: XMSG_TYPE_BLOCK: the data block and its pool
+ * @blk.dbp: data block pointer
+ * @blk.pool: its pool
+ */
+struct xmsg_hent {
+	u8 type;
+	u8 rights;
+	u8 prio;
+	u32 id;
+	struct xmsg_uobj *uobj;
+	struct xmsg_obj *obj;
+	struct list_head pool_link;
+	union {
+		struct xmsg_msg *msg;
+		struct xmsg_bcb *bcb;
+		struct {
+			void *dbp;
+			struct xmsg_pool *pool;
+		} blk;
+	};
+};
+
+/**
+ * struct xmsg_cfile - an open file of /dev/xmsg
+ * @owner: owner of the file's BCBs and messages
+ * @lock: serialises every change to and every use of @handles and @pools
+ *	(never held across a sleep for a message, nor a user copy)
+ * @handles: handle -> struct xmsg_hent (XA_FLAGS_ALLOC1)
+ * @nr: handles in use.  Protected by @lock.
+ * @pools: pool handle entries, to find the handle of a body's pool.
+ *	Protected by @lock.
+ */
+struct xmsg_cfile {
+	struct xmsg_owner owner;
+	struct mutex lock;	/* see above */
+	struct xarray handles;
+	u32 nr;
+	struct list_head pools;
+};
+
+/* module parameters (chardev.c) */
+extern unsigned int xmsg_max_pools;
+extern unsigned int xmsg_max_objects;
+extern unsigned long xmsg_max_pool_bytes;
+extern unsigned int xmsg_max_handles;
+extern unsigned int xmsg_max_block_count;
+
+/* registry.c */
+extern struct mutex xmsg_reg_lock;
+int xmsg_name_check(const char *name, bool may_be_empty);
+struct xmsg_uobj *xmsg_uobj_alloc(u32 type, const char *name, umode_t mode);
+void xmsg_uobj_get(struct xmsg_uobj *uobj);
+void xmsg_uobj_put(struct xmsg_uobj *uobj);
+int xmsg_uobj_charge(struct xmsg_uobj *uobj, u64 bytes);
+int xmsg_uobj_perm(struct xmsg_uobj *uobj, u32 access);
+bool xmsg_uobj_may_destroy(struct xmsg_uobj *uobj);
+struct xmsg_uobj *__xmsg_reg_lookup(struct ipc_namespace *ns, u32 type,
+				    const char *name);
+int __xmsg_reg_insert(struct ipc_namespace *ns, struct xmsg_uobj *uobj);
+void __xmsg_reg_unlink(struct xmsg_uobj *uobj);
+int xmsg_reg_list(struct ipc_namespace *ns, u32 type, u64 *cursor,
+		  struct xmsg_list_entry *ents, u32 *count);
+void xmsg_reg_exit(void);
+
+/* chardev.c: handle table */
+struct xmsg_hent *xmsg_hent_alloc(u8 type);
+int xmsg_hent_reserve(struct xmsg_cfile *cf, u32 *id);
+void xmsg_hent_publish(struct xmsg_cfile *cf, struct xmsg_hent *h, u32 id);
+void xmsg_hent_unreserve(struct xmsg_cfile *cf, u32 id);
+struct xmsg_hent *__xmsg_hent_find(struct xmsg_cfile *cf, u32 id, u8 type,
+				   int *err);
+void __xmsg_hent_remove(struct xmsg_cfile *cf, struct xmsg_hent *h);
+void xmsg_hent_drop(struct xmsg_hent *h);
+u32 __xmsg_pool_handle(struct xmsg_cfile *cf, struct xmsg_pool *pool);
+int xmsg_copy_in(void *karg, size_t ksize, size_t ver0,
+		 const void __user *uarg, unsigned int cmd);
+int xmsg_copy_out(void __user *uarg, const void *karg, size_t ksize);
+long xmsg_timeout_jiffies(s64 ns, u32 flags, long *jiffies);
+
+/* chardev_obj.c: objects */
+long xmsg_ioc_pool_create(struct xmsg_cfile *cf, void __user *arg,
+			  unsigned int cmd);
+long xmsg_ioc_xchg_create(struct xmsg_cfile *cf, void __user *arg,
+			  unsigned int cmd);
+long xmsg_ioc_sem_create(struct xmsg_cfile *cf, void __user *arg,
+			 unsigned int cmd);
+long xmsg_ioc_open(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
+long xmsg_ioc_destroy(struct xmsg_cfile *cf, void __user *arg,
+		      unsigned int cmd);
+long xmsg_ioc_info(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
+long xmsg_ioc_list(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
+long xmsg_ioc_poll_fd(struct xmsg_cfile *cf, void __user *arg,
+		      unsigned int cmd);
+int xmsg_cdev_mmap(struct xmsg_cfile *cf, struct vm_area_struct *vma);
+
+/* chardev_msg.c: blocks, messages, send/receive, semaphores */
+long xmsg_ioc_buf(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
+long xmsg_ioc_send(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
+long xmsg_ioc_recv(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
+long xmsg_ioc_call(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
+long xmsg_ioc_bcast_clear(struct xmsg_cfile *cf, void __user *arg,
+			  unsigned int cmd);
+long xmsg_ioc_sem(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
+void xmsg_buf_describe(struct xmsg_cfile *cf, struct xmsg_hent *h,
+		       struct xmsg_buf_info *bi);
 
 int xmsg_chardev_init(void);
 void xmsg_chardev_exit(void);

@@ -114,14 +114,14 @@
 #define XMSG_SEM_KIND_GATE	2	/* a signal releases every waiter */
 
 /* Feature bits of xmsg_features.features */
-#define XMSG_FEAT_POOL		(1ULL << 0)	/* pools, blocks, mmap */
-#define XMSG_FEAT_MSG		(1ULL << 1)	/* messages and proxies */
-#define XMSG_FEAT_XCHG		(1ULL << 2)	/* exchanges, send/recv */
-#define XMSG_FEAT_SEM		(1ULL << 3)	/* semaphores */
-#define XMSG_FEAT_CALL		(1ULL << 4)	/* XMSG_IOC_CALL */
-#define XMSG_FEAT_POLL_FD	(1ULL << 5)	/* XMSG_IOC_POLL_FD */
-#define XMSG_FEAT_LIST		(1ULL << 6)	/* XMSG_IOC_LIST */
-#define XMSG_FEAT_ABSTIME	(1ULL << 7)	/* XMSG_TIMEOUT_ABS */
+#define XMSG_FEAT_POOL		0x1ULL	/* pools, blocks, mmap */
+#define XMSG_FEAT_MSG		0x2ULL	/* messages and proxies */
+#define XMSG_FEAT_XCHG		0x4ULL	/* exchanges, send/recv */
+#define XMSG_FEAT_SEM		0x8ULL	/* semaphores */
+#define XMSG_FEAT_CALL		0x10ULL	/* XMSG_IOC_CALL */
+#define XMSG_FEAT_POLL_FD	0x20ULL	/* XMSG_IOC_POLL_FD */
+#define XMSG_FEAT_LIST		0x40ULL	/* XMSG_IOC_LIST */
+#define XMSG_FEAT_ABSTIME	0x80ULL	/* XMSG_TIMEOUT_ABS */
 
 /**
  * struct xmsg_features - XMSG_IOC_FEATURES: what this kernel supports
@@ -401,11 +401,11 @@ struct xmsg_send {
 };
 
 /* Flags of struct xmsg_recv, struct xmsg_call, struct xmsg_sem_op */
-#define XMSG_TIMEOUT_ABS	0x1	/* timeout_ns is an absolute
-					 * CLOCK_MONOTONIC time
-					 */
-#define XMSG_RECV_NEWER		0x2	/* broadcast: only a message of a
+#define XMSG_RECV_NEWER		0x1	/* broadcast: only a message of a
 					 * generation newer than @gen
+					 */
+#define XMSG_TIMEOUT_ABS	0x2	/* timeout_ns is an absolute
+					 * CLOCK_MONOTONIC time
 					 */
 
 /* Special timeouts */

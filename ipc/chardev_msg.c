@@ -1,0 +1,838 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xmsg character device: bare blocks, standard blocks, messages and
+ * proxies, send / receive / call at exchanges, semaphores.
+ *
+ * Locking
+ * -------
+ * Everything that looks a handle up runs under the file's lock
+ * (xmsg_cfile.lock), which also makes "use the message, then drop its
+ * handle" atomic against other threads of the file.  The mm and ipc calls
+ * made under it do not sleep for long (allocations only).  A blocking
+ * receive or semaphore wait drops the lock while it sleeps, holding its
+ * own reference on the object and a reserved handle slot; the message it
+ * gets is owned by the file's owner as soon as the ipc layer hands it over,
+ * so a signal, kill -9 or a failed copy never loses it.  A pool's rwsem is
+ * held for reading while blocks are taken from it (destroy holds it for
+ * writing).
+ */
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include "xmsg_chardev.h"
+
+/**
+ * xmsg_buf_describe() - where a message, BCB or bare block lies
+ * @cf: the file
+ * @h: a handle of type XMSG_TYPE_MSG, _BCB or _BLOCK
+ * @bi: filled in (pool handle, offset, length, flags, priority)
+ *
+ * Context: @cf->lock held.
+ */
+void xmsg_buf_describe(struct xmsg_cfile *cf, struct xmsg_hent *h,
+		       struct xmsg_buf_info *bi)
+{
+	struct xmsg_pool *pool = NULL;
+	struct xmsg_msg *real;
+	size_t len = 0;
+	void *p = NULL;
+
+	memset(bi, 0, sizeof(*bi));
+	switch (h->type) {
+	case XMSG_TYPE_BLOCK:
+		pool = h->blk.pool;
+		p = h->blk.dbp;
+		len = xmsg_pool_block_size(pool);
+		break;
+	case XMSG_TYPE_BCB:
+		pool = h->bcb->pool;
+		p = h->bcb->dbp;
+		len = xmsg_pool_block_size(pool);
+		break;
+	case XMSG_TYPE_MSG:
+		real = xmsg_msg_real(h->msg);
+		if (real->origin == XMSG_ORIGIN_POOL)
+			pool = real->pool;
+		if (h->msg->origin == XMSG_ORIGIN_PROXY)
+			bi->msg_flags |= XMSG_MSGF_PROXY;
+		p = h->msg->body;
+		len = h->msg->size;
+		bi->prio = h->prio;
+		break;
+	}
+	bi->length = len;
+	if (pool && xmsg_pool_owns(pool, p, len)) {
+		bi->offset = xmsg_pool_offset(pool, p);
+		bi->pool = __xmsg_pool_handle(cf, pool);
+	}
+	if (!bi->pool)
+		bi->msg_flags |= XMSG_MSGF_NOPOOL;
+}
+
+static void xmsg_buf_out(struct xmsg_cfile *cf, struct xmsg_hent *h,
+			 struct xmsg_buf *b)
+{
+	struct xmsg_buf_info bi;
+
+	xmsg_buf_describe(cf, h, &bi);
+	b->dst = h->id;
+	b->pool = bi.pool;
+	b->msg_flags = bi.msg_flags;
+	b->offset = bi.offset;
+	b->length = bi.length;
+}
+
+/* Look up a pool handle with the write right, and take a block from it. */
+static int __xmsg_take_block(struct xmsg_cfile *cf, u32 src,
+			     struct xmsg_pool **poolp, void **dbpp)
+{
+	struct xmsg_hent *hp;
+	struct xmsg_uobj *uobj;
+	int err = 0;
+
+	hp = __xmsg_hent_find(cf, src, XMSG_TYPE_POOL, &err);
+	if (!hp)
+		return err;
+	if (!(hp->rights & XMSG_ACC_WRITE))
+		return -EACCES;
+	uobj = hp->uobj;
+	down_read(&uobj->rwsem);
+	*dbpp = uobj->dead ? NULL : xmsg_block_get(uobj->pool);
+	if (!*dbpp)
+		err = uobj->dead ? -EIDRM : -ENOBUFS;
+	up_read(&uobj->rwsem);
+	*poolp = uobj->pool;
+	return err;
+}
+
+/* BLOCK_GET, BCB_GET, MSG_GET: a new block, standard block or message. */
+static int __xmsg_buf_get(struct xmsg_cfile *cf, unsigned int nr,
+			  struct xmsg_buf *b, struct xmsg_hent *hn)
+{
+	struct xmsg_pool *pool;
+	struct xmsg_msg *msg;
+	struct xmsg_bcb *bcb;
+	void *dbp;
+	int err;
+
+	err = __xmsg_take_block(cf, b->src, &pool, &dbp);
+	if (err)
+		return err;
+	switch (nr) {
+	case _IOC_NR(XMSG_IOC_BLOCK_GET):
+		hn->blk.dbp = dbp;
+		hn->blk.pool = pool;
+		return 0;
+	case _IOC_NR(XMSG_IOC_BCB_GET):
+		bcb = xmsg_bcb_make(pool, dbp, &cf->owner, GFP_KERNEL_ACCOUNT);
+		err = PTR_ERR_OR_ZERO(bcb);
+		if (!err)
+			hn->bcb = bcb;
+		break;
+	default:
+		msg = xmsg_msg_make(pool, dbp, &cf->owner, GFP_KERNEL_ACCOUNT);
+		err = PTR_ERR_OR_ZERO(msg);
+		if (!err)
+			hn->msg = msg;
+		break;
+	}
+	if (err)
+		xmsg_block_rel(pool, dbp);
+	return err;
+}
+
+/* BCB_MAKE, MSG_MAKE: from a bare block.  Frees the source entry. */
+static int __xmsg_buf_make(struct xmsg_cfile *cf, unsigned int nr,
+			   struct xmsg_buf *b, struct xmsg_hent *hn)
+{
+	struct xmsg_hent *h;
+	struct xmsg_msg *msg;
+	struct xmsg_bcb *bcb;
+	int err;
+
+	h = __xmsg_hent_find(cf, b->src, XMSG_TYPE_BLOCK, &err);
+	if (!h)
+		return err;
+	if (nr == _IOC_NR(XMSG_IOC_BCB_MAKE)) {
+		bcb = xmsg_bcb_make(h->blk.pool, h->blk.dbp, &cf->owner,
+				    GFP_KERNEL_ACCOUNT);
+		if (IS_ERR(bcb))
+			return PTR_ERR(bcb);
+		hn->bcb = bcb;
+	} else {
+		msg = xmsg_msg_make(h->blk.pool, h->blk.dbp, &cf->owner,
+				    GFP_KERNEL_ACCOUNT);
+		if (IS_ERR(msg))
+			return PTR_ERR(msg);
+		hn->msg = msg;
+	}
+	__xmsg_hent_remove(cf, h);
+	kfree(h);
+	return 0;
+}
+
+/* BCB_UNMAKE, MSG_UNMAKE: back to a bare block.  Frees the source. */
+static int __xmsg_buf_unmake(struct xmsg_cfile *cf, unsigned int nr,
+			     struct xmsg_buf *b, struct xmsg_hent *hn)
+{
+	bool bcb = nr == _IOC_NR(XMSG_IOC_BCB_UNMAKE);
+	struct xmsg_pool *pool = NULL;
+	struct xmsg_hent *h;
+	void *dbp;
+	int err;
+
+	h = __xmsg_hent_find(cf, b->src, bcb ? XMSG_TYPE_BCB : XMSG_TYPE_MSG,
+			     &err);
+	if (!h)
+		return err;
+	if (bcb) {
+		dbp = xmsg_bcb_unmake(h->bcb, &pool);
+	} else {
+		if (h->msg->origin != XMSG_ORIGIN_POOL)
+			return -EINVAL;
+		dbp = xmsg_msg_unmake(h->msg, &pool);
+	}
+	if (IS_ERR(dbp))
+		return PTR_ERR(dbp);
+	hn->blk.dbp = dbp;
+	hn->blk.pool = pool;
+	__xmsg_hent_remove(cf, h);
+	kfree(h);
+	return 0;
+}
+
+static int __xmsg_buf_proxy(struct xmsg_cfile *cf, struct xmsg_buf *b,
+			    struct xmsg_hent *hn)
+{
+	struct xmsg_msg *proxy;
+	struct xmsg_hent *h;
+	u64 len;
+	int err;
+
+	h = __xmsg_hent_find(cf, b->src, XMSG_TYPE_MSG, &err);
+	if (!h)
+		return err;
+	if (b->slice_offset >= h->msg->size)
+		return -EINVAL;
+	len = b->slice_length ?: h->msg->size - b->slice_offset;
+	if (len > h->msg->size - b->slice_offset)
+		return -EINVAL;
+	proxy = xmsg_msg_make_proxy(h->msg, b->slice_offset, len, &cf->owner,
+				    GFP_KERNEL_ACCOUNT);
+	if (IS_ERR(proxy))
+		return PTR_ERR(proxy);
+	hn->msg = proxy;
+	hn->prio = h->prio;
+	return 0;
+}
+
+/* BLOCK_REL, BCB_REL, MSG_REL */
+static long xmsg_buf_rel(struct xmsg_cfile *cf, unsigned int nr,
+			 struct xmsg_buf *b)
+{
+	u8 type = nr == _IOC_NR(XMSG_IOC_BLOCK_REL) ? XMSG_TYPE_BLOCK :
+		  nr == _IOC_NR(XMSG_IOC_BCB_REL) ? XMSG_TYPE_BCB :
+		  XMSG_TYPE_MSG;
+	struct xmsg_hent *h;
+	int err;
+
+	mutex_lock(&cf->lock);
+	h = __xmsg_hent_find(cf, b->src, type, &err);
+	if (h)
+		__xmsg_hent_remove(cf, h);
+	mutex_unlock(&cf->lock);
+	if (!h)
+		return err;
+	xmsg_hent_drop(h);
+	return 0;
+}
+
+static u8 xmsg_buf_dst_type(unsigned int nr)
+{
+	switch (nr) {
+	case _IOC_NR(XMSG_IOC_BLOCK_GET):
+	case _IOC_NR(XMSG_IOC_BCB_UNMAKE):
+	case _IOC_NR(XMSG_IOC_MSG_UNMAKE):
+		return XMSG_TYPE_BLOCK;
+	case _IOC_NR(XMSG_IOC_BCB_GET):
+	case _IOC_NR(XMSG_IOC_BCB_MAKE):
+		return XMSG_TYPE_BCB;
+	default:
+		return XMSG_TYPE_MSG;
+	}
+}
+
+/**
+ * xmsg_ioc_buf() - the block and message commands (struct xmsg_buf)
+ * @cf: the file
+ * @arg: struct xmsg_buf
+ * @cmd: XMSG_IOC_BLOCK_*, XMSG_IOC_BCB_*, XMSG_IOC_MSG_*
+ *
+ * A new handle is published before the copy out; if that copy fails after
+ * a *_GET, the get is undone, otherwise (make, unmake, proxy) the new
+ * handle stays in the table and is released on close.
+ *
+ * Context: process context.
+ * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EACCES; -EIDRM; -ENOBUFS;
+ * -EBUSY; -EMFILE; -ENOMEM.
+ */
+long xmsg_ioc_buf(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
+{
+	unsigned int nr = _IOC_NR(cmd);
+	struct xmsg_hent *hn;
+	struct xmsg_buf b;
+	int err;
+	u32 id;
+
+	err = xmsg_copy_in(&b, sizeof(b), sizeof(b), arg, cmd);
+	if (err)
+		return err;
+	if (b.flags || memchr_inv(b.reserved, 0, sizeof(b.reserved)) ||
+	    (nr != _IOC_NR(XMSG_IOC_MSG_PROXY) &&
+	     (b.slice_offset || b.slice_length)))
+		return -EINVAL;
+	if (nr == _IOC_NR(XMSG_IOC_BLOCK_REL) ||
+	    nr == _IOC_NR(XMSG_IOC_BCB_REL) || nr == _IOC_NR(XMSG_IOC_MSG_REL))
+		return xmsg_buf_rel(cf, nr, &b);
+
+	hn = xmsg_hent_alloc(xmsg_buf_dst_type(nr));
+	if (!hn)
+		return -ENOMEM;
+	mutex_lock(&cf->lock);
+	err = xmsg_hent_reserve(cf, &id);
+	if (err)
+		goto unlock;
+	switch (nr) {
+	case _IOC_NR(XMSG_IOC_BLOCK_GET):
+	case _IOC_NR(XMSG_IOC_BCB_GET):
+	case _IOC_NR(XMSG_IOC_MSG_GET):
+		err = __xmsg_buf_get(cf, nr, &b, hn);
+		break;
+	case _IOC_NR(XMSG_IOC_BCB_MAKE):
+	case _IOC_NR(XMSG_IOC_MSG_MAKE):
+		err = __xmsg_buf_make(cf, nr, &b, hn);
+		break;
+	case _IOC_NR(XMSG_IOC_BCB_UNMAKE):
+	case _IOC_NR(XMSG_IOC_MSG_UNMAKE):
+		err = __xmsg_buf_unmake(cf, nr, &b, hn);
+		break;
+	default:
+		err = __xmsg_buf_proxy(cf, &b, hn);
+		break;
+	}
+	if (err) {
+		xmsg_hent_unreserve(cf, id);
+		goto unlock;
+	}
+	xmsg_hent_publish(cf, hn, id);
+	xmsg_buf_out(cf, hn, &b);
+	mutex_unlock(&cf->lock);
+	err = xmsg_copy_out(arg, &b, sizeof(b));
+	if (err && (nr == _IOC_NR(XMSG_IOC_BLOCK_GET) ||
+		    nr == _IOC_NR(XMSG_IOC_BCB_GET) ||
+		    nr == _IOC_NR(XMSG_IOC_MSG_GET))) {
+		mutex_lock(&cf->lock);
+		if (xa_load(&cf->handles, id) == hn)
+			__xmsg_hent_remove(cf, hn);
+		else
+			hn = NULL;
+		mutex_unlock(&cf->lock);
+		xmsg_hent_drop(hn);
+	}
+	return err;
+
+unlock:
+	mutex_unlock(&cf->lock);
+	kfree(hn);
+	return err;
+}
+
+/* ---- send ------------------------------------------------------------ */
+
+/**
+ * struct xmsg_send_args - a send, from XMSG_IOC_SEND or XMSG_IOC_CALL
+ * @flags: XMSG_SEND_CLOSE_XCHG or 0
+ * @xchg: exchange handle
+ * @msg: message handle
+ * @prio: priority
+ * @reply: reply handle or 0
+ */
+struct xmsg_send_args {
+	u32 flags;
+	u32 xchg;
+	u32 msg;
+	u32 prio;
+	u32 reply;
+};
+
+/* Set @msg's reply object to @robj; *@old keeps the previous one alive. */
+static int xmsg_set_reply(struct xmsg_msg *msg, struct xmsg_obj *robj,
+			  struct xmsg_obj **old)
+{
+	*old = xmsg_msg_reply_obj(msg);
+	xmsg_obj_get(*old);
+	return xmsg_msg_set_reply_obj(msg, robj);
+}
+
+static int __xmsg_send(struct xmsg_cfile *cf, const struct xmsg_send_args *a,
+		       struct xmsg_hent **closep)
+{
+	struct xmsg_hent *hx, *hm, *hr = NULL;
+	struct xmsg_obj *old = NULL;
+	struct xmsg_xchg *xchg;
+	bool bcast;
+	int err;
+
+	hx = __xmsg_hent_find(cf, a->xchg, XMSG_TYPE_XCHG, &err);
+	if (!hx)
+		return err;
+	if (!(hx->rights & XMSG_ACC_WRITE))
+		return -EACCES;
+	hm = __xmsg_hent_find(cf, a->msg, XMSG_TYPE_MSG, &err);
+	if (!hm)
+		return err;
+	if (a->reply) {
+		hr = __xmsg_hent_find(cf, a->reply, 0, &err);
+		if (!hr)
+			return err;
+		if (hr->type != XMSG_TYPE_XCHG && hr->type != XMSG_TYPE_SEM)
+			return -EINVAL;
+		err = xmsg_set_reply(hm->msg, hr->obj, &old);
+		if (err) {
+			xmsg_obj_put(old);
+			return err;
+		}
+	}
+	xchg = xmsg_obj_xchg(hx->obj);
+	bcast = xmsg_xchg_kind(xchg) == XMSG_XCHG_BCAST;
+	err = xmsg_xchg_send(xchg, hm->msg, &cf->owner, a->prio);
+	if (err && hr)		/* put the old reply handle back */
+		xmsg_msg_set_reply_obj(hm->msg, old);
+	xmsg_obj_put(old);
+	if (err)
+		return err;
+	if (!bcast) {		/* the message is the exchange's now */
+		__xmsg_hent_remove(cf, hm);
+		kfree(hm);
+	}
+	if (a->flags & XMSG_SEND_CLOSE_XCHG) {
+		__xmsg_hent_remove(cf, hx);
+		*closep = hx;
+	}
+	return 0;
+}
+
+static int xmsg_send(struct xmsg_cfile *cf, const struct xmsg_send_args *a)
+{
+	struct xmsg_hent *close = NULL;
+	int err;
+
+	mutex_lock(&cf->lock);
+	err = __xmsg_send(cf, a, &close);
+	mutex_unlock(&cf->lock);
+	xmsg_hent_drop(close);
+	return err;
+}
+
+/**
+ * xmsg_ioc_send() - XMSG_IOC_SEND
+ * @cf: the file
+ * @arg: struct xmsg_send
+ * @cmd: the command
+ *
+ * Context: process context.
+ * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EACCES; -EIDRM; -ENOSPC
+ * (queue full); -ENOMEM.
+ */
+long xmsg_ioc_send(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
+{
+	struct xmsg_send s;
+	struct xmsg_send_args a;
+	int err;
+
+	err = xmsg_copy_in(&s, sizeof(s), sizeof(s), arg, cmd);
+	if (err)
+		return err;
+	if (s.flags & ~XMSG_SEND_CLOSE_XCHG || s.prio > XMSG_MSG_PRIO_MAX ||
+	    memchr_inv(s.reserved, 0, sizeof(s.reserved)))
+		return -EINVAL;
+	a.flags = s.flags;
+	a.xchg = s.xchg;
+	a.msg = s.msg;
+	a.prio = s.prio;
+	a.reply = s.reply;
+	return xmsg_send(cf, &a);
+}
+
+/* ---- receive --------------------------------------------------------- */
+
+/**
+ * struct xmsg_recv_args - a receive, for XMSG_IOC_RECV or XMSG_IOC_CALL
+ * @flags: XMSG_TIMEOUT_ABS, XMSG_RECV_NEWER
+ * @xchg: exchange handle
+ * @timeout_ns: as the uAPI
+ * @gen: in/out broadcast generation
+ * @msg: out: message handle
+ * @reply: out: reply handle
+ * @bi: out: where the body is
+ */
+struct xmsg_recv_args {
+	u32 flags;
+	u32 xchg;
+	s64 timeout_ns;
+	u64 gen;
+	u32 msg;
+	u32 reply;
+	struct xmsg_buf_info bi;
+};
+
+/* Map a wait's error to the uAPI's. */
+static int xmsg_wait_err(int err, long kind, bool restart)
+{
+	if (err == -EAGAIN && (kind & 1))
+		return -ETIMEDOUT;
+	if (err == -ERESTARTSYS && ((kind & 2) || !restart))
+		return -EINTR;
+	return err;
+}
+
+/* Reserve the handles a receive may need and pin the exchange. */
+static int xmsg_recv_prepare(struct xmsg_cfile *cf,
+			     const struct xmsg_recv_args *a,
+			     struct xmsg_obj **objp, u32 *mid, u32 *rid)
+{
+	struct xmsg_hent *hx;
+	int err;
+
+	mutex_lock(&cf->lock);
+	hx = __xmsg_hent_find(cf, a->xchg, XMSG_TYPE_XCHG, &err);
+	if (!hx)
+		goto unlock;
+	err = -EACCES;
+	if (!(hx->rights & XMSG_ACC_READ))
+		goto unlock;
+	err = xmsg_hent_reserve(cf, mid);
+	if (err)
+		goto unlock;
+	err = xmsg_hent_reserve(cf, rid);
+	if (err) {
+		xmsg_hent_unreserve(cf, *mid);
+		goto unlock;
+	}
+	*objp = hx->obj;
+	xmsg_obj_get(*objp);
+unlock:
+	mutex_unlock(&cf->lock);
+	return err;
+}
+
+/* Publish a received message (and its reply handle); cannot fail. */
+static void xmsg_recv_publish(struct xmsg_cfile *cf, struct xmsg_msg *msg,
+			      struct xmsg_hent *hm, struct xmsg_hent *hr,
+			      u32 mid, u32 rid, struct xmsg_recv_args *a)
+{
+	struct xmsg_obj *robj = xmsg_msg_reply_obj(msg);
+
+	mutex_lock(&cf->lock);
+	hm->msg = msg;
+	hm->prio = msg->prio;
+	xmsg_hent_publish(cf, hm, mid);
+	a->msg = mid;
+	a->reply = 0;
+	if (robj) {
+		xmsg_obj_get(robj);
+		hr->type = xmsg_obj_xchg(robj) ? XMSG_TYPE_XCHG : XMSG_TYPE_SEM;
+		hr->obj = robj;
+		hr->rights = XMSG_ACC_WRITE;
+		xmsg_hent_publish(cf, hr, rid);
+		a->reply = rid;
+	} else {
+		xmsg_hent_unreserve(cf, rid);
+		kfree(hr);
+	}
+	xmsg_buf_describe(cf, hm, &a->bi);
+	mutex_unlock(&cf->lock);
+}
+
+static int xmsg_recv(struct xmsg_cfile *cf, struct xmsg_recv_args *a,
+		     bool restart)
+{
+	struct xmsg_hent *hm, *hr;
+	struct xmsg_obj *obj;
+	struct xmsg_msg *msg;
+	long kind, jiffies;
+	u32 mid, rid;
+	int err;
+
+	kind = xmsg_timeout_jiffies(a->timeout_ns, a->flags, &jiffies);
+	if (kind < 0)
+		return kind;
+	hm = xmsg_hent_alloc(XMSG_TYPE_MSG);
+	hr = xmsg_hent_alloc(XMSG_TYPE_XCHG);
+	err = -ENOMEM;
+	if (!hm || !hr)
+		goto free;
+	err = xmsg_recv_prepare(cf, a, &obj, &mid, &rid);
+	if (err)
+		goto free;
+	msg = xmsg_xchg_recv(xmsg_obj_xchg(obj), &cf->owner, jiffies,
+			     a->flags & XMSG_RECV_NEWER ? XMSG_RECV_NEWER : 0,
+			     &a->gen);
+	if (xmsg_xchg_kind(xmsg_obj_xchg(obj)) != XMSG_XCHG_BCAST)
+		a->gen = 0;
+	xmsg_obj_put(obj);
+	if (IS_ERR(msg)) {
+		err = xmsg_wait_err(PTR_ERR(msg), kind, restart);
+		mutex_lock(&cf->lock);
+		xmsg_hent_unreserve(cf, rid);
+		xmsg_hent_unreserve(cf, mid);
+		mutex_unlock(&cf->lock);
+		goto free;
+	}
+	xmsg_recv_publish(cf, msg, hm, hr, mid, rid, a);
+	return 0;
+
+free:
+	kfree(hr);
+	kfree(hm);
+	return err;
+}
+
+/**
+ * xmsg_ioc_recv() - XMSG_IOC_RECV
+ * @cf: the file
+ * @arg: struct xmsg_recv
+ * @cmd: the command
+ *
+ * If the final copy out fails (-EFAULT), the message stays in the handle
+ * table (it is never lost) and is released on close.
+ *
+ * Context: process context, may sleep.
+ * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EACCES; -EAGAIN;
+ * -ETIMEDOUT; -EINTR (or a restart for waits without a relative timeout);
+ * -EIDRM; -EMFILE; -ENOMEM.
+ */
+long xmsg_ioc_recv(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
+{
+	struct xmsg_recv_args a = {};
+	struct xmsg_recv r;
+	int err;
+
+	err = xmsg_copy_in(&r, sizeof(r), sizeof(r), arg, cmd);
+	if (err)
+		return err;
+	if (r.flags & ~(XMSG_TIMEOUT_ABS | XMSG_RECV_NEWER) ||
+	    memchr_inv(r.reserved, 0, sizeof(r.reserved)))
+		return -EINVAL;
+	/* Fail an unwritable struct before a message is taken. */
+	if (put_user(r.size, (u32 __user *)arg))
+		return -EFAULT;
+	a.flags = r.flags;
+	a.xchg = r.xchg;
+	a.timeout_ns = r.timeout_ns;
+	a.gen = r.gen;
+	err = xmsg_recv(cf, &a, true);
+	if (err)
+		return err;
+	r.msg = a.msg;
+	r.gen = a.gen;
+	r.pool = a.bi.pool;
+	r.prio = a.bi.prio;
+	r.offset = a.bi.offset;
+	r.length = a.bi.length;
+	r.reply = a.reply;
+	r.msg_flags = a.bi.msg_flags;
+	return xmsg_copy_out(arg, &r, sizeof(r));
+}
+
+/**
+ * xmsg_ioc_call() - XMSG_IOC_CALL: send, then receive
+ * @cf: the file
+ * @arg: struct xmsg_call
+ * @cmd: the command
+ *
+ * Context: process context, may sleep.
+ * Return: as xmsg_ioc_send() if the send fails (nothing happened); else as
+ * xmsg_ioc_recv() with XMSG_CALL_SENT written to @result on failure.
+ */
+long xmsg_ioc_call(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
+{
+	struct xmsg_recv_args ra = {};
+	struct xmsg_send_args sa;
+	struct xmsg_call c;
+	struct xmsg_hent *hx;
+	long jiffies;
+	int err;
+
+	err = xmsg_copy_in(&c, sizeof(c), sizeof(c), arg, cmd);
+	if (err)
+		return err;
+	if (c.flags & ~(XMSG_SEND_CLOSE_XCHG | XMSG_TIMEOUT_ABS |
+			XMSG_RECV_NEWER) ||
+	    c.send_prio > XMSG_MSG_PRIO_MAX || c.pad ||
+	    memchr_inv(c.reserved, 0, sizeof(c.reserved)))
+		return -EINVAL;
+	if (xmsg_timeout_jiffies(c.timeout_ns, c.flags, &jiffies) < 0)
+		return -EINVAL;
+	if (put_user(c.size, (u32 __user *)arg))
+		return -EFAULT;
+	/* Check the receive side before anything is sent. */
+	mutex_lock(&cf->lock);
+	hx = __xmsg_hent_find(cf, c.recv_xchg, XMSG_TYPE_XCHG, &err);
+	if (hx && !(hx->rights & XMSG_ACC_READ)) {
+		err = -EACCES;
+		hx = NULL;
+	}
+	mutex_unlock(&cf->lock);
+	if (!hx)
+		return err;
+	sa.flags = c.flags & XMSG_SEND_CLOSE_XCHG;
+	sa.xchg = c.send_xchg;
+	sa.msg = c.send_msg;
+	sa.prio = c.send_prio;
+	sa.reply = c.send_reply;
+	err = xmsg_send(cf, &sa);
+	if (err)
+		return err;
+	ra.flags = c.flags & (XMSG_TIMEOUT_ABS | XMSG_RECV_NEWER);
+	ra.xchg = c.recv_xchg;
+	ra.timeout_ns = c.timeout_ns;
+	ra.gen = c.gen;
+	err = xmsg_recv(cf, &ra, false);
+	if (err) {
+		if (put_user(XMSG_CALL_SENT, (u32 __user *)
+			     (arg + offsetof(struct xmsg_call, result))))
+			return -EFAULT;
+		return err;
+	}
+	c.result = XMSG_CALL_SENT;
+	c.gen = ra.gen;
+	c.msg = ra.msg;
+	c.pool = ra.bi.pool;
+	c.offset = ra.bi.offset;
+	c.length = ra.bi.length;
+	c.prio = ra.bi.prio;
+	c.reply = ra.reply;
+	c.msg_flags = ra.bi.msg_flags;
+	return xmsg_copy_out(arg, &c, sizeof(c));
+}
+
+/**
+ * xmsg_ioc_bcast_clear() - XMSG_IOC_BCAST_CLEAR
+ * @cf: the file
+ * @arg: struct xmsg_handle_op
+ * @cmd: the command
+ *
+ * Context: process context.
+ * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EACCES; -EIDRM; -ENOENT;
+ * -EPERM (posted by another file).
+ */
+long xmsg_ioc_bcast_clear(struct xmsg_cfile *cf, void __user *arg,
+			  unsigned int cmd)
+{
+	struct xmsg_handle_op op;
+	struct xmsg_xchg *xchg;
+	struct xmsg_hent *h;
+	int err;
+
+	err = xmsg_copy_in(&op, sizeof(op), sizeof(op), arg, cmd);
+	if (err)
+		return err;
+	if (op.flags || op.pad || memchr_inv(op.reserved, 0, sizeof(op.reserved)))
+		return -EINVAL;
+	mutex_lock(&cf->lock);
+	h = __xmsg_hent_find(cf, op.handle, XMSG_TYPE_XCHG, &err);
+	if (!h)
+		goto unlock;
+	err = -EACCES;
+	if (!(h->rights & XMSG_ACC_WRITE))
+		goto unlock;
+	xchg = xmsg_obj_xchg(h->obj);
+	err = -EINVAL;
+	if (xmsg_xchg_kind(xchg) != XMSG_XCHG_BCAST)
+		goto unlock;
+	err = xmsg_xchg_bcast_clear(xchg, &cf->owner);
+unlock:
+	mutex_unlock(&cf->lock);
+	return err;
+}
+
+/* ---- semaphores ------------------------------------------------------ */
+
+static int xmsg_sem_do_signal(struct xmsg_cfile *cf,
+			      const struct xmsg_sem_op *op)
+{
+	struct xmsg_hent *h, *close = NULL;
+	int err;
+
+	mutex_lock(&cf->lock);
+	h = __xmsg_hent_find(cf, op->handle, XMSG_TYPE_SEM, &err);
+	if (!h)
+		goto unlock;
+	err = -EACCES;
+	if (!(h->rights & XMSG_ACC_WRITE))
+		goto unlock;
+	err = xmsg_sem_signal(xmsg_obj_sem(h->obj));
+	if (!err && op->flags & XMSG_SEM_CLOSE) {
+		__xmsg_hent_remove(cf, h);
+		close = h;
+	}
+unlock:
+	mutex_unlock(&cf->lock);
+	xmsg_hent_drop(close);
+	return err;
+}
+
+static int xmsg_sem_do_wait(struct xmsg_cfile *cf,
+			    const struct xmsg_sem_op *op)
+{
+	struct xmsg_obj *obj = NULL;
+	struct xmsg_hent *h;
+	long kind, jiffies;
+	int err;
+
+	kind = xmsg_timeout_jiffies(op->timeout_ns, op->flags, &jiffies);
+	if (kind < 0)
+		return kind;
+	mutex_lock(&cf->lock);
+	h = __xmsg_hent_find(cf, op->handle, XMSG_TYPE_SEM, &err);
+	if (h && !(h->rights & XMSG_ACC_READ))
+		err = -EACCES;
+	else if (h)
+		obj = h->obj;
+	xmsg_obj_get(obj);
+	mutex_unlock(&cf->lock);
+	if (!obj)
+		return err;
+	err = xmsg_sem_wait(xmsg_obj_sem(obj), jiffies);
+	xmsg_obj_put(obj);
+	return xmsg_wait_err(err, kind, true);
+}
+
+/**
+ * xmsg_ioc_sem() - XMSG_IOC_SEM_SIGNAL and XMSG_IOC_SEM_WAIT
+ * @cf: the file
+ * @arg: struct xmsg_sem_op
+ * @cmd: the command
+ *
+ * Context: process context; a wait may sleep.
+ * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EACCES; -EIDRM; signal:
+ * -EOVERFLOW; wait: -EAGAIN, -ETIMEDOUT, -EINTR.
+ */
+long xmsg_ioc_sem(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
+{
+	bool signal = _IOC_NR(cmd) == _IOC_NR(XMSG_IOC_SEM_SIGNAL);
+	struct xmsg_sem_op op;
+	int err;
+
+	err = xmsg_copy_in(&op, sizeof(op), sizeof(op), arg, cmd);
+	if (err)
+		return err;
+	if (op.pad || memchr_inv(op.reserved, 0, sizeof(op.reserved)))
+		return -EINVAL;
+	if (signal && (op.flags & ~XMSG_SEM_CLOSE || op.timeout_ns))
+		return -EINVAL;
+	if (!signal && op.flags & ~XMSG_TIMEOUT_ABS)
+		return -EINVAL;
+	return signal ? xmsg_sem_do_signal(cf, &op) : xmsg_sem_do_wait(cf, &op);
+}

@@ -1,0 +1,849 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xmsg character device: commands on objects (pools, exchanges,
+ * semaphores): create, open, destroy, info, list, poll fds, and mmap of a
+ * pool's region.
+ *
+ * Locking
+ * -------
+ * As chardev.c: the file's lock around handle lookups and publishing,
+ * never across user copies.  xmsg_reg_lock (registry.c) around name
+ * lookups, creation of a named object and destroy of an exchange or
+ * semaphore; a pool's rwsem (write) around its destroy.  Order:
+ * cfile.lock -> uobj.rwsem -> xmsg_reg_lock.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/ipc_namespace.h>
+#include <linux/mm.h>
+#include <linux/nsproxy.h>
+#include <linux/poll.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include "xmsg_chardev.h"
+
+/**
+ * struct xmsg_mk - what to create
+ * @type: XMSG_TYPE_POOL, _XCHG or _SEM
+ * @flags: XMSG_CREATE_*
+ * @name: checked name ("" for anonymous)
+ * @mode: permission bits
+ * @access: rights for the handle
+ * @pp: pool parameters
+ * @bytes: pool region bytes to charge
+ * @kind: exchange or semaphore kind
+ * @limit: exchange queue limit
+ * @count: semaphore count
+ * @threshold: semaphore threshold
+ */
+struct xmsg_mk {
+	u32 type;
+	u32 flags;
+	const char *name;
+	u32 mode;
+	u32 access;
+	struct xmsg_pool_params pp;
+	u64 bytes;
+	u32 kind;
+	u32 limit;
+	u32 count;
+	u32 threshold;
+};
+
+static struct ipc_namespace *xmsg_cur_ns(void)
+{
+	return current->nsproxy->ipc_ns;
+}
+
+static bool xmsg_access_ok(u32 access)
+{
+	return access && !(access & ~XMSG_ACC_RDWR);
+}
+
+/* Build the object itself (not named, not charged yet). */
+static struct xmsg_uobj *xmsg_mk_new(const struct xmsg_mk *mk)
+{
+	struct xmsg_uobj *uobj = xmsg_uobj_alloc(mk->type, mk->name, mk->mode);
+	struct xmsg_pool *pool;
+	struct xmsg_xchg *xchg;
+	struct xmsg_sem *sem;
+	int err;
+
+	if (!uobj)
+		return ERR_PTR(-ENOMEM);
+	err = xmsg_uobj_charge(uobj, mk->bytes);
+	if (err)
+		goto put;
+	switch (mk->type) {
+	case XMSG_TYPE_POOL:
+		pool = xmsg_pool_create(&mk->pp);
+		err = PTR_ERR_OR_ZERO(pool);
+		if (!err)
+			uobj->pool = pool;
+		break;
+	case XMSG_TYPE_XCHG:
+		xchg = xmsg_xchg_create(mk->name, mk->kind, mk->limit);
+		err = PTR_ERR_OR_ZERO(xchg);
+		if (!err)
+			uobj->obj = xmsg_xchg_obj(xchg);
+		break;
+	default:
+		sem = xmsg_sem_create(mk->name, mk->kind, mk->count,
+				      mk->threshold);
+		err = PTR_ERR_OR_ZERO(sem);
+		if (!err)
+			uobj->obj = xmsg_sem_obj(sem);
+		break;
+	}
+	if (err)
+		goto put;
+	/* The creator's reference goes with destroy; this one with uobj. */
+	if (mk->type != XMSG_TYPE_POOL)
+		xmsg_obj_get(uobj->obj);
+	return uobj;
+put:
+	xmsg_uobj_put(uobj);
+	return ERR_PTR(err);
+}
+
+/*
+ * Create the object, or open the existing one of that name.  Return it
+ * with a reference for the caller; *@created tells which.
+ */
+static struct xmsg_uobj *xmsg_mk_object(const struct xmsg_mk *mk,
+					bool *created)
+{
+	struct ipc_namespace *ns = xmsg_cur_ns();
+	struct xmsg_uobj *uobj;
+	int err;
+
+	*created = false;
+	if (!mk->name[0]) {
+		*created = true;
+		return xmsg_mk_new(mk);
+	}
+	mutex_lock(&xmsg_reg_lock);
+	uobj = __xmsg_reg_lookup(ns, mk->type, mk->name);
+	if (uobj) {
+		err = mk->flags & XMSG_CREATE_EXCL ? -EEXIST :
+		      xmsg_uobj_perm(uobj, mk->access);
+		mutex_unlock(&xmsg_reg_lock);
+		if (err) {
+			xmsg_uobj_put(uobj);
+			return ERR_PTR(err);
+		}
+		return uobj;
+	}
+	uobj = xmsg_mk_new(mk);
+	if (!IS_ERR(uobj)) {
+		err = __xmsg_reg_insert(ns, uobj);
+		if (err) {
+			mutex_unlock(&xmsg_reg_lock);
+			xmsg_uobj_put(uobj);
+			return ERR_PTR(err);
+		}
+		*created = true;
+	}
+	mutex_unlock(&xmsg_reg_lock);
+	return uobj;
+}
+
+/* Undo xmsg_mk_object() (the user never learnt of the handle). */
+static void xmsg_mk_undo(struct xmsg_uobj *uobj, bool created)
+{
+	if (created && uobj->reg) {
+		mutex_lock(&xmsg_reg_lock);
+		if (uobj->reg) {
+			__xmsg_reg_unlink(uobj);
+			mutex_unlock(&xmsg_reg_lock);
+			xmsg_uobj_put(uobj);	/* the registry's */
+		} else {
+			mutex_unlock(&xmsg_reg_lock);
+		}
+	}
+	xmsg_uobj_put(uobj);
+}
+
+/*
+ * Give @uobj (a reference passed in) a handle with @access, copy @karg out,
+ * and only then publish the handle.  On failure everything is undone.
+ */
+static int xmsg_obj_handle(struct xmsg_cfile *cf, const struct xmsg_mk *mk,
+			   void __user *arg, void *karg, size_t ksize,
+			   u32 *handle, u32 *result)
+{
+	struct xmsg_uobj *uobj;
+	struct xmsg_hent *h;
+	bool created;
+	int err;
+	u32 id;
+
+	h = xmsg_hent_alloc(mk->type);
+	if (!h)
+		return -ENOMEM;
+	mutex_lock(&cf->lock);
+	err = xmsg_hent_reserve(cf, &id);
+	mutex_unlock(&cf->lock);
+	if (err)
+		goto free;
+	uobj = xmsg_mk_object(mk, &created);
+	if (IS_ERR(uobj)) {
+		err = PTR_ERR(uobj);
+		goto unreserve;
+	}
+	h->uobj = uobj;
+	h->obj = mk->type == XMSG_TYPE_POOL ? NULL : uobj->obj;
+	h->rights = mk->access;
+	*handle = id;
+	if (result)
+		*result = created ? XMSG_RESULT_CREATED : 0;
+	if (mk->type == XMSG_TYPE_POOL) {
+		struct xmsg_pool_create *pc = karg;
+
+		pc->stride = xmsg_pool_block_size(uobj->pool);
+		pc->region_size = xmsg_pool_region_size(uobj->pool);
+	}
+	err = xmsg_copy_out(arg, karg, ksize);
+	mutex_lock(&cf->lock);
+	if (!err) {
+		xmsg_hent_publish(cf, h, id);
+		mutex_unlock(&cf->lock);
+		return 0;
+	}
+	xmsg_hent_unreserve(cf, id);
+	mutex_unlock(&cf->lock);
+	xmsg_mk_undo(uobj, created);
+	kfree(h);
+	return err;
+
+unreserve:
+	mutex_lock(&cf->lock);
+	xmsg_hent_unreserve(cf, id);
+	mutex_unlock(&cf->lock);
+free:
+	kfree(h);
+	return err;
+}
+
+static int xmsg_mk_common(struct xmsg_mk *mk, u32 flags, const char *name,
+			  u32 mode, u32 access, bool may_be_anon)
+{
+	if (flags & ~XMSG_CREATE_EXCL)
+		return -EINVAL;
+	if (xmsg_name_check(name, may_be_anon))
+		return -EINVAL;
+	if (mode & ~0777 || !xmsg_access_ok(access))
+		return -EINVAL;
+	mk->flags = flags;
+	mk->name = name;
+	mk->mode = mode;
+	mk->access = access;
+	return 0;
+}
+
+/* Same default as the mm layer: 64, or a page for page multiples. */
+static int xmsg_pool_geometry(struct xmsg_pool_create *pc, u64 *bytes)
+{
+	u64 align = pc->align, stride;
+
+	if (!pc->block_size || !pc->count ||
+	    pc->count > READ_ONCE(xmsg_max_block_count))
+		return -EINVAL;
+	if (!align)
+		align = IS_ALIGNED(pc->block_size, PAGE_SIZE) ? PAGE_SIZE : 64;
+	if (!is_power_of_2(align) || align > PAGE_SIZE)
+		return -EINVAL;
+	stride = round_up((u64)pc->block_size, align);
+	*bytes = PAGE_ALIGN(stride * pc->count);
+	return 0;
+}
+
+/**
+ * xmsg_ioc_pool_create() - XMSG_IOC_POOL_CREATE
+ * @cf: the file
+ * @arg: struct xmsg_pool_create
+ * @cmd: the command
+ *
+ * Context: process context.
+ * Return: 0; -EFAULT, -EINVAL, -E2BIG (copy and validation); -EEXIST;
+ * -EACCES; -EMFILE; -ENOSPC; -ENOMEM.
+ */
+long xmsg_ioc_pool_create(struct xmsg_cfile *cf, void __user *arg,
+			  unsigned int cmd)
+{
+	struct xmsg_pool_create pc;
+	struct xmsg_mk mk = { .type = XMSG_TYPE_POOL };
+	int err;
+
+	err = xmsg_copy_in(&pc, sizeof(pc), sizeof(pc), arg, cmd);
+	if (err)
+		return err;
+	if (memchr_inv(pc.reserved, 0, sizeof(pc.reserved)))
+		return -EINVAL;
+	err = xmsg_mk_common(&mk, pc.flags, pc.name, pc.mode, pc.access,
+			     false);
+	if (err)
+		return err;
+	err = xmsg_pool_geometry(&pc, &mk.bytes);
+	if (err)
+		return err;
+	mk.pp.name = pc.name;
+	mk.pp.block_size = pc.block_size;
+	mk.pp.count = pc.count;
+	mk.pp.align = pc.align;
+	return xmsg_obj_handle(cf, &mk, arg, &pc, sizeof(pc), &pc.handle,
+			       &pc.result);
+}
+
+/**
+ * xmsg_ioc_xchg_create() - XMSG_IOC_XCHG_CREATE
+ * @cf: the file
+ * @arg: struct xmsg_xchg_create
+ * @cmd: the command
+ *
+ * Context: process context.
+ * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EEXIST; -EACCES; -EMFILE; -ENOMEM.
+ */
+long xmsg_ioc_xchg_create(struct xmsg_cfile *cf, void __user *arg,
+			  unsigned int cmd)
+{
+	struct xmsg_xchg_create xc;
+	struct xmsg_mk mk = { .type = XMSG_TYPE_XCHG };
+	int err;
+
+	err = xmsg_copy_in(&xc, sizeof(xc), sizeof(xc), arg, cmd);
+	if (err)
+		return err;
+	if (memchr_inv(xc.reserved, 0, sizeof(xc.reserved)) ||
+	    xc.kind > XMSG_XCHG_KIND_BCAST || xc.limit > (1U << 20))
+		return -EINVAL;
+	err = xmsg_mk_common(&mk, xc.flags, xc.name, xc.mode, xc.access,
+			     true);
+	if (err)
+		return err;
+	mk.kind = xc.kind;
+	mk.limit = xc.limit;
+	return xmsg_obj_handle(cf, &mk, arg, &xc, sizeof(xc), &xc.handle,
+			       &xc.result);
+}
+
+/* Threshold only (and required) for threshold sems; a gate has no count. */
+static bool xmsg_sem_params_ok(const struct xmsg_sem_create *sc)
+{
+	switch (sc->kind) {
+	case XMSG_SEM_KIND_COUNT:
+		return !sc->threshold;
+	case XMSG_SEM_KIND_THRESHOLD:
+		return sc->threshold;
+	case XMSG_SEM_KIND_GATE:
+		return !sc->threshold && !sc->count;
+	}
+	return false;
+}
+
+/**
+ * xmsg_ioc_sem_create() - XMSG_IOC_SEM_CREATE
+ * @cf: the file
+ * @arg: struct xmsg_sem_create
+ * @cmd: the command
+ *
+ * Context: process context.
+ * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EEXIST; -EACCES; -EMFILE; -ENOMEM.
+ */
+long xmsg_ioc_sem_create(struct xmsg_cfile *cf, void __user *arg,
+			 unsigned int cmd)
+{
+	struct xmsg_sem_create sc;
+	struct xmsg_mk mk = { .type = XMSG_TYPE_SEM };
+	int err;
+
+	err = xmsg_copy_in(&sc, sizeof(sc), sizeof(sc), arg, cmd);
+	if (err)
+		return err;
+	if (sc.pad || memchr_inv(sc.reserved, 0, sizeof(sc.reserved)) ||
+	    !xmsg_sem_params_ok(&sc))
+		return -EINVAL;
+	err = xmsg_mk_common(&mk, sc.flags, sc.name, sc.mode, sc.access,
+			     true);
+	if (err)
+		return err;
+	mk.kind = sc.kind;
+	mk.count = sc.count;
+	mk.threshold = sc.threshold;
+	return xmsg_obj_handle(cf, &mk, arg, &sc, sizeof(sc), &sc.handle,
+			       &sc.result);
+}
+
+/* Open an existing named object: xmsg_mk_object() with no create. */
+static struct xmsg_uobj *xmsg_open_object(u32 type, const char *name,
+					  u32 access)
+{
+	struct xmsg_uobj *uobj;
+	int err;
+
+	mutex_lock(&xmsg_reg_lock);
+	uobj = __xmsg_reg_lookup(xmsg_cur_ns(), type, name);
+	err = uobj ? xmsg_uobj_perm(uobj, access) : -ENOENT;
+	mutex_unlock(&xmsg_reg_lock);
+	if (err) {
+		xmsg_uobj_put(uobj);
+		return ERR_PTR(err);
+	}
+	return uobj;
+}
+
+/**
+ * xmsg_ioc_open() - XMSG_IOC_OPEN
+ * @cf: the file
+ * @arg: struct xmsg_open
+ * @cmd: the command
+ *
+ * Context: process context.
+ * Return: 0; -EFAULT, -EINVAL, -E2BIG; -ENOENT; -EACCES; -EMFILE; -ENOMEM.
+ */
+long xmsg_ioc_open(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
+{
+	struct xmsg_open op;
+	struct xmsg_uobj *uobj;
+	struct xmsg_hent *h;
+	int err;
+	u32 id;
+
+	err = xmsg_copy_in(&op, sizeof(op), sizeof(op), arg, cmd);
+	if (err)
+		return err;
+	if (op.flags || op.pad || memchr_inv(op.reserved, 0, sizeof(op.reserved)) ||
+	    op.type < XMSG_TYPE_POOL || op.type > XMSG_TYPE_SEM ||
+	    !xmsg_access_ok(op.access) || xmsg_name_check(op.name, false))
+		return -EINVAL;
+	h = xmsg_hent_alloc(op.type);
+	if (!h)
+		return -ENOMEM;
+	mutex_lock(&cf->lock);
+	err = xmsg_hent_reserve(cf, &id);
+	mutex_unlock(&cf->lock);
+	if (err)
+		goto free;
+	uobj = xmsg_open_object(op.type, op.name, op.access);
+	err = PTR_ERR_OR_ZERO(uobj);
+	if (!err) {
+		h->uobj = uobj;
+		h->obj = op.type == XMSG_TYPE_POOL ? NULL : uobj->obj;
+		h->rights = op.access;
+		op.handle = id;
+		err = xmsg_copy_out(arg, &op, sizeof(op));
+	}
+	mutex_lock(&cf->lock);
+	if (!err)
+		xmsg_hent_publish(cf, h, id);
+	else
+		xmsg_hent_unreserve(cf, id);
+	mutex_unlock(&cf->lock);
+	if (!err)
+		return 0;
+	if (!IS_ERR(uobj))
+		xmsg_uobj_put(uobj);
+free:
+	kfree(h);
+	return err;
+}
+
+/* Mark @uobj destroyed; -EBUSY for a pool with blocks out or mapped. */
+static int xmsg_uobj_kill(struct xmsg_uobj *uobj)
+{
+	struct xmsg_pool_stats st;
+	int err = 0;
+
+	if (uobj->type == XMSG_TYPE_POOL) {
+		down_write(&uobj->rwsem);
+		xmsg_pool_get_stats(uobj->pool, &st);
+		if (uobj->dead)
+			err = -EIDRM;
+		else if (st.in_use || st.mapped)
+			err = -EBUSY;
+		else
+			uobj->dead = true;
+		up_write(&uobj->rwsem);
+		return err;
+	}
+	mutex_lock(&xmsg_reg_lock);
+	if (uobj->dead || xmsg_obj_dead(uobj->obj))
+		err = -EIDRM;
+	else
+		uobj->dead = true;
+	mutex_unlock(&xmsg_reg_lock);
+	if (err)
+		return err;
+	if (uobj->type == XMSG_TYPE_XCHG)
+		xmsg_xchg_destroy(xmsg_obj_xchg(uobj->obj));
+	else
+		xmsg_sem_destroy(xmsg_obj_sem(uobj->obj));
+	return 0;
+}
+
+/**
+ * xmsg_ioc_destroy() - XMSG_IOC_DESTROY
+ * @cf: the file
+ * @arg: struct xmsg_handle_op
+ * @cmd: the command
+ *
+ * Context: process context.
+ * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EPERM; -EBUSY; -EIDRM.
+ */
+long xmsg_ioc_destroy(struct xmsg_cfile *cf, void __user *arg,
+		      unsigned int cmd)
+{
+	struct xmsg_handle_op op;
+	struct xmsg_uobj *uobj = NULL;
+	struct xmsg_hent *h;
+	bool named;
+	int err;
+
+	err = xmsg_copy_in(&op, sizeof(op), sizeof(op), arg, cmd);
+	if (err)
+		return err;
+	if (op.flags || op.pad || memchr_inv(op.reserved, 0, sizeof(op.reserved)))
+		return -EINVAL;
+	mutex_lock(&cf->lock);
+	h = __xmsg_hent_find(cf, op.handle, 0, &err);
+	if (h && (h->type < XMSG_TYPE_POOL || h->type > XMSG_TYPE_SEM))
+		err = -EINVAL;
+	else if (h && !h->uobj)
+		err = -EPERM;
+	else if (h)
+		uobj = h->uobj;
+	if (uobj)
+		xmsg_uobj_get(uobj);
+	mutex_unlock(&cf->lock);
+	if (!uobj)
+		return err;
+	err = xmsg_uobj_may_destroy(uobj) ? xmsg_uobj_kill(uobj) : -EPERM;
+	if (err)
+		goto put;
+	mutex_lock(&xmsg_reg_lock);
+	named = uobj->reg;
+	__xmsg_reg_unlink(uobj);
+	mutex_unlock(&xmsg_reg_lock);
+	if (named)
+		xmsg_uobj_put(uobj);	/* the registry's */
+	/* Close the handle, unless another thread did already. */
+	mutex_lock(&cf->lock);
+	if (xa_load(&cf->handles, op.handle) == h)
+		__xmsg_hent_remove(cf, h);
+	else
+		h = NULL;
+	mutex_unlock(&cf->lock);
+	xmsg_hent_drop(h);
+put:
+	xmsg_uobj_put(uobj);
+	return err;
+}
+
+static void xmsg_info_obj(struct xmsg_hent *h, struct xmsg_info *in)
+{
+	struct user_namespace *uns = current_user_ns();
+	struct xmsg_uobj *uobj = h->uobj;
+	struct xmsg_pool_stats ps;
+	struct xmsg_xchg_stats xs;
+	struct xmsg_sem_stats ss;
+
+	in->rights = h->rights;
+	if (uobj) {
+		in->mode = uobj->mode;
+		in->uid = from_kuid_munged(uns, uobj->uid);
+		in->gid = from_kgid_munged(uns, uobj->gid);
+		memcpy(in->name, uobj->name, XMSG_NAME_MAX);
+		if (READ_ONCE(uobj->dead))
+			in->obj_flags |= XMSG_OBJF_DEAD;
+	} else {
+		in->obj_flags |= XMSG_OBJF_REPLY;
+	}
+	switch (h->type) {
+	case XMSG_TYPE_POOL:
+		xmsg_pool_get_stats(uobj->pool, &ps);
+		in->u.pool.block_size = ps.block_size;
+		in->u.pool.count = ps.count;
+		in->u.pool.free = ps.free;
+		in->u.pool.in_use = ps.in_use;
+		in->u.pool.high_water = ps.high_water;
+		in->u.pool.failed_gets = ps.failed_gets;
+		in->u.pool.bad_rels = ps.bad_rels;
+		in->u.pool.mapped = ps.mapped;
+		in->u.pool.region_size = ps.region_size;
+		return;
+	case XMSG_TYPE_XCHG:
+		xmsg_xchg_get_stats(xmsg_obj_xchg(h->obj), &xs);
+		in->u.xchg.kind = xs.kind;
+		in->u.xchg.queued = xs.queued;
+		in->u.xchg.waiters = xs.waiters;
+		in->u.xchg.limit = xs.limit;
+		in->u.xchg.sent = xs.sent;
+		in->u.xchg.received = xs.received;
+		in->u.xchg.gen = xs.gen;
+		break;
+	default:
+		xmsg_sem_get_stats(xmsg_obj_sem(h->obj), &ss);
+		in->u.sem.kind = ss.kind;
+		in->u.sem.count = ss.count;
+		in->u.sem.threshold = ss.threshold;
+		in->u.sem.waiters = ss.waiters;
+		in->u.sem.signals = ss.signals;
+		break;
+	}
+	if (xmsg_obj_dead(h->obj))
+		in->obj_flags |= XMSG_OBJF_DEAD;
+}
+
+/**
+ * xmsg_ioc_info() - XMSG_IOC_INFO
+ * @cf: the file
+ * @arg: struct xmsg_info
+ * @cmd: the command
+ *
+ * Context: process context.
+ * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF.
+ */
+long xmsg_ioc_info(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
+{
+	struct xmsg_info in;
+	struct xmsg_hent *h;
+	u32 handle, usize;
+	int err;
+
+	err = xmsg_copy_in(&in, sizeof(in), sizeof(in), arg, cmd);
+	if (err)
+		return err;
+	if (in.flags || in.pad || memchr_inv(in.reserved, 0, sizeof(in.reserved)))
+		return -EINVAL;
+	handle = in.handle;
+	usize = in.size;
+	memset(&in, 0, sizeof(in));
+	in.size = usize;
+	in.handle = handle;
+	mutex_lock(&cf->lock);
+	h = __xmsg_hent_find(cf, handle, 0, &err);
+	if (h) {
+		in.type = h->type;
+		if (h->type <= XMSG_TYPE_SEM)
+			xmsg_info_obj(h, &in);
+		else
+			xmsg_buf_describe(cf, h, &in.u.buf);
+	}
+	mutex_unlock(&cf->lock);
+	if (!h)
+		return err;
+	return xmsg_copy_out(arg, &in, sizeof(in));
+}
+
+#define XMSG_LIST_MAX	256
+
+/**
+ * xmsg_ioc_list() - XMSG_IOC_LIST
+ * @cf: the file
+ * @arg: struct xmsg_list
+ * @cmd: the command
+ *
+ * Context: process context.
+ * Return: 0; -EFAULT, -EINVAL, -E2BIG; -ENOMEM.
+ */
+long xmsg_ioc_list(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
+{
+	struct xmsg_list_entry *ents;
+	struct xmsg_list ls;
+	u32 n;
+	int err;
+
+	err = xmsg_copy_in(&ls, sizeof(ls), sizeof(ls), arg, cmd);
+	if (err)
+		return err;
+	if (ls.flags || ls.pad || memchr_inv(ls.reserved, 0, sizeof(ls.reserved)) ||
+	    ls.type > XMSG_TYPE_SEM || ls.entry_size != sizeof(*ents) ||
+	    (ls.count && !ls.entries))
+		return -EINVAL;
+	n = min_t(u32, ls.count, XMSG_LIST_MAX);
+	ents = kcalloc(max_t(u32, n, 1), sizeof(*ents), GFP_KERNEL_ACCOUNT);
+	if (!ents)
+		return -ENOMEM;
+	xmsg_reg_list(xmsg_cur_ns(), ls.type, &ls.cursor, ents, &n);
+	ls.count = n;
+	err = 0;
+	if (n && copy_to_user(u64_to_user_ptr(ls.entries), ents,
+			      n * sizeof(*ents)))
+		err = -EFAULT;
+	kfree(ents);
+	return err ?: xmsg_copy_out(arg, &ls, sizeof(ls));
+}
+
+/* ---- poll fds -------------------------------------------------------- */
+
+/**
+ * struct xmsg_pfd - an fd that polls one exchange or semaphore
+ * @uobj: reference, or NULL for a reply handle
+ * @obj: reference
+ * @gen: broadcast generation already seen
+ */
+struct xmsg_pfd {
+	struct xmsg_uobj *uobj;
+	struct xmsg_obj *obj;
+	u64 gen;
+};
+
+static __poll_t xmsg_pfd_poll(struct file *file, poll_table *pt)
+{
+	struct xmsg_pfd *pfd = file->private_data;
+	struct xmsg_xchg *xchg = xmsg_obj_xchg(pfd->obj);
+
+	if (xchg)
+		return xmsg_xchg_poll(xchg, file, pt, pfd->gen);
+	return xmsg_sem_poll(xmsg_obj_sem(pfd->obj), file, pt);
+}
+
+static int xmsg_pfd_release(struct inode *inode, struct file *file)
+{
+	struct xmsg_pfd *pfd = file->private_data;
+
+	xmsg_obj_put(pfd->obj);
+	xmsg_uobj_put(pfd->uobj);
+	kfree(pfd);
+	return 0;
+}
+
+static const struct file_operations xmsg_pfd_fops = {
+	.owner = THIS_MODULE,
+	.poll = xmsg_pfd_poll,
+	.release = xmsg_pfd_release,
+	.llseek = noop_llseek,
+};
+
+/**
+ * xmsg_ioc_poll_fd() - XMSG_IOC_POLL_FD
+ * @cf: the file
+ * @arg: struct xmsg_poll_fd
+ * @cmd: the command
+ *
+ * Context: process context.
+ * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EACCES; -EMFILE; -ENOMEM.
+ */
+long xmsg_ioc_poll_fd(struct xmsg_cfile *cf, void __user *arg,
+		      unsigned int cmd)
+{
+	struct xmsg_poll_fd pf;
+	struct xmsg_pfd *pfd;
+	struct xmsg_hent *h;
+	struct file *file;
+	int err, fd;
+
+	err = xmsg_copy_in(&pf, sizeof(pf), sizeof(pf), arg, cmd);
+	if (err)
+		return err;
+	if (pf.flags & ~XMSG_FD_CLOEXEC ||
+	    memchr_inv(pf.reserved, 0, sizeof(pf.reserved)))
+		return -EINVAL;
+	pfd = kzalloc(sizeof(*pfd), GFP_KERNEL_ACCOUNT);
+	if (!pfd)
+		return -ENOMEM;
+	mutex_lock(&cf->lock);
+	h = __xmsg_hent_find(cf, pf.handle, 0, &err);
+	if (h && h->type != XMSG_TYPE_XCHG && h->type != XMSG_TYPE_SEM) {
+		err = -EINVAL;
+		h = NULL;
+	} else if (h && !(h->rights & XMSG_ACC_READ)) {
+		err = -EACCES;
+		h = NULL;
+	}
+	if (h) {
+		pfd->uobj = h->uobj;
+		pfd->obj = h->obj;
+		if (pfd->uobj)
+			xmsg_uobj_get(pfd->uobj);
+		xmsg_obj_get(pfd->obj);
+	}
+	mutex_unlock(&cf->lock);
+	if (!h) {
+		kfree(pfd);
+		return err;
+	}
+	pfd->gen = pf.gen;
+	fd = get_unused_fd_flags(O_RDONLY |
+				 (pf.flags & XMSG_FD_CLOEXEC ? O_CLOEXEC : 0));
+	if (fd < 0) {
+		err = fd;
+		goto put;
+	}
+	file = anon_inode_getfile("[xmsg]", &xmsg_pfd_fops, pfd, O_RDONLY);
+	if (IS_ERR(file)) {
+		err = PTR_ERR(file);
+		goto put_fd;
+	}
+	pf.fd = fd;
+	err = xmsg_copy_out(arg, &pf, sizeof(pf));
+	if (err) {
+		fput(file);	/* releases pfd */
+		put_unused_fd(fd);
+		return err;
+	}
+	fd_install(fd, file);
+	return 0;
+
+put_fd:
+	put_unused_fd(fd);
+put:
+	xmsg_obj_put(pfd->obj);
+	xmsg_uobj_put(pfd->uobj);
+	kfree(pfd);
+	return err;
+}
+
+/* ---- mmap ------------------------------------------------------------ */
+
+/**
+ * xmsg_cdev_mmap() - map a pool's region
+ * @cf: the file
+ * @vma: the mapping; its offset is XMSG_MMAP_OFFSET(pool handle)
+ *
+ * The region (or a prefix of it) is mapped from its start, MAP_SHARED
+ * only.  A handle without the write right gets a mapping that can never
+ * become writable.
+ *
+ * Context: process context, mmap_lock held.
+ * Return: 0; -EINVAL for a bad offset, MAP_PRIVATE, a handle that is not a
+ * pool or a length beyond the region; -EBADF for an unknown handle;
+ * -EACCES for PROT_WRITE without the write right; -EIDRM for a destroyed
+ * pool; the errors of remap_vmalloc_range().
+ */
+int xmsg_cdev_mmap(struct xmsg_cfile *cf, struct vm_area_struct *vma)
+{
+	unsigned int shift = XMSG_MMAP_SHIFT - PAGE_SHIFT;
+	unsigned long handle = vma->vm_pgoff >> shift;
+	struct xmsg_uobj *uobj;
+	struct xmsg_hent *h;
+	int err;
+
+	if (vma->vm_pgoff & ((1UL << shift) - 1) || handle > U32_MAX ||
+	    !(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	mutex_lock(&cf->lock);
+	h = __xmsg_hent_find(cf, handle, XMSG_TYPE_POOL, &err);
+	if (!h)
+		goto unlock;
+	err = -EACCES;
+	if (!(h->rights & XMSG_ACC_WRITE)) {
+		if (vma->vm_flags & VM_WRITE)
+			goto unlock;
+		vma->vm_flags &= ~VM_MAYWRITE;
+	}
+	uobj = h->uobj;
+	down_read(&uobj->rwsem);
+	if (uobj->dead) {
+		err = -EIDRM;
+	} else {
+		vma->vm_pgoff = 0;
+		err = xmsg_pool_mmap(uobj->pool, vma);
+	}
+	up_read(&uobj->rwsem);
+unlock:
+	mutex_unlock(&cf->lock);
+	return err;
+}
