@@ -1,0 +1,1008 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xmsg NIC sample: received frames become xmsg messages, messages sent to
+ * a transmit exchange leave through the NIC without being copied.
+ *
+ * This is the seed's I/O story on a real Linux network path: an "ISR"
+ * (here the device's rx_handler, softirq context) gets a bare block, fills
+ * it (the DMA step: one copy of the frame), makes it a message and sends
+ * it to an exchange; on output a message is unmade back into a bare block
+ * that the driver transmits and that returns to its pool when the driver
+ * frees the skb.
+ *
+ * Attach a device at load time (ifname=eth0 mode=pool) or at run time:
+ *
+ *	echo "eth0 pool" > /sys/kernel/debug/xmsg/nic/attach
+ *	echo eth0 > /sys/kernel/debug/xmsg/nic/detach
+ *	cat /sys/kernel/debug/xmsg/nic/stats
+ *
+ * See docs/nic.md for the design, what is and is not zero-copy, and the
+ * figures.
+ */
+
+#include <linux/debugfs.h>
+#include <linux/err.h>
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/seq_file.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <linux/wait.h>
+
+#include "mm/xmsg_mm.h"
+#include "ipc/xmsg_ipc.h"
+
+/*
+ * Locking
+ *
+ * - xmsg_nic_list and every attach/detach are protected by the RTNL
+ *   (netdev_rx_handler_register() needs it anyway, and the netdevice
+ *   notifier that detaches a vanishing device runs under it).
+ * - The rx path (xmsg_nic_rx(), softirq) reaches its struct xmsg_nic
+ *   through dev->rx_handler_data under RCU; detach unregisters the handler
+ *   and netdev_rx_handler_unregister() waits (synchronize_net()) for every
+ *   running handler before the attachment is torn down.
+ * - The tx kthread is the only user of the tx exchange's receive side; it
+ *   is stopped with kthread_stop() before the device reference is dropped.
+ * - Counters are atomic_long_t, read without a lock (a snapshot).
+ * - Lifetime: struct xmsg_nic is reference counted (@ref).  The list holds
+ *   one reference, every zero-copy rx message and every in-flight tx skb
+ *   one more, so a late skb free or message release never touches freed
+ *   memory.  Each of those also holds a module reference (__module_get())
+ *   because their callbacks are code of this module: rmmod is refused
+ *   (-EBUSY) until they are gone.
+ */
+
+#define XMSG_NIC_ETHERTYPE	0x88B5	/* IEEE 802 local experimental 1 */
+#define XMSG_NIC_TX_POLL	(HZ / 10)
+
+static char *ifname;
+module_param(ifname, charp, 0444);
+MODULE_PARM_DESC(ifname, "device to attach at load time (empty: none)");
+
+static char *mode = "pool";
+module_param(mode, charp, 0444);
+MODULE_PARM_DESC(mode, "receive mode for ifname=: pool or zc");
+
+static ushort ethertype = XMSG_NIC_ETHERTYPE;
+module_param(ethertype, ushort, 0644);
+MODULE_PARM_DESC(ethertype, "EtherType taken from the device (default 0x88B5); other frames pass");
+
+static uint block_size = 2048;
+module_param(block_size, uint, 0644);
+MODULE_PARM_DESC(block_size, "pool block size in bytes (default 2048)");
+
+static uint pool_blocks = 512;
+module_param(pool_blocks, uint, 0644);
+MODULE_PARM_DESC(pool_blocks, "blocks in the pool of each attachment (default 512)");
+
+static uint xchg_limit = 256;
+module_param(xchg_limit, uint, 0644);
+MODULE_PARM_DESC(xchg_limit, "queue limit of the rx and tx exchanges (default 256)");
+
+enum xmsg_nic_mode {
+	XMSG_NIC_POOL,
+	XMSG_NIC_ZC,
+};
+
+static const char * const xmsg_nic_mode_names[] = {
+	[XMSG_NIC_POOL] = "pool",
+	[XMSG_NIC_ZC] = "zc",
+};
+
+/* Counters; the names are what the stats file prints. */
+enum xmsg_nic_stat {
+	NIC_RX_FRAMES,		/* frames of our EtherType seen */
+	NIC_RX_MADE,		/* messages made from frames */
+	NIC_RX_DELIVERED,	/* messages sent to the rx exchange */
+	NIC_RX_DROP_NOBLOCK,	/* pool empty */
+	NIC_RX_DROP_OVERSIZE,	/* frame larger than a block */
+	NIC_RX_DROP_FULL,	/* rx exchange full */
+	NIC_RX_DROP_NOMEM,	/* MCB or skb allocation failed */
+	NIC_RX_DROP_OTHER,	/* exchange refused the message otherwise */
+	NIC_RX_LINEARIZED,	/* zc: non-linear frame linearized (a copy) */
+	NIC_RX_ZC_LIVE,		/* zc: messages alive that pin an skb */
+	NIC_TX_MSGS,		/* messages received from the tx exchange */
+	NIC_TX_SENT,		/* skbs handed to dev_queue_xmit() and taken */
+	NIC_TX_DROP_BAD,	/* not a pool body, too short or too long */
+	NIC_TX_DROP_NOMEM,	/* skb or context allocation failed */
+	NIC_TX_DROP_XMIT,	/* dev_queue_xmit() dropped it */
+	NIC_TX_COMPLETED,	/* blocks given back after the skb was freed */
+	NIC_TX_INFLIGHT,	/* blocks out in skbs now */
+	NIC_TX_COPIED,		/* non-pool bodies sent by copy */
+	NIC_ECHOED,		/* echo: rx messages passed to tx */
+	NIC_ECHO_DROP,		/* echo: tx exchange refused them */
+	NIC_NR_STATS,
+};
+
+static const char * const xmsg_nic_stat_names[NIC_NR_STATS] = {
+	[NIC_RX_FRAMES] = "rx_frames",
+	[NIC_RX_MADE] = "rx_made",
+	[NIC_RX_DELIVERED] = "rx_delivered",
+	[NIC_RX_DROP_NOBLOCK] = "rx_drop_noblock",
+	[NIC_RX_DROP_OVERSIZE] = "rx_drop_oversize",
+	[NIC_RX_DROP_FULL] = "rx_drop_full",
+	[NIC_RX_DROP_NOMEM] = "rx_drop_nomem",
+	[NIC_RX_DROP_OTHER] = "rx_drop_other",
+	[NIC_RX_LINEARIZED] = "rx_linearized",
+	[NIC_RX_ZC_LIVE] = "rx_zc_live",
+	[NIC_TX_MSGS] = "tx_msgs",
+	[NIC_TX_SENT] = "tx_sent",
+	[NIC_TX_DROP_BAD] = "tx_drop_bad",
+	[NIC_TX_DROP_NOMEM] = "tx_drop_nomem",
+	[NIC_TX_DROP_XMIT] = "tx_drop_xmit",
+	[NIC_TX_COMPLETED] = "tx_completed",
+	[NIC_TX_INFLIGHT] = "tx_inflight",
+	[NIC_TX_COPIED] = "tx_copied",
+	[NIC_ECHOED] = "echoed",
+	[NIC_ECHO_DROP] = "echo_drop",
+};
+
+/**
+ * struct xmsg_nic - one attached network device
+ * @ref: references (list, zero-copy rx messages, in-flight tx skbs)
+ * @node: on xmsg_nic_list.  Protected by the RTNL.
+ * @dev: the device; a reference is held while attached
+ * @tracker: for netdev_hold()/netdev_put()
+ * @mode: receive mode
+ * @ethertype: EtherType taken (network order)
+ * @pool: blocks for received frames (pool mode) and for messages that
+ *	user space sends to @tx
+ * @rx: received frames are sent here
+ * @tx: messages sent here are transmitted
+ * @tx_thread: receives from @tx and transmits
+ * @echo_thread: echo mode only: receives from @rx and sends to @tx
+ * @stats: counters, see enum xmsg_nic_stat
+ * @name: the device name at attach time
+ */
+struct xmsg_nic {
+	struct kref ref;
+	struct list_head node;
+	struct net_device *dev;
+	netdevice_tracker tracker;
+	enum xmsg_nic_mode mode;
+	__be16 ethertype;
+	struct xmsg_pool *pool;
+	struct xmsg_xchg *rx;
+	struct xmsg_xchg *tx;
+	struct task_struct *tx_thread;
+	struct task_struct *echo_thread;
+	atomic_long_t stats[NIC_NR_STATS];
+	char name[IFNAMSIZ];
+};
+
+/**
+ * struct xmsg_nic_txctx - one block out in an skb
+ * @ubuf: zero-copy completion, called when the skb data is freed
+ * @nic: the attachment (a reference is held)
+ * @pool: the block's pool
+ * @dbp: the block
+ */
+struct xmsg_nic_txctx {
+	struct ubuf_info ubuf;
+	struct xmsg_nic *nic;
+	struct xmsg_pool *pool;
+	void *dbp;
+};
+
+static LIST_HEAD(xmsg_nic_list);
+static struct dentry *xmsg_nic_dir;
+
+static void xmsg_nic_inc(struct xmsg_nic *nic, enum xmsg_nic_stat s)
+{
+	atomic_long_inc(&nic->stats[s]);
+}
+
+static void xmsg_nic_dec(struct xmsg_nic *nic, enum xmsg_nic_stat s)
+{
+	atomic_long_dec(&nic->stats[s]);
+}
+
+static void xmsg_nic_free(struct kref *ref)
+{
+	kfree(container_of(ref, struct xmsg_nic, ref));
+}
+
+static void xmsg_nic_put(struct xmsg_nic *nic)
+{
+	kref_put(&nic->ref, xmsg_nic_free);
+}
+
+/* Take the references a callback of this module needs. */
+static void xmsg_nic_pin(struct xmsg_nic *nic)
+{
+	__module_get(THIS_MODULE);
+	kref_get(&nic->ref);
+}
+
+static void xmsg_nic_unpin(struct xmsg_nic *nic)
+{
+	xmsg_nic_put(nic);
+	module_put(THIS_MODULE);
+}
+
+/* ---- receive ---------------------------------------------------------- */
+
+/* Send a message made from a frame; drop and count on failure. */
+static void xmsg_nic_rx_send(struct xmsg_nic *nic, struct xmsg_msg *msg)
+{
+	int err;
+
+	xmsg_nic_inc(nic, NIC_RX_MADE);
+	err = xmsg_xchg_send(nic->rx, msg, NULL, 0);
+	if (likely(!err)) {
+		xmsg_nic_inc(nic, NIC_RX_DELIVERED);
+		return;
+	}
+	xmsg_nic_inc(nic, err == -ENOSPC || err == -EAGAIN || err == -ENOBUFS ?
+		     NIC_RX_DROP_FULL : NIC_RX_DROP_OTHER);
+	xmsg_msg_rel(msg);
+}
+
+/*
+ * Pool mode: the seed's ISR get.  Take a bare block, copy the frame into it
+ * (the DMA step of a real NIC), make it a message.  Never sleeps.
+ */
+static void xmsg_nic_rx_pool(struct xmsg_nic *nic, struct sk_buff *skb,
+			     unsigned int len)
+{
+	struct xmsg_msg *msg;
+	void *dbp;
+
+	if (unlikely(len > xmsg_pool_block_size(nic->pool))) {
+		xmsg_nic_inc(nic, NIC_RX_DROP_OVERSIZE);
+		goto free_skb;
+	}
+	dbp = xmsg_block_get(nic->pool);
+	if (unlikely(!dbp)) {
+		xmsg_nic_inc(nic, NIC_RX_DROP_NOBLOCK);
+		goto free_skb;
+	}
+	if (skb_copy_bits(skb, -skb->mac_len, dbp, len))
+		goto rel_block;
+	msg = xmsg_msg_make(nic->pool, dbp, NULL, GFP_ATOMIC);
+	if (IS_ERR(msg))
+		goto rel_block;
+	msg->size = len;
+	consume_skb(skb);
+	xmsg_nic_rx_send(nic, msg);
+	return;
+
+rel_block:
+	xmsg_block_rel(nic->pool, dbp);
+	xmsg_nic_inc(nic, NIC_RX_DROP_NOMEM);
+free_skb:
+	kfree_skb(skb);
+}
+
+/* Zero-copy mode: the message body is the skb's data; drop the skb after. */
+static void xmsg_nic_zc_release(void *ctx)
+{
+	struct sk_buff *skb = ctx;
+	struct xmsg_nic *nic = *(struct xmsg_nic **)skb->cb;
+
+	dev_kfree_skb_any(skb);
+	xmsg_nic_dec(nic, NIC_RX_ZC_LIVE);
+	xmsg_nic_unpin(nic);
+}
+
+static void xmsg_nic_rx_zc(struct xmsg_nic *nic, struct sk_buff *skb,
+			   unsigned int len)
+{
+	struct xmsg_ext_body ext = {
+		.release = xmsg_nic_zc_release,
+		.ctx = skb,
+	};
+	struct xmsg_msg *msg;
+
+	if (skb_is_nonlinear(skb)) {
+		if (skb_linearize(skb)) {
+			xmsg_nic_inc(nic, NIC_RX_DROP_NOMEM);
+			goto free_skb;
+		}
+		xmsg_nic_inc(nic, NIC_RX_LINEARIZED);
+	}
+	msg = xmsg_msg_make_ext(skb_mac_header(skb), len, &ext, NULL,
+				GFP_ATOMIC);
+	if (IS_ERR(msg)) {
+		xmsg_nic_inc(nic, NIC_RX_DROP_NOMEM);
+		goto free_skb;
+	}
+	/* From here the skb belongs to the message. */
+	skb->dev = NULL;
+	*(struct xmsg_nic **)skb->cb = nic;
+	xmsg_nic_pin(nic);
+	xmsg_nic_inc(nic, NIC_RX_ZC_LIVE);
+	xmsg_nic_rx_send(nic, msg);
+	return;
+
+free_skb:
+	kfree_skb(skb);
+}
+
+/*
+ * The rx_handler: runs in softirq context (NAPI) under rcu_read_lock().
+ * Frames of another EtherType pass untouched; ours are consumed, whatever
+ * becomes of them.
+ */
+static rx_handler_result_t xmsg_nic_rx(struct sk_buff **pskb)
+{
+	struct sk_buff *skb = *pskb;
+	struct xmsg_nic *nic = rcu_dereference(skb->dev->rx_handler_data);
+	unsigned int len;
+
+	if (skb->protocol != nic->ethertype ||
+	    unlikely(skb->pkt_type == PACKET_LOOPBACK))
+		return RX_HANDLER_PASS;
+	xmsg_nic_inc(nic, NIC_RX_FRAMES);
+	len = skb->len + skb->mac_len;
+	if (nic->mode == XMSG_NIC_POOL) {
+		xmsg_nic_rx_pool(nic, skb, len);
+		return RX_HANDLER_CONSUMED;
+	}
+	skb = skb_share_check(skb, GFP_ATOMIC);
+	if (unlikely(!skb)) {
+		xmsg_nic_inc(nic, NIC_RX_DROP_NOMEM);
+		return RX_HANDLER_CONSUMED;
+	}
+	xmsg_nic_rx_zc(nic, skb, len);
+	return RX_HANDLER_CONSUMED;
+}
+
+/* ---- transmit --------------------------------------------------------- */
+
+/*
+ * Called once the last skb pointing at the block has let go of its data
+ * (any context: softirq from the driver's tx completion, process context
+ * from a qdisc purge, ...).  The block goes back to its pool.
+ */
+static void xmsg_nic_tx_done(struct sk_buff *skb, struct ubuf_info *ubuf,
+			     bool zerocopy_success)
+{
+	struct xmsg_nic_txctx *ctx =
+		container_of(ubuf, struct xmsg_nic_txctx, ubuf);
+	struct xmsg_nic *nic = ctx->nic;
+
+	if (!refcount_dec_and_test(&ubuf->refcnt))
+		return;
+	xmsg_block_rel(ctx->pool, ctx->dbp);
+	kfree(ctx);
+	xmsg_nic_inc(nic, NIC_TX_COMPLETED);
+	xmsg_nic_dec(nic, NIC_TX_INFLIGHT);
+	xmsg_nic_unpin(nic);
+}
+
+/* Point the skb's frags at the block's vmalloc pages, from @off to @len. */
+static int xmsg_nic_tx_frags(struct sk_buff *skb, void *dbp,
+			     unsigned int off, unsigned int len)
+{
+	int i = 0;
+
+	while (off < len) {
+		void *p = dbp + off;
+		unsigned int poff = offset_in_page(p);
+		unsigned int chunk = min_t(unsigned int, len - off,
+					   PAGE_SIZE - poff);
+		struct page *page = vmalloc_to_page(p);
+
+		if (i == MAX_SKB_FRAGS || !page)
+			return -EMSGSIZE;
+		get_page(page);
+		skb_fill_page_desc(skb, i++, page, poff, chunk);
+		skb->len += chunk;
+		skb->data_len += chunk;
+		skb->truesize += chunk;
+		off += chunk;
+	}
+	return 0;
+}
+
+/*
+ * Build an skb for a block: the Ethernet header is copied into the skb head
+ * (as AF_PACKET's tx ring does), the rest of the frame stays in the block
+ * and is referenced by page frags.  The block is released by
+ * xmsg_nic_tx_done() when the skb's data is freed.  On failure the block
+ * is released here and NULL is returned; either way @ctx is consumed.
+ */
+static struct sk_buff *xmsg_nic_tx_skb(struct xmsg_nic *nic,
+				       struct xmsg_nic_txctx *ctx,
+				       unsigned int len)
+{
+	struct net_device *dev = nic->dev;
+	int hr = LL_RESERVED_SPACE(dev);
+	struct sk_buff *skb;
+
+	refcount_set(&ctx->ubuf.refcnt, 1);
+	ctx->ubuf.callback = xmsg_nic_tx_done;
+	ctx->ubuf.flags = SKBFL_ZEROCOPY_FRAG;
+	skb = alloc_skb(hr + ETH_HLEN + dev->needed_tailroom, GFP_KERNEL);
+	if (!skb) {
+		xmsg_nic_tx_done(NULL, &ctx->ubuf, false);
+		return NULL;
+	}
+	skb_reserve(skb, hr);
+	skb_reset_mac_header(skb);
+	skb_put_data(skb, ctx->dbp, ETH_HLEN);
+	skb_set_network_header(skb, ETH_HLEN);
+	skb->protocol = eth_hdr(skb)->h_proto;
+	skb->dev = dev;
+	/* The skb takes over the one reference set above. */
+	skb_zcopy_init(skb, &ctx->ubuf);
+	if (xmsg_nic_tx_frags(skb, ctx->dbp, ETH_HLEN, len)) {
+		kfree_skb(skb);	/* calls xmsg_nic_tx_done() */
+		return NULL;
+	}
+	return skb;
+}
+
+static bool xmsg_nic_tx_ok(struct xmsg_nic *nic, struct xmsg_msg *msg)
+{
+	unsigned int max = nic->dev->mtu + nic->dev->hard_header_len;
+
+	return msg->size >= ETH_HLEN && msg->size <= max &&
+	       (msg->origin != XMSG_ORIGIN_POOL ||
+		msg->size <= xmsg_pool_block_size(msg->pool));
+}
+
+/*
+ * A body that is not a whole pool block (a zero-copy rx body, a heap body,
+ * a proxy) cannot be unmade into a bare block: copy it into a new skb.
+ */
+static void xmsg_nic_tx_copy(struct xmsg_nic *nic, struct xmsg_msg *msg)
+{
+	struct net_device *dev = nic->dev;
+	int hr = LL_RESERVED_SPACE(dev);
+	struct sk_buff *skb;
+	int rc;
+
+	skb = alloc_skb(hr + msg->size + dev->needed_tailroom, GFP_KERNEL);
+	if (!skb) {
+		xmsg_nic_inc(nic, NIC_TX_DROP_NOMEM);
+		xmsg_msg_rel(msg);
+		return;
+	}
+	skb_reserve(skb, hr);
+	skb_reset_mac_header(skb);
+	skb_put_data(skb, msg->body, msg->size);
+	xmsg_msg_rel(msg);
+	skb_set_network_header(skb, ETH_HLEN);
+	skb->protocol = eth_hdr(skb)->h_proto;
+	skb->dev = dev;
+	xmsg_nic_inc(nic, NIC_TX_COPIED);
+	rc = dev_queue_xmit(skb);
+	xmsg_nic_inc(nic, rc == NET_XMIT_SUCCESS ? NIC_TX_SENT :
+		     NIC_TX_DROP_XMIT);
+}
+
+/* Transmit one message received from the tx exchange; consumes it. */
+static void xmsg_nic_tx_one(struct xmsg_nic *nic, struct xmsg_msg *msg)
+{
+	struct xmsg_nic_txctx *ctx;
+	unsigned int len = msg->size;
+	struct sk_buff *skb;
+	int rc;
+
+	xmsg_nic_inc(nic, NIC_TX_MSGS);
+	if (!xmsg_nic_tx_ok(nic, msg))
+		goto drop_bad;
+	if (msg->origin != XMSG_ORIGIN_POOL) {
+		xmsg_nic_tx_copy(nic, msg);
+		return;
+	}
+	ctx = kmalloc(sizeof(*ctx), GFP_KERNEL);
+	if (!ctx) {
+		xmsg_nic_inc(nic, NIC_TX_DROP_NOMEM);
+		xmsg_msg_rel(msg);
+		return;
+	}
+	ctx->dbp = xmsg_msg_unmake(msg, &ctx->pool);
+	if (IS_ERR_OR_NULL(ctx->dbp)) {	/* e.g. proxies of it live */
+		kfree(ctx);
+		xmsg_nic_tx_copy(nic, msg);
+		return;
+	}
+	ctx->nic = nic;
+	xmsg_nic_pin(nic);
+	xmsg_nic_inc(nic, NIC_TX_INFLIGHT);
+	skb = xmsg_nic_tx_skb(nic, ctx, len);
+	if (!skb) {
+		xmsg_nic_inc(nic, NIC_TX_DROP_NOMEM);
+		return;
+	}
+	rc = dev_queue_xmit(skb);
+	xmsg_nic_inc(nic, rc == NET_XMIT_SUCCESS ? NIC_TX_SENT :
+		     NIC_TX_DROP_XMIT);
+	return;
+
+drop_bad:
+	xmsg_nic_inc(nic, NIC_TX_DROP_BAD);
+	xmsg_msg_rel(msg);
+}
+
+/* Receive from @xchg, or NULL after a timeout or a spurious wake-up. */
+static struct xmsg_msg *xmsg_nic_recv(struct xmsg_xchg *xchg)
+{
+	struct xmsg_msg *msg;
+
+	msg = xmsg_xchg_recv(xchg, NULL, XMSG_NIC_TX_POLL, 0, NULL);
+	if (!IS_ERR_OR_NULL(msg))
+		return msg;
+	if (PTR_ERR(msg) != -ETIMEDOUT && PTR_ERR(msg) != -EAGAIN &&
+	    PTR_ERR(msg) != -ERESTARTSYS && PTR_ERR(msg) != -EINTR)
+		schedule_timeout_interruptible(XMSG_NIC_TX_POLL);
+	return NULL;
+}
+
+static int xmsg_nic_tx_thread(void *data)
+{
+	struct xmsg_nic *nic = data;
+	struct xmsg_msg *msg;
+
+	while (!kthread_should_stop()) {
+		msg = xmsg_nic_recv(nic->tx);
+		if (msg)
+			xmsg_nic_tx_one(nic, msg);
+	}
+	return 0;
+}
+
+/*
+ * Echo mode: a kernel receiver that reads each received frame in place and
+ * sends the message on to the tx exchange unchanged, so the frame goes back
+ * out of the device it came from (pool mode: without a copy).
+ */
+static int xmsg_nic_echo_thread(void *data)
+{
+	struct xmsg_nic *nic = data;
+	struct xmsg_msg *msg;
+
+	while (!kthread_should_stop()) {
+		msg = xmsg_nic_recv(nic->rx);
+		if (!msg)
+			continue;
+		if (xmsg_xchg_send(nic->tx, msg, NULL, 0)) {
+			xmsg_nic_inc(nic, NIC_ECHO_DROP);
+			xmsg_msg_rel(msg);
+			continue;
+		}
+		xmsg_nic_inc(nic, NIC_ECHOED);
+	}
+	return 0;
+}
+
+/* ---- attach and detach ------------------------------------------------ */
+
+static void xmsg_nic_objs_destroy(struct xmsg_nic *nic)
+{
+	int err;
+
+	/* Queued messages go back to their origin (blocks to the pool). */
+	xmsg_xchg_destroy(nic->rx);
+	xmsg_xchg_destroy(nic->tx);
+	nic->rx = NULL;
+	nic->tx = NULL;
+	if (!nic->pool)
+		return;
+	err = xmsg_pool_destroy(nic->pool);
+	if (err)
+		pr_warn_ratelimited("xmsg_nic: %s: pool busy (%d), left to its users\n",
+				    nic->name, err);
+	nic->pool = NULL;
+}
+
+static int xmsg_nic_objs_create(struct xmsg_nic *nic)
+{
+	struct xmsg_pool_params pp = {
+		.block_size = block_size,
+		.count = pool_blocks,
+	};
+	char name[IFNAMSIZ + 16];
+	int err;
+
+	snprintf(name, sizeof(name), "nic.%s", nic->name);
+	pp.name = name;
+	nic->pool = xmsg_pool_create(&pp);
+	if (IS_ERR(nic->pool))
+		return PTR_ERR(nic->pool);
+	snprintf(name, sizeof(name), "nic.%s.rx", nic->name);
+	nic->rx = xmsg_xchg_create(name, XMSG_XCHG_NORMAL, xchg_limit);
+	if (IS_ERR(nic->rx)) {
+		err = PTR_ERR(nic->rx);
+		goto destroy_pool;
+	}
+	snprintf(name, sizeof(name), "nic.%s.tx", nic->name);
+	nic->tx = xmsg_xchg_create(name, XMSG_XCHG_NORMAL, xchg_limit);
+	if (IS_ERR(nic->tx)) {
+		err = PTR_ERR(nic->tx);
+		goto destroy_rx;
+	}
+	return 0;
+
+destroy_rx:
+	xmsg_xchg_destroy(nic->rx);
+destroy_pool:
+	xmsg_pool_destroy(nic->pool);
+	return err;
+}
+
+static struct xmsg_nic *__xmsg_nic_find(const char *name)
+{
+	struct xmsg_nic *nic;
+
+	ASSERT_RTNL();
+	list_for_each_entry(nic, &xmsg_nic_list, node)
+		if (!strcmp(nic->name, name))
+			return nic;
+	return NULL;
+}
+
+static void xmsg_nic_threads_stop(struct xmsg_nic *nic)
+{
+	if (nic->echo_thread)
+		kthread_stop(nic->echo_thread);
+	kthread_stop(nic->tx_thread);
+}
+
+/* Caller holds the RTNL.  Undoes everything __xmsg_nic_attach() did. */
+static void __xmsg_nic_detach(struct xmsg_nic *nic)
+{
+	ASSERT_RTNL();
+	netdev_rx_handler_unregister(nic->dev);	/* waits for handlers */
+	xmsg_nic_threads_stop(nic);
+	list_del(&nic->node);
+	netdev_put(nic->dev, &nic->tracker);
+	xmsg_nic_objs_destroy(nic);
+	xmsg_nic_put(nic);
+}
+
+/**
+ * struct xmsg_nic_cfg - what an attach asks for
+ * @mode: receive mode
+ * @type: EtherType taken (host order)
+ * @echo: start the echo kernel receiver (rx exchange -> tx exchange)
+ */
+struct xmsg_nic_cfg {
+	enum xmsg_nic_mode mode;
+	u16 type;
+	bool echo;
+};
+
+static struct xmsg_nic *xmsg_nic_alloc(struct net_device *dev,
+				       const struct xmsg_nic_cfg *cfg)
+{
+	struct xmsg_nic *nic;
+	int err;
+
+	nic = kzalloc(sizeof(*nic), GFP_KERNEL);
+	if (!nic)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&nic->ref);
+	nic->dev = dev;
+	nic->mode = cfg->mode;
+	nic->ethertype = htons(cfg->type);
+	strscpy(nic->name, dev->name, sizeof(nic->name));
+	err = xmsg_nic_objs_create(nic);
+	if (err) {
+		kfree(nic);
+		return ERR_PTR(err);
+	}
+	return nic;
+}
+
+/* Create (not yet run) the tx thread and, with @echo, the echo thread. */
+static int xmsg_nic_threads_create(struct xmsg_nic *nic, bool echo)
+{
+	struct task_struct *t;
+
+	t = kthread_create(xmsg_nic_tx_thread, nic, "xmsg_nic_tx/%s",
+			   nic->name);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	nic->tx_thread = t;
+	if (!echo)
+		return 0;
+	t = kthread_create(xmsg_nic_echo_thread, nic, "xmsg_nic_echo/%s",
+			   nic->name);
+	if (IS_ERR(t)) {
+		kthread_stop(nic->tx_thread);
+		return PTR_ERR(t);
+	}
+	nic->echo_thread = t;
+	return 0;
+}
+
+static void xmsg_nic_threads_wake(struct xmsg_nic *nic)
+{
+	wake_up_process(nic->tx_thread);
+	if (nic->echo_thread)
+		wake_up_process(nic->echo_thread);
+}
+
+/**
+ * __xmsg_nic_attach() - take a device's frames of one EtherType
+ * @name: device name
+ * @cfg: mode, EtherType, echo
+ *
+ * Creates the pool "nic.@name" and the exchanges "nic.@name.rx" and
+ * "nic.@name.tx", registers the rx_handler and starts the tx thread (and
+ * the echo thread).
+ *
+ * Context: process context, caller holds the RTNL.
+ * Return: 0, -ENODEV (no such device), -EEXIST (already attached here),
+ * -EBUSY (the device has another rx_handler), -EINVAL (not an Ethernet
+ * device), -ENOMEM, or an error of xmsg_pool_create(), xmsg_xchg_create()
+ * or kthread_create().
+ */
+static int __xmsg_nic_attach(const char *name, const struct xmsg_nic_cfg *cfg)
+{
+	struct net_device *dev;
+	struct xmsg_nic *nic;
+	int err;
+
+	ASSERT_RTNL();
+	if (__xmsg_nic_find(name))
+		return -EEXIST;
+	dev = __dev_get_by_name(&init_net, name);
+	if (!dev)
+		return -ENODEV;
+	if (dev->type != ARPHRD_ETHER || dev->hard_header_len != ETH_HLEN)
+		return -EINVAL;
+	nic = xmsg_nic_alloc(dev, cfg);
+	if (IS_ERR(nic))
+		return PTR_ERR(nic);
+	err = xmsg_nic_threads_create(nic, cfg->echo);
+	if (err)
+		goto destroy_objs;
+	err = netdev_rx_handler_register(dev, xmsg_nic_rx, nic);
+	if (err)
+		goto stop_threads;
+	netdev_hold(dev, &nic->tracker, GFP_KERNEL);
+	list_add_tail(&nic->node, &xmsg_nic_list);
+	xmsg_nic_threads_wake(nic);
+	return 0;
+
+stop_threads:
+	xmsg_nic_threads_stop(nic);
+destroy_objs:
+	xmsg_nic_objs_destroy(nic);
+	kfree(nic);
+	return err;
+}
+
+static int xmsg_nic_attach(const char *name, const struct xmsg_nic_cfg *cfg)
+{
+	int err;
+
+	rtnl_lock();
+	err = __xmsg_nic_attach(name, cfg);
+	rtnl_unlock();
+	return err;
+}
+
+static int xmsg_nic_detach(const char *name)
+{
+	struct xmsg_nic *nic;
+	int err = 0;
+
+	rtnl_lock();
+	nic = __xmsg_nic_find(name);
+	if (nic)
+		__xmsg_nic_detach(nic);
+	else
+		err = -ENODEV;
+	rtnl_unlock();
+	return err;
+}
+
+static int xmsg_nic_event(struct notifier_block *nb, unsigned long event,
+			  void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct xmsg_nic *nic, *tmp;
+
+	if (event != NETDEV_UNREGISTER)
+		return NOTIFY_DONE;
+	list_for_each_entry_safe(nic, tmp, &xmsg_nic_list, node)
+		if (nic->dev == dev)
+			__xmsg_nic_detach(nic);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block xmsg_nic_notifier = {
+	.notifier_call = xmsg_nic_event,
+};
+
+/* ---- debugfs ---------------------------------------------------------- */
+
+static void xmsg_nic_show_one(struct seq_file *m, struct xmsg_nic *nic)
+{
+	struct xmsg_pool_stats ps;
+	int i;
+
+	xmsg_pool_get_stats(nic->pool, &ps);
+	seq_printf(m, "dev=%s mode=%s ethertype=0x%04x pool=nic.%s rx=nic.%s.rx tx=nic.%s.tx",
+		   nic->name, xmsg_nic_mode_names[nic->mode],
+		   ntohs(nic->ethertype), nic->name, nic->name, nic->name);
+	for (i = 0; i < NIC_NR_STATS; i++)
+		seq_printf(m, " %s=%ld", xmsg_nic_stat_names[i],
+			   atomic_long_read(&nic->stats[i]));
+	seq_printf(m, " pool_free=%llu pool_in_use=%llu pool_count=%llu block_size=%llu\n",
+		   ps.free, ps.in_use, ps.count, ps.block_size);
+}
+
+static int xmsg_nic_stats_show(struct seq_file *m, void *v)
+{
+	struct xmsg_nic *nic;
+
+	rtnl_lock();
+	list_for_each_entry(nic, &xmsg_nic_list, node)
+		xmsg_nic_show_one(m, nic);
+	rtnl_unlock();
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(xmsg_nic_stats);
+
+/* One word of an attach line: a mode, "echo" or an EtherType. */
+static int xmsg_nic_parse_word(const char *w, struct xmsg_nic_cfg *cfg)
+{
+	int i = sysfs_match_string(xmsg_nic_mode_names, w);
+
+	if (i >= 0) {
+		cfg->mode = i;
+		return 0;
+	}
+	if (!strcmp(w, "echo")) {
+		cfg->echo = true;
+		return 0;
+	}
+	return kstrtou16(w, 0, &cfg->type);
+}
+
+/* "IFNAME [pool|zc] [ETHERTYPE] [echo]", words after IFNAME in any order */
+static int xmsg_nic_parse_attach(char *buf)
+{
+	struct xmsg_nic_cfg cfg = {
+		.mode = XMSG_NIC_POOL,
+		.type = ethertype,
+	};
+	char *name, *w;
+	int err;
+
+	name = strsep(&buf, " \t\n");
+	if (!name || !*name)
+		return -EINVAL;
+	while ((w = strsep(&buf, " \t\n"))) {
+		if (!*w)
+			continue;
+		err = xmsg_nic_parse_word(w, &cfg);
+		if (err)
+			return -EINVAL;
+	}
+	return xmsg_nic_attach(name, &cfg);
+}
+
+static ssize_t xmsg_nic_write(const char __user *ubuf, size_t len,
+			      bool attach)
+{
+	char buf[64];
+	char *s;
+	int err;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (attach) {
+		err = xmsg_nic_parse_attach(buf);
+	} else {
+		s = strim(buf);
+		err = xmsg_nic_detach(s);
+	}
+	return err ? err : len;
+}
+
+static ssize_t xmsg_nic_attach_write(struct file *f, const char __user *ubuf,
+				     size_t len, loff_t *ppos)
+{
+	return xmsg_nic_write(ubuf, len, true);
+}
+
+static ssize_t xmsg_nic_detach_write(struct file *f, const char __user *ubuf,
+				     size_t len, loff_t *ppos)
+{
+	return xmsg_nic_write(ubuf, len, false);
+}
+
+static const struct file_operations xmsg_nic_attach_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = xmsg_nic_attach_write,
+	.llseek = noop_llseek,
+};
+
+static const struct file_operations xmsg_nic_detach_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = xmsg_nic_detach_write,
+	.llseek = noop_llseek,
+};
+
+static void xmsg_nic_debugfs_init(void)
+{
+	struct dentry *root = xmsg_debugfs_root();
+
+	if (IS_ERR_OR_NULL(root))
+		return;
+	xmsg_nic_dir = debugfs_create_dir("nic", root);
+	debugfs_create_file("attach", 0200, xmsg_nic_dir, NULL,
+			    &xmsg_nic_attach_fops);
+	debugfs_create_file("detach", 0200, xmsg_nic_dir, NULL,
+			    &xmsg_nic_detach_fops);
+	debugfs_create_file("stats", 0400, xmsg_nic_dir, NULL,
+			    &xmsg_nic_stats_fops);
+}
+
+/* ---- module ----------------------------------------------------------- */
+
+static void xmsg_nic_detach_all(void)
+{
+	struct xmsg_nic *nic, *tmp;
+
+	rtnl_lock();
+	list_for_each_entry_safe(nic, tmp, &xmsg_nic_list, node)
+		__xmsg_nic_detach(nic);
+	rtnl_unlock();
+}
+
+static int __init xmsg_nic_load_attach(void)
+{
+	struct xmsg_nic_cfg cfg = {
+		.type = ethertype,
+	};
+	int err;
+
+	err = xmsg_nic_parse_word(mode, &cfg);
+	if (err || cfg.echo)
+		return -EINVAL;
+	return xmsg_nic_attach(ifname, &cfg);
+}
+
+static int __init xmsg_nic_init(void)
+{
+	int err;
+
+	err = register_netdevice_notifier(&xmsg_nic_notifier);
+	if (err)
+		return err;
+	if (ifname && *ifname) {
+		err = xmsg_nic_load_attach();
+		if (err) {
+			unregister_netdevice_notifier(&xmsg_nic_notifier);
+			return err;
+		}
+	}
+	xmsg_nic_debugfs_init();
+	return 0;
+}
+module_init(xmsg_nic_init);
+
+static void __exit xmsg_nic_exit(void)
+{
+	debugfs_remove(xmsg_nic_dir);
+	xmsg_nic_detach_all();
+	unregister_netdevice_notifier(&xmsg_nic_notifier);
+}
+module_exit(xmsg_nic_exit);
+
+MODULE_DESCRIPTION("xmsg NIC sample: frames to messages and back, zero-copy");
+MODULE_AUTHOR("The xmsg developers");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(XMSG);
