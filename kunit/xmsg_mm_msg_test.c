@@ -196,6 +196,29 @@ static void msg_make_einval(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xmsg_pool_destroy(other), 0);
 }
 
+/* A block that already is a message body can't be made again. */
+static void msg_make_twice(struct kunit *test)
+{
+	struct ctx *c = test->priv;
+	struct xmsg_msg *msg = xmsg_msg_get(c->pool, &c->owner, GFP_KERNEL);
+	struct xmsg_msg *p;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, msg);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_msg_make(c->pool, msg->body,
+						    &c->owner, GFP_KERNEL)),
+			-EINVAL);
+	/* nor while only proxies keep it */
+	p = xmsg_msg_make_proxy(msg, 0, 1, &c->owner, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, xmsg_msg_rel(msg), 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_msg_make(c->pool, p->body,
+						    &c->owner, GFP_KERNEL)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, c->owner.nr, 1UL);
+	KUNIT_EXPECT_EQ(test, xmsg_msg_rel(p), 0);
+	KUNIT_EXPECT_EQ(test, in_use(c->pool), 0ULL);
+}
+
 static void msg_unmake_einval(struct kunit *test)
 {
 	struct ctx *c = test->priv;
@@ -361,6 +384,7 @@ static struct kunit_case xmsg_mm_msg_cases[] = {
 	KUNIT_CASE(msg_rel_einval),
 	KUNIT_CASE(msg_make_unmake),
 	KUNIT_CASE(msg_make_einval),
+	KUNIT_CASE(msg_make_twice),
 	KUNIT_CASE(msg_unmake_einval),
 	KUNIT_CASE(msg_make_ext),
 	KUNIT_CASE(msg_make_ext_einval),

@@ -15,21 +15,12 @@
 #include <linux/module.h>
 #include "mm/mm_internal.h"
 
-/**
- * xmsg_block_get() - get a bare block from a pool
- * @pool: the pool
- *
- * Context: any context, hard IRQ included.  Does not sleep.
- * Return: the data block pointer, or NULL when @pool is NULL or empty (an
- * empty pool counts a failed get).
- */
-void *xmsg_block_get(struct xmsg_pool *pool)
+/* Get a block and its index; NULL when empty (a failed get). */
+void *xmsg_block_take(struct xmsg_pool *pool, u32 *idxp)
 {
 	unsigned long flags;
 	u32 idx, out;
 
-	if (unlikely(!pool))
-		return NULL;
 	raw_spin_lock_irqsave(&pool->lock, flags);
 	if (unlikely(!pool->nfree)) {
 		pool->failed_gets++;
@@ -42,7 +33,25 @@ void *xmsg_block_get(struct xmsg_pool *pool)
 	if (out > pool->high_water)
 		pool->high_water = out;
 	raw_spin_unlock_irqrestore(&pool->lock, flags);
+	*idxp = idx;
 	return xmsg_pool_addr(pool, idx);
+}
+
+/**
+ * xmsg_block_get() - get a bare block from a pool
+ * @pool: the pool
+ *
+ * Context: any context, hard IRQ included.  Does not sleep.
+ * Return: the data block pointer, or NULL when @pool is NULL or empty (an
+ * empty pool counts a failed get).
+ */
+void *xmsg_block_get(struct xmsg_pool *pool)
+{
+	u32 idx;
+
+	if (unlikely(!pool))
+		return NULL;
+	return xmsg_block_take(pool, &idx);
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_block_get, XMSG);
 

@@ -11,6 +11,7 @@ struct kmem_cache;
 struct dentry;
 
 #define XMSG_POOL_NAME_MAX	32
+#define XMSG_MCB_CHUNK		32
 
 /**
  * struct xmsg_pool - a pool of fixed-size blocks in one mappable region
@@ -30,6 +31,9 @@ struct dentry;
  * @bad_rels: releases refused.  Protected by @lock.
  * @mapped: live user mappings of @region
  * @block_size: block size asked for at creation
+ * @mcbs: per-block MCB slots, in chunks of XMSG_MCB_CHUNK allocated on first
+ *	use (installed with cmpxchg, freed with the pool)
+ * @nchunks: entries of @mcbs
  * @dentry: the pool's debugfs file
  * @name: the pool's name
  */
@@ -48,6 +52,8 @@ struct xmsg_pool {
 	u64 bad_rels;
 	atomic_t mapped;
 	size_t block_size;
+	struct xmsg_msg **mcbs;
+	u32 nchunks;
 	struct dentry *dentry;
 	char name[XMSG_POOL_NAME_MAX];
 };
@@ -89,6 +95,8 @@ extern struct kmem_cache *xmsg_msg_cache;
 
 /* pool.c */
 bool xmsg_pool_is_out(struct xmsg_pool *pool, const void *dbp);
+void *xmsg_block_take(struct xmsg_pool *pool, u32 *idx);
+struct xmsg_msg *xmsg_pool_mcb(struct xmsg_pool *pool, u32 idx, gfp_t gfp);
 void xmsg_pool_put(struct xmsg_pool *pool, void *dbp);
 
 /* owner.c */

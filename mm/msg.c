@@ -2,9 +2,14 @@
 /*
  * xmsg mm: messages (message control blocks, MCBs) and proxies.
  *
- * An MCB comes from its own kmem_cache and records the body, where the
- * body comes from (pool, heap, external owner, or the real message of a
- * proxy), the owner, a priority and a reply handle.
+ * An MCB records the body, where the body comes from (pool, heap,
+ * external owner, or the real message of a proxy), the owner, a priority
+ * and a reply handle.  A message whose body is a pool block uses that
+ * block's own MCB slot (struct xmsg_pool.mcbs, allocated a chunk at a time
+ * on first use), so getting and releasing it costs little more than a bare
+ * block; every other MCB (and a pool message whose slot chunk could not be
+ * allocated) comes from the MCB kmem_cache.  A slot MCB is free when its
+ * body is NULL, and is freed before its block goes back to the pool.
  *
  * Body lifetime: a real message (pool, heap or external origin) starts
  * with body_ref == 1, its own reference.  Each proxy takes one more on the
@@ -31,13 +36,9 @@
 
 struct kmem_cache *xmsg_msg_cache;
 
-static struct xmsg_msg *xmsg_mcb_new(void *body, size_t size,
-				     enum xmsg_origin origin, gfp_t gfp)
+static void xmsg_mcb_init(struct xmsg_msg *msg, void *body, size_t size,
+			  enum xmsg_origin origin, bool in_pool)
 {
-	struct xmsg_msg *msg = kmem_cache_alloc(xmsg_msg_cache, gfp);
-
-	if (!msg)
-		return NULL;
 	msg->body = body;
 	msg->size = size;
 	msg->origin = origin;
@@ -47,9 +48,38 @@ static struct xmsg_msg *xmsg_mcb_new(void *body, size_t size,
 	INIT_LIST_HEAD(&msg->link);
 	msg->prio = 0;
 	msg->released = false;
+	msg->in_pool = in_pool;
 	msg->reply = NULL;
 	msg->reply_put = NULL;
 	msg->cookie = 0;
+}
+
+static struct xmsg_msg *xmsg_mcb_new(void *body, size_t size,
+				     enum xmsg_origin origin, gfp_t gfp)
+{
+	struct xmsg_msg *msg = kmem_cache_alloc(xmsg_msg_cache, gfp);
+
+	if (msg)
+		xmsg_mcb_init(msg, body, size, origin, false);
+	return msg;
+}
+
+/* An MCB for block @idx of @pool: its slot if free, else from the cache. */
+static struct xmsg_msg *xmsg_mcb_for_block(struct xmsg_pool *pool, u32 idx,
+					   void *dbp, gfp_t gfp)
+{
+	struct xmsg_msg *msg = xmsg_pool_mcb(pool, idx, gfp);
+
+	if (likely(msg)) {
+		if (unlikely(READ_ONCE(msg->body)))
+			return ERR_PTR(-EINVAL);	/* already a message */
+		xmsg_mcb_init(msg, dbp, pool->stride, XMSG_ORIGIN_POOL, true);
+	} else {
+		msg = xmsg_mcb_new(dbp, pool->stride, XMSG_ORIGIN_POOL, gfp);
+		if (!msg)
+			return ERR_PTR(-ENOMEM);
+	}
+	msg->pool = pool;
 	return msg;
 }
 
@@ -57,32 +87,40 @@ static void xmsg_mcb_free(struct xmsg_msg *msg)
 {
 	if (msg->reply && msg->reply_put)
 		msg->reply_put(msg->reply);
-	kmem_cache_free(xmsg_msg_cache, msg);
+	if (msg->in_pool)
+		WRITE_ONCE(msg->body, NULL);
+	else
+		kmem_cache_free(xmsg_msg_cache, msg);
 }
 
-/* Give the body of a real message back to its origin. */
-static void xmsg_body_free(struct xmsg_msg *real)
+/*
+ * Drop a reference to a real message's body; the last one frees the MCB,
+ * then gives the body back to its origin (a slot MCB must be free before
+ * its block can be got again).
+ */
+static void xmsg_body_put(struct xmsg_msg *real)
 {
-	switch (real->origin) {
+	struct xmsg_msg o;
+
+	if (!refcount_dec_and_test(&real->body_ref))
+		return;
+	o.origin = real->origin;
+	o.body = real->body;
+	o.size = real->size;
+	o.ext = real->ext;	/* the largest member: copies pool/heap too */
+	xmsg_mcb_free(real);
+	switch (o.origin) {
 	case XMSG_ORIGIN_POOL:
-		xmsg_pool_put(real->pool, real->body);
+		xmsg_pool_put(o.pool, o.body);
 		break;
 	case XMSG_ORIGIN_HEAP:
-		xmsg_heap_put(real->heap, real->body, real->size);
+		xmsg_heap_put(o.heap, o.body, o.size);
 		break;
 	case XMSG_ORIGIN_EXT:
-		real->ext.release(real->ext.ctx);
+		o.ext.release(o.ext.ctx);
 		break;
 	default:
 		WARN_ON_ONCE(1);
-	}
-}
-
-static void xmsg_body_put(struct xmsg_msg *real)
-{
-	if (refcount_dec_and_test(&real->body_ref)) {
-		xmsg_body_free(real);
-		xmsg_mcb_free(real);
 	}
 }
 
@@ -103,18 +141,18 @@ struct xmsg_msg *xmsg_msg_get(struct xmsg_pool *pool,
 {
 	struct xmsg_msg *msg;
 	void *dbp;
+	u32 idx;
 
-	if (!pool)
+	if (unlikely(!pool))
 		return ERR_PTR(-EINVAL);
-	dbp = xmsg_block_get(pool);
-	if (!dbp)
+	dbp = xmsg_block_take(pool, &idx);
+	if (unlikely(!dbp))
 		return ERR_PTR(-ENOMEM);
-	msg = xmsg_mcb_new(dbp, pool->stride, XMSG_ORIGIN_POOL, gfp);
-	if (!msg) {
+	msg = xmsg_mcb_for_block(pool, idx, dbp, gfp);
+	if (unlikely(IS_ERR(msg))) {
 		xmsg_pool_put(pool, dbp);
 		return ERR_PTR(-ENOMEM);
 	}
-	msg->pool = pool;
 	xmsg_owner_add_msg(owner, msg);
 	return msg;
 }
@@ -162,8 +200,9 @@ EXPORT_SYMBOL_NS_GPL(xmsg_msg_get_heap, XMSG);
  * @gfp: how to allocate the MCB
  *
  * Context: any context allowed by @gfp.
- * Return: the message, ERR_PTR(-EINVAL) when @pool or @dbp is NULL or
- * @dbp is not the start of a block that is out of @pool,
+ * Return: the message, ERR_PTR(-EINVAL) when @pool or @dbp is NULL, @dbp
+ * is not the start of a block that is out of @pool, or the block already
+ * is the body of a message (one whose MCB is the block's slot);
  * ERR_PTR(-ENOMEM) when no MCB could be allocated.
  */
 struct xmsg_msg *xmsg_msg_make(struct xmsg_pool *pool, void *dbp,
@@ -173,11 +212,9 @@ struct xmsg_msg *xmsg_msg_make(struct xmsg_pool *pool, void *dbp,
 
 	if (!xmsg_pool_is_out(pool, dbp))
 		return ERR_PTR(-EINVAL);
-	msg = xmsg_mcb_new(dbp, pool->stride, XMSG_ORIGIN_POOL, gfp);
-	if (!msg)
-		return ERR_PTR(-ENOMEM);
-	msg->pool = pool;
-	xmsg_owner_add_msg(owner, msg);
+	msg = xmsg_mcb_for_block(pool, xmsg_pool_index(pool, dbp), dbp, gfp);
+	if (!IS_ERR(msg))
+		xmsg_owner_add_msg(owner, msg);
 	return msg;
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_msg_make, XMSG);

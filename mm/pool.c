@@ -12,8 +12,9 @@
  * included.  It is the innermost lock of xmsg: nothing else is taken while
  * it is held, and no allocation or debugfs call happens under it.
  * pool->mapped is an atomic counter, changed by the vm_ops of the user
- * mappings (mmap_lock held by the mm core).  Creating and destroying a pool
- * may sleep.
+ * mappings (mmap_lock held by the mm core).  The chunks of per-block MCB
+ * slots (pool->mcbs) are installed lock-free with cmpxchg and freed with
+ * the pool.  Creating and destroying a pool may sleep.
  */
 #include <linux/debugfs.h>
 #include <linux/err.h>
@@ -105,12 +106,18 @@ static int xmsg_pool_alloc_meta(struct xmsg_pool *pool)
 			     GFP_KERNEL);
 	if (!pool->map)
 		goto free_stack;
+	pool->nchunks = DIV_ROUND_UP(pool->count, XMSG_MCB_CHUNK);
+	pool->mcbs = kvcalloc(pool->nchunks, sizeof(*pool->mcbs), GFP_KERNEL);
+	if (!pool->mcbs)
+		goto free_map;
 	/* Lowest block on top: gets come out in address order at first. */
 	for (i = 0; i < pool->count; i++)
 		pool->stack[i] = pool->count - 1 - i;
 	pool->nfree = pool->count;
 	return 0;
 
+free_map:
+	kvfree(pool->map);
 free_stack:
 	kvfree(pool->stack);
 free_region:
@@ -179,6 +186,7 @@ int xmsg_pool_destroy(struct xmsg_pool *pool)
 {
 	unsigned long flags;
 	bool busy;
+	u32 i;
 
 	if (!pool)
 		return 0;
@@ -193,6 +201,9 @@ int xmsg_pool_destroy(struct xmsg_pool *pool)
 		return -EBUSY;
 	}
 	debugfs_remove(pool->dentry);
+	for (i = 0; i < pool->nchunks; i++)
+		kfree(pool->mcbs[i]);
+	kvfree(pool->mcbs);
 	kvfree(pool->map);
 	kvfree(pool->stack);
 	vfree(pool->region);
@@ -409,4 +420,28 @@ void xmsg_pool_put(struct xmsg_pool *pool, void *dbp)
 	int ret = xmsg_block_rel(pool, dbp);
 
 	WARN_ON_ONCE(ret);
+}
+
+/*
+ * The MCB slot of block @idx: allocated a chunk at a time on first use
+ * (with @gfp), then kept until the pool is destroyed.  NULL when the chunk
+ * cannot be allocated (the caller falls back to the MCB cache).
+ */
+struct xmsg_msg *xmsg_pool_mcb(struct xmsg_pool *pool, u32 idx, gfp_t gfp)
+{
+	struct xmsg_msg **slot = &pool->mcbs[idx / XMSG_MCB_CHUNK];
+	struct xmsg_msg *chunk = READ_ONCE(*slot), *old;
+
+	if (unlikely(!chunk)) {
+		chunk = kcalloc(XMSG_MCB_CHUNK, sizeof(*chunk),
+				gfp | __GFP_NOWARN);
+		if (!chunk)
+			return NULL;
+		old = cmpxchg(slot, NULL, chunk);
+		if (old) {
+			kfree(chunk);
+			chunk = old;
+		}
+	}
+	return &chunk[idx % XMSG_MCB_CHUNK];
 }

@@ -166,6 +166,8 @@ struct xmsg_ext_body {
  *	Protected by the holder's lock.
  * @prio: priority, 0 (lowest) to XMSG_PRIO_MAX
  * @released: the real message itself was released (proxies may live on)
+ * @in_pool: the MCB is its pool block's own MCB slot (pool messages), not
+ *	from the MCB cache; it lives and dies with the body
  * @reply: reply object (an exchange or a semaphore), or NULL
  * @reply_put: drops the reference @reply holds, called when the MCB is freed
  * @cookie: free for the current holder (e.g. a user-space handle)
@@ -186,6 +188,7 @@ struct xmsg_msg {
 	struct list_head link;
 	u8 prio;
 	bool released;
+	bool in_pool;
 	void *reply;
 	void (*reply_put)(void *reply);
 	u64 cookie;
