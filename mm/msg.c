@@ -149,7 +149,7 @@ struct xmsg_msg *xmsg_msg_get(struct xmsg_pool *pool,
 	if (unlikely(!dbp))
 		return ERR_PTR(-ENOMEM);
 	msg = xmsg_mcb_for_block(pool, idx, dbp, gfp);
-	if (unlikely(IS_ERR(msg))) {
+	if (IS_ERR(msg)) {
 		xmsg_pool_put(pool, dbp);
 		return ERR_PTR(-ENOMEM);
 	}

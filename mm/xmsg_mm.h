@@ -62,7 +62,7 @@ struct seq_file;
  * @name: for debugging and warnings
  */
 struct xmsg_owner {
-	spinlock_t lock;
+	spinlock_t lock; /* see @lock above */
 	struct list_head bcbs;
 	struct list_head msgs;
 	unsigned long nr;
