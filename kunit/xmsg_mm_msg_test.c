@@ -207,6 +207,9 @@ static void msg_make_twice(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_msg_make(c->pool, msg->body,
 						    &c->owner, GFP_KERNEL)),
 			-EINVAL);
+	/* nor released as a bare block */
+	KUNIT_EXPECT_EQ(test, xmsg_block_rel(c->pool, msg->body), -EINVAL);
+	KUNIT_EXPECT_EQ(test, in_use(c->pool), 1ULL);
 	/* nor while only proxies keep it */
 	p = xmsg_msg_make_proxy(msg, 0, 1, &c->owner, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);

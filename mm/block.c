@@ -55,6 +55,14 @@ void *xmsg_block_get(struct xmsg_pool *pool)
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_block_get, XMSG);
 
+/* Block @idx is the body of a message whose MCB is its slot. */
+static bool xmsg_pool_slot_busy(struct xmsg_pool *pool, long idx)
+{
+	struct xmsg_msg *chunk = READ_ONCE(pool->mcbs[idx / XMSG_MCB_CHUNK]);
+
+	return chunk && READ_ONCE(chunk[idx % XMSG_MCB_CHUNK].body);
+}
+
 static int xmsg_block_bad(struct xmsg_pool *pool, const void *dbp,
 			  const char *why)
 {
@@ -81,7 +89,8 @@ static int xmsg_block_bad(struct xmsg_pool *pool, const void *dbp,
  *
  * Context: any context, hard IRQ included.  Does not sleep.
  * Return: 0, or -EINVAL when @pool or @dbp is NULL, @dbp is not in
- * @pool's region, not at a block start, or already free.
+ * @pool's region, not at a block start, already free, or the body of a
+ * live pool message (unmake it first).
  */
 int xmsg_block_rel(struct xmsg_pool *pool, void *dbp)
 {
@@ -93,6 +102,8 @@ int xmsg_block_rel(struct xmsg_pool *pool, void *dbp)
 	idx = xmsg_pool_index(pool, dbp);
 	if (unlikely(idx < 0))
 		return xmsg_block_bad(pool, dbp, "not a block start of this pool");
+	if (unlikely(xmsg_pool_slot_busy(pool, idx)))
+		return xmsg_block_bad(pool, dbp, "block is a message body");
 	raw_spin_lock_irqsave(&pool->lock, flags);
 	if (unlikely(!__test_and_clear_bit(idx, pool->map))) {
 		pool->bad_rels++;
