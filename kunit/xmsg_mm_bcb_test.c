@@ -166,6 +166,17 @@ static void bcb_make_einval(struct kunit *test)
 						    xmsg_pool_block_at(c->pool, 192),
 						    &c->owner, GFP_KERNEL)),
 			-EINVAL);
+	/* a message body */
+	{
+		struct xmsg_msg *m = xmsg_msg_get(c->pool, NULL, GFP_KERNEL);
+
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, m);
+		KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_bcb_make(c->pool, m->body,
+							    &c->owner,
+							    GFP_KERNEL)),
+				-EINVAL);
+		KUNIT_EXPECT_EQ(test, xmsg_msg_rel(m), 0);
+	}
 	/* a block of another pool */
 	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_bcb_make(c->pool, alien, &c->owner,
 						    GFP_KERNEL)), -EINVAL);

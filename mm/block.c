@@ -55,14 +55,6 @@ void *xmsg_block_get(struct xmsg_pool *pool)
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_block_get, XMSG);
 
-/* Block @idx is the body of a message whose MCB is its slot. */
-static bool xmsg_pool_slot_busy(struct xmsg_pool *pool, long idx)
-{
-	struct xmsg_msg *chunk = READ_ONCE(pool->mcbs[idx / XMSG_MCB_CHUNK]);
-
-	return chunk && READ_ONCE(chunk[idx % XMSG_MCB_CHUNK].body);
-}
-
 static int xmsg_block_bad(struct xmsg_pool *pool, const void *dbp,
 			  const char *why)
 {

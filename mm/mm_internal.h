@@ -83,6 +83,14 @@ static inline long xmsg_pool_index(const struct xmsg_pool *pool,
 	return idx;
 }
 
+/* Block @idx is the body of a message whose MCB is its slot. */
+static inline bool xmsg_pool_slot_busy(const struct xmsg_pool *pool, long idx)
+{
+	struct xmsg_msg *chunk = READ_ONCE(pool->mcbs[idx / XMSG_MCB_CHUNK]);
+
+	return chunk && READ_ONCE(chunk[idx % XMSG_MCB_CHUNK].body);
+}
+
 static inline void *xmsg_pool_addr(const struct xmsg_pool *pool, u32 idx)
 {
 	if (likely(pool->shift >= 0))

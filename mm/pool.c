@@ -340,7 +340,10 @@ void *xmsg_pool_block_at(struct xmsg_pool *pool, unsigned long offset)
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_pool_block_at, XMSG);
 
-/* A block that is out: in this pool, at a block start, bit set. */
+/*
+ * A bare block that is out: in this pool, at a block start, bit set, and
+ * not the body of a message that uses the block's MCB slot.
+ */
 bool xmsg_pool_is_out(struct xmsg_pool *pool, const void *dbp)
 {
 	unsigned long flags;
@@ -350,7 +353,7 @@ bool xmsg_pool_is_out(struct xmsg_pool *pool, const void *dbp)
 	if (!pool || !dbp)
 		return false;
 	idx = xmsg_pool_index(pool, dbp);
-	if (idx < 0)
+	if (idx < 0 || xmsg_pool_slot_busy(pool, idx))
 		return false;
 	raw_spin_lock_irqsave(&pool->lock, flags);
 	out = test_bit(idx, pool->map);
