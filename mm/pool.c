@@ -329,12 +329,12 @@ EXPORT_SYMBOL_NS_GPL(xmsg_pool_offset, XMSG);
  */
 void *xmsg_pool_block_at(struct xmsg_pool *pool, unsigned long offset)
 {
-	long idx;
+	unsigned long idx;
 
-	if (!pool)
+	if (!pool || offset >= pool->span)
 		return NULL;
-	idx = xmsg_pool_index(pool, pool->region + offset);
-	if (idx < 0 || offset >= pool->span)
+	idx = pool->shift >= 0 ? offset >> pool->shift : offset / pool->stride;
+	if (idx * pool->stride != offset)
 		return NULL;
 	return xmsg_pool_addr(pool, idx);
 }
