@@ -397,7 +397,7 @@ int __xmsg_reg_insert(struct ipc_namespace *ns, struct xmsg_uobj *uobj)
 		if (!reg)
 			return -ENOMEM;
 		reg->ns = ns;
-		xa_init_flags(&reg->ids, XA_FLAGS_ALLOC);
+		xa_init_flags(&reg->ids, XA_FLAGS_ALLOC1);
 		hash_init(reg->names);
 		list_add(&reg->link, &xmsg_regs);
 	}
@@ -407,7 +407,7 @@ int __xmsg_reg_insert(struct ipc_namespace *ns, struct xmsg_uobj *uobj)
 		__xmsg_reg_maybe_free(reg);
 		return err == -EBUSY ? -ENOSPC : err;
 	}
-	if (!reg->pinned) {
+	if (!reg->pinned && IS_ENABLED(CONFIG_IPC_NS)) {
 		get_ipc_ns(ns);
 		reg->pinned = true;
 	}
