@@ -119,6 +119,7 @@ enum xmsg_nic_stat {
 	NIC_TX_COPIED,		/* non-pool bodies sent by copy */
 	NIC_ECHOED,		/* echo: rx messages passed to tx */
 	NIC_ECHO_DROP,		/* echo: tx exchange refused them */
+	NIC_SUNK,		/* sink: rx messages read and released */
 	NIC_NR_STATS,
 };
 
@@ -143,6 +144,7 @@ static const char * const xmsg_nic_stat_names[NIC_NR_STATS] = {
 	[NIC_TX_COPIED] = "tx_copied",
 	[NIC_ECHOED] = "echoed",
 	[NIC_ECHO_DROP] = "echo_drop",
+	[NIC_SUNK] = "sunk",
 };
 
 /**
@@ -158,7 +160,8 @@ static const char * const xmsg_nic_stat_names[NIC_NR_STATS] = {
  * @rx: received frames are sent here
  * @tx: messages sent here are transmitted
  * @tx_thread: receives from @tx and transmits
- * @echo_thread: echo mode only: receives from @rx and sends to @tx
+ * @echo_thread: echo or sink only: the kernel receiver at @rx
+ * @sink: @echo_thread releases what it receives instead of sending it on
  * @stats: counters, see enum xmsg_nic_stat
  * @name: the device name at attach time
  */
@@ -174,6 +177,7 @@ struct xmsg_nic {
 	struct xmsg_xchg *tx;
 	struct task_struct *tx_thread;
 	struct task_struct *echo_thread;
+	bool sink;
 	atomic_long_t stats[NIC_NR_STATS];
 	char name[IFNAMSIZ];
 };
@@ -553,10 +557,21 @@ static int xmsg_nic_tx_thread(void *data)
 	return 0;
 }
 
+/* Sink: read the frame in place (its EtherType), release the message. */
+static void xmsg_nic_sink(struct xmsg_nic *nic, struct xmsg_msg *msg)
+{
+	const struct ethhdr *eh = msg->body;
+
+	if (eh->h_proto == nic->ethertype)
+		xmsg_nic_inc(nic, NIC_SUNK);
+	xmsg_msg_rel(msg);
+}
+
 /*
  * Echo mode: a kernel receiver that reads each received frame in place and
  * sends the message on to the tx exchange unchanged, so the frame goes back
- * out of the device it came from (pool mode: without a copy).
+ * out of the device it came from (pool mode: without a copy).  Sink mode:
+ * the same receiver only reads and releases (for the benchmark).
  */
 static int xmsg_nic_echo_thread(void *data)
 {
@@ -567,6 +582,10 @@ static int xmsg_nic_echo_thread(void *data)
 		msg = xmsg_nic_recv(nic->rx);
 		if (!msg)
 			continue;
+		if (nic->sink) {
+			xmsg_nic_sink(nic, msg);
+			continue;
+		}
 		if (xmsg_xchg_send(nic->tx, msg, NULL, 0)) {
 			xmsg_nic_inc(nic, NIC_ECHO_DROP);
 			xmsg_msg_rel(msg);
@@ -667,11 +686,13 @@ static void __xmsg_nic_detach(struct xmsg_nic *nic)
  * @mode: receive mode
  * @type: EtherType taken (host order)
  * @echo: start the echo kernel receiver (rx exchange -> tx exchange)
+ * @sink: start the sink kernel receiver (rx exchange -> released)
  */
 struct xmsg_nic_cfg {
 	enum xmsg_nic_mode mode;
 	u16 type;
 	bool echo;
+	bool sink;
 };
 
 static struct xmsg_nic *xmsg_nic_alloc(struct net_device *dev,
@@ -687,6 +708,7 @@ static struct xmsg_nic *xmsg_nic_alloc(struct net_device *dev,
 	nic->dev = dev;
 	nic->mode = cfg->mode;
 	nic->ethertype = htons(cfg->type);
+	nic->sink = cfg->sink;
 	strscpy(nic->name, dev->name, sizeof(nic->name));
 	err = xmsg_nic_objs_create(nic);
 	if (err) {
@@ -757,7 +779,7 @@ static int __xmsg_nic_attach(const char *name, const struct xmsg_nic_cfg *cfg)
 	nic = xmsg_nic_alloc(dev, cfg);
 	if (IS_ERR(nic))
 		return PTR_ERR(nic);
-	err = xmsg_nic_threads_create(nic, cfg->echo);
+	err = xmsg_nic_threads_create(nic, cfg->echo || cfg->sink);
 	if (err)
 		goto destroy_objs;
 	err = netdev_rx_handler_register(dev, xmsg_nic_rx, nic);
@@ -862,10 +884,17 @@ static int xmsg_nic_parse_word(const char *w, struct xmsg_nic_cfg *cfg)
 		cfg->echo = true;
 		return 0;
 	}
+	if (!strcmp(w, "sink")) {
+		cfg->sink = true;
+		return 0;
+	}
 	return kstrtou16(w, 0, &cfg->type);
 }
 
-/* "IFNAME [pool|zc] [ETHERTYPE] [echo]", words after IFNAME in any order */
+/*
+ * "IFNAME [pool|zc] [ETHERTYPE] [echo|sink]", words after IFNAME in any
+ * order.
+ */
 static int xmsg_nic_parse_attach(char *buf)
 {
 	struct xmsg_nic_cfg cfg = {
@@ -885,6 +914,8 @@ static int xmsg_nic_parse_attach(char *buf)
 		if (err)
 			return -EINVAL;
 	}
+	if (cfg.echo && cfg.sink)
+		return -EINVAL;
 	return xmsg_nic_attach(name, &cfg);
 }
 
@@ -970,7 +1001,7 @@ static int __init xmsg_nic_load_attach(void)
 	int err;
 
 	err = xmsg_nic_parse_word(mode, &cfg);
-	if (err || cfg.echo)
+	if (err || cfg.echo || cfg.sink)
 		return -EINVAL;
 	return xmsg_nic_attach(ifname, &cfg);
 }

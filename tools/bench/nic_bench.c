@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nic_bench: frames per second from eth1 into a receiver on eth0, in one
+ * VM run, for 64 B and 1500 B frames:
+ *
+ *   recvfrom    AF_PACKET SOCK_RAW socket, one recvfrom() (a copy) a frame
+ *   tpacket_v3  AF_PACKET TPACKET_V3 rx ring, frames read in the ring
+ *   xmsg-pool   xmsg_nic pool mode, a user receiver through /dev/xmsg that
+ *               reads the body in place through the pool mapping
+ *   xmsg-zc     xmsg_nic zero-copy mode, the same user receiver
+ *   ksink-pool  xmsg_nic pool mode, the module's kernel receiver (sink),
+ *               which reads each body in place and releases it
+ *   ksink-zc    the same in zero-copy mode
+ *
+ * A child blasts frames of one size from eth1 (AF_PACKET, sendmmsg, qdisc
+ * bypass) for a fixed time; the receiver counts what it gets, from its
+ * first frame to 300 ms of silence.  Frames the receiver cannot keep up
+ * with are dropped on the way (ring or exchange full), so the receive rate
+ * is what the receiver sustains.  Timing under TCG is emulated: compare the
+ * ratios, not the absolute figures.
+ *
+ * Usage: nic_bench [-t SECONDS]
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "libxmsg.h"
+
+#define NIC_DIR		"/sys/kernel/debug/xmsg/nic"
+#define NIC_TYPE	0x88B5
+#define RX_DEV		"eth0"
+#define TX_DEV		"eth1"
+#define IDLE_MS		300
+#define RING_BLOCK	(1u << 20)
+#define RING_BLOCKS	8
+#define RING_FRAME	2048
+
+static double box = 1.0;
+
+enum rx_kind { R_RECVFROM, R_TPACKET, R_XPOOL, R_XZC, R_KPOOL, R_KZC, R_NR };
+
+static const char *const rx_names[R_NR] = {
+	"recvfrom", "tpacket_v3", "xmsg-pool", "xmsg-zc", "ksink-pool",
+	"ksink-zc",
+};
+
+struct result {
+	double fps;		/* frames/s received, 0 when not measured */
+	unsigned long got;
+	const char *na;		/* why not measured */
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	n = n < 0 ? -errno : 0;
+	close(fd);
+	return n;
+}
+
+static long nic_stat(const char *key)
+{
+	char line[2048], k[72];
+	long v = -1;
+	FILE *f;
+	char *p;
+
+	f = fopen(NIC_DIR "/stats", "r");
+	if (!f)
+		return -1;
+	snprintf(k, sizeof(k), " %s=", key);
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "dev=" RX_DEV " ", 9))
+			continue;
+		p = strstr(line, k);
+		if (p)
+			v = strtol(p + strlen(k), NULL, 0);
+	}
+	fclose(f);
+	return v;
+}
+
+static int pkt_socket(const char *dev)
+{
+	struct sockaddr_ll sll = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(NIC_TYPE),
+	};
+	int fd;
+
+	fd = socket(AF_PACKET, SOCK_RAW, htons(NIC_TYPE));
+	if (fd < 0)
+		return -1;
+	sll.sll_ifindex = if_nametoindex(dev);
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The sender: @len-byte broadcast frames from eth1 for @secs seconds. */
+static void blast(size_t len, double secs)
+{
+	unsigned char frame[1514];
+	struct mmsghdr mm[64];
+	struct iovec iov;
+	int fd, one = 1, i;
+	double end;
+
+	fd = pkt_socket(TX_DEV);
+	if (fd < 0)
+		_exit(1);
+	setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
+	memset(frame, 0xff, ETH_ALEN);
+	memset(frame + ETH_ALEN, 0x02, ETH_ALEN);
+	frame[12] = NIC_TYPE >> 8;
+	frame[13] = NIC_TYPE & 0xff;
+	for (i = ETH_HLEN; i < (int)len; i++)
+		frame[i] = i;
+	iov.iov_base = frame;
+	iov.iov_len = len;
+	memset(mm, 0, sizeof(mm));
+	for (i = 0; i < 64; i++) {
+		mm[i].msg_hdr.msg_iov = &iov;
+		mm[i].msg_hdr.msg_iovlen = 1;
+	}
+	end = now() + secs;
+	while (now() < end)
+		if (sendmmsg(fd, mm, 64, 0) < 0)
+			usleep(100);
+	_exit(0);
+}
+
+static pid_t blast_start(size_t len)
+{
+	pid_t pid = fork();
+
+	if (!pid)
+		blast(len, box);
+	return pid;
+}
+
+static void blast_wait(pid_t pid)
+{
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+}
+
+/* Frames from the first one to IDLE_MS of silence; @t0/@t1 out. */
+struct span {
+	double t0, t1;
+	unsigned long n;
+};
+
+static void span_add(struct span *s, unsigned long n)
+{
+	if (!s->n && n)
+		s->t0 = now();
+	s->n += n;
+	if (n)
+		s->t1 = now();
+}
+
+static void span_result(const struct span *s, struct result *r)
+{
+	r->got = s->n;
+	r->fps = s->n > 1 && s->t1 > s->t0 ? (s->n - 1) / (s->t1 - s->t0) : 0;
+	if (!r->fps)
+		r->na = "no frames received";
+}
+
+static void run_recvfrom(size_t len, struct result *r)
+{
+	unsigned char buf[2048];
+	struct span s = {};
+	struct pollfd p;
+	pid_t pid;
+
+	p.fd = pkt_socket(RX_DEV);
+	p.events = POLLIN;
+	if (p.fd < 0) {
+		r->na = "AF_PACKET socket failed";
+		return;
+	}
+	pid = blast_start(len);
+	while (poll(&p, 1, s.n ? IDLE_MS : 5000) == 1)
+		while (recvfrom(p.fd, buf, sizeof(buf), MSG_DONTWAIT, NULL,
+				NULL) > 0)
+			span_add(&s, 1);
+	blast_wait(pid);
+	close(p.fd);
+	span_result(&s, r);
+}
+
+static int ring_open(void **ring)
+{
+	struct tpacket_req3 req = {
+		.tp_block_size = RING_BLOCK,
+		.tp_block_nr = RING_BLOCKS,
+		.tp_frame_size = RING_FRAME,
+		.tp_frame_nr = RING_BLOCK / RING_FRAME * RING_BLOCKS,
+		.tp_retire_blk_tov = 10,
+	};
+	int fd, v = TPACKET_V3;
+
+	fd = pkt_socket(RX_DEV);
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) ||
+	    setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)))
+		goto close_fd;
+	*ring = mmap(NULL, RING_BLOCK * RING_BLOCKS, PROT_READ | PROT_WRITE,
+		     MAP_SHARED, fd, 0);
+	if (*ring == MAP_FAILED)
+		goto close_fd;
+	return fd;
+
+close_fd:
+	close(fd);
+	return -1;
+}
+
+/* Walk one retired block: touch every frame, give the block back. */
+static unsigned long ring_block(struct tpacket_block_desc *bd)
+{
+	struct tpacket3_hdr *h;
+	unsigned long i, n = bd->hdr.bh1.num_pkts;
+	volatile unsigned char sink;
+
+	h = (void *)((char *)bd + bd->hdr.bh1.offset_to_first_pkt);
+	for (i = 0; i < n; i++) {
+		sink = ((unsigned char *)h + h->tp_mac)[12];
+		h = (void *)((char *)h + h->tp_next_offset);
+	}
+	(void)sink;
+	__atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL,
+			 __ATOMIC_RELEASE);
+	return n;
+}
+
+static void run_tpacket(size_t len, struct result *r)
+{
+	struct tpacket_block_desc *bd;
+	struct span s = {};
+	struct pollfd p;
+	unsigned int b = 0;
+	void *ring;
+	pid_t pid;
+
+	p.fd = ring_open(&ring);
+	p.events = POLLIN | POLLERR;
+	if (p.fd < 0) {
+		r->na = "TPACKET_V3 ring setup failed";
+		return;
+	}
+	pid = blast_start(len);
+	for (;;) {
+		bd = (void *)((char *)ring + (size_t)b * RING_BLOCK);
+		if (__atomic_load_n(&bd->hdr.bh1.block_status,
+				    __ATOMIC_ACQUIRE) & TP_STATUS_USER) {
+			span_add(&s, ring_block(bd));
+			b = (b + 1) % RING_BLOCKS;
+			continue;
+		}
+		if (poll(&p, 1, s.n ? IDLE_MS : 5000) != 1)
+			break;
+	}
+	blast_wait(pid);
+	munmap(ring, RING_BLOCK * RING_BLOCKS);
+	close(p.fd);
+	span_result(&s, r);
+}
+
+/* The xmsg user receiver: body read in place through the pool mapping. */
+static void xmsg_user_loop(struct xm *x, uint32_t xchg, struct span *s)
+{
+	volatile unsigned char sink;
+	struct xm_msg m;
+
+	while (!xm_recv(x, xchg, XM_MS(s->n ? IDLE_MS : 5000), 0, &m)) {
+		if (m.body)
+			sink = ((unsigned char *)m.body)[12];
+		xm_msg_rel(x, m.handle);
+		span_add(s, 1);
+	}
+	(void)sink;
+}
+
+static void run_xmsg_user(size_t len, const char *how, struct result *r)
+{
+	uint32_t xchg;
+	struct span s = {};
+	struct xm *x;
+	pid_t pid;
+	int pool;
+
+	if (write_str(NIC_DIR "/attach", how)) {
+		r->na = "xmsg_nic attach failed";
+		return;
+	}
+	if (xm_open(&x, NULL)) {
+		r->na = "/dev/xmsg cannot be opened";
+		goto detach;
+	}
+	pool = xm_pool_open(x, "nic." RX_DEV, XMSG_ACC_READ);
+	xchg = xm_xchg_open(x, "nic." RX_DEV ".rx", XMSG_ACC_READ);
+	if (pool <= 0 || (int)xchg <= 0) {
+		r->na = "nic.eth0.rx not reachable through /dev/xmsg";
+		goto close_x;
+	}
+	pid = blast_start(len);
+	xmsg_user_loop(x, xchg, &s);
+	blast_wait(pid);
+	span_result(&s, r);
+close_x:
+	xm_close(x);
+detach:
+	write_str(NIC_DIR "/detach", RX_DEV);
+}
+
+/* The module's kernel receiver: sample its counter. */
+static void run_ksink(size_t len, const char *how, struct result *r)
+{
+	struct span s = {};
+	long last = 0, cur;
+	double idle;
+	pid_t pid;
+
+	if (write_str(NIC_DIR "/attach", how)) {
+		r->na = "xmsg_nic attach failed";
+		return;
+	}
+	pid = blast_start(len);
+	idle = now() + 5;
+	while (now() < idle) {
+		usleep(1000);
+		cur = nic_stat("sunk");
+		if (cur > last) {
+			span_add(&s, cur - last);
+			last = cur;
+			idle = now() + IDLE_MS / 1000.0;
+		}
+	}
+	blast_wait(pid);
+	write_str(NIC_DIR "/detach", RX_DEV);
+	span_result(&s, r);
+}
+
+static void run_one(enum rx_kind k, size_t len, struct result *r)
+{
+	memset(r, 0, sizeof(*r));
+	write_str(NIC_DIR "/detach", RX_DEV);
+	switch (k) {
+	case R_RECVFROM:
+		run_recvfrom(len, r);
+		break;
+	case R_TPACKET:
+		run_tpacket(len, r);
+		break;
+	case R_XPOOL:
+		run_xmsg_user(len, RX_DEV " pool", r);
+		break;
+	case R_XZC:
+		run_xmsg_user(len, RX_DEV " zc", r);
+		break;
+	case R_KPOOL:
+		run_ksink(len, RX_DEV " pool sink", r);
+		break;
+	case R_KZC:
+		run_ksink(len, RX_DEV " zc sink", r);
+		break;
+	default:
+		break;
+	}
+	usleep(200000);	/* let the last frames drain */
+}
+
+static void print_ratio(double a, double b)
+{
+	if (a > 0 && b > 0)
+		printf(" %9.2fx", a / b);
+	else
+		printf(" %10s", "n/a");
+}
+
+static void print_size(size_t len, struct result *res)
+{
+	int k;
+
+	printf("\nframes of %zu bytes\n", len);
+	printf("%-12s %12s %10s %10s %10s\n", "receiver", "frames/s",
+	       "received", "/recvfrom", "/tpacket3");
+	for (k = 0; k < R_NR; k++) {
+		printf("%-12s ", rx_names[k]);
+		if (res[k].fps > 0)
+			printf("%12.0f %10lu", res[k].fps, res[k].got);
+		else
+			printf("%12s %10s", "n/a", "-");
+		print_ratio(res[k].fps, res[R_RECVFROM].fps);
+		print_ratio(res[k].fps, res[R_TPACKET].fps);
+		if (res[k].na)
+			printf("  (%s)", res[k].na);
+		printf("\n");
+		printf("RESULT nic %s %zu %.0f\n", rx_names[k], len,
+		       res[k].fps);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const size_t sizes[] = { 64, 1500 };
+	struct result res[R_NR];
+	unsigned int i;
+	int k, opt;
+
+	while ((opt = getopt(argc, argv, "t:")) != -1)
+		if (opt == 't')
+			box = atof(optarg);
+	if (access("/sys/class/net/" RX_DEV, F_OK) ||
+	    access("/sys/class/net/" TX_DEV, F_OK) ||
+	    access(NIC_DIR "/attach", W_OK)) {
+		printf("nic_bench: SKIP: no eth0/eth1 or no xmsg_nic module\n");
+		return 0;
+	}
+	system("ip link set " RX_DEV " up; ip link set " TX_DEV " up");
+	printf("nic_bench: %.1f s blast per receiver, eth1 -> eth0 (QEMU hub)\n",
+	       box);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		for (k = 0; k < R_NR; k++)
+			run_one(k, sizes[i], &res[k]);
+		print_size(sizes[i], res);
+	}
+	return 0;
+}
