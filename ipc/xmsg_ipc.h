@@ -118,6 +118,7 @@ struct xmsg_sem_stats {
 /* obj.c */
 void xmsg_obj_get(struct xmsg_obj *obj);
 void xmsg_obj_put(struct xmsg_obj *obj);
+bool xmsg_obj_dead(struct xmsg_obj *obj);
 
 /* exchange.c */
 struct xmsg_xchg *xmsg_xchg_create(const char *name, enum xmsg_xchg_kind kind,
@@ -150,6 +151,7 @@ void xmsg_sem_get_stats(struct xmsg_sem *sem, struct xmsg_sem_stats *st);
 
 /* reply.c */
 int xmsg_msg_set_reply_obj(struct xmsg_msg *msg, struct xmsg_obj *obj);
+struct xmsg_obj *xmsg_msg_reply_obj(struct xmsg_msg *msg);
 int xmsg_reply(struct xmsg_msg *msg, struct xmsg_msg *answer,
 	       struct xmsg_owner *from);
 

@@ -1,0 +1,831 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xmsg exchanges: where tasks and messages meet.
+ *
+ * A normal or pass exchange holds either a priority queue of messages (one
+ * list per priority and a bitmap of non-empty lists: O(1) send and
+ * receive) or a FIFO of waiting receivers.  A send with a receiver waiting
+ * hands the message straight to it.  A broadcast exchange holds one posted
+ * message (struct xmsg_xchg_post: the exchange's own proxy of the sent
+ * message) and a FIFO of waiting receivers; a send wakes all of them at
+ * once and each makes its own proxy of the post in its own context.
+ *
+ * Locking
+ * -------
+ * @xmsg_xchg.lock (spinlock, taken irqsave) protects everything in the
+ * exchange that changes: the queues, the wait list, the post, the counters
+ * and @dead.  Nothing else is taken under it: ownership moves
+ * (xmsg_msg_set_owner()), proxy making and message releases happen before
+ * or after it, and waiters are woken after it is dropped
+ * (xmsg_waiters_wake(), see waiter.c for XMSG_WAKE_BARRIER).
+ * A post is reference counted (@xmsg_xchg_post.ref): the exchange holds
+ * one reference, and a receiver takes one under the lock before making its
+ * proxy outside it, so a concurrent send or destroy cannot free the post
+ * under it.
+ * The list of all exchanges (for debugfs) is protected by
+ * xmsg_xchg_list_lock (mutex), so create and destroy may sleep.
+ * A blocking receive holds a reference on the exchange while it sleeps, so
+ * a concurrent destroy cannot free it.
+ */
+#include <linux/bitops.h>
+#include <linux/debugfs.h>
+#include <linux/err.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include "xmsg_ipc_priv.h"
+
+#define XMSG_XCHG_LIMIT_DEFAULT	1024
+#define XMSG_XCHG_LIMIT_MAX	BIT(20)
+
+/**
+ * struct xmsg_xchg_post - the message posted at a broadcast exchange
+ * @ref: references: the exchange while posted, plus receivers making a
+ *	proxy of it
+ * @proxy: the exchange's own proxy of the whole sent message (owner NULL);
+ *	keeps the body alive while posted
+ * @from: owner that posted it (only it may clear the post)
+ * @gen: generation: the exchange's send count when posted
+ */
+struct xmsg_xchg_post {
+	struct kref ref;
+	struct xmsg_msg *proxy;
+	struct xmsg_owner *from;
+	u64 gen;
+};
+
+/**
+ * struct xmsg_xchg - an exchange
+ * @obj: reference counted head; first member
+ * @lock: protects the members below marked so
+ * @kind: enum xmsg_xchg_kind
+ * @dead: destroyed.  Protected by @lock.
+ * @limit: most messages queued at once (normal and pass)
+ * @queued: messages queued.  Protected by @lock.
+ * @prio_map: bit p set when @queue[p] is not empty.  Protected by @lock.
+ * @queue: message queues, one per priority, linked by @xmsg_msg.link.
+ *	Protected by @lock.
+ * @waiters: waiting receivers (struct xmsg_xchg_waiter), FIFO.
+ *	Protected by @lock.
+ * @post: the posted broadcast message or NULL.  Protected by @lock.
+ * @gen: broadcast generation.  Protected by @lock.
+ * @sent: messages sent.  Protected by @lock.
+ * @received: messages received.  Protected by @lock.
+ * @poll_wq: poll() waiters; woken with the lock dropped
+ * @all: on xmsg_xchg_list.  Protected by xmsg_xchg_list_lock.
+ * @rcu: RCU-delayed free (wake_up_pollfree() needs it)
+ * @name: for debugfs
+ */
+struct xmsg_xchg {
+	struct xmsg_obj obj;
+	spinlock_t lock;	/* see Locking above */
+	enum xmsg_xchg_kind kind;
+	bool dead;
+	u32 limit;
+	u32 queued;
+	u32 prio_map;
+	struct list_head queue[XMSG_PRIO_MAX + 1];
+	struct list_head waiters;
+	struct xmsg_xchg_post *post;
+	u64 gen;
+	u64 sent;
+	u64 received;
+	wait_queue_head_t poll_wq;
+	struct list_head all;
+	struct rcu_head rcu;
+	char name[XMSG_IPC_NAME_LEN];
+};
+
+/**
+ * struct xmsg_xchg_waiter - a receiver waiting at an exchange
+ * @w: generic waiter (waiter.c)
+ * @msg: normal/pass: the message handed over, set when claimed
+ * @post: broadcast: the post, with a reference for us, set when claimed
+ * @newer: broadcast: only a generation > @gen will do
+ * @gen: broadcast: last generation the receiver has seen
+ */
+struct xmsg_xchg_waiter {
+	struct xmsg_waiter w;
+	struct xmsg_msg *msg;
+	struct xmsg_xchg_post *post;
+	bool newer;
+	u64 gen;
+};
+
+static LIST_HEAD(xmsg_xchg_list);
+static DEFINE_MUTEX(xmsg_xchg_list_lock);
+
+static const char * const xmsg_xchg_kind_names[] = {
+	[XMSG_XCHG_NORMAL] = "normal",
+	[XMSG_XCHG_PASS] = "pass",
+	[XMSG_XCHG_BCAST] = "bcast",
+};
+
+/* ---- broadcast posts ------------------------------------------------ */
+
+static void xmsg_xchg_post_release(struct kref *ref)
+{
+	struct xmsg_xchg_post *post =
+		container_of(ref, struct xmsg_xchg_post, ref);
+
+	xmsg_msg_rel(post->proxy);
+	kfree(post);
+}
+
+static void xmsg_xchg_post_put(struct xmsg_xchg_post *post)
+{
+	if (post)
+		kref_put(&post->ref, xmsg_xchg_post_release);
+}
+
+static struct xmsg_xchg_post *xmsg_xchg_post_alloc(struct xmsg_msg *msg,
+						   struct xmsg_owner *from)
+{
+	struct xmsg_xchg_post *post;
+	struct xmsg_msg *proxy;
+
+	post = kzalloc(sizeof(*post), GFP_KERNEL);
+	if (!post)
+		return ERR_PTR(-ENOMEM);
+	proxy = xmsg_msg_make_proxy(msg, 0, msg->size, NULL, GFP_KERNEL);
+	if (IS_ERR(proxy)) {
+		kfree(post);
+		return ERR_CAST(proxy);
+	}
+	kref_init(&post->ref);
+	post->proxy = proxy;
+	post->from = from;
+	return post;
+}
+
+/* ---- create, destroy, free ------------------------------------------ */
+
+/**
+ * xmsg_xchg_create - create an exchange
+ * @name: name for debugfs, may be NULL (truncated to 31 characters)
+ * @kind: XMSG_XCHG_NORMAL, XMSG_XCHG_PASS or XMSG_XCHG_BCAST
+ * @limit: most messages queued at once, 0 for the default (1024), at most
+ *	1 << 20; ignored by a broadcast exchange (one posted message)
+ *
+ * The caller holds the creator's reference, dropped by
+ * xmsg_xchg_destroy().  Others take references with xmsg_obj_get().
+ *
+ * Context: process context, may sleep.
+ * Return: the exchange, ERR_PTR(-EINVAL) for a bad @kind or @limit,
+ * ERR_PTR(-ENOMEM).
+ */
+struct xmsg_xchg *xmsg_xchg_create(const char *name, enum xmsg_xchg_kind kind,
+				   u32 limit)
+{
+	struct xmsg_xchg *xchg;
+	int p;
+
+	BUILD_BUG_ON(XMSG_PRIO_MAX >= 32);
+	if (kind > XMSG_XCHG_BCAST || limit > XMSG_XCHG_LIMIT_MAX)
+		return ERR_PTR(-EINVAL);
+	xchg = kzalloc(sizeof(*xchg), GFP_KERNEL);
+	if (!xchg)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&xchg->obj.ref);
+	xchg->obj.type = XMSG_OBJ_XCHG;
+	spin_lock_init(&xchg->lock);
+	xchg->kind = kind;
+	xchg->limit = limit ?: XMSG_XCHG_LIMIT_DEFAULT;
+	if (kind == XMSG_XCHG_BCAST)
+		xchg->limit = 1;
+	for (p = 0; p <= XMSG_PRIO_MAX; p++)
+		INIT_LIST_HEAD(&xchg->queue[p]);
+	INIT_LIST_HEAD(&xchg->waiters);
+	init_waitqueue_head(&xchg->poll_wq);
+	strscpy(xchg->name, name ?: "", sizeof(xchg->name));
+
+	mutex_lock(&xmsg_xchg_list_lock);
+	list_add_tail(&xchg->all, &xmsg_xchg_list);
+	mutex_unlock(&xmsg_xchg_list_lock);
+	return xchg;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_create, XMSG);
+
+/* Take everything out of a dying exchange: messages, post, waiters. */
+static struct xmsg_xchg_post *__xmsg_xchg_kill(struct xmsg_xchg *xchg,
+					       struct list_head *msgs,
+					       struct list_head *wake)
+{
+	struct xmsg_waiter *w, *next;
+	struct xmsg_xchg_post *post;
+	int p;
+
+	lockdep_assert_held(&xchg->lock);
+	xchg->dead = true;
+	for (p = 0; p <= XMSG_PRIO_MAX; p++)
+		list_splice_tail_init(&xchg->queue[p], msgs);
+	xchg->prio_map = 0;
+	xchg->queued = 0;
+	post = xchg->post;
+	xchg->post = NULL;
+	list_for_each_entry_safe(w, next, &xchg->waiters, link)
+		__xmsg_waiter_claim(w, wake, -EIDRM);
+	return post;
+}
+
+/**
+ * xmsg_xchg_destroy - destroy an exchange
+ * @xchg: the exchange, or NULL (no-op)
+ *
+ * Marks it dead, releases its queued messages and its posted broadcast
+ * message, wakes every waiting receiver with -EIDRM and pollers with
+ * EPOLLERR | EPOLLHUP, and drops the creator's reference.  The memory goes
+ * when the last reference does.  Destroying twice is a caller bug; the
+ * second call only warns.
+ *
+ * Context: process context, may sleep.
+ */
+void xmsg_xchg_destroy(struct xmsg_xchg *xchg)
+{
+	struct xmsg_xchg_post *post;
+	struct xmsg_msg *msg, *tmp;
+	unsigned long flags;
+	LIST_HEAD(msgs);
+	LIST_HEAD(wake);
+
+	if (!xchg)
+		return;
+	might_sleep();
+	spin_lock_irqsave(&xchg->lock, flags);
+	if (xchg->dead) {
+		spin_unlock_irqrestore(&xchg->lock, flags);
+		pr_warn_ratelimited("xmsg: exchange %s destroyed twice\n",
+				    xchg->name);
+		return;
+	}
+	post = __xmsg_xchg_kill(xchg, &msgs, &wake);
+	spin_unlock_irqrestore(&xchg->lock, flags);
+
+	xmsg_waiters_wake(&wake);
+	wake_up_interruptible_poll(&xchg->poll_wq, EPOLLERR | EPOLLHUP);
+	list_for_each_entry_safe(msg, tmp, &msgs, link) {
+		list_del_init(&msg->link);
+		xmsg_msg_rel(msg);
+	}
+	xmsg_xchg_post_put(post);
+
+	mutex_lock(&xmsg_xchg_list_lock);
+	list_del(&xchg->all);
+	mutex_unlock(&xmsg_xchg_list_lock);
+	xmsg_obj_put(&xchg->obj);
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_destroy, XMSG);
+
+/*
+ * Last reference gone (xmsg_obj_put()); any context.  A poller may still
+ * sit on @poll_wq (epoll on a file that named the exchange): tell it and
+ * free after a grace period.
+ */
+void xmsg_xchg_free(struct xmsg_obj *obj)
+{
+	struct xmsg_xchg *xchg = container_of(obj, struct xmsg_xchg, obj);
+
+	if (!READ_ONCE(xchg->dead))
+		pr_warn_ratelimited("xmsg: exchange %s freed alive\n",
+				    xchg->name);
+	wake_up_pollfree(&xchg->poll_wq);
+	kfree_rcu(xchg, rcu);
+}
+
+bool xmsg_xchg_dead(struct xmsg_xchg *xchg)
+{
+	return READ_ONCE(xchg->dead);
+}
+
+/* ---- accessors ------------------------------------------------------ */
+
+/**
+ * xmsg_xchg_obj - the object head of an exchange
+ * @xchg: the exchange
+ *
+ * Context: any context.
+ * Return: &xchg->obj, for xmsg_obj_get()/xmsg_obj_put() and reply handles.
+ */
+struct xmsg_obj *xmsg_xchg_obj(struct xmsg_xchg *xchg)
+{
+	return &xchg->obj;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_obj, XMSG);
+
+/**
+ * xmsg_obj_xchg - the exchange an object head belongs to
+ * @obj: an object head, or NULL
+ *
+ * Context: any context.
+ * Return: the exchange, or NULL when @obj is NULL or not an exchange.
+ */
+struct xmsg_xchg *xmsg_obj_xchg(struct xmsg_obj *obj)
+{
+	if (!obj || obj->type != XMSG_OBJ_XCHG)
+		return NULL;
+	return container_of(obj, struct xmsg_xchg, obj);
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_obj_xchg, XMSG);
+
+/**
+ * xmsg_xchg_kind - the kind of an exchange
+ * @xchg: the exchange
+ *
+ * Context: any context.
+ * Return: its enum xmsg_xchg_kind (fixed at creation).
+ */
+enum xmsg_xchg_kind xmsg_xchg_kind(const struct xmsg_xchg *xchg)
+{
+	return xchg->kind;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_kind, XMSG);
+
+/* ---- poll ----------------------------------------------------------- */
+
+static void xmsg_xchg_poll_wake(struct xmsg_xchg *xchg, __poll_t mask)
+{
+	/* wq_has_sleeper() orders our queue change before the check. */
+	if (wq_has_sleeper(&xchg->poll_wq))
+		wake_up_interruptible_poll(&xchg->poll_wq, mask);
+}
+
+static __poll_t __xmsg_xchg_poll_mask(struct xmsg_xchg *xchg, u64 gen)
+{
+	__poll_t mask = 0;
+
+	lockdep_assert_held(&xchg->lock);
+	if (xchg->dead)
+		return EPOLLERR | EPOLLHUP;
+	if (xchg->kind == XMSG_XCHG_BCAST) {
+		if (xchg->post && xchg->post->gen > gen)
+			mask |= EPOLLIN | EPOLLRDNORM;
+		return mask | EPOLLOUT | EPOLLWRNORM;
+	}
+	if (xchg->queued)
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (xchg->queued < xchg->limit)
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	return mask;
+}
+
+/**
+ * xmsg_xchg_poll - poll an exchange
+ * @xchg: the exchange
+ * @file: the file being polled
+ * @pt: poll table
+ * @gen: broadcast: the last generation the caller has seen (0: none);
+ *	ignored by other kinds
+ *
+ * Context: process context (a file's ->poll()).
+ * Return: EPOLLIN | EPOLLRDNORM when a receive would not block (broadcast:
+ * a message newer than @gen is posted), EPOLLOUT | EPOLLWRNORM when a send
+ * would not fail with -ENOSPC, EPOLLERR | EPOLLHUP once destroyed.
+ */
+__poll_t xmsg_xchg_poll(struct xmsg_xchg *xchg, struct file *file,
+			poll_table *pt, u64 gen)
+{
+	unsigned long flags;
+	__poll_t mask;
+
+	poll_wait(file, &xchg->poll_wq, pt);
+	spin_lock_irqsave(&xchg->lock, flags);
+	mask = __xmsg_xchg_poll_mask(xchg, gen);
+	spin_unlock_irqrestore(&xchg->lock, flags);
+	return mask;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_poll, XMSG);
+
+/* ---- normal and pass exchanges ------------------------------------- */
+
+static void __xmsg_xchg_enqueue(struct xmsg_xchg *xchg, struct xmsg_msg *msg)
+{
+	lockdep_assert_held(&xchg->lock);
+	list_add_tail(&msg->link, &xchg->queue[msg->prio]);
+	xchg->prio_map |= BIT(msg->prio);
+	xchg->queued++;
+}
+
+static struct xmsg_msg *__xmsg_xchg_dequeue(struct xmsg_xchg *xchg)
+{
+	struct xmsg_msg *msg;
+	int p;
+
+	lockdep_assert_held(&xchg->lock);
+	if (!xchg->prio_map)
+		return NULL;
+	p = fls(xchg->prio_map) - 1;
+	msg = list_first_entry(&xchg->queue[p], struct xmsg_msg, link);
+	list_del_init(&msg->link);
+	if (list_empty(&xchg->queue[p]))
+		xchg->prio_map &= ~BIT(p);
+	xchg->queued--;
+	xchg->received++;
+	return msg;
+}
+
+/*
+ * Put @msg (owner already NULL) at the exchange: straight to the first
+ * waiting receiver, or on the queue.
+ */
+static int __xmsg_xchg_put(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
+			   u8 prio, struct list_head *wake)
+{
+	struct xmsg_xchg_waiter *xw;
+
+	lockdep_assert_held(&xchg->lock);
+	if (xchg->dead)
+		return -EIDRM;
+	xw = list_first_entry_or_null(&xchg->waiters, struct xmsg_xchg_waiter,
+				      w.link);
+	if (!xw && xchg->queued >= xchg->limit)
+		return -ENOSPC;
+	msg->prio = prio;
+	xchg->sent++;
+	if (!xw) {
+		__xmsg_xchg_enqueue(xchg, msg);
+		return 1;
+	}
+	xw->msg = msg;
+	xchg->received++;
+	__xmsg_waiter_claim(&xw->w, wake, 0);
+	return 0;
+}
+
+/* Move @msg from @from to the exchange (owner NULL). */
+static int xmsg_xchg_take(struct xmsg_msg *msg, struct xmsg_owner *from)
+{
+	if (READ_ONCE(msg->owner) != from)
+		return -EPERM;
+	if (!from)
+		return 0;
+	return xmsg_msg_set_owner(msg, from, NULL);
+}
+
+static void xmsg_xchg_untake(struct xmsg_msg *msg, struct xmsg_owner *from)
+{
+	if (from)
+		xmsg_msg_set_owner(msg, NULL, from);
+}
+
+static int xmsg_xchg_send_queue(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
+				struct xmsg_owner *from, u8 prio)
+{
+	unsigned long flags;
+	LIST_HEAD(wake);
+	int ret;
+
+	ret = xmsg_xchg_take(msg, from);
+	if (ret)
+		return ret;
+	spin_lock_irqsave(&xchg->lock, flags);
+	ret = __xmsg_xchg_put(xchg, msg, prio, &wake);
+	spin_unlock_irqrestore(&xchg->lock, flags);
+	if (ret < 0) {
+		xmsg_xchg_untake(msg, from);
+		return ret;
+	}
+	if (ret)
+		xmsg_xchg_poll_wake(xchg, EPOLLIN | EPOLLRDNORM);
+	else
+		xmsg_waiters_wake(&wake);
+	return 0;
+}
+
+/* ---- broadcast exchanges -------------------------------------------- */
+
+static bool xmsg_xchg_post_fits(struct xmsg_xchg_post *post, bool newer,
+				u64 gen)
+{
+	return post && (!newer || post->gen > gen);
+}
+
+static struct xmsg_xchg_post *__xmsg_xchg_repost(struct xmsg_xchg *xchg,
+						 struct xmsg_xchg_post *post,
+						 u8 prio, struct list_head *wake)
+{
+	struct xmsg_xchg_waiter *xw, *next;
+	struct xmsg_xchg_post *old = xchg->post;
+
+	lockdep_assert_held(&xchg->lock);
+	post->gen = ++xchg->gen;
+	post->proxy->prio = prio;
+	xchg->post = post;
+	xchg->sent++;
+	list_for_each_entry_safe(xw, next, &xchg->waiters, w.link) {
+		if (!xmsg_xchg_post_fits(post, xw->newer, xw->gen))
+			continue;
+		kref_get(&post->ref);
+		xw->post = post;
+		xchg->received++;
+		__xmsg_waiter_claim(&xw->w, wake, 0);
+	}
+	return old;
+}
+
+static int xmsg_xchg_send_bcast(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
+				struct xmsg_owner *from, u8 prio)
+{
+	struct xmsg_xchg_post *post, *old;
+	unsigned long flags;
+	LIST_HEAD(wake);
+
+	might_sleep();
+	if (READ_ONCE(msg->owner) != from)
+		return -EPERM;
+	post = xmsg_xchg_post_alloc(msg, from);
+	if (IS_ERR(post))
+		return PTR_ERR(post);
+	spin_lock_irqsave(&xchg->lock, flags);
+	if (xchg->dead) {
+		spin_unlock_irqrestore(&xchg->lock, flags);
+		xmsg_xchg_post_put(post);
+		return -EIDRM;
+	}
+	old = __xmsg_xchg_repost(xchg, post, prio, &wake);
+	spin_unlock_irqrestore(&xchg->lock, flags);
+
+	xmsg_waiters_wake(&wake);
+	xmsg_xchg_poll_wake(xchg, EPOLLIN | EPOLLRDNORM);
+	xmsg_xchg_post_put(old);
+	return 0;
+}
+
+/**
+ * xmsg_xchg_send - send a message to an exchange
+ * @xchg: the exchange
+ * @msg: the message, owned by @from
+ * @from: the sender's owner (NULL for a kernel user that does not track
+ *	ownership; then @msg must have no owner)
+ * @prio: priority, 0 (lowest) to XMSG_PRIO_MAX; stored in @msg->prio
+ *
+ * Normal and pass exchanges: ownership moves to the exchange (owner NULL)
+ * and then to the receiver.  A waiting receiver gets @msg at once; else it
+ * queues behind every message of the same or higher priority.  The caller
+ * must not touch @msg after success.
+ *
+ * Broadcast exchanges: @from stays the owner and may change the body and
+ * send again, or release @msg.  The exchange keeps its own proxy of the
+ * whole body (so the body lives on while posted), replaces the message
+ * posted before (a new generation), and wakes every waiting receiver.
+ *
+ * Context: normal and pass: any context (no allocation; xmsg_msg_set_owner()
+ * decides whether @from's lock allows IRQ context).  Broadcast: process
+ * context, allocates with GFP_KERNEL.
+ * Return: 0; -EINVAL for NULL @xchg or @msg or @prio > XMSG_PRIO_MAX;
+ * -EPERM when @from does not own @msg; -EIDRM when @xchg is destroyed;
+ * -ENOSPC when the queue is at its limit; broadcast only: -ENOMEM, or the
+ * error of xmsg_msg_make_proxy() (-EINVAL for a released message).  On
+ * error nothing changed.
+ */
+int xmsg_xchg_send(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
+		   struct xmsg_owner *from, u8 prio)
+{
+	if (!xchg || !msg || prio > XMSG_PRIO_MAX)
+		return -EINVAL;
+	if (xchg->kind == XMSG_XCHG_BCAST)
+		return xmsg_xchg_send_bcast(xchg, msg, from, prio);
+	return xmsg_xchg_send_queue(xchg, msg, from, prio);
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_send, XMSG);
+
+/**
+ * xmsg_xchg_bcast_clear - take the posted message off a broadcast exchange
+ * @xchg: a broadcast exchange
+ * @from: the owner that posted it
+ *
+ * Receivers that already have a proxy keep it.
+ *
+ * Context: process context.
+ * Return: 0; -EINVAL for NULL @xchg or not a broadcast exchange; -EIDRM
+ * when destroyed; -ENOENT when nothing is posted; -EPERM when @from did not
+ * post the message.
+ */
+int xmsg_xchg_bcast_clear(struct xmsg_xchg *xchg, struct xmsg_owner *from)
+{
+	struct xmsg_xchg_post *post = NULL;
+	unsigned long flags;
+	int ret = 0;
+
+	if (!xchg || xchg->kind != XMSG_XCHG_BCAST)
+		return -EINVAL;
+	spin_lock_irqsave(&xchg->lock, flags);
+	if (xchg->dead)
+		ret = -EIDRM;
+	else if (!xchg->post)
+		ret = -ENOENT;
+	else if (xchg->post->from != from)
+		ret = -EPERM;
+	else
+		swap(post, xchg->post);
+	spin_unlock_irqrestore(&xchg->lock, flags);
+	xmsg_xchg_post_put(post);
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_bcast_clear, XMSG);
+
+/* ---- receive -------------------------------------------------------- */
+
+/* Sleep at @xchg until claimed; @flags: the saved state of the lock. */
+static int xmsg_xchg_wait(struct xmsg_xchg *xchg, struct xmsg_xchg_waiter *xw,
+			  unsigned long flags, long timeout)
+	__releases(&xchg->lock)
+{
+	int ret;
+
+	xw->w.task = current;
+	xw->w.state = XMSG_WAITER_PENDING;
+	list_add_tail(&xw->w.link, &xchg->waiters);
+	xmsg_obj_get(&xchg->obj);
+	ret = xmsg_waiter_wait(&xw->w, &xchg->lock, flags, timeout);
+	xmsg_obj_put(&xchg->obj);
+	return ret;
+}
+
+static struct xmsg_msg *xmsg_xchg_recv_queue(struct xmsg_xchg *xchg,
+					     struct xmsg_owner *to,
+					     long timeout)
+{
+	struct xmsg_xchg_waiter xw = {};
+	unsigned long flags;
+	struct xmsg_msg *msg;
+	bool was_full;
+	int ret;
+
+	spin_lock_irqsave(&xchg->lock, flags);
+	if (xchg->dead) {
+		spin_unlock_irqrestore(&xchg->lock, flags);
+		return ERR_PTR(-EIDRM);
+	}
+	was_full = xchg->queued >= xchg->limit;
+	msg = __xmsg_xchg_dequeue(xchg);
+	if (msg || !timeout) {
+		spin_unlock_irqrestore(&xchg->lock, flags);
+		if (!msg)
+			return ERR_PTR(-EAGAIN);
+		if (was_full)
+			xmsg_xchg_poll_wake(xchg, EPOLLOUT | EPOLLWRNORM);
+	} else {
+		ret = xmsg_xchg_wait(xchg, &xw, flags, timeout);
+		if (ret)
+			return ERR_PTR(ret);
+		msg = xw.msg;
+	}
+	if (to)
+		xmsg_msg_set_owner(msg, NULL, to);
+	return msg;
+}
+
+/* Get a reference on a fitting post, waiting for one if need be. */
+static struct xmsg_xchg_post *xmsg_xchg_bcast_take(struct xmsg_xchg *xchg,
+						   struct xmsg_xchg_waiter *xw,
+						   long timeout)
+{
+	struct xmsg_xchg_post *post;
+	unsigned long flags;
+	int ret;
+
+	spin_lock_irqsave(&xchg->lock, flags);
+	post = xchg->post;
+	if (xchg->dead) {
+		post = ERR_PTR(-EIDRM);
+	} else if (xmsg_xchg_post_fits(post, xw->newer, xw->gen)) {
+		kref_get(&post->ref);
+		xchg->received++;
+	} else if (!timeout) {
+		post = ERR_PTR(-EAGAIN);
+	} else {
+		ret = xmsg_xchg_wait(xchg, xw, flags, timeout);
+		return ret ? ERR_PTR(ret) : xw->post;
+	}
+	spin_unlock_irqrestore(&xchg->lock, flags);
+	return post;
+}
+
+static struct xmsg_msg *xmsg_xchg_recv_bcast(struct xmsg_xchg *xchg,
+					     struct xmsg_owner *to,
+					     long timeout, bool newer,
+					     u64 *gen)
+{
+	struct xmsg_xchg_waiter xw = { .newer = newer, .gen = gen ? *gen : 0 };
+	struct xmsg_xchg_post *post;
+	struct xmsg_msg *proxy;
+
+	might_sleep();
+	post = xmsg_xchg_bcast_take(xchg, &xw, timeout);
+	if (IS_ERR(post))
+		return ERR_CAST(post);
+	proxy = xmsg_msg_make_proxy(post->proxy, 0, post->proxy->size, to,
+				    GFP_KERNEL);
+	if (!IS_ERR(proxy)) {
+		proxy->prio = post->proxy->prio;
+		if (gen)
+			*gen = post->gen;
+	}
+	xmsg_xchg_post_put(post);
+	return proxy;
+}
+
+/**
+ * xmsg_xchg_recv - receive a message from an exchange
+ * @xchg: the exchange; the caller holds a reference
+ * @to: the receiver's owner (NULL for a kernel user that does not track
+ *	ownership)
+ * @timeout: jiffies to wait: 0 never blocks, MAX_SCHEDULE_TIMEOUT waits
+ *	for ever
+ * @flags: 0 or XMSG_RECV_NEWER
+ * @gen: broadcast: in, the last generation seen (with XMSG_RECV_NEWER only
+ *	a newer one is returned); out, the generation returned.  May be NULL.
+ *	Ignored by other kinds.
+ *
+ * Normal and pass exchanges: returns the highest priority message, oldest
+ * first, now owned by @to.  @msg->prio is the priority it was sent with; a
+ * pass exchange documents it as the priority passed on to the receiver
+ * (applying it to the thread is left to the caller).
+ * Broadcast exchanges: returns a new proxy of the whole posted message,
+ * owned by @to, at once when a (newer) message is posted, else after the
+ * next send.  Release it with xmsg_msg_rel() like any message.
+ *
+ * A message handed to a waiting receiver is never lost: if a signal or the
+ * timeout comes after the hand-over, the message is returned anyway.
+ *
+ * Context: process context, may sleep, when @timeout != 0 or for a
+ * broadcast exchange (allocates the proxy).  A non-blocking receive at a
+ * normal or pass exchange may be called from any context.
+ * Return: the message; ERR_PTR(-EINVAL) for NULL @xchg, negative @timeout
+ * or unknown @flags; ERR_PTR(-EAGAIN) when @timeout is 0 and nothing is
+ * there; ERR_PTR(-ETIMEDOUT); ERR_PTR(-ERESTARTSYS) on a signal;
+ * ERR_PTR(-EIDRM) when the exchange is or gets destroyed; broadcast:
+ * ERR_PTR(-ENOMEM) or another error of xmsg_msg_make_proxy().
+ */
+struct xmsg_msg *xmsg_xchg_recv(struct xmsg_xchg *xchg,
+				struct xmsg_owner *to, long timeout,
+				unsigned int flags, u64 *gen)
+{
+	if (!xchg || timeout < 0 || (flags & ~XMSG_RECV_NEWER))
+		return ERR_PTR(-EINVAL);
+	if (timeout)
+		might_sleep();
+	if (xchg->kind == XMSG_XCHG_BCAST)
+		return xmsg_xchg_recv_bcast(xchg, to, timeout,
+					    flags & XMSG_RECV_NEWER, gen);
+	return xmsg_xchg_recv_queue(xchg, to, timeout);
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_recv, XMSG);
+
+/* ---- statistics and debugfs ----------------------------------------- */
+
+/**
+ * xmsg_xchg_get_stats - a snapshot of an exchange's counters
+ * @xchg: the exchange
+ * @st: filled in
+ *
+ * Context: any context.
+ */
+void xmsg_xchg_get_stats(struct xmsg_xchg *xchg, struct xmsg_xchg_stats *st)
+{
+	struct xmsg_waiter *w;
+	unsigned long flags;
+
+	memset(st, 0, sizeof(*st));
+	spin_lock_irqsave(&xchg->lock, flags);
+	st->kind = xchg->kind;
+	st->queued = xchg->kind == XMSG_XCHG_BCAST ? !!xchg->post :
+		     xchg->queued;
+	list_for_each_entry(w, &xchg->waiters, link)
+		st->waiters++;
+	st->limit = xchg->limit;
+	st->sent = xchg->sent;
+	st->received = xchg->received;
+	st->gen = xchg->gen;
+	spin_unlock_irqrestore(&xchg->lock, flags);
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_get_stats, XMSG);
+
+static int xmsg_xchg_debugfs_show(struct seq_file *m, void *v)
+{
+	struct xmsg_xchg_stats st;
+	struct xmsg_xchg *xchg;
+
+	seq_puts(m, "name kind queued waiters limit sent received gen\n");
+	mutex_lock(&xmsg_xchg_list_lock);
+	list_for_each_entry(xchg, &xmsg_xchg_list, all) {
+		xmsg_xchg_get_stats(xchg, &st);
+		seq_printf(m, "%s %s %u %u %u %llu %llu %llu\n",
+			   xchg->name[0] ? xchg->name : "-",
+			   xmsg_xchg_kind_names[st.kind], st.queued,
+			   st.waiters, st.limit, st.sent, st.received, st.gen);
+	}
+	mutex_unlock(&xmsg_xchg_list_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(xmsg_xchg_debugfs);
+
+struct dentry *xmsg_xchg_debugfs_create(struct dentry *root)
+{
+	return debugfs_create_file("exchanges", 0400, root, NULL,
+				   &xmsg_xchg_debugfs_fops);
+}

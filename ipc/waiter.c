@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xmsg waiters: how a task sleeps at an exchange or a semaphore and how a
+ * sender or signaller hands it a result.
+ *
+ * The kernel's wake_q is not exported to modules, so xmsg keeps the same
+ * idea with the waiters themselves: under the object lock a waker takes
+ * each chosen waiter off the wait list onto a private wake list (CLAIMED)
+ * and stores its payload; after dropping the lock it publishes DONE and
+ * wakes the task.  A claimed waiter always gets its result, even when a
+ * signal or its timeout arrives at the same moment: a message handed to a
+ * receiver is never lost.
+ *
+ * Locking
+ * -------
+ * @xmsg_waiter.link and PENDING -> CLAIMED: the object lock (the
+ * exchange's or semaphore's spinlock, taken irqsave).
+ * CLAIMED -> DONE: no lock.  XMSG_WAKE_BARRIER: the smp_store_release() of
+ * DONE in xmsg_waiters_wake() pairs with the smp_load_acquire() in
+ * xmsg_waiter_wait() / xmsg_waiter_done(), so a waiter that sees DONE
+ * sees the payload and result.  After the store the waker touches only
+ * the task, on which it holds a reference.
+ */
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include "xmsg_ipc_priv.h"
+
+/**
+ * __xmsg_waiter_claim - choose a waiter to be woken with @result
+ * @w: waiter, on its object's wait list
+ * @wake: the caller's wake list, woken by xmsg_waiters_wake() later
+ * @result: what xmsg_waiter_wait() returns to the waiter
+ *
+ * Context: the object lock of @w held.
+ */
+void __xmsg_waiter_claim(struct xmsg_waiter *w, struct list_head *wake,
+			 int result)
+{
+	list_move_tail(&w->link, wake);
+	w->result = result;
+	w->state = XMSG_WAITER_CLAIMED;
+}
+
+/**
+ * xmsg_waiters_wake - publish the results of claimed waiters, wake them
+ * @wake: list built by __xmsg_waiter_claim()
+ *
+ * Context: any context, no object lock held.
+ */
+void xmsg_waiters_wake(struct list_head *wake)
+{
+	struct xmsg_waiter *w, *next;
+	struct task_struct *t;
+
+	list_for_each_entry_safe(w, next, wake, link) {
+		t = w->task;
+		get_task_struct(t);
+		/* XMSG_WAKE_BARRIER: @w may vanish after this store. */
+		smp_store_release(&w->state, XMSG_WAITER_DONE);
+		wake_up_process(t);
+		put_task_struct(t);
+	}
+}
+
+/* A waker claimed @w and is about to publish DONE; wait for it. */
+static int xmsg_waiter_done(struct xmsg_waiter *w)
+{
+	for (;;) {
+		set_current_state(TASK_UNINTERRUPTIBLE);
+		/* XMSG_WAKE_BARRIER */
+		if (smp_load_acquire(&w->state) == XMSG_WAITER_DONE)
+			break;
+		schedule();
+	}
+	__set_current_state(TASK_RUNNING);
+	return w->result;
+}
+
+/**
+ * xmsg_waiter_wait - sleep until claimed, signalled or timed out
+ * @w: waiter, already on the object's wait list with @w->task = current
+ *	and @w->state = XMSG_WAITER_PENDING
+ * @lock: the object lock, held (taken with spin_lock_irqsave(@flags))
+ * @flags: the saved interrupt state of @lock
+ * @timeout: jiffies to wait, > 0, or MAX_SCHEDULE_TIMEOUT
+ *
+ * Context: process context; @lock held on entry and dropped on return.
+ * Return: @w->result if a waker claimed @w (even when a signal or the
+ * timeout came too), -ERESTARTSYS on a signal, -ETIMEDOUT on timeout; in
+ * the last two cases @w is off the wait list.
+ */
+int xmsg_waiter_wait(struct xmsg_waiter *w, spinlock_t *lock,
+		     unsigned long flags, long timeout)
+	__releases(lock)
+{
+	int err;
+
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		spin_unlock_irqrestore(lock, flags);
+		timeout = schedule_timeout(timeout);
+		/* XMSG_WAKE_BARRIER */
+		if (smp_load_acquire(&w->state) == XMSG_WAITER_DONE)
+			return w->result;
+		spin_lock_irqsave(lock, flags);
+		if (w->state != XMSG_WAITER_PENDING) {
+			spin_unlock_irqrestore(lock, flags);
+			return xmsg_waiter_done(w);
+		}
+		if (signal_pending(current)) {
+			err = -ERESTARTSYS;
+			break;
+		}
+		if (!timeout) {
+			err = -ETIMEDOUT;
+			break;
+		}
+	}
+	list_del(&w->link);
+	spin_unlock_irqrestore(lock, flags);
+	__set_current_state(TASK_RUNNING);
+	return err;
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xmsg inter-task layer: helpers shared by exchange.c, sem.c, reply.c and
+ * obj.c.  Not for other layers; they use xmsg_ipc.h.
+ */
+#ifndef _XMSG_IPC_PRIV_H
+#define _XMSG_IPC_PRIV_H
+
+#include <linux/list.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
+#include "xmsg_ipc.h"
+
+struct dentry;
+
+/**
+ * enum xmsg_waiter_state - where a waiting task stands
+ * @XMSG_WAITER_PENDING: on its object's wait list, not chosen yet
+ * @XMSG_WAITER_CLAIMED: taken off the wait list by a waker that will
+ *	publish the result after dropping the object lock
+ * @XMSG_WAITER_DONE: @xmsg_waiter.result (and the payload) is valid; the
+ *	waker no longer touches the waiter
+ */
+enum xmsg_waiter_state {
+	XMSG_WAITER_PENDING,
+	XMSG_WAITER_CLAIMED,
+	XMSG_WAITER_DONE,
+};
+
+/**
+ * struct xmsg_waiter - a task waiting at an exchange or a semaphore
+ * @link: on the object's wait list (protected by the object lock), then
+ *	on a waker's private wake list
+ * @task: the waiting task
+ * @state: enum xmsg_waiter_state.  PENDING -> CLAIMED under the object
+ *	lock; CLAIMED -> DONE by smp_store_release() in xmsg_waiters_wake()
+ *	(XMSG_WAKE_BARRIER)
+ * @result: 0 or a negative errno, set when claimed
+ *
+ * Lives on the waiting task's stack: once @state is DONE the waiter may
+ * return and the memory is gone.
+ */
+struct xmsg_waiter {
+	struct list_head link;
+	struct task_struct *task;
+	int state;
+	int result;
+};
+
+void __xmsg_waiter_claim(struct xmsg_waiter *w, struct list_head *wake,
+			 int result);
+void xmsg_waiters_wake(struct list_head *wake);
+int xmsg_waiter_wait(struct xmsg_waiter *w, spinlock_t *lock,
+		     unsigned long flags, long timeout);
+
+/* Object types' release functions, called by xmsg_obj_put(). */
+void xmsg_xchg_free(struct xmsg_obj *obj);
+void xmsg_sem_free(struct xmsg_obj *obj);
+bool xmsg_xchg_dead(struct xmsg_xchg *xchg);
+bool xmsg_sem_dead(struct xmsg_sem *sem);
+
+struct dentry *xmsg_xchg_debugfs_create(struct dentry *root);
+struct dentry *xmsg_sem_debugfs_create(struct dentry *root);
+
+#define XMSG_IPC_NAME_LEN	32
+
+#endif /* _XMSG_IPC_PRIV_H */
