@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: xmsg broadcast exchanges (sticky message, proxies per receiver,
+ * generations, clear, destroy, waiters woken at once) and the seed's
+ * master/slave broadcast protocol with a threshold and a gate semaphore.
+ */
+#include <kunit/test.h>
+#include <linux/module.h>
+#include "xmsg_ipc_test.h"
+
+static void bcast_post_recv(struct kunit *test)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_BCAST, 0);
+	struct xmsg_msg *msg = ipc_t_msg(test, env, &env->a, 7), *p1, *p2;
+	u64 gen = 0;
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_recv(xchg, &env->b, 0, 0,
+						     NULL)), (long)-EAGAIN);
+	KUNIT_ASSERT_EQ(test, xmsg_xchg_send(xchg, msg, &env->a, 4), 0);
+	/* the sender stays the owner */
+	KUNIT_EXPECT_PTR_EQ(test, msg->owner, &env->a);
+	p1 = xmsg_xchg_recv(xchg, &env->b, 0, XMSG_RECV_NEWER, &gen);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p1);
+	KUNIT_EXPECT_EQ(test, gen, 1ULL);
+	KUNIT_EXPECT_PTR_NE(test, p1, msg);
+	KUNIT_EXPECT_PTR_EQ(test, p1->body, msg->body);
+	KUNIT_EXPECT_EQ(test, p1->size, msg->size);
+	KUNIT_EXPECT_PTR_EQ(test, p1->owner, &env->b);
+	KUNIT_EXPECT_PTR_EQ(test, xmsg_msg_real(p1), msg);
+	KUNIT_EXPECT_EQ(test, p1->prio, 4);
+	/* sticky: a later receiver gets it at once */
+	p2 = xmsg_xchg_recv(xchg, &env->b, 0, 0, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p2);
+	KUNIT_EXPECT_PTR_EQ(test, p2->body, msg->body);
+	/* ...but not as "newer" than what we have */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_recv(xchg, &env->b, 0,
+						     XMSG_RECV_NEWER, &gen)),
+			(long)-EAGAIN);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_poll(xchg, NULL, NULL, gen) & EPOLLIN,
+			(__poll_t)0);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_poll(xchg, NULL, NULL, 0) & EPOLLIN,
+			(__poll_t)EPOLLIN);
+	xmsg_msg_rel(p1);
+	xmsg_msg_rel(p2);
+	xmsg_xchg_destroy(xchg);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 1ULL);
+	xmsg_msg_rel(msg);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 0ULL);
+}
+
+/* The body outlives the sender's release while posted. */
+static void bcast_sender_releases(struct kunit *test)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_BCAST, 0);
+	struct xmsg_msg *msg = ipc_t_msg(test, env, &env->a, 0x5a5a), *p;
+
+	KUNIT_ASSERT_EQ(test, xmsg_xchg_send(xchg, msg, &env->a, 0), 0);
+	KUNIT_EXPECT_EQ(test, xmsg_msg_rel(msg), 0);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 1ULL);
+	p = xmsg_xchg_recv(xchg, &env->b, 0, 0, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, ipc_t_tag(p), 0x5a5aU);
+	xmsg_xchg_destroy(xchg);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 1ULL);
+	xmsg_msg_rel(p);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 0ULL);
+}
+
+static void bcast_resend_replaces(struct kunit *test)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_BCAST, 0);
+	struct xmsg_msg *m1 = ipc_t_msg(test, env, &env->a, 1);
+	struct xmsg_msg *m2 = ipc_t_msg(test, env, &env->a, 2), *p;
+	struct xmsg_xchg_stats st;
+	u64 gen = 0;
+
+	KUNIT_ASSERT_EQ(test, xmsg_xchg_send(xchg, m1, &env->a, 0), 0);
+	KUNIT_ASSERT_EQ(test, xmsg_xchg_send(xchg, m2, &env->a, 0), 0);
+	xmsg_msg_rel(m1);
+	/* m1's proxy was dropped by the replacement: m1's block is back */
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 1ULL);
+	p = xmsg_xchg_recv(xchg, &env->b, 0, XMSG_RECV_NEWER, &gen);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, ipc_t_tag(p), 2U);
+	KUNIT_EXPECT_EQ(test, gen, 2ULL);
+	xmsg_msg_rel(p);
+	/* same message, changed body, sent again: new information */
+	*(u32 *)m2->body = 3;
+	KUNIT_ASSERT_EQ(test, xmsg_xchg_send(xchg, m2, &env->a, 0), 0);
+	p = xmsg_xchg_recv(xchg, &env->b, 0, XMSG_RECV_NEWER, &gen);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, ipc_t_tag(p), 3U);
+	KUNIT_EXPECT_EQ(test, gen, 3ULL);
+	xmsg_msg_rel(p);
+	xmsg_xchg_get_stats(xchg, &st);
+	KUNIT_EXPECT_EQ(test, st.gen, 3ULL);
+	KUNIT_EXPECT_EQ(test, st.sent, 3ULL);
+	KUNIT_EXPECT_EQ(test, st.received, 2ULL);
+	KUNIT_EXPECT_EQ(test, st.queued, 1U);
+	xmsg_xchg_destroy(xchg);
+	xmsg_msg_rel(m2);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 0ULL);
+}
+
+static void bcast_clear(struct kunit *test)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_BCAST, 0);
+	struct xmsg_xchg *normal = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_msg *msg = ipc_t_msg(test, env, &env->a, 1);
+
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bcast_clear(xchg, &env->a), -ENOENT);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bcast_clear(normal, &env->a), -EINVAL);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bcast_clear(NULL, &env->a), -EINVAL);
+	KUNIT_ASSERT_EQ(test, xmsg_xchg_send(xchg, msg, &env->a, 0), 0);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bcast_clear(xchg, &env->b), -EPERM);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bcast_clear(xchg, &env->a), 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_recv(xchg, &env->b, 0, 0,
+						     NULL)), (long)-EAGAIN);
+	xmsg_msg_rel(msg);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 0ULL);
+	xmsg_xchg_destroy(xchg);
+	xmsg_xchg_destroy(normal);
+}
+
+static void bcast_send_errors(struct kunit *test)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_BCAST, 0);
+	struct xmsg_msg *msg = ipc_t_msg(test, env, &env->a, 1), *proxy;
+	struct xmsg_obj *obj = xmsg_xchg_obj(xchg);
+
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_send(xchg, msg, &env->b, 0), -EPERM);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_send(xchg, msg, &env->a, 32), -EINVAL);
+	/* a released real message (kept alive by a proxy) cannot be sent */
+	proxy = xmsg_msg_make_proxy(msg, 0, 4, &env->b, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, proxy);
+	xmsg_msg_rel(msg);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_send(xchg, msg, NULL, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_queued(xchg), 0U);
+	xmsg_obj_get(obj);
+	xmsg_xchg_destroy(xchg);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_send(xchg, proxy, &env->b, 0), -EIDRM);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_recv(xchg, &env->b, 0, 0,
+						     NULL)), (long)-EIDRM);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bcast_clear(xchg, &env->b), -EIDRM);
+	xmsg_obj_put(obj);
+	xmsg_msg_rel(proxy);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 0ULL);
+}
+
+struct brx_ctx {
+	struct xmsg_xchg *xchg;
+	long timeout;
+	unsigned int flags;
+};
+
+/* Receive one broadcast; record its tag and generation. */
+static int brx_fn(struct ipc_t_thr *thr)
+{
+	struct brx_ctx *ctx = thr->ctx;
+	struct xmsg_msg *p;
+
+	p = xmsg_xchg_recv(ctx->xchg, &thr->owner, ctx->timeout, ctx->flags,
+			   &thr->gen);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	if (p->owner != &thr->owner)
+		return -EBADMSG;
+	thr->tags[thr->got++] = ipc_t_tag(p);
+	xmsg_msg_rel(p);
+	return 0;
+}
+
+/* @n receivers wait; one send wakes them all with the same message. */
+static void bcast_waiters(struct kunit *test, int n)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_BCAST, 0);
+	struct brx_ctx ctx = { .xchg = xchg, .timeout = IPC_T_WAIT,
+			       .flags = XMSG_RECV_NEWER };
+	struct xmsg_msg *msg = ipc_t_msg(test, env, &env->a, 0xb0);
+	struct ipc_t_thr *thr[8];
+	struct xmsg_xchg_stats st;
+	int i;
+
+	for (i = 0; i < n; i++)
+		thr[i] = ipc_t_thr_start(test, brx_fn, &ctx, i);
+	KUNIT_EXPECT_TRUE(test, ipc_t_xchg_wait_waiters(xchg, n));
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_send(xchg, msg, &env->a, 0), 0);
+	/* all were woken by the one send: nobody waits any more */
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_waiters(xchg), 0U);
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_EQ(test, ipc_t_thr_join(test, thr[i]), 0);
+		KUNIT_EXPECT_EQ(test, thr[i]->got, 1);
+		KUNIT_EXPECT_EQ(test, thr[i]->tags[0], 0xb0U);
+		KUNIT_EXPECT_EQ(test, thr[i]->gen, 1ULL);
+		ipc_t_thr_free(thr[i]);
+	}
+	xmsg_xchg_get_stats(xchg, &st);
+	KUNIT_EXPECT_EQ(test, st.received, (u64)n);
+	xmsg_xchg_destroy(xchg);
+	xmsg_msg_rel(msg);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 0ULL);
+}
+
+static void bcast_waiters_1(struct kunit *test)
+{
+	bcast_waiters(test, 1);
+}
+
+static void bcast_waiters_2(struct kunit *test)
+{
+	bcast_waiters(test, 2);
+}
+
+static void bcast_waiters_8(struct kunit *test)
+{
+	bcast_waiters(test, 8);
+}
+
+static void bcast_destroy_wakes(struct kunit *test)
+{
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_BCAST, 0);
+	struct brx_ctx ctx = { .xchg = xchg, .timeout = MAX_SCHEDULE_TIMEOUT };
+	struct xmsg_obj *obj = xmsg_xchg_obj(xchg);
+	struct ipc_t_thr *thr[4];
+	int i;
+
+	xmsg_obj_get(obj);
+	for (i = 0; i < 4; i++)
+		thr[i] = ipc_t_thr_start(test, brx_fn, &ctx, i);
+	KUNIT_EXPECT_TRUE(test, ipc_t_xchg_wait_waiters(xchg, 4));
+	xmsg_xchg_destroy(xchg);
+	for (i = 0; i < 4; i++) {
+		KUNIT_EXPECT_EQ(test, ipc_t_thr_join(test, thr[i]), -EIDRM);
+		ipc_t_thr_free(thr[i]);
+	}
+	xmsg_obj_put(obj);
+}
+
+static void bcast_recv_timeout(struct kunit *test)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_BCAST, 0);
+	struct xmsg_msg *msg = ipc_t_msg(test, env, &env->a, 1);
+	u64 gen = 0;
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_recv(xchg, &env->b, 2, 0,
+						     NULL)), (long)-ETIMEDOUT);
+	KUNIT_ASSERT_EQ(test, xmsg_xchg_send(xchg, msg, &env->a, 0), 0);
+	gen = 1;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_recv(xchg, &env->b, 2,
+						     XMSG_RECV_NEWER, &gen)),
+			(long)-ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, gen, 1ULL);
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_waiters(xchg), 0U);
+	xmsg_xchg_destroy(xchg);
+	xmsg_msg_rel(msg);
+}
+
+/*
+ * The seed's protocol: the master posts round r; each slave reads it,
+ * signals semT (threshold = slaves) and waits at semG (gate); when semT
+ * releases the master, every slave has read round r, so the master
+ * changes the body, re-sends it and then opens the gate.  Slaves receive
+ * without XMSG_RECV_NEWER: only the interlock keeps them from reading a
+ * round twice.  A gate signal with no waiter is lost, so the master opens
+ * it only once every slave waits there.
+ */
+#define SEED_SLAVES	4
+#define SEED_ROUNDS	50
+
+struct seed_ctx {
+	struct xmsg_xchg *bcast;
+	struct xmsg_sem *sem_t, *sem_g;
+};
+
+struct seed_body {
+	u32 round;
+	u32 seen[SEED_SLAVES];
+};
+
+static int seed_slave(struct ipc_t_thr *thr)
+{
+	struct seed_ctx *ctx = thr->ctx;
+	struct seed_body *body;
+	struct xmsg_msg *p;
+	u32 r, last = 0;
+	int ret;
+
+	for (r = 1; r <= SEED_ROUNDS; r++) {
+		p = xmsg_xchg_recv(ctx->bcast, &thr->owner, IPC_T_WAIT, 0,
+				   NULL);
+		if (IS_ERR(p))
+			return PTR_ERR(p);
+		body = p->body;
+		if (body->round != last + 1) {
+			pr_err("slave %d: round %u after %u\n", thr->idx,
+			       body->round, last);
+			xmsg_msg_rel(p);
+			return -EPROTO;
+		}
+		last = body->round;
+		body->seen[thr->idx]++;	/* its own slice of the body */
+		xmsg_msg_rel(p);
+		thr->got++;
+		ret = xmsg_sem_signal(ctx->sem_t);
+		if (!ret && r < SEED_ROUNDS)
+			ret = xmsg_sem_wait(ctx->sem_g, IPC_T_WAIT);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void bcast_seed_protocol(struct kunit *test)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct seed_ctx ctx;
+	struct ipc_t_thr *thr[SEED_SLAVES];
+	struct seed_body *body;
+	struct xmsg_msg *msg;
+	int i, s, r;
+
+	ctx.bcast = ipc_t_xchg(test, XMSG_XCHG_BCAST, 0);
+	ctx.sem_t = ipc_t_sem(test, XMSG_SEM_THRESHOLD, 0, SEED_SLAVES);
+	ctx.sem_g = ipc_t_sem(test, XMSG_SEM_GATE, 0, 0);
+	msg = ipc_t_msg(test, env, &env->a, 0);
+	body = msg->body;
+	memset(body, 0, sizeof(*body));
+	for (i = 0; i < SEED_SLAVES; i++)
+		thr[i] = ipc_t_thr_start(test, seed_slave, &ctx, i);
+
+	body->round = 1;
+	r = xmsg_xchg_send(ctx.bcast, msg, &env->a, 0) ? 0 : 1;
+	for (; r && r <= SEED_ROUNDS; r++) {
+		if (xmsg_sem_wait(ctx.sem_t, IPC_T_WAIT))
+			break;
+		/* every slave read round r exactly once */
+		for (s = 0; s < SEED_SLAVES; s++)
+			if (body->seen[s] != r)
+				break;
+		if (s < SEED_SLAVES)
+			break;
+		if (r == SEED_ROUNDS)
+			continue;
+		/* new information, then open the gate */
+		body->round = r + 1;
+		if (xmsg_xchg_send(ctx.bcast, msg, &env->a, 0))
+			break;
+		if (!ipc_t_sem_wait_waiters(ctx.sem_g, SEED_SLAVES))
+			break;
+		xmsg_sem_signal(ctx.sem_g);
+	}
+	KUNIT_EXPECT_EQ(test, r, SEED_ROUNDS + 1);
+	if (r <= SEED_ROUNDS)	/* unblock the slaves on failure */
+		xmsg_xchg_destroy(ctx.bcast);
+	for (i = 0; i < SEED_SLAVES; i++) {
+		KUNIT_EXPECT_EQ(test, ipc_t_thr_join(test, thr[i]), 0);
+		KUNIT_EXPECT_EQ(test, thr[i]->got, SEED_ROUNDS);
+		KUNIT_EXPECT_EQ(test, body->seen[i], (u32)SEED_ROUNDS);
+		ipc_t_thr_free(thr[i]);
+	}
+	if (r > SEED_ROUNDS)
+		xmsg_xchg_destroy(ctx.bcast);
+	xmsg_sem_destroy(ctx.sem_t);
+	xmsg_sem_destroy(ctx.sem_g);
+	xmsg_msg_rel(msg);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 0ULL);
+}
+
+static struct kunit_case xmsg_ipc_bcast_cases[] = {
+	KUNIT_CASE(bcast_post_recv),
+	KUNIT_CASE(bcast_sender_releases),
+	KUNIT_CASE(bcast_resend_replaces),
+	KUNIT_CASE(bcast_clear),
+	KUNIT_CASE(bcast_send_errors),
+	KUNIT_CASE(bcast_recv_timeout),
+	KUNIT_CASE(bcast_waiters_1),
+	KUNIT_CASE(bcast_waiters_2),
+	KUNIT_CASE(bcast_waiters_8),
+	KUNIT_CASE(bcast_destroy_wakes),
+	KUNIT_CASE(bcast_seed_protocol),
+	{}
+};
+
+static struct kunit_suite xmsg_ipc_bcast_suite = {
+	.name = "xmsg_ipc_bcast",
+	.test_cases = xmsg_ipc_bcast_cases,
+};
+
+kunit_test_suite(xmsg_ipc_bcast_suite);
+
+MODULE_DESCRIPTION("KUnit tests for xmsg broadcast exchanges");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(XMSG);

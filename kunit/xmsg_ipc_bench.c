@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * In-kernel benchmark of the xmsg ipc layer (make bench, perf kernel):
+ *
+ * - kthread ping-pong: a message goes A -> B through one normal exchange
+ *   and back through another; compared with the same hand-off built from
+ *   a wait_queue and a pointer slot, and with a pair of completions;
+ * - broadcast: one message posted at a broadcast exchange to 1, 2, 4 and 8
+ *   waiting kthreads, each of which receives its proxy (XMSG_RECV_NEWER),
+ *   releases it and signals a threshold semaphore that lets the master
+ *   post the next round.
+ *
+ * Each figure is measured for box_ms milliseconds and printed as ns per
+ * operation; ratios compare mechanisms measured in the same run (under
+ * QEMU TCG only the ratios mean anything).  The cases only fail when a
+ * mechanism stops working, never on speed.
+ */
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/sched/task.h>
+#include <linux/wait.h>
+#include "mm/xmsg_mm.h"
+#include "ipc/xmsg_ipc.h"
+
+static unsigned int box_ms = 500;
+module_param(box_ms, uint, 0444);
+MODULE_PARM_DESC(box_ms, "milliseconds per measurement (default 500)");
+
+#define STOP_TAG	0xdeadU
+#define BATCH		32	/* iterations between clock reads */
+
+struct bench {
+	struct xmsg_xchg *x_ab, *x_ba;
+	wait_queue_head_t wq_a, wq_b;
+	void *slot_ab, *slot_ba;
+	struct completion c_ab, c_ba;
+	struct xmsg_xchg *bcast;
+	struct xmsg_sem *sem_t;
+	int ret;
+};
+
+/* Run @fn in a kthread; returns the task with a reference held. */
+static struct task_struct *bench_thread(int (*fn)(void *), void *arg,
+					int idx)
+{
+	struct task_struct *t = kthread_create(fn, arg, "xmsg-bench/%d", idx);
+
+	if (!IS_ERR(t)) {
+		get_task_struct(t);
+		wake_up_process(t);
+	}
+	return t;
+}
+
+static int bench_join(struct task_struct *t)
+{
+	int ret = kthread_stop(t);
+
+	put_task_struct(t);
+	return ret;
+}
+
+/*
+ * Measure: call @step until box_ms has passed; returns ns per step and
+ * the number of steps in *@n, or 0 when a step failed.
+ */
+static u64 bench_box(struct bench *b, int (*step)(struct bench *b), u64 *n)
+{
+	u64 t0 = ktime_get_ns(), t, deadline = t0 + box_ms * NSEC_PER_MSEC;
+	int i;
+
+	*n = 0;
+	do {
+		for (i = 0; i < BATCH; i++)
+			if (step(b))
+				return 0;
+		*n += BATCH;
+		t = ktime_get_ns();
+	} while (t < deadline);
+	return div64_u64(t - t0, *n);
+}
+
+/* ---- ping-pong through two normal exchanges ------------------------- */
+
+static int xchg_echo(void *arg)
+{
+	struct bench *b = arg;
+	struct xmsg_msg *m;
+	u32 tag;
+
+	for (;;) {
+		m = xmsg_xchg_recv(b->x_ab, NULL, 10 * HZ, 0, NULL);
+		if (IS_ERR(m))
+			return PTR_ERR(m);
+		tag = *(u32 *)m->body;
+		if (xmsg_xchg_send(b->x_ba, m, NULL, 0))
+			return -EIO;
+		if (tag == STOP_TAG)
+			break;
+	}
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+static struct xmsg_msg *bench_msg;
+
+static int xchg_step(struct bench *b)
+{
+	struct xmsg_msg *m = bench_msg;
+
+	if (xmsg_xchg_send(b->x_ab, m, NULL, 0))
+		return -EIO;
+	m = xmsg_xchg_recv(b->x_ba, NULL, 10 * HZ, 0, NULL);
+	if (IS_ERR(m))
+		return PTR_ERR(m);
+	bench_msg = m;
+	return 0;
+}
+
+/* ---- ping-pong with a wait_queue and a pointer slot ----------------- */
+
+static int wq_echo(void *arg)
+{
+	struct bench *b = arg;
+	void *p;
+
+	for (;;) {
+		if (!wait_event_timeout(b->wq_b, READ_ONCE(b->slot_ab),
+					10 * HZ))
+			return -ETIMEDOUT;
+		p = xchg(&b->slot_ab, NULL);
+		WRITE_ONCE(b->slot_ba, p);
+		wake_up(&b->wq_a);
+		if (p == (void *)b)	/* stop */
+			break;
+	}
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+static int wq_handoff(struct bench *b, void *p)
+{
+	WRITE_ONCE(b->slot_ab, p);
+	wake_up(&b->wq_b);
+	if (!wait_event_timeout(b->wq_a, READ_ONCE(b->slot_ba), 10 * HZ))
+		return -ETIMEDOUT;
+	return xchg(&b->slot_ba, NULL) == p ? 0 : -EIO;
+}
+
+static int wq_step(struct bench *b)
+{
+	return wq_handoff(b, bench_msg);
+}
+
+/* ---- ping-pong with two completions ---------------------------------- */
+
+static int cpl_echo(void *arg)
+{
+	struct bench *b = arg;
+
+	for (;;) {
+		if (!wait_for_completion_timeout(&b->c_ab, 10 * HZ))
+			return -ETIMEDOUT;
+		complete(&b->c_ba);
+		if (READ_ONCE(b->ret))	/* stop */
+			break;
+	}
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+static int cpl_step(struct bench *b)
+{
+	complete(&b->c_ab);
+	return wait_for_completion_timeout(&b->c_ba, 10 * HZ) ? 0 : -ETIMEDOUT;
+}
+
+struct pp_result {
+	u64 ns, n;
+};
+
+static void bench_pingpong(struct kunit *test, const char *name,
+			   int (*echo)(void *), int (*step)(struct bench *),
+			   void (*stop)(struct bench *), struct bench *b,
+			   struct pp_result *r)
+{
+	struct task_struct *t = bench_thread(echo, b, 0);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	r->ns = bench_box(b, step, &r->n);
+	stop(b);
+	KUNIT_EXPECT_EQ(test, bench_join(t), 0);
+	KUNIT_EXPECT_NE_MSG(test, r->ns, 0ULL, "%s failed", name);
+	pr_info("xmsg_ipc_bench: pingpong %-10s %8llu ns/round-trip (%llu round trips)\n",
+		name, r->ns, r->n);
+}
+
+static void xchg_stop(struct bench *b)
+{
+	*(u32 *)bench_msg->body = STOP_TAG;
+	xchg_step(b);
+	*(u32 *)bench_msg->body = 0;
+}
+
+static void wq_stop(struct bench *b)
+{
+	wq_handoff(b, b);
+}
+
+static void cpl_stop(struct bench *b)
+{
+	WRITE_ONCE(b->ret, 1);
+	cpl_step(b);
+}
+
+static struct xmsg_pool *bench_pool(struct kunit *test)
+{
+	struct xmsg_pool_params p = {
+		.name = "bench", .block_size = 64, .count = 16,
+	};
+	struct xmsg_pool *pool = xmsg_pool_create(&p);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pool);
+	return pool;
+}
+
+static void bench_ipc_pingpong(struct kunit *test)
+{
+	struct bench *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	struct pp_result rx, rw, rc;
+	struct xmsg_pool *pool;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	pool = bench_pool(test);
+	bench_msg = xmsg_msg_get(pool, NULL, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, bench_msg);
+	*(u32 *)bench_msg->body = 0;
+	b->x_ab = xmsg_xchg_create("bench-ab", XMSG_XCHG_NORMAL, 0);
+	b->x_ba = xmsg_xchg_create("bench-ba", XMSG_XCHG_NORMAL, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b->x_ab);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b->x_ba);
+	init_waitqueue_head(&b->wq_a);
+	init_waitqueue_head(&b->wq_b);
+	init_completion(&b->c_ab);
+	init_completion(&b->c_ba);
+
+	bench_pingpong(test, "exchange", xchg_echo, xchg_step, xchg_stop, b,
+		       &rx);
+	bench_pingpong(test, "waitqueue", wq_echo, wq_step, wq_stop, b, &rw);
+	bench_pingpong(test, "completion", cpl_echo, cpl_step, cpl_stop, b,
+		       &rc);
+	if (rw.ns && rc.ns)
+		pr_info("xmsg_ipc_bench: pingpong ratio exchange/waitqueue %llu.%02llu exchange/completion %llu.%02llu\n",
+			div64_u64(rx.ns, rw.ns),
+			div64_u64(rx.ns * 100, rw.ns) % 100,
+			div64_u64(rx.ns, rc.ns),
+			div64_u64(rx.ns * 100, rc.ns) % 100);
+	xmsg_xchg_destroy(b->x_ab);
+	xmsg_xchg_destroy(b->x_ba);
+	xmsg_msg_rel(bench_msg);
+	KUNIT_EXPECT_EQ(test, xmsg_pool_destroy(pool), 0);
+}
+
+/* ---- broadcast to n waiters ------------------------------------------ */
+
+static int bcast_slave(void *arg)
+{
+	struct bench *b = arg;
+	struct xmsg_msg *p;
+	u64 gen = 0;
+	u32 tag;
+
+	for (;;) {
+		p = xmsg_xchg_recv(b->bcast, NULL, 10 * HZ, XMSG_RECV_NEWER,
+				   &gen);
+		if (IS_ERR(p))
+			return PTR_ERR(p);
+		tag = *(u32 *)p->body;
+		xmsg_msg_rel(p);
+		if (tag == STOP_TAG)
+			break;
+		if (xmsg_sem_signal(b->sem_t))
+			return -EIO;
+	}
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+static int bcast_step(struct bench *b)
+{
+	if (xmsg_xchg_send(b->bcast, bench_msg, NULL, 0))
+		return -EIO;
+	return xmsg_sem_wait(b->sem_t, 10 * HZ);
+}
+
+static u64 bench_bcast_n(struct kunit *test, struct bench *b, int n)
+{
+	struct task_struct *t[8];
+	u64 ns, rounds;
+	int i;
+
+	b->bcast = xmsg_xchg_create("bench-bcast", XMSG_XCHG_BCAST, 0);
+	b->sem_t = xmsg_sem_create("bench-semT", XMSG_SEM_THRESHOLD, 0, n);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b->bcast);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b->sem_t);
+	for (i = 0; i < n; i++) {
+		t[i] = bench_thread(bcast_slave, b, i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t[i]));
+	}
+	*(u32 *)bench_msg->body = 0;
+	ns = bench_box(b, bcast_step, &rounds);
+	*(u32 *)bench_msg->body = STOP_TAG;
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_send(b->bcast, bench_msg, NULL, 0), 0);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ(test, bench_join(t[i]), 0);
+	KUNIT_EXPECT_NE(test, ns, 0ULL);
+	pr_info("xmsg_ipc_bench: broadcast to %d waiters %8llu ns/round %8llu ns/receiver (%llu rounds)\n",
+		n, ns, div64_u64(ns, n), rounds);
+	xmsg_xchg_destroy(b->bcast);
+	xmsg_sem_destroy(b->sem_t);
+	return ns;
+}
+
+static void bench_ipc_broadcast(struct kunit *test)
+{
+	struct bench *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	static const int ns[] = { 1, 2, 4, 8 };
+	struct xmsg_pool *pool;
+	u64 one = 0, r;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	pool = bench_pool(test);
+	bench_msg = xmsg_msg_get(pool, NULL, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, bench_msg);
+	for (i = 0; i < ARRAY_SIZE(ns); i++) {
+		r = bench_bcast_n(test, b, ns[i]);
+		if (i == 0)
+			one = r;
+		if (one && r)
+			pr_info("xmsg_ipc_bench: broadcast ratio %d/1 waiters %llu.%02llu\n",
+				ns[i], div64_u64(r, one),
+				div64_u64(r * 100, one) % 100);
+	}
+	xmsg_msg_rel(bench_msg);
+	KUNIT_EXPECT_EQ(test, xmsg_pool_destroy(pool), 0);
+}
+
+static struct kunit_case xmsg_ipc_bench_cases[] = {
+	KUNIT_CASE(bench_ipc_pingpong),
+	KUNIT_CASE(bench_ipc_broadcast),
+	{}
+};
+
+static struct kunit_suite xmsg_ipc_bench_suite = {
+	.name = "xmsg_ipc_bench",
+	.test_cases = xmsg_ipc_bench_cases,
+};
+
+kunit_test_suite(xmsg_ipc_bench_suite);
+
+MODULE_DESCRIPTION("xmsg ipc benchmark: exchange ping-pong, broadcast fan-out");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(XMSG);

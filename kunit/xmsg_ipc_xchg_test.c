@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: xmsg normal exchanges (create, destroy, send, receive, priority
+ * order, limits, timeouts, signals, poll, receiver kthreads).
+ */
+#include <kunit/test.h>
+#include <linux/bitmap.h>
+#include <linux/module.h>
+#include <linux/sched/signal.h>
+#include "xmsg_ipc_test.h"
+
+struct rx_ctx {
+	struct xmsg_xchg *xchg;
+	int want;
+	long timeout;
+};
+
+/* Receive ctx->want messages (blocking); record their tags. */
+static int rx_fn(struct ipc_t_thr *thr)
+{
+	struct rx_ctx *ctx = thr->ctx;
+	struct xmsg_msg *msg;
+
+	while (thr->got < ctx->want) {
+		msg = xmsg_xchg_recv(ctx->xchg, &thr->owner, ctx->timeout, 0,
+				     NULL);
+		if (IS_ERR(msg))
+			return PTR_ERR(msg);
+		if (msg->owner != &thr->owner)
+			return -EBADMSG;
+		thr->tags[thr->got++] = ipc_t_tag(msg);
+		xmsg_msg_rel(msg);
+	}
+	return 0;
+}
+
+static void xchg_create_destroy(struct kunit *test)
+{
+	struct xmsg_xchg_stats st;
+	struct xmsg_xchg *xchg;
+
+	xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	xmsg_xchg_get_stats(xchg, &st);
+	KUNIT_EXPECT_EQ(test, st.kind, (u32)XMSG_XCHG_NORMAL);
+	KUNIT_EXPECT_EQ(test, st.limit, 1024U);
+	KUNIT_EXPECT_EQ(test, st.queued, 0U);
+	KUNIT_EXPECT_EQ(test, st.waiters, 0U);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_kind(xchg), XMSG_XCHG_NORMAL);
+	KUNIT_EXPECT_PTR_EQ(test, xmsg_obj_xchg(xmsg_xchg_obj(xchg)), xchg);
+	KUNIT_EXPECT_NULL(test, xmsg_obj_sem(xmsg_xchg_obj(xchg)));
+	KUNIT_EXPECT_FALSE(test, xmsg_obj_dead(xmsg_xchg_obj(xchg)));
+	xmsg_xchg_destroy(xchg);
+	xmsg_xchg_destroy(NULL);
+}
+
+static void xchg_create_einval(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_create("x", 7, 0)),
+			(long)-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_create("x", XMSG_XCHG_NORMAL,
+						       (1U << 20) + 1)),
+			(long)-EINVAL);
+}
+
+static void xchg_send_recv(struct kunit *test)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_msg *msg = ipc_t_msg(test, env, &env->a, 42), *got;
+
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_send(xchg, msg, &env->a, 5), 0);
+	KUNIT_EXPECT_NULL(test, msg->owner);
+	KUNIT_EXPECT_EQ(test, env->a.nr, 0UL);
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_queued(xchg), 1U);
+	got = xmsg_xchg_recv(xchg, &env->b, 0, 0, NULL);
+	KUNIT_ASSERT_PTR_EQ(test, got, msg);
+	KUNIT_EXPECT_PTR_EQ(test, got->owner, &env->b);
+	KUNIT_EXPECT_EQ(test, env->b.nr, 1UL);
+	KUNIT_EXPECT_EQ(test, got->prio, 5);
+	KUNIT_EXPECT_EQ(test, ipc_t_tag(got), 42U);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_recv(xchg, &env->b, 0, 0,
+						     NULL)), (long)-EAGAIN);
+	KUNIT_EXPECT_EQ(test, xmsg_msg_rel(got), 0);
+	xmsg_xchg_destroy(xchg);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 0ULL);
+}
+
+static void xchg_kernel_no_owner(struct kunit *test)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_msg *msg = ipc_t_msg(test, env, NULL, 1), *got;
+
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_send(xchg, msg, NULL, 0), 0);
+	got = xmsg_xchg_recv(xchg, NULL, 0, 0, NULL);
+	KUNIT_EXPECT_PTR_EQ(test, got, msg);
+	KUNIT_EXPECT_NULL(test, got->owner);
+	xmsg_msg_rel(got);
+	xmsg_xchg_destroy(xchg);
+}
+
+static void xchg_prio_order(struct kunit *test)
+{
+	static const u8 prio[] = { 3, 10, 0, 31, 10, 3, 31, 0 };
+	static const u32 want[] = { 3, 6, 1, 4, 0, 5, 2, 7 };
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_msg *msg;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(prio); i++) {
+		msg = ipc_t_msg(test, env, &env->a, i);
+		KUNIT_ASSERT_EQ(test, xmsg_xchg_send(xchg, msg, &env->a,
+						     prio[i]), 0);
+	}
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		msg = xmsg_xchg_recv(xchg, &env->b, 0, 0, NULL);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, msg);
+		KUNIT_EXPECT_EQ(test, ipc_t_tag(msg), want[i]);
+		KUNIT_EXPECT_EQ(test, msg->prio, prio[want[i]]);
+		xmsg_msg_rel(msg);
+	}
+	xmsg_xchg_destroy(xchg);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 0ULL);
+}
+
+static void xchg_fifo_within_prio(struct kunit *test)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_msg *msg;
+	int i;
+
+	for (i = 0; i < 32; i++) {
+		msg = ipc_t_msg(test, env, &env->a, i);
+		KUNIT_ASSERT_EQ(test, xmsg_xchg_send(xchg, msg, &env->a, 7),
+				0);
+	}
+	for (i = 0; i < 32; i++) {
+		msg = xmsg_xchg_recv(xchg, &env->b, 0, 0, NULL);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, msg);
+		KUNIT_EXPECT_EQ(test, ipc_t_tag(msg), (u32)i);
+		xmsg_msg_rel(msg);
+	}
+	xmsg_xchg_destroy(xchg);
+}
+
+static void xchg_send_einval(struct kunit *test)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_msg *msg = ipc_t_msg(test, env, &env->a, 1);
+
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_send(NULL, msg, &env->a, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_send(xchg, NULL, &env->a, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_send(xchg, msg, &env->a,
+					     XMSG_PRIO_MAX + 1), -EINVAL);
+	KUNIT_EXPECT_PTR_EQ(test, msg->owner, &env->a);
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_queued(xchg), 0U);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_recv(NULL, NULL, 0, 0, NULL)),
+			(long)-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_recv(xchg, NULL, -1, 0, NULL)),
+			(long)-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_recv(xchg, NULL, 0, 0x80,
+						     NULL)), (long)-EINVAL);
+	xmsg_msg_rel(msg);
+	xmsg_xchg_destroy(xchg);
+}
+
+static void xchg_send_eperm(struct kunit *test)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_msg *msg = ipc_t_msg(test, env, &env->a, 1);
+
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_send(xchg, msg, &env->b, 0), -EPERM);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_send(xchg, msg, NULL, 0), -EPERM);
+	KUNIT_EXPECT_PTR_EQ(test, msg->owner, &env->a);
+	KUNIT_EXPECT_EQ(test, env->a.nr, 1UL);
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_queued(xchg), 0U);
+	xmsg_msg_rel(msg);
+	xmsg_xchg_destroy(xchg);
+}
+
+static void xchg_send_enospc(struct kunit *test)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 2);
+	struct xmsg_msg *msg;
+	__poll_t mask;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		msg = ipc_t_msg(test, env, &env->a, i);
+		KUNIT_ASSERT_EQ(test, xmsg_xchg_send(xchg, msg, &env->a, 0), 0);
+	}
+	mask = xmsg_xchg_poll(xchg, NULL, NULL, 0);
+	KUNIT_EXPECT_FALSE(test, mask & EPOLLOUT);
+	msg = ipc_t_msg(test, env, &env->a, 2);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_send(xchg, msg, &env->a, 0), -ENOSPC);
+	KUNIT_EXPECT_PTR_EQ(test, msg->owner, &env->a);
+	KUNIT_EXPECT_EQ(test, env->a.nr, 1UL);
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_queued(xchg), 2U);
+	xmsg_msg_rel(msg);
+	xmsg_xchg_destroy(xchg);
+	/* destroy released the two queued messages */
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 0ULL);
+}
+
+static void xchg_recv_timeout(struct kunit *test)
+{
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	unsigned long t0 = jiffies;
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_recv(xchg, NULL, 3, 0, NULL)),
+			(long)-ETIMEDOUT);
+	KUNIT_EXPECT_GE(test, jiffies - t0, 3UL);
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_waiters(xchg), 0U);
+	xmsg_xchg_destroy(xchg);
+}
+
+static void xchg_destroyed_eidrm(struct kunit *test)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_obj *obj = xmsg_xchg_obj(xchg);
+	struct xmsg_msg *msg = ipc_t_msg(test, env, &env->a, 1);
+
+	xmsg_obj_get(obj);
+	xmsg_xchg_destroy(xchg);
+	KUNIT_EXPECT_TRUE(test, xmsg_obj_dead(obj));
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_recv(xchg, &env->b, 0, 0,
+						     NULL)), (long)-EIDRM);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_recv(xchg, &env->b, HZ, 0,
+						     NULL)), (long)-EIDRM);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_send(xchg, msg, &env->a, 0), -EIDRM);
+	KUNIT_EXPECT_PTR_EQ(test, msg->owner, &env->a);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_poll(xchg, NULL, NULL, 0),
+			(__poll_t)(EPOLLERR | EPOLLHUP));
+	xmsg_obj_put(obj);
+	xmsg_msg_rel(msg);
+}
+
+static void xchg_poll(struct kunit *test)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_msg *msg = ipc_t_msg(test, env, &env->a, 1);
+
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_poll(xchg, NULL, NULL, 0),
+			(__poll_t)(EPOLLOUT | EPOLLWRNORM));
+	KUNIT_ASSERT_EQ(test, xmsg_xchg_send(xchg, msg, &env->a, 0), 0);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_poll(xchg, NULL, NULL, 0),
+			(__poll_t)(EPOLLIN | EPOLLRDNORM | EPOLLOUT |
+				   EPOLLWRNORM));
+	xmsg_xchg_destroy(xchg);
+}
+
+/* @n receivers wait first, then get @per messages each, handed over. */
+static void xchg_receivers(struct kunit *test, int n, int per)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct rx_ctx ctx = { .xchg = xchg, .want = per,
+			      .timeout = IPC_T_WAIT };
+	DECLARE_BITMAP(seen, 64) = {};
+	struct ipc_t_thr *thr[8];
+	struct xmsg_msg *msg;
+	int i, j;
+
+	for (i = 0; i < n; i++)
+		thr[i] = ipc_t_thr_start(test, rx_fn, &ctx, i);
+	/* everybody waits: the first n sends are hand-overs */
+	KUNIT_EXPECT_TRUE(test, ipc_t_xchg_wait_waiters(xchg, n));
+	for (i = 0; i < n * per; i++) {
+		msg = ipc_t_msg(test, env, &env->a, i);
+		KUNIT_EXPECT_EQ(test, xmsg_xchg_send(xchg, msg, &env->a,
+						     i % 4), 0);
+	}
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_EQ(test, ipc_t_thr_join(test, thr[i]), 0);
+		KUNIT_EXPECT_EQ(test, thr[i]->got, per);
+		for (j = 0; j < thr[i]->got; j++) {
+			KUNIT_EXPECT_FALSE(test, test_bit(thr[i]->tags[j],
+							  seen));
+			__set_bit(thr[i]->tags[j], seen);
+		}
+		ipc_t_thr_free(thr[i]);
+	}
+	KUNIT_EXPECT_EQ(test, bitmap_weight(seen, 64), (unsigned int)(n * per));
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_queued(xchg), 0U);
+	xmsg_xchg_destroy(xchg);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 0ULL);
+}
+
+static void xchg_receivers_1(struct kunit *test)
+{
+	xchg_receivers(test, 1, 8);
+}
+
+static void xchg_receivers_2(struct kunit *test)
+{
+	xchg_receivers(test, 2, 8);
+}
+
+static void xchg_receivers_8(struct kunit *test)
+{
+	xchg_receivers(test, 8, 4);
+}
+
+static void xchg_destroy_wakes(struct kunit *test, int n)
+{
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct rx_ctx ctx = { .xchg = xchg, .want = 1,
+			      .timeout = MAX_SCHEDULE_TIMEOUT };
+	struct xmsg_obj *obj = xmsg_xchg_obj(xchg);
+	struct ipc_t_thr *thr[8];
+	int i;
+
+	xmsg_obj_get(obj);	/* the threads use xchg after destroy */
+	for (i = 0; i < n; i++)
+		thr[i] = ipc_t_thr_start(test, rx_fn, &ctx, i);
+	KUNIT_EXPECT_TRUE(test, ipc_t_xchg_wait_waiters(xchg, n));
+	xmsg_xchg_destroy(xchg);
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_EQ(test, ipc_t_thr_join(test, thr[i]), -EIDRM);
+		ipc_t_thr_free(thr[i]);
+	}
+	xmsg_obj_put(obj);
+}
+
+static void xchg_destroy_wakes_1(struct kunit *test)
+{
+	xchg_destroy_wakes(test, 1);
+}
+
+static void xchg_destroy_wakes_8(struct kunit *test)
+{
+	xchg_destroy_wakes(test, 8);
+}
+
+static int rx_sig_fn(struct ipc_t_thr *thr)
+{
+	allow_signal(SIGUSR1);
+	return rx_fn(thr);
+}
+
+static void xchg_recv_signal(struct kunit *test)
+{
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct rx_ctx ctx = { .xchg = xchg, .want = 1,
+			      .timeout = MAX_SCHEDULE_TIMEOUT };
+	struct ipc_t_thr *thr;
+
+	thr = ipc_t_thr_start(test, rx_sig_fn, &ctx, 0);
+	KUNIT_EXPECT_TRUE(test, ipc_t_xchg_wait_waiters(xchg, 1));
+	send_sig(SIGUSR1, thr->task, 1);
+	KUNIT_EXPECT_EQ(test, ipc_t_thr_join(test, thr), -ERESTARTSYS);
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_waiters(xchg), 0U);
+	ipc_t_thr_free(thr);
+	xmsg_xchg_destroy(xchg);
+}
+
+/* A signal right after the hand-over must not lose the message. */
+static void xchg_handoff_then_signal(struct kunit *test)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct rx_ctx ctx = { .xchg = xchg, .want = 1,
+			      .timeout = MAX_SCHEDULE_TIMEOUT };
+	struct ipc_t_thr *thr;
+	int round;
+
+	for (round = 0; round < 8; round++) {
+		thr = ipc_t_thr_start(test, rx_sig_fn, &ctx, round);
+		KUNIT_EXPECT_TRUE(test, ipc_t_xchg_wait_waiters(xchg, 1));
+		KUNIT_EXPECT_EQ(test,
+				xmsg_xchg_send(xchg, ipc_t_msg(test, env,
+							       &env->a, round),
+					       &env->a, 0), 0);
+		send_sig(SIGUSR1, thr->task, 1);
+		KUNIT_EXPECT_EQ(test, ipc_t_thr_join(test, thr), 0);
+		KUNIT_EXPECT_EQ(test, thr->got, 1);
+		KUNIT_EXPECT_EQ(test, thr->tags[0], (u32)round);
+		ipc_t_thr_free(thr);
+	}
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_queued(xchg), 0U);
+	xmsg_xchg_destroy(xchg);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 0ULL);
+}
+
+/* Messages sent before the receivers start queue and are all received. */
+static void xchg_queue_then_receivers(struct kunit *test)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct rx_ctx ctx = { .xchg = xchg, .want = 4,
+			      .timeout = IPC_T_WAIT };
+	struct ipc_t_thr *thr[2];
+	int i;
+
+	for (i = 0; i < 8; i++)
+		KUNIT_ASSERT_EQ(test,
+				xmsg_xchg_send(xchg, ipc_t_msg(test, env,
+							       &env->a, i),
+					       &env->a, 0), 0);
+	for (i = 0; i < 2; i++)
+		thr[i] = ipc_t_thr_start(test, rx_fn, &ctx, i);
+	for (i = 0; i < 2; i++) {
+		KUNIT_EXPECT_EQ(test, ipc_t_thr_join(test, thr[i]), 0);
+		ipc_t_thr_free(thr[i]);
+	}
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_queued(xchg), 0U);
+	xmsg_xchg_destroy(xchg);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 0ULL);
+}
+
+static void xchg_stats(struct kunit *test)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 16);
+	struct xmsg_xchg_stats st;
+	struct xmsg_msg *msg;
+
+	KUNIT_ASSERT_EQ(test, xmsg_xchg_send(xchg, ipc_t_msg(test, env,
+							     &env->a, 1),
+					     &env->a, 0), 0);
+	KUNIT_ASSERT_EQ(test, xmsg_xchg_send(xchg, ipc_t_msg(test, env,
+							     &env->a, 2),
+					     &env->a, 0), 0);
+	msg = xmsg_xchg_recv(xchg, NULL, 0, 0, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, msg);
+	xmsg_xchg_get_stats(xchg, &st);
+	KUNIT_EXPECT_EQ(test, st.limit, 16U);
+	KUNIT_EXPECT_EQ(test, st.queued, 1U);
+	KUNIT_EXPECT_EQ(test, st.sent, 2ULL);
+	KUNIT_EXPECT_EQ(test, st.received, 1ULL);
+	KUNIT_EXPECT_EQ(test, st.gen, 0ULL);
+	xmsg_msg_rel(msg);
+	xmsg_xchg_destroy(xchg);
+}
+
+static struct kunit_case xmsg_ipc_xchg_cases[] = {
+	KUNIT_CASE(xchg_create_destroy),
+	KUNIT_CASE(xchg_create_einval),
+	KUNIT_CASE(xchg_send_recv),
+	KUNIT_CASE(xchg_kernel_no_owner),
+	KUNIT_CASE(xchg_prio_order),
+	KUNIT_CASE(xchg_fifo_within_prio),
+	KUNIT_CASE(xchg_send_einval),
+	KUNIT_CASE(xchg_send_eperm),
+	KUNIT_CASE(xchg_send_enospc),
+	KUNIT_CASE(xchg_recv_timeout),
+	KUNIT_CASE(xchg_destroyed_eidrm),
+	KUNIT_CASE(xchg_poll),
+	KUNIT_CASE(xchg_stats),
+	KUNIT_CASE(xchg_receivers_1),
+	KUNIT_CASE(xchg_receivers_2),
+	KUNIT_CASE(xchg_receivers_8),
+	KUNIT_CASE(xchg_queue_then_receivers),
+	KUNIT_CASE(xchg_destroy_wakes_1),
+	KUNIT_CASE(xchg_destroy_wakes_8),
+	KUNIT_CASE(xchg_recv_signal),
+	KUNIT_CASE(xchg_handoff_then_signal),
+	{}
+};
+
+static struct kunit_suite xmsg_ipc_xchg_suite = {
+	.name = "xmsg_ipc_xchg",
+	.test_cases = xmsg_ipc_xchg_cases,
+};
+
+kunit_test_suite(xmsg_ipc_xchg_suite);
+
+MODULE_DESCRIPTION("KUnit tests for xmsg normal exchanges");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(XMSG);
