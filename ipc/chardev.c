@@ -551,9 +551,8 @@ int xmsg_chardev_init(void)
 /**
  * xmsg_chardev_exit() - unregister /dev/xmsg and destroy what is left
  *
- * No file is open (each pins the module); named objects may remain.
- *
- * Context: process context, module exit.
+ * Context: process context, module exit.  No file is open (each one pins
+ * the module), but named objects may remain: they are destroyed.
  */
 void xmsg_chardev_exit(void)
 {

@@ -492,13 +492,12 @@ out:
 }
 
 /**
- * xmsg_reg_exit() - module unload: destroy every object still named
+ * xmsg_reg_exit() - destroy every object still named, at module unload
  *
- * No file of /dev/xmsg is open any more (they pin the module), so only
- * the registries hold references.  Exchanges and semaphores go first:
- * they may hold messages whose bodies are in pools.
- *
- * Context: process context, module exit.
+ * Context: process context, module exit.  No file of /dev/xmsg is open any
+ * more (each one pins the module), so only the registries hold references.
+ * Exchanges and semaphores go first: they may hold messages whose bodies
+ * are in pools.
  */
 void xmsg_reg_exit(void)
 {
