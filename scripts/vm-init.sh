@@ -32,11 +32,13 @@ for i in eth0 eth1; do
 	ip link set "$i" up 2>/dev/null
 done
 
-match() {
+match() {	# match NAME: does NAME match one of the globs in $ONLY?
+	set -f
 	for p in $ONLY; do
 		# shellcheck disable=SC2254
-		case "$1" in $p) return 0 ;; esac
+		case "$1" in $p) set +f; return 0 ;; esac
 	done
+	set +f
 	return 1
 }
 
