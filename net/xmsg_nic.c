@@ -183,15 +183,17 @@ struct xmsg_nic {
 };
 
 /**
- * struct xmsg_nic_txctx - one block out in an skb
+ * struct xmsg_nic_txctx - one body out in an skb
  * @ubuf: zero-copy completion, called when the skb data is freed
  * @nic: the attachment (a reference is held)
- * @pool: the block's pool
- * @dbp: the block
+ * @msg: a message held until then (a proxy of a pool body), or NULL
+ * @pool: else: the bare block's pool
+ * @dbp: the frame: the bare block, or @msg's body
  */
 struct xmsg_nic_txctx {
 	struct ubuf_info ubuf;
 	struct xmsg_nic *nic;
+	struct xmsg_msg *msg;
 	struct xmsg_pool *pool;
 	void *dbp;
 };
@@ -376,7 +378,10 @@ static void xmsg_nic_tx_done(struct sk_buff *skb, struct ubuf_info *ubuf,
 
 	if (!refcount_dec_and_test(&ubuf->refcnt))
 		return;
-	xmsg_block_rel(ctx->pool, ctx->dbp);
+	if (ctx->msg)
+		xmsg_msg_rel(ctx->msg);
+	else
+		xmsg_block_rel(ctx->pool, ctx->dbp);
 	kfree(ctx);
 	xmsg_nic_inc(nic, NIC_TX_COMPLETED);
 	xmsg_nic_dec(nic, NIC_TX_INFLIGHT);
@@ -394,7 +399,8 @@ static int xmsg_nic_tx_frags(struct sk_buff *skb, void *dbp,
 		unsigned int poff = offset_in_page(p);
 		unsigned int chunk = min_t(unsigned int, len - off,
 					   PAGE_SIZE - poff);
-		struct page *page = vmalloc_to_page(p);
+		struct page *page = is_vmalloc_addr(p) ? vmalloc_to_page(p) :
+				    virt_to_page(p);
 
 		if (i == MAX_SKB_FRAGS || !page)
 			return -EMSGSIZE;
@@ -485,6 +491,39 @@ static void xmsg_nic_tx_copy(struct xmsg_nic *nic, struct xmsg_msg *msg)
 		     NIC_TX_DROP_XMIT);
 }
 
+/*
+ * A proxy whose slice lies in a pool block (how user space gives a frame
+ * its length) is sent in place too: the proxy is held until the skb is
+ * freed.  Its reply handle is dropped now, in process context, so that no
+ * object is put from the completion.
+ */
+static bool xmsg_nic_tx_hold(struct xmsg_msg *msg)
+{
+	struct xmsg_msg *real = xmsg_msg_real(msg);
+
+	if (msg->origin != XMSG_ORIGIN_PROXY || !real ||
+	    real->origin != XMSG_ORIGIN_POOL ||
+	    !xmsg_pool_owns(real->pool, msg->body, msg->size))
+		return false;
+	xmsg_msg_set_reply(msg, NULL, NULL);
+	return true;
+}
+
+/* Make the context of @msg: a bare block (unmade) or a held proxy. */
+static int xmsg_nic_tx_ctx(struct xmsg_nic_txctx *ctx, struct xmsg_msg *msg)
+{
+	ctx->msg = NULL;
+	if (msg->origin == XMSG_ORIGIN_POOL) {
+		ctx->dbp = xmsg_msg_unmake(msg, &ctx->pool);
+		return IS_ERR(ctx->dbp) ? PTR_ERR(ctx->dbp) : 0;
+	}
+	if (!xmsg_nic_tx_hold(msg))
+		return -EINVAL;
+	ctx->msg = msg;
+	ctx->dbp = msg->body;
+	return 0;
+}
+
 /* Transmit one message received from the tx exchange; consumes it. */
 static void xmsg_nic_tx_one(struct xmsg_nic *nic, struct xmsg_msg *msg)
 {
@@ -494,10 +533,9 @@ static void xmsg_nic_tx_one(struct xmsg_nic *nic, struct xmsg_msg *msg)
 	int rc;
 
 	xmsg_nic_inc(nic, NIC_TX_MSGS);
-	if (!xmsg_nic_tx_ok(nic, msg))
-		goto drop_bad;
-	if (msg->origin != XMSG_ORIGIN_POOL) {
-		xmsg_nic_tx_copy(nic, msg);
+	if (!xmsg_nic_tx_ok(nic, msg)) {
+		xmsg_nic_inc(nic, NIC_TX_DROP_BAD);
+		xmsg_msg_rel(msg);
 		return;
 	}
 	ctx = kmalloc(sizeof(*ctx), GFP_KERNEL);
@@ -506,8 +544,7 @@ static void xmsg_nic_tx_one(struct xmsg_nic *nic, struct xmsg_msg *msg)
 		xmsg_msg_rel(msg);
 		return;
 	}
-	ctx->dbp = xmsg_msg_unmake(msg, &ctx->pool);
-	if (IS_ERR_OR_NULL(ctx->dbp)) {	/* e.g. proxies of it live */
+	if (xmsg_nic_tx_ctx(ctx, msg)) {	/* e.g. proxies of it live */
 		kfree(ctx);
 		xmsg_nic_tx_copy(nic, msg);
 		return;
@@ -523,11 +560,6 @@ static void xmsg_nic_tx_one(struct xmsg_nic *nic, struct xmsg_msg *msg)
 	rc = dev_queue_xmit(skb);
 	xmsg_nic_inc(nic, rc == NET_XMIT_SUCCESS ? NIC_TX_SENT :
 		     NIC_TX_DROP_XMIT);
-	return;
-
-drop_bad:
-	xmsg_nic_inc(nic, NIC_TX_DROP_BAD);
-	xmsg_msg_rel(msg);
 }
 
 /* Receive from @xchg, or NULL after a timeout or a spurious wake-up. */
