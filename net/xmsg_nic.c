@@ -21,6 +21,7 @@
  */
 
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
@@ -159,6 +160,7 @@ static const char * const xmsg_nic_stat_names[NIC_NR_STATS] = {
  *	user space sends to @tx
  * @rx: received frames are sent here
  * @tx: messages sent here are transmitted
+ * @idle: woken when a tx block comes back (detach waits for them)
  * @tx_thread: receives from @tx and transmits
  * @echo_thread: echo or sink only: the kernel receiver at @rx
  * @sink: @echo_thread releases what it receives instead of sending it on
@@ -175,6 +177,7 @@ struct xmsg_nic {
 	struct xmsg_pool *pool;
 	struct xmsg_xchg *rx;
 	struct xmsg_xchg *tx;
+	wait_queue_head_t idle;
 	struct task_struct *tx_thread;
 	struct task_struct *echo_thread;
 	bool sink;
@@ -200,6 +203,21 @@ struct xmsg_nic_txctx {
 
 static LIST_HEAD(xmsg_nic_list);
 static struct dentry *xmsg_nic_dir;
+
+/*
+ * Pools that could not be destroyed at detach because blocks were still
+ * out (a late tx completion, or a user holding a received message): retried
+ * by xmsg_nic_reaper.  Protected by xmsg_nic_grave_lock.
+ */
+struct xmsg_nic_grave {
+	struct list_head node;
+	struct xmsg_pool *pool;
+};
+
+static LIST_HEAD(xmsg_nic_graves);
+static DEFINE_MUTEX(xmsg_nic_grave_lock);
+static void xmsg_nic_reap_work(struct work_struct *work);
+static DECLARE_DELAYED_WORK(xmsg_nic_reaper, xmsg_nic_reap_work);
 
 static void xmsg_nic_inc(struct xmsg_nic *nic, enum xmsg_nic_stat s)
 {
@@ -385,6 +403,7 @@ static void xmsg_nic_tx_done(struct sk_buff *skb, struct ubuf_info *ubuf,
 	kfree(ctx);
 	xmsg_nic_inc(nic, NIC_TX_COMPLETED);
 	xmsg_nic_dec(nic, NIC_TX_INFLIGHT);
+	wake_up(&nic->idle);
 	xmsg_nic_unpin(nic);
 }
 
@@ -630,21 +649,60 @@ static int xmsg_nic_echo_thread(void *data)
 
 /* ---- attach and detach ------------------------------------------------ */
 
+/* Try to destroy every buried pool; return how many are left. */
+static unsigned int xmsg_nic_reap(void)
+{
+	struct xmsg_nic_grave *g, *tmp;
+	unsigned int left = 0;
+
+	mutex_lock(&xmsg_nic_grave_lock);
+	list_for_each_entry_safe(g, tmp, &xmsg_nic_graves, node) {
+		if (xmsg_pool_destroy(g->pool)) {
+			left++;
+			continue;
+		}
+		list_del(&g->node);
+		kfree(g);
+	}
+	mutex_unlock(&xmsg_nic_grave_lock);
+	return left;
+}
+
+static void xmsg_nic_reap_work(struct work_struct *work)
+{
+	if (xmsg_nic_reap())
+		schedule_delayed_work(&xmsg_nic_reaper, HZ / 2);
+}
+
+/* Destroy @pool now, or bury it for the reaper while blocks are out. */
+static void xmsg_nic_pool_destroy(struct xmsg_pool *pool, const char *name)
+{
+	struct xmsg_nic_grave *g;
+
+	if (!xmsg_pool_destroy(pool))
+		return;
+	g = kmalloc(sizeof(*g), GFP_KERNEL | __GFP_NOFAIL);
+	g->pool = pool;
+	mutex_lock(&xmsg_nic_grave_lock);
+	list_add_tail(&g->node, &xmsg_nic_graves);
+	mutex_unlock(&xmsg_nic_grave_lock);
+	pr_info_ratelimited("xmsg_nic: %s: pool busy, destroyed when its blocks are back\n",
+			    name);
+	schedule_delayed_work(&xmsg_nic_reaper, HZ / 2);
+}
+
 static void xmsg_nic_objs_destroy(struct xmsg_nic *nic)
 {
-	int err;
-
 	/* Queued messages go back to their origin (blocks to the pool). */
 	xmsg_xchg_destroy(nic->rx);
 	xmsg_xchg_destroy(nic->tx);
 	nic->rx = NULL;
 	nic->tx = NULL;
-	if (!nic->pool)
-		return;
-	err = xmsg_pool_destroy(nic->pool);
-	if (err)
-		pr_warn_ratelimited("xmsg_nic: %s: pool busy (%d), left to its users\n",
-				    nic->name, err);
+	/* The driver frees tx skbs soon; do not bury a pool for them. */
+	wait_event_timeout(nic->idle,
+			   !atomic_long_read(&nic->stats[NIC_TX_INFLIGHT]),
+			   2 * HZ);
+	xmsg_nic_pool_destroy(nic->pool, nic->name);
 	nic->pool = NULL;
 }
 
@@ -737,6 +795,7 @@ static struct xmsg_nic *xmsg_nic_alloc(struct net_device *dev,
 	if (!nic)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&nic->ref);
+	init_waitqueue_head(&nic->idle);
 	nic->dev = dev;
 	nic->mode = cfg->mode;
 	nic->ethertype = htons(cfg->type);
@@ -1059,9 +1118,16 @@ module_init(xmsg_nic_init);
 
 static void __exit xmsg_nic_exit(void)
 {
+	int i;
+
 	debugfs_remove(xmsg_nic_dir);
 	xmsg_nic_detach_all();
 	unregister_netdevice_notifier(&xmsg_nic_notifier);
+	cancel_delayed_work_sync(&xmsg_nic_reaper);
+	for (i = 0; i < 50 && xmsg_nic_reap(); i++)
+		msleep(100);
+	if (xmsg_nic_reap())
+		pr_warn("xmsg_nic: pools still in use at unload, left behind\n");
 }
 module_exit(xmsg_nic_exit);
 
