@@ -127,8 +127,8 @@ trap 'rm -f "$initrd" "$initrd.rc"' EXIT
 
 netargs="-nic none"
 if [ $net -eq 1 ]; then
-	netargs="-netdev hubport,id=n0,hubid=0 -device virtio-net-pci,netdev=n0"
-	netargs="$netargs -netdev hubport,id=n1,hubid=0 -device virtio-net-pci,netdev=n1"
+	netargs="-netdev hubport,id=n0,hubid=0 -device virtio-net-pci,netdev=n0,romfile="
+	netargs="$netargs -netdev hubport,id=n1,hubid=0 -device virtio-net-pci,netdev=n1,romfile="
 fi
 ttyargs="-nographic"
 [ "$mode" = shell ] || ttyargs="-nographic -serial mon:stdio"
