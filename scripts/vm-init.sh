@@ -84,6 +84,9 @@ run_kunit() {
 		sed -e '1,2d' -e '$s/^\(\(not \)\{0,1\}ok\) 1 /\1 '"$NTOP"' /' \
 			"$r" >> "$KTAP"
 	done
+}
+
+unload_kunit() {
 	for m in /xmsg/kunit/*.ko; do
 		n=${m##*/}
 		rmmod "${n%.ko}" 2>/dev/null
@@ -162,6 +165,11 @@ check)
 	load_modules
 	run_kunit
 	run_user_tests
+	# Module addresses, to read kmemleak backtraces of unloaded modules.
+	echo "XMSG-MODULES-BEGIN"
+	cat /proc/modules
+	echo "XMSG-MODULES-END"
+	unload_kunit
 	unload_modules
 	leak_scan
 	echo "XMSG-KTAP-BEGIN"
