@@ -58,6 +58,9 @@ static const char usage_text[] =
 "                             pool we may read); -v metadata on stderr;\n"
 "                             -a signal the reply semaphore, if any\n"
 "  bcast-clear XCHG           withdraw the message posted at a broadcast xchg\n"
+"                             (only the owner that posted it may clear it,\n"
+"                             so a post by an earlier xmsgctl run stays until\n"
+"                             replaced or the exchange is destroyed)\n"
 "\n"
 "Semaphores:\n"
 "  signal SEM [-n COUNT]      signal COUNT times (default 1)\n"
@@ -744,6 +747,17 @@ static int cmd_bcast_clear(struct xm *x, int argc, char **argv,
 	if (h < 0)
 		return fail(h, "cannot open exchange", argv[0]);
 	ret = xm_bcast_clear(x, h);
+	if (ret == -ENOENT) {
+		fprintf(stderr, "%s: %s: nothing posted\n", prog, argv[0]);
+		return EX_EMPTY;
+	}
+	if (ret == -EPERM) {
+		/* each xmsgctl run is its own owner: only the poster clears */
+		fprintf(stderr, "%s: cannot clear '%s': posted by another "
+			"owner (only the poster may clear it; destroy the "
+			"exchange instead)\n", prog, argv[0]);
+		return EX_PERM;
+	}
 	return ret ? fail(ret, "cannot clear", argv[0]) : EX_OK;
 }
 

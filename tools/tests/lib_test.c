@@ -410,7 +410,7 @@ TEST_F(lib, queue_limit)
 		ASSERT_EQ(0, xm_msg_get(self->x, self->pool, &m[i]));
 	ASSERT_EQ(0, xm_send(self->x, lx, m[0].handle, 0, 0, 0));
 	ASSERT_EQ(0, xm_send(self->x, lx, m[1].handle, 0, 0, 0));
-	ASSERT_EQ(-ENOBUFS, xm_send(self->x, lx, m[2].handle, 0, 0, 0));
+	ASSERT_EQ(-ENOSPC, xm_send(self->x, lx, m[2].handle, 0, 0, 0));
 	ASSERT_EQ(0, xm_msg_rel(self->x, m[2].handle));
 	/* destroying the exchange releases what is queued */
 	ASSERT_EQ(0, xm_destroy(self->x, lx));

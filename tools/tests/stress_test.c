@@ -103,8 +103,9 @@ static void sender(FIXTURE_DATA(stress) *self, uint32_t id, double until)
 		it->seq = seq;
 		it->prio = seq % 4;
 		it->csum = csum(id, seq);
+		/* a full queue is -ENOSPC (older kernels: -ENOBUFS) */
 		while ((ret = xm_send(x, xchg, m.handle, it->prio, 0, 0)) ==
-		       -ENOBUFS)
+		       -ENOSPC || ret == -ENOBUFS)
 			sched_yield();
 		CHILD_CHECK(ret == 0, 21);
 		sh->sent[id] = seq + 1;
