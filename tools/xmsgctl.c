@@ -853,7 +853,7 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	optind = 1;
+	optind = 0;	/* 0, not 1: glibc must forget the first scan */
 	while (optind < argc) {
 		c = getopt_long(argc, argv, "-hd:m:k:l:c:t:p:T:P:r:Rxvafei:n:",
 				long_opts, NULL);
