@@ -50,9 +50,11 @@ run broadcast 4 3
 step "multicast: distributed message assembly with proxies"
 run multicast 2
 
-step "everything is back in the pool"
+step "one block is still out: the broadcast message stays posted"
 run xmsgctl info pool demo-pool
+step "destroying the exchanges releases what they hold: all blocks are back"
 run xmsgctl destroy xchg demo-x
 run xmsgctl destroy xchg demo-b
+run xmsgctl info pool demo-pool
 run xmsgctl destroy pool demo-pool
 step "demo done"
