@@ -84,6 +84,10 @@ static uint pool_blocks = 512;
 module_param(pool_blocks, uint, 0644);
 MODULE_PARM_DESC(pool_blocks, "blocks in the pool of each attachment (default 512)");
 
+static ushort obj_mode = 0600;
+module_param(obj_mode, ushort, 0644);
+MODULE_PARM_DESC(obj_mode, "permission bits of the pool and exchanges as /dev/xmsg names (default 0600)");
+
 static uint xchg_limit = 256;
 module_param(xchg_limit, uint, 0644);
 MODULE_PARM_DESC(xchg_limit, "queue limit of the rx and tx exchanges (default 256)");
@@ -160,6 +164,9 @@ static const char * const xmsg_nic_stat_names[NIC_NR_STATS] = {
  *	user space sends to @tx
  * @rx: received frames are sent here
  * @tx: messages sent here are transmitted
+ * @pool_u: @pool's name for user space (/dev/xmsg), NULL if unnamed
+ * @rx_u: @rx's name, NULL if unnamed
+ * @tx_u: @tx's name, NULL if unnamed
  * @idle: woken when a tx block comes back (detach waits for them)
  * @tx_thread: receives from @tx and transmits
  * @echo_thread: echo or sink only: the kernel receiver at @rx
@@ -177,6 +184,9 @@ struct xmsg_nic {
 	struct xmsg_pool *pool;
 	struct xmsg_xchg *rx;
 	struct xmsg_xchg *tx;
+	struct xmsg_uobj *pool_u;
+	struct xmsg_uobj *rx_u;
+	struct xmsg_uobj *tx_u;
 	wait_queue_head_t idle;
 	struct task_struct *tx_thread;
 	struct task_struct *echo_thread;
@@ -691,18 +701,123 @@ static void xmsg_nic_pool_destroy(struct xmsg_pool *pool, const char *name)
 	schedule_delayed_work(&xmsg_nic_reaper, HZ / 2);
 }
 
+/*
+ * Naming the pool and the exchanges for user space.  The registry of named
+ * objects belongs to the char device (ipc/registry.c); these three
+ * functions are the kernel-side entry points this module needs from it.
+ * They are looked up at run time (__symbol_get()): without them the
+ * objects work but user space cannot open them by name.
+ *
+ *   struct xmsg_uobj *xmsg_reg_publish_pool(const char *name, umode_t mode,
+ *					     struct xmsg_pool *pool);
+ *   struct xmsg_uobj *xmsg_reg_publish_xchg(const char *name, umode_t mode,
+ *					     struct xmsg_xchg *xchg);
+ *   void xmsg_reg_unpublish(struct xmsg_uobj *uobj);
+ *
+ * publish: the name in the caller's IPC namespace, with @mode and the
+ * caller's fsuid/fsgid; a reference for the caller; ERR_PTR(-EEXIST,
+ * -EINVAL, -ENOMEM).  A published pool belongs to the registry (destroyed
+ * with its last reference).  unpublish: drop the name and the reference.
+ */
+static struct xmsg_uobj *xmsg_nic_publish_pool(const char *name,
+					       struct xmsg_pool *pool)
+{
+	struct xmsg_uobj *(*fn)(const char *name, umode_t mode,
+				struct xmsg_pool *pool);
+	struct xmsg_uobj *u;
+
+	fn = __symbol_get("xmsg_reg_publish_pool");
+	if (!fn)
+		return NULL;
+	u = fn(name, obj_mode, pool);
+	__symbol_put("xmsg_reg_publish_pool");
+	return u;
+}
+
+static struct xmsg_uobj *xmsg_nic_publish_xchg(const char *name,
+					       struct xmsg_xchg *xchg)
+{
+	struct xmsg_uobj *(*fn)(const char *name, umode_t mode,
+				struct xmsg_xchg *xchg);
+	struct xmsg_uobj *u;
+
+	fn = __symbol_get("xmsg_reg_publish_xchg");
+	if (!fn)
+		return NULL;
+	u = fn(name, obj_mode, xchg);
+	__symbol_put("xmsg_reg_publish_xchg");
+	return u;
+}
+
+static void xmsg_nic_unpublish(struct xmsg_uobj *u)
+{
+	void (*fn)(struct xmsg_uobj *u);
+
+	if (!u)
+		return;
+	fn = __symbol_get("xmsg_reg_unpublish");
+	if (fn) {	/* there, since the object was published */
+		fn(u);
+		__symbol_put("xmsg_reg_unpublish");
+	}
+}
+
+/*
+ * Name the objects "nic.<dev>.rx", "nic.<dev>.tx" and "nic.<dev>"; the pool
+ * last, because once named it belongs to the registry.  All or nothing.
+ */
+static int xmsg_nic_publish(struct xmsg_nic *nic)
+{
+	struct xmsg_uobj *rx_u, *tx_u, *pool_u;
+	char name[IFNAMSIZ + 16];
+	int err;
+
+	snprintf(name, sizeof(name), "nic.%s.rx", nic->name);
+	rx_u = xmsg_nic_publish_xchg(name, nic->rx);
+	if (IS_ERR(rx_u))
+		return PTR_ERR(rx_u);
+	snprintf(name, sizeof(name), "nic.%s.tx", nic->name);
+	tx_u = xmsg_nic_publish_xchg(name, nic->tx);
+	if (IS_ERR(tx_u)) {
+		err = PTR_ERR(tx_u);
+		goto unpublish_rx;
+	}
+	snprintf(name, sizeof(name), "nic.%s", nic->name);
+	pool_u = xmsg_nic_publish_pool(name, nic->pool);
+	if (IS_ERR(pool_u)) {
+		err = PTR_ERR(pool_u);
+		goto unpublish_tx;
+	}
+	nic->rx_u = rx_u;
+	nic->tx_u = tx_u;
+	nic->pool_u = pool_u;
+	return 0;
+
+unpublish_tx:
+	xmsg_nic_unpublish(tx_u);
+unpublish_rx:
+	xmsg_nic_unpublish(rx_u);
+	return err;
+}
+
 static void xmsg_nic_objs_destroy(struct xmsg_nic *nic)
 {
 	/* Queued messages go back to their origin (blocks to the pool). */
 	xmsg_xchg_destroy(nic->rx);
 	xmsg_xchg_destroy(nic->tx);
+	xmsg_nic_unpublish(nic->rx_u);
+	xmsg_nic_unpublish(nic->tx_u);
 	nic->rx = NULL;
 	nic->tx = NULL;
 	/* The driver frees tx skbs soon; do not bury a pool for them. */
 	wait_event_timeout(nic->idle,
 			   !atomic_long_read(&nic->stats[NIC_TX_INFLIGHT]),
 			   2 * HZ);
-	xmsg_nic_pool_destroy(nic->pool, nic->name);
+	/* A named pool is the registry's: it goes with its last user. */
+	if (nic->pool_u)
+		xmsg_nic_unpublish(nic->pool_u);
+	else
+		xmsg_nic_pool_destroy(nic->pool, nic->name);
 	nic->pool = NULL;
 }
 
@@ -732,7 +847,13 @@ static int xmsg_nic_objs_create(struct xmsg_nic *nic)
 		err = PTR_ERR(nic->tx);
 		goto destroy_rx;
 	}
+	err = xmsg_nic_publish(nic);
+	if (err)
+		goto destroy_tx;
 	return 0;
+
+destroy_tx:
+	xmsg_xchg_destroy(nic->tx);
 
 destroy_rx:
 	xmsg_xchg_destroy(nic->rx);
