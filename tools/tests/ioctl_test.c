@@ -664,8 +664,12 @@ TEST_F(x, msg_make_unmake_proxy)
 	EXPECT_EQ(-EINVAL, xioc(self->fd, XMSG_IOC_MSG_PROXY, &q));
 	q.slice_offset = 0;
 	q.slice_length = 0;
-	q.src = b.dst;			/* consumed by make */
+	q.src = 0x7ffffff0;		/* never a handle here */
 	EXPECT_EQ(-EBADF, xioc(self->fd, XMSG_IOC_MSG_PROXY, &q));
+	/* the bare block handle was consumed by make (its number may be
+	 * reused, like a file descriptor's: p took it)
+	 */
+	EXPECT_EQ(b.dst, p.dst);
 	/* unmake: not while a proxy lives; never a proxy */
 	EXPECT_EQ(-EBUSY, buf(self->fd, XMSG_IOC_MSG_UNMAKE, m.dst, &u));
 	EXPECT_EQ(-EINVAL, buf(self->fd, XMSG_IOC_MSG_UNMAKE, p.dst, &u));
@@ -1377,6 +1381,116 @@ TEST_F(x, limits)
 				       0600, 0, &h));
 	EXPECT_EQ(-ENOENT, xopen_obj(self->fd, XMSG_TYPE_POOL, n,
 				     XMSG_ACC_READ, NULL));
+}
+
+static int write_param(const char *name, long val, long *old)
+{
+	char path[128], buf[32];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/module/xmsg/parameters/%s", name);
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return -errno;
+	if (old) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		if (n <= 0) {
+			close(fd);
+			return -EIO;
+		}
+		buf[n] = 0;
+		*old = strtol(buf, NULL, 10);
+	}
+	n = snprintf(buf, sizeof(buf), "%ld", val);
+	if (pwrite(fd, buf, n, 0) != n) {
+		close(fd);
+		return -EIO;
+	}
+	close(fd);
+	return 0;
+}
+
+TEST_F(x, handle_and_object_limits)
+{
+	struct xmsg_info in;
+	struct xmsg_buf b;
+	long old_h, old_p;
+	char n[XMSG_NAME_MAX];
+	__u32 h, x;
+
+	if (write_param("max_handles", 4, &old_h))
+		SKIP(return, "no writable max_handles parameter");
+	/* the fixture holds 2 handles: 2 more, then -EMFILE (no ASSERT
+	 * before the limit is restored)
+	 */
+	EXPECT_EQ(0, buf(self->fd, XMSG_IOC_BLOCK_GET, self->pool, &b));
+	EXPECT_EQ(0, buf(self->fd, XMSG_IOC_MSG_GET, self->pool, &b));
+	EXPECT_EQ(-EMFILE, buf(self->fd, XMSG_IOC_BCB_GET, self->pool, &b));
+	EXPECT_EQ(-EMFILE, xopen_obj(self->fd, XMSG_TYPE_POOL, self->pname,
+				     XMSG_ACC_READ, NULL));
+	EXPECT_EQ(-EMFILE, xchg_create(self->fd, xname(n, "lim"), 0, 0600,
+				       NULL));
+	EXPECT_EQ(COUNT - 2, pool_free(self->fd, self->pool));
+	ASSERT_EQ(0, write_param("max_handles", old_h, NULL));
+	EXPECT_EQ(-ENOENT, xopen_obj(self->fd, XMSG_TYPE_XCHG, n,
+				     XMSG_ACC_READ, NULL));
+
+	/* pools per user */
+	ASSERT_EQ(0, write_param("max_pools", 1, &old_p));	/* have one */
+	EXPECT_EQ(-EMFILE, pool_create(self->fd, xname(n, "p2"), 64, 1, 0600,
+				       0, &h));
+	ASSERT_EQ(0, write_param("max_pools", old_p, NULL));
+	ASSERT_EQ(0, pool_create(self->fd, n, 64, 1, 0600, 0, &h));
+	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_DESTROY, h));
+
+	/* exchange queue limit: -ENOSPC, the message stays ours */
+	{
+		struct xmsg_xchg_create xc;
+		__u32 m1, m2;
+
+		INIT(xc);
+		xc.access = XMSG_ACC_RDWR;
+		xc.limit = 1;
+		ASSERT_EQ(0, xioc(self->fd, XMSG_IOC_XCHG_CREATE, &xc));
+		x = xc.handle;
+		ASSERT_EQ(0, msg_get(self->fd, self->pool, &m1));
+		ASSERT_EQ(0, msg_get(self->fd, self->pool, &m2));
+		EXPECT_EQ(0, xsend(self->fd, x, m1, 0, 0));
+		EXPECT_EQ(-ENOSPC, xsend(self->fd, x, m2, 0, 0));
+		EXPECT_EQ(0, info(self->fd, m2, &in));
+		EXPECT_EQ(XMSG_TYPE_MSG, in.type);
+		EXPECT_EQ(0, hop(self->fd, XMSG_IOC_CLOSE, x)); /* frees m1 */
+		EXPECT_EQ(0, buf(self->fd, XMSG_IOC_MSG_REL, m2, &b));
+	}
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+TEST_F(x, signal_interrupts_relative_wait)
+{
+	struct sigaction sa;
+	struct xmsg_recv r;
+	struct xmsg_info in;
+	double t0, t1;
+	struct timespec ts;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;	/* no SA_RESTART */
+	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t0 = ts.tv_sec + ts.tv_nsec / 1e9;
+	alarm(1);
+	EXPECT_EQ(-EINTR, xrecv(self->fd, self->xchg, 20000000000LL, &r));
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t1 = ts.tv_sec + ts.tv_nsec / 1e9;
+	EXPECT_GT(10.0, t1 - t0);
+	ASSERT_EQ(0, info(self->fd, self->xchg, &in));
+	EXPECT_EQ(0, in.u.xchg.waiters);
+	EXPECT_EQ(COUNT, pool_free(self->fd, self->pool));
 }
 
 TEST_HARNESS_MAIN

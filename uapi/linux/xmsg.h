@@ -13,7 +13,9 @@
  * already sent stay with their exchanges.
  *
  * Everything is reached through *handles*: small positive integers (1, 2,
- * ...) in a per-file table.  0 is never a valid handle.  A handle names one
+ * ...) in a per-file table, the lowest free one first (like file
+ * descriptors, so a closed handle's number is soon reused).  0 is never a
+ * valid handle.  A handle names one
  * of: a pool, an exchange, a semaphore, a message, a standard block (BCB)
  * or a bare block.  Handles of one open file mean nothing in another.
  *
@@ -387,8 +389,9 @@ struct xmsg_buf {
  *	receiver gets as its reply handle
  * @reserved: 0
  *
- * Errors: -EBADF, -EINVAL, -EACCES, -EIDRM (exchange destroyed),
- * -ENOBUFS (queue at its limit), -ENOMEM.
+ * Errors: -EBADF, -EINVAL, -EACCES, -EIDRM (exchange or reply object
+ * destroyed), -ENOSPC (queue at its limit), -ENOMEM.  On error the message
+ * (and its reply handle) is unchanged and still the caller's.
  */
 struct xmsg_send {
 	__u32 size;
@@ -433,9 +436,12 @@ struct xmsg_send {
  * @reserved: 0
  *
  * Errors: -EBADF, -EINVAL, -EACCES, -EAGAIN (XMSG_TIMEOUT_NONE and nothing
- * queued), -ETIMEDOUT, -EINTR (signal; nothing was received, so retrying
- * loses nothing), -EIDRM (exchange destroyed), -EMFILE, -ENOMEM (the
- * message stays queued).
+ * queued), -ETIMEDOUT, -EINTR (a signal, with a relative timeout; waits
+ * for ever or to an absolute time are restarted after a SA_RESTART
+ * handler; either way nothing was received, so retrying loses nothing),
+ * -EIDRM (exchange destroyed), -EMFILE, -ENOMEM (nothing received).  A
+ * message handed over is never lost: if the final copy to user space
+ * fails (-EFAULT) it stays in the handle table until close.
  */
 struct xmsg_recv {
 	__u32 size;
