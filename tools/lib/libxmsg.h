@@ -61,7 +61,8 @@ struct xm;
  *	close it with xm_handle_close() or use it with XMSG_SEND_CLOSE_XCHG /
  *	XMSG_SEM_CLOSE
  * @flags: XMSG_MSGF_* bits
- * @gen: broadcast generation (received messages; in for XMSG_RECV_NEWER)
+ * @gen: broadcast generation (received messages); read by xm_recv() and
+ *	xm_call() only with XMSG_RECV_NEWER: the last generation seen
  */
 struct xm_msg {
 	uint32_t handle;

@@ -158,7 +158,7 @@ int xm_recv(struct xm *x, uint32_t xchg, int64_t timeout_ns, uint32_t flags,
 	r.flags = flags;
 	r.xchg = xchg;
 	r.timeout_ns = timeout_ns;
-	r.gen = m->gen;
+	r.gen = (flags & XMSG_RECV_NEWER) ? m->gen : 0;
 	ret = xm_ioctl(x, XMSG_IOC_RECV, &r);
 	if (ret)
 		return ret;
@@ -184,7 +184,7 @@ int xm_call(struct xm *x, uint32_t send_xchg, uint32_t msg, uint32_t prio,
 	c.send_reply = reply;
 	c.recv_xchg = recv_xchg;
 	c.timeout_ns = timeout_ns;
-	c.gen = answer->gen;
+	c.gen = (flags & XMSG_RECV_NEWER) ? answer->gen : 0;
 	ret = xm_ioctl(x, XMSG_IOC_CALL, &c);
 	if (sent)
 		*sent = !!(c.result & XMSG_CALL_SENT);

@@ -14,7 +14,7 @@
 #define SENDERS		8
 #define RECEIVERS	8
 #define MAXSEQ		100000
-#define NBLK		64
+#define NBLK		256
 #define STOP		0xffffffffu
 
 struct item {
@@ -93,9 +93,10 @@ static void sender(FIXTURE_DATA(stress) *self, uint32_t id, double until)
 	uint32_t seq;
 
 	for (seq = 0; seq < MAXSEQ && xt_now() < until; seq++) {
+		/* pool empty: give the receivers the CPU for a moment */
 		while ((ret = xm_msg_get(x, pool, &m)) == -ENOBUFS) {
 			__atomic_fetch_add(&sh->nobufs, 1, __ATOMIC_RELAXED);
-			sched_yield();
+			usleep(200);
 		}
 		CHILD_CHECK(ret == 0 && m.body, 20);
 		it = m.body;
