@@ -683,12 +683,16 @@ static unsigned int xpool_blocks(size_t size, bool tput)
 	return size >= MIB ? 8 : size >= 64 * KIB ? 32 : 64;
 }
 
+/* Names unique per channel, so a failed teardown cannot collide. */
 static void xnames(struct xchan *x, const char *tag)
 {
-	snprintf(x->pname, XNAME, "ipcb.%d.%s.pool", getpid(), tag);
+	static unsigned int seq;
+
+	seq++;
+	snprintf(x->pname, XNAME, "ipcb.%d.%s%u.pool", getpid(), tag, seq);
 	for (int i = 0; i < 3; i++)
-		snprintf(x->xname[i], XNAME, "ipcb.%d.%s.x%d", getpid(), tag,
-			 i);
+		snprintf(x->xname[i], XNAME, "ipcb.%d.%s%u.x%d", getpid(), tag,
+			 seq, i);
 }
 
 static int xattach_objs(struct xchan *x, bool create, size_t size,
@@ -696,6 +700,7 @@ static int xattach_objs(struct xchan *x, bool create, size_t size,
 {
 	int r, i;
 
+	x->cur = -1;
 	x->fd = xb_open();
 	if (x->fd < 0)
 		return x->fd;
@@ -714,14 +719,24 @@ static int xattach_objs(struct xchan *x, bool create, size_t size,
 
 static void xdetach(struct xchan *x, bool destroy)
 {
+	int r;
+
 	if (x->fd < 0)
 		return;
+	if (x->cur >= 0)
+		xb_rel(x->fd, x->cur);
+	x->cur = -1;
 	if (x->base)
 		munmap(x->base, x->maplen);
+	x->base = NULL;
 	if (destroy) {
+		/* destroying an exchange releases what is queued there */
 		for (int i = 0; i < 3; i++)
 			xb_xchg_destroy(x->fd, x->x[i]);
-		xb_pool_destroy(x->fd, x->pool);
+		r = xb_pool_destroy(x->fd, x->pool);
+		if (r)
+			fprintf(stderr, "ipc_bench: destroy pool %s: %s\n",
+				x->pname, strerror(-r));
 	}
 	close(x->fd);
 	x->fd = -1;
@@ -1401,9 +1416,13 @@ static void fanout_xmsg(bool bcast, int nrx)
 	uint32_t msg;
 	int i, r, np = 0;
 
-	snprintf(f.pname, XNAME, "ipcb.%d.fan.pool", getpid());
+	static unsigned int fseq;
+
+	fseq++;
+	snprintf(f.pname, XNAME, "ipcb.%d.fan%u.pool", getpid(), fseq);
 	for (i = 0; i < f.nx; i++)
-		snprintf(f.xname[i], XNAME, "ipcb.%d.fan.x%d", getpid(), i);
+		snprintf(f.xname[i], XNAME, "ipcb.%d.fan%u.x%d", getpid(),
+			 fseq, i);
 	memset(fan, 0, sizeof(*fan));
 	r = xfan_open(&f, true);
 	if (!r)
