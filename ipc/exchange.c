@@ -577,15 +577,20 @@ static int xmsg_xchg_send_bcast(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
  * context, allocates with GFP_KERNEL.
  * Return: 0; -EINVAL for NULL @xchg or @msg or @prio > XMSG_PRIO_MAX;
  * -EPERM when @from does not own @msg; -EIDRM when @xchg is destroyed;
- * -ENOSPC when the queue is at its limit; broadcast only: -ENOMEM, or the
- * error of xmsg_msg_make_proxy() (-EINVAL for a released message).  On
- * error nothing changed.
+ * -EINVAL too for a released message or one that is queued at an exchange
+ * already (a kernel caller bug: warns, rate-limited); -ENOSPC when the
+ * queue is at its limit; broadcast only: -ENOMEM or another error of
+ * xmsg_msg_make_proxy().  On error nothing changed.
  */
 int xmsg_xchg_send(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 		   struct xmsg_owner *from, u8 prio)
 {
 	if (!xchg || !msg || prio > XMSG_PRIO_MAX)
 		return -EINVAL;
+	if (READ_ONCE(msg->released) || !list_empty_careful(&msg->link)) {
+		pr_warn_ratelimited("xmsg: send of a released or queued message\n");
+		return -EINVAL;
+	}
 	if (xchg->kind == XMSG_XCHG_BCAST)
 		return xmsg_xchg_send_bcast(xchg, msg, from, prio);
 	return xmsg_xchg_send_queue(xchg, msg, from, prio);

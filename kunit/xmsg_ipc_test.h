@@ -164,6 +164,7 @@ struct ipc_t_thr {
 	void *ctx;
 	int idx;
 	int ret;
+	bool joined;
 	/* for receivers */
 	struct xmsg_owner owner;
 	int got;
@@ -216,13 +217,14 @@ static inline int ipc_t_thr_join(struct kunit *test, struct ipc_t_thr *thr)
 	kthread_stop(thr->task);
 	put_task_struct(thr->task);
 	xmsg_owner_release_all(&thr->owner);
+	thr->joined = true;
 	ret = thr->ret;
 	return ret;
 }
 
 static inline void ipc_t_thr_free(struct ipc_t_thr *thr)
 {
-	if (thr && completion_done(&thr->done))
+	if (thr && thr->joined)
 		kfree(thr);
 }
 

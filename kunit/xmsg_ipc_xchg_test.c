@@ -167,6 +167,24 @@ static void xchg_send_einval(struct kunit *test)
 	xmsg_xchg_destroy(xchg);
 }
 
+/* A kernel user (no owner) sending a queued message again is refused. */
+static void xchg_send_queued_einval(struct kunit *test)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_xchg *other = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_msg *msg = ipc_t_msg(test, env, NULL, 1);
+
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_send(xchg, msg, NULL, 0), 0);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_send(xchg, msg, NULL, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_send(other, msg, NULL, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_queued(xchg), 1U);
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_queued(other), 0U);
+	xmsg_xchg_destroy(xchg);
+	xmsg_xchg_destroy(other);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 0ULL);
+}
+
 static void xchg_send_eperm(struct kunit *test)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
@@ -448,6 +466,7 @@ static struct kunit_case xmsg_ipc_xchg_cases[] = {
 	KUNIT_CASE(xchg_prio_order),
 	KUNIT_CASE(xchg_fifo_within_prio),
 	KUNIT_CASE(xchg_send_einval),
+	KUNIT_CASE(xchg_send_queued_einval),
 	KUNIT_CASE(xchg_send_eperm),
 	KUNIT_CASE(xchg_send_enospc),
 	KUNIT_CASE(xchg_recv_timeout),
