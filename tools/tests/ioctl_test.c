@@ -654,6 +654,7 @@ TEST_F(x, msg_make_unmake_proxy)
 	ASSERT_EQ(0, xioc(self->fd, XMSG_IOC_MSG_PROXY, &q));
 	EXPECT_EQ(m.offset + 24, q.offset);
 	EXPECT_EQ(24, q.length);
+	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_CLOSE, q.dst));
 	/* bad slices */
 	INIT(q);
 	q.src = m.dst;
