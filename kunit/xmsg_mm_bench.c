@@ -22,11 +22,17 @@
 #include "mm/xmsg_mm.h"
 
 #define BSIZE	64
-#define ITERS	100000
-#define REPS	5
+#define ITERS	20000
+#define REPS	25
 #define BURST	1000
 
-enum { OP_BARE, OP_BCB, OP_MSG, OP_MSGO, OP_MAKE, OP_KMEM, OP_MEMPOOL, NOPS };
+enum {
+	OP_BARE, OP_BCB, OP_MSG, OP_MSGO, OP_MAKE, OP_KMEM, OP_MEMPOOL,
+	OP_LOCK, NOPS
+};
+
+static DEFINE_RAW_SPINLOCK(bench_lock);
+static u64 bench_dummy;
 
 struct bench {
 	struct xmsg_pool *pool;
@@ -43,6 +49,7 @@ struct bench {
 /* One get+release (or make+unmake) of kind @op; returns 0 or -1. */
 static __always_inline int one_get(struct bench *b, int op, void **out)
 {
+	unsigned long flags;
 	void *p;
 
 	switch (op) {
@@ -64,6 +71,12 @@ static __always_inline int one_get(struct bench *b, int op, void **out)
 	case OP_KMEM:
 		p = kmem_cache_alloc(b->cache, GFP_KERNEL);
 		break;
+	case OP_LOCK:
+		raw_spin_lock_irqsave(&bench_lock, flags);
+		bench_dummy++;
+		raw_spin_unlock_irqrestore(&bench_lock, flags);
+		p = &bench_dummy;
+		break;
 	default:
 		p = mempool_alloc(b->mp, GFP_KERNEL);
 		break;
@@ -76,6 +89,7 @@ static __always_inline int one_get(struct bench *b, int op, void **out)
 
 static __always_inline void one_rel(struct bench *b, int op, void **pp)
 {
+	unsigned long flags;
 	void *p = *pp;
 
 	switch (op) {
@@ -95,6 +109,11 @@ static __always_inline void one_rel(struct bench *b, int op, void **pp)
 		break;
 	case OP_KMEM:
 		kmem_cache_free(b->cache, p);
+		break;
+	case OP_LOCK:
+		raw_spin_lock_irqsave(&bench_lock, flags);
+		bench_dummy--;
+		raw_spin_unlock_irqrestore(&bench_lock, flags);
 		break;
 	default:
 		mempool_free(p, b->mp);
@@ -146,40 +165,6 @@ static u64 run_burst(struct bench *b, int op)
 	return div_u64(t * ITERS, (ITERS / b->nb) * b->nb);
 }
 
-/* Best of REPS, in tenths of ns per get+rel. */
-static u64 measure(struct bench *b, int op, bool burst)
-{
-	u64 best = U64_MAX, t;
-	int r;
-
-	for (r = 0; r < REPS; r++) {
-		t = burst ? run_burst(b, op) : run_pair(b, op);
-		best = min(best, t);
-		cond_resched();
-	}
-	return div_u64(best * 10, ITERS);
-}
-
-static int bench_setup(struct kunit *test, struct bench *b, u32 count)
-{
-	struct xmsg_pool_params p = {
-		.name = "bench", .block_size = BSIZE, .count = count,
-	};
-	memset(b, 0, sizeof(*b));
-	xmsg_owner_init(&b->owner, "bench");
-	b->pool = xmsg_pool_create(&p);
-	if (IS_ERR(b->pool))
-		return PTR_ERR(b->pool);
-	b->cache = kmem_cache_create("xmsg_bench64", BSIZE, BSIZE, 0, NULL);
-	b->mp = b->cache ? mempool_create_slab_pool(16, b->cache) : NULL;
-	b->nb = min_t(u32, BURST, count / 2);
-	b->ptrs = kvcalloc(b->nb, sizeof(void *), GFP_KERNEL);
-	b->held = kvcalloc(b->nb, sizeof(void *), GFP_KERNEL);
-	if (!b->cache || !b->mp || !b->ptrs || !b->held)
-		return -ENOMEM;
-	return 0;
-}
-
 /* make+unmake works on bare blocks held for the measurement. */
 static int hold_blocks(struct bench *b)
 {
@@ -204,6 +189,53 @@ static void rel_blocks(struct bench *b)
 	memset(b->held, 0, b->nb * sizeof(void *));
 }
 
+/*
+ * Best of REPS for every op, in tenths of ns per get+rel.  The ops take
+ * turns within each repetition, so noise from the host (QEMU TCG on a
+ * shared machine) hits them alike.
+ */
+static void measure(struct bench *b, bool burst, u64 *res)
+{
+	u64 best[NOPS], t;
+	int r, op;
+
+	for (op = 0; op < NOPS; op++)
+		best[op] = U64_MAX;
+	for (r = 0; r < REPS; r++) {
+		for (op = 0; op < NOPS; op++) {
+			if (op == OP_MAKE && hold_blocks(b))
+				b->errors++;
+			t = burst ? run_burst(b, op) : run_pair(b, op);
+			if (op == OP_MAKE)
+				rel_blocks(b);
+			best[op] = min(best[op], t);
+			cond_resched();
+		}
+	}
+	for (op = 0; op < NOPS; op++)
+		res[op] = max_t(u64, div_u64(best[op] * 10, ITERS), 1);
+}
+
+static int bench_setup(struct kunit *test, struct bench *b, u32 count)
+{
+	struct xmsg_pool_params p = {
+		.name = "bench", .block_size = BSIZE, .count = count,
+	};
+	memset(b, 0, sizeof(*b));
+	xmsg_owner_init(&b->owner, "bench");
+	b->pool = xmsg_pool_create(&p);
+	if (IS_ERR(b->pool))
+		return PTR_ERR(b->pool);
+	b->cache = kmem_cache_create("xmsg_bench64", BSIZE, BSIZE, 0, NULL);
+	b->mp = b->cache ? mempool_create_slab_pool(16, b->cache) : NULL;
+	b->nb = min_t(u32, BURST, count / 2);
+	b->ptrs = kvcalloc(b->nb, sizeof(void *), GFP_KERNEL);
+	b->held = kvcalloc(b->nb, sizeof(void *), GFP_KERNEL);
+	if (!b->cache || !b->mp || !b->ptrs || !b->held)
+		return -ENOMEM;
+	return 0;
+}
+
 static void bench_teardown(struct kunit *test, struct bench *b)
 {
 	xmsg_owner_release_all(&b->owner);
@@ -225,9 +257,9 @@ static void print_row(u32 count, const char *pat, const u64 *v)
 
 	for (i = 0; i < NOPS; i++)
 		snprintf(r[i], sizeof(r[i]), "%llu.%llu", v[i] / 10, v[i] % 10);
-	pr_info("xmsg_mm_bench: %8u %-5s | %7s %7s %7s %7s %7s | %7s %7s | %5llu.%02llux %5llu.%02llux %5llu.%02llux %5llu.%02llux %5llu.%02llux\n",
+	pr_info("xmsg_mm_bench: %8u %-5s | %7s %7s %7s %7s %7s | %7s %7s %7s | %5llu.%02llux %5llu.%02llux %5llu.%02llux %5llu.%02llux %5llu.%02llux\n",
 		count, pat, r[OP_BARE], r[OP_BCB], r[OP_MSG], r[OP_MSGO],
-		r[OP_MAKE], r[OP_KMEM], r[OP_MEMPOOL],
+		r[OP_MAKE], r[OP_KMEM], r[OP_MEMPOOL], r[OP_LOCK],
 		v[OP_BARE] * 100 / v[OP_KMEM] / 100,
 		v[OP_BARE] * 100 / v[OP_KMEM] % 100,
 		v[OP_BCB] * 100 / v[OP_KMEM] / 100,
@@ -244,7 +276,7 @@ static void bench_pool_size(struct kunit *test, u32 count)
 {
 	struct bench *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
 	u64 pair[NOPS], burst[NOPS];
-	int op, ret;
+	int ret;
 
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	ret = bench_setup(test, b, count);
@@ -253,14 +285,8 @@ static void bench_pool_size(struct kunit *test, u32 count)
 		KUNIT_FAIL(test, "setup for %u blocks failed: %d", count, ret);
 		return;
 	}
-	for (op = 0; op < NOPS; op++) {
-		if (op == OP_MAKE && hold_blocks(b))
-			b->errors++;
-		pair[op] = max_t(u64, measure(b, op, false), 1);
-		burst[op] = max_t(u64, measure(b, op, true), 1);
-		if (op == OP_MAKE)
-			rel_blocks(b);
-	}
+	measure(b, false, pair);
+	measure(b, true, burst);
 	print_row(count, "pair", pair);
 	print_row(count, "burst", burst);
 	KUNIT_EXPECT_EQ(test, b->errors, 0UL);
@@ -275,8 +301,8 @@ static void xmsg_mm_bench_all(struct kunit *test)
 	pr_info("xmsg_mm_bench: ns per get+release (make+unmake for 'make'), %d B blocks, best of %d x %d ops\n",
 		BSIZE, REPS, ITERS);
 	pr_info("xmsg_mm_bench: bare=xmsg_block_get/rel  bcb=xmsg_bcb_get/rel  msg=xmsg_msg_get/rel (no owner)  msg+own=same with an owner  make=xmsg_msg_make/unmake of a held block\n");
-	pr_info("xmsg_mm_bench: kmem=kmem_cache_alloc/free  mempool=mempool_alloc/free (slab pool)  ratios are to kmem\n");
-	pr_info("xmsg_mm_bench:   blocks pat   |    bare     bcb     msg msg+own    make |    kmem mempool |  bare/kmem   bcb/kmem   msg/kmem  make/kmem  mpool/kmem\n");
+	pr_info("xmsg_mm_bench: kmem=kmem_cache_alloc/free  mempool=mempool_alloc/free (slab pool)  lock=2x raw_spin_lock_irqsave+unlock alone (the floor of a locked design)  ratios are to kmem\n");
+	pr_info("xmsg_mm_bench:   blocks pat   |    bare     bcb     msg msg+own    make |    kmem mempool    lock |  bare/kmem   bcb/kmem   msg/kmem  make/kmem  mpool/kmem\n");
 	for (i = 0; i < ARRAY_SIZE(counts); i++)
 		bench_pool_size(test, counts[i]);
 }

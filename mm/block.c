@@ -55,6 +55,20 @@ void *xmsg_block_get(struct xmsg_pool *pool)
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_block_get, XMSG);
 
+/* Give back block @idx, known to be out; a free one is an xmsg bug. */
+void xmsg_block_give(struct xmsg_pool *pool, u32 idx)
+{
+	unsigned long flags;
+	bool was_out;
+
+	raw_spin_lock_irqsave(&pool->lock, flags);
+	was_out = __test_and_clear_bit(idx, pool->map);
+	if (likely(was_out))
+		pool->stack[pool->nfree++] = idx;
+	raw_spin_unlock_irqrestore(&pool->lock, flags);
+	WARN_ON_ONCE(!was_out);
+}
+
 static int xmsg_block_bad(struct xmsg_pool *pool, const void *dbp,
 			  const char *why)
 {

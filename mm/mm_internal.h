@@ -104,6 +104,7 @@ extern struct kmem_cache *xmsg_msg_cache;
 /* pool.c */
 bool xmsg_pool_is_out(struct xmsg_pool *pool, const void *dbp);
 void *xmsg_block_take(struct xmsg_pool *pool, u32 *idx);
+void xmsg_block_give(struct xmsg_pool *pool, u32 idx);
 struct xmsg_msg *xmsg_pool_mcb(struct xmsg_pool *pool, u32 idx, gfp_t gfp);
 void xmsg_pool_put(struct xmsg_pool *pool, void *dbp);
 

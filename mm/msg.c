@@ -102,7 +102,12 @@ static void xmsg_body_put(struct xmsg_msg *real)
 {
 	struct xmsg_msg o;
 
-	if (!refcount_dec_and_test(&real->body_ref))
+	/*
+	 * A count of 1 is ours alone: proxies only come from holders of a
+	 * reference, so nobody can add one now.  Skip the atomic then.
+	 */
+	if (refcount_read(&real->body_ref) != 1 &&
+	    !refcount_dec_and_test(&real->body_ref))
 		return;
 	o.origin = real->origin;
 	o.body = real->body;

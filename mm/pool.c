@@ -417,12 +417,17 @@ int xmsg_pool_mmap(struct xmsg_pool *pool, struct vm_area_struct *vma)
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_pool_mmap, XMSG);
 
-/* Give back a block known to be out (a message body): no checks. */
+/*
+ * Give back a block known to be out (a body or a BCB's block, whose slot
+ * is free): only the bitmap is checked, and a mismatch is an xmsg bug.
+ */
 void xmsg_pool_put(struct xmsg_pool *pool, void *dbp)
 {
-	int ret = xmsg_block_rel(pool, dbp);
+	long idx = xmsg_pool_index(pool, dbp);
 
-	WARN_ON_ONCE(ret);
+	if (WARN_ON_ONCE(idx < 0))
+		return;
+	xmsg_block_give(pool, idx);
 }
 
 /*
