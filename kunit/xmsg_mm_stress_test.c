@@ -17,7 +17,7 @@
 #define NTHREADS	4
 #define NSLOTS		16
 #define HOLD		8
-#define RUN_MS		1500
+#define RUN_MS		3000
 
 struct stress {
 	struct xmsg_pool *small;

@@ -106,8 +106,9 @@ static void xmsg_body_put(struct xmsg_msg *real)
 	 * A count of 1 is ours alone: proxies only come from holders of a
 	 * reference, so nobody can add one now.  Skip the atomic then.
 	 */
-	if (refcount_read(&real->body_ref) != 1 &&
-	    !refcount_dec_and_test(&real->body_ref))
+	if (refcount_read(&real->body_ref) == 1)
+		smp_acquire__after_ctrl_dep();	/* see the others' releases */
+	else if (!refcount_dec_and_test(&real->body_ref))
 		return;
 	o.origin = real->origin;
 	o.body = real->body;
