@@ -26,7 +26,10 @@ PEER_TEXT = {
             "sends the handle; the receiver receives the handle, reads the "
             "body in place and releases it (round trip: sends the same "
             "message back as the reply). One ioctl per send, receive, get "
-            "and release.",
+            "and release. Throughput: the receiver returns each message to "
+            "a free-message exchange that the sender receives from (8 to 64 "
+            "messages in flight). Both xmsg peers use the raw ioctls of "
+            "<linux/xmsg.h>, not libxmsg.",
     "xmsg-call": "xmsg combined send-then-receive ioctl: one system call per "
                  "side and round trip; the message is reused, no get or "
                  "release per round trip. One-way throughput: the sender "
@@ -102,7 +105,9 @@ def parse_log(path):
                     run["res"][key] = float(w[4])
             elif w and w[0] == "INFO":
                 run["info"].append(" ".join(w[1:]))
-        elif section in ("k", "t"):
+        elif section == "k":
+            cur[1].append(re.sub(r"^\[\s*[0-9.]+\]\s?", "", l))
+        elif section == "t":
             cur[1].append(l)
     return run
 
@@ -222,11 +227,70 @@ def exit_table(out, run):
 
 # ---------------------------------------------------------------- targets
 
-CAUSES = {}
-try:
-    from bench_causes import CAUSES  # noqa: F811 (optional notes)
-except ImportError:
-    pass
+# Why a target is missed, from the analysis of the committed run; shown
+# only for targets the current run misses.
+CAUSES = {
+    "rtt64":
+        "On 1 vCPU the combined call's 64 B round trip is 1.2x the pipe's "
+        "(xmsg with separate ioctls: 1.5x). The kernel handoff itself is "
+        "slower than a bare wait-queue handoff: the in-kernel benchmark "
+        "below (xmsg_ipc_bench) measures a kthread ping-pong through an "
+        "exchange at about 1.65x a wait_queue and 1.70x a completion. On "
+        "top of that each call copies a 104-byte struct xmsg_call in and "
+        "out, looks handles up in the per-file table and moves the message "
+        "between owners, where a pipe write/read touches one buffer. On 2 "
+        "vCPUs the 'met' is against a tick-bound pipe (see the note) and "
+        "proves nothing; there xmsg-call (51 us) is still slower than mq "
+        "(38 us) and the futex ring (33 us).",
+    "rtt64-stretch":
+        "Needs the handoff cost above cut first. xmsg has no adaptive spin "
+        "before sleeping (ipc/waiter.c sleeps at once), and with 1 vCPU a "
+        "spin cannot help at all.",
+    "tput65536-pipe":
+        "xmsg throughput does not depend on the size (it never copies: "
+        "about 3,000-6,600 msg/s from 4 KiB to 1 MiB on 1 vCPU), so its "
+        "ratio to a copying peer is the peer's copy cost over xmsg's fixed "
+        "per-message cost, and that fixed cost is high: on 1 vCPU one "
+        "one-way message costs about one round trip (xmsg 64 B: 11,416 "
+        "msg/s = 88 us, round trip 87 us). The likely reason is that the "
+        "exchange wakes the receiver with wake_up_process() (no sync "
+        "hint, unlike pipes and UNIX sockets), so the receiver preempts the "
+        "sender at every send and the sender never gets to queue a batch; "
+        "the pipe, which batches, moves 64 B messages 4.7x faster. Under "
+        "TCG, system calls and context switches are also far more "
+        "expensive relative to memcpy than on hardware, which shrinks "
+        "every zero-copy ratio. On 2 vCPUs the figures pass, but against "
+        "tick-bound peers.",
+    "tput65536-unix": "As for the pipe (same cause).",
+    "tput1048576-pipe":
+        "Same cause as at 64 KiB: 30x on 1 vCPU, bounded by xmsg's fixed "
+        "per-message cost (about 150 us per message under TCG), not by "
+        "the size.",
+    "tput1048576-unix": "As for the pipe (same cause).",
+    "bcast8":
+        "Met on 1 vCPU (1/25.9), missed on 2 vCPUs (1/14.6). The "
+        "broadcast time grows with the receivers: each is a process that "
+        "has to be woken, scheduled, enter the receive ioctl, get its "
+        "proxy, check the body and release the proxy, about 95-120 us per "
+        "receiver under TCG here, while the in-kernel broadcast costs about "
+        "16 us per waiter (xmsg_ipc_bench below). With 2 vCPUs the 8 "
+        "receivers woken at once queue for 2 CPUs, and the pipe peer's 8 "
+        "copies of 1 MiB spread over both vCPUs (14.0 ms vs 19.5 ms on 1 "
+        "vCPU), so the copying side gains more from the second CPU.",
+    "proxy8":
+        "As for the broadcast, plus 8 proxy-make and 8 send ioctls in the "
+        "sender every round (1 ioctl for the broadcast).",
+    "exit-linear":
+        "Missed on 2 vCPUs only by the 1.5x bar: the marginal cost per "
+        "message was 1,649 ns from 1,000 to 10,000 held and 2,713 ns from "
+        "10,000 to 50,000. The release-one-by-one figures of the same run "
+        "are not linear either (5.1 / 199 / 581 ms), and the host's 2 "
+        "cores were shared with other VMs and kernel builds during this "
+        "run, so noise is the likely cause rather than a scan: the 8x "
+        "bigger pool took 0.73x the time, so the cost does not grow with "
+        "the pool size, and on 1 vCPU the marginal costs agree within "
+        "1.2x.",
+}
 
 
 def best_x(run, measure, param):
@@ -295,31 +359,66 @@ def targets(run):
                   "n/a" if c is None else "%.2f" % (c / 1e6),
                   "n/a" if rel is None else "%.2f" % (rel / 1e6), fr(r)),
               None if r is None else r <= 2.0))
-    per = [(n, val(run, "exit_close", "xmsg", n)) for n in
+    pts = [(n, val(run, "exit_close", "xmsg", n)) for n in
            (1000, 10000, 50000)]
-    per = [(n, v / n) for n, v in per if v is not None]
+    pts = [(n, v) for n, v in pts if v is not None]
     big = val(run, "exit_close_bigpool", "xmsg", 10000)
-    if len(per) >= 2:
-        lo = min(v for _, v in per)
-        hi = max(v for _, v in per)
-        fig = "per message: " + ", ".join(
-            "%d held %.0f ns" % (n, v) for n, v in per)
-        fig += "; spread %.2fx" % (hi / lo)
-        ok = hi / lo <= 2.0
+    if len(pts) >= 3:
+        # Linear: the marginal cost per extra message held is the same
+        # (within 1.5x) from 1,000 to 10,000 and from 10,000 to 50,000.
+        m = [(b[1] - a[1]) / (b[0] - a[0]) for a, b in zip(pts, pts[1:])]
+        fig = "close: " + ", ".join("%d held %.2f ms" % (n, v / 1e6)
+                                    for n, v in pts)
+        fig += "; marginal ns per message: " + ", ".join(
+            "%.0f" % x for x in m)
+        ok = min(m) > 0 and max(m) / min(m) <= 1.5
         if big is not None and c:
-            fig += "; 8x bigger pool: %.2fx the time" % (big / c)
-            ok = ok and big / c <= 2.0
+            fig += "; 10,000 held from an 8x bigger pool: %.2fx the time" \
+                % (big / c)
+            ok = ok and big / c <= 1.5
         t.append(("exit-linear", "Cleanup linear in messages held, not in "
-                  "pool size (per-message cost within 2x across counts "
-                  "and pool sizes)", fig, ok))
+                  "pool size (marginal cost per message within 1.5x "
+                  "across 1,000..50,000 held; 8x bigger pool at most "
+                  "1.5x the time)", fig, ok))
     else:
         t.append(("exit-linear", "Cleanup linear in messages held",
                   "n/a", None))
     return t
 
 
-def mark(m):
+def tick_bound(run):
+    """Pipe/UNIX round trips stuck at a scheduler tick (see the note)."""
+    p = val(run, "rtt_median", "pipe", 64)
+    q = [v for v in (val(run, "rtt_median", "mq", 64),
+                     val(run, "rtt_median", "shmring", 64)) if v]
+    return bool(p and q and p > 10 * min(q))
+
+
+# Targets that compare against pipe or UNIX sockets.
+VS_COPY = ("rtt64", "rtt64-stretch", "tput65536-pipe", "tput65536-unix",
+           "tput1048576-pipe", "tput1048576-unix", "bcast8", "proxy8")
+
+
+def mark(m, tid=None, run=None):
+    if m and run is not None and tid in VS_COPY and tick_bound(run):
+        return "met, **not meaningful** (peer tick-bound)"
     return {True: "met", False: "**missed**", None: "not measured"}[m]
+
+
+TICK_NOTE = (
+    "**Note on -smp %s: the pipe and UNIX-socket figures are tick-bound.** "
+    "Their 64 B round trip (%s us) is more than 10x that of POSIX mq and "
+    "the futex ring in the same run, and sits at about one scheduler tick "
+    "(the perf kernel has HZ=250: 4 ms). Pipes and UNIX sockets are the "
+    "two peers that wake the reader with a *sync* wake-up "
+    "(wake_up_interruptible_sync_poll()); the likely explanation (not "
+    "verified further) is that under QEMU TCG with 2 vCPUs such a "
+    "cross-CPU wake-up is only acted upon at the next tick, while the "
+    "plain wake-ups of mq, futex and xmsg are not. This is an artifact of "
+    "the emulation (on hardware a cross-CPU pipe round trip costs a few "
+    "microseconds), so every ratio against pipe or unix on this CPU count "
+    "flatters xmsg and is not meaningful; compare with mq and shmring "
+    "there, and use the -smp 1 figures for pipe and unix.")
 
 
 # ------------------------------------------------------------------- plot
@@ -405,13 +504,24 @@ def main():
     rows = []
     for i in range(len(tl[0])):
         row = [tl[0][i][1]]
-        for t in tl:
-            row += [t[i][2], mark(t[i][3])]
+        for t, r in zip(tl, runs):
+            row += [t[i][2], mark(t[i][3], t[i][0], r)]
         rows.append(row)
     table(o, head, rows)
-    missed = sorted({t[0] for ts in tl for t in ts if t[3] is False})
+    for r in runs:
+        if tick_bound(r):
+            o.append(TICK_NOTE % (r["cpus"], fmt(
+                val(r, "rtt_median", "pipe", 64), "ns")))
+            o.append("")
+    order = [t[0] for t in tl[0]]
+    missed = sorted({t[0] for ts in tl for t in ts if t[3] is False},
+                    key=order.index)
     if missed:
         o.append("### Why the missed targets are missed")
+        o.append("")
+        o.append("(Analysis written for the committed run of 2026-11-25; "
+                 "the figures quoted in it are that run's. A new run "
+                 "regenerates the tables above but not this text.)")
         o.append("")
         for m in missed:
             name = [t[1] for t in tl[0] if t[0] == m][0]
@@ -450,6 +560,10 @@ def main():
             r["path"], r["ipc_rc"],
             "" if r["done"] else "; **the run did not finish**"))
         o.append("")
+        if tick_bound(r):
+            o.append(TICK_NOTE % (r["cpus"], fmt(
+                val(r, "rtt_median", "pipe", 64), "ns")))
+            o.append("")
         size_tables(o, r, "rtt_median", "ns",
                     "Round trip, median (us)", "")
         size_tables(o, r, "rtt_p99", "ns", "Round trip, p99 (us)", "")
@@ -484,5 +598,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     main()
