@@ -19,7 +19,7 @@ smps=${BENCH_SMP:-1 2}
 docs="$XMSG_ROOT/docs"
 
 if [ -n "${BENCH_LOGS:-}" ]; then
-	logs=$BENCH_LOGS
+	logs=${BENCH_LOGS%/}
 else
 	"$XMSG_ROOT/scripts/setup.sh"
 	"$XMSG_ROOT/scripts/build-kernel.sh" perf >/dev/null
