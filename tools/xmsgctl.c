@@ -838,10 +838,8 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+hd:", long_opts, NULL)) != -1)
 		if (parse_opt(c, &o))
 			return EX_USAGE;
-	if (optind >= argc) {
-		usage(stderr);
-		return EX_USAGE;
-	}
+	if (optind >= argc)
+		return die_usage("%s", "no command");
 	for (i = 0; i < (int)(sizeof(commands) / sizeof(commands[0])); i++)
 		if (!strcmp(argv[optind], commands[i].name))
 			cmd = &commands[i];

@@ -4,7 +4,8 @@
  * receivers take them.  Every message must arrive exactly once, unchanged,
  * in order per (sender, priority) as seen by each receiver, and afterwards
  * the exchange's sent/received counters balance and the pool is full.
- * XMSG_STRESS_SECONDS sets the sending time (default 3).
+ * XMSG_STRESS_SECONDS sets the sending time (default 3), counted from when
+ * all 16 processes are running; every sender sends at least MINSEQ.
  */
 #include <sched.h>
 #include <sys/mman.h>
@@ -31,7 +32,20 @@ struct shared {
 	uint32_t bad[RECEIVERS];	/* corrupt or out-of-order messages */
 	uint32_t got[RECEIVERS];
 	uint32_t nobufs;		/* times a sender found the pool empty */
+	uint32_t ready;			/* processes started */
+	uint32_t go;			/* set once all are ready */
+	double until;			/* senders stop sending then */
 };
+
+#define MINSEQ	20	/* every sender sends at least this many */
+
+/* All 16 processes start together: forks are slow under TCG + KASAN. */
+static void start_line(struct shared *sh)
+{
+	__atomic_fetch_add(&sh->ready, 1, __ATOMIC_SEQ_CST);
+	while (!__atomic_load_n(&sh->go, __ATOMIC_ACQUIRE))
+		usleep(1000);
+}
 
 static uint32_t csum(uint32_t s, uint32_t q)
 {
@@ -83,7 +97,7 @@ static struct xm *child_ctx(FIXTURE_DATA(stress) *self, int *pool,
 	return x;
 }
 
-static void sender(FIXTURE_DATA(stress) *self, uint32_t id, double until)
+static void sender(FIXTURE_DATA(stress) *self, uint32_t id)
 {
 	struct shared *sh = self->sh;
 	struct xm_msg m;
@@ -92,7 +106,9 @@ static void sender(FIXTURE_DATA(stress) *self, uint32_t id, double until)
 	struct xm *x = child_ctx(self, &pool, &xchg, XMSG_ACC_WRITE);
 	uint32_t seq;
 
-	for (seq = 0; seq < MAXSEQ && xt_now() < until; seq++) {
+	start_line(sh);
+	for (seq = 0; seq < MAXSEQ && (seq < MINSEQ || xt_now() < sh->until);
+	     seq++) {
 		/* pool empty: give the receivers the CPU for a moment */
 		while ((ret = xm_msg_get(x, pool, &m)) == -ENOBUFS) {
 			__atomic_fetch_add(&sh->nobufs, 1, __ATOMIC_RELAXED);
@@ -127,6 +143,7 @@ static void receiver(FIXTURE_DATA(stress) *self, uint32_t id)
 	for (s = 0; s < SENDERS; s++)
 		for (p = 0; p < 4; p++)
 			last[s][p] = -1;
+	start_line(sh);
 	for (;;) {
 		CHILD_CHECK(xm_recv(x, xchg, XM_MS(30000), 0, &m) == 0, 30);
 		CHILD_CHECK(m.body != NULL, 31);
@@ -154,7 +171,7 @@ static void receiver(FIXTURE_DATA(stress) *self, uint32_t id)
 TEST_F_TIMEOUT(stress, sixteen_processes_one_exchange, 300)
 {
 	const char *env = getenv("XMSG_STRESS_SECONDS");
-	double secs = env ? atof(env) : 3.0, until;
+	double secs = env ? atof(env) : 3.0;
 	pid_t snd[SENDERS], rcv[RECEIVERS];
 	uint64_t total = 0, got = 0;
 	struct xmsg_info in;
@@ -163,7 +180,6 @@ TEST_F_TIMEOUT(stress, sixteen_processes_one_exchange, 300)
 	uint32_t s, q;
 	int i;
 
-	until = xt_now() + secs;
 	for (i = 0; i < RECEIVERS; i++) {
 		rcv[i] = fork();
 		ASSERT_LE(0, rcv[i]);
@@ -174,8 +190,14 @@ TEST_F_TIMEOUT(stress, sixteen_processes_one_exchange, 300)
 		snd[i] = fork();
 		ASSERT_LE(0, snd[i]);
 		if (snd[i] == 0)
-			sender(self, i, until);
+			sender(self, i);
 	}
+	for (i = 0; i < 120000 && __atomic_load_n(&self->sh->ready,
+		    __ATOMIC_SEQ_CST) < SENDERS + RECEIVERS; i++)
+		xt_sleep_ms(1);
+	ASSERT_EQ((uint32_t)(SENDERS + RECEIVERS), self->sh->ready);
+	self->sh->until = xt_now() + secs;
+	__atomic_store_n(&self->sh->go, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < SENDERS; i++)
 		ASSERT_EQ(0, xt_wait(snd[i]));
 	/* one stop marker per receiver, at the lowest priority: behind all */
