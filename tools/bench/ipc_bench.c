@@ -70,6 +70,7 @@
 #define MAX_RX		8
 #define STOP_SEQ	UINT64_MAX
 #define WATCHDOG_S	60
+#define UNUSED		__attribute__((unused))
 
 static double opt_box = 0.5;
 static int opt_min_iters = 8;
@@ -177,7 +178,7 @@ static bool listed(const char *list, const char *name)
 
 static volatile sig_atomic_t watchdog_fired;
 
-static void on_alarm(int sig)
+static void on_alarm(UNUSED int sig)
 {
 	watchdog_fired = 1;
 }
@@ -334,22 +335,22 @@ static void bufs_teardown(struct chan *c)
 	c->txb = c->rxb = NULL;
 }
 
-static void *copy_tx_buf(struct chan *c, int role)
+static void *copy_tx_buf(struct chan *c, UNUSED int role)
 {
 	return c->txb;
 }
 
-static void *copy_reply_buf(struct chan *c, int role)
+static void *copy_reply_buf(struct chan *c, UNUSED int role)
 {
 	return c->txb;
 }
 
-static int copy_rx_done(struct chan *c, int role)
+static int copy_rx_done(UNUSED struct chan *c, UNUSED int role)
 {
 	return 0;
 }
 
-static int noop_attach(struct chan *c, int role)
+static int noop_attach(UNUSED struct chan *c, UNUSED int role)
 {
 	return 0;
 }
@@ -824,7 +825,7 @@ static void *xtake(struct xchan *x, int r, struct xrx *rx)
 }
 
 /* The body the next message is written into. */
-static void *xmsg_tx_buf(struct chan *c, int role)
+static void *xmsg_tx_buf(struct chan *c, UNUSED int role)
 {
 	struct xchan *x = c->x;
 	struct xrx rx;
@@ -889,7 +890,7 @@ static int xmsg_rx_done(struct chan *c, int role)
 }
 
 /* The server answers in the message it received. */
-static void *xmsg_reply_buf(struct chan *c, int role)
+static void *xmsg_reply_buf(struct chan *c, UNUSED int role)
 {
 	return xbody(c->x, c->x->cur_off);
 }
@@ -1784,6 +1785,7 @@ int main(int argc, char **argv)
 
 #if !HAVE_XMSG
 /* Built without <linux/xmsg.h>: every xmsg figure is reported N/A. */
+#pragma GCC diagnostic ignored "-Wunused-parameter"
 static int xb_open(void)
 {
 	return -ENOSYS;
