@@ -479,20 +479,37 @@ static int xmsg_open(struct inode *inode, struct file *file)
 	mutex_init(&cf->lock);
 	xa_init_flags(&cf->handles, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
 	INIT_LIST_HEAD(&cf->pools);
+	INIT_LIST_HEAD(&cf->posts);
 	file->private_data = cf;
 	return 0;
 }
 
+/* Withdraw what this file still has posted at broadcast exchanges. */
+static void xmsg_release_posts(struct xmsg_cfile *cf)
+{
+	struct xmsg_cpost *cp, *tmp;
+
+	list_for_each_entry_safe(cp, tmp, &cf->posts, link) {
+		/* -EPERM/-ENOENT: someone else's post, or none: fine */
+		xmsg_xchg_bcast_clear(xmsg_obj_xchg(cp->obj), &cf->owner);
+		xmsg_obj_put(cp->obj);
+		kfree(cp);
+	}
+}
+
 /*
  * Last reference to the file (close, exit, kill -9; mappings hold the file
- * too, so no mapping of ours is left).  Bare blocks go back first, then
- * every BCB and message the owner holds, then the object references.
+ * too, so no mapping of ours is left).  Broadcast posts are withdrawn and
+ * bare blocks go back first, then every BCB and message the owner holds,
+ * then the object references.
  */
 static int xmsg_release(struct inode *inode, struct file *file)
 {
 	struct xmsg_cfile *cf = file->private_data;
 	struct xmsg_hent *h;
 	unsigned long id;
+
+	xmsg_release_posts(cf);
 
 	xa_for_each(&cf->handles, id, h) {
 		if (h->type == XMSG_TYPE_BLOCK)

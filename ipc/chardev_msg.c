@@ -374,8 +374,40 @@ static int xmsg_set_reply(struct xmsg_msg *msg, struct xmsg_obj *robj,
 	return xmsg_msg_set_reply_obj(msg, robj);
 }
 
+/* __xmsg_send(): allocate a struct xmsg_cpost and call again */
+#define XMSG_NEED_CPOST	1
+
+static bool __xmsg_post_known(struct xmsg_cfile *cf, struct xmsg_obj *obj)
+{
+	struct xmsg_cpost *cp;
+
+	lockdep_assert_held(&cf->lock);
+	list_for_each_entry(cp, &cf->posts, link)
+		if (cp->obj == obj)
+			return true;
+	return false;
+}
+
+/*
+ * Remember a broadcast exchange this file posts to; *@cpp is a spare
+ * entry, used (and cleared) if the exchange is new to the list.
+ */
+static void __xmsg_note_post(struct xmsg_cfile *cf, struct xmsg_obj *obj,
+			     struct xmsg_cpost **cpp)
+{
+	struct xmsg_cpost *cp;
+
+	if (__xmsg_post_known(cf, obj))
+		return;
+	cp = *cpp;
+	*cpp = NULL;
+	xmsg_obj_get(obj);
+	cp->obj = obj;
+	list_add(&cp->link, &cf->posts);
+}
+
 static int __xmsg_send(struct xmsg_cfile *cf, const struct xmsg_send_args *a,
-		       struct xmsg_hent **closep)
+		       struct xmsg_cpost **cpp, struct xmsg_hent **closep)
 {
 	struct xmsg_hent *hx, *hm, *hr = NULL;
 	struct xmsg_obj *old = NULL;
@@ -397,14 +429,18 @@ static int __xmsg_send(struct xmsg_cfile *cf, const struct xmsg_send_args *a,
 			return err;
 		if (hr->type != XMSG_TYPE_XCHG && hr->type != XMSG_TYPE_SEM)
 			return -EINVAL;
+	}
+	xchg = xmsg_obj_xchg(hx->obj);
+	bcast = xmsg_xchg_kind(xchg) == XMSG_XCHG_BCAST;
+	if (bcast && !*cpp && !__xmsg_post_known(cf, hx->obj))
+		return XMSG_NEED_CPOST;
+	if (hr) {
 		err = xmsg_set_reply(hm->msg, hr->obj, &old);
 		if (err) {
 			xmsg_obj_put(old);
 			return err;
 		}
 	}
-	xchg = xmsg_obj_xchg(hx->obj);
-	bcast = xmsg_xchg_kind(xchg) == XMSG_XCHG_BCAST;
 	err = xmsg_xchg_send(xchg, hm->msg, &cf->owner, a->prio);
 	if (err && hr)		/* put the old reply handle back */
 		xmsg_msg_set_reply_obj(hm->msg, old);
@@ -414,6 +450,8 @@ static int __xmsg_send(struct xmsg_cfile *cf, const struct xmsg_send_args *a,
 	if (!bcast) {		/* the message is the exchange's now */
 		__xmsg_hent_remove(cf, hm);
 		kfree(hm);
+	} else {		/* withdrawn when the file goes */
+		__xmsg_note_post(cf, hx->obj, cpp);
 	}
 	if (a->flags & XMSG_SEND_CLOSE_XCHG) {
 		__xmsg_hent_remove(cf, hx);
@@ -425,12 +463,24 @@ static int __xmsg_send(struct xmsg_cfile *cf, const struct xmsg_send_args *a,
 static int xmsg_send(struct xmsg_cfile *cf, const struct xmsg_send_args *a)
 {
 	struct xmsg_hent *close = NULL;
+	struct xmsg_cpost *cp = NULL;
 	int err;
 
 	mutex_lock(&cf->lock);
-	err = __xmsg_send(cf, a, &close);
+	err = __xmsg_send(cf, a, &cp, &close);
 	mutex_unlock(&cf->lock);
+	if (err == XMSG_NEED_CPOST) {	/* first post to that exchange */
+		cp = kzalloc(sizeof(*cp), GFP_KERNEL_ACCOUNT);
+		if (!cp)
+			return -ENOMEM;
+		mutex_lock(&cf->lock);
+		err = __xmsg_send(cf, a, &cp, &close);
+		mutex_unlock(&cf->lock);
+		if (err == XMSG_NEED_CPOST)	/* cannot happen: cp is set */
+			err = -ENOMEM;
+	}
 	xmsg_hent_drop(close);
+	kfree(cp);
 	return err;
 }
 

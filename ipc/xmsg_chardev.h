@@ -105,6 +105,8 @@ struct xmsg_hent {
  * @nr: handles in use.  Protected by @lock.
  * @pools: pool handle entries, to find the handle of a body's pool.
  *	Protected by @lock.
+ * @posts: broadcast exchanges this file has posted to (struct
+ *	xmsg_cpost), withdrawn on release.  Protected by @lock.
  */
 struct xmsg_cfile {
 	struct xmsg_owner owner;
@@ -112,6 +114,17 @@ struct xmsg_cfile {
 	struct xarray handles;
 	u32 nr;
 	struct list_head pools;
+	struct list_head posts;
+};
+
+/**
+ * struct xmsg_cpost - a broadcast exchange an open file posted to
+ * @obj: the exchange (a reference)
+ * @link: on xmsg_cfile.posts
+ */
+struct xmsg_cpost {
+	struct xmsg_obj *obj;
+	struct list_head link;
 };
 
 /* module parameters (chardev.c) */

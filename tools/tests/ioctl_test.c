@@ -1384,6 +1384,35 @@ TEST_F(x, limits)
 				     XMSG_ACC_READ, NULL));
 }
 
+TEST_F(x, close_withdraws_broadcast_posts)
+{
+	struct xmsg_recv r;
+	struct xmsg_buf b;
+	char n[XMSG_NAME_MAX];
+	__u32 bx, bx2, pool2, m;
+	int fd2 = xopen();
+
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, xchg_create(self->fd, xname(n, "bc"),
+				 XMSG_XCHG_KIND_BCAST, 0666, &bx));
+	ASSERT_EQ(0, xopen_obj(fd2, XMSG_TYPE_XCHG, n, XMSG_ACC_RDWR, &bx2));
+	ASSERT_EQ(0, xopen_obj(fd2, XMSG_TYPE_POOL, self->pname, XMSG_ACC_RDWR,
+			       &pool2));
+	ASSERT_EQ(0, msg_get(fd2, pool2, &m));
+	ASSERT_EQ(0, xsend(fd2, bx2, m, 0, 0));
+	ASSERT_EQ(0, xsend(fd2, bx2, m, 1, 0));	/* a second generation */
+	ASSERT_EQ(0, xrecv(self->fd, bx, 0, &r));
+	EXPECT_EQ(1, r.prio);
+	EXPECT_EQ(0, buf(self->fd, XMSG_IOC_MSG_REL, r.msg, &b));
+	EXPECT_EQ(COUNT - 1, pool_free(self->fd, self->pool));
+	/* another file may not clear it */
+	EXPECT_EQ(-EPERM, hop(self->fd, XMSG_IOC_BCAST_CLEAR, bx));
+	close(fd2);
+	EXPECT_EQ(-EAGAIN, xrecv(self->fd, bx, 0, &r));
+	EXPECT_EQ(COUNT, pool_free(self->fd, self->pool));
+	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_DESTROY, bx));
+}
+
 static int write_param(const char *name, long val, long *old)
 {
 	char path[128], buf[32];

@@ -383,7 +383,8 @@ struct xmsg_buf {
  * @flags: XMSG_SEND_* flags
  * @xchg: exchange handle, write right
  * @msg: message handle; consumed on success (to a broadcast exchange the
- *	sender stays the owner and keeps the handle)
+ *	sender stays the owner and keeps the handle; the post is withdrawn
+ *	when the sending file is released)
  * @prio: priority, 0 to XMSG_MSG_PRIO_MAX
  * @reply: 0, or an exchange or semaphore handle (any right) that the
  *	receiver gets as its reply handle
