@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * xmsg NIC sample: received frames become xmsg messages, messages sent to
+/* xmsg NIC sample: received frames become xmsg messages, messages sent to
  * a transmit exchange leave through the NIC without being copied.
  *
  * This is the seed's I/O story on a real Linux network path: an "ISR"
@@ -40,8 +39,7 @@
 #include "mm/xmsg_mm.h"
 #include "ipc/xmsg_ipc.h"
 
-/*
- * Locking
+/* Locking
  *
  * - xmsg_nic_list and every attach/detach are protected by the RTNL
  *   (netdev_rx_handler_register() needs it anyway, and the netdevice
@@ -53,6 +51,11 @@
  * - The tx kthread is the only user of the tx exchange's receive side; it
  *   is stopped with kthread_stop() before the device reference is dropped.
  * - Counters are atomic_long_t, read without a lock (a snapshot).
+ * - xmsg_nic_grave_lock (mutex) protects the list of pools whose destroy
+ *   was refused at detach (blocks still out); the reaper work retries them.
+ *   It nests inside the RTNL (detach buries a pool under it).
+ * - The registry functions (xmsg_reg_publish_*()) are called in process
+ *   context under the RTNL; they take the registry's own mutex.
  * - Lifetime: struct xmsg_nic is reference counted (@ref).  The list holds
  *   one reference, every zero-copy rx message and every in-flight tx skb
  *   one more, so a late skb free or message release never touches freed
@@ -214,8 +217,7 @@ struct xmsg_nic_txctx {
 static LIST_HEAD(xmsg_nic_list);
 static struct dentry *xmsg_nic_dir;
 
-/*
- * Pools that could not be destroyed at detach because blocks were still
+/* Pools that could not be destroyed at detach because blocks were still
  * out (a late tx completion, or a user holding a received message): retried
  * by xmsg_nic_reaper.  Protected by xmsg_nic_grave_lock.
  */
@@ -280,8 +282,7 @@ static void xmsg_nic_rx_send(struct xmsg_nic *nic, struct xmsg_msg *msg)
 	xmsg_msg_rel(msg);
 }
 
-/*
- * Pool mode: the seed's ISR get.  Take a bare block, copy the frame into it
+/* Pool mode: the seed's ISR get.  Take a bare block, copy the frame into it
  * (the DMA step of a real NIC), make it a message.  Never sleeps.
  */
 static void xmsg_nic_rx_pool(struct xmsg_nic *nic, struct sk_buff *skb,
@@ -361,8 +362,7 @@ free_skb:
 	kfree_skb(skb);
 }
 
-/*
- * The rx_handler: runs in softirq context (NAPI) under rcu_read_lock().
+/* The rx_handler: runs in softirq context (NAPI) under rcu_read_lock().
  * Frames of another EtherType pass untouched; ours are consumed, whatever
  * becomes of them.
  */
@@ -392,8 +392,7 @@ static rx_handler_result_t xmsg_nic_rx(struct sk_buff **pskb)
 
 /* ---- transmit --------------------------------------------------------- */
 
-/*
- * Called once the last skb pointing at the block has let go of its data
+/* Called once the last skb pointing at the block has let go of its data
  * (any context: softirq from the driver's tx completion, process context
  * from a qdisc purge, ...).  The block goes back to its pool.
  */
@@ -443,8 +442,7 @@ static int xmsg_nic_tx_frags(struct sk_buff *skb, void *dbp,
 	return 0;
 }
 
-/*
- * Build an skb for a block: the Ethernet header is copied into the skb head
+/* Build an skb for a block: the Ethernet header is copied into the skb head
  * (as AF_PACKET's tx ring does), the rest of the frame stays in the block
  * and is referenced by page frags.  The block is released by
  * xmsg_nic_tx_done() when the skb's data is freed.  On failure the block
@@ -490,8 +488,7 @@ static bool xmsg_nic_tx_ok(struct xmsg_nic *nic, struct xmsg_msg *msg)
 		msg->size <= xmsg_pool_block_size(msg->pool));
 }
 
-/*
- * A body that is not a whole pool block (a zero-copy rx body, a heap body,
+/* A body that is not a whole pool block (a zero-copy rx body, a heap body,
  * a proxy) cannot be unmade into a bare block: copy it into a new skb.
  */
 static void xmsg_nic_tx_copy(struct xmsg_nic *nic, struct xmsg_msg *msg)
@@ -520,8 +517,7 @@ static void xmsg_nic_tx_copy(struct xmsg_nic *nic, struct xmsg_msg *msg)
 		     NIC_TX_DROP_XMIT);
 }
 
-/*
- * A proxy whose slice lies in a pool block (how user space gives a frame
+/* A proxy whose slice lies in a pool block (how user space gives a frame
  * its length) is sent in place too: the proxy is held until the skb is
  * freed.  Its reply handle is dropped now, in process context, so that no
  * object is put from the completion.
@@ -628,8 +624,7 @@ static void xmsg_nic_sink(struct xmsg_nic *nic, struct xmsg_msg *msg)
 	xmsg_msg_rel(msg);
 }
 
-/*
- * Echo mode: a kernel receiver that reads each received frame in place and
+/* Echo mode: a kernel receiver that reads each received frame in place and
  * sends the message on to the tx exchange unchanged, so the frame goes back
  * out of the device it came from (pool mode: without a copy).  Sink mode:
  * the same receiver only reads and releases (for the benchmark).
@@ -701,8 +696,7 @@ static void xmsg_nic_pool_destroy(struct xmsg_pool *pool, const char *name)
 	schedule_delayed_work(&xmsg_nic_reaper, HZ / 2);
 }
 
-/*
- * Naming the pool and the exchanges for user space.  The registry of named
+/* Naming the pool and the exchanges for user space.  The registry of named
  * objects belongs to the char device (ipc/registry.c); these three
  * functions are the kernel-side entry points this module needs from it.
  * They are looked up at run time (__symbol_get()): without them the
@@ -762,8 +756,7 @@ static void xmsg_nic_unpublish(struct xmsg_uobj *u)
 	}
 }
 
-/*
- * Name the objects "nic.<dev>.rx", "nic.<dev>.tx" and "nic.<dev>"; the pool
+/* Name the objects "nic.<dev>.rx", "nic.<dev>.tx" and "nic.<dev>"; the pool
  * last, because once named it belongs to the registry.  All or nothing.
  */
 static int xmsg_nic_publish(struct xmsg_nic *nic)
@@ -1103,8 +1096,7 @@ static int xmsg_nic_parse_word(const char *w, struct xmsg_nic_cfg *cfg)
 	return kstrtou16(w, 0, &cfg->type);
 }
 
-/*
- * "IFNAME [pool|zc] [ETHERTYPE] [echo|sink]", words after IFNAME in any
+/* "IFNAME [pool|zc] [ETHERTYPE] [echo|sink]", words after IFNAME in any
  * order.
  */
 static int xmsg_nic_parse_attach(char *buf)
