@@ -31,6 +31,7 @@ MODULE_PARM_DESC(box_ms, "milliseconds per measurement (default 500)");
 
 #define STOP_TAG	0xdeadU
 #define BATCH		32	/* iterations between clock reads */
+#define PASSES		3	/* interleaved passes per figure */
 
 struct bench {
 	struct xmsg_xchg *x_ab, *x_ba;
@@ -201,6 +202,12 @@ static void bench_pingpong(struct kunit *test, const char *name,
 		name, r->ns, r->n);
 }
 
+static void bench_best(struct pp_result *best, const struct pp_result *r)
+{
+	if (r->ns && (!best->ns || r->ns < best->ns))
+		*best = *r;
+}
+
 static void xchg_stop(struct bench *b)
 {
 	*(u32 *)bench_msg->body = STOP_TAG;
@@ -233,8 +240,9 @@ static struct xmsg_pool *bench_pool(struct kunit *test)
 static void bench_ipc_pingpong(struct kunit *test)
 {
 	struct bench *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
-	struct pp_result rx, rw, rc;
+	struct pp_result rx = {}, rw = {}, rc = {}, r;
 	struct xmsg_pool *pool;
+	int pass;
 
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	pool = bench_pool(test);
@@ -250,11 +258,23 @@ static void bench_ipc_pingpong(struct kunit *test)
 	init_completion(&b->c_ab);
 	init_completion(&b->c_ba);
 
-	bench_pingpong(test, "exchange", xchg_echo, xchg_step, xchg_stop, b,
-		       &rx);
-	bench_pingpong(test, "waitqueue", wq_echo, wq_step, wq_stop, b, &rw);
-	bench_pingpong(test, "completion", cpl_echo, cpl_step, cpl_stop, b,
-		       &rc);
+	/* interleaved passes, best of each: robust against a noisy host */
+	for (pass = 0; pass < PASSES; pass++) {
+		bench_pingpong(test, "exchange", xchg_echo, xchg_step,
+			       xchg_stop, b, &r);
+		bench_best(&rx, &r);
+		bench_pingpong(test, "waitqueue", wq_echo, wq_step, wq_stop,
+			       b, &r);
+		bench_best(&rw, &r);
+		WRITE_ONCE(b->ret, 0);
+		reinit_completion(&b->c_ab);
+		reinit_completion(&b->c_ba);
+		bench_pingpong(test, "completion", cpl_echo, cpl_step,
+			       cpl_stop, b, &r);
+		bench_best(&rc, &r);
+	}
+	pr_info("xmsg_ipc_bench: pingpong best of %d: exchange %llu waitqueue %llu completion %llu ns/round-trip\n",
+		PASSES, rx.ns, rw.ns, rc.ns);
 	if (rw.ns && rc.ns)
 		pr_info("xmsg_ipc_bench: pingpong ratio exchange/waitqueue %llu.%02llu exchange/completion %llu.%02llu\n",
 			div64_u64(rx.ns, rw.ns),
@@ -333,21 +353,26 @@ static void bench_ipc_broadcast(struct kunit *test)
 	struct bench *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
 	static const int ns[] = { 1, 2, 4, 8 };
 	struct xmsg_pool *pool;
-	u64 one = 0, r;
-	int i;
+	u64 best[ARRAY_SIZE(ns)] = {}, r;
+	int i, pass;
 
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	pool = bench_pool(test);
 	bench_msg = xmsg_msg_get(pool, NULL, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, bench_msg);
+	for (pass = 0; pass < PASSES; pass++)
+		for (i = 0; i < ARRAY_SIZE(ns); i++) {
+			r = bench_bcast_n(test, b, ns[i]);
+			if (r && (!best[i] || r < best[i]))
+				best[i] = r;
+		}
 	for (i = 0; i < ARRAY_SIZE(ns); i++) {
-		r = bench_bcast_n(test, b, ns[i]);
-		if (i == 0)
-			one = r;
-		if (one && r)
+		pr_info("xmsg_ipc_bench: broadcast best of %d: %d waiters %llu ns/round %llu ns/receiver\n",
+			PASSES, ns[i], best[i], div64_u64(best[i], ns[i]));
+		if (best[0] && best[i])
 			pr_info("xmsg_ipc_bench: broadcast ratio %d/1 waiters %llu.%02llu\n",
-				ns[i], div64_u64(r, one),
-				div64_u64(r * 100, one) % 100);
+				ns[i], div64_u64(best[i], best[0]),
+				div64_u64(best[i] * 100, best[0]) % 100);
 	}
 	xmsg_msg_rel(bench_msg);
 	KUNIT_EXPECT_EQ(test, xmsg_pool_destroy(pool), 0);
