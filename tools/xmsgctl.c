@@ -45,11 +45,14 @@ static const char usage_text[] =
 "  features                   what the kernel supports, and its limits\n"
 "\n"
 "Messages:\n"
-"  send XCHG POOL [TEXT...] [-p PRIO] [-r REPLY_SEM] [-f]\n"
+"  send XCHG POOL [TEXT...] [-p PRIO] [-r REPLY] [-f] [-w MS]\n"
 "                             send TEXT (words joined by spaces) or, without\n"
 "                             TEXT, standard input, in a message of POOL.\n"
 "                             The body is exactly the data (a proxy slice of\n"
-"                             the block) unless -f sends the whole block\n"
+"                             the block) unless -f sends the whole block.\n"
+"                             A broadcast post is withdrawn when its sender\n"
+"                             exits: -w keeps this run (and the post) alive\n"
+"                             MS ms (-1: until killed)\n"
 "  recv XCHG [-T MS] [-P POOL] [-R|-x] [-v] [-a]\n"
 "                             receive one message and print its body (text\n"
 "                             up to the first NUL; -R raw bytes; -x hex).\n"
@@ -58,9 +61,8 @@ static const char usage_text[] =
 "                             pool we may read); -v metadata on stderr;\n"
 "                             -a signal the reply semaphore, if any\n"
 "  bcast-clear XCHG           withdraw the message posted at a broadcast xchg\n"
-"                             (only the owner that posted it may clear it,\n"
-"                             so a post by an earlier xmsgctl run stays until\n"
-"                             replaced or the exchange is destroyed)\n"
+"                             (only the owner that posted it may clear it;\n"
+"                             it is withdrawn anyway when that owner exits)\n"
 "\n"
 "Semaphores:\n"
 "  signal SEM [-n COUNT]      signal COUNT times (default 1)\n"
@@ -129,6 +131,8 @@ struct opts {
 	const char *reply;
 	int raw, hex, verbose, ack, full, exist_ok;
 	long interval_ms;
+	long hold_ms;
+	int hold_set;
 	long n;
 	int n_set;
 	const char *kind_name;
@@ -176,6 +180,7 @@ static const struct option long_opts[] = {
 	{ "exist-ok", no_argument, NULL, 'e' },
 	{ "interval", required_argument, NULL, 'i' },
 	{ "number", required_argument, NULL, 'n' },
+	{ "hold", required_argument, NULL, 'w' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -228,6 +233,11 @@ static int parse_opt(int c, struct opts *o)
 		if (parse_long(optarg, &o->n) || o->n < 0)
 			return die_usage("bad number '%s'", optarg);
 		o->n_set = 1;
+		return 0;
+	case 'w':
+		if (parse_long(optarg, &o->hold_ms) || o->hold_ms < -1)
+			return die_usage("bad hold time '%s'", optarg);
+		o->hold_set = 1;
 		return 0;
 	case 'h': usage(stdout); exit(EX_OK);
 	}
@@ -649,6 +659,19 @@ static int cmd_send(struct xm *x, int argc, char **argv, struct opts *o)
 	if (o->verbose)
 		fprintf(stderr, "sent %zu bytes (prio %u)\n",
 			send_h == m.handle ? (size_t)m.length : n, o->prio);
+	fflush(stdout);
+	if (o->hold_set && o->hold_ms < 0)
+		for (;;)
+			pause();
+	if (o->hold_set && o->hold_ms > 0) {
+		struct timespec ts = {
+			.tv_sec = o->hold_ms / 1000,
+			.tv_nsec = o->hold_ms % 1000 * 1000000,
+		};
+
+		while (nanosleep(&ts, &ts) && errno == EINTR)
+			;
+	}
 	return EX_OK;
 }
 
@@ -754,8 +777,8 @@ static int cmd_bcast_clear(struct xm *x, int argc, char **argv,
 	if (ret == -EPERM) {
 		/* each xmsgctl run is its own owner: only the poster clears */
 		fprintf(stderr, "%s: cannot clear '%s': posted by another "
-			"owner (only the poster may clear it; destroy the "
-			"exchange instead)\n", prog, argv[0]);
+			"owner (only the poster may clear it; it is withdrawn "
+			"when the poster exits)\n", prog, argv[0]);
 		return EX_PERM;
 	}
 	return ret ? fail(ret, "cannot clear", argv[0]) : EX_OK;
@@ -853,7 +876,7 @@ int main(int argc, char **argv)
 	argv += optind;
 	optind = 0;	/* 0, not 1: glibc must forget the first scan */
 	while (optind < argc) {
-		c = getopt_long(argc, argv, "-hd:m:k:l:c:t:p:T:P:r:Rxvafei:n:",
+		c = getopt_long(argc, argv, "-hd:m:k:l:c:t:p:T:P:r:Rxvafei:n:w:",
 				long_opts, NULL);
 		if (c == -1)
 			break;

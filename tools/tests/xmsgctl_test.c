@@ -151,21 +151,37 @@ TEST_F(ctl, send_then_recv_in_later_runs)
 
 TEST_F(ctl, broadcast)
 {
+	char *send[] = { self->path, "send", self->bc, self->pool, "news",
+			 "-w", "3000", NULL };
+	pid_t pid;
+	int i, rc;
+
 	ASSERT_EQ(0, CTL("create", "pool", self->pool, "64", "2"));
 	ASSERT_EQ(0, CTL("create", "xchg", self->bc, "-k", "bcast"));
 	ASSERT_EQ(3, CTL("recv", self->bc));
 	ASSERT_EQ(3, CTL("bcast-clear", self->bc));
-	ASSERT_EQ(0, CTL("send", self->bc, self->pool, "news"));
-	/* sticky: every later receiver gets it */
-	ASSERT_EQ(0, CTL("recv", self->bc));
+	/* the post lives while its sender runs (-w) */
+	pid = xt_spawn(send);
+	ASSERT_LT(0, pid);
+	for (i = 0; i < 200; i++) {
+		rc = CTL("recv", self->bc);
+		if (rc != 3)
+			break;
+		xt_sleep_ms(10);
+	}
+	ASSERT_EQ(0, rc);
 	ASSERT_STREQ("news\n", self->out);
-	ASSERT_EQ(0, CTL("recv", self->bc));
+	/* sticky: a later receiver gets it too */
+	ASSERT_EQ(0, CTL("recv", self->bc, "-v"));
 	ASSERT_STREQ("news\n", self->out);
-	/* posted by an earlier run, which was another owner */
+	/* posted by another owner: only it may clear it */
 	ASSERT_EQ(5, CTL("bcast-clear", self->bc));
-	ASSERT_EQ(0, CTL("destroy", "xchg", self->bc));
+	/* withdrawn when the sender exits */
+	ASSERT_EQ(0, xt_wait(pid));
+	ASSERT_EQ(3, CTL("recv", self->bc));
 	ASSERT_EQ(0, CTL("info", "pool", self->pool));
 	ASSERT_NE(NULL, strstr(self->out, "free     2"));
+	ASSERT_EQ(0, CTL("destroy", "xchg", self->bc));
 	ASSERT_EQ(0, CTL("destroy", "pool", self->pool));
 }
 

@@ -79,4 +79,25 @@ static inline int xt_run(const char *in, char *out, size_t outsz, uid_t uid,
 	return xt_wait(pid);
 }
 
+/* Start @argv in the background (output to /dev/null); its pid or -1. */
+static inline pid_t xt_spawn(char *const argv[])
+{
+	pid_t pid;
+	int fd;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid == 0) {
+		fd = open("/dev/null", O_RDWR);
+		if (fd >= 0) {
+			dup2(fd, 0);
+			dup2(fd, 1);
+		}
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
 #endif /* XT_EXEC_H */
