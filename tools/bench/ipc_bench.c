@@ -73,6 +73,7 @@
 #define UNUSED		__attribute__((unused))
 
 static double opt_box = 0.5;
+static int opt_reps = 3;
 static int opt_min_iters = 8;
 static const char *opt_measures = "rtt,tput,fanout,exit";
 static const char *opt_peers = "all";
@@ -90,7 +91,14 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* Time box of one repetition of a round-trip or throughput measurement. */
 static uint64_t box_ns(void)
+{
+	return (uint64_t)(opt_box / opt_reps * 1e9);
+}
+
+/* Time box of a fan-out measurement (not repeated). */
+static uint64_t box_full_ns(void)
 {
 	return (uint64_t)(opt_box * 1e9);
 }
@@ -1024,7 +1032,7 @@ static int rtt_one(const struct peer *p, struct chan *c, uint64_t seq)
 }
 
 static int rtt_parent(const struct peer *p, struct chan *c, uint64_t *lat,
-		      size_t *nlat)
+		      size_t cap, size_t *nlat)
 {
 	uint64_t t0 = now_ns(), t, seq;
 	size_t n = 0;
@@ -1036,7 +1044,7 @@ static int rtt_parent(const struct peer *p, struct chan *c, uint64_t *lat,
 	for (seq = 0; seq < 3; seq++)		/* warm up */
 		if (rtt_one(p, c, seq))
 			return -1;
-	while (n < MAX_SAMPLES) {
+	while (n < cap) {
 		t = now_ns();
 		if (rtt_one(p, c, seq++))
 			return -1;
@@ -1054,7 +1062,25 @@ static int rtt_parent(const struct peer *p, struct chan *c, uint64_t *lat,
 
 static uint64_t *samples;
 
-static void measure_rtt(const struct peer *p, size_t size)
+/*
+ * Round trips and throughput are measured in opt_reps repetitions, the
+ * peers taking turns within each, so that a change of the host's load
+ * during the run hits every peer alike.  A repetition appends to its
+ * peer's accumulator; the figures come from all repetitions together.
+ */
+struct acc {
+	uint64_t *v;			/* round-trip samples */
+	size_t n;
+	uint64_t msgs;			/* throughput: messages received */
+	double secs;			/* throughput: seconds */
+	const char *why;		/* set when a repetition failed */
+};
+
+#define NPEERS_MAX 8
+_Static_assert(NPEERS <= NPEERS_MAX, "raise NPEERS_MAX");
+static struct acc accs[NPEERS_MAX][NSIZES];
+
+static void measure_rtt_rep(const struct peer *p, size_t size, struct acc *a)
 {
 	struct chan c = { 0 };
 	const char *why = "setup_failed";
@@ -1062,9 +1088,16 @@ static void measure_rtt(const struct peer *p, size_t size)
 	pid_t pid;
 	int r;
 
+	if (a->why)
+		return;
+	if (!a->v)
+		a->v = calloc(MAX_SAMPLES, sizeof(*a->v));
+	if (!a->v || a->n >= MAX_SAMPLES) {
+		a->why = a->v ? NULL : "no_memory";
+		return;
+	}
 	if (p->setup(&c, size, &why)) {
-		result_na("rtt_median", p->name, size, why);
-		result_na("rtt_p99", p->name, size, why);
+		a->why = why;
 		return;
 	}
 	memset(sh, 0, sizeof(*sh));
@@ -1072,20 +1105,28 @@ static void measure_rtt(const struct peer *p, size_t size)
 	pid = fork();
 	if (!pid)
 		_exit(rtt_child(p, &c));
-	r = rtt_parent(p, &c, samples, &n);
+	r = rtt_parent(p, &c, a->v + a->n, MAX_SAMPLES - a->n, &n);
 	r |= reap(pid, r != 0);
 	alarm(0);
 	p->teardown(&c);
-	if (r || !n) {
-		why = watchdog_fired ? "timeout" : "failed";
-		result_na("rtt_median", p->name, size, why);
-		result_na("rtt_p99", p->name, size, why);
-		return;
+	if (r || !n)
+		a->why = watchdog_fired ? "timeout" : "failed";
+	a->n += n;
+}
+
+static void emit_rtt(const struct peer *p, size_t size, struct acc *a)
+{
+	if (a->why || !a->n) {
+		result_na("rtt_median", p->name, size, a->why ?: "no_samples");
+		result_na("rtt_p99", p->name, size, a->why ?: "no_samples");
+	} else {
+		qsort(a->v, a->n, sizeof(*a->v), cmp_u64);
+		result("rtt_median", p->name, size, pct(a->v, a->n, 0.5), "ns");
+		result("rtt_p99", p->name, size, pct(a->v, a->n, 0.99), "ns");
+		result("rtt_samples", p->name, size, a->n, "n");
 	}
-	qsort(samples, n, sizeof(*samples), cmp_u64);
-	result("rtt_median", p->name, size, pct(samples, n, 0.5), "ns");
-	result("rtt_p99", p->name, size, pct(samples, n, 0.99), "ns");
-	result("rtt_samples", p->name, size, n, "n");
+	free(a->v);
+	memset(a, 0, sizeof(*a));
 }
 
 /* ----------------------------------------------------------- throughput */
@@ -1142,22 +1183,26 @@ static int tput_parent(const struct peer *p, struct chan *c, uint64_t *t0)
 	return p->tx(c, 0);
 }
 
-static void measure_tput(const struct peer *p, size_t size)
+static void measure_tput_rep(const struct peer *p, size_t size,
+			     struct acc *a)
 {
 	struct chan c = { 0 };
 	const char *why = "setup_failed";
 	uint64_t t0 = 0, n;
-	double s;
 	pid_t pid;
 	int r;
 
+	if (a->why)
+		return;
 	if (!p->has_tput) {
-		why = "not_applicable";
-		goto na;
+		a->why = "not_applicable";
+		return;
 	}
 	c.tput = true;
-	if (p->setup(&c, size, &why))
-		goto na;
+	if (p->setup(&c, size, &why)) {
+		a->why = why;
+		return;
+	}
 	memset(sh, 0, sizeof(*sh));
 	arm_watchdog();
 	pid = fork();
@@ -1169,16 +1214,24 @@ static void measure_tput(const struct peer *p, size_t size)
 	p->teardown(&c);
 	n = atomic_load(&sh->received);
 	if (r || !n) {
-		why = watchdog_fired ? "timeout" : "failed";
-		goto na;
+		a->why = watchdog_fired ? "timeout" : "failed";
+		return;
 	}
-	s = (atomic_load(&sh->t_end) - t0) / 1e9;
-	result("tput_msgs", p->name, size, n / s, "msg/s");
-	result("tput_bytes", p->name, size, n * size / s, "B/s");
-	return;
-na:
-	result_na("tput_msgs", p->name, size, why);
-	result_na("tput_bytes", p->name, size, why);
+	a->msgs += n;
+	a->secs += (atomic_load(&sh->t_end) - t0) / 1e9;
+}
+
+static void emit_tput(const struct peer *p, size_t size, struct acc *a)
+{
+	if (a->why || !a->secs) {
+		result_na("tput_msgs", p->name, size, a->why ?: "failed");
+		result_na("tput_bytes", p->name, size, a->why ?: "failed");
+	} else {
+		result("tput_msgs", p->name, size, a->msgs / a->secs, "msg/s");
+		result("tput_bytes", p->name, size,
+		       a->msgs * size / a->secs, "B/s");
+	}
+	memset(a, 0, sizeof(*a));
 }
 
 /* -------------------------------------------------------------- fan-out */
@@ -1296,7 +1349,8 @@ static void fanout_pipes(int nrx)
 		if (r || fan_wait(nrx, &last))
 			break;
 		samples[n++] = last - t0;
-		if (n >= (size_t)opt_min_iters && now_ns() - tstart > box_ns())
+		if (n >= (size_t)opt_min_iters &&
+		    now_ns() - tstart > box_full_ns())
 			break;
 	}
 	stamp(buf, MIB, STOP_SEQ);
@@ -1449,7 +1503,8 @@ static void fanout_xmsg(bool bcast, int nrx)
 		if (r || (r = fan_wait(nrx, &last)))
 			break;
 		samples[n++] = last - t0;
-		if (n >= (size_t)opt_min_iters && now_ns() - tstart > box_ns())
+		if (n >= (size_t)opt_min_iters &&
+		    now_ns() - tstart > box_full_ns())
 			break;
 	}
 	if (!r)
@@ -1462,11 +1517,15 @@ static void fanout_xmsg(bool bcast, int nrx)
 	fan_result(name, nrx, samples, r ? 0 : n);
 }
 
-static void xmsg_fanout(void)
+/* xmsg and pipes take turns at each receiver count. */
+static void fanout_all(void)
 {
-	for (int n = 1; n <= MAX_RX; n *= 2)
+	for (int n = 1; n <= MAX_RX; n *= 2) {
 		fanout_xmsg(true, n);
-	fanout_xmsg(false, MAX_RX);
+		if (n == MAX_RX)
+			fanout_xmsg(false, n);
+		fanout_pipes(n);
+	}
 }
 
 /*
@@ -1720,11 +1779,34 @@ static void summary(void)
 
 /* ----------------------------------------------------------------- main */
 
+/* Per size: opt_reps rounds in which every listed peer takes one turn
+ * (starting with a different peer each round), then the figures.
+ */
+static void run_reps(void (*one)(const struct peer *, size_t, struct acc *),
+		     void (*emit)(const struct peer *, size_t, struct acc *))
+{
+	for (size_t s = 0; s < NSIZES; s++) {
+		for (int r = 0; r < opt_reps; r++) {
+			for (size_t k = 0; k < NPEERS; k++) {
+				size_t i = (k + r) % NPEERS;
+
+				if (listed(opt_peers, peers[i]->name))
+					one(peers[i], sizes[s], &accs[i][s]);
+			}
+		}
+		for (size_t i = 0; i < NPEERS; i++)
+			if (listed(opt_peers, peers[i]->name))
+				emit(peers[i], sizes[s], &accs[i][s]);
+	}
+}
+
 static void usage(const char *argv0)
 {
 	fprintf(stderr,
-		"usage: %s [-t seconds] [-n min_iters] [-m measures] [-p peers]\n"
+		"usage: %s [-t seconds] [-r reps] [-n min_iters] [-m measures] [-p peers]\n"
 		"  -t  time box per measurement (default 0.5)\n"
+		"  -r  round trip/throughput: repetitions sharing the time box,\n"
+		"      peers taking turns (default 3)\n"
 		"  -n  minimum samples per measurement (default 8)\n"
 		"  -m  comma list of rtt,tput,fanout,exit (default all)\n"
 		"  -p  comma list of peers (default all)\n", argv0);
@@ -1737,9 +1819,10 @@ int main(int argc, char **argv)
 	struct utsname u;
 	int o;
 
-	while ((o = getopt(argc, argv, "t:n:m:p:h")) != -1) {
+	while ((o = getopt(argc, argv, "t:r:n:m:p:h")) != -1) {
 		switch (o) {
 		case 't': opt_box = atof(optarg); break;
+		case 'r': opt_reps = atoi(optarg); break;
 		case 'n': opt_min_iters = atoi(optarg); break;
 		case 'm': opt_measures = optarg; break;
 		case 'p': opt_peers = optarg; break;
@@ -1748,6 +1831,8 @@ int main(int argc, char **argv)
 	}
 	if (opt_min_iters < 1)
 		opt_min_iters = 1;
+	if (opt_reps < 1)
+		opt_reps = 1;
 	sigaction(SIGALRM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1757,23 +1842,16 @@ int main(int argc, char **argv)
 	if (!samples || !sh || !fan)
 		return 1;
 	uname(&u);
-	printf("INFO kernel %s %s cpus %ld box %.2fs xmsg %s\n", u.release,
-	       u.machine, sysconf(_SC_NPROCESSORS_ONLN), opt_box,
-	       HAVE_XMSG ? "built" : "not-built");
+	printf("INFO kernel %s %s cpus %ld box %.2fs reps %d xmsg %s\n",
+	       u.release, u.machine, sysconf(_SC_NPROCESSORS_ONLN), opt_box,
+	       opt_reps, HAVE_XMSG ? "built" : "not-built");
 
-	for (size_t i = 0; listed(opt_measures, "rtt") && i < NPEERS; i++)
-		for (size_t s = 0; s < NSIZES; s++)
-			if (listed(opt_peers, peers[i]->name))
-				measure_rtt(peers[i], sizes[s]);
-	for (size_t i = 0; listed(opt_measures, "tput") && i < NPEERS; i++)
-		for (size_t s = 0; s < NSIZES; s++)
-			if (listed(opt_peers, peers[i]->name))
-				measure_tput(peers[i], sizes[s]);
-	if (listed(opt_measures, "fanout")) {
-		xmsg_fanout();
-		for (int n = 1; n <= MAX_RX; n *= 2)
-			fanout_pipes(n);
-	}
+	if (listed(opt_measures, "rtt"))
+		run_reps(measure_rtt_rep, emit_rtt);
+	if (listed(opt_measures, "tput"))
+		run_reps(measure_tput_rep, emit_tput);
+	if (listed(opt_measures, "fanout"))
+		fanout_all();
 	if (listed(opt_measures, "exit"))
 		xmsg_exit_cost();
 	summary();
