@@ -29,8 +29,9 @@
  * of a proxy), its owner, a priority, a reply handle and queue links.
  * Releasing a message returns the body to its origin and frees the MCB,
  * whoever releases it.  (A pool message uses its block's own MCB slot,
- * kept beside the pool; other MCBs come from an MCB kmem_cache.)  xmsg_msg_make() makes a message from a
- * bare block (no copy), xmsg_msg_unmake() turns it back into a bare block.
+ * kept beside the pool; other MCBs come from an MCB kmem_cache.)
+ * xmsg_msg_make() makes a message from a bare block (no copy),
+ * xmsg_msg_unmake() turns it back into a bare block.
  *
  * A *proxy* shares the body (or a slice of it) of a real message.  The
  * real body is reference counted: the real message holds one reference and
