@@ -37,10 +37,10 @@ static void bcast_post_recv(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_recv(xchg, &env->b, 0,
 						     XMSG_RECV_NEWER, &gen)),
 			(long)-EAGAIN);
-	KUNIT_EXPECT_EQ(test, xmsg_xchg_poll(xchg, NULL, NULL, gen) & EPOLLIN,
-			(__poll_t)0);
-	KUNIT_EXPECT_EQ(test, xmsg_xchg_poll(xchg, NULL, NULL, 0) & EPOLLIN,
-			(__poll_t)EPOLLIN);
+	KUNIT_EXPECT_EQ(test, ipc_t_pm(xmsg_xchg_poll(xchg, NULL, NULL, gen) &
+				       EPOLLIN), 0U);
+	KUNIT_EXPECT_EQ(test, ipc_t_pm(xmsg_xchg_poll(xchg, NULL, NULL, 0) &
+				       EPOLLIN), ipc_t_pm(EPOLLIN));
 	xmsg_msg_rel(p1);
 	xmsg_msg_rel(p2);
 	xmsg_xchg_destroy(xchg);

@@ -229,8 +229,8 @@ static void sem_destroy_wakes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xmsg_sem_signal(sem), -EIDRM);
 	KUNIT_EXPECT_EQ(test, xmsg_sem_wait(sem, 0), -EIDRM);
 	KUNIT_EXPECT_EQ(test, xmsg_sem_wait(sem, HZ), -EIDRM);
-	KUNIT_EXPECT_EQ(test, xmsg_sem_poll(sem, NULL, NULL),
-			(__poll_t)(EPOLLERR | EPOLLHUP));
+	KUNIT_EXPECT_EQ(test, ipc_t_pm(xmsg_sem_poll(sem, NULL, NULL)),
+			ipc_t_pm(EPOLLERR | EPOLLHUP));
 	xmsg_obj_put(obj);
 }
 

@@ -102,6 +102,17 @@ static inline struct xmsg_sem *ipc_t_sem(struct kunit *test,
 	return sem;
 }
 
+/* A poll mask as a plain number, for KUNIT_EXPECT_EQ(). */
+static inline u32 ipc_t_pm(__poll_t mask)
+{
+	return (__force u32)mask;
+}
+
+static inline u32 ipc_t_xchg_poll(struct xmsg_xchg *xchg, u64 gen)
+{
+	return ipc_t_pm(xmsg_xchg_poll(xchg, NULL, NULL, gen));
+}
+
 static inline u32 ipc_t_xchg_waiters(struct xmsg_xchg *xchg)
 {
 	struct xmsg_xchg_stats st;

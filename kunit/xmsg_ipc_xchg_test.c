@@ -253,8 +253,8 @@ static void xchg_destroyed_eidrm(struct kunit *test)
 						     NULL)), (long)-EIDRM);
 	KUNIT_EXPECT_EQ(test, xmsg_xchg_send(xchg, msg, &env->a, 0), -EIDRM);
 	KUNIT_EXPECT_PTR_EQ(test, msg->owner, &env->a);
-	KUNIT_EXPECT_EQ(test, xmsg_xchg_poll(xchg, NULL, NULL, 0),
-			(__poll_t)(EPOLLERR | EPOLLHUP));
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_poll(xchg, 0),
+			ipc_t_pm(EPOLLERR | EPOLLHUP));
 	xmsg_obj_put(obj);
 	xmsg_msg_rel(msg);
 }
@@ -265,12 +265,12 @@ static void xchg_poll(struct kunit *test)
 	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
 	struct xmsg_msg *msg = ipc_t_msg(test, env, &env->a, 1);
 
-	KUNIT_EXPECT_EQ(test, xmsg_xchg_poll(xchg, NULL, NULL, 0),
-			(__poll_t)(EPOLLOUT | EPOLLWRNORM));
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_poll(xchg, 0),
+			ipc_t_pm(EPOLLOUT | EPOLLWRNORM));
 	KUNIT_ASSERT_EQ(test, xmsg_xchg_send(xchg, msg, &env->a, 0), 0);
-	KUNIT_EXPECT_EQ(test, xmsg_xchg_poll(xchg, NULL, NULL, 0),
-			(__poll_t)(EPOLLIN | EPOLLRDNORM | EPOLLOUT |
-				   EPOLLWRNORM));
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_poll(xchg, 0),
+			ipc_t_pm(EPOLLIN | EPOLLRDNORM | EPOLLOUT |
+				 EPOLLWRNORM));
 	xmsg_xchg_destroy(xchg);
 }
 
