@@ -103,18 +103,23 @@ static long wait_stat(const char *dev, const char *key, long v, int ms)
 	return cur;
 }
 
-/* Number of live pools named nic.@dev in mm's debugfs. */
+/*
+ * Number of live pools named nic.@dev in mm's debugfs: the file is named
+ * after the pool, with "-<id>" appended when the name is taken.
+ */
 static int nic_pools(const char *dev)
 {
 	char pat[128];
 	glob_t g;
 	int n;
 
-	snprintf(pat, sizeof(pat), "/sys/kernel/debug/xmsg/pools/nic.%s-*",
+	snprintf(pat, sizeof(pat), "/sys/kernel/debug/xmsg/pools/nic.%s",
 		 dev);
+	n = !access(pat, F_OK);
+	strncat(pat, "-*", sizeof(pat) - strlen(pat) - 1);
 	if (glob(pat, 0, NULL, &g))
-		return 0;
-	n = g.gl_pathc;
+		return n;
+	n += g.gl_pathc;
 	globfree(&g);
 	return n;
 }

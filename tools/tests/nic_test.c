@@ -153,6 +153,21 @@ TEST_F(nic, oversize)
 	EXPECT_EQ(small, nic_stat(RX_DEV, "pool_in_use"));
 }
 
+/* A device that goes away is detached by the netdevice notifier. */
+TEST_F(nic, device_unregister)
+{
+	if (system("ip link add xnv0 type veth peer name xnv1 2>/dev/null") &&
+	    system("ip link add xnv0 type veth 2>/dev/null"))
+		SKIP(return, "cannot create a veth pair");
+	ASSERT_EQ(0, nic_attach("xnv0 pool echo"));
+	EXPECT_EQ(0, nic_stat("xnv0", "rx_frames"));
+	EXPECT_EQ(1, nic_pools("xnv0"));
+	ASSERT_EQ(0, system("ip link del xnv0"));
+	EXPECT_EQ(-1, nic_stat("xnv0", "rx_frames"));
+	EXPECT_EQ(0, nic_pools("xnv0"));
+	EXPECT_EQ(-ENODEV, nic_detach("xnv0"));
+}
+
 /* A child floods eth1 until killed. */
 static pid_t flood_start(int fd, const unsigned char *mac)
 {
