@@ -5,6 +5,7 @@
 #include <kunit/test.h>
 #include <linux/debugfs.h>
 #include <linux/err.h>
+#include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -236,6 +237,53 @@ static void pool_debugfs(struct kunit *test)
 	dput(pools);
 }
 
+#define DBG_DIR "/sys/kernel/debug/xmsg/pools/"
+
+static ssize_t read_file(const char *path, char *buf, size_t len)
+{
+	struct file *f = filp_open(path, O_RDONLY, 0);
+	loff_t pos = 0;
+	ssize_t n;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	n = kernel_read(f, buf, len - 1, &pos);
+	filp_close(f, NULL);
+	if (n >= 0)
+		buf[n] = 0;
+	return n;
+}
+
+/* One stats file per pool, named after it, gone with it. */
+static void pool_debugfs_file(struct kunit *test)
+{
+	struct xmsg_pool_params p = {
+		.name = "kunit/dbgfs", .block_size = 64, .count = 5,
+	};
+	char *buf = kunit_kzalloc(test, 1024, GFP_KERNEL);
+	struct xmsg_pool *pool, *twin;
+	void *blk;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	pool = xmsg_pool_create(&p);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pool);
+	twin = xmsg_pool_create(&p);	/* same name: gets a suffix */
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, twin);
+	blk = xmsg_block_get(pool);
+	KUNIT_ASSERT_NOT_NULL(test, blk);
+	KUNIT_EXPECT_GT(test, read_file(DBG_DIR "kunit_dbgfs", buf, 1024), 0L);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "name:        kunit/dbgfs\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "count:       5\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "in_use:      1\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "free:        4\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "block_size:  64\n"));
+	KUNIT_EXPECT_EQ(test, xmsg_block_rel(pool, blk), 0);
+	KUNIT_EXPECT_EQ(test, xmsg_pool_destroy(pool), 0);
+	KUNIT_EXPECT_EQ(test, read_file(DBG_DIR "kunit_dbgfs", buf, 1024),
+			(ssize_t)-ENOENT);
+	KUNIT_EXPECT_EQ(test, xmsg_pool_destroy(twin), 0);
+}
+
 static struct kunit_case xmsg_mm_pool_cases[] = {
 	KUNIT_CASE(pool_create_default_align),
 	KUNIT_CASE(pool_create_page_align),
@@ -250,6 +298,7 @@ static struct kunit_case xmsg_mm_pool_cases[] = {
 	KUNIT_CASE(pool_block_at),
 	KUNIT_CASE(pool_mmap_einval),
 	KUNIT_CASE(pool_debugfs),
+	KUNIT_CASE(pool_debugfs_file),
 	{}
 };
 

@@ -21,6 +21,7 @@
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -33,11 +34,18 @@ static atomic_t xmsg_pool_ids = ATOMIC_INIT(0);
 
 static int xmsg_pool_stats_show(struct seq_file *m, void *v)
 {
+	struct dentry *d = m->file->f_path.dentry;
 	struct xmsg_pool *pool = m->private;
 	struct xmsg_pool_stats st;
+	int ret;
 
+	/* the file is "unsafe": hold off xmsg_pool_destroy() while we look */
+	ret = debugfs_file_get(d);
+	if (ret)
+		return ret;
 	xmsg_pool_get_stats(pool, &st);
 	seq_printf(m, "name:        %s\n", pool->name);
+	debugfs_file_put(d);
 	seq_printf(m, "block_size:  %llu\n", st.block_size);
 	seq_printf(m, "count:       %llu\n", st.count);
 	seq_printf(m, "free:        %llu\n", st.free);
@@ -49,23 +57,48 @@ static int xmsg_pool_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "region_size: %llu\n", st.region_size);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(xmsg_pool_stats);
 
+static int xmsg_pool_stats_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, xmsg_pool_stats_show, inode->i_private);
+}
+
+/* read_iter only, so that kernel_read() works too (the KUnit test) */
+static const struct file_operations xmsg_pool_stats_fops = {
+	.owner = THIS_MODULE,
+	.open = xmsg_pool_stats_open,
+	.read_iter = seq_read_iter,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+/*
+ * The stats file is pools/<name>, or pools/<name>-<id> when that name is
+ * taken ('/' becomes '_').  The mutex makes lookup and create atomic.
+ */
 static void xmsg_pool_debugfs_add(struct xmsg_pool *pool)
 {
-	struct dentry *dir = xmsg_debugfs_pools_dir();
+	static DEFINE_MUTEX(lock);
+	struct dentry *dir = xmsg_debugfs_pools_dir(), *old;
 	char fname[XMSG_POOL_NAME_MAX + 12];
 	char *c;
 
 	if (IS_ERR_OR_NULL(dir))
 		return;
-	snprintf(fname, sizeof(fname), "%s-%d", pool->name,
-		 atomic_inc_return(&xmsg_pool_ids));
+	strscpy(fname, pool->name, sizeof(fname));
 	for (c = fname; *c; c++)
 		if (*c == '/')
 			*c = '_';
-	pool->dentry = debugfs_create_file(fname, 0444, dir, pool,
-					   &xmsg_pool_stats_fops);
+	mutex_lock(&lock);
+	old = debugfs_lookup(fname, dir);
+	if (old) {
+		dput(old);
+		snprintf(fname + strlen(fname), 12, "-%d",
+			 atomic_inc_return(&xmsg_pool_ids));
+	}
+	pool->dentry = debugfs_create_file_unsafe(fname, 0444, dir, pool,
+						  &xmsg_pool_stats_fops);
+	mutex_unlock(&lock);
 }
 
 static int xmsg_pool_check(const struct xmsg_pool_params *params,
