@@ -5,6 +5,7 @@
  */
 #include <kunit/test.h>
 #include <linux/bitmap.h>
+#include <linux/debugfs.h>
 #include <linux/module.h>
 #include <linux/sched/signal.h>
 #include "xmsg_ipc_test.h"
@@ -458,6 +459,138 @@ static void xchg_stats(struct kunit *test)
 	xmsg_xchg_destroy(xchg);
 }
 
+/*
+ * Stress: senders and receivers race; receivers wait 1 jiffy at a time and
+ * get signals now and then, so timeouts and signals collide with
+ * hand-overs.  Every message must arrive exactly once.
+ */
+#define ST_SENDERS	3
+#define ST_RECEIVERS	3
+#define ST_PER		100
+#define ST_TOTAL	(ST_SENDERS * ST_PER)
+
+struct st_ctx {
+	struct ipc_t_env *env;
+	struct xmsg_xchg *xchg;
+	atomic_t received;
+	atomic_t dups;
+	atomic_t interrupted;
+	DECLARE_BITMAP(seen, ST_TOTAL);
+};
+
+static int st_send_fn(struct ipc_t_thr *thr)
+{
+	struct st_ctx *ctx = thr->ctx;
+	struct xmsg_msg *msg;
+	unsigned long end = jiffies + 3 * IPC_T_WAIT;
+	int i, ret;
+
+	for (i = 0; i < ST_PER; i++) {
+		do {
+			if (time_after(jiffies, end))
+				return -ETIMEDOUT;
+			msg = xmsg_msg_get(ctx->env->pool, &thr->owner,
+					   GFP_KERNEL);
+			if (IS_ERR(msg)) {
+				cond_resched();
+				continue;
+			}
+			*(u32 *)msg->body = thr->idx * ST_PER + i;
+			do {
+				ret = xmsg_xchg_send(ctx->xchg, msg,
+						     &thr->owner, i % 8);
+				if (ret == -ENOSPC)
+					usleep_range(50, 200);
+			} while (ret == -ENOSPC && !time_after(jiffies, end));
+			if (ret)
+				return ret;
+		} while (IS_ERR(msg));
+	}
+	return 0;
+}
+
+static int st_recv_fn(struct ipc_t_thr *thr)
+{
+	struct st_ctx *ctx = thr->ctx;
+	unsigned long end = jiffies + 3 * IPC_T_WAIT;
+	struct xmsg_msg *msg;
+	u32 tag;
+
+	allow_signal(SIGUSR1);
+	while (atomic_read(&ctx->received) < ST_TOTAL) {
+		if (time_after(jiffies, end))
+			return -ETIMEDOUT;
+		msg = xmsg_xchg_recv(ctx->xchg, &thr->owner, 1, 0, NULL);
+		if (PTR_ERR(msg) == -ERESTARTSYS) {
+			flush_signals(current);
+			atomic_inc(&ctx->interrupted);
+			continue;
+		}
+		if (PTR_ERR(msg) == -ETIMEDOUT)
+			continue;
+		if (IS_ERR(msg))
+			return PTR_ERR(msg);
+		tag = ipc_t_tag(msg);
+		if (tag >= ST_TOTAL || test_and_set_bit(tag, ctx->seen))
+			atomic_inc(&ctx->dups);
+		thr->got++;
+		xmsg_msg_rel(msg);
+		atomic_inc(&ctx->received);
+	}
+	return 0;
+}
+
+static void xchg_stress(struct kunit *test)
+{
+	struct st_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	struct ipc_t_thr *rx[ST_RECEIVERS], *tx[ST_SENDERS];
+	int i, n;
+
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	ctx->env = ipc_t_env(test);
+	ctx->xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 8);
+	for (i = 0; i < ST_RECEIVERS; i++)
+		rx[i] = ipc_t_thr_start(test, st_recv_fn, ctx, i);
+	for (i = 0; i < ST_SENDERS; i++)
+		tx[i] = ipc_t_thr_start(test, st_send_fn, ctx, i);
+	for (n = 0; n < 200 && atomic_read(&ctx->received) < ST_TOTAL; n++) {
+		send_sig(SIGUSR1, rx[n % ST_RECEIVERS]->task, 1);
+		usleep_range(500, 1000);
+	}
+	for (i = 0; i < ST_SENDERS; i++) {
+		KUNIT_EXPECT_EQ(test, ipc_t_thr_join(test, tx[i]), 0);
+		ipc_t_thr_free(tx[i]);
+	}
+	for (i = 0; i < ST_RECEIVERS; i++) {
+		KUNIT_EXPECT_EQ(test, ipc_t_thr_join(test, rx[i]), 0);
+		ipc_t_thr_free(rx[i]);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->received), ST_TOTAL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->dups), 0);
+	KUNIT_EXPECT_EQ(test, bitmap_weight(ctx->seen, ST_TOTAL),
+			(unsigned int)ST_TOTAL);
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_queued(ctx->xchg), 0U);
+	kunit_info(test, "%d receive waits interrupted by signals\n",
+		   atomic_read(&ctx->interrupted));
+	xmsg_xchg_destroy(ctx->xchg);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(ctx->env->pool), 0ULL);
+}
+
+/* The debugfs listings exist when debugfs does. */
+static void xchg_debugfs(struct kunit *test)
+{
+	struct dentry *root = xmsg_debugfs_root(), *d;
+
+	if (IS_ERR_OR_NULL(root))
+		kunit_skip(test, "no debugfs");
+	d = debugfs_lookup("exchanges", root);
+	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, d);
+	dput(d);
+	d = debugfs_lookup("semaphores", root);
+	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, d);
+	dput(d);
+}
+
 static struct kunit_case xmsg_ipc_xchg_cases[] = {
 	KUNIT_CASE(xchg_create_destroy),
 	KUNIT_CASE(xchg_create_einval),
@@ -473,6 +606,7 @@ static struct kunit_case xmsg_ipc_xchg_cases[] = {
 	KUNIT_CASE(xchg_destroyed_eidrm),
 	KUNIT_CASE(xchg_poll),
 	KUNIT_CASE(xchg_stats),
+	KUNIT_CASE(xchg_debugfs),
 	KUNIT_CASE(xchg_receivers_1),
 	KUNIT_CASE(xchg_receivers_2),
 	KUNIT_CASE(xchg_receivers_8),
@@ -481,6 +615,7 @@ static struct kunit_case xmsg_ipc_xchg_cases[] = {
 	KUNIT_CASE(xchg_destroy_wakes_8),
 	KUNIT_CASE(xchg_recv_signal),
 	KUNIT_CASE(xchg_handoff_then_signal),
+	KUNIT_CASE(xchg_stress),
 	{}
 };
 
