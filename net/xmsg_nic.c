@@ -317,7 +317,15 @@ free_skb:
 	kfree_skb(skb);
 }
 
-/* Zero-copy mode: the message body is the skb's data; drop the skb after. */
+/**
+ * xmsg_nic_zc_release() - give back the skb under a zero-copy rx body
+ * @ctx: the skb
+ *
+ * The external-body release callback of zero-copy messages: called once,
+ * when the last reference to the body goes away.
+ *
+ * Context: any context (dev_kfree_skb_any()).
+ */
 static void xmsg_nic_zc_release(void *ctx)
 {
 	struct sk_buff *skb = ctx;
@@ -362,9 +370,16 @@ free_skb:
 	kfree_skb(skb);
 }
 
-/* The rx_handler: runs in softirq context (NAPI) under rcu_read_lock().
+/**
+ * xmsg_nic_rx() - the device's rx_handler
+ * @pskb: the received frame
+ *
  * Frames of another EtherType pass untouched; ours are consumed, whatever
- * becomes of them.
+ * becomes of them (a message at the rx exchange, or a counted drop).
+ * Never sleeps, never blocks.
+ *
+ * Context: softirq (NAPI), under rcu_read_lock().
+ * Return: RX_HANDLER_CONSUMED for our EtherType, else RX_HANDLER_PASS.
  */
 static rx_handler_result_t xmsg_nic_rx(struct sk_buff **pskb)
 {
@@ -392,9 +407,18 @@ static rx_handler_result_t xmsg_nic_rx(struct sk_buff **pskb)
 
 /* ---- transmit --------------------------------------------------------- */
 
-/* Called once the last skb pointing at the block has let go of its data
- * (any context: softirq from the driver's tx completion, process context
- * from a qdisc purge, ...).  The block goes back to its pool.
+/**
+ * xmsg_nic_tx_done() - zero-copy completion of a transmitted body
+ * @skb: the skb whose data is being freed, or NULL
+ * @ubuf: our struct xmsg_nic_txctx's ubuf_info
+ * @zerocopy_success: false when the data was copied first (skb_copy_ubufs)
+ *
+ * Runs once per skb that referenced @ubuf; the last one gives the block
+ * back to its pool (or releases the held proxy) and drops the references
+ * the block held.
+ *
+ * Context: any context: softirq (driver tx completion), process context
+ * (qdisc purge), possibly with interrupts disabled.
  */
 static void xmsg_nic_tx_done(struct sk_buff *skb, struct ubuf_info *ubuf,
 			     bool zerocopy_success)
@@ -549,7 +573,17 @@ static int xmsg_nic_tx_ctx(struct xmsg_nic_txctx *ctx, struct xmsg_msg *msg)
 	return 0;
 }
 
-/* Transmit one message received from the tx exchange; consumes it. */
+/**
+ * xmsg_nic_tx_one() - transmit one message received from the tx exchange
+ * @nic: the attachment
+ * @msg: the message, owned by nobody (received with owner NULL); consumed
+ *
+ * A pool message is unmade and sent from its block, a pool-slice proxy is
+ * sent from its slice and held, anything else is copied.  Errors are
+ * counted, never returned.
+ *
+ * Context: the tx kthread (process context, may sleep).
+ */
 static void xmsg_nic_tx_one(struct xmsg_nic *nic, struct xmsg_msg *msg)
 {
 	struct xmsg_nic_txctx *ctx;
@@ -873,7 +907,17 @@ static void xmsg_nic_threads_stop(struct xmsg_nic *nic)
 	kthread_stop(nic->tx_thread);
 }
 
-/* Caller holds the RTNL.  Undoes everything __xmsg_nic_attach() did. */
+/**
+ * __xmsg_nic_detach() - undo everything __xmsg_nic_attach() did
+ * @nic: an attachment on xmsg_nic_list
+ *
+ * Unregisters the rx_handler (waiting for running handlers), stops the
+ * kthreads, drops the device, destroys the exchanges (queued messages go
+ * back to their origin), waits up to 2 s for blocks in flight, then
+ * destroys (or buries) the pool and drops the list's reference.
+ *
+ * Context: process context, caller holds the RTNL; sleeps.
+ */
 static void __xmsg_nic_detach(struct xmsg_nic *nic)
 {
 	ASSERT_RTNL();
