@@ -32,14 +32,24 @@ rc=0; xmsgctl recv demo-x || rc=$?; echo "exit code $rc"
 [ "$rc" -eq 3 ]
 
 step "broadcast: three receivers wait, one sticky message wakes them all"
+rx=""
 for i in 1 2 3; do
 	( xmsgctl recv demo-b -T 20000 | sed "s/^/receiver $i got: /" ) &
+	rx="$rx $!"
 done
 sleep 1
-run xmsgctl send demo-b demo-pool "news for everyone"
-wait
+printf '$ xmsgctl send demo-b demo-pool "news for everyone" -w 4000 &\n'
+printf '  (the sender owns the message; -w keeps it posted for 4 s)\n'
+xmsgctl send demo-b demo-pool "news for everyone" -w 4000 &
+sender=$!
+# shellcheck disable=SC2086
+wait $rx
 printf '$ xmsgctl recv demo-b   # a later receiver gets it at once\n'
 xmsgctl recv demo-b | sed 's/^/late receiver got: /'
+run xmsgctl info pool demo-pool
+printf '$ wait   # the sender exits: its broadcast post is withdrawn\n'
+wait $sender
+run xmsgctl info pool demo-pool
 
 step "client/server through a normal exchange, replies via the reply handle"
 run client_server 2 3
@@ -50,9 +60,9 @@ run broadcast 4 3
 step "multicast: distributed message assembly with proxies"
 run multicast 2
 
-step "one block is still out: the broadcast message stays posted"
-run xmsgctl info pool demo-pool
-step "destroying the exchanges releases what they hold: all blocks are back"
+step "destroying an exchange releases the messages queued there"
+run xmsgctl send demo-x demo-pool "nobody will read this"
+run xmsgctl info xchg demo-x
 run xmsgctl destroy xchg demo-x
 run xmsgctl destroy xchg demo-b
 run xmsgctl info pool demo-pool
