@@ -38,6 +38,7 @@
 
 #include "mm/xmsg_mm.h"
 #include "ipc/xmsg_ipc.h"
+#include "ipc/xmsg_registry.h"
 
 /* Locking
  *
@@ -167,9 +168,9 @@ static const char * const xmsg_nic_stat_names[NIC_NR_STATS] = {
  *	user space sends to @tx
  * @rx: received frames are sent here
  * @tx: messages sent here are transmitted
- * @pool_u: @pool's name for user space (/dev/xmsg), NULL if unnamed
- * @rx_u: @rx's name, NULL if unnamed
- * @tx_u: @tx's name, NULL if unnamed
+ * @pool_u: @pool's object in the /dev/xmsg registry (its name)
+ * @rx_u: @rx's object in the registry
+ * @tx_u: @tx's object in the registry
  * @idle: woken when a tx block comes back (detach waits for them)
  * @tx_thread: receives from @tx and transmits
  * @echo_thread: echo or sink only: the kernel receiver at @rx
@@ -217,13 +218,16 @@ struct xmsg_nic_txctx {
 static LIST_HEAD(xmsg_nic_list);
 static struct dentry *xmsg_nic_dir;
 
-/* Pools that could not be destroyed at detach because blocks were still
- * out (a late tx completion, or a user holding a received message): retried
- * by xmsg_nic_reaper.  Protected by xmsg_nic_grave_lock.
+/* Pools that were not idle at detach (a late tx completion, a user holding
+ * a received message or a mapping): their names are gone and users can no
+ * longer get blocks from them, but the registry is given back our
+ * reference only once they are idle (xmsg_reg_unpublish() says -EBUSY
+ * until then); retried by xmsg_nic_reaper.  Protected by
+ * xmsg_nic_grave_lock.
  */
 struct xmsg_nic_grave {
 	struct list_head node;
-	struct xmsg_pool *pool;
+	struct xmsg_uobj *pool_u;
 };
 
 static LIST_HEAD(xmsg_nic_graves);
@@ -688,7 +692,7 @@ static int xmsg_nic_echo_thread(void *data)
 
 /* ---- attach and detach ------------------------------------------------ */
 
-/* Try to destroy every buried pool; return how many are left. */
+/* Try to give every buried pool back; return how many are left. */
 static unsigned int xmsg_nic_reap(void)
 {
 	struct xmsg_nic_grave *g, *tmp;
@@ -696,7 +700,7 @@ static unsigned int xmsg_nic_reap(void)
 
 	mutex_lock(&xmsg_nic_grave_lock);
 	list_for_each_entry_safe(g, tmp, &xmsg_nic_graves, node) {
-		if (xmsg_pool_destroy(g->pool)) {
+		if (xmsg_reg_unpublish(g->pool_u)) {
 			left++;
 			continue;
 		}
@@ -713,15 +717,17 @@ static void xmsg_nic_reap_work(struct work_struct *work)
 		schedule_delayed_work(&xmsg_nic_reaper, HZ / 2);
 }
 
-/* Destroy @pool now, or bury it for the reaper while blocks are out. */
-static void xmsg_nic_pool_destroy(struct xmsg_pool *pool, const char *name)
+/* Give the pool back to the registry now, or bury it for the reaper while
+ * blocks are out or users map it.
+ */
+static void xmsg_nic_pool_unpublish(struct xmsg_uobj *pool_u, const char *name)
 {
 	struct xmsg_nic_grave *g;
 
-	if (!xmsg_pool_destroy(pool))
+	if (!xmsg_reg_unpublish(pool_u))
 		return;
 	g = kmalloc(sizeof(*g), GFP_KERNEL | __GFP_NOFAIL);
-	g->pool = pool;
+	g->pool_u = pool_u;
 	mutex_lock(&xmsg_nic_grave_lock);
 	list_add_tail(&g->node, &xmsg_nic_graves);
 	mutex_unlock(&xmsg_nic_grave_lock);
@@ -730,68 +736,10 @@ static void xmsg_nic_pool_destroy(struct xmsg_pool *pool, const char *name)
 	schedule_delayed_work(&xmsg_nic_reaper, HZ / 2);
 }
 
-/* Naming the pool and the exchanges for user space.  The registry of named
- * objects belongs to the char device (ipc/registry.c); these three
- * functions are the kernel-side entry points this module needs from it.
- * They are looked up at run time (__symbol_get()): without them the
- * objects work but user space cannot open them by name.
- *
- *   struct xmsg_uobj *xmsg_reg_publish_pool(const char *name, umode_t mode,
- *					     struct xmsg_pool *pool);
- *   struct xmsg_uobj *xmsg_reg_publish_xchg(const char *name, umode_t mode,
- *					     struct xmsg_xchg *xchg);
- *   void xmsg_reg_unpublish(struct xmsg_uobj *uobj);
- *
- * publish: the name in the caller's IPC namespace, with @mode and the
- * caller's fsuid/fsgid; a reference for the caller; ERR_PTR(-EEXIST,
- * -EINVAL, -ENOMEM).  A published pool belongs to the registry (destroyed
- * with its last reference).  unpublish: drop the name and the reference.
- */
-static struct xmsg_uobj *xmsg_nic_publish_pool(const char *name,
-					       struct xmsg_pool *pool)
-{
-	struct xmsg_uobj *(*fn)(const char *name, umode_t mode,
-				struct xmsg_pool *pool);
-	struct xmsg_uobj *u;
-
-	fn = __symbol_get("xmsg_reg_publish_pool");
-	if (!fn)
-		return NULL;
-	u = fn(name, obj_mode, pool);
-	__symbol_put("xmsg_reg_publish_pool");
-	return u;
-}
-
-static struct xmsg_uobj *xmsg_nic_publish_xchg(const char *name,
-					       struct xmsg_xchg *xchg)
-{
-	struct xmsg_uobj *(*fn)(const char *name, umode_t mode,
-				struct xmsg_xchg *xchg);
-	struct xmsg_uobj *u;
-
-	fn = __symbol_get("xmsg_reg_publish_xchg");
-	if (!fn)
-		return NULL;
-	u = fn(name, obj_mode, xchg);
-	__symbol_put("xmsg_reg_publish_xchg");
-	return u;
-}
-
-static void xmsg_nic_unpublish(struct xmsg_uobj *u)
-{
-	void (*fn)(struct xmsg_uobj *u);
-
-	if (!u)
-		return;
-	fn = __symbol_get("xmsg_reg_unpublish");
-	if (fn) {	/* there, since the object was published */
-		fn(u);
-		__symbol_put("xmsg_reg_unpublish");
-	}
-}
-
-/* Name the objects "nic.<dev>.rx", "nic.<dev>.tx" and "nic.<dev>"; the pool
- * last, because once named it belongs to the registry.  All or nothing.
+/* Name the objects "nic.<dev>.rx", "nic.<dev>.tx" and "nic.<dev>" in the
+ * registry of /dev/xmsg (ipc/registry_publish.c), so that user processes
+ * open them by name; the pool last, because once named it belongs to the
+ * registry.  All or nothing.
  */
 static int xmsg_nic_publish(struct xmsg_nic *nic)
 {
@@ -800,17 +748,17 @@ static int xmsg_nic_publish(struct xmsg_nic *nic)
 	int err;
 
 	snprintf(name, sizeof(name), "nic.%s.rx", nic->name);
-	rx_u = xmsg_nic_publish_xchg(name, nic->rx);
+	rx_u = xmsg_reg_publish_xchg(name, obj_mode & 0777, nic->rx);
 	if (IS_ERR(rx_u))
 		return PTR_ERR(rx_u);
 	snprintf(name, sizeof(name), "nic.%s.tx", nic->name);
-	tx_u = xmsg_nic_publish_xchg(name, nic->tx);
+	tx_u = xmsg_reg_publish_xchg(name, obj_mode & 0777, nic->tx);
 	if (IS_ERR(tx_u)) {
 		err = PTR_ERR(tx_u);
 		goto unpublish_rx;
 	}
 	snprintf(name, sizeof(name), "nic.%s", nic->name);
-	pool_u = xmsg_nic_publish_pool(name, nic->pool);
+	pool_u = xmsg_reg_publish_pool(name, obj_mode & 0777, nic->pool);
 	if (IS_ERR(pool_u)) {
 		err = PTR_ERR(pool_u);
 		goto unpublish_tx;
@@ -821,31 +769,36 @@ static int xmsg_nic_publish(struct xmsg_nic *nic)
 	return 0;
 
 unpublish_tx:
-	xmsg_nic_unpublish(tx_u);
+	xmsg_reg_unpublish(tx_u);
 unpublish_rx:
-	xmsg_nic_unpublish(rx_u);
+	xmsg_reg_unpublish(rx_u);
 	return err;
+}
+
+/* Destroy an exchange unless a user with the right to did already. */
+static void xmsg_nic_xchg_destroy(struct xmsg_xchg *xchg)
+{
+	if (!xmsg_obj_dead(xmsg_xchg_obj(xchg)))
+		xmsg_xchg_destroy(xchg);
 }
 
 static void xmsg_nic_objs_destroy(struct xmsg_nic *nic)
 {
 	/* Queued messages go back to their origin (blocks to the pool). */
-	xmsg_xchg_destroy(nic->rx);
-	xmsg_xchg_destroy(nic->tx);
-	xmsg_nic_unpublish(nic->rx_u);
-	xmsg_nic_unpublish(nic->tx_u);
+	xmsg_nic_xchg_destroy(nic->rx);
+	xmsg_nic_xchg_destroy(nic->tx);
+	xmsg_reg_unpublish(nic->rx_u);
+	xmsg_reg_unpublish(nic->tx_u);
 	nic->rx = NULL;
 	nic->tx = NULL;
 	/* The driver frees tx skbs soon; do not bury a pool for them. */
 	wait_event_timeout(nic->idle,
 			   !atomic_long_read(&nic->stats[NIC_TX_INFLIGHT]),
 			   2 * HZ);
-	/* A named pool is the registry's: it goes with its last user. */
-	if (nic->pool_u)
-		xmsg_nic_unpublish(nic->pool_u);
-	else
-		xmsg_nic_pool_destroy(nic->pool, nic->name);
+	/* The registry destroys the pool once it is idle and unused. */
+	xmsg_nic_pool_unpublish(nic->pool_u, nic->name);
 	nic->pool = NULL;
+	nic->pool_u = NULL;
 }
 
 static int xmsg_nic_objs_create(struct xmsg_nic *nic)
@@ -881,7 +834,6 @@ static int xmsg_nic_objs_create(struct xmsg_nic *nic)
 
 destroy_tx:
 	xmsg_xchg_destroy(nic->tx);
-
 destroy_rx:
 	xmsg_xchg_destroy(nic->rx);
 destroy_pool:

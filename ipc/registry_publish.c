@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xmsg registry, kernel side: a kernel module (e.g. the NIC sample,
+ * net/xmsg_nic.c) names a pool or an exchange it created, so that user
+ * processes open it through /dev/xmsg (XMSG_IOC_OPEN) like an object
+ * another process created.
+ *
+ * A published object is owned by the publishing task's fsuid/fsgid, has
+ * the mode given, lives in the publishing task's IPC namespace and is not
+ * charged to any user's limits.  Users with the right to (the owner, or
+ * CAP_IPC_OWNER) may XMSG_IOC_DESTROY it like any object: a destroyed
+ * exchange refuses the module's sends from then on (-EIDRM); a destroyed
+ * pool only stops serving users, the module keeps getting blocks from it.
+ *
+ * A published pool is from then on destroyed by the registry, with the
+ * last reference to its object (the publisher's, the name's, user
+ * handles); the publisher must not destroy it itself.  xmsg_reg_unpublish()
+ * first closes it to users (no more gets, no new mappings), and drops the
+ * publisher's reference only once no block is out and no mapping is left,
+ * so the pool is always idle when it is destroyed.
+ *
+ * Locking
+ * -------
+ * As in registry.c: xmsg_reg_lock (mutex) around the name table; a pool's
+ * uobj rwsem (write) around marking it dead, taken before and never
+ * inside xmsg_reg_lock.  Every function here may sleep.
+ */
+#include <linux/ipc_namespace.h>
+#include <linux/module.h>
+#include <linux/nsproxy.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include "xmsg_chardev.h"
+#include "xmsg_registry.h"
+
+/* Name @uobj in the current IPC namespace; the name takes a reference. */
+static int xmsg_reg_publish(struct xmsg_uobj *uobj)
+{
+	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
+	struct xmsg_uobj *old;
+	int err;
+
+	mutex_lock(&xmsg_reg_lock);
+	old = __xmsg_reg_lookup(ns, uobj->type, uobj->name);
+	err = old ? -EEXIST : __xmsg_reg_insert(ns, uobj);
+	mutex_unlock(&xmsg_reg_lock);
+	xmsg_uobj_put(old);
+	return err;
+}
+
+/* A new object for @name, after the checks common to both types. */
+static struct xmsg_uobj *xmsg_reg_uobj_new(u32 type, const char *name,
+					   umode_t mode)
+{
+	char buf[XMSG_NAME_MAX] = {};
+	struct xmsg_uobj *uobj;
+	int err;
+
+	might_sleep();
+	if (!name || strscpy(buf, name, sizeof(buf)) < 0 || (mode & ~0777))
+		return ERR_PTR(-EINVAL);
+	err = xmsg_name_check(buf, false);
+	if (err)
+		return ERR_PTR(err);
+	uobj = xmsg_uobj_alloc(type, buf, mode);
+	return uobj ? uobj : ERR_PTR(-ENOMEM);
+}
+
+/**
+ * xmsg_reg_publish_pool() - give a kernel-created pool a name
+ * @name: the name, as for XMSG_IOC_POOL_CREATE (1 to XMSG_NAME_MAX - 1
+ *	bytes of [A-Za-z0-9._-], not starting with '.')
+ * @mode: permission bits (0 to 0777); the owner is the caller's fsuid/fsgid
+ * @pool: the pool.  On success the registry destroys it with the last
+ *	reference to the returned object; the caller keeps using it until
+ *	xmsg_reg_unpublish() succeeds and must never destroy it itself.
+ *
+ * The name is made in the caller's IPC namespace.  The object is not
+ * charged to the caller's per-user limits.
+ *
+ * Context: process context, may sleep.  Takes xmsg_reg_lock.
+ * Return: the pool's object, with a reference for the caller (give it back
+ * with xmsg_reg_unpublish()); ERR_PTR(-EINVAL) for a NULL @pool, a NULL
+ * or invalid @name or bits outside 0777 in @mode; ERR_PTR(-EEXIST) when
+ * a pool of that name exists in the namespace; ERR_PTR(-ENOSPC) when the
+ * namespace has no id left; ERR_PTR(-ENOMEM).  On error nothing changed
+ * and the caller still owns @pool.
+ */
+struct xmsg_uobj *xmsg_reg_publish_pool(const char *name, umode_t mode,
+					struct xmsg_pool *pool)
+{
+	struct xmsg_uobj *uobj;
+	int err;
+
+	if (!pool)
+		return ERR_PTR(-EINVAL);
+	uobj = xmsg_reg_uobj_new(XMSG_TYPE_POOL, name, mode);
+	if (IS_ERR(uobj))
+		return uobj;
+	uobj->pool = pool;
+	err = xmsg_reg_publish(uobj);
+	if (err) {
+		kfree(uobj);	/* not charged; the pool stays the caller's */
+		return ERR_PTR(err);
+	}
+	return uobj;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_reg_publish_pool, XMSG);
+
+/**
+ * xmsg_reg_publish_xchg() - give a kernel-created exchange a name
+ * @name: the name, as for XMSG_IOC_XCHG_CREATE (not empty)
+ * @mode: permission bits (0 to 0777); the owner is the caller's fsuid/fsgid
+ * @xchg: the exchange; the object takes a reference of its own.  The
+ *	caller still destroys it (xmsg_xchg_destroy()) when done; if it has
+ *	not when the last reference to the object goes, that destroys it.
+ *
+ * The name is made in the caller's IPC namespace.  The object is not
+ * charged to the caller's per-user limits.
+ *
+ * Context: process context, may sleep.  Takes xmsg_reg_lock.
+ * Return: the exchange's object, with a reference for the caller (give it
+ * back with xmsg_reg_unpublish()); ERR_PTR(-EINVAL) for a NULL @xchg, a
+ * NULL or invalid @name or bits outside 0777 in @mode; ERR_PTR(-EEXIST)
+ * when an exchange of that name exists in the namespace;
+ * ERR_PTR(-ENOSPC) when the namespace has no id left; ERR_PTR(-ENOMEM).
+ * On error nothing changed.
+ */
+struct xmsg_uobj *xmsg_reg_publish_xchg(const char *name, umode_t mode,
+					struct xmsg_xchg *xchg)
+{
+	struct xmsg_uobj *uobj;
+	int err;
+
+	if (!xchg)
+		return ERR_PTR(-EINVAL);
+	uobj = xmsg_reg_uobj_new(XMSG_TYPE_XCHG, name, mode);
+	if (IS_ERR(uobj))
+		return uobj;
+	uobj->obj = xmsg_xchg_obj(xchg);
+	xmsg_obj_get(uobj->obj);
+	err = xmsg_reg_publish(uobj);
+	if (err) {
+		xmsg_obj_put(uobj->obj);
+		kfree(uobj);
+		return ERR_PTR(err);
+	}
+	return uobj;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_reg_publish_xchg, XMSG);
+
+/* Mark a published pool dead for users; is it idle (no block, no map)? */
+static bool xmsg_reg_pool_close(struct xmsg_uobj *uobj)
+{
+	struct xmsg_pool_stats st;
+
+	down_write(&uobj->rwsem);
+	uobj->dead = true;
+	xmsg_pool_get_stats(uobj->pool, &st);
+	up_write(&uobj->rwsem);
+	return !st.in_use && !st.mapped;
+}
+
+/**
+ * xmsg_reg_unpublish() - remove a name and give back the publisher's object
+ * @uobj: from xmsg_reg_publish_pool() or xmsg_reg_publish_xchg(), or NULL
+ *
+ * The name goes at once (it may be published again).  Users that opened
+ * the object keep their handles; the object goes with the last of them.
+ * An exchange is then destroyed if its creator has not done so.
+ *
+ * A pool is first closed to users: their gets and new mappings fail with
+ * -EIDRM from now on.  While blocks of it are still out (messages users
+ * hold, skbs in flight) or a mapping of it exists, the caller's reference
+ * is kept and -EBUSY returned: call again later (nothing else is needed;
+ * repeating is harmless).  Once it returns 0 the caller must not touch
+ * the pool again.
+ *
+ * Context: process context, may sleep.  Takes the pool's rwsem and
+ * xmsg_reg_lock.
+ * Return: 0 when the caller's reference is dropped (also for NULL),
+ * -EBUSY for a pool that is not idle yet (the caller keeps @uobj).
+ */
+int xmsg_reg_unpublish(struct xmsg_uobj *uobj)
+{
+	bool named, idle = true;
+
+	if (!uobj)
+		return 0;
+	might_sleep();
+	if (uobj->type == XMSG_TYPE_POOL)
+		idle = xmsg_reg_pool_close(uobj);
+	mutex_lock(&xmsg_reg_lock);
+	named = uobj->reg;
+	__xmsg_reg_unlink(uobj);
+	mutex_unlock(&xmsg_reg_lock);
+	if (named)
+		xmsg_uobj_put(uobj);	/* the name's reference */
+	if (!idle)
+		return -EBUSY;
+	xmsg_uobj_put(uobj);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_reg_unpublish, XMSG);
