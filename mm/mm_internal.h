@@ -17,7 +17,7 @@ struct dentry;
  * struct xmsg_pool - a pool of fixed-size blocks in one mappable region
  * @lock: protects @nfree, @stack, @map and the counters.  Innermost lock
  *	of xmsg, taken with interrupts disabled (hard-IRQ safe).
- * @region: the blocks, from vmalloc_user()
+ * @region: the blocks, from xmsg_region_alloc() (memcg-charged, mappable)
  * @stride: bytes from one block start to the next
  * @shift: log2(@stride) when @stride is a power of two, else -1
  * @span: @count * @stride, the bytes holding blocks
@@ -120,5 +120,8 @@ void *xmsg_heap_take(struct xmsg_heap *heap, size_t size);
 
 /* debugfs.c */
 struct dentry *xmsg_debugfs_pools_dir(void);
+
+/* mm/region.c */
+void *xmsg_region_alloc(size_t size);
 
 #endif /* _XMSG_MM_INTERNAL_H */

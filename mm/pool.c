@@ -3,7 +3,9 @@
  * xmsg mm: block pools.
  *
  * A pool is @count blocks of @stride bytes in one region from
- * vmalloc_user(), so it can be mapped into user processes.  The free list
+ * xmsg_region_alloc() (mm/region.c), so it can be mapped into user
+ * processes; the region and the metadata are charged to the creator's
+ * memory cgroup.  The free list
  * (a stack of u32 block indices) and the allocation bitmap live beside the
  * region; nothing is ever stored inside a block.
  *
@@ -129,18 +131,20 @@ static int xmsg_pool_alloc_meta(struct xmsg_pool *pool)
 {
 	u32 i;
 
-	pool->region = vmalloc_user(pool->span);
+	pool->region = xmsg_region_alloc(pool->span);
 	if (!pool->region)
 		return -ENOMEM;
-	pool->stack = kvmalloc_array(pool->count, sizeof(u32), GFP_KERNEL);
+	pool->stack = kvmalloc_array(pool->count, sizeof(u32),
+				     GFP_KERNEL_ACCOUNT);
 	if (!pool->stack)
 		goto free_region;
 	pool->map = kvcalloc(BITS_TO_LONGS(pool->count), sizeof(long),
-			     GFP_KERNEL);
+			     GFP_KERNEL_ACCOUNT);
 	if (!pool->map)
 		goto free_stack;
 	pool->nchunks = DIV_ROUND_UP(pool->count, XMSG_MCB_CHUNK);
-	pool->mcbs = kvcalloc(pool->nchunks, sizeof(*pool->mcbs), GFP_KERNEL);
+	pool->mcbs = kvcalloc(pool->nchunks, sizeof(*pool->mcbs),
+			      GFP_KERNEL_ACCOUNT);
 	if (!pool->mcbs)
 		goto free_map;
 	/* Lowest block on top: gets come out in address order at first. */
@@ -182,7 +186,7 @@ struct xmsg_pool *xmsg_pool_create(const struct xmsg_pool_params *params)
 	ret = xmsg_pool_check(params, &stride, &span);
 	if (ret)
 		return ERR_PTR(ret);
-	pool = kzalloc(sizeof(*pool), GFP_KERNEL);
+	pool = kzalloc(sizeof(*pool), GFP_KERNEL_ACCOUNT);
 	if (!pool)
 		return ERR_PTR(-ENOMEM);
 	raw_spin_lock_init(&pool->lock);

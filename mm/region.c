@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xmsg pool regions.
+ *
+ * A pool's blocks live in one region that user processes can mmap().  The
+ * region is built from zeroed order-0 pages allocated with __GFP_ACCOUNT,
+ * so it is charged to the memory cgroup of the task that creates the pool
+ * (a user process through /dev/xmsg; the root cgroup for kernel threads),
+ * and mapped contiguously in the kernel with vmap(VM_USERMAP) so that
+ * remap_vmalloc_range() accepts it.  vmalloc_user() would give the same
+ * mapping but cannot be asked to account, and __vmalloc_node_range() is not
+ * exported to modules.
+ *
+ * __GFP_RETRY_MAYFAIL: a pool that does not fit (in memory or under the
+ * cgroup's memory.max) fails with -ENOMEM instead of invoking the OOM
+ * killer on the creator's behalf.
+ *
+ * VM_MAP_PUT_PAGES hands the page array and the pages to the vmap area:
+ * vfree() of the region frees both, and the pages are uncharged as they
+ * are freed.
+ *
+ * Locking: none.  A region belongs to one pool; it is allocated before the
+ * pool is visible and freed after its last user is gone.
+ */
+
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include "mm/mm_internal.h"
+
+/**
+ * xmsg_region_alloc() - allocate a pool region
+ * @size: bytes needed (rounded up to whole pages)
+ *
+ * Context: process context, may sleep.
+ * Return: the zeroed region, to be released with vfree(), or NULL when
+ * memory (or the caller's memory cgroup) is exhausted.
+ */
+void *xmsg_region_alloc(size_t size)
+{
+	unsigned long n = PAGE_ALIGN(size) >> PAGE_SHIFT;
+	struct page **pages;
+	unsigned long i;
+	void *region;
+
+	might_sleep();
+	if (!n || n > UINT_MAX)
+		return NULL;
+	pages = kvmalloc_array(n, sizeof(*pages), GFP_KERNEL_ACCOUNT);
+	if (!pages)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO |
+				      __GFP_NOWARN | __GFP_RETRY_MAYFAIL);
+		if (!pages[i])
+			goto free_pages;
+		cond_resched();
+	}
+	region = vmap(pages, n, VM_MAP | VM_USERMAP | VM_MAP_PUT_PAGES,
+		      PAGE_KERNEL);
+	if (!region)
+		goto free_pages;
+	return region;
+
+free_pages:
+	while (i--)
+		__free_page(pages[i]);
+	kvfree(pages);
+	return NULL;
+}

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Memory cgroup accounting: a pool's region and metadata are charged to
+ * the memory cgroup of the process that creates the pool, uncharged when
+ * the pool is destroyed, and a cgroup's memory.max stops a pool that does
+ * not fit (ENOMEM, nothing created, no OOM kill).
+ *
+ * Each test moves its own process (the harness forks one per test) into a
+ * fresh cgroup v2 group and back out at the end.  Needs root and a kernel
+ * with CONFIG_MEMCG; skipped otherwise.
+ */
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include "kselftest_harness.h"
+#include "xm_test.h"
+
+#define POOL_BLOCK	4096u
+#define POOL_COUNT	2048u	/* 8 MiB */
+#define POOL_BYTES	((long long)POOL_BLOCK * POOL_COUNT)
+
+static int write_str(const char *dir, const char *file, const char *s)
+{
+	char path[256];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -1;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+static long long read_ll(const char *dir, const char *file)
+{
+	char path[256], buf[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	return strtoll(buf, NULL, 10);
+}
+
+static int has_memory_controller(const char *root)
+{
+	char path[256], buf[256];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/cgroup.controllers", root);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	return strstr(buf, "memory") != NULL;
+}
+
+FIXTURE(memcg) {
+	char root[64];
+	char group[128];
+	int mounted;
+	int joined;
+	struct xm *x;
+	char pname[XMSG_NAME_MAX];
+};
+
+FIXTURE_SETUP(memcg)
+{
+	char pid[32];
+
+	if (!xt_have_device())
+		SKIP(return, "no /dev/xmsg (xmsg.ko not loaded)");
+	snprintf(self->root, sizeof(self->root), "/tmp/xmsg-cg.%d",
+		 (int)getpid());
+	ASSERT_EQ(0, mkdir(self->root, 0755));
+	if (mount("none", self->root, "cgroup2", 0, NULL))
+		SKIP(return, "cannot mount cgroup2: %s", strerror(errno));
+	self->mounted = 1;
+	if (!has_memory_controller(self->root))
+		SKIP(return, "no memory controller (CONFIG_MEMCG off?)");
+	ASSERT_EQ(0, write_str(self->root, "cgroup.subtree_control",
+			       "+memory"));
+	snprintf(self->group, sizeof(self->group), "%s/xmsg", self->root);
+	ASSERT_EQ(0, mkdir(self->group, 0755));
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	ASSERT_EQ(0, write_str(self->group, "cgroup.procs", pid));
+	self->joined = 1;
+	ASSERT_EQ(0, xm_open(&self->x, NULL));
+	xt_name(self->pname, "memcg");
+}
+
+FIXTURE_TEARDOWN(memcg)
+{
+	char pid[32];
+
+	if (self->x)
+		xm_close(self->x);
+	if (self->joined) {
+		snprintf(pid, sizeof(pid), "%d", (int)getpid());
+		write_str(self->root, "cgroup.procs", pid);
+		rmdir(self->group);
+	}
+	if (self->mounted)
+		umount(self->root);
+	rmdir(self->root);
+}
+
+/* Creating a pool charges its region to the creator's cgroup. */
+TEST_F(memcg, pool_charged_and_uncharged)
+{
+	long long before, during, after;
+	int pool;
+
+	before = read_ll(self->group, "memory.current");
+	ASSERT_LE(0, before);
+	pool = xm_pool_create(self->x, self->pname, POOL_BLOCK, POOL_COUNT,
+			      0600, XMSG_CREATE_EXCL);
+	ASSERT_LT(0, pool) TH_LOG("pool create: %s", strerror(-pool));
+	during = read_ll(self->group, "memory.current");
+	TH_LOG("memory.current: %lld before, %lld with an 8 MiB pool",
+	       before, during);
+	EXPECT_LE(before + POOL_BYTES, during);
+	ASSERT_EQ(0, xm_pool_destroy(self->x, pool));
+	after = read_ll(self->group, "memory.current");
+	TH_LOG("memory.current: %lld after destroy", after);
+	EXPECT_GE(during - POOL_BYTES, after);
+}
+
+/* memory.max stops a pool that does not fit; nothing is created. */
+TEST_F(memcg, pool_over_memory_max)
+{
+	char lim[32];
+	long long cur;
+	int pool;
+
+	cur = read_ll(self->group, "memory.current");
+	ASSERT_LE(0, cur);
+	snprintf(lim, sizeof(lim), "%lld", cur + POOL_BYTES / 2);
+	ASSERT_EQ(0, write_str(self->group, "memory.max", lim));
+	pool = xm_pool_create(self->x, self->pname, POOL_BLOCK, POOL_COUNT,
+			      0600, XMSG_CREATE_EXCL);
+	EXPECT_EQ(-ENOMEM, pool);
+	if (pool > 0)
+		xm_pool_destroy(self->x, pool);
+	EXPECT_EQ(-ENOENT, xm_pool_open(self->x, self->pname,
+					XMSG_ACC_READ));
+	/* Still alive: the failed charge did not OOM-kill this process. */
+	ASSERT_EQ(0, write_str(self->group, "memory.max", "max"));
+	pool = xm_pool_create(self->x, self->pname, POOL_BLOCK, POOL_COUNT,
+			      0600, XMSG_CREATE_EXCL);
+	ASSERT_LT(0, pool);
+	EXPECT_EQ(0, xm_pool_destroy(self->x, pool));
+}
+
+TEST_HARNESS_MAIN
