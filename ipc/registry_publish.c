@@ -112,8 +112,10 @@ EXPORT_SYMBOL_NS_GPL(xmsg_reg_publish_pool, XMSG);
  * @name: the name, as for XMSG_IOC_XCHG_CREATE (not empty)
  * @mode: permission bits (0 to 0777); the owner is the caller's fsuid/fsgid
  * @xchg: the exchange; the object takes a reference of its own.  The
- *	caller still destroys it (xmsg_xchg_destroy()) when done; if it has
- *	not when the last reference to the object goes, that destroys it.
+ *	caller still destroys it (xmsg_xchg_destroy()) when done, and must
+ *	do so *before* xmsg_reg_unpublish(): the last reference to the
+ *	object destroys an exchange still alive (dropping its creator's
+ *	reference, so the caller's pointer may then be freed at any time).
  *
  * The name is made in the caller's IPC namespace.  The object is not
  * charged to the caller's per-user limits.

@@ -739,40 +739,30 @@ static void xmsg_nic_pool_unpublish(struct xmsg_uobj *pool_u, const char *name)
 /* Name the objects "nic.<dev>.rx", "nic.<dev>.tx" and "nic.<dev>" in the
  * registry of /dev/xmsg (ipc/registry_publish.c), so that user processes
  * open them by name; the pool last, because once named it belongs to the
- * registry.  All or nothing.
+ * registry.  On error the caller unwinds what was published (@rx_u,
+ * @tx_u) after destroying the exchanges.
  */
 static int xmsg_nic_publish(struct xmsg_nic *nic)
 {
-	struct xmsg_uobj *rx_u, *tx_u, *pool_u;
 	char name[IFNAMSIZ + 16];
-	int err;
+	struct xmsg_uobj *u;
 
 	snprintf(name, sizeof(name), "nic.%s.rx", nic->name);
-	rx_u = xmsg_reg_publish_xchg(name, obj_mode & 0777, nic->rx);
-	if (IS_ERR(rx_u))
-		return PTR_ERR(rx_u);
+	u = xmsg_reg_publish_xchg(name, obj_mode & 0777, nic->rx);
+	if (IS_ERR(u))
+		return PTR_ERR(u);
+	nic->rx_u = u;
 	snprintf(name, sizeof(name), "nic.%s.tx", nic->name);
-	tx_u = xmsg_reg_publish_xchg(name, obj_mode & 0777, nic->tx);
-	if (IS_ERR(tx_u)) {
-		err = PTR_ERR(tx_u);
-		goto unpublish_rx;
-	}
+	u = xmsg_reg_publish_xchg(name, obj_mode & 0777, nic->tx);
+	if (IS_ERR(u))
+		return PTR_ERR(u);
+	nic->tx_u = u;
 	snprintf(name, sizeof(name), "nic.%s", nic->name);
-	pool_u = xmsg_reg_publish_pool(name, obj_mode & 0777, nic->pool);
-	if (IS_ERR(pool_u)) {
-		err = PTR_ERR(pool_u);
-		goto unpublish_tx;
-	}
-	nic->rx_u = rx_u;
-	nic->tx_u = tx_u;
-	nic->pool_u = pool_u;
+	u = xmsg_reg_publish_pool(name, obj_mode & 0777, nic->pool);
+	if (IS_ERR(u))
+		return PTR_ERR(u);
+	nic->pool_u = u;
 	return 0;
-
-unpublish_tx:
-	xmsg_reg_unpublish(tx_u);
-unpublish_rx:
-	xmsg_reg_unpublish(rx_u);
-	return err;
 }
 
 /* Destroy an exchange unless a user with the right to did already. */
@@ -836,6 +826,11 @@ destroy_tx:
 	xmsg_xchg_destroy(nic->tx);
 destroy_rx:
 	xmsg_xchg_destroy(nic->rx);
+	/* Only now: the last reference to a named exchange destroys it. */
+	xmsg_reg_unpublish(nic->tx_u);
+	xmsg_reg_unpublish(nic->rx_u);
+	nic->tx_u = NULL;
+	nic->rx_u = NULL;
 destroy_pool:
 	xmsg_pool_destroy(nic->pool);
 	return err;
