@@ -193,6 +193,10 @@ long xmsg_ioc_sem(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
 void xmsg_buf_describe(struct xmsg_cfile *cf, struct xmsg_hent *h,
 		       struct xmsg_buf_info *bi);
 
+/* chardev_read.c: copy-out read of a body */
+long xmsg_ioc_msg_read(struct xmsg_cfile *cf, void __user *arg,
+		       unsigned int cmd);
+
 int xmsg_chardev_init(void);
 void xmsg_chardev_exit(void);
 

@@ -120,6 +120,15 @@ int xm_msg_unmake(struct xm *x, uint32_t msg, struct xm_msg *block);
 int xm_msg_proxy(struct xm *x, uint32_t msg, uint64_t offset, uint64_t length,
 		 struct xm_msg *proxy);
 int xm_msg_info(struct xm *x, uint32_t msg, struct xm_msg *m);
+/*
+ * Copy @length bytes of message @msg's body from @offset to @buf (all or
+ * nothing), for bodies that cannot be mapped (XMSG_MSGF_NOPOOL: e.g. a
+ * received network frame) or any other.  Errors as XMSG_IOC_MSG_READ
+ * (<linux/xmsg.h>): -ERANGE beyond the body, -EBADF, -EINVAL, -EFAULT;
+ * -ENOTTY from a kernel without it (no XMSG_FEAT_MSG_READ).
+ */
+int xm_msg_read(struct xm *x, uint32_t msg, uint64_t offset, void *buf,
+		uint64_t length);
 
 /* exchanges */
 int xm_xchg_create(struct xm *x, const char *name, uint32_t kind,

@@ -108,6 +108,19 @@ int xm_msg_info(struct xm *x, uint32_t msg, struct xm_msg *m)
 	return 0;
 }
 
+int xm_msg_read(struct xm *x, uint32_t msg, uint64_t offset, void *buf,
+		uint64_t length)
+{
+	struct xmsg_msg_read rd;
+
+	XM_INIT(rd);
+	rd.handle = msg;
+	rd.offset = offset;
+	rd.length = length;
+	rd.buf = (uint64_t)(uintptr_t)buf;
+	return xm_ioctl(x, XMSG_IOC_MSG_READ, &rd);
+}
+
 /* exchanges */
 
 int xm_xchg_create(struct xm *x, const char *name, uint32_t kind,

@@ -770,4 +770,47 @@ struct xmsg_list {
 
 #define XMSG_IOC_POLL_FD	_IOWR(XMSG_IOC_MAGIC, 0x40, struct xmsg_poll_fd)
 
+/* ---- copy-out read of a message body ---------------------------------- */
+
+/* Feature bit: XMSG_IOC_MSG_READ */
+#define XMSG_FEAT_MSG_READ	0x100ULL
+
+/* Flags of struct xmsg_msg_read: none yet. */
+
+/**
+ * struct xmsg_msg_read - XMSG_IOC_MSG_READ: copy bytes of a body out
+ * @size: sizeof(struct xmsg_msg_read)
+ * @flags: 0
+ * @handle: a message (or proxy) handle of this file
+ * @pad: 0
+ * @offset: first byte of the body to copy
+ * @length: bytes to copy; 0 copies nothing (and succeeds)
+ * @buf: user address of a buffer of @length bytes
+ * @reserved: 0
+ *
+ * Copies @length bytes of the body, from @offset, to @buf: all of them or
+ * none (no short reads).  For any message the caller holds, whatever its
+ * body: in a pool (also one this file has no handle for), in a kernel heap,
+ * or external memory such as a received network frame (XMSG_MSGF_NOPOOL,
+ * which cannot be mapped).  The message stays the caller's, unchanged.
+ * While the copy runs, the body is shared as if by a proxy, so an
+ * XMSG_IOC_MSG_UNMAKE racing with it in another thread may fail -EBUSY.
+ *
+ * Errors: -EFAULT (struct or @buf), -EINVAL (size, @flags, @pad,
+ * @reserved), -E2BIG, -EBADF (unknown @handle), -EINVAL (not a message
+ * handle), -ERANGE (@offset + @length beyond the body's length), -ENOMEM.
+ */
+struct xmsg_msg_read {
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__u32 pad;
+	__u64 offset;
+	__u64 length;
+	__u64 buf;
+	__u64 reserved[2];
+};
+
+#define XMSG_IOC_MSG_READ	_IOW(XMSG_IOC_MAGIC, 0x1b, struct xmsg_msg_read)
+
 #endif /* _UAPI_LINUX_XMSG_H */
