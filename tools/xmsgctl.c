@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/vfs.h>
 #include "libxmsg.h"
 
 /* exit codes */
@@ -43,6 +44,11 @@ static const char usage_text[] =
 "  watch TYPE NAME [-i MS] [-n COUNT]\n"
 "                             print the counters every MS milliseconds\n"
 "  features                   what the kernel supports, and its limits\n"
+"  nic [DEV]                  xmsg_nic.ko statistics of every attached device\n"
+"                             (or DEV): frames made, delivered, dropped by\n"
+"                             reason, transmitted, blocks in flight.  Read\n"
+"                             from debugfs ($XMSG_DEBUGFS or\n"
+"                             /sys/kernel/debug; needs root)\n"
 "\n"
 "Messages:\n"
 "  send XCHG POOL [TEXT...] [-p PRIO] [-r REPLY] [-f] [-w MS]\n"
@@ -715,6 +721,28 @@ static void print_body(const struct xm_msg *m, struct opts *o)
 		putchar('\n');
 }
 
+/* A body we cannot map: read a copy of it (XMSG_IOC_MSG_READ). */
+static int recv_copy(struct xm *x, struct xm_msg *m, struct opts *o)
+{
+	void *buf = malloc(m->length ? m->length : 1);
+	int ret;
+
+	if (!buf)
+		return fail(-ENOMEM, "cannot read the body", NULL);
+	ret = xm_msg_read(x, m->handle, 0, buf, m->length);
+	if (ret) {
+		free(buf);
+		fprintf(stderr, "%s: received a %" PRIu64 "-byte message but "
+			"cannot map its pool (use -P POOL) nor read it: %s\n",
+			prog, (uint64_t)m->length, strerror(-ret));
+		return EX_ERR;
+	}
+	m->body = buf;
+	print_body(m, o);
+	free(buf);
+	return EX_OK;
+}
+
 static int cmd_recv(struct xm *x, int argc, char **argv, struct opts *o)
 {
 	struct xm_msg m = { 0 };
@@ -743,13 +771,13 @@ static int cmd_recv(struct xm *x, int argc, char **argv, struct opts *o)
 			(uint64_t)m.length, (uint64_t)m.offset, m.prio,
 			(uint64_t)m.gen, m.flags & XMSG_MSGF_PROXY ?
 			", proxy" : "", m.reply ? ", has reply handle" : "");
-	if (!m.body) {
-		fprintf(stderr, "%s: received a %" PRIu64 "-byte message but "
-			"cannot map its pool (use -P POOL)\n", prog,
-			(uint64_t)m.length);
-		return EX_ERR;
+	if (!m.body) {	/* no mappable pool (e.g. a NIC's zero-copy frame) */
+		ret = recv_copy(x, &m, o);
+		if (ret)
+			return ret;
+	} else {
+		print_body(&m, o);
 	}
-	print_body(&m, o);
 	if (o->ack && m.reply) {
 		ret = xm_sem_signal(x, m.reply, 0);
 		if (ret)
@@ -825,6 +853,83 @@ static int cmd_wait(struct xm *x, int argc, char **argv, struct opts *o)
 	return ret ? fail(ret, "cannot wait on", argv[0]) : EX_OK;
 }
 
+/* ---- nic: statistics of xmsg_nic.ko (debugfs) -------------------------- */
+
+#define DEBUGFS_MAGIC_NR	0x64626720
+
+/* Print one "dev=... key=value ..." line of the stats file, readably. */
+static void nic_print(char *line)
+{
+	char *w, *save = NULL, *v;
+	int n = 0;
+
+	for (w = strtok_r(line, " \n", &save); w;
+	     w = strtok_r(NULL, " \n", &save)) {
+		v = strchr(w, '=');
+		if (!v)
+			continue;
+		*v++ = '\0';
+		if (!n++)
+			printf("%s:\n", v);	/* dev=NAME comes first */
+		else
+			printf("  %-18s %s\n", w, v);
+	}
+}
+
+/* Why the stats file cannot be read: a message and an exit code. */
+static int nic_why(const char *root, const char *path, int err)
+{
+	struct statfs sf;
+
+	if (statfs(root, &sf) || sf.f_type != DEBUGFS_MAGIC_NR) {
+		fprintf(stderr, "%s: debugfs is not mounted at %s (mount -t "
+			"debugfs none %s)\n", prog, root, root);
+		return EX_NOENT;
+	}
+	if (err == EACCES || err == EPERM) {
+		fprintf(stderr, "%s: %s: %s (debugfs is for root)\n", prog,
+			path, strerror(err));
+		return EX_PERM;
+	}
+	fprintf(stderr, "%s: %s: %s%s\n", prog, path, strerror(err),
+		err == ENOENT ? " (is xmsg_nic.ko loaded?)" : "");
+	return err == ENOENT ? EX_NOENT : EX_ERR;
+}
+
+static int cmd_nic(struct xm *x, int argc, char **argv, struct opts *o)
+{
+	const char *root = getenv("XMSG_DEBUGFS");
+	char path[PATH_MAX], line[4096], want[64];
+	int found = 0;
+	FILE *f;
+
+	if (argc > 1)
+		return die_usage("%s", "nic [DEV]");
+	if (!root || !*root)
+		root = "/sys/kernel/debug";
+	snprintf(path, sizeof(path), "%s/xmsg/nic/stats", root);
+	f = fopen(path, "r");
+	if (!f)
+		return nic_why(root, path, errno);
+	snprintf(want, sizeof(want), "dev=%s ", argc ? argv[0] : "");
+	while (fgets(line, sizeof(line), f)) {
+		if (argc && strncmp(line, want, strlen(want)))
+			continue;
+		if (found++)
+			putchar('\n');
+		nic_print(line);
+	}
+	fclose(f);
+	if (found)
+		return EX_OK;
+	if (argc)
+		fprintf(stderr, "%s: %s: not attached to xmsg_nic\n", prog,
+			argv[0]);
+	else
+		printf("no device attached to xmsg_nic\n");
+	return argc ? EX_NOENT : EX_OK;
+}
+
 struct command {
 	const char *name;
 	int (*fn)(struct xm *x, int argc, char **argv, struct opts *o);
@@ -839,6 +944,7 @@ static const struct command commands[] = {
 	{ "stats", cmd_info },
 	{ "watch", cmd_watch },
 	{ "features", cmd_features },
+	{ "nic", cmd_nic },
 	{ "send", cmd_send },
 	{ "recv", cmd_recv },
 	{ "bcast-clear", cmd_bcast_clear },
@@ -891,7 +997,9 @@ int main(int argc, char **argv)
 	}
 	while (optind < argc && nargs < 64)
 		args[nargs++] = argv[optind++];
-	open_ctx(&x);
+	x = NULL;
+	if (cmd->fn != cmd_nic)	/* the only command without /dev/xmsg */
+		open_ctx(&x);
 	c = cmd->fn(x, nargs, args, &o);
 	fflush(stdout);
 	xm_close(x);

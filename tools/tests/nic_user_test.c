@@ -11,6 +11,7 @@
  * exchanges cannot be opened by name through /dev/xmsg.
  */
 #include "nic_common.h"
+#include "xt_exec.h"
 
 /*
  * Open the attachment's pool (mapped) and one of its exchanges through
@@ -105,6 +106,262 @@ TEST_F(nic, tx_user_pool)
 	EXPECT_EQ(0, wait_stat(RX_DEV, "tx_inflight", 0, 2000));
 	EXPECT_EQ(0, wait_stat(RX_DEV, "pool_in_use", 0, 2000));
 	xm_close(x);
+}
+
+/*
+ * Zero-copy receive: each body is the received skb (external memory, not
+ * in any pool: XMSG_MSGF_NOPOOL, nothing to map); the user reads the exact
+ * frame bytes with the copy-out call XMSG_IOC_MSG_READ.
+ */
+TEST_F(nic, rx_user_zc_read)
+{
+	unsigned char want[1514], got[1600];
+	const unsigned int n = 48;
+	struct xm_msg m;
+	unsigned int i, seq;
+	struct xm *x;
+	int xchg;
+
+	ASSERT_EQ(0, nic_attach(RX_DEV " zc"));
+	ASSERT_EQ(0, xm_open(&x, NULL));
+	xchg = xm_xchg_open(x, "nic." RX_DEV ".rx", XMSG_ACC_READ);
+	ASSERT_LT(0, xchg);
+	ASSERT_EQ(n, send_frames(self->fd, self->mac, 0, n));
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(0, xm_recv(x, xchg, XM_MS(2000), 0, &m))
+			TH_LOG("frame %u", i);
+		EXPECT_NE(0, !!(m.flags & XMSG_MSGF_NOPOOL));
+		EXPECT_EQ(NULL, m.body);
+		ASSERT_EQ(frame_len(i), m.length);
+		memset(got, 0, sizeof(got));
+		ASSERT_EQ(0, xm_msg_read(x, m.handle, 0, got, m.length));
+		frame_fill(want, self->mac, i, frame_len(i));
+		ASSERT_EQ(0, memcmp(want, got, m.length)) TH_LOG("frame %u", i);
+		/* a slice: the sequence number after the Ethernet header */
+		ASSERT_EQ(0, xm_msg_read(x, m.handle, ETH_HLEN, &seq,
+					 sizeof(seq)));
+		EXPECT_EQ(i, seq);
+		EXPECT_EQ(-ERANGE, xm_msg_read(x, m.handle, 1, got, m.length));
+		ASSERT_EQ(0, xm_msg_rel(x, m.handle));
+	}
+	EXPECT_EQ(n, nic_stat(RX_DEV, "rx_delivered"));
+	EXPECT_EQ(0, wait_stat(RX_DEV, "rx_zc_live", 0, 2000));
+	xm_close(x);
+	EXPECT_EQ(0, nic_detach(RX_DEV));
+	EXPECT_EQ(0, nic_pools(RX_DEV));
+}
+
+/* Is @name of @type in the registry listing?  Its mode, or -1. */
+static int listed_mode(struct xm *x, uint32_t type, const char *name)
+{
+	struct xmsg_list_entry *e;
+	size_t n, i;
+	int mode = -1;
+
+	if (xm_list(x, type, &e, &n))
+		return -2;
+	for (i = 0; i < n; i++)
+		if (!strcmp(e[i].name, name))
+			mode = e[i].mode;
+	free(e);
+	return mode;
+}
+
+/* Attach names the three objects (mode: obj_mode), detach unnames them. */
+TEST_F(nic, registry_names)
+{
+	struct xm *x;
+
+	set_param("obj_mode", 0640);
+	ASSERT_EQ(0, nic_attach(RX_DEV " pool"));
+	set_param("obj_mode", 0600);
+	ASSERT_EQ(0, xm_open(&x, NULL));
+	EXPECT_EQ(0640, listed_mode(x, XMSG_TYPE_POOL, "nic." RX_DEV));
+	EXPECT_EQ(0640, listed_mode(x, XMSG_TYPE_XCHG, "nic." RX_DEV ".rx"));
+	EXPECT_EQ(0640, listed_mode(x, XMSG_TYPE_XCHG, "nic." RX_DEV ".tx"));
+	EXPECT_EQ(0, nic_detach(RX_DEV));
+	EXPECT_EQ(-1, listed_mode(x, XMSG_TYPE_POOL, "nic." RX_DEV));
+	EXPECT_EQ(-1, listed_mode(x, XMSG_TYPE_XCHG, "nic." RX_DEV ".rx"));
+	EXPECT_EQ(-1, listed_mode(x, XMSG_TYPE_XCHG, "nic." RX_DEV ".tx"));
+	EXPECT_EQ(-ENOENT, xm_xchg_open(x, "nic." RX_DEV ".rx", XMSG_ACC_READ));
+	EXPECT_EQ(-ENOENT, xm_pool_open(x, "nic." RX_DEV, XMSG_ACC_READ));
+	EXPECT_EQ(0, nic_pools(RX_DEV));
+	xm_close(x);
+}
+
+/*
+ * xmsg_reg_publish_*() -EEXIST: a name taken by a user object makes the
+ * attach fail with EEXIST, and nothing of it stays named or allocated.
+ */
+TEST_F(nic, registry_eexist)
+{
+	struct xm *x;
+	int h;
+
+	ASSERT_EQ(0, xm_open(&x, NULL));
+	h = xm_xchg_create(x, "nic." RX_DEV ".tx", XMSG_XCHG_KIND_NORMAL, 0,
+			   0600, XMSG_CREATE_EXCL);
+	ASSERT_LT(0, h);
+	EXPECT_EQ(-EEXIST, nic_attach(RX_DEV " pool"));
+	EXPECT_EQ(-1, nic_stat(RX_DEV, "rx_frames"));
+	EXPECT_EQ(0, nic_pools(RX_DEV));
+	EXPECT_EQ(-1, listed_mode(x, XMSG_TYPE_XCHG, "nic." RX_DEV ".rx"));
+	EXPECT_EQ(0, xm_destroy(x, h));
+	/* the pool is published last: rx and tx are unnamed again */
+	h = xm_pool_create(x, "nic." RX_DEV, 64, 1, 0600, XMSG_CREATE_EXCL);
+	ASSERT_LT(0, h);
+	EXPECT_EQ(-EEXIST, nic_attach(RX_DEV " zc"));
+	EXPECT_EQ(1, nic_pools(RX_DEV));	/* the user's only */
+	EXPECT_EQ(-1, listed_mode(x, XMSG_TYPE_XCHG, "nic." RX_DEV ".rx"));
+	EXPECT_EQ(-1, listed_mode(x, XMSG_TYPE_XCHG, "nic." RX_DEV ".tx"));
+	EXPECT_EQ(0, xm_pool_destroy(x, h));
+	/* and with the names free again, the attach works */
+	EXPECT_EQ(0, nic_attach(RX_DEV " pool"));
+	EXPECT_EQ(0, nic_detach(RX_DEV));
+	EXPECT_EQ(0, nic_pools(RX_DEV));
+	xm_close(x);
+}
+
+/* xmsg_reg_publish_*() -EINVAL: a device name that is no valid xmsg name. */
+TEST_F(nic, registry_einval)
+{
+	if (system("ip link add xn+0 type veth peer name xn+1 2>/dev/null") &&
+	    system("ip link add xn+0 type veth 2>/dev/null"))
+		SKIP(return, "cannot create a veth pair");
+	EXPECT_EQ(-EINVAL, nic_attach("xn+0 pool"));
+	EXPECT_EQ(-1, nic_stat("xn+0", "rx_frames"));
+	EXPECT_EQ(0, nic_pools("xn+0"));
+	EXPECT_EQ(0, system("ip link del xn+0"));
+}
+
+/*
+ * Detach while a user holds a handle of each object, a mapping, and a
+ * received message: the names go at once; the user's exchange handle
+ * reports -EIDRM, its pool handle gets no more blocks (-EIDRM); the held
+ * body stays readable; the pool is destroyed once the message is released
+ * and the mapping is gone (xmsg_reg_unpublish() -EBUSY until then).
+ */
+TEST_F(nic, registry_detach_held)
+{
+	unsigned char want[1514], got[1514];
+	struct xm_msg m, b;
+	int pool, xchg;
+	struct xm *x;
+
+	ASSERT_EQ(0, nic_attach(RX_DEV " pool"));
+	ASSERT_EQ(0, user_open(&x, "nic." RX_DEV ".rx", XMSG_ACC_RDWR, &pool,
+			       &xchg));
+	ASSERT_EQ(1, send_frames(self->fd, self->mac, 5, 1));
+	ASSERT_EQ(0, xm_recv(x, xchg, XM_MS(2000), 0, &m));
+	ASSERT_NE(NULL, m.body);
+	EXPECT_EQ(0, nic_detach(RX_DEV));
+	EXPECT_EQ(-ENOENT, xm_xchg_open(x, "nic." RX_DEV ".rx", XMSG_ACC_READ));
+	EXPECT_EQ(-ENOENT, xm_pool_open(x, "nic." RX_DEV, XMSG_ACC_READ));
+	EXPECT_EQ(-EIDRM, xm_recv(x, xchg, XM_NOWAIT, 0, &b));
+	EXPECT_EQ(-EIDRM, xm_msg_get(x, pool, &b));
+	frame_fill(want, self->mac, 5, frame_len(5));
+	ASSERT_EQ(frame_len(5), m.length);
+	EXPECT_EQ(0, memcmp(want, m.body, m.length));
+	ASSERT_EQ(0, xm_msg_read(x, m.handle, 0, got, m.length));
+	EXPECT_EQ(0, memcmp(want, got, m.length));
+	usleep(600 * 1000);	/* the reaper ran: still busy */
+	EXPECT_EQ(1, nic_pools(RX_DEV));
+	EXPECT_EQ(0, xm_msg_rel(x, m.handle));
+	xm_close(x);		/* unmaps */
+	for (int i = 0; i < 40 && nic_pools(RX_DEV); i++)
+		usleep(100 * 1000);
+	EXPECT_EQ(0, nic_pools(RX_DEV));
+}
+
+/*
+ * The owner may destroy a published exchange: the module's sends to it
+ * fail from then on and are counted; blocks come back; detach is clean.
+ */
+TEST_F(nic, registry_user_destroy)
+{
+	struct xm *x;
+	int h;
+
+	ASSERT_EQ(0, nic_attach(RX_DEV " pool"));
+	ASSERT_EQ(0, xm_open(&x, NULL));
+	h = xm_xchg_open(x, "nic." RX_DEV ".rx", XMSG_ACC_READ);
+	ASSERT_LT(0, h);
+	ASSERT_EQ(0, xm_destroy(x, h));
+	ASSERT_EQ(4, send_frames(self->fd, self->mac, 0, 4));
+	EXPECT_EQ(4, wait_stat(RX_DEV, "rx_drop_other", 4, 2000));
+	EXPECT_EQ(0, nic_stat(RX_DEV, "rx_delivered"));
+	EXPECT_EQ(0, nic_stat(RX_DEV, "pool_in_use"));
+	xm_close(x);
+	EXPECT_EQ(0, nic_detach(RX_DEV));
+	EXPECT_EQ(0, nic_pools(RX_DEV));
+}
+
+/* Value of counter @key in xmsgctl nic output ("  key   value"), or -1. */
+static long ctl_counter(const char *out, const char *key)
+{
+	char k[64];
+	const char *p;
+
+	snprintf(k, sizeof(k), "\n  %s ", key);
+	p = strstr(out, k);
+	return p ? strtol(p + strlen(k), NULL, 10) : -1;
+}
+
+#define CTL_OUT	8192
+
+/* xmsgctl nic [DEV]: the module's statistics; errors with exit codes. */
+TEST_F(nic, xmsgctl_nic)
+{
+	char ctl[PATH_MAX], out[CTL_OUT];
+	char *all[] = { ctl, "nic", NULL };
+	char *one[] = { ctl, "nic", RX_DEV, NULL };
+	char *other[] = { ctl, "nic", TX_DEV, NULL };
+	char *two[] = { ctl, "nic", RX_DEV, TX_DEV, NULL };
+
+	if (xt_tool(ctl, sizeof(ctl), "bin", "xmsgctl"))
+		SKIP(return, "no xmsgctl next to the tests");
+	ASSERT_EQ(0, nic_attach(RX_DEV " pool"));
+	ASSERT_EQ(6, send_frames(self->fd, self->mac, 0, 6));
+	ASSERT_EQ(6, wait_stat(RX_DEV, "rx_delivered", 6, 2000));
+	ASSERT_EQ(0, xt_run(NULL, out, sizeof(out), (uid_t)-1, all));
+	ASSERT_EQ(0, strncmp(out, RX_DEV ":\n", strlen(RX_DEV) + 2)) TH_LOG("%s", out);
+	EXPECT_EQ(6, ctl_counter(out, "rx_frames"));
+	EXPECT_EQ(6, ctl_counter(out, "rx_delivered"));
+	EXPECT_EQ(0, ctl_counter(out, "rx_drop_noblock"));
+	EXPECT_EQ(6, ctl_counter(out, "pool_in_use"));
+	EXPECT_EQ(nic_stat(RX_DEV, "pool_free"), ctl_counter(out, "pool_free"));
+	EXPECT_NE(NULL, strstr(out, "\n  mode               pool\n"));
+	ASSERT_EQ(0, xt_run(NULL, out, sizeof(out), (uid_t)-1, one));
+	EXPECT_EQ(6, ctl_counter(out, "rx_made"));
+	EXPECT_EQ(4, xt_run(NULL, out, sizeof(out), (uid_t)-1, other));
+	EXPECT_EQ(2, xt_run(NULL, out, sizeof(out), (uid_t)-1, two));
+	setenv("XMSG_DEBUGFS", "/tmp", 1);	/* a tmpfs, not debugfs */
+	EXPECT_EQ(4, xt_run(NULL, out, sizeof(out), (uid_t)-1, all));
+	unsetenv("XMSG_DEBUGFS");
+	EXPECT_EQ(0, nic_detach(RX_DEV));
+	ASSERT_EQ(0, xt_run(NULL, out, sizeof(out), (uid_t)-1, all));
+	EXPECT_NE(NULL, strstr(out, "no device attached"));
+}
+
+/* xmsgctl recv prints a zero-copy frame (not mappable: read by copy). */
+TEST_F(nic, xmsgctl_recv_zc)
+{
+	char ctl[PATH_MAX], out[CTL_OUT];
+	char *recv[] = { ctl, "recv", "nic." RX_DEV ".rx", "-T", "2000", "-R",
+			 NULL };
+	unsigned char want[1514];
+
+	if (xt_tool(ctl, sizeof(ctl), "bin", "xmsgctl"))
+		SKIP(return, "no xmsgctl next to the tests");
+	ASSERT_EQ(0, nic_attach(RX_DEV " zc"));
+	ASSERT_EQ(1, send_frames(self->fd, self->mac, 3, 1));
+	ASSERT_EQ(1, wait_stat(RX_DEV, "rx_delivered", 1, 2000));
+	memset(out, 0, sizeof(out));
+	ASSERT_EQ(0, xt_run(NULL, out, sizeof(out), (uid_t)-1, recv));
+	frame_fill(want, self->mac, 3, frame_len(3));
+	EXPECT_EQ(0, memcmp(want, out, frame_len(3)));
+	EXPECT_EQ(0, wait_stat(RX_DEV, "rx_zc_live", 0, 2000));
+	EXPECT_EQ(0, nic_detach(RX_DEV));
 }
 
 /* Can a user process open the module's objects by name? */
