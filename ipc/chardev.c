@@ -7,12 +7,16 @@
  * uapi/linux/xmsg.h, documented in docs/uapi.md.
  *
  * Every open file is an owner (struct xmsg_cfile).  What it holds is in
- * its handle table, an xarray of struct xmsg_hent: references to pools,
- * exchanges and semaphores, and the messages, BCBs and bare blocks it
- * owns.  Handles are small integers from 1; no kernel address reaches
- * user space.  A command validates everything, allocates, and only then
- * publishes a handle (xa_alloc() reserves the index first, xa_store() into
- * the reserved slot cannot fail).
+ * its handle table, an array of struct xmsg_hent pointers indexed by
+ * handle with a bitmap of used handles (like a file descriptor table; it
+ * grows by doubling): references to pools, exchanges and semaphores, and
+ * the messages, BCBs and bare blocks it owns.  Handles are small integers
+ * from 1, the lowest free one first; no kernel address reaches user space.
+ * A command validates everything, allocates, and only then publishes a
+ * handle (xmsg_hent_reserve() takes the number first, which may grow the
+ * table; publishing into the reserved slot cannot fail).  Freed entries
+ * are kept as spares (a few per file), so that sending a message and
+ * receiving the next does not cost an allocation.
  *
  * Locking
  * -------
@@ -22,9 +26,11 @@
  * across a user copy (so mmap_lock -> cfile.lock, taken by mmap, has no
  * inverse) nor across a sleep for a message or a semaphore: a blocking
  * receive reserves its handle, takes its own reference on the exchange,
- * drops the lock, sleeps, and retakes it to publish.  Lock order:
+ * drops the lock, sleeps, and retakes it to publish (a message already
+ * queued is taken without dropping it).  Lock order:
  * cfile.lock -> uobj.rwsem (read) -> xmsg_reg_lock -> mm and ipc locks.
  */
+#include <linux/bitmap.h>
 #include <linux/compat.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
@@ -205,25 +211,110 @@ struct xmsg_hent *xmsg_hent_alloc(u8 type)
 }
 
 /**
- * xmsg_hent_reserve() - reserve a handle number
- * @cf: the file, lock held
- * @id: out: the handle
+ * __xmsg_hent_new() - a new handle table entry, from the file's spares
+ * @cf: the file
+ * @type: XMSG_TYPE_*
+ *
+ * Context: @cf->lock held; may sleep (allocates when no spare is left).
+ * Return: a zeroed entry of @type, or NULL.
+ */
+struct xmsg_hent *__xmsg_hent_new(struct xmsg_cfile *cf, u8 type)
+{
+	struct xmsg_hent *h;
+
+	lockdep_assert_held(&cf->lock);
+	if (!cf->nspare)
+		return xmsg_hent_alloc(type);
+	h = cf->spare[--cf->nspare];
+	memset(h, 0, sizeof(*h));
+	h->type = type;
+	INIT_LIST_HEAD(&h->pool_link);
+	return h;
+}
+
+/**
+ * __xmsg_hent_free() - free an entry that names nothing (any more)
+ * @cf: the file
+ * @h: an entry not in the table, or NULL
+ *
+ * Kept as a spare for __xmsg_hent_new() while there is room.
  *
  * Context: @cf->lock held.
+ */
+void __xmsg_hent_free(struct xmsg_cfile *cf, struct xmsg_hent *h)
+{
+	lockdep_assert_held(&cf->lock);
+	if (!h)
+		return;
+	if (cf->nspare < XMSG_HENT_SPARE)
+		cf->spare[cf->nspare++] = h;
+	else
+		kfree(h);
+}
+
+/* Most slots a handle table may grow to (handles are below 2^31 anyway). */
+#define XMSG_HTAB_MAX	BIT(24)
+#define XMSG_HTAB_MIN	64U
+
+/* Grow @cf's table to at least @need slots. */
+static int __xmsg_htab_grow(struct xmsg_cfile *cf, unsigned long need)
+{
+	unsigned long *used;
+	struct xmsg_hent **tab;
+	u32 cap = max(cf->cap, XMSG_HTAB_MIN);
+
+	while (cap < need && cap < XMSG_HTAB_MAX)
+		cap *= 2;
+	if (cap < need)
+		return -EMFILE;
+	tab = kvcalloc(cap, sizeof(*tab), GFP_KERNEL_ACCOUNT);
+	used = kvcalloc(BITS_TO_LONGS(cap), sizeof(*used), GFP_KERNEL_ACCOUNT);
+	if (!tab || !used) {
+		kvfree(tab);
+		kvfree(used);
+		return -ENOMEM;
+	}
+	if (cf->cap) {
+		memcpy(tab, cf->tab, cf->cap * sizeof(*tab));
+		bitmap_copy(used, cf->used, cf->cap);
+	} else {
+		__set_bit(0, used);	/* 0 is never a handle */
+	}
+	kvfree(cf->tab);
+	kvfree(cf->used);
+	cf->tab = tab;
+	cf->used = used;
+	cf->cap = cap;
+	return 0;
+}
+
+/**
+ * xmsg_hent_reserve() - reserve a handle number
+ * @cf: the file, lock held
+ * @id: out: the handle, the lowest free one
+ *
+ * Context: @cf->lock held; may sleep (grows the table).
  * Return: 0, -EMFILE (xmsg_max_handles reached) or -ENOMEM.
  */
 int xmsg_hent_reserve(struct xmsg_cfile *cf, u32 *id)
 {
+	unsigned long i;
 	int err;
 
 	lockdep_assert_held(&cf->lock);
 	if (cf->nr >= xmsg_max_handles)
 		return -EMFILE;
-	err = xa_alloc(&cf->handles, id, NULL, xa_limit_31b,
-		       GFP_KERNEL_ACCOUNT);
-	if (err)
-		return err == -EBUSY ? -EMFILE : err;
+	i = cf->cap ? find_next_zero_bit(cf->used, cf->cap, cf->next) : 1;
+	if (i >= cf->cap) {
+		err = __xmsg_htab_grow(cf, i + 1);
+		if (err)
+			return err;
+	}
+	__set_bit(i, cf->used);
+	cf->tab[i] = NULL;
+	cf->next = i + 1;
 	cf->nr++;
+	*id = i;
 	return 0;
 }
 
@@ -239,9 +330,19 @@ void xmsg_hent_publish(struct xmsg_cfile *cf, struct xmsg_hent *h, u32 id)
 {
 	lockdep_assert_held(&cf->lock);
 	h->id = id;
-	xa_store(&cf->handles, id, h, GFP_NOWAIT);
+	cf->tab[id] = h;
 	if (h->type == XMSG_TYPE_POOL)
 		list_add_tail(&h->pool_link, &cf->pools);
+}
+
+/* Free slot @id of the table. */
+static void __xmsg_htab_clear(struct xmsg_cfile *cf, u32 id)
+{
+	cf->tab[id] = NULL;
+	__clear_bit(id, cf->used);
+	if (id < cf->next)
+		cf->next = id;
+	cf->nr--;
 }
 
 /**
@@ -254,8 +355,21 @@ void xmsg_hent_publish(struct xmsg_cfile *cf, struct xmsg_hent *h, u32 id)
 void xmsg_hent_unreserve(struct xmsg_cfile *cf, u32 id)
 {
 	lockdep_assert_held(&cf->lock);
-	xa_erase(&cf->handles, id);
-	cf->nr--;
+	__xmsg_htab_clear(cf, id);
+}
+
+/**
+ * __xmsg_hent_at() - the entry published at a handle
+ * @cf: the file
+ * @id: any number
+ *
+ * Context: @cf->lock held.
+ * Return: the entry, or NULL (free, reserved or out of range).
+ */
+struct xmsg_hent *__xmsg_hent_at(struct xmsg_cfile *cf, u32 id)
+{
+	lockdep_assert_held(&cf->lock);
+	return id < cf->cap ? cf->tab[id] : NULL;
 }
 
 /**
@@ -271,10 +385,8 @@ void xmsg_hent_unreserve(struct xmsg_cfile *cf, u32 id)
 struct xmsg_hent *__xmsg_hent_find(struct xmsg_cfile *cf, u32 id, u8 type,
 				   int *err)
 {
-	struct xmsg_hent *h;
+	struct xmsg_hent *h = __xmsg_hent_at(cf, id);
 
-	lockdep_assert_held(&cf->lock);
-	h = id ? xa_load(&cf->handles, id) : NULL;
 	if (!h) {
 		*err = -EBADF;
 		return NULL;
@@ -298,9 +410,8 @@ struct xmsg_hent *__xmsg_hent_find(struct xmsg_cfile *cf, u32 id, u8 type,
 void __xmsg_hent_remove(struct xmsg_cfile *cf, struct xmsg_hent *h)
 {
 	lockdep_assert_held(&cf->lock);
-	xa_erase(&cf->handles, h->id);
+	__xmsg_htab_clear(cf, h->id);
 	list_del_init(&h->pool_link);
-	cf->nr--;
 }
 
 /**
@@ -478,7 +589,7 @@ static int xmsg_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	xmsg_owner_init(&cf->owner, "xmsg-file");
 	mutex_init(&cf->lock);
-	xa_init_flags(&cf->handles, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
+	cf->next = 1;
 	INIT_LIST_HEAD(&cf->pools);
 	INIT_LIST_HEAD(&cf->posts);
 	file->private_data = cf;
@@ -512,22 +623,31 @@ static int xmsg_release(struct inode *inode, struct file *file)
 
 	xmsg_release_posts(cf);
 
-	xa_for_each(&cf->handles, id, h) {
+	for (id = 1; id < cf->cap; id++) {
+		h = cf->tab[id];
+		if (!h || (h->type != XMSG_TYPE_BLOCK &&
+			   h->type != XMSG_TYPE_MSG && h->type != XMSG_TYPE_BCB))
+			continue;
 		if (h->type == XMSG_TYPE_BLOCK)
 			xmsg_block_rel(h->blk.pool, h->blk.dbp);
-		if (h->type == XMSG_TYPE_BLOCK || h->type == XMSG_TYPE_MSG ||
-		    h->type == XMSG_TYPE_BCB) {
-			xa_erase(&cf->handles, id);
-			kfree(h);
-		}
+		cf->tab[id] = NULL;
+		kfree(h);
+		if (!(id & 1023))
+			cond_resched();
 	}
 	xmsg_owner_release_all(&cf->owner);
-	xa_for_each(&cf->handles, id, h) {
-		xa_erase(&cf->handles, id);
+	for (id = 1; id < cf->cap; id++) {
+		h = cf->tab[id];
+		if (!h)
+			continue;
 		xmsg_hent_drop(h);
-		cond_resched();
+		if (!(id & 63))
+			cond_resched();
 	}
-	xa_destroy(&cf->handles);
+	kvfree(cf->tab);
+	kvfree(cf->used);
+	while (cf->nspare)
+		kfree(cf->spare[--cf->nspare]);
 	mutex_destroy(&cf->lock);
 	kfree(cf);
 	return 0;

@@ -332,7 +332,7 @@ long xmsg_ioc_buf(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
 		    nr == _IOC_NR(XMSG_IOC_BCB_GET) ||
 		    nr == _IOC_NR(XMSG_IOC_MSG_GET))) {
 		mutex_lock(&cf->lock);
-		if (xa_load(&cf->handles, id) == hn)
+		if (__xmsg_hent_at(cf, id) == hn)
 			__xmsg_hent_remove(cf, hn);
 		else
 			hn = NULL;
@@ -449,7 +449,7 @@ static int __xmsg_send(struct xmsg_cfile *cf, const struct xmsg_send_args *a,
 		return err;
 	if (!bcast) {		/* the message is the exchange's now */
 		__xmsg_hent_remove(cf, hm);
-		kfree(hm);
+		__xmsg_hent_free(cf, hm);
 	} else {		/* withdrawn when the file goes */
 		__xmsg_note_post(cf, hx->obj, cpp);
 	}
@@ -521,6 +521,8 @@ long xmsg_ioc_send(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
  * @flags: XMSG_TIMEOUT_ABS, XMSG_RECV_NEWER
  * @xchg: exchange handle
  * @timeout_ns: as the uAPI
+ * @kind: what xmsg_timeout_jiffies() returned for @timeout_ns
+ * @jiffies: @timeout_ns in jiffies
  * @gen: in/out broadcast generation
  * @msg: out: message handle
  * @reply: out: reply handle
@@ -530,10 +532,26 @@ struct xmsg_recv_args {
 	u32 flags;
 	u32 xchg;
 	s64 timeout_ns;
+	long kind;
+	long jiffies;
 	u64 gen;
 	u32 msg;
 	u32 reply;
 	struct xmsg_buf_info bi;
+};
+
+/**
+ * struct xmsg_recv_slot - the handles a receive holds until it publishes
+ * @hm: entry for the message
+ * @hr: entry for its reply handle
+ * @mid: handle reserved for @hm
+ * @rid: handle reserved for @hr
+ */
+struct xmsg_recv_slot {
+	struct xmsg_hent *hm;
+	struct xmsg_hent *hr;
+	u32 mid;
+	u32 rid;
 };
 
 /* Map a wait's error to the uAPI's. */
@@ -546,106 +564,124 @@ static int xmsg_wait_err(int err, long kind, bool restart)
 	return err;
 }
 
-/* Reserve the handles a receive may need and pin the exchange. */
-static int xmsg_recv_prepare(struct xmsg_cfile *cf,
-			     const struct xmsg_recv_args *a,
-			     struct xmsg_obj **objp, u32 *mid, u32 *rid)
+/* Reserve the handles a receive may need (message and reply). */
+static int __xmsg_recv_reserve(struct xmsg_cfile *cf, struct xmsg_recv_slot *rs)
 {
-	struct xmsg_hent *hx;
-	int err;
+	int err = -ENOMEM;
 
-	mutex_lock(&cf->lock);
-	hx = __xmsg_hent_find(cf, a->xchg, XMSG_TYPE_XCHG, &err);
-	if (!hx)
-		goto unlock;
-	err = -EACCES;
-	if (!(hx->rights & XMSG_ACC_READ))
-		goto unlock;
-	err = xmsg_hent_reserve(cf, mid);
+	rs->hm = __xmsg_hent_new(cf, XMSG_TYPE_MSG);
+	rs->hr = __xmsg_hent_new(cf, XMSG_TYPE_XCHG);
+	if (!rs->hm || !rs->hr)
+		goto free;
+	err = xmsg_hent_reserve(cf, &rs->mid);
 	if (err)
-		goto unlock;
-	err = xmsg_hent_reserve(cf, rid);
-	if (err) {
-		xmsg_hent_unreserve(cf, *mid);
-		goto unlock;
-	}
-	*objp = hx->obj;
-	xmsg_obj_get(*objp);
-unlock:
-	mutex_unlock(&cf->lock);
+		goto free;
+	err = xmsg_hent_reserve(cf, &rs->rid);
+	if (!err)
+		return 0;
+	xmsg_hent_unreserve(cf, rs->mid);
+free:
+	__xmsg_hent_free(cf, rs->hr);
+	__xmsg_hent_free(cf, rs->hm);
 	return err;
 }
 
+static void __xmsg_recv_unreserve(struct xmsg_cfile *cf,
+				  struct xmsg_recv_slot *rs)
+{
+	xmsg_hent_unreserve(cf, rs->rid);
+	xmsg_hent_unreserve(cf, rs->mid);
+	__xmsg_hent_free(cf, rs->hr);
+	__xmsg_hent_free(cf, rs->hm);
+}
+
 /* Publish a received message (and its reply handle); cannot fail. */
-static void xmsg_recv_publish(struct xmsg_cfile *cf, struct xmsg_msg *msg,
-			      struct xmsg_hent *hm, struct xmsg_hent *hr,
-			      u32 mid, u32 rid, struct xmsg_recv_args *a)
+static void __xmsg_recv_publish(struct xmsg_cfile *cf, struct xmsg_msg *msg,
+				struct xmsg_recv_slot *rs,
+				struct xmsg_recv_args *a)
 {
 	struct xmsg_obj *robj = xmsg_msg_reply_obj(msg);
+	struct xmsg_hent *hr = rs->hr;
 
-	mutex_lock(&cf->lock);
-	hm->msg = msg;
-	hm->prio = msg->prio;
-	xmsg_hent_publish(cf, hm, mid);
-	a->msg = mid;
+	rs->hm->msg = msg;
+	rs->hm->prio = msg->prio;
+	xmsg_hent_publish(cf, rs->hm, rs->mid);
+	a->msg = rs->mid;
 	a->reply = 0;
 	if (robj) {
 		xmsg_obj_get(robj);
 		hr->type = xmsg_obj_xchg(robj) ? XMSG_TYPE_XCHG : XMSG_TYPE_SEM;
 		hr->obj = robj;
 		hr->rights = XMSG_ACC_WRITE;
-		xmsg_hent_publish(cf, hr, rid);
-		a->reply = rid;
+		xmsg_hent_publish(cf, hr, rs->rid);
+		a->reply = rs->rid;
 	} else {
-		xmsg_hent_unreserve(cf, rid);
-		kfree(hr);
+		xmsg_hent_unreserve(cf, rs->rid);
+		__xmsg_hent_free(cf, hr);
 	}
-	xmsg_buf_describe(cf, hm, &a->bi);
+	xmsg_buf_describe(cf, rs->hm, &a->bi);
+}
+
+/*
+ * The receive of XMSG_IOC_RECV and XMSG_IOC_CALL: called with @cf->lock
+ * held, returns with it dropped.  A message already queued (or posted) is
+ * taken and published under that same lock hold; only when there is none
+ * is the lock dropped to sleep, with a reference on the exchange.
+ */
+static int xmsg_recv_locked(struct xmsg_cfile *cf, struct xmsg_recv_args *a,
+			    bool restart)
+	__releases(&cf->lock)
+{
+	unsigned int flags = a->flags & XMSG_RECV_NEWER ? XMSG_RECV_NEWER : 0;
+	struct xmsg_recv_slot rs;
+	struct xmsg_xchg *xchg;
+	struct xmsg_hent *hx;
+	struct xmsg_msg *msg;
+	struct xmsg_obj *obj;
+	int err;
+
+	lockdep_assert_held(&cf->lock);
+	hx = __xmsg_hent_find(cf, a->xchg, XMSG_TYPE_XCHG, &err);
+	if (!hx)
+		goto unlock;
+	err = -EACCES;
+	if (!(hx->rights & XMSG_ACC_READ))
+		goto unlock;
+	err = __xmsg_recv_reserve(cf, &rs);
+	if (err)
+		goto unlock;
+	obj = hx->obj;
+	xchg = xmsg_obj_xchg(obj);
+	if (xmsg_xchg_kind(xchg) != XMSG_XCHG_BCAST)
+		a->gen = 0;
+	msg = xmsg_xchg_recv(xchg, &cf->owner, 0, flags, &a->gen);
+	if (msg == ERR_PTR(-EAGAIN) && a->jiffies) {
+		xmsg_obj_get(obj);
+		mutex_unlock(&cf->lock);
+		msg = xmsg_xchg_recv(xchg, &cf->owner, a->jiffies, flags,
+				     &a->gen);
+		xmsg_obj_put(obj);
+		mutex_lock(&cf->lock);
+	}
+	if (IS_ERR(msg)) {
+		err = xmsg_wait_err(PTR_ERR(msg), a->kind, restart);
+		__xmsg_recv_unreserve(cf, &rs);
+	} else {
+		__xmsg_recv_publish(cf, msg, &rs, a);
+	}
+unlock:
 	mutex_unlock(&cf->lock);
+	return err;
 }
 
 static int xmsg_recv(struct xmsg_cfile *cf, struct xmsg_recv_args *a,
 		     bool restart)
 {
-	struct xmsg_hent *hm, *hr;
-	struct xmsg_obj *obj;
-	struct xmsg_msg *msg;
-	long kind, jiffies;
-	u32 mid, rid;
-	int err;
-
-	kind = xmsg_timeout_jiffies(a->timeout_ns, a->flags, &jiffies);
-	if (kind < 0)
-		return kind;
-	hm = xmsg_hent_alloc(XMSG_TYPE_MSG);
-	hr = xmsg_hent_alloc(XMSG_TYPE_XCHG);
-	err = -ENOMEM;
-	if (!hm || !hr)
-		goto free;
-	err = xmsg_recv_prepare(cf, a, &obj, &mid, &rid);
-	if (err)
-		goto free;
-	msg = xmsg_xchg_recv(xmsg_obj_xchg(obj), &cf->owner, jiffies,
-			     a->flags & XMSG_RECV_NEWER ? XMSG_RECV_NEWER : 0,
-			     &a->gen);
-	if (xmsg_xchg_kind(xmsg_obj_xchg(obj)) != XMSG_XCHG_BCAST)
-		a->gen = 0;
-	xmsg_obj_put(obj);
-	if (IS_ERR(msg)) {
-		err = xmsg_wait_err(PTR_ERR(msg), kind, restart);
-		mutex_lock(&cf->lock);
-		xmsg_hent_unreserve(cf, rid);
-		xmsg_hent_unreserve(cf, mid);
-		mutex_unlock(&cf->lock);
-		goto free;
-	}
-	xmsg_recv_publish(cf, msg, hm, hr, mid, rid, a);
-	return 0;
-
-free:
-	kfree(hr);
-	kfree(hm);
-	return err;
+	a->kind = xmsg_timeout_jiffies(a->timeout_ns, a->flags, &a->jiffies);
+	if (a->kind < 0)
+		return a->kind;
+	mutex_lock(&cf->lock);
+	return xmsg_recv_locked(cf, a, restart);
 }
 
 /**
@@ -695,6 +731,43 @@ long xmsg_ioc_recv(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
 	return xmsg_copy_out(arg, &r, sizeof(r));
 }
 
+/*
+ * The send part of XMSG_IOC_CALL, after checking the receive side, so
+ * that nothing is sent when the receive cannot even start.  Returns 0 with
+ * @cf->lock held (the receive goes on under the same hold), or the error
+ * with the lock dropped.  *@cpp: a spare broadcast post entry, allocated
+ * here when needed; the caller frees what is left of it.
+ */
+static int xmsg_call_send(struct xmsg_cfile *cf, u32 recv_xchg,
+			  const struct xmsg_send_args *sa,
+			  struct xmsg_cpost **cpp, struct xmsg_hent **closep)
+	__acquires(&cf->lock)
+{
+	struct xmsg_hent *hx;
+	int err;
+
+	for (;;) {
+		mutex_lock(&cf->lock);
+		hx = __xmsg_hent_find(cf, recv_xchg, XMSG_TYPE_XCHG, &err);
+		if (hx && !(hx->rights & XMSG_ACC_READ))
+			err = -EACCES;
+		else if (hx)
+			err = __xmsg_send(cf, sa, cpp, closep);
+		if (err != XMSG_NEED_CPOST || *cpp)
+			break;
+		/* first post of this file to that broadcast exchange */
+		mutex_unlock(&cf->lock);
+		*cpp = kzalloc(sizeof(**cpp), GFP_KERNEL_ACCOUNT);
+		if (!*cpp)
+			return -ENOMEM;
+	}
+	if (err == XMSG_NEED_CPOST)	/* cannot happen: *cpp is set */
+		err = -ENOMEM;
+	if (err)
+		mutex_unlock(&cf->lock);
+	return err;
+}
+
 /**
  * xmsg_ioc_call() - XMSG_IOC_CALL: send, then receive
  * @cf: the file
@@ -708,10 +781,10 @@ long xmsg_ioc_recv(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
 long xmsg_ioc_call(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
 {
 	struct xmsg_recv_args ra = {};
+	struct xmsg_hent *close = NULL;
+	struct xmsg_cpost *cp = NULL;
 	struct xmsg_send_args sa;
 	struct xmsg_call c;
-	struct xmsg_hent *hx;
-	long jiffies;
 	int err;
 
 	err = xmsg_copy_in(&c, sizeof(c), sizeof(c), arg, cmd);
@@ -722,33 +795,26 @@ long xmsg_ioc_call(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
 	    c.send_prio > XMSG_MSG_PRIO_MAX || c.pad ||
 	    memchr_inv(c.reserved, 0, sizeof(c.reserved)))
 		return -EINVAL;
-	if (xmsg_timeout_jiffies(c.timeout_ns, c.flags, &jiffies) < 0)
+	ra.flags = c.flags & (XMSG_TIMEOUT_ABS | XMSG_RECV_NEWER);
+	ra.xchg = c.recv_xchg;
+	ra.timeout_ns = c.timeout_ns;
+	ra.gen = c.gen;
+	ra.kind = xmsg_timeout_jiffies(c.timeout_ns, c.flags, &ra.jiffies);
+	if (ra.kind < 0)
 		return -EINVAL;
 	if (put_user(c.size, (u32 __user *)arg))
 		return -EFAULT;
-	/* Check the receive side before anything is sent. */
-	mutex_lock(&cf->lock);
-	hx = __xmsg_hent_find(cf, c.recv_xchg, XMSG_TYPE_XCHG, &err);
-	if (hx && !(hx->rights & XMSG_ACC_READ)) {
-		err = -EACCES;
-		hx = NULL;
-	}
-	mutex_unlock(&cf->lock);
-	if (!hx)
-		return err;
 	sa.flags = c.flags & XMSG_SEND_CLOSE_XCHG;
 	sa.xchg = c.send_xchg;
 	sa.msg = c.send_msg;
 	sa.prio = c.send_prio;
 	sa.reply = c.send_reply;
-	err = xmsg_send(cf, &sa);
+	err = xmsg_call_send(cf, c.recv_xchg, &sa, &cp, &close);
+	kfree(cp);
 	if (err)
 		return err;
-	ra.flags = c.flags & (XMSG_TIMEOUT_ABS | XMSG_RECV_NEWER);
-	ra.xchg = c.recv_xchg;
-	ra.timeout_ns = c.timeout_ns;
-	ra.gen = c.gen;
-	err = xmsg_recv(cf, &ra, false);
+	err = xmsg_recv_locked(cf, &ra, false);
+	xmsg_hent_drop(close);
 	if (err) {
 		if (put_user(XMSG_CALL_SENT, (u32 __user *)
 			     (arg + offsetof(struct xmsg_call, result))))

@@ -12,13 +12,15 @@
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
 #include <linux/uidgid.h>
-#include <linux/xarray.h>
 #include <linux/xmsg.h>
 #include "../mm/xmsg_mm.h"
 #include "xmsg_ipc.h"
 
 struct xmsg_ureg;
 struct xmsg_user;
+
+/* Handle entries an open file keeps for reuse (xmsg_cfile.spare). */
+#define XMSG_HENT_SPARE	8
 struct ipc_namespace;
 
 /**
@@ -101,20 +103,35 @@ struct xmsg_hent {
  * @owner: owner of the file's BCBs and messages
  * @lock: serialises every change to and every use of @handles and @pools
  *	(never held across a sleep for a message, nor a user copy)
- * @handles: handle -> struct xmsg_hent (XA_FLAGS_ALLOC1)
+ * @tab: handle -> struct xmsg_hent (NULL: free or reserved), @cap
+ *	slots.  Protected by @lock.
+ * @used: bitmap of @cap bits: handle in use or reserved (bit 0 always
+ *	set: 0 is never a handle).  Protected by @lock.
+ * @cap: slots in @tab, 0 or a power of two.  Protected by @lock.
+ * @next: every handle below it is in use: the search for the lowest free
+ *	handle starts there.  Protected by @lock.
  * @nr: handles in use.  Protected by @lock.
  * @pools: pool handle entries, to find the handle of a body's pool.
  *	Protected by @lock.
  * @posts: broadcast exchanges this file has posted to (struct
  *	xmsg_cpost), withdrawn on release.  Protected by @lock.
+ * @spare: freed handle entries kept for reuse, so that a message sent and
+ *	the next one received do not cost a kfree() and a kzalloc() each.
+ *	Protected by @lock.
+ * @nspare: entries in @spare.  Protected by @lock.
  */
 struct xmsg_cfile {
 	struct xmsg_owner owner;
 	struct mutex lock;	/* see above */
-	struct xarray handles;
+	struct xmsg_hent **tab;
+	unsigned long *used;
+	u32 cap;
+	u32 next;
 	u32 nr;
 	struct list_head pools;
 	struct list_head posts;
+	struct xmsg_hent *spare[XMSG_HENT_SPARE];
+	u32 nspare;
 };
 
 /**
@@ -153,9 +170,12 @@ void xmsg_reg_exit(void);
 
 /* chardev.c: handle table */
 struct xmsg_hent *xmsg_hent_alloc(u8 type);
+struct xmsg_hent *__xmsg_hent_new(struct xmsg_cfile *cf, u8 type);
+void __xmsg_hent_free(struct xmsg_cfile *cf, struct xmsg_hent *h);
 int xmsg_hent_reserve(struct xmsg_cfile *cf, u32 *id);
 void xmsg_hent_publish(struct xmsg_cfile *cf, struct xmsg_hent *h, u32 id);
 void xmsg_hent_unreserve(struct xmsg_cfile *cf, u32 id);
+struct xmsg_hent *__xmsg_hent_at(struct xmsg_cfile *cf, u32 id);
 struct xmsg_hent *__xmsg_hent_find(struct xmsg_cfile *cf, u32 id, u8 type,
 				   int *err);
 void __xmsg_hent_remove(struct xmsg_cfile *cf, struct xmsg_hent *h);
