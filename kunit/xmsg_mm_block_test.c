@@ -140,6 +140,46 @@ static void block_rel_double(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xmsg_pool_destroy(pool), 0);
 }
 
+/*
+ * A block just released is on top of the free stack, the next one a get
+ * returns: releasing it again is refused and must not put it on the stack
+ * twice (every block is got exactly once afterwards).
+ */
+static void block_rel_double_on_top(struct kunit *test)
+{
+	struct xmsg_pool *pool = mk_pool(test, 64, NBLK);
+	struct xmsg_pool_stats st;
+	void *blk[NBLK + 1], *a;
+	int i, j;
+
+	a = xmsg_block_get(pool);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_EXPECT_EQ(test, xmsg_block_rel(pool, a), 0);
+	KUNIT_EXPECT_EQ(test, xmsg_block_rel(pool, a), -EINVAL);
+	KUNIT_EXPECT_EQ(test, xmsg_block_rel(pool, a), -EINVAL);
+	xmsg_pool_get_stats(pool, &st);
+	KUNIT_EXPECT_EQ(test, st.bad_rels, 2ULL);
+	KUNIT_EXPECT_EQ(test, st.free, (u64)NBLK);
+	KUNIT_EXPECT_EQ(test, st.in_use, 0ULL);
+	for (i = 0; i < NBLK; i++) {
+		blk[i] = xmsg_block_get(pool);
+		KUNIT_ASSERT_NOT_NULL(test, blk[i]);
+		for (j = 0; j < i; j++)
+			KUNIT_EXPECT_PTR_NE(test, blk[i], blk[j]);
+	}
+	KUNIT_EXPECT_PTR_EQ(test, blk[0], a);
+	blk[NBLK] = xmsg_block_get(pool);
+	KUNIT_EXPECT_NULL(test, blk[NBLK]);
+	for (i = 0; i < NBLK; i++)
+		KUNIT_EXPECT_EQ(test, xmsg_block_rel(pool, blk[i]), 0);
+	xmsg_pool_get_stats(pool, &st);
+	KUNIT_EXPECT_EQ(test, st.free, (u64)NBLK);
+	KUNIT_EXPECT_EQ(test, st.high_water, (u64)NBLK);
+	KUNIT_EXPECT_EQ(test, st.failed_gets, 1ULL);
+	KUNIT_EXPECT_EQ(test, st.bad_rels, 2ULL);
+	KUNIT_EXPECT_EQ(test, xmsg_pool_destroy(pool), 0);
+}
+
 static void block_rel_null(struct kunit *test)
 {
 	struct xmsg_pool *pool = mk_pool(test, 64, 4);
@@ -231,6 +271,7 @@ static struct kunit_case xmsg_mm_block_cases[] = {
 	KUNIT_CASE(block_get_null),
 	KUNIT_CASE(block_nothing_inside),
 	KUNIT_CASE(block_rel_double),
+	KUNIT_CASE(block_rel_double_on_top),
 	KUNIT_CASE(block_rel_null),
 	KUNIT_CASE(block_rel_foreign),
 	KUNIT_CASE(block_rel_wrong_pool),

@@ -3,7 +3,9 @@
  * KUnit: xmsg mm under concurrency.  Several kthreads get, release, make,
  * unmake, proxy and pass messages to each other through shared slots on
  * the same pools and heap, while an hrtimer (hard IRQ) gets and releases
- * bare blocks.  Every counter must balance at the end.
+ * bare blocks.  Every counter must balance at the end.  Then blocks got
+ * and released across CPUs, with exact counters, and two CPUs racing to
+ * release the same block.
  */
 #include <kunit/test.h>
 #include <linux/delay.h>
@@ -11,7 +13,9 @@
 #include <linux/hrtimer.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 #include "mm/xmsg_mm.h"
 
 #define NTHREADS	4
@@ -337,8 +341,201 @@ static void stress_all(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xmsg_heap_destroy(s->heap), 0);
 }
 
+/* Two CPUs to run on (the same one twice on a uniprocessor). */
+static void two_cpus(int *a, int *b)
+{
+	*a = cpumask_first(cpu_online_mask);
+	*b = cpumask_next(*a, cpu_online_mask);
+	if (*b >= nr_cpu_ids)
+		*b = *a;
+}
+
+struct cross {
+	struct xmsg_pool *pool;
+	void **blk;
+	u32 from, to;	/* indices of blk[] to get or release */
+	u32 extra_fail;	/* gets expected to fail after to - from succeed */
+};
+
+static long cross_get(void *arg)
+{
+	struct cross *c = arg;
+	long bad = 0;
+	u32 i;
+
+	for (i = c->from; i < c->to; i++) {
+		c->blk[i] = xmsg_block_get(c->pool);
+		bad += !c->blk[i];
+	}
+	for (i = 0; i < c->extra_fail; i++)
+		bad += !!xmsg_block_get(c->pool);
+	return bad;
+}
+
+static long cross_rel(void *arg)
+{
+	struct cross *c = arg;
+	long bad = 0;
+	u32 i;
+
+	for (i = c->from; i < c->to; i++)
+		bad += !!xmsg_block_rel(c->pool, c->blk[i]);
+	return bad;
+}
+
+static void expect_stats(struct kunit *test, struct xmsg_pool *pool,
+			 u64 in_use, u64 hw, u64 failed)
+{
+	struct xmsg_pool_stats st;
+
+	xmsg_pool_get_stats(pool, &st);
+	KUNIT_EXPECT_EQ(test, st.in_use, in_use);
+	KUNIT_EXPECT_EQ(test, st.free, st.count - in_use);
+	KUNIT_EXPECT_EQ(test, st.high_water, hw);
+	KUNIT_EXPECT_EQ(test, st.failed_gets, failed);
+	KUNIT_EXPECT_EQ(test, st.bad_rels, 0ULL);
+}
+
+/*
+ * Blocks got on one CPU and released on another can all be got again on
+ * either; the counters are exact at every step, and the pool is empty
+ * exactly when every block is out.
+ */
+static void stress_cross_cpu(struct kunit *test)
+{
+	struct xmsg_pool_params p = {
+		.name = "stress-cross", .block_size = 64, .count = 200,
+	};
+	struct xmsg_pool *pool = xmsg_pool_create(&p);
+	void **blk = kunit_kcalloc(test, 200, sizeof(void *), GFP_KERNEL);
+	struct cross c = { .pool = pool, .blk = blk };
+	int a, b;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pool);
+	KUNIT_ASSERT_NOT_NULL(test, blk);
+	two_cpus(&a, &b);
+	kunit_info(test, "CPUs %d and %d\n", a, b);
+	/* 70 out on CPU a, 50 more on CPU b */
+	c.from = 0;
+	c.to = 70;
+	KUNIT_EXPECT_EQ(test, work_on_cpu(a, cross_get, &c), 0L);
+	c.from = 70;
+	c.to = 120;
+	KUNIT_EXPECT_EQ(test, work_on_cpu(b, cross_get, &c), 0L);
+	expect_stats(test, pool, 120, 120, 0);
+	/* each CPU releases what the other got */
+	c.from = 0;
+	c.to = 70;
+	KUNIT_EXPECT_EQ(test, work_on_cpu(b, cross_rel, &c), 0L);
+	c.from = 70;
+	c.to = 120;
+	KUNIT_EXPECT_EQ(test, work_on_cpu(a, cross_rel, &c), 0L);
+	expect_stats(test, pool, 0, 120, 0);
+	/* all 200 on CPU b, then one more fails */
+	c.from = 0;
+	c.to = 200;
+	c.extra_fail = 1;
+	KUNIT_EXPECT_EQ(test, work_on_cpu(b, cross_get, &c), 0L);
+	expect_stats(test, pool, 200, 200, 1);
+	KUNIT_EXPECT_EQ(test, xmsg_pool_destroy(pool), -EBUSY);
+	KUNIT_EXPECT_EQ(test, work_on_cpu(a, cross_rel, &c), 0L);
+	expect_stats(test, pool, 0, 200, 1);
+	/* and all 200 again on CPU a */
+	c.extra_fail = 0;
+	KUNIT_EXPECT_EQ(test, work_on_cpu(a, cross_get, &c), 0L);
+	KUNIT_EXPECT_EQ(test, work_on_cpu(b, cross_rel, &c), 0L);
+	expect_stats(test, pool, 0, 200, 1);
+	KUNIT_EXPECT_EQ(test, xmsg_pool_destroy(pool), 0);
+}
+
+#define RACE_ROUNDS	200
+
+struct race {
+	struct xmsg_pool *pool;
+	void *blk;
+	atomic_t round;
+	atomic_t done;
+	atomic_t won;
+};
+
+/* Each round, release the block of the round as soon as it is posted. */
+static int race_fn(void *arg)
+{
+	struct race *r = arg;
+	int i;
+
+	for (i = 1; i <= RACE_ROUNDS; i++) {
+		while (atomic_read_acquire(&r->round) < i) {
+			if (kthread_should_stop())
+				return 0;
+			cond_resched();
+		}
+		if (!xmsg_block_rel(r->pool, READ_ONCE(r->blk)))
+			atomic_inc(&r->won);
+		atomic_inc(&r->done);
+	}
+	while (!kthread_should_stop())
+		usleep_range(500, 1000);
+	return 0;
+}
+
+/*
+ * Two threads on two CPUs release the same block at once, many times:
+ * exactly one release wins each time, the other is refused, and the free
+ * stack never holds a block twice.
+ */
+static void stress_rel_race(struct kunit *test)
+{
+	struct xmsg_pool_params p = {
+		.name = "stress-race", .block_size = 64, .count = 8,
+	};
+	struct race *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct task_struct *t[2];
+	struct xmsg_pool_stats st;
+	void *blk[8];
+	int i, cpu[2];
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->pool = xmsg_pool_create(&p);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, r->pool);
+	two_cpus(&cpu[0], &cpu[1]);
+	for (i = 0; i < 2; i++) {
+		t[i] = kthread_create(race_fn, r, "xmsg-race/%d", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t[i]));
+		kthread_bind(t[i], cpu[i]);
+		get_task_struct(t[i]);
+		wake_up_process(t[i]);
+	}
+	for (i = 1; i <= RACE_ROUNDS; i++) {
+		WRITE_ONCE(r->blk, xmsg_block_get(r->pool));
+		KUNIT_EXPECT_NOT_NULL(test, r->blk);
+		atomic_set_release(&r->round, i);
+		while (atomic_read(&r->done) < 2 * i)
+			usleep_range(20, 50);
+	}
+	for (i = 0; i < 2; i++) {
+		kthread_stop(t[i]);
+		put_task_struct(t[i]);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&r->won), RACE_ROUNDS);
+	xmsg_pool_get_stats(r->pool, &st);
+	KUNIT_EXPECT_EQ(test, st.in_use, 0ULL);
+	KUNIT_EXPECT_EQ(test, st.bad_rels, (u64)RACE_ROUNDS);
+	/* every block exactly once on the free stack */
+	for (i = 0; i < 8; i++) {
+		blk[i] = xmsg_block_get(r->pool);
+		KUNIT_EXPECT_NOT_NULL(test, blk[i]);
+	}
+	KUNIT_EXPECT_NULL(test, xmsg_block_get(r->pool));
+	for (i = 0; i < 8; i++)
+		KUNIT_EXPECT_EQ(test, xmsg_block_rel(r->pool, blk[i]), 0);
+	KUNIT_EXPECT_EQ(test, xmsg_pool_destroy(r->pool), 0);
+}
+
 static struct kunit_case xmsg_mm_stress_cases[] = {
 	KUNIT_CASE(stress_all),
+	KUNIT_CASE(stress_cross_cpu),
+	KUNIT_CASE(stress_rel_race),
 	{}
 };
 

@@ -7,9 +7,9 @@
  * unmaking it leaves the block out of its pool, bare again.
  *
  * Locking: the owner's lock is taken (irqsave) to put a BCB on or take it
- * off its owner's list; the pool's lock (innermost) to get or release the
- * block.  The two are never nested.  Allocation happens before either is
- * taken.
+ * off its owner's list (not for a BCB without owner); blocks are got and
+ * given back lock-free (see block.c).  Allocation happens before the lock
+ * is taken.
  */
 #include <linux/err.h>
 #include <linux/module.h>
@@ -46,15 +46,16 @@ struct xmsg_bcb *xmsg_bcb_get(struct xmsg_pool *pool,
 {
 	struct xmsg_bcb *bcb;
 	void *dbp;
+	u32 idx;
 
 	if (!pool)
 		return ERR_PTR(-EINVAL);
-	dbp = xmsg_block_get(pool);
+	dbp = xmsg_block_take(pool, &idx);
 	if (!dbp)
 		return ERR_PTR(-ENOMEM);
 	bcb = xmsg_bcb_new(pool, dbp, owner, gfp);
 	if (!bcb) {
-		xmsg_pool_put(pool, dbp);
+		xmsg_block_give(pool, idx);
 		return ERR_PTR(-ENOMEM);
 	}
 	return bcb;

@@ -2,40 +2,44 @@
 /*
  * xmsg mm: bare blocks (the seed's base blocks).
  *
- * A bare block is just a data block pointer.  Getting pops a block index
- * off the pool's free stack and sets its bit in the allocation bitmap;
- * releasing checks the pointer against the region, the block grid and the
- * bitmap before pushing the index back, so a foreign, misaligned or
- * already free pointer is refused and changes nothing.
+ * A bare block is just a data block pointer.  The free blocks of a pool
+ * form a stack linked through pool->next[] (beside the region, never
+ * inside a block).  Its top is one double word, pool->top: the first free
+ * block and the number of free blocks, next to a transaction id bumped by
+ * every change.  Getting pops and releasing pushes with one 16-byte
+ * cmpxchg (cmpxchg_double()); the id makes a cmpxchg from a stale reading
+ * fail (the ABA problem), so no lock is needed and no interrupt is masked.
+ * The free count lives in the same word, so a get fails exactly when the
+ * pool is empty at that instant, and the free, in-use and high-water
+ * figures are exact.
  *
- * Locking: only pool->lock (raw, irqsave), held for a few instructions.
- * Both functions are O(1) and may be called in any context, hard IRQ and
- * NMI-free atomic sections included.
+ * pool->state[] holds one byte per block, 1 while it is out.  A release
+ * checks the pointer against the region and the block grid, then clears
+ * that byte with cmpxchg: a foreign, misaligned or already free pointer
+ * (two racing releases of one block included) is refused and changes
+ * nothing.
+ *
+ * Why not per-CPU caches in front of a shared list: exact statistics
+ * (in use, high-water mark) and "fails only when truly empty" need one
+ * global atomic per get and per release anyway (a per-CPU count cannot
+ * give an exact global high-water mark), and that atomic can carry the
+ * free list itself; per-CPU caches would add a second atomic and a
+ * preemption toggle to every operation.
+ *
+ * The fast paths (xmsg_block_take(), xmsg_block_push(), xmsg_block_give())
+ * are inline in mm_internal.h, for msg.c and bcb.c to use as well.
+ *
+ * Locking: none.  pool->top and pool->tid change only with
+ * cmpxchg_double() (fully ordered, so a block's next[] link and state are
+ * visible before the block is), pool->state[] bytes with cmpxchg (release)
+ * or a plain store by the get that popped the block (the only one that can
+ * touch it then); high_water is raised with cmpxchg; failed_gets and
+ * bad_rels are atomics.  Both functions are lock-free, O(1) and never
+ * sleep; they may be called in any context, hard IRQ and NMI included.
  */
+#include <linux/atomic.h>
 #include <linux/module.h>
 #include "mm/mm_internal.h"
-
-/* Get a block and its index; NULL when empty (a failed get). */
-void *xmsg_block_take(struct xmsg_pool *pool, u32 *idxp)
-{
-	unsigned long flags;
-	u32 idx, out;
-
-	raw_spin_lock_irqsave(&pool->lock, flags);
-	if (unlikely(!pool->nfree)) {
-		pool->failed_gets++;
-		raw_spin_unlock_irqrestore(&pool->lock, flags);
-		return NULL;
-	}
-	idx = pool->stack[--pool->nfree];
-	__set_bit(idx, pool->map);
-	out = pool->count - pool->nfree;
-	if (out > pool->high_water)
-		pool->high_water = out;
-	raw_spin_unlock_irqrestore(&pool->lock, flags);
-	*idxp = idx;
-	return xmsg_pool_addr(pool, idx);
-}
 
 /**
  * xmsg_block_get() - get a bare block from a pool
@@ -55,30 +59,10 @@ void *xmsg_block_get(struct xmsg_pool *pool)
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_block_get, XMSG);
 
-/* Give back block @idx, known to be out; a free one is an xmsg bug. */
-void xmsg_block_give(struct xmsg_pool *pool, u32 idx)
+static int xmsg_block_bad(struct xmsg_pool *pool, const char *why)
 {
-	unsigned long flags;
-	bool was_out;
-
-	raw_spin_lock_irqsave(&pool->lock, flags);
-	was_out = __test_and_clear_bit(idx, pool->map);
-	if (likely(was_out))
-		pool->stack[pool->nfree++] = idx;
-	raw_spin_unlock_irqrestore(&pool->lock, flags);
-	WARN_ON_ONCE(!was_out);
-}
-
-static int xmsg_block_bad(struct xmsg_pool *pool, const void *dbp,
-			  const char *why)
-{
-	unsigned long flags;
-
-	if (pool) {
-		raw_spin_lock_irqsave(&pool->lock, flags);
-		pool->bad_rels++;
-		raw_spin_unlock_irqrestore(&pool->lock, flags);
-	}
+	if (pool)
+		atomic_long_inc(&pool->bad_rels);
 	pr_warn_ratelimited("xmsg: bad block release to pool %s: %s\n",
 			    pool ? pool->name : "(null)", why);
 	return -EINVAL;
@@ -95,31 +79,24 @@ static int xmsg_block_bad(struct xmsg_pool *pool, const void *dbp,
  *
  * Context: any context, hard IRQ included.  Does not sleep.
  * Return: 0, or -EINVAL when @pool or @dbp is NULL, @dbp is not in
- * @pool's region, not at a block start, already free, or the body of a
- * live pool message (unmake it first).
+ * @pool's region, not at a block start, already free (or being released
+ * by someone else at the same time), or the body of a live pool message
+ * (unmake it first).
  */
 int xmsg_block_rel(struct xmsg_pool *pool, void *dbp)
 {
-	unsigned long flags;
 	long idx;
 
 	if (unlikely(!pool || !dbp))
-		return xmsg_block_bad(pool, dbp, "NULL pointer");
+		return xmsg_block_bad(pool, "NULL pointer");
 	idx = xmsg_pool_index(pool, dbp);
 	if (unlikely(idx < 0))
-		return xmsg_block_bad(pool, dbp, "not a block start of this pool");
+		return xmsg_block_bad(pool, "not a block start of this pool");
 	if (unlikely(xmsg_pool_slot_busy(pool, idx)))
-		return xmsg_block_bad(pool, dbp, "block is a message body");
-	raw_spin_lock_irqsave(&pool->lock, flags);
-	if (unlikely(!__test_and_clear_bit(idx, pool->map))) {
-		pool->bad_rels++;
-		raw_spin_unlock_irqrestore(&pool->lock, flags);
-		pr_warn_ratelimited("xmsg: bad block release to pool %s: already free\n",
-				    pool->name);
-		return -EINVAL;
-	}
-	pool->stack[pool->nfree++] = idx;
-	raw_spin_unlock_irqrestore(&pool->lock, flags);
+		return xmsg_block_bad(pool, "block is a message body");
+	if (unlikely(cmpxchg_relaxed(&pool->state[idx], 1, 0) != 1))
+		return xmsg_block_bad(pool, "already free");
+	xmsg_block_push(pool, idx);
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_block_rel, XMSG);

@@ -5,6 +5,8 @@
 #ifndef _XMSG_MM_INTERNAL_H
 #define _XMSG_MM_INTERNAL_H
 
+#include <linux/atomic.h>
+#include <linux/bug.h>
 #include "mm/xmsg_mm.h"
 
 struct kmem_cache;
@@ -13,22 +15,28 @@ struct dentry;
 #define XMSG_POOL_NAME_MAX	32
 #define XMSG_MCB_CHUNK		32
 
+/* pool->top: the first free block (XMSG_TOP_NONE: none) and the free count */
+#define XMSG_TOP_NONE		U32_MAX
+#define XMSG_TOP_HEAD(t)	((u32)(t))
+#define XMSG_TOP_NFREE(t)	((u32)((t) >> 32))
+#define XMSG_TOP_MK(h, n)	((unsigned long)(h) | (unsigned long)(n) << 32)
+
 /**
  * struct xmsg_pool - a pool of fixed-size blocks in one mappable region
- * @lock: protects @nfree, @stack, @map and the counters.  Innermost lock
- *	of xmsg, taken with interrupts disabled (hard-IRQ safe).
+ * @top: top of the free stack: first free block and number of free
+ *	blocks (see XMSG_TOP_MK()).  Changed with cmpxchg_double() only,
+ *	together with @tid.
+ * @tid: transaction id, bumped by every change of @top
+ * @next: free stack links, one per block (meaningful while it is free)
+ * @state: one byte per block, 1 while it is out, 0 while it is free
+ * @high_water: most blocks out at once (raised with cmpxchg)
+ * @failed_gets: gets that found the pool empty
+ * @bad_rels: releases refused
  * @region: the blocks, from xmsg_region_alloc() (memcg-charged, mappable)
  * @stride: bytes from one block start to the next
  * @shift: log2(@stride) when @stride is a power of two, else -1
  * @span: @count * @stride, the bytes holding blocks
  * @count: number of blocks
- * @nfree: number of indices on @stack.  Protected by @lock.
- * @stack: indices of the free blocks.  Protected by @lock.
- * @map: allocation bitmap, a set bit is a block that is out.  Protected
- *	by @lock.
- * @high_water: most blocks out at once.  Protected by @lock.
- * @failed_gets: gets that found the pool empty.  Protected by @lock.
- * @bad_rels: releases refused.  Protected by @lock.
  * @mapped: live user mappings of @region
  * @block_size: block size asked for at creation
  * @mcbs: per-block MCB slots, in chunks of XMSG_MCB_CHUNK allocated on first
@@ -38,18 +46,18 @@ struct dentry;
  * @name: the pool's name
  */
 struct xmsg_pool {
-	raw_spinlock_t lock;
+	unsigned long top __aligned(16);	/* for cmpxchg_double() */
+	unsigned long tid;
+	u32 *next;
+	u8 *state;
+	u32 high_water;
+	atomic_long_t failed_gets;
+	atomic_long_t bad_rels;
 	void *region;
 	size_t stride;
 	int shift;
 	size_t span;
 	u32 count;
-	u32 nfree;
-	u32 *stack;
-	unsigned long *map;
-	u32 high_water;
-	u64 failed_gets;
-	u64 bad_rels;
 	atomic_t mapped;
 	size_t block_size;
 	struct xmsg_msg **mcbs;
@@ -98,16 +106,107 @@ static inline void *xmsg_pool_addr(const struct xmsg_pool *pool, u32 idx)
 	return pool->region + (size_t)idx * pool->stride;
 }
 
+/*
+ * The fast paths of block.c, inline here because msg.c uses them too (an
+ * out-of-line call costs about as much as the work itself).  See the
+ * Locking comment of block.c.
+ */
+
+/* Raise the high-water mark to @out blocks out, if it is higher. */
+static __always_inline void xmsg_pool_raise_hw(struct xmsg_pool *pool,
+					       u32 out)
+{
+	u32 hw = READ_ONCE(pool->high_water);
+
+	while (unlikely(out > hw) &&
+	       !try_cmpxchg_relaxed(&pool->high_water, &hw, out))
+		;
+}
+
+/* Get a block and its index; NULL when empty (a failed get). */
+static __always_inline void *xmsg_block_take(struct xmsg_pool *pool,
+					     u32 *idxp)
+{
+	unsigned long top, tid, new;
+	u32 idx, nfree;
+
+	do {
+		tid = READ_ONCE(pool->tid);
+		top = READ_ONCE(pool->top);
+		nfree = XMSG_TOP_NFREE(top);
+		if (unlikely(!nfree)) {
+			atomic_long_inc(&pool->failed_gets);
+			return NULL;
+		}
+		idx = XMSG_TOP_HEAD(top);
+		new = XMSG_TOP_MK(READ_ONCE(pool->next[idx]), nfree - 1);
+	} while (unlikely(!cmpxchg_double(&pool->top, &pool->tid, top, tid,
+					  new, tid + 1)));
+	WRITE_ONCE(pool->state[idx], 1);
+	xmsg_pool_raise_hw(pool, pool->count - nfree + 1);
+	*idxp = idx;
+	return xmsg_pool_addr(pool, idx);
+}
+
+/* Push block @idx, whose state was just cleared, on the free stack. */
+static __always_inline void xmsg_block_push(struct xmsg_pool *pool, u32 idx)
+{
+	unsigned long top, tid;
+
+	do {
+		tid = READ_ONCE(pool->tid);
+		top = READ_ONCE(pool->top);
+		WRITE_ONCE(pool->next[idx], XMSG_TOP_HEAD(top));
+	} while (unlikely(!cmpxchg_double(&pool->top, &pool->tid, top, tid,
+					  XMSG_TOP_MK(idx,
+						      XMSG_TOP_NFREE(top) + 1),
+					  tid + 1)));
+}
+
+/* Give back block @idx, known to be out; a free one is an xmsg bug. */
+static __always_inline void xmsg_block_give(struct xmsg_pool *pool, u32 idx)
+{
+	if (WARN_ON_ONCE(cmpxchg_relaxed(&pool->state[idx], 1, 0) != 1))
+		return;
+	xmsg_block_push(pool, idx);
+}
+
+/*
+ * Give back a block known to be out (a body or a BCB's block, whose slot
+ * is free): only its state is checked, and a mismatch is an xmsg bug.
+ */
+static __always_inline void xmsg_pool_put(struct xmsg_pool *pool, void *dbp)
+{
+	long idx = xmsg_pool_index(pool, dbp);
+
+	if (WARN_ON_ONCE(idx < 0))
+		return;
+	xmsg_block_give(pool, idx);
+}
+
+struct xmsg_msg *xmsg_pool_mcb_alloc(struct xmsg_pool *pool, u32 idx,
+				     gfp_t gfp);
+
+/*
+ * The MCB slot of block @idx: allocated a chunk at a time on first use
+ * (with @gfp), then kept until the pool is destroyed.  NULL when the chunk
+ * cannot be allocated (the caller falls back to the MCB cache).
+ */
+static __always_inline struct xmsg_msg *
+xmsg_pool_mcb(struct xmsg_pool *pool, u32 idx, gfp_t gfp)
+{
+	struct xmsg_msg *chunk = READ_ONCE(pool->mcbs[idx / XMSG_MCB_CHUNK]);
+
+	if (likely(chunk))
+		return &chunk[idx % XMSG_MCB_CHUNK];
+	return xmsg_pool_mcb_alloc(pool, idx, gfp);
+}
+
 extern struct kmem_cache *xmsg_bcb_cache;
 extern struct kmem_cache *xmsg_msg_cache;
 
 /* pool.c */
 bool xmsg_pool_is_out(struct xmsg_pool *pool, const void *dbp);
-void *xmsg_block_take(struct xmsg_pool *pool, u32 *idx);
-void xmsg_block_give(struct xmsg_pool *pool, u32 idx);
-struct xmsg_msg *xmsg_pool_mcb(struct xmsg_pool *pool, u32 idx, gfp_t gfp);
-void xmsg_pool_put(struct xmsg_pool *pool, void *dbp);
-
 /* owner.c */
 void xmsg_owner_add_bcb(struct xmsg_owner *owner, struct xmsg_bcb *bcb);
 void xmsg_owner_del_bcb(struct xmsg_bcb *bcb);

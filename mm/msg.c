@@ -21,10 +21,11 @@
  * proxy) and takes it to zero atomically, so no proxy can appear after.
  *
  * Locking: no lock of its own.  body_ref is a refcount_t.  The owner's
- * lock (irqsave) guards owner lists and ->owner; the pool lock (innermost,
- * irqsave) guards blocks; genalloc is lock-free.  None of them is held
- * while another is taken, nor while the ext release or reply_put callbacks
- * run.  MCB allocation uses the caller's gfp, before any lock.
+ * lock (irqsave) guards owner lists and ->owner (not taken for a message
+ * without owner); blocks are got and given back lock-free (see block.c,
+ * whose fast paths are inlined here from mm_internal.h); genalloc is
+ * lock-free.  No lock is held while the ext release or reply_put
+ * callbacks run.  MCB allocation uses the caller's gfp, before any lock.
  * Everything here may run in any context allowed by the gfp argument;
  * release and unmake in any context, hard IRQ included, provided the ext
  * release and reply_put callbacks allow it.
@@ -36,8 +37,9 @@
 
 struct kmem_cache *xmsg_msg_cache;
 
-static void xmsg_mcb_init(struct xmsg_msg *msg, void *body, size_t size,
-			  enum xmsg_origin origin, bool in_pool)
+static __always_inline void xmsg_mcb_init(struct xmsg_msg *msg, void *body,
+					  size_t size, enum xmsg_origin origin,
+					  bool in_pool)
 {
 	msg->body = body;
 	msg->size = size;
@@ -65,8 +67,8 @@ static struct xmsg_msg *xmsg_mcb_new(void *body, size_t size,
 }
 
 /* An MCB for block @idx of @pool: its slot if free, else from the cache. */
-static struct xmsg_msg *xmsg_mcb_for_block(struct xmsg_pool *pool, u32 idx,
-					   void *dbp, gfp_t gfp)
+static __always_inline struct xmsg_msg *
+xmsg_mcb_for_block(struct xmsg_pool *pool, u32 idx, void *dbp, gfp_t gfp)
 {
 	struct xmsg_msg *msg = xmsg_pool_mcb(pool, idx, gfp);
 
@@ -94,22 +96,13 @@ static void xmsg_mcb_free(struct xmsg_msg *msg)
 }
 
 /*
- * Drop a reference to a real message's body; the last one frees the MCB,
- * then gives the body back to its origin (a slot MCB must be free before
- * its block can be got again).
+ * Free a real message's MCB, then give its body back to its origin (a
+ * slot MCB must be free before its block can be got again).
  */
-static void xmsg_body_put(struct xmsg_msg *real)
+static noinline void xmsg_body_free(struct xmsg_msg *real)
 {
 	struct xmsg_msg o;
 
-	/*
-	 * A count of 1 is ours alone: proxies only come from holders of a
-	 * reference, so nobody can add one now.  Skip the atomic then.
-	 */
-	if (refcount_read(&real->body_ref) == 1)
-		smp_acquire__after_ctrl_dep();	/* see the others' releases */
-	else if (!refcount_dec_and_test(&real->body_ref))
-		return;
 	o.origin = real->origin;
 	o.body = real->body;
 	o.size = real->size;
@@ -128,6 +121,36 @@ static void xmsg_body_put(struct xmsg_msg *real)
 	default:
 		WARN_ON_ONCE(1);
 	}
+}
+
+/*
+ * Drop a reference to a real message's body; the last one frees the MCB
+ * and gives the body back.  A pool message with its slot MCB, the common
+ * case, is done inline.
+ */
+static __always_inline void xmsg_body_put(struct xmsg_msg *real)
+{
+	struct xmsg_pool *pool;
+	void *body;
+
+	/*
+	 * A count of 1 is ours alone: proxies only come from holders of a
+	 * reference, so nobody can add one now.  Skip the atomic then.
+	 */
+	if (refcount_read(&real->body_ref) == 1)
+		smp_acquire__after_ctrl_dep();	/* see the others' releases */
+	else if (!refcount_dec_and_test(&real->body_ref))
+		return;
+	if (unlikely(!real->in_pool)) {
+		xmsg_body_free(real);
+		return;
+	}
+	pool = real->pool;
+	body = real->body;
+	if (real->reply && real->reply_put)
+		real->reply_put(real->reply);
+	WRITE_ONCE(real->body, NULL);
+	xmsg_pool_put(pool, body);
 }
 
 /**
@@ -156,10 +179,11 @@ struct xmsg_msg *xmsg_msg_get(struct xmsg_pool *pool,
 		return ERR_PTR(-ENOMEM);
 	msg = xmsg_mcb_for_block(pool, idx, dbp, gfp);
 	if (IS_ERR(msg)) {
-		xmsg_pool_put(pool, dbp);
+		xmsg_block_give(pool, idx);
 		return ERR_PTR(-ENOMEM);
 	}
-	xmsg_owner_add_msg(owner, msg);
+	if (owner)	/* the MCB has none yet */
+		xmsg_owner_add_msg(owner, msg);
 	return msg;
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_msg_get, XMSG);
@@ -366,7 +390,8 @@ int xmsg_msg_rel(struct xmsg_msg *msg)
 		pr_warn_ratelimited("xmsg: message released twice\n");
 		return -EINVAL;
 	}
-	xmsg_owner_del_msg(msg);
+	if (READ_ONCE(msg->owner))
+		xmsg_owner_del_msg(msg);
 	WRITE_ONCE(msg->released, true);
 	xmsg_body_put(msg);
 	return 0;

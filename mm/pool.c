@@ -5,18 +5,19 @@
  * A pool is @count blocks of @stride bytes in one region from
  * xmsg_region_alloc() (mm/region.c), so it can be mapped into user
  * processes; the region and the metadata are charged to the creator's
- * memory cgroup.  The free list
- * (a stack of u32 block indices) and the allocation bitmap live beside the
- * region; nothing is ever stored inside a block.
+ * memory cgroup.  The free stack (linked through pool->next[], see
+ * block.c) and the per-block state bytes live beside the region; nothing
+ * is ever stored inside a block.
  *
- * Locking: pool->lock is a raw spinlock taken with interrupts disabled
- * (irqsave), so blocks can be got and released in any context, hard IRQ
- * included.  It is the innermost lock of xmsg: nothing else is taken while
- * it is held, and no allocation or debugfs call happens under it.
+ * Locking: no lock.  The free stack (pool->top, pool->tid, pool->next[])
+ * and the block states are changed lock-free by block.c (cmpxchg_double()
+ * and cmpxchg), so blocks can be got and released in any context, hard
+ * IRQ included.  The counters are atomics read without a lock.
  * pool->mapped is an atomic counter, changed by the vm_ops of the user
  * mappings (mmap_lock held by the mm core).  The chunks of per-block MCB
  * slots (pool->mcbs) are installed lock-free with cmpxchg and freed with
- * the pool.  Creating and destroying a pool may sleep.
+ * the pool.  Creating and destroying a pool may sleep; destroying one
+ * while another thread still uses it is a caller bug, as for any object.
  */
 #include <linux/debugfs.h>
 #include <linux/err.h>
@@ -134,32 +135,44 @@ static int xmsg_pool_alloc_meta(struct xmsg_pool *pool)
 	pool->region = xmsg_region_alloc(pool->span);
 	if (!pool->region)
 		return -ENOMEM;
-	pool->stack = kvmalloc_array(pool->count, sizeof(u32),
-				     GFP_KERNEL_ACCOUNT);
-	if (!pool->stack)
+	pool->next = kvmalloc_array(pool->count, sizeof(u32),
+				    GFP_KERNEL_ACCOUNT);
+	if (!pool->next)
 		goto free_region;
-	pool->map = kvcalloc(BITS_TO_LONGS(pool->count), sizeof(long),
-			     GFP_KERNEL_ACCOUNT);
-	if (!pool->map)
-		goto free_stack;
+	pool->state = kvzalloc(pool->count, GFP_KERNEL_ACCOUNT);
+	if (!pool->state)
+		goto free_next;
 	pool->nchunks = DIV_ROUND_UP(pool->count, XMSG_MCB_CHUNK);
 	pool->mcbs = kvcalloc(pool->nchunks, sizeof(*pool->mcbs),
 			      GFP_KERNEL_ACCOUNT);
 	if (!pool->mcbs)
-		goto free_map;
+		goto free_state;
 	/* Lowest block on top: gets come out in address order at first. */
 	for (i = 0; i < pool->count; i++)
-		pool->stack[i] = pool->count - 1 - i;
-	pool->nfree = pool->count;
+		pool->next[i] = i + 1 < pool->count ? i + 1 : XMSG_TOP_NONE;
+	pool->top = XMSG_TOP_MK(0, pool->count);
+	pool->tid = 0;
 	return 0;
 
-free_map:
-	kvfree(pool->map);
-free_stack:
-	kvfree(pool->stack);
+free_state:
+	kvfree(pool->state);
+free_next:
+	kvfree(pool->next);
 free_region:
 	vfree(pool->region);
 	return -ENOMEM;
+}
+
+static void xmsg_pool_free_meta(struct xmsg_pool *pool)
+{
+	u32 i;
+
+	for (i = 0; i < pool->nchunks; i++)
+		kfree(pool->mcbs[i]);
+	kvfree(pool->mcbs);
+	kvfree(pool->state);
+	kvfree(pool->next);
+	vfree(pool->region);
 }
 
 /**
@@ -189,7 +202,9 @@ struct xmsg_pool *xmsg_pool_create(const struct xmsg_pool_params *params)
 	pool = kzalloc(sizeof(*pool), GFP_KERNEL_ACCOUNT);
 	if (!pool)
 		return ERR_PTR(-ENOMEM);
-	raw_spin_lock_init(&pool->lock);
+	BUILD_BUG_ON(sizeof(pool->top) != 8);
+	atomic_long_set(&pool->failed_gets, 0);
+	atomic_long_set(&pool->bad_rels, 0);
 	pool->stride = stride;
 	pool->shift = is_power_of_2(stride) ? ilog2(stride) : -1;
 	pool->span = span;
@@ -221,29 +236,21 @@ EXPORT_SYMBOL_NS_GPL(xmsg_pool_create, XMSG);
  */
 int xmsg_pool_destroy(struct xmsg_pool *pool)
 {
-	unsigned long flags;
-	bool busy;
-	u32 i;
+	int mapped;
+	u32 out;
 
 	if (!pool)
 		return 0;
 	might_sleep();
-	raw_spin_lock_irqsave(&pool->lock, flags);
-	busy = pool->nfree != pool->count || atomic_read(&pool->mapped);
-	raw_spin_unlock_irqrestore(&pool->lock, flags);
-	if (busy) {
+	out = pool->count - XMSG_TOP_NFREE(READ_ONCE(pool->top));
+	mapped = atomic_read(&pool->mapped);
+	if (out || mapped) {
 		pr_warn_ratelimited("xmsg: pool %s busy (%u blocks out, %d mappings), not destroyed\n",
-				    pool->name, pool->count - pool->nfree,
-				    atomic_read(&pool->mapped));
+				    pool->name, out, mapped);
 		return -EBUSY;
 	}
 	debugfs_remove(pool->dentry);
-	for (i = 0; i < pool->nchunks; i++)
-		kfree(pool->mcbs[i]);
-	kvfree(pool->mcbs);
-	kvfree(pool->map);
-	kvfree(pool->stack);
-	vfree(pool->region);
+	xmsg_pool_free_meta(pool);
 	kfree(pool);
 	return 0;
 }
@@ -252,26 +259,24 @@ EXPORT_SYMBOL_NS_GPL(xmsg_pool_destroy, XMSG);
 /**
  * xmsg_pool_get_stats() - read a pool's counters
  * @pool: the pool
- * @st: filled with a consistent snapshot
+ * @st: filled with a snapshot (free and in use are read at one instant; a
+ *	get or release running meanwhile may show in one counter and not yet
+ *	in another)
  *
  * Context: any context.
  */
 void xmsg_pool_get_stats(struct xmsg_pool *pool, struct xmsg_pool_stats *st)
 {
-	unsigned long flags;
-
 	memset(st, 0, sizeof(*st));
 	if (!pool)
 		return;
-	raw_spin_lock_irqsave(&pool->lock, flags);
-	st->free = pool->nfree;
-	st->high_water = pool->high_water;
-	st->failed_gets = pool->failed_gets;
-	st->bad_rels = pool->bad_rels;
-	raw_spin_unlock_irqrestore(&pool->lock, flags);
+	st->free = XMSG_TOP_NFREE(READ_ONCE(pool->top));
+	st->in_use = pool->count - st->free;
+	st->high_water = READ_ONCE(pool->high_water);
+	st->failed_gets = atomic_long_read(&pool->failed_gets);
+	st->bad_rels = atomic_long_read(&pool->bad_rels);
 	st->block_size = pool->stride;
 	st->count = pool->count;
-	st->in_use = pool->count - st->free;
 	st->mapped = atomic_read(&pool->mapped);
 	st->region_size = PAGE_ALIGN(pool->span);
 }
@@ -383,19 +388,14 @@ EXPORT_SYMBOL_NS_GPL(xmsg_pool_block_at, XMSG);
  */
 bool xmsg_pool_is_out(struct xmsg_pool *pool, const void *dbp)
 {
-	unsigned long flags;
 	long idx;
-	bool out;
 
 	if (!pool || !dbp)
 		return false;
 	idx = xmsg_pool_index(pool, dbp);
 	if (idx < 0 || xmsg_pool_slot_busy(pool, idx))
 		return false;
-	raw_spin_lock_irqsave(&pool->lock, flags);
-	out = test_bit(idx, pool->map);
-	raw_spin_unlock_irqrestore(&pool->lock, flags);
-	return out;
+	return READ_ONCE(pool->state[idx]);
 }
 
 static void xmsg_pool_vm_open(struct vm_area_struct *vma)
@@ -454,25 +454,9 @@ int xmsg_pool_mmap(struct xmsg_pool *pool, struct vm_area_struct *vma)
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_pool_mmap, XMSG);
 
-/*
- * Give back a block known to be out (a body or a BCB's block, whose slot
- * is free): only the bitmap is checked, and a mismatch is an xmsg bug.
- */
-void xmsg_pool_put(struct xmsg_pool *pool, void *dbp)
-{
-	long idx = xmsg_pool_index(pool, dbp);
-
-	if (WARN_ON_ONCE(idx < 0))
-		return;
-	xmsg_block_give(pool, idx);
-}
-
-/*
- * The MCB slot of block @idx: allocated a chunk at a time on first use
- * (with @gfp), then kept until the pool is destroyed.  NULL when the chunk
- * cannot be allocated (the caller falls back to the MCB cache).
- */
-struct xmsg_msg *xmsg_pool_mcb(struct xmsg_pool *pool, u32 idx, gfp_t gfp)
+/* Slow path of xmsg_pool_mcb(): the chunk of block @idx is not there yet. */
+struct xmsg_msg *xmsg_pool_mcb_alloc(struct xmsg_pool *pool, u32 idx,
+				     gfp_t gfp)
 {
 	struct xmsg_msg **slot = &pool->mcbs[idx / XMSG_MCB_CHUNK];
 	struct xmsg_msg *chunk = READ_ONCE(*slot), *old;
