@@ -28,11 +28,13 @@
 
 enum {
 	OP_BARE, OP_BCB, OP_MSG, OP_MSGO, OP_MAKE, OP_KMEM, OP_MEMPOOL,
-	OP_LOCK, NOPS
+	OP_LOCK, OP_IRQ, OP_ATOM, OP_PCPU, NOPS
 };
 
 static DEFINE_RAW_SPINLOCK(bench_lock);
 static u64 bench_dummy;
+static unsigned long bench_word;
+static DEFINE_PER_CPU(unsigned long, bench_pcpu);
 
 struct bench {
 	struct xmsg_pool *pool;
@@ -77,6 +79,22 @@ static __always_inline int one_get(struct bench *b, int op, void **out)
 		raw_spin_unlock_irqrestore(&bench_lock, flags);
 		p = &bench_dummy;
 		break;
+	case OP_IRQ:
+		local_irq_save(flags);
+		bench_dummy++;
+		local_irq_restore(flags);
+		p = &bench_dummy;
+		break;
+	case OP_ATOM:
+		bench_dummy += test_and_set_bit(3, &bench_word);
+		p = &bench_dummy;
+		break;
+	case OP_PCPU:
+		preempt_disable();
+		__this_cpu_inc(bench_pcpu);
+		preempt_enable();
+		p = &bench_dummy;
+		break;
 	default:
 		p = mempool_alloc(b->mp, GFP_KERNEL);
 		break;
@@ -114,6 +132,19 @@ static __always_inline void one_rel(struct bench *b, int op, void **pp)
 		raw_spin_lock_irqsave(&bench_lock, flags);
 		bench_dummy--;
 		raw_spin_unlock_irqrestore(&bench_lock, flags);
+		break;
+	case OP_IRQ:
+		local_irq_save(flags);
+		bench_dummy--;
+		local_irq_restore(flags);
+		break;
+	case OP_ATOM:
+		bench_dummy -= test_and_clear_bit(3, &bench_word);
+		break;
+	case OP_PCPU:
+		preempt_disable();
+		__this_cpu_dec(bench_pcpu);
+		preempt_enable();
 		break;
 	default:
 		mempool_free(p, b->mp);
@@ -270,6 +301,8 @@ static void print_row(u32 count, const char *pat, const u64 *v)
 		v[OP_MAKE] * 100 / v[OP_KMEM] % 100,
 		v[OP_MEMPOOL] * 100 / v[OP_KMEM] / 100,
 		v[OP_MEMPOOL] * 100 / v[OP_KMEM] % 100);
+	pr_info("xmsg_mm_bench: %8u %-5s | floors: irq %s  atomic %s  preempt %s\n",
+		count, pat, r[OP_IRQ], r[OP_ATOM], r[OP_PCPU]);
 }
 
 static void bench_pool_size(struct kunit *test, u32 count)
@@ -302,6 +335,7 @@ static void xmsg_mm_bench_all(struct kunit *test)
 		BSIZE, REPS, ITERS);
 	pr_info("xmsg_mm_bench: bare=xmsg_block_get/rel  bcb=xmsg_bcb_get/rel  msg=xmsg_msg_get/rel (no owner)  msg+own=same with an owner  make=xmsg_msg_make/unmake of a held block\n");
 	pr_info("xmsg_mm_bench: kmem=kmem_cache_alloc/free  mempool=mempool_alloc/free (slab pool)  lock=2x raw_spin_lock_irqsave+unlock alone (the floor of a locked design)  ratios are to kmem\n");
+	pr_info("xmsg_mm_bench: floors: irq=2x local_irq_save+restore  atomic=test_and_set_bit+test_and_clear_bit  preempt=2x preempt_disable+__this_cpu_inc+preempt_enable\n");
 	pr_info("xmsg_mm_bench:   blocks pat   |    bare     bcb     msg msg+own    make |    kmem mempool    lock |  bare/kmem   bcb/kmem   msg/kmem  make/kmem  mpool/kmem\n");
 	for (i = 0; i < ARRAY_SIZE(counts); i++)
 		bench_pool_size(test, counts[i]);
