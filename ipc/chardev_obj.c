@@ -530,7 +530,7 @@ long xmsg_ioc_destroy(struct xmsg_cfile *cf, void __user *arg,
 		xmsg_uobj_put(uobj);	/* the registry's */
 	/* Close the handle, unless another thread did already. */
 	mutex_lock(&cf->lock);
-	if (xa_load(&cf->handles, op.handle) == h)
+	if (__xmsg_hent_at(cf, op.handle) == h)
 		__xmsg_hent_remove(cf, h);
 	else
 		h = NULL;
