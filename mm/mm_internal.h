@@ -1,6 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * xmsg mm: declarations shared by the files of mm/ only.
+ * xmsg mm: declarations shared by the files of mm/ only, and the inline
+ * fast paths of bare blocks (see block.c).
+ *
+ * Locking: a pool has no lock and no per-CPU cache.  Its free stack top
+ * (pool->top with pool->tid) changes only with cmpxchg_double(), a block's
+ * state byte with cmpxchg on release and a plain store by the get that
+ * popped it; the counters are atomics.  Every function here is lock-free
+ * and may run in any context, hard IRQ included.
  */
 #ifndef _XMSG_MM_INTERNAL_H
 #define _XMSG_MM_INTERNAL_H

@@ -135,11 +135,17 @@ static int xmsg_pool_alloc_meta(struct xmsg_pool *pool)
 	pool->region = xmsg_region_alloc(pool->span);
 	if (!pool->region)
 		return -ENOMEM;
-	pool->next = kvmalloc_array(pool->count, sizeof(u32),
-				    GFP_KERNEL_ACCOUNT);
+	/*
+	 * vmalloc even for small pools: with kvmalloc() the arrays of a
+	 * 1,000,000-block pool came from kmalloc and its gets and releases
+	 * ran 25-30% slower under QEMU TCG (see docs/mm.md); from vmalloc
+	 * they cost the same at every pool size.
+	 */
+	pool->next = __vmalloc(array_size(pool->count, sizeof(u32)),
+			       GFP_KERNEL_ACCOUNT);
 	if (!pool->next)
 		goto free_region;
-	pool->state = kvzalloc(pool->count, GFP_KERNEL_ACCOUNT);
+	pool->state = __vmalloc(pool->count, GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!pool->state)
 		goto free_next;
 	pool->nchunks = DIV_ROUND_UP(pool->count, XMSG_MCB_CHUNK);
@@ -155,9 +161,9 @@ static int xmsg_pool_alloc_meta(struct xmsg_pool *pool)
 	return 0;
 
 free_state:
-	kvfree(pool->state);
+	vfree(pool->state);
 free_next:
-	kvfree(pool->next);
+	vfree(pool->next);
 free_region:
 	vfree(pool->region);
 	return -ENOMEM;
@@ -170,8 +176,8 @@ static void xmsg_pool_free_meta(struct xmsg_pool *pool)
 	for (i = 0; i < pool->nchunks; i++)
 		kfree(pool->mcbs[i]);
 	kvfree(pool->mcbs);
-	kvfree(pool->state);
-	kvfree(pool->next);
+	vfree(pool->state);
+	vfree(pool->next);
 	vfree(pool->region);
 }
 

@@ -10,14 +10,14 @@
  * DOC: xmsg memory management engine
  *
  * A *pool* is N blocks of one size carved from one virtually contiguous,
- * user-mappable region (vmalloc_user()).  Nothing is ever stored inside a
- * block: the free list and an allocation bitmap live beside the region, so
- * a bare block release can be validated (wrong pool, not a block start,
- * already free) without trusting the caller.
+ * user-mappable region.  Nothing is ever stored inside a block: the free
+ * stack and a state byte per block live beside the region, so a bare
+ * block release can be validated (wrong pool, not a block start, already
+ * free) without trusting the caller.
  *
  * A *bare block* (the seed's base block) is just a data block pointer.
- * xmsg_block_get() and xmsg_block_rel() are O(1) and may be called from any
- * context, hard IRQ included.
+ * xmsg_block_get() and xmsg_block_rel() are O(1), lock-free and may be
+ * called from any context, hard IRQ included.
  *
  * A *standard block* has a block control block (struct xmsg_bcb) that
  * records its data block, its pool and its owner.  xmsg_bcb_make() turns a
