@@ -17,7 +17,8 @@
  * and @dead.  Nothing else is taken under it: ownership moves
  * (xmsg_msg_set_owner()), proxy making and message releases happen before
  * or after it, and waiters are woken after it is dropped
- * (xmsg_waiters_wake(), see waiter.c for XMSG_WAKE_BARRIER).
+ * (xmsg_waiters_wake(), see waiter.c for XMSG_WAKE_BARRIER) -- by the
+ * sender itself, possibly after more sends (xmsg_xchg_send_defer()).
  * A post is reference counted (@xmsg_xchg_post.ref): the exchange holds
  * one reference, and a receiver takes one under the lock before making its
  * proxy outside it, so a concurrent send or destroy cannot free the post
@@ -41,6 +42,11 @@
 
 #define XMSG_XCHG_LIMIT_DEFAULT	1024
 #define XMSG_XCHG_LIMIT_MAX	BIT(20)
+
+/* Receivers' adaptive spin, see xmsg_xchg_spin_done() */
+#define XMSG_SPIN_MIN_NS	2000
+#define XMSG_SPIN_MAX_NS	50000
+#define XMSG_SPIN_PROBE		64
 
 /**
  * struct xmsg_xchg_post - the message posted at a broadcast exchange
@@ -78,6 +84,9 @@ struct xmsg_xchg_post {
  * @poll_wq: poll() waiters; woken with the lock dropped
  * @all: on xmsg_xchg_list.  Protected by xmsg_xchg_list_lock.
  * @rcu: RCU-delayed free (wake_up_pollfree() needs it)
+ * @spin_ns: how long a receiver spins before it sleeps (adaptive, see
+ *	xmsg_xchg_spin_done()); read and written without lock (a hint)
+ * @spin_skip: waits without a spin since @spin_ns dropped to 0 (a hint)
  * @name: for debugfs
  */
 struct xmsg_xchg {
@@ -97,6 +106,8 @@ struct xmsg_xchg {
 	wait_queue_head_t poll_wq;
 	struct list_head all;
 	struct rcu_head rcu;
+	u32 spin_ns;
+	u32 spin_skip;
 	char name[XMSG_IPC_NAME_LEN];
 };
 
@@ -195,6 +206,7 @@ struct xmsg_xchg *xmsg_xchg_create(const char *name, enum xmsg_xchg_kind kind,
 	spin_lock_init(&xchg->lock);
 	xchg->kind = kind;
 	xchg->limit = limit ?: XMSG_XCHG_LIMIT_DEFAULT;
+	xchg->spin_ns = XMSG_SPIN_MIN_NS;
 	if (kind == XMSG_XCHG_BCAST)
 		xchg->limit = 1;
 	for (p = 0; p <= XMSG_PRIO_MAX; p++)
@@ -471,18 +483,23 @@ static void xmsg_xchg_untake(struct xmsg_msg *msg, struct xmsg_owner *from)
 		xmsg_msg_set_owner(msg, NULL, from);
 }
 
+/* @wake: the caller's wake list (woken later), or NULL to wake now */
 static int xmsg_xchg_send_queue(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
-				struct xmsg_owner *from, u8 prio)
+				struct xmsg_owner *from, u8 prio,
+				struct list_head *wake)
 {
+	struct list_head *wl = wake;
 	unsigned long flags;
-	LIST_HEAD(wake);
+	LIST_HEAD(now);
 	int ret;
 
+	if (!wl)
+		wl = &now;
 	ret = xmsg_xchg_take(msg, from);
 	if (ret)
 		return ret;
 	spin_lock_irqsave(&xchg->lock, flags);
-	ret = __xmsg_xchg_put(xchg, msg, prio, &wake);
+	ret = __xmsg_xchg_put(xchg, msg, prio, wl);
 	spin_unlock_irqrestore(&xchg->lock, flags);
 	if (ret < 0) {
 		xmsg_xchg_untake(msg, from);
@@ -490,8 +507,8 @@ static int xmsg_xchg_send_queue(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 	}
 	if (ret)
 		xmsg_xchg_poll_wake(xchg, EPOLLIN | EPOLLRDNORM);
-	else
-		xmsg_waiters_wake(&wake);
+	else if (!wake)
+		xmsg_waiters_wake(&now);
 	return 0;
 }
 
@@ -527,11 +544,13 @@ static struct xmsg_xchg_post *__xmsg_xchg_repost(struct xmsg_xchg *xchg,
 }
 
 static int xmsg_xchg_send_bcast(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
-				struct xmsg_owner *from, u8 prio)
+				struct xmsg_owner *from, u8 prio,
+				struct list_head *wake)
 {
 	struct xmsg_xchg_post *post, *old;
+	struct list_head *wl = wake;
 	unsigned long flags;
-	LIST_HEAD(wake);
+	LIST_HEAD(now);
 
 	might_sleep();
 	if (READ_ONCE(msg->owner) != from)
@@ -545,10 +564,13 @@ static int xmsg_xchg_send_bcast(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 		xmsg_xchg_post_put(post);
 		return -EIDRM;
 	}
-	old = __xmsg_xchg_repost(xchg, post, prio, &wake);
+	if (!wl)
+		wl = &now;
+	old = __xmsg_xchg_repost(xchg, post, prio, wl);
 	spin_unlock_irqrestore(&xchg->lock, flags);
 
-	xmsg_waiters_wake(&wake);
+	if (!wake)
+		xmsg_waiters_wake(&now);
 	xmsg_xchg_poll_wake(xchg, EPOLLIN | EPOLLRDNORM);
 	xmsg_xchg_post_put(old);
 	return 0;
@@ -585,6 +607,34 @@ static int xmsg_xchg_send_bcast(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 int xmsg_xchg_send(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 		   struct xmsg_owner *from, u8 prio)
 {
+	return xmsg_xchg_send_defer(xchg, msg, from, prio, NULL);
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_send, XMSG);
+
+/**
+ * xmsg_xchg_send_defer - send a message, waking its receiver later
+ * @xchg: the exchange
+ * @msg: the message, owned by @from
+ * @from: the sender's owner, or NULL (see xmsg_xchg_send())
+ * @prio: priority, 0 (lowest) to XMSG_PRIO_MAX
+ * @wake: a wake list (LIST_HEAD) of the caller, or NULL to wake at once
+ *
+ * As xmsg_xchg_send(), except that a receiver the message is handed to
+ * (or, at a broadcast exchange, every receiver) is only chosen: it is put
+ * on @wake and woken by the caller's xmsg_xchg_wake(@wake).  A sender of
+ * several messages thus wakes their receivers once, after the last send
+ * (a receiver woken at the first send would, on the same CPU, preempt the
+ * sender and take one message at a time).  The caller must call
+ * xmsg_xchg_wake() soon, and before it sleeps itself: until then the
+ * chosen receivers stay asleep (uninterruptibly once they notice).
+ *
+ * Context: as xmsg_xchg_send().
+ * Return: as xmsg_xchg_send().
+ */
+int xmsg_xchg_send_defer(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
+			 struct xmsg_owner *from, u8 prio,
+			 struct list_head *wake)
+{
 	if (!xchg || !msg || prio > XMSG_PRIO_MAX)
 		return -EINVAL;
 	if (READ_ONCE(msg->released) || !list_empty_careful(&msg->link)) {
@@ -592,10 +642,25 @@ int xmsg_xchg_send(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 		return -EINVAL;
 	}
 	if (xchg->kind == XMSG_XCHG_BCAST)
-		return xmsg_xchg_send_bcast(xchg, msg, from, prio);
-	return xmsg_xchg_send_queue(xchg, msg, from, prio);
+		return xmsg_xchg_send_bcast(xchg, msg, from, prio, wake);
+	return xmsg_xchg_send_queue(xchg, msg, from, prio, wake);
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_xchg_send, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_send_defer, XMSG);
+
+/**
+ * xmsg_xchg_wake - wake the receivers chosen by xmsg_xchg_send_defer()
+ * @wake: the wake list; empty afterwards (and reusable)
+ *
+ * Context: any context; no exchange lock held.
+ */
+void xmsg_xchg_wake(struct list_head *wake)
+{
+	if (list_empty(wake))
+		return;
+	xmsg_waiters_wake(wake);
+	INIT_LIST_HEAD(wake);
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_wake, XMSG);
 
 /**
  * xmsg_xchg_bcast_clear - take the posted message off a broadcast exchange
@@ -634,6 +699,37 @@ EXPORT_SYMBOL_NS_GPL(xmsg_xchg_bcast_clear, XMSG);
 
 /* ---- receive -------------------------------------------------------- */
 
+/*
+ * Adaptive spin before sleeping (only ever with more than one CPU, see
+ * xmsg_waiter_wait()): a receiver spins for @spin_ns; each wait served
+ * while spinning doubles it (up to XMSG_SPIN_MAX_NS), each spin in vain
+ * halves it, down to 0 below XMSG_SPIN_MIN_NS.  At 0, one wait in
+ * XMSG_SPIN_PROBE tries XMSG_SPIN_MIN_NS again, in case the traffic has
+ * changed.
+ */
+static u32 xmsg_xchg_spin_ns(struct xmsg_xchg *xchg)
+{
+	u32 ns = READ_ONCE(xchg->spin_ns);
+	u32 skip;
+
+	if (ns || num_online_cpus() < 2)
+		return ns;
+	skip = READ_ONCE(xchg->spin_skip) + 1;
+	WRITE_ONCE(xchg->spin_skip, skip < XMSG_SPIN_PROBE ? skip : 0);
+	return skip < XMSG_SPIN_PROBE ? 0 : XMSG_SPIN_MIN_NS;
+}
+
+static void xmsg_xchg_spin_done(struct xmsg_xchg *xchg, u32 ns, bool spun)
+{
+	if (!ns)
+		return;
+	if (spun)
+		ns = min_t(u32, ns * 2, XMSG_SPIN_MAX_NS);
+	else
+		ns = ns / 2 < XMSG_SPIN_MIN_NS ? 0 : ns / 2;
+	WRITE_ONCE(xchg->spin_ns, ns);
+}
+
 /* Sleep at @xchg until claimed; @flags: the saved state of the lock. */
 static int xmsg_xchg_wait(struct xmsg_xchg *xchg, struct xmsg_xchg_waiter *xw,
 			  unsigned long flags, long timeout)
@@ -643,9 +739,11 @@ static int xmsg_xchg_wait(struct xmsg_xchg *xchg, struct xmsg_xchg_waiter *xw,
 
 	xw->w.task = current;
 	xw->w.state = XMSG_WAITER_PENDING;
+	xw->w.spin_ns = xmsg_xchg_spin_ns(xchg);
 	list_add_tail(&xw->w.link, &xchg->waiters);
 	xmsg_obj_get(&xchg->obj);
 	ret = xmsg_waiter_wait(&xw->w, &xchg->lock, flags, timeout);
+	xmsg_xchg_spin_done(xchg, xw->w.spin_ns, xw->w.spun);
 	xmsg_obj_put(&xchg->obj);
 	return ret;
 }

@@ -15,13 +15,17 @@
  * -------
  * @xmsg_waiter.link and PENDING -> CLAIMED: the object lock (the
  * exchange's or semaphore's spinlock, taken irqsave).
- * CLAIMED -> DONE: no lock.  XMSG_WAKE_BARRIER: the smp_store_release() of
- * DONE in xmsg_waiters_wake() pairs with the smp_load_acquire() in
- * xmsg_waiter_wait() / xmsg_waiter_done(), so a waiter that sees DONE
- * sees the payload and result.  After the store the waker touches only
+ * CLAIMED -> DONE: no lock (a spinning waiter polls for DONE).
+ * XMSG_WAKE_BARRIER: the smp_store_release() of DONE in
+ * xmsg_waiters_wake() pairs with the smp_load_acquire() in
+ * xmsg_waiter_wait(), xmsg_waiter_spin() and xmsg_waiter_done(), so a
+ * waiter that sees DONE sees the payload and result.  After the store the waker touches only
  * the task, on which it holds a reference.
  */
+#include <linux/cpumask.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/stat.h>
 #include <linux/sched/task.h>
 #include "xmsg_ipc_priv.h"
 
@@ -76,6 +80,30 @@ static int xmsg_waiter_done(struct xmsg_waiter *w)
 	return w->result;
 }
 
+/*
+ * Spin (up to @w->spin_ns, preemption enabled) while @w may still be
+ * claimed soon: by a waker running on another CPU, since ours has nothing
+ * else to run.  Stops at need_resched(), a signal, or another runnable task
+ * here.  XMSG_WAKE_BARRIER: true once DONE is seen.
+ */
+static bool xmsg_waiter_spin(struct xmsg_waiter *w)
+{
+	u64 end = local_clock() + w->spin_ns;
+	unsigned int i = 0;
+
+	for (;;) {
+		/* XMSG_WAKE_BARRIER */
+		if (smp_load_acquire(&w->state) == XMSG_WAITER_DONE)
+			return true;
+		if (need_resched() || signal_pending(current))
+			return false;
+		if (!(++i & 15) &&
+		    (local_clock() > end || !single_task_running()))
+			return false;
+		cpu_relax();
+	}
+}
+
 /**
  * xmsg_waiter_wait - sleep until claimed, signalled or timed out
  * @w: waiter, already on the object's wait list with @w->task = current
@@ -83,6 +111,12 @@ static int xmsg_waiter_done(struct xmsg_waiter *w)
  * @lock: the object lock, held (taken with spin_lock_irqsave(@flags))
  * @flags: the saved interrupt state of @lock
  * @timeout: jiffies to wait, > 0, or MAX_SCHEDULE_TIMEOUT
+ *
+ * With @w->spin_ns set, and more than one CPU online and nothing else to
+ * run on this one, it first spins (still on the wait list, lock dropped,
+ * preemption enabled) for at most @w->spin_ns, in case the waker is
+ * running on another CPU and comes soon: a wake-up and two context
+ * switches saved.  @w->spun tells whether that happened.
  *
  * Context: process context; @lock held on entry and dropped on return.
  * Return: @w->result if a waker claimed @w (even when a signal or the
@@ -95,6 +129,18 @@ int xmsg_waiter_wait(struct xmsg_waiter *w, spinlock_t *lock,
 {
 	int err;
 
+	w->spun = false;
+	if (w->spin_ns && num_online_cpus() > 1 && single_task_running()) {
+		spin_unlock_irqrestore(lock, flags);
+		w->spun = xmsg_waiter_spin(w);
+		if (w->spun)
+			return w->result;
+		spin_lock_irqsave(lock, flags);
+		if (w->state != XMSG_WAITER_PENDING) {
+			spin_unlock_irqrestore(lock, flags);
+			return xmsg_waiter_done(w);
+		}
+	}
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
 		spin_unlock_irqrestore(lock, flags);

@@ -129,6 +129,10 @@ struct xmsg_xchg *xmsg_obj_xchg(struct xmsg_obj *obj);
 enum xmsg_xchg_kind xmsg_xchg_kind(const struct xmsg_xchg *xchg);
 int xmsg_xchg_send(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 		   struct xmsg_owner *from, u8 prio);
+int xmsg_xchg_send_defer(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
+			 struct xmsg_owner *from, u8 prio,
+			 struct list_head *wake);
+void xmsg_xchg_wake(struct list_head *wake);
 struct xmsg_msg *xmsg_xchg_recv(struct xmsg_xchg *xchg,
 				struct xmsg_owner *to, long timeout,
 				unsigned int flags, u64 *gen);

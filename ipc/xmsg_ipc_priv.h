@@ -36,6 +36,9 @@ enum xmsg_waiter_state {
  *	lock; CLAIMED -> DONE by smp_store_release() in xmsg_waiters_wake()
  *	(XMSG_WAKE_BARRIER)
  * @result: 0 or a negative errno, set when claimed
+ * @spin_ns: in: how long xmsg_waiter_wait() may spin before it sleeps
+ *	(0: not at all)
+ * @spun: out: claimed while spinning
  *
  * Lives on the waiting task's stack: once @state is DONE the waiter may
  * return and the memory is gone.
@@ -45,6 +48,8 @@ struct xmsg_waiter {
 	struct task_struct *task;
 	int state;
 	int result;
+	u32 spin_ns;
+	bool spun;
 };
 
 void __xmsg_waiter_claim(struct xmsg_waiter *w, struct list_head *wake,

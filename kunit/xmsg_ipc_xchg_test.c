@@ -86,6 +86,49 @@ static void xchg_send_recv(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 0ULL);
 }
 
+/* A deferred hand-over: the receiver has the message only once woken. */
+static void xchg_send_defer(struct kunit *test)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct rx_ctx ctx = { .xchg = xchg, .want = 1,
+			      .timeout = IPC_T_WAIT };
+	struct ipc_t_thr *thr;
+	struct xmsg_msg *msg;
+	LIST_HEAD(wake);
+
+	thr = ipc_t_thr_start(test, rx_fn, &ctx, 0);
+	KUNIT_ASSERT_TRUE(test, ipc_t_xchg_wait_waiters(xchg, 1));
+	msg = ipc_t_msg(test, env, &env->a, 7);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_send_defer(xchg, msg, &env->a, 0,
+						   &wake), 0);
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_waiters(xchg), 0U);	/* chosen */
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_queued(xchg), 0U);
+	KUNIT_EXPECT_FALSE(test, list_empty(&wake));
+	msleep(20);
+	KUNIT_EXPECT_FALSE(test, completion_done(&thr->done));
+	xmsg_xchg_wake(&wake);
+	KUNIT_EXPECT_TRUE(test, list_empty(&wake));
+	KUNIT_EXPECT_EQ(test, ipc_t_thr_join(test, thr), 0);
+	KUNIT_EXPECT_EQ(test, thr->got, 1);
+	KUNIT_EXPECT_EQ(test, thr->tags[0], 7U);
+	ipc_t_thr_free(thr);
+
+	/* nobody waiting: queued, nothing to wake; errors as a send's */
+	msg = ipc_t_msg(test, env, &env->a, 8);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_send_defer(NULL, msg, &env->a, 0,
+						   &wake), -EINVAL);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_send_defer(xchg, msg, &env->b, 0,
+						   &wake), -EPERM);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_send_defer(xchg, msg, &env->a, 0,
+						   &wake), 0);
+	KUNIT_EXPECT_TRUE(test, list_empty(&wake));
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_queued(xchg), 1U);
+	xmsg_xchg_wake(&wake);		/* empty: nothing happens */
+	xmsg_xchg_destroy(xchg);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 0ULL);
+}
+
 static void xchg_kernel_no_owner(struct kunit *test)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
@@ -595,6 +638,7 @@ static struct kunit_case xmsg_ipc_xchg_cases[] = {
 	KUNIT_CASE(xchg_create_destroy),
 	KUNIT_CASE(xchg_create_einval),
 	KUNIT_CASE(xchg_send_recv),
+	KUNIT_CASE(xchg_send_defer),
 	KUNIT_CASE(xchg_kernel_no_owner),
 	KUNIT_CASE(xchg_prio_order),
 	KUNIT_CASE(xchg_fifo_within_prio),
