@@ -76,6 +76,10 @@ static_assert(sizeof(struct xmsg_buf) == 72);
 static_assert(sizeof(struct xmsg_send) == 40);
 static_assert(sizeof(struct xmsg_recv) == 80);
 static_assert(sizeof(struct xmsg_call) == 104);
+static_assert(sizeof(struct xmsg_xfer) == 80);
+static_assert(sizeof(struct xmsg_xfer_send) == 24);
+static_assert(sizeof(struct xmsg_xfer_recv) == 40);
+static_assert(!(XMSG_XFER_PROXY & XMSG_SEND_CLOSE_XCHG));
 static_assert(sizeof(struct xmsg_sem_op) == 40);
 static_assert(sizeof(struct xmsg_poll_fd) == 40);
 static_assert(sizeof(struct xmsg_info) == 216);
@@ -484,7 +488,8 @@ static long xmsg_ioc_features(struct xmsg_cfile *cf, void __user *arg,
 	f.name_max = XMSG_NAME_MAX;
 	f.features = XMSG_FEAT_POOL | XMSG_FEAT_MSG | XMSG_FEAT_XCHG |
 		     XMSG_FEAT_SEM | XMSG_FEAT_CALL | XMSG_FEAT_POLL_FD |
-		     XMSG_FEAT_LIST | XMSG_FEAT_ABSTIME | XMSG_FEAT_MSG_READ;
+		     XMSG_FEAT_LIST | XMSG_FEAT_ABSTIME | XMSG_FEAT_MSG_READ |
+		     XMSG_FEAT_XFER;
 	f.prio_max = XMSG_MSG_PRIO_MAX;
 	f.mmap_shift = XMSG_MMAP_SHIFT;
 	f.max_pools = READ_ONCE(xmsg_max_pools);
@@ -555,6 +560,7 @@ static const struct xmsg_ioc_desc xmsg_iocs[] = {
 	XMSG_IOC(_IOC_NR(XMSG_IOC_SEND), XMSG_IOC_SEND, xmsg_ioc_send),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_RECV), XMSG_IOC_RECV, xmsg_ioc_recv),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_CALL), XMSG_IOC_CALL, xmsg_ioc_call),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_XFER), XMSG_IOC_XFER, xmsg_ioc_xfer),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_BCAST_CLEAR), XMSG_IOC_BCAST_CLEAR, xmsg_ioc_bcast_clear),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_SEM_SIGNAL), XMSG_IOC_SEM_SIGNAL, xmsg_ioc_sem),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_SEM_WAIT), XMSG_IOC_SEM_WAIT, xmsg_ioc_sem),

@@ -356,6 +356,7 @@ unlock:
  * @msg: message handle
  * @prio: priority
  * @reply: reply handle or 0
+ * @proxy: send a new proxy of the whole message instead (XMSG_IOC_XFER)
  */
 struct xmsg_send_args {
 	u32 flags;
@@ -363,6 +364,7 @@ struct xmsg_send_args {
 	u32 msg;
 	u32 prio;
 	u32 reply;
+	bool proxy;
 };
 
 /* Set @msg's reply object to @robj; *@old keeps the previous one alive. */
@@ -406,12 +408,33 @@ static void __xmsg_note_post(struct xmsg_cfile *cf, struct xmsg_obj *obj,
 	list_add(&cp->link, &cf->posts);
 }
 
+/* With XMSG_XFER_PROXY: a proxy of @hm's whole message, owned by @cf. */
+static struct xmsg_msg *xmsg_send_proxy(struct xmsg_cfile *cf,
+					struct xmsg_hent *hm, bool bcast)
+{
+	struct xmsg_msg *proxy;
+
+	if (bcast)	/* it would stay ours, without a handle */
+		return ERR_PTR(-EINVAL);
+	proxy = xmsg_msg_make_proxy(hm->msg, 0, hm->msg->size, &cf->owner,
+				    GFP_KERNEL_ACCOUNT);
+	if (!IS_ERR(proxy))
+		proxy->prio = hm->prio;
+	return proxy;
+}
+
+/*
+ * Send a->msg (or a new proxy of it) to a->xchg.  @wake: receivers to
+ * wake are put there (xmsg_xchg_send_defer()), or NULL to wake at once.
+ */
 static int __xmsg_send(struct xmsg_cfile *cf, const struct xmsg_send_args *a,
-		       struct xmsg_cpost **cpp, struct xmsg_hent **closep)
+		       struct xmsg_cpost **cpp, struct xmsg_hent **closep,
+		       struct list_head *wake)
 {
 	struct xmsg_hent *hx, *hm, *hr = NULL;
 	struct xmsg_obj *old = NULL;
 	struct xmsg_xchg *xchg;
+	struct xmsg_msg *msg;
 	bool bcast;
 	int err;
 
@@ -432,26 +455,31 @@ static int __xmsg_send(struct xmsg_cfile *cf, const struct xmsg_send_args *a,
 	}
 	xchg = xmsg_obj_xchg(hx->obj);
 	bcast = xmsg_xchg_kind(xchg) == XMSG_XCHG_BCAST;
-	if (bcast && !*cpp && !__xmsg_post_known(cf, hx->obj))
+	if (bcast && !a->proxy && !*cpp && !__xmsg_post_known(cf, hx->obj))
 		return XMSG_NEED_CPOST;
+	msg = a->proxy ? xmsg_send_proxy(cf, hm, bcast) : hm->msg;
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
 	if (hr) {
-		err = xmsg_set_reply(hm->msg, hr->obj, &old);
-		if (err) {
-			xmsg_obj_put(old);
-			return err;
-		}
+		err = xmsg_set_reply(msg, hr->obj, &old);
+		if (err)
+			goto undo;
 	}
-	err = xmsg_xchg_send(xchg, hm->msg, &cf->owner, a->prio);
+	err = xmsg_xchg_send_defer(xchg, msg, &cf->owner, a->prio, wake);
 	if (err && hr)		/* put the old reply handle back */
-		xmsg_msg_set_reply_obj(hm->msg, old);
+		xmsg_msg_set_reply_obj(msg, old);
+undo:
 	xmsg_obj_put(old);
-	if (err)
+	if (err) {
+		if (a->proxy)
+			xmsg_msg_rel(msg);
 		return err;
-	if (!bcast) {		/* the message is the exchange's now */
+	}
+	if (bcast) {		/* withdrawn when the file goes */
+		__xmsg_note_post(cf, hx->obj, cpp);
+	} else if (!a->proxy) {	/* the message is the exchange's now */
 		__xmsg_hent_remove(cf, hm);
 		__xmsg_hent_free(cf, hm);
-	} else {		/* withdrawn when the file goes */
-		__xmsg_note_post(cf, hx->obj, cpp);
 	}
 	if (a->flags & XMSG_SEND_CLOSE_XCHG) {
 		__xmsg_hent_remove(cf, hx);
@@ -467,14 +495,14 @@ static int xmsg_send(struct xmsg_cfile *cf, const struct xmsg_send_args *a)
 	int err;
 
 	mutex_lock(&cf->lock);
-	err = __xmsg_send(cf, a, &cp, &close);
+	err = __xmsg_send(cf, a, &cp, &close, NULL);
 	mutex_unlock(&cf->lock);
 	if (err == XMSG_NEED_CPOST) {	/* first post to that exchange */
 		cp = kzalloc(sizeof(*cp), GFP_KERNEL_ACCOUNT);
 		if (!cp)
 			return -ENOMEM;
 		mutex_lock(&cf->lock);
-		err = __xmsg_send(cf, a, &cp, &close);
+		err = __xmsg_send(cf, a, &cp, &close, NULL);
 		mutex_unlock(&cf->lock);
 		if (err == XMSG_NEED_CPOST)	/* cannot happen: cp is set */
 			err = -ENOMEM;
@@ -496,8 +524,8 @@ static int xmsg_send(struct xmsg_cfile *cf, const struct xmsg_send_args *a)
  */
 long xmsg_ioc_send(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
 {
+	struct xmsg_send_args a = {};
 	struct xmsg_send s;
-	struct xmsg_send_args a;
 	int err;
 
 	err = xmsg_copy_in(&s, sizeof(s), sizeof(s), arg, cmd);
@@ -527,6 +555,12 @@ long xmsg_ioc_send(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
  * @msg: out: message handle
  * @reply: out: reply handle
  * @bi: out: where the body is
+ * @wake: receivers chosen by the caller's sends, woken before the receive
+ *	sleeps or at its end; NULL if none
+ * @more: XMSG_IOC_XFER: room for @max - 1 more messages, taken after the
+ *	first if already queued; NULL otherwise
+ * @max: messages wanted, 1 or more
+ * @got: out: messages received (1 + those in @more)
  */
 struct xmsg_recv_args {
 	u32 flags;
@@ -538,6 +572,10 @@ struct xmsg_recv_args {
 	u32 msg;
 	u32 reply;
 	struct xmsg_buf_info bi;
+	struct list_head *wake;
+	struct xmsg_xfer_recv *more;
+	u32 max;
+	u32 got;
 };
 
 /**
@@ -622,22 +660,59 @@ static void __xmsg_recv_publish(struct xmsg_cfile *cf, struct xmsg_msg *msg,
 	xmsg_buf_describe(cf, rs->hm, &a->bi);
 }
 
+static void xmsg_xfer_fill(struct xmsg_xfer_recv *e,
+			   const struct xmsg_recv_args *a)
+{
+	e->msg = a->msg;
+	e->pool = a->bi.pool;
+	e->offset = a->bi.offset;
+	e->length = a->bi.length;
+	e->prio = a->bi.prio;
+	e->reply = a->reply;
+	e->msg_flags = a->bi.msg_flags;
+	e->pad = 0;
+}
+
+/* Take what is queued already, up to a->max messages in all. */
+static void __xmsg_recv_more(struct xmsg_cfile *cf, struct xmsg_xchg *xchg,
+			     struct xmsg_recv_args *a)
+{
+	struct xmsg_recv_args one = {};
+	struct xmsg_recv_slot rs;
+	struct xmsg_msg *msg;
+
+	while (a->got < a->max) {
+		if (__xmsg_recv_reserve(cf, &rs))
+			return;
+		msg = xmsg_xchg_recv(xchg, &cf->owner, 0, 0, NULL);
+		if (IS_ERR(msg)) {
+			__xmsg_recv_unreserve(cf, &rs);
+			return;
+		}
+		__xmsg_recv_publish(cf, msg, &rs, &one);
+		xmsg_xfer_fill(&a->more[a->got - 1], &one);
+		a->got++;
+	}
+}
+
 /*
- * The receive of XMSG_IOC_RECV and XMSG_IOC_CALL: called with @cf->lock
- * held, returns with it dropped.  A message already queued (or posted) is
- * taken and published under that same lock hold; only when there is none
- * is the lock dropped to sleep, with a reference on the exchange.
+ * The receive of XMSG_IOC_RECV, XMSG_IOC_CALL and XMSG_IOC_XFER: called
+ * with @cf->lock held, returns with it dropped.  A message already queued
+ * (or posted) is taken and published under that same lock hold; only when
+ * there is none is the lock dropped to sleep, with a reference on the
+ * exchange.  The caller's deferred wakes (a->wake) are done once the lock
+ * is dropped, before any sleep.
  */
 static int xmsg_recv_locked(struct xmsg_cfile *cf, struct xmsg_recv_args *a,
 			    bool restart)
 	__releases(&cf->lock)
 {
 	unsigned int flags = a->flags & XMSG_RECV_NEWER ? XMSG_RECV_NEWER : 0;
+	struct xmsg_obj *obj = NULL;
 	struct xmsg_recv_slot rs;
 	struct xmsg_xchg *xchg;
 	struct xmsg_hent *hx;
 	struct xmsg_msg *msg;
-	struct xmsg_obj *obj;
 	int err;
 
 	lockdep_assert_held(&cf->lock);
@@ -650,27 +725,34 @@ static int xmsg_recv_locked(struct xmsg_cfile *cf, struct xmsg_recv_args *a,
 	err = __xmsg_recv_reserve(cf, &rs);
 	if (err)
 		goto unlock;
-	obj = hx->obj;
-	xchg = xmsg_obj_xchg(obj);
+	xchg = xmsg_obj_xchg(hx->obj);
 	if (xmsg_xchg_kind(xchg) != XMSG_XCHG_BCAST)
 		a->gen = 0;
 	msg = xmsg_xchg_recv(xchg, &cf->owner, 0, flags, &a->gen);
 	if (msg == ERR_PTR(-EAGAIN) && a->jiffies) {
+		obj = hx->obj;	/* held until the end: @hx may go */
 		xmsg_obj_get(obj);
 		mutex_unlock(&cf->lock);
+		if (a->wake)
+			xmsg_xchg_wake(a->wake);
 		msg = xmsg_xchg_recv(xchg, &cf->owner, a->jiffies, flags,
 				     &a->gen);
-		xmsg_obj_put(obj);
 		mutex_lock(&cf->lock);
 	}
 	if (IS_ERR(msg)) {
 		err = xmsg_wait_err(PTR_ERR(msg), a->kind, restart);
 		__xmsg_recv_unreserve(cf, &rs);
-	} else {
-		__xmsg_recv_publish(cf, msg, &rs, a);
+		goto unlock;
 	}
+	__xmsg_recv_publish(cf, msg, &rs, a);
+	a->got = 1;
+	if (a->more && xmsg_xchg_kind(xchg) != XMSG_XCHG_BCAST)
+		__xmsg_recv_more(cf, xchg, a);
 unlock:
 	mutex_unlock(&cf->lock);
+	if (a->wake)
+		xmsg_xchg_wake(a->wake);
+	xmsg_obj_put(obj);
 	return err;
 }
 
@@ -740,7 +822,8 @@ long xmsg_ioc_recv(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
  */
 static int xmsg_call_send(struct xmsg_cfile *cf, u32 recv_xchg,
 			  const struct xmsg_send_args *sa,
-			  struct xmsg_cpost **cpp, struct xmsg_hent **closep)
+			  struct xmsg_cpost **cpp, struct xmsg_hent **closep,
+			  struct list_head *wake)
 	__acquires(&cf->lock)
 {
 	struct xmsg_hent *hx;
@@ -752,7 +835,7 @@ static int xmsg_call_send(struct xmsg_cfile *cf, u32 recv_xchg,
 		if (hx && !(hx->rights & XMSG_ACC_READ))
 			err = -EACCES;
 		else if (hx)
-			err = __xmsg_send(cf, sa, cpp, closep);
+			err = __xmsg_send(cf, sa, cpp, closep, wake);
 		if (err != XMSG_NEED_CPOST || *cpp)
 			break;
 		/* first post of this file to that broadcast exchange */
@@ -782,9 +865,10 @@ long xmsg_ioc_call(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
 {
 	struct xmsg_recv_args ra = {};
 	struct xmsg_hent *close = NULL;
+	struct xmsg_send_args sa = {};
 	struct xmsg_cpost *cp = NULL;
-	struct xmsg_send_args sa;
 	struct xmsg_call c;
+	LIST_HEAD(wake);
 	int err;
 
 	err = xmsg_copy_in(&c, sizeof(c), sizeof(c), arg, cmd);
@@ -809,10 +893,11 @@ long xmsg_ioc_call(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
 	sa.msg = c.send_msg;
 	sa.prio = c.send_prio;
 	sa.reply = c.send_reply;
-	err = xmsg_call_send(cf, c.recv_xchg, &sa, &cp, &close);
+	err = xmsg_call_send(cf, c.recv_xchg, &sa, &cp, &close, &wake);
 	kfree(cp);
 	if (err)
 		return err;
+	ra.wake = &wake;
 	err = xmsg_recv_locked(cf, &ra, false);
 	xmsg_hent_drop(close);
 	if (err) {
@@ -831,6 +916,179 @@ long xmsg_ioc_call(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
 	c.reply = ra.reply;
 	c.msg_flags = ra.bi.msg_flags;
 	return xmsg_copy_out(arg, &c, sizeof(c));
+}
+
+/* ---- batches --------------------------------------------------------- */
+
+/* Check an XMSG_IOC_XFER argument; entries are checked once copied in. */
+static int xmsg_xfer_check(const struct xmsg_xfer *x)
+{
+	if (x->flags & ~XMSG_TIMEOUT_ABS || x->pad ||
+	    memchr_inv(x->reserved, 0, sizeof(x->reserved)))
+		return -EINVAL;
+	if (x->send_count > XMSG_XFER_MAX || x->recv_max > XMSG_XFER_MAX)
+		return -EINVAL;
+	if (x->send_count && x->send_size != sizeof(struct xmsg_xfer_send))
+		return -EINVAL;
+	if (!x->send_count && (x->send_size || x->send))
+		return -EINVAL;
+	if (x->recv_max && (x->recv_size != sizeof(struct xmsg_xfer_recv) ||
+			    !x->recv_xchg))
+		return -EINVAL;
+	if (!x->recv_max && (x->recv_size || x->recv || x->recv_xchg ||
+			     x->timeout_ns || x->flags))
+		return -EINVAL;
+	if (!x->send_count && !x->recv_max)
+		return -EINVAL;
+	return 0;
+}
+
+static int xmsg_xfer_check_sends(const struct xmsg_xfer_send *e, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (e[i].flags & ~XMSG_XFER_PROXY || e[i].pad ||
+		    e[i].prio > XMSG_MSG_PRIO_MAX)
+			return -EINVAL;
+	return 0;
+}
+
+/*
+ * The sends of an XMSG_IOC_XFER, in order, under @cf->lock; wakes are
+ * deferred to @wake.  Returns 0 with the lock held, or the error of the
+ * failing send with the lock dropped.  *@sent: sends done.
+ */
+static int xmsg_xfer_sends(struct xmsg_cfile *cf,
+			   const struct xmsg_xfer_send *e, u32 n, u32 *sent,
+			   struct list_head *wake)
+	__acquires(&cf->lock)
+{
+	struct xmsg_send_args sa = {};
+	struct xmsg_cpost *cp = NULL;
+	int err = 0;
+
+	mutex_lock(&cf->lock);
+	for (*sent = 0; *sent < n; ) {
+		sa.xchg = e[*sent].xchg;
+		sa.msg = e[*sent].msg;
+		sa.prio = e[*sent].prio;
+		sa.reply = e[*sent].reply;
+		sa.proxy = e[*sent].flags & XMSG_XFER_PROXY;
+		err = __xmsg_send(cf, &sa, &cp, NULL, wake);
+		if (err == XMSG_NEED_CPOST && !cp) {
+			mutex_unlock(&cf->lock);
+			cp = kzalloc(sizeof(*cp), GFP_KERNEL_ACCOUNT);
+			mutex_lock(&cf->lock);
+			if (cp)
+				continue;
+			err = -ENOMEM;
+		}
+		if (err == XMSG_NEED_CPOST)	/* cannot happen: cp is set */
+			err = -ENOMEM;
+		if (err)
+			break;
+		(*sent)++;
+	}
+	kfree(cp);
+	if (err)
+		mutex_unlock(&cf->lock);
+	return err;
+}
+
+/*
+ * Copy the sends in, do them, receive.  @ents: room for x->recv_max
+ * received entries, then x->send_count send entries.
+ */
+static int xmsg_xfer_do(struct xmsg_cfile *cf, struct xmsg_xfer *x,
+			struct xmsg_xfer_recv *ents)
+{
+	struct xmsg_xfer_send *sends = (void *)(ents + x->recv_max);
+	struct xmsg_recv_args ra = {};
+	LIST_HEAD(wake);
+	int err;
+
+	if (copy_from_user(sends, u64_to_user_ptr(x->send),
+			   x->send_count * sizeof(*sends)))
+		return -EFAULT;
+	err = xmsg_xfer_check_sends(sends, x->send_count);
+	if (err)
+		return err;
+	if (x->recv_max) {
+		ra.kind = xmsg_timeout_jiffies(x->timeout_ns, x->flags,
+					       &ra.jiffies);
+		if (ra.kind < 0)
+			return -EINVAL;
+	}
+	err = xmsg_xfer_sends(cf, sends, x->send_count, &x->sent, &wake);
+	if (err) {
+		xmsg_xchg_wake(&wake);
+		return err;
+	}
+	if (!x->recv_max) {
+		mutex_unlock(&cf->lock);
+		xmsg_xchg_wake(&wake);
+		return 0;
+	}
+	ra.flags = x->flags;
+	ra.xchg = x->recv_xchg;
+	ra.wake = &wake;
+	ra.more = ents + 1;
+	ra.max = x->recv_max;
+	err = xmsg_recv_locked(cf, &ra, false);
+	if (err)
+		return err;
+	xmsg_xfer_fill(ents, &ra);
+	x->received = ra.got;
+	return 0;
+}
+
+/**
+ * xmsg_ioc_xfer() - XMSG_IOC_XFER: a batch of sends, then of receives
+ * @cf: the file
+ * @arg: struct xmsg_xfer
+ * @cmd: the command
+ *
+ * On failure only @sent is written back.  If the final copy of the
+ * received entries fails, the messages stay in the handle table.
+ *
+ * Context: process context, may sleep.
+ * Return: 0; -EFAULT, -EINVAL, -E2BIG; a send's error (-EBADF, -EINVAL,
+ * -EACCES, -EIDRM, -ENOSPC, -ENOMEM); the receive's (-EBADF, -EACCES,
+ * -EAGAIN, -ETIMEDOUT, -EINTR, -EIDRM, -EMFILE, -ENOMEM).
+ */
+long xmsg_ioc_xfer(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
+{
+	struct xmsg_xfer_recv *ents;
+	struct xmsg_xfer x;
+	int err;
+
+	err = xmsg_copy_in(&x, sizeof(x), sizeof(x), arg, cmd);
+	if (err)
+		return err;
+	err = xmsg_xfer_check(&x);
+	if (err)
+		return err;
+	/* Fail an unwritable struct before anything is sent. */
+	if (put_user(x.size, (u32 __user *)arg))
+		return -EFAULT;
+	ents = kmalloc_array(XMSG_XFER_MAX, sizeof(*ents) +
+			     sizeof(struct xmsg_xfer_send), GFP_KERNEL);
+	if (!ents)
+		return -ENOMEM;
+	err = xmsg_xfer_do(cf, &x, ents);
+	if (err) {
+		if (put_user(x.sent, (u32 __user *)
+			     (arg + offsetof(struct xmsg_xfer, sent))))
+			err = -EFAULT;
+	} else if (copy_to_user(u64_to_user_ptr(x.recv), ents,
+				x.received * sizeof(*ents))) {
+		err = -EFAULT;
+	} else {
+		err = xmsg_copy_out(arg, &x, sizeof(x));
+	}
+	kfree(ents);
+	return err;
 }
 
 /**

@@ -20,7 +20,7 @@ struct xmsg_ureg;
 struct xmsg_user;
 
 /* Handle entries an open file keeps for reuse (xmsg_cfile.spare). */
-#define XMSG_HENT_SPARE	8
+#define XMSG_HENT_SPARE	32
 struct ipc_namespace;
 
 /**
@@ -207,6 +207,7 @@ long xmsg_ioc_buf(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
 long xmsg_ioc_send(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
 long xmsg_ioc_recv(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
 long xmsg_ioc_call(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
+long xmsg_ioc_xfer(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
 long xmsg_ioc_bcast_clear(struct xmsg_cfile *cf, void __user *arg,
 			  unsigned int cmd);
 long xmsg_ioc_sem(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);

@@ -971,6 +971,240 @@ TEST_F(x, call)
 	munmap(p, self->region);
 }
 
+/* ---- batches --------------------------------------------------------- */
+
+static void xfer_init(struct xmsg_xfer *x, struct xmsg_xfer_send *se,
+		      __u32 n, struct xmsg_xfer_recv *re, __u32 max,
+		      __u32 rxx, long long timeout)
+{
+	INIT(*x);
+	if (n) {
+		x->send = (uintptr_t)se;
+		x->send_count = n;
+		x->send_size = sizeof(*se);
+	}
+	if (max) {
+		x->recv = (uintptr_t)re;
+		x->recv_max = max;
+		x->recv_size = sizeof(*re);
+		x->recv_xchg = rxx;
+		x->timeout_ns = timeout;
+	}
+}
+
+static __u32 queued(int fd, __u32 xchg)
+{
+	struct xmsg_info in;
+
+	if (info(fd, xchg, &in))
+		return ~0U;
+	return in.u.xchg.queued;
+}
+
+TEST_F(x, xfer)
+{
+	struct xmsg_xfer_send se[XMSG_XFER_MAX + 1];
+	struct xmsg_xfer_recv re[8];
+	struct xmsg_features f;
+	struct xmsg_xchg_create xc;
+	struct xmsg_xfer a, good;
+	struct xmsg_buf b;
+	__u32 m[3], x2, bc, ro, small, i;
+
+	INIT(f);
+	ASSERT_EQ(0, xioc(self->fd, XMSG_IOC_FEATURES, &f));
+	ASSERT_TRUE(f.features & XMSG_FEAT_XFER);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, msg_get(self->fd, self->pool, &m[i]));
+	ASSERT_EQ(0, xchg_create(self->fd, NULL, 0, 0, &x2));
+	memset(se, 0, sizeof(se));
+	for (i = 0; i < 3; i++) {
+		se[i].xchg = self->xchg;
+		se[i].msg = m[i];
+		se[i].prio = i == 1 ? 5 : 0;
+	}
+
+	/* garbage: each -EINVAL, nothing sent */
+	xfer_init(&good, se, 3, re, 8, self->xchg, 0);
+	a = good;
+	a.flags = 0x80;
+	EXPECT_EQ(-EINVAL, xioc(self->fd, XMSG_IOC_XFER, &a));
+	a = good;
+	a.pad = 1;
+	EXPECT_EQ(-EINVAL, xioc(self->fd, XMSG_IOC_XFER, &a));
+	a = good;
+	a.reserved[1] = 1;
+	EXPECT_EQ(-EINVAL, xioc(self->fd, XMSG_IOC_XFER, &a));
+	a = good;
+	a.send_count = XMSG_XFER_MAX + 1;
+	EXPECT_EQ(-EINVAL, xioc(self->fd, XMSG_IOC_XFER, &a));
+	a = good;
+	a.recv_max = XMSG_XFER_MAX + 1;
+	EXPECT_EQ(-EINVAL, xioc(self->fd, XMSG_IOC_XFER, &a));
+	a = good;
+	a.send_size = sizeof(se[0]) + 8;
+	EXPECT_EQ(-EINVAL, xioc(self->fd, XMSG_IOC_XFER, &a));
+	a = good;
+	a.recv_size = sizeof(re[0]) - 8;
+	EXPECT_EQ(-EINVAL, xioc(self->fd, XMSG_IOC_XFER, &a));
+	a = good;
+	a.recv_xchg = 0;
+	EXPECT_EQ(-EINVAL, xioc(self->fd, XMSG_IOC_XFER, &a));
+	a = good;
+	a.timeout_ns = -5;
+	EXPECT_EQ(-EINVAL, xioc(self->fd, XMSG_IOC_XFER, &a));
+	xfer_init(&a, se, 0, re, 0, 0, 0);	/* nothing to do */
+	EXPECT_EQ(-EINVAL, xioc(self->fd, XMSG_IOC_XFER, &a));
+	xfer_init(&a, se, 3, re, 0, 0, 0);
+	a.timeout_ns = 5;			/* no receive, a timeout */
+	EXPECT_EQ(-EINVAL, xioc(self->fd, XMSG_IOC_XFER, &a));
+	a = good;
+	se[2].flags = 0x8;
+	EXPECT_EQ(-EINVAL, xioc(self->fd, XMSG_IOC_XFER, &a));
+	se[2].flags = 0;
+	se[2].pad = 1;
+	EXPECT_EQ(-EINVAL, xioc(self->fd, XMSG_IOC_XFER, &a));
+	se[2].pad = 0;
+	se[2].prio = XMSG_MSG_PRIO_MAX + 1;
+	EXPECT_EQ(-EINVAL, xioc(self->fd, XMSG_IOC_XFER, &a));
+	se[2].prio = 0;
+	a.send = 8;
+	EXPECT_EQ(-EFAULT, xioc(self->fd, XMSG_IOC_XFER, &a));
+	EXPECT_EQ(-EFAULT, xioc(self->fd, XMSG_IOC_XFER, (void *)8));
+	EXPECT_EQ(0, queued(self->fd, self->xchg));
+
+	/* three sent and received back in one call, by priority */
+	a = good;
+	ASSERT_EQ(0, xioc(self->fd, XMSG_IOC_XFER, &a));
+	EXPECT_EQ(3, a.sent);
+	ASSERT_EQ(3, a.received);
+	EXPECT_EQ(5, re[0].prio);
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ(self->pool, re[i].pool);
+		EXPECT_EQ(BS, re[i].length);
+		EXPECT_EQ(0, re[i].reply);
+		EXPECT_EQ(0, re[i].msg_flags);
+		m[i] = re[i].msg;
+	}
+	EXPECT_EQ(0, queued(self->fd, self->xchg));
+
+	/* receive only: nothing queued */
+	xfer_init(&a, se, 0, re, 8, self->xchg, 0);
+	EXPECT_EQ(-EAGAIN, xioc(self->fd, XMSG_IOC_XFER, &a));
+	EXPECT_EQ(0, a.sent);
+	xfer_init(&a, se, 0, re, 8, self->xchg, 1000000);
+	EXPECT_EQ(-ETIMEDOUT, xioc(self->fd, XMSG_IOC_XFER, &a));
+
+	/* send only, then a receive of at most two of three */
+	for (i = 0; i < 3; i++)
+		se[i].msg = m[i];
+	xfer_init(&a, se, 3, re, 0, 0, 0);
+	ASSERT_EQ(0, xioc(self->fd, XMSG_IOC_XFER, &a));
+	EXPECT_EQ(3, a.sent);
+	EXPECT_EQ(0, a.received);
+	EXPECT_EQ(3, queued(self->fd, self->xchg));
+	xfer_init(&a, se, 0, re, 2, self->xchg, 0);
+	ASSERT_EQ(0, xioc(self->fd, XMSG_IOC_XFER, &a));
+	EXPECT_EQ(2, a.received);
+	EXPECT_EQ(1, queued(self->fd, self->xchg));
+	m[0] = re[0].msg;
+	m[1] = re[1].msg;
+	xfer_init(&a, se, 0, re, 1, self->xchg, 0);
+	ASSERT_EQ(0, xioc(self->fd, XMSG_IOC_XFER, &a));
+	m[2] = re[0].msg;
+
+	/* a bad second send stops the call: the first is sent */
+	se[0].msg = m[0];
+	se[1].msg = 999;
+	xfer_init(&a, se, 2, re, 8, self->xchg, 0);
+	EXPECT_EQ(-EBADF, xioc(self->fd, XMSG_IOC_XFER, &a));
+	EXPECT_EQ(1, a.sent);
+	EXPECT_EQ(1, queued(self->fd, self->xchg));
+	/* the receive fails after the sends: a bad exchange */
+	se[0].msg = m[1];
+	xfer_init(&a, se, 1, re, 8, 999, 0);
+	EXPECT_EQ(-EBADF, xioc(self->fd, XMSG_IOC_XFER, &a));
+	EXPECT_EQ(1, a.sent);
+	EXPECT_EQ(2, queued(self->fd, self->xchg));
+	/* an unwritable entry array: the messages stay with the file */
+	xfer_init(&a, se, 0, re, 8, self->xchg, 0);
+	a.recv = 8;
+	EXPECT_EQ(-EFAULT, xioc(self->fd, XMSG_IOC_XFER, &a));
+	EXPECT_EQ(0, queued(self->fd, self->xchg));
+	EXPECT_EQ(COUNT - 3, pool_free(self->fd, self->pool));
+
+	/* multicast: a proxy of m[2] to two exchanges in one call */
+	se[0].msg = m[2];
+	se[0].flags = XMSG_XFER_PROXY;
+	se[1] = se[0];
+	se[1].xchg = x2;
+	xfer_init(&a, se, 2, re, 4, x2, 0);
+	ASSERT_EQ(0, xioc(self->fd, XMSG_IOC_XFER, &a));
+	EXPECT_EQ(2, a.sent);
+	ASSERT_EQ(1, a.received);
+	EXPECT_EQ(XMSG_MSGF_PROXY, re[0].msg_flags);
+	EXPECT_EQ(0, buf(self->fd, XMSG_IOC_MSG_REL, re[0].msg, &b));
+	EXPECT_EQ(1, queued(self->fd, self->xchg));
+	xfer_init(&a, se, 0, re, 4, self->xchg, 0);
+	ASSERT_EQ(0, xioc(self->fd, XMSG_IOC_XFER, &a));
+	EXPECT_EQ(XMSG_MSGF_PROXY, re[0].msg_flags);
+	EXPECT_EQ(0, buf(self->fd, XMSG_IOC_MSG_REL, re[0].msg, &b));
+	/* m[2] is still ours */
+	EXPECT_EQ(0, buf(self->fd, XMSG_IOC_MSG_REL, m[2], &b));
+
+	/* a proxy to a broadcast exchange: -EINVAL, nothing sent */
+	ASSERT_EQ(0, xchg_create(self->fd, NULL, XMSG_XCHG_KIND_BCAST, 0, &bc));
+	ASSERT_EQ(0, msg_get(self->fd, self->pool, &m[0]));
+	se[0].xchg = bc;
+	se[0].msg = m[0];
+	xfer_init(&a, se, 1, re, 0, 0, 0);
+	EXPECT_EQ(-EINVAL, xioc(self->fd, XMSG_IOC_XFER, &a));
+	EXPECT_EQ(0, a.sent);
+	/* ...but the message itself may be posted there */
+	se[0].flags = 0;
+	ASSERT_EQ(0, xioc(self->fd, XMSG_IOC_XFER, &a));
+	xfer_init(&a, se, 0, re, 8, bc, 0);
+	ASSERT_EQ(0, xioc(self->fd, XMSG_IOC_XFER, &a));
+	EXPECT_EQ(1, a.received);		/* at most one from a broadcast */
+	EXPECT_EQ(0, buf(self->fd, XMSG_IOC_MSG_REL, re[0].msg, &b));
+	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_BCAST_CLEAR, bc));
+
+	/* rights: send needs write, receive read */
+	ASSERT_EQ(0, xopen_obj(self->fd, XMSG_TYPE_XCHG, self->xname,
+			       XMSG_ACC_READ, &ro));
+	se[0].xchg = ro;
+	xfer_init(&a, se, 1, re, 0, 0, 0);
+	EXPECT_EQ(-EACCES, xioc(self->fd, XMSG_IOC_XFER, &a));
+	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_CLOSE, ro));
+	ASSERT_EQ(0, xopen_obj(self->fd, XMSG_TYPE_XCHG, self->xname,
+			       XMSG_ACC_WRITE, &ro));
+	xfer_init(&a, se, 0, re, 1, ro, 0);
+	EXPECT_EQ(-EACCES, xioc(self->fd, XMSG_IOC_XFER, &a));
+	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_CLOSE, ro));
+
+	/* a full queue: -ENOSPC at the second send */
+	INIT(xc);
+	xc.access = XMSG_ACC_RDWR;
+	xc.limit = 1;
+	ASSERT_EQ(0, xioc(self->fd, XMSG_IOC_XCHG_CREATE, &xc));
+	small = xc.handle;
+	ASSERT_EQ(0, msg_get(self->fd, self->pool, &m[1]));
+	se[0].xchg = small;
+	se[1].xchg = small;
+	se[1].msg = m[1];
+	se[1].flags = 0;
+	xfer_init(&a, se, 2, re, 0, 0, 0);
+	EXPECT_EQ(-ENOSPC, xioc(self->fd, XMSG_IOC_XFER, &a));
+	EXPECT_EQ(1, a.sent);
+	EXPECT_EQ(0, buf(self->fd, XMSG_IOC_MSG_REL, m[1], &b));
+	/* a destroyed exchange: -EIDRM */
+	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_DESTROY, small));
+	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_DESTROY, x2));
+	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_DESTROY, bc));
+	/* all back but the two left in the table by the -EFAULT above */
+	EXPECT_EQ(COUNT - 2, pool_free(self->fd, self->pool));
+}
+
 /* ---- broadcast ------------------------------------------------------- */
 
 TEST_F(x, broadcast)

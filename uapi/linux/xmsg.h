@@ -770,6 +770,123 @@ struct xmsg_list {
 
 #define XMSG_IOC_POLL_FD	_IOWR(XMSG_IOC_MAGIC, 0x40, struct xmsg_poll_fd)
 
+/* ---- batches: several sends and receives in one call ------------------ */
+
+/* Feature bit: XMSG_IOC_XFER */
+#define XMSG_FEAT_XFER		0x200ULL
+
+/* Most entries of each array of one XMSG_IOC_XFER */
+#define XMSG_XFER_MAX		64
+
+/* Flags of struct xmsg_xfer_send */
+#define XMSG_XFER_PROXY		0x1	/* send a new proxy of the whole
+					 * @msg (which stays the caller's)
+					 * instead of @msg itself; not to a
+					 * broadcast exchange
+					 */
+
+/**
+ * struct xmsg_xfer_send - one send of XMSG_IOC_XFER
+ * @xchg: exchange handle, write right
+ * @msg: message handle; consumed when sent, as by XMSG_IOC_SEND (not with
+ *	XMSG_XFER_PROXY; to a broadcast exchange the sender stays the owner)
+ * @prio: priority, 0 to XMSG_MSG_PRIO_MAX
+ * @reply: 0, or a reply exchange or semaphore handle, as xmsg_send.reply
+ * @flags: XMSG_XFER_PROXY or 0
+ * @pad: 0
+ */
+struct xmsg_xfer_send {
+	__u32 xchg;
+	__u32 msg;
+	__u32 prio;
+	__u32 reply;
+	__u32 flags;
+	__u32 pad;
+};
+
+/**
+ * struct xmsg_xfer_recv - one message received by XMSG_IOC_XFER (out)
+ * @msg: the new message handle
+ * @pool: pool handle of the body, 0 with XMSG_MSGF_NOPOOL
+ * @offset: offset of the body in the pool region
+ * @length: bytes of the body
+ * @prio: the priority it was sent with
+ * @reply: a new reply handle, or 0 (as xmsg_recv.reply)
+ * @msg_flags: XMSG_MSGF_*
+ * @pad: 0
+ */
+struct xmsg_xfer_recv {
+	__u32 msg;
+	__u32 pool;
+	__u64 offset;
+	__u64 length;
+	__u32 prio;
+	__u32 reply;
+	__u32 msg_flags;
+	__u32 pad;
+};
+
+/**
+ * struct xmsg_xfer - XMSG_IOC_XFER: send a batch, then receive a batch
+ * @size: sizeof(struct xmsg_xfer)
+ * @flags: XMSG_TIMEOUT_ABS or 0
+ * @send: user pointer to @send_count struct xmsg_xfer_send
+ * @send_count: sends, 0 to XMSG_XFER_MAX
+ * @send_size: sizeof(struct xmsg_xfer_send) (0 when @send_count is 0)
+ * @recv: user pointer to room for @recv_max struct xmsg_xfer_recv
+ * @recv_max: most messages to receive, 0 to XMSG_XFER_MAX (0: no receive)
+ * @recv_size: sizeof(struct xmsg_xfer_recv) (0 when @recv_max is 0)
+ * @recv_xchg: exchange to receive from (read right); 0 when @recv_max is 0
+ * @sent: out: sends done (also written when a send or the receive fails)
+ * @timeout_ns: as xmsg_recv.timeout_ns, for the first message; 0 when
+ *	@recv_max is 0
+ * @received: out: messages received, 1 to @recv_max (a broadcast exchange
+ *	gives at most one)
+ * @pad: 0
+ * @reserved: 0
+ *
+ * For streams of messages (one system call for many) and multicast (a
+ * proxy of one message to many exchanges).  The sends are done in order,
+ * then the receive: it waits like XMSG_IOC_RECV for a first message, then
+ * takes those already queued, up to @recv_max, without waiting.  The
+ * receivers of the sent messages are woken once, after the last send
+ * (before the caller waits itself), so a receiver on the same CPU takes
+ * the whole batch at once instead of preempting the sender at each send.
+ *
+ * Every field and every send entry is checked before anything is sent
+ * (-EINVAL changes nothing).  A send that fails stops the call: its error
+ * is returned and @sent says how many were sent before it (each as by
+ * XMSG_IOC_SEND); nothing is received.  A receive that fails after the
+ * sends returns its error with @sent = @send_count.  If the final copy of
+ * the received entries fails (-EFAULT), the messages stay in the handle
+ * table until close.
+ *
+ * Errors: as XMSG_IOC_SEND for a send (-EBADF, -EINVAL, -EACCES, -EIDRM,
+ * -ENOSPC, -ENOMEM), as XMSG_IOC_RECV for the receive (-EAGAIN,
+ * -ETIMEDOUT, -EINTR, -EIDRM, -EMFILE, ...); -EINVAL also for a count above
+ * XMSG_XFER_MAX, a wrong entry size, no send and no receive, or
+ * XMSG_XFER_PROXY to a broadcast exchange; -EFAULT.  A signal never
+ * restarts this call.
+ */
+struct xmsg_xfer {
+	__u32 size;
+	__u32 flags;
+	__u64 send;
+	__u32 send_count;
+	__u32 send_size;
+	__u64 recv;
+	__u32 recv_max;
+	__u32 recv_size;
+	__u32 recv_xchg;
+	__u32 sent;
+	__s64 timeout_ns;
+	__u32 received;
+	__u32 pad;
+	__u64 reserved[2];
+};
+
+#define XMSG_IOC_XFER		_IOWR(XMSG_IOC_MAGIC, 0x24, struct xmsg_xfer)
+
 /* ---- copy-out read of a message body ---------------------------------- */
 
 /* Feature bit: XMSG_IOC_MSG_READ */
