@@ -142,6 +142,20 @@ int xm_call(struct xm *x, uint32_t send_xchg, uint32_t msg, uint32_t prio,
 	    uint32_t reply, uint32_t recv_xchg, int64_t timeout_ns,
 	    uint32_t flags, struct xm_msg *answer, int *sent);
 int xm_bcast_clear(struct xm *x, uint32_t xchg);
+/*
+ * Batches (XMSG_IOC_XFER): send the @n entries of @sends in order (struct
+ * xmsg_xfer_send of <linux/xmsg.h>: exchange, message, priority, reply,
+ * XMSG_XFER_PROXY to send a proxy of the message instead), then receive
+ * up to @max messages from @recv_xchg into @msgs (0 / 0: no receive),
+ * waiting up to @timeout_ns for the first and taking the rest only if
+ * already queued.  Returns the number of messages received (0 without a
+ * receive) or a negative errno; *@sent, if not NULL, is the number of
+ * sends done, also on failure.  -ENOTTY from a kernel without
+ * XMSG_FEAT_XFER; @n and @max at most XMSG_XFER_MAX.
+ */
+int xm_xfer(struct xm *x, const struct xmsg_xfer_send *sends, unsigned int n,
+	    uint32_t recv_xchg, struct xm_msg *msgs, unsigned int max,
+	    int64_t timeout_ns, unsigned int *sent);
 
 /* semaphores */
 int xm_sem_create(struct xm *x, const char *name, uint32_t kind,

@@ -209,3 +209,43 @@ int xm_call(struct xm *x, uint32_t send_xchg, uint32_t msg, uint32_t prio,
 	answer->gen = c.gen;
 	return 0;
 }
+
+int xm_xfer(struct xm *x, const struct xmsg_xfer_send *sends, unsigned int n,
+	    uint32_t recv_xchg, struct xm_msg *msgs, unsigned int max,
+	    int64_t timeout_ns, unsigned int *sent)
+{
+	struct xmsg_xfer_recv re[XMSG_XFER_MAX];
+	struct xmsg_xfer a;
+	unsigned int i;
+	int ret;
+
+	if (sent)
+		*sent = 0;
+	if (n > XMSG_XFER_MAX || max > XMSG_XFER_MAX)
+		return -EINVAL;
+	XM_INIT(a);
+	if (n) {
+		a.send = (uintptr_t)sends;
+		a.send_count = n;
+		a.send_size = sizeof(*sends);
+	}
+	if (max) {
+		a.recv = (uintptr_t)re;
+		a.recv_max = max;
+		a.recv_size = sizeof(re[0]);
+		a.recv_xchg = recv_xchg;
+		a.timeout_ns = timeout_ns;
+	}
+	ret = xm_ioctl(x, XMSG_IOC_XFER, &a);
+	if (sent)
+		*sent = a.sent;
+	if (ret)
+		return ret;
+	for (i = 0; i < a.received; i++) {
+		xm_fill(x, &msgs[i], re[i].msg, re[i].pool, re[i].offset,
+			re[i].length, re[i].msg_flags);
+		msgs[i].prio = re[i].prio;
+		msgs[i].reply = re[i].reply;
+	}
+	return a.received;
+}

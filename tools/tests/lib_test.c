@@ -481,6 +481,67 @@ TEST_F(lib, call_and_reply)
 	ASSERT_EQ((uint64_t)NBLK, pool_free(self));
 }
 
+TEST_F(lib, xfer_batches)
+{
+	struct xmsg_xfer_send se[4];
+	struct xm_msg m[4], got[8];
+	unsigned int sent = 99;
+	int i, n, other;
+
+	memset(se, 0, sizeof(se));
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(0, xm_msg_get(self->x, self->pool, &m[i]));
+		sprintf(m[i].body, "m%d", i);
+		se[i].xchg = self->xchg;
+		se[i].msg = m[i].handle;
+	}
+	/* four sent and three of them received in one call */
+	n = xm_xfer(self->x, se, 4, self->xchg, got, 3, XM_NOWAIT, &sent);
+	ASSERT_EQ(3, n);
+	ASSERT_EQ(4U, sent);
+	for (i = 0; i < 3; i++) {
+		char want[8];
+
+		sprintf(want, "m%d", i);
+		ASSERT_STREQ(want, (char *)got[i].body);
+		ASSERT_EQ(0, xm_msg_rel(self->x, got[i].handle));
+	}
+	/* receive only: the last one */
+	ASSERT_EQ(1, xm_xfer(self->x, NULL, 0, self->xchg, got, 8, XM_NOWAIT,
+			     &sent));
+	ASSERT_STREQ("m3", (char *)got[0].body);
+	ASSERT_EQ(-EAGAIN, xm_xfer(self->x, NULL, 0, self->xchg, got, 8,
+				   XM_NOWAIT, &sent));
+	/* multicast: a proxy of it to two exchanges, send only */
+	other = xm_xchg_create(self->x, NULL, XMSG_XCHG_KIND_NORMAL, 0, 0600,
+			       0);
+	ASSERT_LT(0, other);
+	se[0].msg = got[0].handle;
+	se[0].flags = XMSG_XFER_PROXY;
+	se[1] = se[0];
+	se[1].xchg = other;
+	ASSERT_EQ(0, xm_xfer(self->x, se, 2, 0, NULL, 0, 0, &sent));
+	ASSERT_EQ(2U, sent);
+	ASSERT_EQ(1, xm_xfer(self->x, NULL, 0, other, &m[0], 1, XM_NOWAIT,
+			     NULL));
+	ASSERT_STREQ("m3", (char *)m[0].body);
+	ASSERT_NE(0U, m[0].flags & XMSG_MSGF_PROXY);
+	ASSERT_EQ(0, xm_msg_rel(self->x, m[0].handle));
+	ASSERT_EQ(0, xm_recv(self->x, self->xchg, XM_NOWAIT, 0, &m[1]));
+	ASSERT_EQ(0, xm_msg_rel(self->x, m[1].handle));
+	ASSERT_EQ(0, xm_msg_rel(self->x, got[0].handle));
+	/* a bad handle in the middle: the first is sent, then the error */
+	ASSERT_EQ(0, xm_msg_get(self->x, self->pool, &m[0]));
+	se[0].msg = m[0].handle;
+	se[0].flags = 0;
+	se[1].msg = 9999;
+	ASSERT_EQ(-EBADF, xm_xfer(self->x, se, 2, 0, NULL, 0, 0, &sent));
+	ASSERT_EQ(1U, sent);
+	ASSERT_EQ(-EINVAL, xm_xfer(self->x, se, XMSG_XFER_MAX + 1, 0, NULL, 0,
+				   0, &sent));
+	ASSERT_EQ(0, xm_destroy(self->x, other));
+}
+
 TEST_F(lib, broadcast_generations)
 {
 	struct xm_msg m, r = { 0 }, r2;
