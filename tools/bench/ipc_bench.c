@@ -292,6 +292,8 @@ struct peer {
 	void *(*reply_buf)(struct chan *c, int role);
 	/* optional combined send then receive */
 	void *(*txrx)(struct chan *c, int role);
+	/* optional: send what tx() has kept back (batching peers) */
+	int (*flush)(struct chan *c, int role);
 	/* optional one-way flow: sender/receiver loop bodies */
 	bool has_tput;
 };
@@ -666,12 +668,17 @@ static int xb_call(int fd, uint32_t sx, uint32_t msg, uint32_t rxx,
 		   struct xrx *rx);
 static int xb_proxy(int fd, uint32_t msg, uint64_t off, uint64_t len,
 		    uint32_t *proxy);
+static int xb_xfer(int fd, uint32_t sx, const uint32_t *msgs, unsigned int n,
+		   bool proxy, const uint32_t *sxs, uint32_t rxx,
+		   unsigned int max, struct xrx *rx, unsigned int *got);
 
 static const char *xb_why = "xmsg_uapi_not_built";
 
 /* ----------------------------------------------------------- xmsg peers */
 
 #define XNAME 48
+
+#define XBATCH_MAX	32
 
 /* Per process: the objects of one channel opened on its own /dev/xmsg. */
 struct xchan {
@@ -684,13 +691,19 @@ struct xchan {
 	size_t maplen;
 	int64_t cur;			/* message owned now, or -1 */
 	uint64_t cur_off;
+	/* xmsg-call throughput: batches through XMSG_IOC_XFER */
+	unsigned int batch;		/* most messages per call */
+	uint32_t pend[XBATCH_MAX];	/* to send with the next call */
+	unsigned int npend;
+	struct xrx stash[XBATCH_MAX];	/* received by the last call */
+	unsigned int nstash, istash;
 };
 
 static unsigned int xpool_blocks(size_t size, bool tput)
 {
 	if (!tput)
 		return 4;
-	return size >= MIB ? 8 : size >= 64 * KIB ? 32 : 64;
+	return size >= MIB ? 16 : 64;
 }
 
 /* Names unique per channel, so a failed teardown cannot collide. */
@@ -765,6 +778,8 @@ static int xmsg_setup_common(struct chan *c, size_t size, const char **why,
 	c->size = size;
 	x->call = call;
 	x->tput = c->tput;
+	/* half the pool: both sides may hold a batch at once */
+	x->batch = n / 2 < XBATCH_MAX ? n / 2 : XBATCH_MAX;
 	xnames(x, call ? "call" : "norm");
 	r = xattach_objs(x, true, size, n);
 	/* Throughput: the free exchange starts with every block. */
@@ -833,6 +848,38 @@ static void *xtake(struct xchan *x, int r, struct xrx *rx)
 	return xbody(x, rx->off);
 }
 
+/*
+ * xmsg-call throughput: one XMSG_IOC_XFER sends what was kept back (the
+ * sender: messages written; the receiver: messages read, back to the free
+ * exchange) and receives the next batch (free messages; messages).
+ */
+static void *xbatch_next(struct xchan *x, uint32_t sx, uint32_t rxx)
+{
+	int r = 0;
+
+	if (x->istash == x->nstash) {
+		r = xb_xfer(x->fd, sx, x->pend, x->npend, false, NULL, rxx,
+			    x->batch, x->stash, &x->nstash);
+		x->npend = 0;
+		x->istash = 0;
+		if (!r && !x->nstash)
+			r = -EIO;
+	}
+	return xtake(x, r, &x->stash[x->istash++]);
+}
+
+static int xbatch_flush(struct chan *c, int role)
+{
+	struct xchan *x = c->x;
+	int r = 0;
+
+	if (x->call && x->tput && x->npend)
+		r = xb_xfer(x->fd, x->x[role ? 2 : 0], x->pend, x->npend,
+			    false, NULL, 0, 0, NULL, NULL);
+	x->npend = 0;
+	return r;
+}
+
 /* The body the next message is written into. */
 static void *xmsg_tx_buf(struct chan *c, UNUSED int role)
 {
@@ -843,6 +890,8 @@ static void *xmsg_tx_buf(struct chan *c, UNUSED int role)
 
 	if (x->cur >= 0)
 		return xbody(x, x->cur_off);
+	if (x->tput && x->call)
+		return xbatch_next(x, x->x[0], x->x[2]);
 	if (x->tput)		/* a free message from the free exchange */
 		return xtake(x, xb_recv(x->fd, x->x[2], false, &rx), &rx);
 	r = xb_get(x->fd, x->pool, &m, &rx.off);
@@ -853,13 +902,12 @@ static void *xmsg_tx_buf(struct chan *c, UNUSED int role)
 static int xmsg_tx(struct chan *c, int role)
 {
 	struct xchan *x = c->x;
-	struct xrx rx;
 	int r;
 
-	if (x->tput && x->call) {	/* send, and take the next free one */
-		r = xb_call(x->fd, x->x[0], x->cur, x->x[2], &rx);
+	if (x->tput && x->call) {	/* sent with the next batch */
+		x->pend[x->npend++] = x->cur;
 		x->cur = -1;
-		return xtake(x, r, &rx) ? 0 : -1;
+		return 0;
 	}
 	r = xb_send(x->fd, x->x[role], x->cur);
 	x->cur = -1;
@@ -870,14 +918,9 @@ static void *xmsg_rx(struct chan *c, int role)
 {
 	struct xchan *x = c->x;
 	struct xrx rx;
-	int r;
 
-	if (x->tput && x->call && x->cur >= 0) {
-		/* return the previous message, take the next */
-		r = xb_call(x->fd, x->x[2], x->cur, x->x[0], &rx);
-		x->cur = -1;
-		return xtake(x, r, &rx);
-	}
+	if (x->tput && x->call)	/* return the read ones, take more */
+		return xbatch_next(x, x->x[2], x->x[0]);
 	return xtake(x, xb_recv(x->fd, x->x[!role], false, &rx), &rx);
 }
 
@@ -888,8 +931,11 @@ static int xmsg_rx_done(struct chan *c, int role)
 
 	if (x->call && role == 0)	/* the client keeps its message */
 		return 0;
-	if (x->call && x->tput)		/* returned by the next call */
+	if (x->call && x->tput) {	/* returned by the next call */
+		x->pend[x->npend++] = x->cur;
+		x->cur = -1;
 		return 0;
+	}
 	if (x->tput)			/* back to the free exchange */
 		r = xb_send(x->fd, x->x[2], x->cur);
 	else
@@ -928,7 +974,7 @@ static const struct peer peer_xmsg_call = {
 	.teardown = xmsg_teardown, .attach = xmsg_attach,
 	.tx_buf = xmsg_tx_buf, .tx = xmsg_tx, .rx = xmsg_rx,
 	.rx_done = xmsg_rx_done, .reply_buf = xmsg_reply_buf,
-	.txrx = xmsg_txrx, .has_tput = true,
+	.txrx = xmsg_txrx, .flush = xbatch_flush, .has_tput = true,
 };
 
 static const struct peer *const peers[] = {
@@ -1181,7 +1227,9 @@ static int tput_parent(const struct peer *p, struct chan *c, uint64_t *t0)
 	if (!b)
 		return -1;
 	stamp(b, c->size, STOP_SEQ);
-	return p->tx(c, 0);
+	if (p->tx(c, 0))
+		return -1;
+	return p->flush ? p->flush(c, 0) : 0;
 }
 
 static void measure_tput_rep(const struct peer *p, size_t size,
@@ -1454,7 +1502,11 @@ static int xfan_round(struct xfan *f, uint32_t msg, char *body,
 	stamp(body, MIB, seq);
 	if (f->bcast)
 		return xb_send(f->fd, f->x[0], msg);
-	for (int i = 0; !r && i < f->nx; i++) {
+	/* multicast: a proxy of the message to each exchange, one call */
+	r = xb_xfer(f->fd, 0, &msg, f->nx, true, f->x, 0, 0, NULL, NULL);
+	if (r != -ENOTTY)
+		return r;
+	for (int i = 0; !r && i < f->nx; i++) {	/* an older kernel */
 		r = xb_proxy(f->fd, msg, 0, MIB, &px);
 		if (!r)
 			r = xb_send(f->fd, f->x[i], px);
@@ -1647,7 +1699,7 @@ static void xmsg_exit_cost(void)
  */
 struct opctx {
 	int fd, pfd[2];
-	uint32_t pool, x, msg;
+	uint32_t pool, x, msg, m16[16];
 	char buf[64];
 };
 
@@ -1689,7 +1741,7 @@ static int op_getrel(struct opctx *o)
 
 static int op_sendrecv(struct opctx *o)
 {
-	struct xrx rx;
+	struct xrx rx = { 0 };
 	int r = xb_send(o->fd, o->x, o->msg) ?:
 		xb_recv(o->fd, o->x, false, &rx);
 
@@ -1699,11 +1751,24 @@ static int op_sendrecv(struct opctx *o)
 
 static int op_call(struct opctx *o)
 {
-	struct xrx rx;
+	struct xrx rx = { 0 };
 	int r = xb_call(o->fd, o->x, o->msg, o->x, &rx);
 
 	o->msg = rx.msg;
 	return r;
+}
+
+/* 16 messages sent to and received back from one exchange, one call */
+static int op_xfer16(struct opctx *o)
+{
+	struct xrx rx[16];
+	unsigned int got = 0;
+	int r;
+
+	r = xb_xfer(o->fd, o->x, o->m16, 16, false, NULL, o->x, 16, rx, &got);
+	for (unsigned int i = 0; !r && i < got; i++)
+		o->m16[i] = rx[i].msg;
+	return r || got != 16 ? -1 : 0;
 }
 
 static int op_relbad(struct opctx *o)
@@ -1781,6 +1846,7 @@ static void ops_all(void)
 		{ .name = "send-bad", .fn = op_sendbad }, { .name = "recv-empty", .fn = op_recvempty },
 		{ .name = "get+rel", .fn = op_getrel }, { .name = "send+recv", .fn = op_sendrecv },
 		{ .name = "call", .fn = op_call },
+		{ .name = "xfer16", .fn = op_xfer16 },
 	};
 	struct opctx o = { .fd = -1 };
 	char pname[XNAME], xname[XNAME];
@@ -1791,10 +1857,13 @@ static void ops_all(void)
 	if (pipe(o.pfd))
 		return;
 	o.fd = xb_open();
-	if (o.fd < 0 || xb_pool_create(o.fd, pname, 64, 16, &o.pool) ||
+	if (o.fd < 0 || xb_pool_create(o.fd, pname, 64, 32, &o.pool) ||
 	    xb_xchg_create(o.fd, xname, XK_NORMAL, &o.x) ||
 	    xb_get(o.fd, o.pool, &o.msg, &off))
 		result_na("op_ns", "xmsg", 0, "setup_failed");
+	for (int i = 0; i < 16 && o.fd >= 0; i++)
+		if (xb_get(o.fd, o.pool, &o.m16[i], &off))
+			o.m16[i] = 0;
 	else
 		op_rounds(d, sizeof(d) / sizeof(d[0]), &o);
 	if (o.fd >= 0)
@@ -1972,7 +2041,8 @@ static void usage(const char *argv0)
 		"  -r  round trip/throughput: repetitions sharing the time box,\n"
 		"      peers taking turns (default 3)\n"
 		"  -n  minimum samples per measurement (default 8)\n"
-		"  -m  comma list of rtt,tput,fanout,exit (default all)\n"
+		"  -m  comma list of rtt,tput,fanout,exit (default all); ops:\n"
+		"      per-call costs in one process (not in the default)\n"
 		"  -p  comma list of peers (default all)\n", argv0);
 	exit(2);
 }
@@ -2100,6 +2170,13 @@ static int xb_call(int fd, uint32_t sx, uint32_t msg, uint32_t rxx,
 
 static int xb_proxy(int fd, uint32_t msg, uint64_t off, uint64_t len,
 		    uint32_t *proxy)
+{
+	return -ENOSYS;
+}
+
+static int xb_xfer(int fd, uint32_t sx, const uint32_t *msgs, unsigned int n,
+		   bool proxy, const uint32_t *sxs, uint32_t rxx,
+		   unsigned int max, struct xrx *rx, unsigned int *got)
 {
 	return -ENOSYS;
 }
@@ -2318,5 +2395,54 @@ static int xb_proxy(int fd, uint32_t msg, uint64_t off, uint64_t len,
 	r = xb_ioctl(fd, XMSG_IOC_MSG_PROXY, &a);
 	*proxy = a.dst;
 	return r;
+}
+
+/*
+ * XMSG_IOC_XFER: send @n messages @msgs (to @sx, or to @sxs[i] when @sxs
+ * is set; with @proxy a proxy of @msgs[0] each), then receive up to @max
+ * messages from @rxx (0: none) into @rx, *@got of them.
+ */
+static int xb_xfer(int fd, uint32_t sx, const uint32_t *msgs, unsigned int n,
+		   bool proxy, const uint32_t *sxs, uint32_t rxx,
+		   unsigned int max, struct xrx *rx, unsigned int *got)
+{
+	struct xmsg_xfer_send se[XMSG_XFER_MAX];
+	struct xmsg_xfer_recv re[XMSG_XFER_MAX];
+	struct xmsg_xfer a;
+	int r;
+
+	if (n > XMSG_XFER_MAX || max > XMSG_XFER_MAX)
+		return -EINVAL;
+	memset(se, 0, n * sizeof(se[0]));
+	for (unsigned int i = 0; i < n; i++) {
+		se[i].xchg = sxs ? sxs[i] : sx;
+		se[i].msg = proxy ? msgs[0] : msgs[i];
+		se[i].flags = proxy ? XMSG_XFER_PROXY : 0;
+	}
+	XB_INIT(a);
+	if (n) {
+		a.send = (uintptr_t)se;
+		a.send_count = n;
+		a.send_size = sizeof(se[0]);
+	}
+	if (max) {
+		a.recv = (uintptr_t)re;
+		a.recv_max = max;
+		a.recv_size = sizeof(re[0]);
+		a.recv_xchg = rxx;
+		a.timeout_ns = XB_TIMEOUT_NS;
+	}
+	r = xb_ioctl(fd, XMSG_IOC_XFER, &a);
+	if (r)
+		return r;
+	for (unsigned int i = 0; i < a.received; i++) {
+		rx[i].msg = re[i].msg;
+		rx[i].off = re[i].offset;
+		rx[i].len = re[i].length;
+		rx[i].gen = 0;
+	}
+	if (got)
+		*got = a.received;
+	return 0;
 }
 #endif
