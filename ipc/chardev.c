@@ -121,6 +121,11 @@ int xmsg_copy_in(void *karg, size_t ksize, size_t ver0,
 	u32 usize;
 	int err;
 
+	if (_IOC_SIZE(cmd) == ksize) {	/* the common case: one copy */
+		if (copy_from_user(karg, uarg, ksize))
+			return -EFAULT;
+		return *(u32 *)karg == ksize ? 0 : -EINVAL;
+	}
 	if (get_user(usize, (const u32 __user *)uarg))
 		return -EFAULT;
 	if (usize != _IOC_SIZE(cmd) || usize < ver0)

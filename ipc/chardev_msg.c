@@ -728,7 +728,14 @@ static int xmsg_recv_locked(struct xmsg_cfile *cf, struct xmsg_recv_args *a,
 	xchg = xmsg_obj_xchg(hx->obj);
 	if (xmsg_xchg_kind(xchg) != XMSG_XCHG_BCAST)
 		a->gen = 0;
-	msg = xmsg_xchg_recv(xchg, &cf->owner, 0, flags, &a->gen);
+	/*
+	 * A receiver chosen by our own send has not answered yet: go
+	 * straight to the blocking receive (which looks at the queue first).
+	 */
+	if (a->jiffies && a->wake && !list_empty(a->wake))
+		msg = ERR_PTR(-EAGAIN);
+	else
+		msg = xmsg_xchg_recv(xchg, &cf->owner, 0, flags, &a->gen);
 	if (msg == ERR_PTR(-EAGAIN) && a->jiffies) {
 		obj = hx->obj;	/* held until the end: @hx may go */
 		xmsg_obj_get(obj);

@@ -749,6 +749,11 @@ static void xdetach(struct xchan *x, bool destroy)
 	if (x->cur >= 0)
 		xb_rel(x->fd, x->cur);
 	x->cur = -1;
+	/* batches: what was received but not used, or kept back */
+	while (x->istash < x->nstash)
+		xb_rel(x->fd, x->stash[x->istash++].msg);
+	while (x->npend)
+		xb_rel(x->fd, x->pend[--x->npend]);
 	if (x->base)
 		munmap(x->base, x->maplen);
 	x->base = NULL;
@@ -1851,19 +1856,20 @@ static void ops_all(void)
 	struct opctx o = { .fd = -1 };
 	char pname[XNAME], xname[XNAME];
 	uint64_t off;
+	bool bad;
 
 	snprintf(pname, sizeof(pname), "ipcb.%d.ops.pool", getpid());
 	snprintf(xname, sizeof(xname), "ipcb.%d.ops.x", getpid());
 	if (pipe(o.pfd))
 		return;
 	o.fd = xb_open();
-	if (o.fd < 0 || xb_pool_create(o.fd, pname, 64, 32, &o.pool) ||
-	    xb_xchg_create(o.fd, xname, XK_NORMAL, &o.x) ||
-	    xb_get(o.fd, o.pool, &o.msg, &off))
+	bad = o.fd < 0 || xb_pool_create(o.fd, pname, 64, 32, &o.pool) ||
+	      xb_xchg_create(o.fd, xname, XK_NORMAL, &o.x) ||
+	      xb_get(o.fd, o.pool, &o.msg, &off);
+	for (int i = 0; !bad && i < 16; i++)
+		bad = xb_get(o.fd, o.pool, &o.m16[i], &off) != 0;
+	if (bad)
 		result_na("op_ns", "xmsg", 0, "setup_failed");
-	for (int i = 0; i < 16 && o.fd >= 0; i++)
-		if (xb_get(o.fd, o.pool, &o.m16[i], &off))
-			o.m16[i] = 0;
 	else
 		op_rounds(d, sizeof(d) / sizeof(d[0]), &o);
 	if (o.fd >= 0)
@@ -2185,7 +2191,13 @@ static int xb_xfer(int fd, uint32_t sx, const uint32_t *msgs, unsigned int n,
 #if HAVE_XMSG
 #include <sys/ioctl.h>
 
-#define XB_TIMEOUT_NS	30000000000LL	/* no receive waits forever */
+/*
+ * Receives wait like a read() of the other peers: for ever, without a
+ * timer to arm and cancel at every wait.  A stuck one is interrupted by
+ * the watchdog's SIGALRM (no SA_RESTART: -EINTR) or killed with its
+ * process.
+ */
+#define XB_TIMEOUT_NS	XMSG_TIMEOUT_FOREVER
 #define XB_INIT(s) do { memset(&(s), 0, sizeof(s)); (s).size = sizeof(s); } while (0)
 
 static int xb_ioctl(int fd, unsigned long cmd, void *arg)
