@@ -118,6 +118,8 @@ enum xmsg_nic_stat {
 	NIC_RX_DROP_OTHER,	/* exchange refused the message otherwise */
 	NIC_RX_LINEARIZED,	/* zc: non-linear frame linearized (a copy) */
 	NIC_RX_ZC_LIVE,		/* zc: messages alive that pin an skb */
+	NIC_RX_RECYCLED,	/* pool: messages reused from the free exchange */
+	NIC_RX_FREE_RELEASED,	/* other messages found there, released */
 	NIC_TX_MSGS,		/* messages received from the tx exchange */
 	NIC_TX_SENT,		/* skbs handed to dev_queue_xmit() and taken */
 	NIC_TX_DROP_BAD,	/* not a pool body, too short or too long */
@@ -143,6 +145,8 @@ static const char * const xmsg_nic_stat_names[NIC_NR_STATS] = {
 	[NIC_RX_DROP_OTHER] = "rx_drop_other",
 	[NIC_RX_LINEARIZED] = "rx_linearized",
 	[NIC_RX_ZC_LIVE] = "rx_zc_live",
+	[NIC_RX_RECYCLED] = "rx_recycled",
+	[NIC_RX_FREE_RELEASED] = "rx_free_released",
 	[NIC_TX_MSGS] = "tx_msgs",
 	[NIC_TX_SENT] = "tx_sent",
 	[NIC_TX_DROP_BAD] = "tx_drop_bad",
@@ -168,9 +172,13 @@ static const char * const xmsg_nic_stat_names[NIC_NR_STATS] = {
  *	user space sends to @tx
  * @rx: received frames are sent here
  * @tx: messages sent here are transmitted
+ * @free: user receivers send the messages they are done with here instead
+ *	of releasing them (XMSG_IOC_XFER does it for a whole batch in the
+ *	same call that receives the next one); the rx path reuses them
  * @pool_u: @pool's object in the /dev/xmsg registry (its name)
  * @rx_u: @rx's object in the registry
  * @tx_u: @tx's object in the registry
+ * @free_u: @free's object in the registry
  * @idle: woken when a tx block comes back (detach waits for them)
  * @tx_thread: receives from @tx and transmits
  * @echo_thread: echo or sink only: the kernel receiver at @rx
@@ -188,9 +196,11 @@ struct xmsg_nic {
 	struct xmsg_pool *pool;
 	struct xmsg_xchg *rx;
 	struct xmsg_xchg *tx;
+	struct xmsg_xchg *free;
 	struct xmsg_uobj *pool_u;
 	struct xmsg_uobj *rx_u;
 	struct xmsg_uobj *tx_u;
+	struct xmsg_uobj *free_u;
 	wait_queue_head_t idle;
 	struct task_struct *tx_thread;
 	struct task_struct *echo_thread;
@@ -286,8 +296,58 @@ static void xmsg_nic_rx_send(struct xmsg_nic *nic, struct xmsg_msg *msg)
 	xmsg_msg_rel(msg);
 }
 
+/* Can @msg, taken from the free exchange, carry the next frame as it is?
+ * A whole message of our pool, its body shared by no proxy, no reply.
+ * Nobody else references it: it was queued, now it is ours.
+ */
+static bool xmsg_nic_reusable(struct xmsg_nic *nic, struct xmsg_msg *msg)
+{
+	return msg->origin == XMSG_ORIGIN_POOL && msg->pool == nic->pool &&
+	       refcount_read(&msg->body_ref) == 1 && !msg->reply;
+}
+
+/* A message returned to the free exchange, to carry the next frame, or
+ * NULL.  Anything else found there is released (any context is allowed);
+ * at most a few, to bound the time spent in softirq.
+ */
+static struct xmsg_msg *xmsg_nic_rx_reuse(struct xmsg_nic *nic)
+{
+	struct xmsg_msg *msg;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		msg = xmsg_xchg_recv(nic->free, NULL, 0, 0, NULL);
+		if (IS_ERR(msg))
+			return NULL;
+		if (nic->mode == XMSG_NIC_POOL && xmsg_nic_reusable(nic, msg)) {
+			xmsg_nic_inc(nic, NIC_RX_RECYCLED);
+			return msg;
+		}
+		xmsg_nic_inc(nic, NIC_RX_FREE_RELEASED);
+		xmsg_msg_rel(msg);
+	}
+	return NULL;
+}
+
+/* Pool mode, a returned message: copy the frame into its block. */
+static void xmsg_nic_rx_recycled(struct xmsg_nic *nic, struct sk_buff *skb,
+				 unsigned int len, struct xmsg_msg *msg)
+{
+	if (skb_copy_bits(skb, -skb->mac_len, msg->body, len)) {
+		xmsg_msg_rel(msg);
+		xmsg_nic_inc(nic, NIC_RX_DROP_NOMEM);
+		kfree_skb(skb);
+		return;
+	}
+	msg->size = len;
+	consume_skb(skb);
+	xmsg_nic_rx_send(nic, msg);
+}
+
 /* Pool mode: the seed's ISR get.  Take a bare block, copy the frame into it
- * (the DMA step of a real NIC), make it a message.  Never sleeps.
+ * (the DMA step of a real NIC), make it a message.  A message a user
+ * returned to the free exchange is used instead when there is one (no
+ * get, no make).  Never sleeps.
  */
 static void xmsg_nic_rx_pool(struct xmsg_nic *nic, struct sk_buff *skb,
 			     unsigned int len)
@@ -298,6 +358,11 @@ static void xmsg_nic_rx_pool(struct xmsg_nic *nic, struct sk_buff *skb,
 	if (unlikely(len > xmsg_pool_block_size(nic->pool))) {
 		xmsg_nic_inc(nic, NIC_RX_DROP_OVERSIZE);
 		goto free_skb;
+	}
+	msg = xmsg_nic_rx_reuse(nic);
+	if (msg) {
+		xmsg_nic_rx_recycled(nic, skb, len, msg);
+		return;
 	}
 	dbp = xmsg_block_get(nic->pool);
 	if (unlikely(!dbp)) {
@@ -400,6 +465,7 @@ static rx_handler_result_t xmsg_nic_rx(struct sk_buff **pskb)
 		xmsg_nic_rx_pool(nic, skb, len);
 		return RX_HANDLER_CONSUMED;
 	}
+	xmsg_nic_rx_reuse(nic);	/* zc: releases what users returned */
 	skb = skb_share_check(skb, GFP_ATOMIC);
 	if (unlikely(!skb)) {
 		xmsg_nic_inc(nic, NIC_RX_DROP_NOMEM);
@@ -736,11 +802,11 @@ static void xmsg_nic_pool_unpublish(struct xmsg_uobj *pool_u, const char *name)
 	schedule_delayed_work(&xmsg_nic_reaper, HZ / 2);
 }
 
-/* Name the objects "nic.<dev>.rx", "nic.<dev>.tx" and "nic.<dev>" in the
+/* Name the objects "nic.<dev>.rx", ".tx", ".free" and "nic.<dev>" in the
  * registry of /dev/xmsg (ipc/registry_publish.c), so that user processes
  * open them by name; the pool last, because once named it belongs to the
  * registry.  On error the caller unwinds what was published (@rx_u,
- * @tx_u) after destroying the exchanges.
+ * @tx_u, @free_u) after destroying the exchanges.
  */
 static int xmsg_nic_publish(struct xmsg_nic *nic)
 {
@@ -757,6 +823,11 @@ static int xmsg_nic_publish(struct xmsg_nic *nic)
 	if (IS_ERR(u))
 		return PTR_ERR(u);
 	nic->tx_u = u;
+	snprintf(name, sizeof(name), "nic.%s.free", nic->name);
+	u = xmsg_reg_publish_xchg(name, obj_mode & 0777, nic->free);
+	if (IS_ERR(u))
+		return PTR_ERR(u);
+	nic->free_u = u;
 	snprintf(name, sizeof(name), "nic.%s", nic->name);
 	u = xmsg_reg_publish_pool(name, obj_mode & 0777, nic->pool);
 	if (IS_ERR(u))
@@ -777,10 +848,13 @@ static void xmsg_nic_objs_destroy(struct xmsg_nic *nic)
 	/* Queued messages go back to their origin (blocks to the pool). */
 	xmsg_nic_xchg_destroy(nic->rx);
 	xmsg_nic_xchg_destroy(nic->tx);
+	xmsg_nic_xchg_destroy(nic->free);
 	xmsg_reg_unpublish(nic->rx_u);
 	xmsg_reg_unpublish(nic->tx_u);
+	xmsg_reg_unpublish(nic->free_u);
 	nic->rx = NULL;
 	nic->tx = NULL;
+	nic->free = NULL;
 	/* The driver frees tx skbs soon; do not bury a pool for them. */
 	wait_event_timeout(nic->idle,
 			   !atomic_long_read(&nic->stats[NIC_TX_INFLIGHT]),
@@ -817,18 +891,29 @@ static int xmsg_nic_objs_create(struct xmsg_nic *nic)
 		err = PTR_ERR(nic->tx);
 		goto destroy_rx;
 	}
+	/* Room for every block of the pool: returning one never fails. */
+	snprintf(name, sizeof(name), "nic.%s.free", nic->name);
+	nic->free = xmsg_xchg_create(name, XMSG_XCHG_NORMAL, pool_blocks);
+	if (IS_ERR(nic->free)) {
+		err = PTR_ERR(nic->free);
+		goto destroy_tx;
+	}
 	err = xmsg_nic_publish(nic);
 	if (err)
-		goto destroy_tx;
+		goto destroy_free;
 	return 0;
 
+destroy_free:
+	xmsg_xchg_destroy(nic->free);
 destroy_tx:
 	xmsg_xchg_destroy(nic->tx);
 destroy_rx:
 	xmsg_xchg_destroy(nic->rx);
 	/* Only now: the last reference to a named exchange destroys it. */
+	xmsg_reg_unpublish(nic->free_u);
 	xmsg_reg_unpublish(nic->tx_u);
 	xmsg_reg_unpublish(nic->rx_u);
+	nic->free_u = NULL;
 	nic->tx_u = NULL;
 	nic->rx_u = NULL;
 destroy_pool:
@@ -1045,9 +1130,10 @@ static void xmsg_nic_show_one(struct seq_file *m, struct xmsg_nic *nic)
 	int i;
 
 	xmsg_pool_get_stats(nic->pool, &ps);
-	seq_printf(m, "dev=%s mode=%s ethertype=0x%04x pool=nic.%s rx=nic.%s.rx tx=nic.%s.tx",
+	seq_printf(m, "dev=%s mode=%s ethertype=0x%04x pool=nic.%s rx=nic.%s.rx tx=nic.%s.tx free=nic.%s.free",
 		   nic->name, xmsg_nic_mode_names[nic->mode],
-		   ntohs(nic->ethertype), nic->name, nic->name, nic->name);
+		   ntohs(nic->ethertype), nic->name, nic->name, nic->name,
+		   nic->name);
 	for (i = 0; i < NIC_NR_STATS; i++)
 		seq_printf(m, " %s=%ld", xmsg_nic_stat_names[i],
 			   atomic_long_read(&nic->stats[i]));

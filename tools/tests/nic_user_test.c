@@ -151,6 +151,95 @@ TEST_F(nic, rx_user_zc_read)
 	EXPECT_EQ(0, nic_pools(RX_DEV));
 }
 
+/* Return messages to @free in one XMSG_IOC_XFER without a receive. */
+static int give_back(struct xm *x, uint32_t free_x, const struct xm_msg *m,
+		     unsigned int n)
+{
+	struct xmsg_xfer_send back[XMSG_XFER_MAX];
+	unsigned int i, sent;
+
+	memset(back, 0, sizeof(back));
+	for (i = 0; i < n; i++) {
+		back[i].xchg = free_x;
+		back[i].msg = m[i].handle;
+	}
+	return xm_xfer(x, back, n, 0, NULL, 0, 0, &sent) ? -1 : (int)sent;
+}
+
+/*
+ * Batched receive with recycling: a user receives each round of 16 frames
+ * with one XMSG_IOC_XFER and returns the batch to nic.eth0.free with
+ * another; the rx path carries the next round's frames in the returned
+ * messages (no block get, no make), so 48 frames use 16 blocks.
+ */
+TEST_F(nic, rx_user_batch_recycle)
+{
+	struct xm_msg m[XMSG_XFER_MAX];
+	unsigned char want[1514];
+	int pool, xchg, free_x, n, i;
+	unsigned int r, seq;
+	struct xm *x;
+
+	ASSERT_EQ(0, nic_attach(RX_DEV " pool"));
+	ASSERT_EQ(0, user_open(&x, "nic." RX_DEV ".rx", XMSG_ACC_READ, &pool,
+			       &xchg));
+	free_x = xm_xchg_open(x, "nic." RX_DEV ".free", XMSG_ACC_WRITE);
+	ASSERT_LT(0, free_x);
+	for (r = 0; r < 3; r++) {
+		ASSERT_EQ(16, send_frames(self->fd, self->mac, r * 16, 16));
+		ASSERT_EQ((r + 1) * 16, wait_stat(RX_DEV, "rx_delivered",
+						  (r + 1) * 16, 2000));
+		n = xm_xfer(x, NULL, 0, xchg, m, XMSG_XFER_MAX, XM_MS(2000),
+			    NULL);
+		ASSERT_EQ(16, n);
+		for (i = 0; i < n; i++) {
+			seq = r * 16 + i;
+			frame_fill(want, self->mac, seq, frame_len(seq));
+			ASSERT_EQ(frame_len(seq), m[i].length);
+			ASSERT_NE(NULL, m[i].body);
+			ASSERT_EQ(0, memcmp(want, m[i].body, m[i].length))
+				TH_LOG("frame %u", seq);
+		}
+		ASSERT_EQ(16, give_back(x, free_x, m, n));
+	}
+	EXPECT_EQ(48, nic_stat(RX_DEV, "rx_delivered"));
+	EXPECT_EQ(32, nic_stat(RX_DEV, "rx_recycled"));
+	EXPECT_EQ(0, nic_stat(RX_DEV, "rx_free_released"));
+	EXPECT_EQ(16, nic_stat(RX_DEV, "pool_in_use"));	/* 16 at free */
+	xm_close(x);
+	EXPECT_EQ(0, nic_detach(RX_DEV));	/* free's queue goes back */
+	EXPECT_EQ(0, nic_pools(RX_DEV));
+}
+
+/* Anything else sent to the free exchange is released by the rx path. */
+TEST_F(nic, free_foreign_released)
+{
+	char pname[XMSG_NAME_MAX];
+	struct xm_msg m, r;
+	int mine, free_x, rx;
+	struct xm *x;
+
+	ASSERT_EQ(0, nic_attach(RX_DEV " pool"));
+	ASSERT_EQ(0, xm_open(&x, NULL));
+	snprintf(pname, sizeof(pname), "t%d.nicfree", (int)getpid());
+	mine = xm_pool_create(x, pname, 128, 2, 0600, XMSG_CREATE_EXCL);
+	ASSERT_LT(0, mine);
+	free_x = xm_xchg_open(x, "nic." RX_DEV ".free", XMSG_ACC_WRITE);
+	rx = xm_xchg_open(x, "nic." RX_DEV ".rx", XMSG_ACC_READ);
+	ASSERT_LT(0, free_x);
+	ASSERT_LT(0, rx);
+	ASSERT_EQ(0, xm_msg_get(x, mine, &m));
+	ASSERT_EQ(0, xm_send(x, free_x, m.handle, 0, 0, 0));
+	ASSERT_EQ(1, send_frames(self->fd, self->mac, 0, 1));
+	ASSERT_EQ(0, xm_recv(x, rx, XM_MS(2000), 0, &r));
+	EXPECT_EQ(1, nic_stat(RX_DEV, "rx_free_released"));
+	EXPECT_EQ(0, nic_stat(RX_DEV, "rx_recycled"));
+	EXPECT_EQ(0, xm_msg_rel(x, r.handle));
+	EXPECT_EQ(0, xm_pool_destroy(x, mine));	/* its block is back */
+	xm_close(x);
+	EXPECT_EQ(0, nic_detach(RX_DEV));
+}
+
 /* Is @name of @type in the registry listing?  Its mode, or -1. */
 static int listed_mode(struct xm *x, uint32_t type, const char *name)
 {
@@ -179,10 +268,12 @@ TEST_F(nic, registry_names)
 	EXPECT_EQ(0640, listed_mode(x, XMSG_TYPE_POOL, "nic." RX_DEV));
 	EXPECT_EQ(0640, listed_mode(x, XMSG_TYPE_XCHG, "nic." RX_DEV ".rx"));
 	EXPECT_EQ(0640, listed_mode(x, XMSG_TYPE_XCHG, "nic." RX_DEV ".tx"));
+	EXPECT_EQ(0640, listed_mode(x, XMSG_TYPE_XCHG, "nic." RX_DEV ".free"));
 	EXPECT_EQ(0, nic_detach(RX_DEV));
 	EXPECT_EQ(-1, listed_mode(x, XMSG_TYPE_POOL, "nic." RX_DEV));
 	EXPECT_EQ(-1, listed_mode(x, XMSG_TYPE_XCHG, "nic." RX_DEV ".rx"));
 	EXPECT_EQ(-1, listed_mode(x, XMSG_TYPE_XCHG, "nic." RX_DEV ".tx"));
+	EXPECT_EQ(-1, listed_mode(x, XMSG_TYPE_XCHG, "nic." RX_DEV ".free"));
 	EXPECT_EQ(-ENOENT, xm_xchg_open(x, "nic." RX_DEV ".rx", XMSG_ACC_READ));
 	EXPECT_EQ(-ENOENT, xm_pool_open(x, "nic." RX_DEV, XMSG_ACC_READ));
 	EXPECT_EQ(0, nic_pools(RX_DEV));
