@@ -27,7 +27,12 @@ static struct xmsg_bcb *xmsg_bcb_new(struct xmsg_pool *pool, void *dbp,
 		return NULL;
 	bcb->dbp = dbp;
 	bcb->pool = pool;
-	xmsg_owner_add_bcb(owner, bcb);
+	if (owner) {
+		xmsg_owner_add_bcb(owner, bcb);
+	} else {
+		bcb->owner = NULL;
+		INIT_LIST_HEAD(&bcb->owner_link);
+	}
 	return bcb;
 }
 
@@ -76,7 +81,8 @@ int xmsg_bcb_rel(struct xmsg_bcb *bcb)
 {
 	if (!bcb)
 		return -EINVAL;
-	xmsg_owner_del_bcb(bcb);
+	if (bcb->owner)
+		xmsg_owner_del_bcb(bcb);
 	xmsg_pool_put(bcb->pool, bcb->dbp);
 	kmem_cache_free(xmsg_bcb_cache, bcb);
 	return 0;
@@ -127,7 +133,8 @@ void *xmsg_bcb_unmake(struct xmsg_bcb *bcb, struct xmsg_pool **poolp)
 
 	if (!bcb)
 		return ERR_PTR(-EINVAL);
-	xmsg_owner_del_bcb(bcb);
+	if (bcb->owner)
+		xmsg_owner_del_bcb(bcb);
 	dbp = bcb->dbp;
 	if (poolp)
 		*poolp = bcb->pool;

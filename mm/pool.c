@@ -138,7 +138,7 @@ static int xmsg_pool_alloc_meta(struct xmsg_pool *pool)
 	/*
 	 * vmalloc even for small pools: with kvmalloc() the arrays of a
 	 * 1,000,000-block pool came from kmalloc and its gets and releases
-	 * ran 25-30% slower under QEMU TCG (see docs/mm.md); from vmalloc
+	 * ran 15-30% slower under QEMU TCG (see docs/mm.md); from vmalloc
 	 * they cost the same at every pool size.
 	 */
 	pool->next = __vmalloc(array_size(pool->count, sizeof(u32)),
