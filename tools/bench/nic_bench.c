@@ -7,6 +7,11 @@
  *   tpacket_v3  AF_PACKET TPACKET_V3 rx ring, frames read in the ring
  *   xmsg-pool   xmsg_nic pool mode, a user receiver through /dev/xmsg that
  *               reads the body in place through the pool mapping
+ *   xmsg-batch  xmsg_nic pool mode, a user receiver that takes up to 64
+ *               messages per XMSG_IOC_XFER and, in the same call, returns
+ *               the previous batch to the exchange nic.eth0.free, where
+ *               the rx path reuses them for the next frames (no release
+ *               ioctl, no block get or message make): one ioctl a batch
  *   xmsg-zc     xmsg_nic zero-copy mode, the same user receiver; the body
  *               (skb data, not in a pool) cannot be mapped, so the
  *               receiver copies the whole frame out (XMSG_IOC_MSG_READ,
@@ -32,8 +37,9 @@
  * blocks of 2048 bytes, rx exchange limit 4096), so neither side wins by
  * buffering more.
  *
- * After each size, the issue's targets are checked on these figures:
- * xmsg-pool >= tpacket_v3 and xmsg-pool >= 2 x recvfrom (frames/s), with
+ * After each size, the issue's targets are checked on these figures, for
+ * both pool-mode user receivers (xmsg-pool and xmsg-batch):
+ * >= tpacket_v3 and >= 2 x recvfrom (frames/s), with
  * the receive cost ratio next to them.  A verdict is "decisive" only when
  * the receiver it rests on fell behind the sender (see target()); else it
  * compares sender rates of different rounds and says "sender-bound".
@@ -79,11 +85,13 @@ static int rounds = 3;
 static volatile unsigned long *sent;	/* shared with the sender child */
 static double sender_cpu;		/* CPU seconds the last sender used */
 
-enum rx_kind { R_RECVFROM, R_TPACKET, R_XPOOL, R_XZC, R_KPOOL, R_KZC, R_NR };
+enum rx_kind {
+	R_RECVFROM, R_TPACKET, R_XPOOL, R_XBATCH, R_XZC, R_KPOOL, R_KZC, R_NR
+};
 
 static const char *const rx_names[R_NR] = {
-	"recvfrom", "tpacket_v3", "xmsg-pool", "xmsg-zc", "ksink-pool",
-	"ksink-zc",
+	"recvfrom", "tpacket_v3", "xmsg-pool", "xmsg-batch", "xmsg-zc",
+	"ksink-pool", "ksink-zc",
 };
 
 struct result {
@@ -403,8 +411,57 @@ static void xmsg_user_loop(struct xm *x, uint32_t xchg, struct span *s)
 	(void)sink;
 }
 
-static void run_xmsg_user(size_t len, const char *how, struct result *r)
+/* Release what a failed batch did not send back. */
+static void batch_rel(struct xm *x, const struct xmsg_xfer_send *back,
+		      unsigned int from, unsigned int n)
 {
+	for (; from < n; from++)
+		xm_msg_rel(x, back[from].msg);
+}
+
+/*
+ * The batched receiver: each XMSG_IOC_XFER gives the previous batch back
+ * to the free exchange (the rx path reuses those messages) and receives
+ * up to XMSG_XFER_MAX, waiting only for the first.
+ */
+static void xmsg_batch_loop(struct xm *x, uint32_t xchg, uint32_t free_x,
+			    struct span *s)
+{
+	struct xmsg_xfer_send back[XMSG_XFER_MAX];
+	struct xm_msg m[XMSG_XFER_MAX];
+	volatile unsigned char sink;
+	unsigned int i, nb = 0, sent;
+	int n, errs = 0;
+
+	memset(back, 0, sizeof(back));
+	for (;;) {
+		n = xm_xfer(x, back, nb, xchg, m, XMSG_XFER_MAX,
+			    XM_MS(s->n ? IDLE_MS : 5000), &sent);
+		batch_rel(x, back, sent, nb);
+		nb = 0;
+		if (n == -ETIMEDOUT || n == -EAGAIN || (n < 0 && ++errs > 3))
+			break;
+		for (i = 0; n > 0 && i < (unsigned int)n; i++) {
+			if (m[i].body)
+				sink = ((unsigned char *)m[i].body)[12];
+			back[i].xchg = free_x;
+			back[i].msg = m[i].handle;
+		}
+		if (n > 0) {
+			nb = n;
+			span_add(s, n);
+		}
+	}
+	if (nb && xm_xfer(x, back, nb, 0, NULL, 0, 0, &sent))
+		batch_rel(x, back, sent, nb);
+	(void)sink;
+}
+
+static void run_xmsg_user(size_t len, const char *how, int batch,
+			  struct result *r)
+{
+	int free_x = 0;
+
 	uint32_t xchg;
 	struct span s = {};
 	struct xm *x;
@@ -426,12 +483,17 @@ static void run_xmsg_user(size_t len, const char *how, struct result *r)
 	}
 	pool = xm_pool_open(x, "nic." RX_DEV, XMSG_ACC_READ);
 	xchg = xm_xchg_open(x, "nic." RX_DEV ".rx", XMSG_ACC_READ);
-	if (pool <= 0 || (int)xchg <= 0) {
-		r->na = "nic.eth0.rx not reachable through /dev/xmsg";
+	if (batch)
+		free_x = xm_xchg_open(x, "nic." RX_DEV ".free", XMSG_ACC_WRITE);
+	if (pool <= 0 || (int)xchg <= 0 || free_x < 0) {
+		r->na = "nic.eth0.rx/.free not reachable through /dev/xmsg";
 		goto close_x;
 	}
 	pid = blast_start(len);
-	xmsg_user_loop(x, xchg, &s);
+	if (batch)
+		xmsg_batch_loop(x, xchg, free_x, &s);
+	else
+		xmsg_user_loop(x, xchg, &s);
 	blast_wait(pid);
 	span_result(&s, r);
 close_x:
@@ -488,10 +550,13 @@ static void run_one(enum rx_kind k, size_t len, struct result *r)
 		run_tpacket(len, r);
 		break;
 	case R_XPOOL:
-		run_xmsg_user(len, RX_DEV " pool", r);
+		run_xmsg_user(len, RX_DEV " pool", 0, r);
+		break;
+	case R_XBATCH:
+		run_xmsg_user(len, RX_DEV " pool", 1, r);
 		break;
 	case R_XZC:
-		run_xmsg_user(len, RX_DEV " zc", r);
+		run_xmsg_user(len, RX_DEV " zc", 0, r);
 		break;
 	case R_KPOOL:
 		run_ksink(len, RX_DEV " pool sink", r);
@@ -591,6 +656,10 @@ static void print_targets(size_t len, const struct result *res)
 	target(len, "xmsg-pool >= tpacket_v3", &res[R_XPOOL], &res[R_TPACKET],
 	       1.0);
 	target(len, "xmsg-pool >= 2 x recvfrom", &res[R_XPOOL],
+	       &res[R_RECVFROM], 2.0);
+	target(len, "xmsg-batch >= tpacket_v3", &res[R_XBATCH],
+	       &res[R_TPACKET], 1.0);
+	target(len, "xmsg-batch >= 2 x recvfrom", &res[R_XBATCH],
 	       &res[R_RECVFROM], 2.0);
 }
 
