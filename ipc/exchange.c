@@ -29,12 +29,14 @@
  * a concurrent destroy cannot free it.
  */
 #include <linux/bitops.h>
+#include <linux/cpumask.h>
 #include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -43,10 +45,13 @@
 #define XMSG_XCHG_LIMIT_DEFAULT	1024
 #define XMSG_XCHG_LIMIT_MAX	BIT(20)
 
-/* Receivers' adaptive spin, see xmsg_xchg_spin_done() */
+/* Receivers' adaptive spin, see xmsg_xchg_spin_ns() */
 #define XMSG_SPIN_MIN_NS	2000
-#define XMSG_SPIN_MAX_NS	50000
-#define XMSG_SPIN_PROBE		64
+
+static unsigned int xmsg_spin_max_ns = 50000;
+module_param_named(spin_max_ns, xmsg_spin_max_ns, uint, 0644);
+MODULE_PARM_DESC(spin_max_ns,
+		 "Longest spin of a receiver before it sleeps, ns (0: never spin; default 50000)");
 
 /**
  * struct xmsg_xchg_post - the message posted at a broadcast exchange
@@ -84,9 +89,9 @@ struct xmsg_xchg_post {
  * @poll_wq: poll() waiters; woken with the lock dropped
  * @all: on xmsg_xchg_list.  Protected by xmsg_xchg_list_lock.
  * @rcu: RCU-delayed free (wake_up_pollfree() needs it)
- * @spin_ns: how long a receiver spins before it sleeps (adaptive, see
- *	xmsg_xchg_spin_done()); read and written without lock (a hint)
- * @spin_skip: waits without a spin since @spin_ns dropped to 0 (a hint)
+ * @wait_ns: moving average of how long receivers waited until a sender
+ *	chose them, 0 while unknown (see xmsg_xchg_spin_ns()); read and
+ *	written without lock (a hint)
  * @name: for debugfs
  */
 struct xmsg_xchg {
@@ -106,8 +111,7 @@ struct xmsg_xchg {
 	wait_queue_head_t poll_wq;
 	struct list_head all;
 	struct rcu_head rcu;
-	u32 spin_ns;
-	u32 spin_skip;
+	u32 wait_ns;
 	char name[XMSG_IPC_NAME_LEN];
 };
 
@@ -206,7 +210,6 @@ struct xmsg_xchg *xmsg_xchg_create(const char *name, enum xmsg_xchg_kind kind,
 	spin_lock_init(&xchg->lock);
 	xchg->kind = kind;
 	xchg->limit = limit ?: XMSG_XCHG_LIMIT_DEFAULT;
-	xchg->spin_ns = XMSG_SPIN_MIN_NS;
 	if (kind == XMSG_XCHG_BCAST)
 		xchg->limit = 1;
 	for (p = 0; p <= XMSG_PRIO_MAX; p++)
@@ -701,33 +704,37 @@ EXPORT_SYMBOL_NS_GPL(xmsg_xchg_bcast_clear, XMSG);
 
 /*
  * Adaptive spin before sleeping (only ever with more than one CPU, see
- * xmsg_waiter_wait()): a receiver spins for @spin_ns; each wait served
- * while spinning doubles it (up to XMSG_SPIN_MAX_NS), each spin in vain
- * halves it, down to 0 below XMSG_SPIN_MIN_NS.  At 0, one wait in
- * XMSG_SPIN_PROBE tries XMSG_SPIN_MIN_NS again, in case the traffic has
- * changed.
+ * xmsg_waiter_wait()).  A receiver that waits notes when it started; the
+ * sender that hands it a message notes when (__xmsg_waiter_claim()).  The
+ * exchange keeps a moving average of that claim latency (@wait_ns, 1/8
+ * weight per wait): it is how long a spin would have had to last.  A
+ * receiver spins for twice the average when that is at most the
+ * spin_max_ns parameter, else it sleeps at once (a long spin would likely
+ * be in vain); while no wait has been measured it does not spin.
  */
 static u32 xmsg_xchg_spin_ns(struct xmsg_xchg *xchg)
 {
-	u32 ns = READ_ONCE(xchg->spin_ns);
-	u32 skip;
+	u32 max = READ_ONCE(xmsg_spin_max_ns);
+	u32 avg = READ_ONCE(xchg->wait_ns);
 
-	if (ns || num_online_cpus() < 2)
-		return ns;
-	skip = READ_ONCE(xchg->spin_skip) + 1;
-	WRITE_ONCE(xchg->spin_skip, skip < XMSG_SPIN_PROBE ? skip : 0);
-	return skip < XMSG_SPIN_PROBE ? 0 : XMSG_SPIN_MIN_NS;
+	if (!avg || num_online_cpus() < 2 || 2 * (u64)avg > max)
+		return 0;
+	return max_t(u32, 2 * avg, XMSG_SPIN_MIN_NS);
 }
 
-static void xmsg_xchg_spin_done(struct xmsg_xchg *xchg, u32 ns, bool spun)
+static void xmsg_xchg_spin_done(struct xmsg_xchg *xchg,
+				const struct xmsg_waiter *w)
 {
-	if (!ns)
+	u64 lat;
+	u32 avg;
+
+	if (!w->start_ns || !w->claimed_ns)
 		return;
-	if (spun)
-		ns = min_t(u32, ns * 2, XMSG_SPIN_MAX_NS);
-	else
-		ns = ns / 2 < XMSG_SPIN_MIN_NS ? 0 : ns / 2;
-	WRITE_ONCE(xchg->spin_ns, ns);
+	lat = w->claimed_ns > w->start_ns ? w->claimed_ns - w->start_ns : 0;
+	lat = min_t(u64, lat, U32_MAX / 2);
+	avg = READ_ONCE(xchg->wait_ns);
+	avg = avg ? avg - avg / 8 + (u32)lat / 8 : (u32)lat;
+	WRITE_ONCE(xchg->wait_ns, avg ?: 1);
 }
 
 /* Sleep at @xchg until claimed; @flags: the saved state of the lock. */
@@ -740,10 +747,14 @@ static int xmsg_xchg_wait(struct xmsg_xchg *xchg, struct xmsg_xchg_waiter *xw,
 	xw->w.task = current;
 	xw->w.state = XMSG_WAITER_PENDING;
 	xw->w.spin_ns = xmsg_xchg_spin_ns(xchg);
+	/* SMP with spinning allowed: measure the claim latency */
+	if (num_online_cpus() > 1 && READ_ONCE(xmsg_spin_max_ns))
+		xw->w.start_ns = local_clock();
 	list_add_tail(&xw->w.link, &xchg->waiters);
 	xmsg_obj_get(&xchg->obj);
 	ret = xmsg_waiter_wait(&xw->w, &xchg->lock, flags, timeout);
-	xmsg_xchg_spin_done(xchg, xw->w.spin_ns, xw->w.spun);
+	if (!ret)
+		xmsg_xchg_spin_done(xchg, &xw->w);
 	xmsg_obj_put(&xchg->obj);
 	return ret;
 }

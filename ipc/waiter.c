@@ -43,6 +43,8 @@ void __xmsg_waiter_claim(struct xmsg_waiter *w, struct list_head *wake,
 	list_move_tail(&w->link, wake);
 	w->result = result;
 	w->state = XMSG_WAITER_CLAIMED;
+	if (w->start_ns)	/* the waiter measures its claim latency */
+		w->claimed_ns = local_clock();
 }
 
 /**

@@ -39,6 +39,10 @@ enum xmsg_waiter_state {
  * @spin_ns: in: how long xmsg_waiter_wait() may spin before it sleeps
  *	(0: not at all)
  * @spun: out: claimed while spinning
+ * @start_ns: in: local_clock() when the wait began, or 0: then
+ *	@claimed_ns is not set
+ * @claimed_ns: out: local_clock() when a waker claimed it (set under the
+ *	object lock)
  *
  * Lives on the waiting task's stack: once @state is DONE the waiter may
  * return and the memory is gone.
@@ -50,6 +54,8 @@ struct xmsg_waiter {
 	int result;
 	u32 spin_ns;
 	bool spun;
+	u64 start_ns;
+	u64 claimed_ns;
 };
 
 void __xmsg_waiter_claim(struct xmsg_waiter *w, struct list_head *wake,
