@@ -8,10 +8,12 @@
  * release the same block.
  */
 #include <kunit/test.h>
+#include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/hrtimer.h>
 #include <linux/kthread.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
@@ -448,7 +450,7 @@ static void stress_cross_cpu(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xmsg_pool_destroy(pool), 0);
 }
 
-#define RACE_ROUNDS	200
+#define RACE_ROUNDS	500
 
 struct race {
 	struct xmsg_pool *pool;
@@ -456,24 +458,50 @@ struct race {
 	atomic_t round;
 	atomic_t done;
 	atomic_t won;
+	struct completion finished[2];
 };
 
-/* Each round, release the block of the round as soon as it is posted. */
+struct racer {
+	struct race *r;
+	int id;
+};
+
+/* Spin until *@v reaches @until; false if told to stop meanwhile. */
+static bool race_wait(atomic_t *v, int until)
+{
+	while (atomic_read_acquire(v) < until) {
+		if (kthread_should_stop())
+			return false;
+		cpu_relax();
+		cond_resched();
+	}
+	return true;
+}
+
+/*
+ * Each round racer 0 gets a block and posts it, then both release it at
+ * once and wait for each other before the next round.
+ */
 static int race_fn(void *arg)
 {
-	struct race *r = arg;
+	struct racer *rc = arg;
+	struct race *r = rc->r;
 	int i;
 
 	for (i = 1; i <= RACE_ROUNDS; i++) {
-		while (atomic_read_acquire(&r->round) < i) {
-			if (kthread_should_stop())
-				return 0;
-			cond_resched();
+		if (rc->id == 0) {
+			WRITE_ONCE(r->blk, xmsg_block_get(r->pool));
+			atomic_set_release(&r->round, i);
+		} else if (!race_wait(&r->round, i)) {
+			return 0;
 		}
 		if (!xmsg_block_rel(r->pool, READ_ONCE(r->blk)))
 			atomic_inc(&r->won);
 		atomic_inc(&r->done);
+		if (!race_wait(&r->done, 2 * i))
+			return 0;
 	}
+	complete(&r->finished[rc->id]);
 	while (!kthread_should_stop())
 		usleep_range(500, 1000);
 	return 0;
@@ -490,8 +518,10 @@ static void stress_rel_race(struct kunit *test)
 		.name = "stress-race", .block_size = 64, .count = 8,
 	};
 	struct race *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct racer rc[2];
 	struct task_struct *t[2];
 	struct xmsg_pool_stats st;
+	u64 t0 = ktime_get_ns();
 	void *blk[8];
 	int i, cpu[2];
 
@@ -500,23 +530,26 @@ static void stress_rel_race(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, r->pool);
 	two_cpus(&cpu[0], &cpu[1]);
 	for (i = 0; i < 2; i++) {
-		t[i] = kthread_create(race_fn, r, "xmsg-race/%d", i);
+		rc[i].r = r;
+		rc[i].id = i;
+		init_completion(&r->finished[i]);
+		t[i] = kthread_create(race_fn, &rc[i], "xmsg-race/%d", i);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(t[i]));
 		kthread_bind(t[i], cpu[i]);
 		get_task_struct(t[i]);
+	}
+	for (i = 0; i < 2; i++)
 		wake_up_process(t[i]);
-	}
-	for (i = 1; i <= RACE_ROUNDS; i++) {
-		WRITE_ONCE(r->blk, xmsg_block_get(r->pool));
-		KUNIT_EXPECT_NOT_NULL(test, r->blk);
-		atomic_set_release(&r->round, i);
-		while (atomic_read(&r->done) < 2 * i)
-			usleep_range(20, 50);
-	}
+	for (i = 0; i < 2; i++)
+		KUNIT_EXPECT_GT(test, wait_for_completion_timeout(&r->finished[i],
+								  60 * HZ), 0UL);
 	for (i = 0; i < 2; i++) {
 		kthread_stop(t[i]);
 		put_task_struct(t[i]);
 	}
+	kunit_info(test, "%d rounds on CPUs %d and %d in %llu ms\n",
+		   RACE_ROUNDS, cpu[0], cpu[1],
+		   div_u64(ktime_get_ns() - t0, NSEC_PER_MSEC));
 	KUNIT_EXPECT_EQ(test, atomic_read(&r->won), RACE_ROUNDS);
 	xmsg_pool_get_stats(r->pool, &st);
 	KUNIT_EXPECT_EQ(test, st.in_use, 0ULL);
