@@ -34,8 +34,11 @@
  * visible before the block is), pool->state[] bytes with cmpxchg (release)
  * or a plain store by the get that popped the block (the only one that can
  * touch it then); high_water is raised with cmpxchg; failed_gets and
- * bad_rels are atomics.  Both functions are lock-free, O(1) and never
- * sleep; they may be called in any context, hard IRQ and NMI included.
+ * bad_rels are atomics.  Both functions are lock-free (a cmpxchg that
+ * loses a race is retried, and a lost race means another CPU made
+ * progress), O(1) per attempt whatever the pool size, and never sleep;
+ * they may be called in any context, hard IRQ included (they would not
+ * deadlock in NMI either, but that is not tested).
  */
 #include <linux/atomic.h>
 #include <linux/module.h>
