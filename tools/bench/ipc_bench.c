@@ -1297,6 +1297,7 @@ static void emit_tput(const struct peer *p, size_t size, struct acc *a)
  * through a counter in shared memory.
  */
 struct fan {
+	uint32_t nrx;			/* receivers of this measurement */
 	_Atomic uint32_t done;		/* receivers finished this round */
 	_Atomic uint32_t ready;
 	_Atomic uint64_t t_done[MAX_RX];
@@ -1310,8 +1311,9 @@ static void fan_report(int i, uint64_t seq, uint64_t want)
 	atomic_store(&fan->t_done[i], now_ns());
 	if (seq != want)
 		atomic_store(&fan->err, 1);
-	atomic_fetch_add(&fan->done, 1);
-	futex_wake(&fan->done, 1);
+	/* only the last one wakes the sender: no measurement overhead */
+	if (atomic_fetch_add(&fan->done, 1) + 1 >= fan->nrx)
+		futex_wake(&fan->done, 1);
 }
 
 /* Wait for n receivers; return the time of the last one. */
@@ -1371,6 +1373,7 @@ static void fanout_pipes(int nrx)
 	if (!buf)
 		return;
 	memset(fan, 0, sizeof(*fan));
+	fan->nrx = nrx;
 	arm_watchdog();
 	for (i = 0; i < nrx; i++) {
 		if (pipe(fds[i]))
@@ -1490,11 +1493,12 @@ static int xfan_child(struct xfan *f, int i)
 		if (xb_recv(f->fd, x, f->bcast, &rx))
 			return 2;
 		seq = check(f->base + rx.off, MIB);
+		if (seq != STOP_SEQ)	/* it has the message: report first */
+			fan_report(i, seq, want);
 		if (xb_rel(f->fd, rx.msg))
 			return 3;
 		if (seq == STOP_SEQ)
 			return 0;
-		fan_report(i, seq, want);
 	}
 }
 
@@ -1537,6 +1541,7 @@ static void fanout_xmsg(bool bcast, int nrx)
 		snprintf(f.xname[i], XNAME, "ipcb.%d.fan%u.x%d", getpid(),
 			 fseq, i);
 	memset(fan, 0, sizeof(*fan));
+	fan->nrx = nrx;
 	r = xfan_open(&f, true);
 	if (!r)
 		r = xb_get(f.fd, f.pool, &msg, &off);
