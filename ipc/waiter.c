@@ -23,11 +23,15 @@
  * the task, on which it holds a reference.
  */
 #include <linux/cpumask.h>
+#include <linux/preempt.h>
 #include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/stat.h>
 #include <linux/sched/task.h>
 #include "xmsg_ipc_priv.h"
+
+/* Wake-ups done with preemption disabled at a time */
+#define XMSG_WAKE_BATCH	16
 
 /**
  * __xmsg_waiter_claim - choose a waiter to be woken with @result
@@ -51,13 +55,24 @@ void __xmsg_waiter_claim(struct xmsg_waiter *w, struct list_head *wake,
  * xmsg_waiters_wake - publish the results of claimed waiters, wake them
  * @wake: list built by __xmsg_waiter_claim()
  *
+ * The woken tasks run (or preempt the caller) once all of them (or each
+ * batch of XMSG_WAKE_BATCH) are woken.
+ *
  * Context: any context, no object lock held.
  */
 void xmsg_waiters_wake(struct list_head *wake)
 {
 	struct xmsg_waiter *w, *next;
 	struct task_struct *t;
+	unsigned int n = 0;
 
+	/*
+	 * As the kernel's rwsem does around wake_up_q(): a woken task must
+	 * not preempt us before the others are woken too (on one CPU a
+	 * broadcast to 8 would cost 16 context switches instead of 9).
+	 * Preemption is let through every XMSG_WAKE_BATCH wake-ups.
+	 */
+	preempt_disable();
 	list_for_each_entry_safe(w, next, wake, link) {
 		t = w->task;
 		get_task_struct(t);
@@ -65,7 +80,12 @@ void xmsg_waiters_wake(struct list_head *wake)
 		smp_store_release(&w->state, XMSG_WAITER_DONE);
 		wake_up_process(t);
 		put_task_struct(t);
+		if (!(++n % XMSG_WAKE_BATCH)) {
+			preempt_enable();
+			preempt_disable();
+		}
 	}
+	preempt_enable();
 }
 
 /* A waker claimed @w and is about to publish DONE; wait for it. */
