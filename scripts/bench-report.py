@@ -27,15 +27,20 @@ PEER_TEXT = {
             "body in place and releases it (round trip: sends the same "
             "message back as the reply). One ioctl per send, receive, get "
             "and release. Throughput: the receiver returns each message to "
-            "a free-message exchange that the sender receives from (8 to 64 "
-            "messages in flight). Both xmsg peers use the raw ioctls of "
-            "<linux/xmsg.h>, not libxmsg.",
-    "xmsg-call": "xmsg combined send-then-receive ioctl: one system call per "
-                 "side and round trip; the message is reused, no get or "
-                 "release per round trip. One-way throughput: the sender "
-                 "sends and takes back a free message in one call, the "
-                 "receiver returns the previous message and receives the "
-                 "next in one call.",
+            "a free-message exchange that the sender receives from (16 "
+            "messages of 1 MiB, 64 of the smaller sizes in flight), one "
+            "message per ioctl. Both xmsg peers use the raw ioctls of "
+            "<linux/xmsg.h>, not libxmsg; their receives wait for ever, "
+            "like read().",
+    "xmsg-call": "xmsg's combined calls. Round trip: XMSG_IOC_CALL (send "
+                 "then receive), one system call per side and round trip; "
+                 "the message is reused, no get or release per round trip. "
+                 "One-way throughput in batches with XMSG_IOC_XFER: the "
+                 "sender writes up to 32 messages (half the pool: 8 of 1 "
+                 "MiB), then in one call sends them and takes back free "
+                 "ones; the receiver reads the messages of a batch in place, "
+                 "then in one call returns them to the free exchange and "
+                 "takes the next batch (waiting only for the first).",
     "pipe": "two pipes, one per direction; F_SETPIPE_SZ 1 MiB (the default "
             "unprivileged maximum); write()/read() of the full payload "
             "(loops on short transfers).",
@@ -596,9 +601,14 @@ def main():
              "writes the 1 MiB body in place and sends it once; each "
              "receiver (own process) receives the newer generation, checks "
              "the body in place and releases its reference.")
-    o.append("- `xmsg-proxy` (fan-out): the sender makes 8 proxies of the "
-             "real 1 MiB message and sends one to each of 8 normal "
-             "exchanges; one receiver process per exchange.")
+    o.append("- `xmsg-proxy` (fan-out): multicast: one XMSG_IOC_XFER "
+             "with XMSG_XFER_PROXY makes a proxy of the real 1 MiB message "
+             "for each of 8 normal exchanges and sends it there; one "
+             "receiver process per exchange receives its proxy, checks the "
+             "body in place and releases the proxy.")
+    o.append("- In both xmsg fan-outs a receiver reports before it "
+             "releases its proxy; in all fan-outs only the last receiver "
+             "of a round wakes the sender.")
     o.append("- `pipe` (fan-out): one pipe per receiver; the sender "
              "write()s the full 1 MiB to each in turn.")
     o.append("")

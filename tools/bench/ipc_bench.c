@@ -8,8 +8,14 @@
  *              The sender gets a message, writes the body in place and
  *              sends the handle; the receiver reads the body in place and
  *              releases it (or sends it back as the reply).
- *   xmsg-call  the same with xmsg's combined send-then-receive ioctl: one
- *              system call per side and round trip.
+ *   xmsg-call  the same with xmsg's combined calls: round trip with
+ *              XMSG_IOC_CALL (send then receive, one system call per side);
+ *              throughput in batches with XMSG_IOC_XFER (the sender sends
+ *              the messages it wrote and takes back free ones, the
+ *              receiver returns those it read and takes the next ones:
+ *              up to 32 messages, half the pool, per system call).
+ *
+ * xmsg receives wait for ever, as read() does (the watchdog interrupts).
  *   pipe       two pipes (one per direction), F_SETPIPE_SZ raised to 1 MiB
  *              (the unprivileged maximum); write()/read() the full payload.
  *   unix       AF_UNIX SOCK_STREAM socketpair, default buffers;
