@@ -705,7 +705,6 @@ static void __xmsg_recv_more(struct xmsg_cfile *cf, struct xmsg_xchg *xchg,
  */
 static int xmsg_recv_locked(struct xmsg_cfile *cf, struct xmsg_recv_args *a,
 			    bool restart)
-	__releases(&cf->lock)
 {
 	unsigned int flags = a->flags & XMSG_RECV_NEWER ? XMSG_RECV_NEWER : 0;
 	struct xmsg_obj *obj = NULL;
@@ -831,7 +830,6 @@ static int xmsg_call_send(struct xmsg_cfile *cf, u32 recv_xchg,
 			  const struct xmsg_send_args *sa,
 			  struct xmsg_cpost **cpp, struct xmsg_hent **closep,
 			  struct list_head *wake)
-	__acquires(&cf->lock)
 {
 	struct xmsg_hent *hx;
 	int err;
@@ -969,7 +967,6 @@ static int xmsg_xfer_check_sends(const struct xmsg_xfer_send *e, u32 n)
 static int xmsg_xfer_sends(struct xmsg_cfile *cf,
 			   const struct xmsg_xfer_send *e, u32 n, u32 *sent,
 			   struct list_head *wake)
-	__acquires(&cf->lock)
 {
 	struct xmsg_send_args sa = {};
 	struct xmsg_cpost *cp = NULL;
