@@ -28,7 +28,7 @@ PEER_TEXT = {
             "message back as the reply). One ioctl per send, receive, get "
             "and release. Throughput: the receiver returns each message to "
             "a free-message exchange that the sender receives from (16 "
-            "messages of 1 MiB, 64 of the smaller sizes in flight), one "
+            "messages of 1 MiB, 128 of the smaller sizes in flight), one "
             "message per ioctl. Both xmsg peers use the raw ioctls of "
             "<linux/xmsg.h>, not libxmsg; their receives wait for ever, "
             "like read().",
@@ -36,7 +36,7 @@ PEER_TEXT = {
                  "then receive), one system call per side and round trip; "
                  "the message is reused, no get or release per round trip. "
                  "One-way throughput in batches with XMSG_IOC_XFER: the "
-                 "sender writes up to 32 messages (half the pool: 8 of 1 "
+                 "sender writes up to 64 messages (half the pool: 8 of 1 "
                  "MiB), then in one call sends them and takes back free "
                  "ones; the receiver reads the messages of a batch in place, "
                  "then in one call returns them to the free exchange and "

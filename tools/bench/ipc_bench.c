@@ -13,7 +13,7 @@
  *              throughput in batches with XMSG_IOC_XFER (the sender sends
  *              the messages it wrote and takes back free ones, the
  *              receiver returns those it read and takes the next ones:
- *              up to 32 messages, half the pool, per system call).
+ *              up to 64 messages, half the pool, per system call).
  *
  * xmsg receives wait for ever, as read() does (the watchdog interrupts).
  *   pipe       two pipes (one per direction), F_SETPIPE_SZ raised to 1 MiB
@@ -684,7 +684,7 @@ static const char *xb_why = "xmsg_uapi_not_built";
 
 #define XNAME 48
 
-#define XBATCH_MAX	32
+#define XBATCH_MAX	64
 
 /* Per process: the objects of one channel opened on its own /dev/xmsg. */
 struct xchan {
@@ -709,7 +709,7 @@ static unsigned int xpool_blocks(size_t size, bool tput)
 {
 	if (!tput)
 		return 4;
-	return size >= MIB ? 16 : 64;
+	return size >= MIB ? 16 : 128;
 }
 
 /* Names unique per channel, so a failed teardown cannot collide. */
