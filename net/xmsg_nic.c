@@ -23,6 +23,7 @@
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/etherdevice.h>
+#include <linux/hrtimer.h>
 #include <linux/if_arp.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
@@ -52,6 +53,11 @@
  * - The tx kthread is the only user of the tx exchange's receive side; it
  *   is stopped with kthread_stop() before the device reference is dropped.
  * - Counters are atomic_long_t, read without a lock (a snapshot).
+ * - wake_lock (spinlock, BHs off) protects the list of rx receivers handed
+ *   a frame whose wake-up is deferred (rx_coalesce_us); it nests outside
+ *   the rx exchange's lock (xmsg_xchg_send_defer() under it) and the
+ *   wake-up itself runs without it.  Detach flushes the list after the
+ *   rx_handler is gone and before the threads and exchanges go.
  * - xmsg_nic_grave_lock (mutex) protects the list of pools whose destroy
  *   was refused at detach (blocks still out); the reaper work retries them.
  *   It nests inside the RTNL (detach buries a pool under it).
@@ -91,6 +97,10 @@ MODULE_PARM_DESC(pool_blocks, "blocks in the pool of each attachment (default 51
 static ushort obj_mode = 0600;
 module_param(obj_mode, ushort, 0644);
 MODULE_PARM_DESC(obj_mode, "permission bits of the pool and exchanges as /dev/xmsg names (default 0600)");
+
+static uint rx_coalesce_us;
+module_param(rx_coalesce_us, uint, 0644);
+MODULE_PARM_DESC(rx_coalesce_us, "wake an rx receiver at most this long after the frame that it gets (interrupt coalescing; default 0: at once)");
 
 static uint xchg_limit = 256;
 module_param(xchg_limit, uint, 0644);
@@ -180,6 +190,10 @@ static const char * const xmsg_nic_stat_names[NIC_NR_STATS] = {
  * @tx_u: @tx's object in the registry
  * @free_u: @free's object in the registry
  * @idle: woken when a tx block comes back (detach waits for them)
+ * @coalesce_ns: rx_coalesce_us at attach time, in ns; 0: wake at once
+ * @wake_lock: protects @wake (softirq; process context with BHs off)
+ * @wake: receivers of @rx handed a frame but not woken yet (coalescing)
+ * @wake_timer: wakes them, @coalesce_ns after the first of them
  * @tx_thread: receives from @tx and transmits
  * @echo_thread: echo or sink only: the kernel receiver at @rx
  * @sink: @echo_thread releases what it receives instead of sending it on
@@ -202,6 +216,10 @@ struct xmsg_nic {
 	struct xmsg_uobj *tx_u;
 	struct xmsg_uobj *free_u;
 	wait_queue_head_t idle;
+	u64 coalesce_ns;
+	spinlock_t wake_lock;	/* see above */
+	struct list_head wake;
+	struct hrtimer wake_timer;
 	struct task_struct *tx_thread;
 	struct task_struct *echo_thread;
 	bool sink;
@@ -280,13 +298,58 @@ static void xmsg_nic_unpin(struct xmsg_nic *nic)
 
 /* ---- receive ---------------------------------------------------------- */
 
+/* Wake the receivers handed a frame since the coalescing timer started. */
+static void xmsg_nic_wake_now(struct xmsg_nic *nic)
+{
+	LIST_HEAD(wake);
+
+	spin_lock_bh(&nic->wake_lock);
+	list_splice_init(&nic->wake, &wake);
+	spin_unlock_bh(&nic->wake_lock);
+	xmsg_xchg_wake(&wake);
+}
+
+static enum hrtimer_restart xmsg_nic_wake_timer(struct hrtimer *t)
+{
+	xmsg_nic_wake_now(container_of(t, struct xmsg_nic, wake_timer));
+	return HRTIMER_NORESTART;
+}
+
+/* Detach: no frame comes any more; wake whoever still waits for one. */
+static void xmsg_nic_wake_flush(struct xmsg_nic *nic)
+{
+	hrtimer_cancel(&nic->wake_timer);
+	xmsg_nic_wake_now(nic);
+}
+
+/* Coalescing: a receiver handed a frame is woken by the timer, so that it
+ * finds the frames of the next @coalesce_ns queued too and takes them in
+ * one batch (as a TPACKET_V3 reader is woken once per ring block).
+ */
+static int xmsg_nic_rx_send_defer(struct xmsg_nic *nic, struct xmsg_msg *msg)
+{
+	int err;
+
+	spin_lock_bh(&nic->wake_lock);
+	err = xmsg_xchg_send_defer(nic->rx, msg, NULL, 0, &nic->wake);
+	if (!err && !list_empty(&nic->wake) &&
+	    !hrtimer_is_queued(&nic->wake_timer))
+		hrtimer_start(&nic->wake_timer, ns_to_ktime(nic->coalesce_ns),
+			      HRTIMER_MODE_REL_SOFT);
+	spin_unlock_bh(&nic->wake_lock);
+	return err;
+}
+
 /* Send a message made from a frame; drop and count on failure. */
 static void xmsg_nic_rx_send(struct xmsg_nic *nic, struct xmsg_msg *msg)
 {
 	int err;
 
 	xmsg_nic_inc(nic, NIC_RX_MADE);
-	err = xmsg_xchg_send(nic->rx, msg, NULL, 0);
+	if (nic->coalesce_ns)
+		err = xmsg_nic_rx_send_defer(nic, msg);
+	else
+		err = xmsg_xchg_send(nic->rx, msg, NULL, 0);
 	if (likely(!err)) {
 		xmsg_nic_inc(nic, NIC_RX_DELIVERED);
 		return;
@@ -954,6 +1017,7 @@ static void __xmsg_nic_detach(struct xmsg_nic *nic)
 {
 	ASSERT_RTNL();
 	netdev_rx_handler_unregister(nic->dev);	/* waits for handlers */
+	xmsg_nic_wake_flush(nic);
 	xmsg_nic_threads_stop(nic);
 	list_del(&nic->node);
 	netdev_put(nic->dev, &nic->tracker);
@@ -986,6 +1050,11 @@ static struct xmsg_nic *xmsg_nic_alloc(struct net_device *dev,
 		return ERR_PTR(-ENOMEM);
 	kref_init(&nic->ref);
 	init_waitqueue_head(&nic->idle);
+	spin_lock_init(&nic->wake_lock);
+	INIT_LIST_HEAD(&nic->wake);
+	hrtimer_init(&nic->wake_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	nic->wake_timer.function = xmsg_nic_wake_timer;
+	nic->coalesce_ns = (u64)READ_ONCE(rx_coalesce_us) * NSEC_PER_USEC;
 	nic->dev = dev;
 	nic->mode = cfg->mode;
 	nic->ethertype = htons(cfg->type);

@@ -12,6 +12,10 @@
  *               the previous batch to the exchange nic.eth0.free, where
  *               the rx path reuses them for the next frames (no release
  *               ioctl, no block get or message make): one ioctl a batch
+ *   xmsg-coal   xmsg-batch with interrupt coalescing (rx_coalesce_us =
+ *               COALESCE_US): the receiver is woken at most every 1 ms and
+ *               finds the frames of that time queued, as a TPACKET_V3
+ *               reader is woken once per ring block (10 ms timeout here)
  *   xmsg-zc     xmsg_nic zero-copy mode, the same user receiver; the body
  *               (skb data, not in a pool) cannot be mapped, so the
  *               receiver copies the whole frame out (XMSG_IOC_MSG_READ,
@@ -38,7 +42,7 @@
  * buffering more.
  *
  * After each size, the issue's targets are checked on these figures, for
- * both pool-mode user receivers (xmsg-pool and xmsg-batch):
+ * the pool-mode user receivers (xmsg-pool, xmsg-batch, xmsg-coal):
  * >= tpacket_v3 and >= 2 x recvfrom (frames/s), with
  * the receive cost ratio next to them.  A verdict is "decisive" only when
  * the receiver it rests on fell behind the sender (see target()); else it
@@ -79,6 +83,7 @@
 #define RING_FRAME	2048
 #define NIC_PARAMS	"/sys/module/xmsg_nic/parameters"
 #define XMSG_BLOCKS	(RING_BLOCK / RING_FRAME * RING_BLOCKS)
+#define COALESCE_US	1000
 
 static double box = 1.0;
 static int rounds = 3;
@@ -86,12 +91,13 @@ static volatile unsigned long *sent;	/* shared with the sender child */
 static double sender_cpu;		/* CPU seconds the last sender used */
 
 enum rx_kind {
-	R_RECVFROM, R_TPACKET, R_XPOOL, R_XBATCH, R_XZC, R_KPOOL, R_KZC, R_NR
+	R_RECVFROM, R_TPACKET, R_XPOOL, R_XBATCH, R_XCOAL, R_XZC, R_KPOOL,
+	R_KZC, R_NR
 };
 
 static const char *const rx_names[R_NR] = {
-	"recvfrom", "tpacket_v3", "xmsg-pool", "xmsg-batch", "xmsg-zc",
-	"ksink-pool", "ksink-zc",
+	"recvfrom", "tpacket_v3", "xmsg-pool", "xmsg-batch", "xmsg-coal",
+	"xmsg-zc", "ksink-pool", "ksink-zc",
 };
 
 struct result {
@@ -458,7 +464,7 @@ static void xmsg_batch_loop(struct xm *x, uint32_t xchg, uint32_t free_x,
 }
 
 static void run_xmsg_user(size_t len, const char *how, int batch,
-			  struct result *r)
+			  unsigned int coalesce_us, struct result *r)
 {
 	int free_x = 0;
 
@@ -470,9 +476,11 @@ static void run_xmsg_user(size_t len, const char *how, int batch,
 
 	set_param("pool_blocks", XMSG_BLOCKS);
 	set_param("xchg_limit", XMSG_BLOCKS);
+	set_param("rx_coalesce_us", coalesce_us);
 	pool = write_str(NIC_DIR "/attach", how);
 	set_param("pool_blocks", 512);
 	set_param("xchg_limit", 256);
+	set_param("rx_coalesce_us", 0);
 	if (pool) {
 		r->na = "xmsg_nic attach failed";
 		return;
@@ -550,13 +558,16 @@ static void run_one(enum rx_kind k, size_t len, struct result *r)
 		run_tpacket(len, r);
 		break;
 	case R_XPOOL:
-		run_xmsg_user(len, RX_DEV " pool", 0, r);
+		run_xmsg_user(len, RX_DEV " pool", 0, 0, r);
 		break;
 	case R_XBATCH:
-		run_xmsg_user(len, RX_DEV " pool", 1, r);
+		run_xmsg_user(len, RX_DEV " pool", 1, 0, r);
+		break;
+	case R_XCOAL:
+		run_xmsg_user(len, RX_DEV " pool", 1, COALESCE_US, r);
 		break;
 	case R_XZC:
-		run_xmsg_user(len, RX_DEV " zc", 0, r);
+		run_xmsg_user(len, RX_DEV " zc", 0, 0, r);
 		break;
 	case R_KPOOL:
 		run_ksink(len, RX_DEV " pool sink", r);
@@ -660,6 +671,10 @@ static void print_targets(size_t len, const struct result *res)
 	target(len, "xmsg-batch >= tpacket_v3", &res[R_XBATCH],
 	       &res[R_TPACKET], 1.0);
 	target(len, "xmsg-batch >= 2 x recvfrom", &res[R_XBATCH],
+	       &res[R_RECVFROM], 2.0);
+	target(len, "xmsg-coal >= tpacket_v3", &res[R_XCOAL],
+	       &res[R_TPACKET], 1.0);
+	target(len, "xmsg-coal >= 2 x recvfrom", &res[R_XCOAL],
 	       &res[R_RECVFROM], 2.0);
 }
 

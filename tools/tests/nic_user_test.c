@@ -211,6 +211,77 @@ TEST_F(nic, rx_user_batch_recycle)
 	EXPECT_EQ(0, nic_pools(RX_DEV));
 }
 
+static double mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* A child that waits (up to 10 s) for one frame at nic.eth0.rx. */
+static pid_t waiting_receiver(void)
+{
+	struct xm_msg m;
+	struct xm *x;
+	pid_t pid;
+	int xchg;
+
+	pid = fork();
+	if (pid)
+		return pid;
+	CHILD_CHECK(!xm_open(&x, NULL), 10);
+	xchg = xm_xchg_open(x, "nic." RX_DEV ".rx", XMSG_ACC_READ);
+	CHILD_CHECK(xchg > 0, 11);
+	CHILD_CHECK(!xm_recv(x, xchg, XM_MS(10000), 0, &m), 12);
+	CHILD_CHECK(m.length == frame_len(7), 13);
+	_exit(0);
+}
+
+/*
+ * rx_coalesce_us: a receiver waiting at the rx exchange is handed the
+ * frame at once but woken only when the coalescing time is over; detach
+ * wakes it at once.
+ */
+TEST_F(nic, rx_coalesce)
+{
+	double t0, dt;
+	pid_t pid;
+
+	set_param("rx_coalesce_us", 300000);	/* 300 ms */
+	ASSERT_EQ(0, nic_attach(RX_DEV " pool"));
+	set_param("rx_coalesce_us", 0);
+	pid = waiting_receiver();
+	ASSERT_LT(0, pid);
+	usleep(300000);			/* let it wait */
+	t0 = mono();
+	ASSERT_EQ(1, send_frames(self->fd, self->mac, 7, 1));
+	ASSERT_EQ(0, xt_wait(pid));
+	dt = mono() - t0;
+	EXPECT_LE(0.25, dt) TH_LOG("woken after %.3f s", dt);
+	EXPECT_GE(3.0, dt) TH_LOG("woken after %.3f s", dt);
+	EXPECT_EQ(0, nic_detach(RX_DEV));
+
+	/* a receiver handed a frame, not woken yet: detach wakes it */
+	set_param("rx_coalesce_us", 8000000);	/* 8 s */
+	ASSERT_EQ(0, nic_attach(RX_DEV " pool"));
+	set_param("rx_coalesce_us", 0);
+	pid = waiting_receiver();
+	ASSERT_LT(0, pid);
+	usleep(300000);
+	ASSERT_EQ(1, send_frames(self->fd, self->mac, 7, 1));
+	ASSERT_EQ(1, wait_stat(RX_DEV, "rx_delivered", 1, 2000));
+	t0 = mono();
+	EXPECT_EQ(0, nic_detach(RX_DEV));
+	ASSERT_EQ(0, xt_wait(pid));
+	dt = mono() - t0;
+	EXPECT_GE(3.0, dt) TH_LOG("woken %.3f s after detach", dt);
+	/* its message held the pool: the reaper gives it back */
+	for (int i = 0; i < 40 && nic_pools(RX_DEV); i++)
+		usleep(100 * 1000);
+	EXPECT_EQ(0, nic_pools(RX_DEV));
+}
+
 /* Anything else sent to the free exchange is released by the rx path. */
 TEST_F(nic, free_foreign_released)
 {
