@@ -47,6 +47,7 @@
 
 /* Receivers' adaptive spin, see xmsg_xchg_spin_ns() */
 #define XMSG_SPIN_MIN_NS	2000
+#define XMSG_SPIN_PROBE		16
 
 static unsigned int xmsg_spin_max_ns = 50000;
 module_param_named(spin_max_ns, xmsg_spin_max_ns, uint, 0644);
@@ -92,6 +93,7 @@ struct xmsg_xchg_post {
  * @wait_ns: moving average of how long receivers waited until a sender
  *	chose them, 0 while unknown (see xmsg_xchg_spin_ns()); read and
  *	written without lock (a hint)
+ * @spin_probe: waits that did not spin, to spin now and then (a hint)
  * @name: for debugfs
  */
 struct xmsg_xchg {
@@ -112,6 +114,7 @@ struct xmsg_xchg {
 	struct list_head all;
 	struct rcu_head rcu;
 	u32 wait_ns;
+	u32 spin_probe;
 	char name[XMSG_IPC_NAME_LEN];
 };
 
@@ -707,19 +710,27 @@ EXPORT_SYMBOL_NS_GPL(xmsg_xchg_bcast_clear, XMSG);
  * xmsg_waiter_wait()).  A receiver that waits notes when it started; the
  * sender that hands it a message notes when (__xmsg_waiter_claim()).  The
  * exchange keeps a moving average of that claim latency (@wait_ns, 1/8
- * weight per wait): it is how long a spin would have had to last.  A
- * receiver spins for twice the average when that is at most the
- * spin_max_ns parameter, else it sleeps at once (a long spin would likely
- * be in vain); while no wait has been measured it does not spin.
+ * weight per wait): how long a spin would have had to last.  A receiver
+ * spins for twice the average when that is at most the spin_max_ns
+ * parameter, else it sleeps at once (a long spin would likely be in
+ * vain), except one wait in XMSG_SPIN_PROBE, which spins for spin_max_ns
+ * (so does the first wait, while nothing is known): a peer that spins
+ * answers faster than one that must be woken, so two processes on two
+ * CPUs find their way to spinning from both sides.
  */
 static u32 xmsg_xchg_spin_ns(struct xmsg_xchg *xchg)
 {
 	u32 max = READ_ONCE(xmsg_spin_max_ns);
 	u32 avg = READ_ONCE(xchg->wait_ns);
+	u32 probe;
 
-	if (!avg || num_online_cpus() < 2 || 2 * (u64)avg > max)
+	if (num_online_cpus() < 2 || max < XMSG_SPIN_MIN_NS)
 		return 0;
-	return max_t(u32, 2 * avg, XMSG_SPIN_MIN_NS);
+	if (avg && 2 * (u64)avg <= max)
+		return max_t(u32, 2 * avg, XMSG_SPIN_MIN_NS);
+	probe = READ_ONCE(xchg->spin_probe) + 1;
+	WRITE_ONCE(xchg->spin_probe, probe);
+	return !avg || !(probe % XMSG_SPIN_PROBE) ? max : 0;
 }
 
 static void xmsg_xchg_spin_done(struct xmsg_xchg *xchg,
