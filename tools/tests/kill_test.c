@@ -266,4 +266,56 @@ TEST_F(k9, killed_in_call)
 		       NBLK);
 }
 
+/* Killed while waiting in a batch call, after its sends went out. */
+TEST_F(k9, killed_in_xfer)
+{
+	struct xm_msg req[3];
+	struct xmsg_info in;
+	int i, n;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct xmsg_xfer_send se[3];
+		struct xm_msg m, got[4];
+		struct xm *x;
+		int pool, q, mine;
+
+		xm_close(self->x);
+		CHILD_CHECK(xm_open(&x, NULL) == 0, 10);
+		pool = xm_pool_open(x, self->pname, XMSG_ACC_RDWR);
+		q = xm_xchg_open(x, self->qname, XMSG_ACC_WRITE);
+		mine = xm_xchg_create(x, NULL, XMSG_XCHG_KIND_NORMAL, 0, 0600,
+				      0);
+		CHILD_CHECK(pool > 0 && q > 0 && mine > 0, 11);
+		memset(se, 0, sizeof(se));
+		for (i = 0; i < 3; i++) {
+			CHILD_CHECK(xm_msg_get(x, pool, &m) == 0, 12);
+			se[i].xchg = q;
+			se[i].msg = m.handle;
+			se[i].reply = mine;
+		}
+		xm_xfer(x, se, 3, mine, got, 4, XM_FOREVER, NULL);
+		_exit(13);
+	}
+	for (n = 0; n < 3; n++) {
+		ASSERT_EQ(0, xm_recv(self->x, self->q, XM_MS(5000), 0, &req[n]));
+		ASSERT_NE(0U, req[n].reply);
+	}
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(1000 + SIGKILL, xt_wait(pid));
+	for (i = 0; i < n; i++) {
+		if (xm_send(self->x, req[i].reply, req[i].handle, 0, 0,
+			    XMSG_SEND_CLOSE_XCHG)) {
+			ASSERT_EQ(0, xm_msg_rel(self->x, req[i].handle));
+			ASSERT_EQ(0, xm_handle_close(self->x, req[i].reply));
+		}
+	}
+	ASSERT_EQ(0, XT_WAIT_INFO(self->x, self->pool, in,
+				  in.u.pool.free == NBLK, 3000))
+		TH_LOG("pool free %llu of %d", (unsigned long long)in.u.pool.free,
+		       NBLK);
+}
+
 TEST_HARNESS_MAIN
