@@ -35,6 +35,7 @@ struct shared {
 	uint32_t ready;			/* processes started */
 	uint32_t go;			/* set once all are ready */
 	double until;			/* senders stop sending then */
+	int batch;			/* XMSG_IOC_XFER batches */
 };
 
 #define MINSEQ	20	/* every sender sends at least this many */
@@ -97,6 +98,56 @@ static struct xm *child_ctx(FIXTURE_DATA(stress) *self, int *pool,
 	return x;
 }
 
+/* Batches: up to 4 messages written, then sent in one XMSG_IOC_XFER. */
+static void sender_batch(FIXTURE_DATA(stress) *self, uint32_t id,
+			 struct xm *x, int pool, int xchg)
+{
+	struct shared *sh = self->sh;
+	struct xmsg_xfer_send se[4];
+	unsigned int n, done, sent;
+	struct xm_msg m;
+	struct item *it;
+	uint32_t seq = 0;
+	int ret;
+
+	while (seq < MAXSEQ && (seq < MINSEQ || xt_now() < sh->until)) {
+		memset(se, 0, sizeof(se));
+		for (n = 0; n < 4 && seq + n < MAXSEQ; ) {
+			ret = xm_msg_get(x, pool, &m);
+			if (ret == -ENOBUFS && n)
+				break;
+			if (ret == -ENOBUFS) {
+				__atomic_fetch_add(&sh->nobufs, 1,
+						   __ATOMIC_RELAXED);
+				usleep(200);
+				continue;
+			}
+			CHILD_CHECK(ret == 0 && m.body, 20);
+			it = m.body;
+			it->sender = id;
+			it->seq = seq + n;
+			it->prio = it->seq % 4;
+			it->csum = csum(id, it->seq);
+			se[n].xchg = xchg;
+			se[n].msg = m.handle;
+			se[n].prio = it->prio;
+			n++;
+		}
+		for (done = 0; done < n; done += sent) {
+			ret = xm_xfer(x, se + done, n - done, 0, NULL, 0, 0,
+				      &sent);
+			if (ret == -ENOSPC)
+				sched_yield();
+			else
+				CHILD_CHECK(ret == 0 && sent == n - done, 21);
+		}
+		seq += n;
+		sh->sent[id] = seq;
+	}
+	xm_close(x);
+	_exit(0);
+}
+
 static void sender(FIXTURE_DATA(stress) *self, uint32_t id)
 {
 	struct shared *sh = self->sh;
@@ -107,6 +158,8 @@ static void sender(FIXTURE_DATA(stress) *self, uint32_t id)
 	uint32_t seq;
 
 	start_line(sh);
+	if (sh->batch)
+		sender_batch(self, id, x, pool, xchg);
 	for (seq = 0; seq < MAXSEQ && (seq < MINSEQ || xt_now() < sh->until);
 	     seq++) {
 		/* pool empty: give the receivers the CPU for a moment */
@@ -135,9 +188,9 @@ static void receiver(FIXTURE_DATA(stress) *self, uint32_t id)
 {
 	int64_t last[SENDERS][4];
 	struct shared *sh = self->sh;
-	struct xm_msg m = { 0 };
+	struct xm_msg m = { 0 }, ms[8];
 	const struct item *it;
-	int pool, xchg, s, p;
+	int pool, xchg, s, p, n = 0, k = 0;
 	struct xm *x = child_ctx(self, &pool, &xchg, XMSG_ACC_READ);
 
 	for (s = 0; s < SENDERS; s++)
@@ -145,7 +198,15 @@ static void receiver(FIXTURE_DATA(stress) *self, uint32_t id)
 			last[s][p] = -1;
 	start_line(sh);
 	for (;;) {
-		CHILD_CHECK(xm_recv(x, xchg, XM_MS(30000), 0, &m) == 0, 30);
+		if (!sh->batch || k == n) {	/* the next message or batch */
+			n = sh->batch ? xm_xfer(x, NULL, 0, xchg, ms, 8,
+						XM_MS(30000), NULL) :
+					xm_recv(x, xchg, XM_MS(30000), 0, &ms[0]);
+			CHILD_CHECK(sh->batch ? n > 0 : n == 0, 30);
+			n = sh->batch ? n : 1;
+			k = 0;
+		}
+		m = ms[k++];
 		CHILD_CHECK(m.body != NULL, 31);
 		it = m.body;
 		if (it->sender == STOP)
@@ -163,15 +224,16 @@ static void receiver(FIXTURE_DATA(stress) *self, uint32_t id)
 		}
 		CHILD_CHECK(xm_msg_rel(x, m.handle) == 0, 32);
 	}
-	CHILD_CHECK(xm_msg_rel(x, m.handle) == 0, 33);
+	CHILD_CHECK(xm_msg_rel(x, m.handle) == 0 && k == n, 33);
 	xm_close(x);
 	_exit(0);
 }
 
-TEST_F_TIMEOUT(stress, sixteen_processes_one_exchange, 300)
+static void run_stress(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(stress) *self, int batch)
 {
 	const char *env = getenv("XMSG_STRESS_SECONDS");
-	double secs = env ? atof(env) : 3.0;
+	double secs = env ? atof(env) : batch ? 1.5 : 3.0;
 	pid_t snd[SENDERS], rcv[RECEIVERS];
 	uint64_t total = 0, got = 0;
 	struct xmsg_info in;
@@ -180,6 +242,7 @@ TEST_F_TIMEOUT(stress, sixteen_processes_one_exchange, 300)
 	uint32_t s, q;
 	int i;
 
+	self->sh->batch = batch;
 	for (i = 0; i < RECEIVERS; i++) {
 		rcv[i] = fork();
 		ASSERT_LE(0, rcv[i]);
@@ -200,9 +263,13 @@ TEST_F_TIMEOUT(stress, sixteen_processes_one_exchange, 300)
 	__atomic_store_n(&self->sh->go, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < SENDERS; i++)
 		ASSERT_EQ(0, xt_wait(snd[i]));
-	/* one stop marker per receiver, at the lowest priority: behind all */
+	/*
+	 * One stop marker per receiver, at the lowest priority: behind all.
+	 * A batch receiver could take several at once: then one at a time,
+	 * each after the previous receiver has gone.
+	 */
 	for (i = 0; i < RECEIVERS; i++) {
-		int ret;
+		int ret, st;
 
 		while ((ret = xm_msg_get(self->x, self->pool, &m)) ==
 		       -ENOBUFS)
@@ -211,8 +278,12 @@ TEST_F_TIMEOUT(stress, sixteen_processes_one_exchange, 300)
 		it = m.body;
 		it->sender = STOP;
 		ASSERT_EQ(0, xm_send(self->x, self->xchg, m.handle, 0, 0, 0));
+		if (batch) {
+			ASSERT_LT(0, waitpid(-1, &st, 0));
+			ASSERT_TRUE(WIFEXITED(st) && !WEXITSTATUS(st));
+		}
 	}
-	for (i = 0; i < RECEIVERS; i++)
+	for (i = 0; !batch && i < RECEIVERS; i++)
 		ASSERT_EQ(0, xt_wait(rcv[i]));
 
 	for (i = 0; i < RECEIVERS; i++) {
@@ -243,6 +314,17 @@ TEST_F_TIMEOUT(stress, sixteen_processes_one_exchange, 300)
 	ASSERT_EQ(0, XT_WAIT_INFO(self->x, self->pool, in,
 				  in.u.pool.free == NBLK, 3000));
 	ASSERT_EQ(0U, in.u.pool.bad_rels);
+}
+
+TEST_F_TIMEOUT(stress, sixteen_processes_one_exchange, 300)
+{
+	run_stress(_metadata, self, 0);
+}
+
+/* The same with XMSG_IOC_XFER: senders send 4 at a time, receivers take 8 */
+TEST_F_TIMEOUT(stress, sixteen_processes_batches, 300)
+{
+	run_stress(_metadata, self, 1);
 }
 
 TEST_HARNESS_MAIN
