@@ -873,7 +873,6 @@ long xmsg_ioc_call(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
 	struct xmsg_send_args sa = {};
 	struct xmsg_cpost *cp = NULL;
 	struct xmsg_call c;
-	LIST_HEAD(wake);
 	int err;
 
 	err = xmsg_copy_in(&c, sizeof(c), sizeof(c), arg, cmd);
@@ -898,11 +897,14 @@ long xmsg_ioc_call(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
 	sa.msg = c.send_msg;
 	sa.prio = c.send_prio;
 	sa.reply = c.send_reply;
-	err = xmsg_call_send(cf, c.recv_xchg, &sa, &cp, &close, &wake);
+	/*
+	 * One send: its receiver is woken at once (it may preempt us, which
+	 * on one CPU lets it answer before our receive looks), not deferred.
+	 */
+	err = xmsg_call_send(cf, c.recv_xchg, &sa, &cp, &close, NULL);
 	kfree(cp);
 	if (err)
 		return err;
-	ra.wake = &wake;
 	err = xmsg_recv_locked(cf, &ra, false);
 	xmsg_hent_drop(close);
 	if (err) {
