@@ -444,6 +444,7 @@ EXPORT_SYMBOL_NS_GPL(xmsg_msg_set_owner, XMSG);
  * A previous reply handle is put first.
  *
  * Context: any context.
+ * Return: nothing.
  */
 void xmsg_msg_set_reply(struct xmsg_msg *msg, void *reply,
 			void (*reply_put)(void *reply))

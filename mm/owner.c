@@ -22,6 +22,7 @@
  * @name: for warnings and debugging (not copied)
  *
  * Context: any context.
+ * Return: nothing.
  */
 void xmsg_owner_init(struct xmsg_owner *owner, const char *name)
 {
@@ -138,6 +139,7 @@ static struct xmsg_msg *xmsg_owner_pop_msg(struct xmsg_owner *owner)
  * O(owned) time and looks at no pool.
  *
  * Context: process context; may sleep between control blocks.
+ * Return: nothing.
  */
 void xmsg_owner_release_all(struct xmsg_owner *owner)
 {

@@ -270,6 +270,7 @@ EXPORT_SYMBOL_NS_GPL(xmsg_pool_destroy, XMSG);
  *	in another)
  *
  * Context: any context.
+ * Return: nothing.
  */
 void xmsg_pool_get_stats(struct xmsg_pool *pool, struct xmsg_pool_stats *st)
 {
