@@ -288,7 +288,15 @@ CAUSES = {
         "pipe or socket copying 64 KiB twice; 13-18x the pipe and 10-13x "
         "the socket in those runs. A miss means a run in which the host's "
         "load hit the xmsg repetitions harder than the copying peers'.",
-    "tput65536-unix": "As for the pipe (same cause).",
+    "tput65536-unix":
+        "On 1 vCPU as for the pipe. On 2 vCPUs the stream socket gains "
+        "more from the second CPU than xmsg does: its writer copies in "
+        "while its reader copies out on the other CPU, so both copies run "
+        "at once (in the make bench run of 2026-11-26 03:13 UTC, on an "
+        "idle host: 41448 msg/s on 2 vCPUs against 12984 on 1, 3.2x), "
+        "while a batch of xmsg-call is a hand-off with little to overlap "
+        "(368189 against 164607 msg/s, 2.2x); the ratio then lands near "
+        "the 10x bar (8.9x in that run, 12.7x on 1 vCPU).",
     "tput1048576-pipe":
         "Met by a wide margin in the runs of 2026-11-26 (86-111x); a miss "
         "would have the same cause as at 64 KiB.",
