@@ -20,6 +20,7 @@ static struct kunit_suite xmsg_canary_suite = {
 	.name = "xmsg_canary",
 	.test_cases = xmsg_canary_cases,
 };
+
 kunit_test_suite(xmsg_canary_suite);
 
 MODULE_DESCRIPTION("xmsg harness self-test: a failing KUnit case");
