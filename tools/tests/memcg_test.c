@@ -34,9 +34,11 @@ static int write_str(const char *dir, const char *file, const char *s)
 	return n == (ssize_t)strlen(s) ? 0 : -1;
 }
 
-static long long read_ll(const char *dir, const char *file)
+/* Reads @dir/@file into @buf (NUL-terminated); returns its length or -1. */
+static ssize_t read_str(const char *dir, const char *file, char *buf,
+			size_t size)
 {
-	char path[256], buf[64];
+	char path[256];
 	ssize_t n;
 	int fd;
 
@@ -44,29 +46,29 @@ static long long read_ll(const char *dir, const char *file)
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, buf, size - 1);
 	close(fd);
 	if (n <= 0)
 		return -1;
 	buf[n] = 0;
+	return n;
+}
+
+static long long read_ll(const char *dir, const char *file)
+{
+	char buf[64];
+
+	if (read_str(dir, file, buf, sizeof(buf)) < 0)
+		return -1;
 	return strtoll(buf, NULL, 10);
 }
 
 static int has_memory_controller(const char *root)
 {
-	char path[256], buf[256];
-	ssize_t n;
-	int fd;
+	char buf[256];
 
-	snprintf(path, sizeof(path), "%s/cgroup.controllers", root);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
+	if (read_str(root, "cgroup.controllers", buf, sizeof(buf)) < 0)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
 	return strstr(buf, "memory") != NULL;
 }
 
