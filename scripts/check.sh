@@ -67,8 +67,9 @@ selftest selftest-warn splat --kernel debug --no-kunit \
 	--extra-kunit xmsg_canary_warn.ko --only 'xmsg_canary_warn' \
 	--timeout 600
 
-# 3. Debian's stock kernel: the user tests.
-run stock --kernel stock --no-kunit --timeout 1800
+# 3. Debian's stock kernel: the user tests, with the two NICs (its own
+#    virtio_net and veth modules are loaded first).
+run stock --kernel stock --net --no-kunit --timeout 1800
 add_totals "$logdir/stock.parse"
 
 echo "logs: $logdir"

@@ -27,6 +27,9 @@ RUN=
 . /xmsg/config
 
 echo "XMSG-UNAME $(uname -r)"
+for m in /xmsg/drivers/*.ko; do	# stock kernel: its NIC drivers
+	[ -f "$m" ] && insmod "$m" 2>/dev/null
+done
 ip link set lo up 2>/dev/null
 for i in eth0 eth1; do
 	ip link set "$i" up 2>/dev/null

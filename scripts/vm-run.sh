@@ -112,6 +112,21 @@ for d in tests examples bench; do
 	[ -d "$bdir/tools/$d" ] && cp "$bdir/tools/$d"/* "$st/xmsg/$d/" 2>/dev/null
 done
 [ -d "$bdir/tools/bin" ] && cp "$bdir/tools/bin"/* "$st/xmsg/bin/"
+# The stock kernel has the virtio PCI and network drivers and veth as
+# modules: /init loads them (in this order) before xmsg.
+if [ "$kernel" = stock ]; then
+	mkdir -p "$st/xmsg/drivers"
+	n=0
+	for m in drivers/virtio/virtio_pci_legacy_dev \
+		drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci \
+		net/core/failover drivers/net/net_failover \
+		drivers/net/virtio_net drivers/net/veth; do
+		ko=$(echo "$sdir"/root/lib/modules/*/kernel/"$m".ko)
+		[ -f "$ko" ] || continue
+		n=$((n + 1))
+		cp "$ko" "$st/xmsg/drivers/$(printf %02d $n)-${m##*/}.ko"
+	done
+fi
 cp "$XMSG_ROOT/scripts/demo-vm.sh" "$st/xmsg/demo.sh" 2>/dev/null || true
 
 {
