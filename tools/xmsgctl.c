@@ -196,12 +196,17 @@ static int parse_opt(int c, struct opts *o)
 	long l;
 
 	switch (c) {
-	case 'd': device = optarg; return 0;
+	case 'd':
+		device = optarg;
+		return 0;
 	case 'm':
 		if (parse_u32(optarg, &o->mode, 8) || o->mode > 0777)
 			return die_usage("bad mode '%s'", optarg);
 		return 0;
-	case 'k': o->kind_name = optarg; o->kind_set = 1; return 0;
+	case 'k':
+		o->kind_name = optarg;
+		o->kind_set = 1;
+		return 0;
 	case 'l':
 		return parse_u32(optarg, &o->limit, 10) ?
 			die_usage("bad limit '%s'", optarg) : 0;
@@ -223,14 +228,30 @@ static int parse_opt(int c, struct opts *o)
 		o->timeout_ms = l;
 		o->timeout_set = 1;
 		return 0;
-	case 'P': o->pool = optarg; return 0;
-	case 'r': o->reply = optarg; return 0;
-	case 'R': o->raw = 1; return 0;
-	case 'x': o->hex = 1; return 0;
-	case 'v': o->verbose = 1; return 0;
-	case 'a': o->ack = 1; return 0;
-	case 'f': o->full = 1; return 0;
-	case 'e': o->exist_ok = 1; return 0;
+	case 'P':
+		o->pool = optarg;
+		return 0;
+	case 'r':
+		o->reply = optarg;
+		return 0;
+	case 'R':
+		o->raw = 1;
+		return 0;
+	case 'x':
+		o->hex = 1;
+		return 0;
+	case 'v':
+		o->verbose = 1;
+		return 0;
+	case 'a':
+		o->ack = 1;
+		return 0;
+	case 'f':
+		o->full = 1;
+		return 0;
+	case 'e':
+		o->exist_ok = 1;
+		return 0;
 	case 'i':
 		if (parse_long(optarg, &o->interval_ms) || o->interval_ms < 1)
 			return die_usage("bad interval '%s'", optarg);
@@ -245,7 +266,9 @@ static int parse_opt(int c, struct opts *o)
 			return die_usage("bad hold time '%s'", optarg);
 		o->hold_set = 1;
 		return 0;
-	case 'h': usage(stdout); exit(EX_OK);
+	case 'h':
+		usage(stdout);
+		exit(EX_OK);
 	}
 	return die_usage("%s", "bad option");
 }

@@ -1569,7 +1569,9 @@ static void fanout_xmsg(bool bcast, int nrx)
 		atomic_store(&fan->done, 0);
 		t0 = now_ns();
 		r = xfan_round(&f, msg, f.base + off, seq);
-		if (r || (r = fan_wait(nrx, &last)))
+		if (!r)
+			r = fan_wait(nrx, &last);
+		if (r)
 			break;
 		samples[n++] = last - t0;
 		if (n >= (size_t)opt_min_iters &&
@@ -2072,12 +2074,23 @@ int main(int argc, char **argv)
 
 	while ((o = getopt(argc, argv, "t:r:n:m:p:h")) != -1) {
 		switch (o) {
-		case 't': opt_box = atof(optarg); break;
-		case 'r': opt_reps = atoi(optarg); break;
-		case 'n': opt_min_iters = atoi(optarg); break;
-		case 'm': opt_measures = optarg; break;
-		case 'p': opt_peers = optarg; break;
-		default: usage(argv[0]);
+		case 't':
+			opt_box = atof(optarg);
+			break;
+		case 'r':
+			opt_reps = atoi(optarg);
+			break;
+		case 'n':
+			opt_min_iters = atoi(optarg);
+			break;
+		case 'm':
+			opt_measures = optarg;
+			break;
+		case 'p':
+			opt_peers = optarg;
+			break;
+		default:
+			usage(argv[0]);
 		}
 	}
 	if (opt_min_iters < 1)

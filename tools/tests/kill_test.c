@@ -223,6 +223,24 @@ TEST_F(k9, killed_broadcaster_post_is_withdrawn)
 /* A client killed inside XMSG_IOC_CALL: the server can still answer (or is
  * told the reply exchange is gone); either way nothing leaks.
  */
+/*
+ * In a forked caller: a context of its own with the pool, the server's
+ * exchange (write) and a private reply exchange.
+ */
+static struct xm *caller_open(FIXTURE_DATA(k9) *self, int *pool, int *q,
+			      int *mine)
+{
+	struct xm *x;
+
+	xm_close(self->x);
+	CHILD_CHECK(xm_open(&x, NULL) == 0, 10);
+	*pool = xm_pool_open(x, self->pname, XMSG_ACC_RDWR);
+	*q = xm_xchg_open(x, self->qname, XMSG_ACC_WRITE);
+	*mine = xm_xchg_create(x, NULL, XMSG_XCHG_KIND_NORMAL, 0, 0600, 0);
+	CHILD_CHECK(*pool > 0 && *q > 0 && *mine > 0, 11);
+	return x;
+}
+
 TEST_F(k9, killed_in_call)
 {
 	struct xm_msg req = { 0 };
@@ -237,13 +255,7 @@ TEST_F(k9, killed_in_call)
 		struct xm_msg m, a = { 0 };
 		int pool, q, mine;
 
-		xm_close(self->x);
-		CHILD_CHECK(xm_open(&x, NULL) == 0, 10);
-		pool = xm_pool_open(x, self->pname, XMSG_ACC_RDWR);
-		q = xm_xchg_open(x, self->qname, XMSG_ACC_WRITE);
-		mine = xm_xchg_create(x, NULL, XMSG_XCHG_KIND_NORMAL, 0, 0600,
-				      0);
-		CHILD_CHECK(pool > 0 && q > 0 && mine > 0, 11);
+		x = caller_open(self, &pool, &q, &mine);
 		CHILD_CHECK(xm_msg_get(x, pool, &m) == 0, 12);
 		xm_call(x, q, m.handle, 0, mine, mine, XM_FOREVER, 0, &a,
 			NULL);
@@ -282,13 +294,7 @@ TEST_F(k9, killed_in_xfer)
 		struct xm *x;
 		int pool, q, mine;
 
-		xm_close(self->x);
-		CHILD_CHECK(xm_open(&x, NULL) == 0, 10);
-		pool = xm_pool_open(x, self->pname, XMSG_ACC_RDWR);
-		q = xm_xchg_open(x, self->qname, XMSG_ACC_WRITE);
-		mine = xm_xchg_create(x, NULL, XMSG_XCHG_KIND_NORMAL, 0, 0600,
-				      0);
-		CHILD_CHECK(pool > 0 && q > 0 && mine > 0, 11);
+		x = caller_open(self, &pool, &q, &mine);
 		memset(se, 0, sizeof(se));
 		for (i = 0; i < 3; i++) {
 			CHILD_CHECK(xm_msg_get(x, pool, &m) == 0, 12);

@@ -69,7 +69,7 @@ static int has_memory_controller(const char *root)
 
 	if (read_str(root, "cgroup.controllers", buf, sizeof(buf)) < 0)
 		return 0;
-	return strstr(buf, "memory") != NULL;
+	return !!strstr(buf, "memory");
 }
 
 FIXTURE(memcg) {
