@@ -16,6 +16,11 @@
 #include <linux/bug.h>
 #include "mm/xmsg_mm.h"
 
+/* The free stack top packs a block index and a count in one long. */
+#ifndef CONFIG_64BIT
+#error "xmsg needs a 64-bit kernel"
+#endif
+
 struct kmem_cache;
 struct dentry;
 
