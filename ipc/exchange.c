@@ -41,6 +41,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include "xmsg_ipc_priv.h"
+#include "xmsg_ring.h"
 
 #define XMSG_XCHG_LIMIT_DEFAULT	1024
 #define XMSG_XCHG_LIMIT_MAX	BIT(20)
@@ -84,6 +85,9 @@ struct xmsg_xchg_post {
  * @waiters: waiting receivers (struct xmsg_xchg_waiter), FIFO.
  *	Protected by @lock.
  * @post: the posted broadcast message or NULL.  Protected by @lock.
+ * @ring: the receive ring (XMSG_IOC_RING, chardev_ring.c) or NULL.
+ *	Protected by @lock; freed only after an RCU grace period once
+ *	detached.
  * @gen: broadcast generation.  Protected by @lock.
  * @sent: messages sent.  Protected by @lock.
  * @received: messages received.  Protected by @lock.
@@ -107,6 +111,7 @@ struct xmsg_xchg {
 	struct list_head queue[XMSG_PRIO_MAX + 1];
 	struct list_head waiters;
 	struct xmsg_xchg_post *post;
+	struct xmsg_ring *ring;
 	u64 gen;
 	u64 sent;
 	u64 received;
@@ -231,7 +236,8 @@ EXPORT_SYMBOL_NS_GPL(xmsg_xchg_create, XMSG);
 /* Take everything out of a dying exchange: messages, post, waiters. */
 static struct xmsg_xchg_post *__xmsg_xchg_kill(struct xmsg_xchg *xchg,
 					       struct list_head *msgs,
-					       struct list_head *wake)
+					       struct list_head *wake,
+					       struct xmsg_ring **ring)
 {
 	struct xmsg_waiter *w, *next;
 	struct xmsg_xchg_post *post;
@@ -245,6 +251,10 @@ static struct xmsg_xchg_post *__xmsg_xchg_kill(struct xmsg_xchg *xchg,
 	xchg->queued = 0;
 	post = xchg->post;
 	xchg->post = NULL;
+	*ring = xchg->ring;
+	xchg->ring = NULL;
+	if (*ring)
+		__xmsg_ring_kill(*ring);
 	list_for_each_entry_safe(w, next, &xchg->waiters, link)
 		__xmsg_waiter_claim(w, wake, -EIDRM);
 	return post;
@@ -266,6 +276,7 @@ void xmsg_xchg_destroy(struct xmsg_xchg *xchg)
 {
 	struct xmsg_xchg_post *post;
 	struct xmsg_msg *msg, *tmp;
+	struct xmsg_ring *ring;
 	unsigned long flags;
 	LIST_HEAD(msgs);
 	LIST_HEAD(wake);
@@ -273,15 +284,20 @@ void xmsg_xchg_destroy(struct xmsg_xchg *xchg)
 	if (!xchg)
 		return;
 	might_sleep();
+	rcu_read_lock();	/* for @ring, see chardev_ring.c */
 	spin_lock_irqsave(&xchg->lock, flags);
 	if (xchg->dead) {
 		spin_unlock_irqrestore(&xchg->lock, flags);
+		rcu_read_unlock();
 		pr_warn_ratelimited("xmsg: exchange %s destroyed twice\n",
 				    xchg->name);
 		return;
 	}
-	post = __xmsg_xchg_kill(xchg, &msgs, &wake);
+	post = __xmsg_xchg_kill(xchg, &msgs, &wake, &ring);
 	spin_unlock_irqrestore(&xchg->lock, flags);
+	if (ring)
+		xmsg_ring_wake(ring, EPOLLIN | EPOLLHUP);
+	rcu_read_unlock();
 
 	xmsg_waiters_wake(&wake);
 	wake_up_interruptible_poll(&xchg->poll_wq, EPOLLERR | EPOLLHUP);
@@ -446,12 +462,36 @@ static struct xmsg_msg *__xmsg_xchg_dequeue(struct xmsg_xchg *xchg)
 }
 
 /*
+ * Move queued messages into the ring, in queue order, while the one at
+ * the head fits.
+ */
+static void __xmsg_xchg_ring_drain(struct xmsg_xchg *xchg,
+				   struct xmsg_ring *ring)
+{
+	struct xmsg_msg *msg;
+
+	lockdep_assert_held(&xchg->lock);
+	while (xchg->prio_map) {
+		msg = list_first_entry(&xchg->queue[fls(xchg->prio_map) - 1],
+				       struct xmsg_msg, link);
+		if (!__xmsg_ring_fits(ring, msg))
+			break;
+		__xmsg_ring_store(ring, __xmsg_xchg_dequeue(xchg));
+	}
+	__xmsg_ring_set_queued(ring, xchg->queued);
+}
+
+/*
  * Put @msg (owner already NULL) at the exchange: straight to the first
- * waiting receiver, or on the queue.
+ * waiting receiver, into the ring, or on the queue.  Messages a ring gives
+ * back go on @done, to be released once the lock is dropped.
+ * Return: 0 handed to a receiver, 1 queued, 2 put in the ring, or -errno.
  */
 static int __xmsg_xchg_put(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
-			   u8 prio, struct list_head *wake)
+			   u8 prio, struct list_head *wake,
+			   struct list_head *done)
 {
+	struct xmsg_ring *ring = xchg->ring;
 	struct xmsg_xchg_waiter *xw;
 
 	lockdep_assert_held(&xchg->lock);
@@ -459,12 +499,24 @@ static int __xmsg_xchg_put(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 		return -EIDRM;
 	xw = list_first_entry_or_null(&xchg->waiters, struct xmsg_xchg_waiter,
 				      w.link);
+	if (!xw && ring) {
+		__xmsg_ring_reclaim(ring, done);
+		if (!xchg->queued && __xmsg_ring_fits(ring, msg)) {
+			msg->prio = prio;
+			xchg->sent++;
+			xchg->received++;
+			__xmsg_ring_store(ring, msg);
+			return 2;
+		}
+	}
 	if (!xw && xchg->queued >= xchg->limit)
 		return -ENOSPC;
 	msg->prio = prio;
 	xchg->sent++;
 	if (!xw) {
 		__xmsg_xchg_enqueue(xchg, msg);
+		if (ring)
+			__xmsg_xchg_ring_drain(xchg, ring);
 		return 1;
 	}
 	xw->msg = msg;
@@ -495,7 +547,10 @@ static int xmsg_xchg_send_queue(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 				struct list_head *wake)
 {
 	struct list_head *wl = wake;
+	struct xmsg_ring *ring;
+	bool ring_wake = false;
 	unsigned long flags;
+	LIST_HEAD(done);
 	LIST_HEAD(now);
 	int ret;
 
@@ -504,14 +559,22 @@ static int xmsg_xchg_send_queue(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 	ret = xmsg_xchg_take(msg, from);
 	if (ret)
 		return ret;
+	rcu_read_lock();	/* for @ring, see chardev_ring.c */
 	spin_lock_irqsave(&xchg->lock, flags);
-	ret = __xmsg_xchg_put(xchg, msg, prio, wl);
+	ret = __xmsg_xchg_put(xchg, msg, prio, wl, &done);
+	ring = xchg->ring;
+	if (ring && ret > 0)
+		ring_wake = __xmsg_ring_wake_needed(ring);
 	spin_unlock_irqrestore(&xchg->lock, flags);
+	if (ring_wake)
+		xmsg_ring_wake(ring, EPOLLIN | EPOLLRDNORM);
+	rcu_read_unlock();
+	xmsg_ring_release_msgs(&done);
 	if (ret < 0) {
 		xmsg_xchg_untake(msg, from);
 		return ret;
 	}
-	if (ret)
+	if (ret == 1)
 		xmsg_xchg_poll_wake(xchg, EPOLLIN | EPOLLRDNORM);
 	else if (!wake)
 		xmsg_waiters_wake(&now);
@@ -900,6 +963,94 @@ struct xmsg_msg *xmsg_xchg_recv(struct xmsg_xchg *xchg,
 	return xmsg_xchg_recv_queue(xchg, to, timeout);
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_xchg_recv, XMSG);
+
+/* ---- receive rings ------------------------------------------------- */
+
+/**
+ * xmsg_xchg_ring_attach() - make a ring the exchange's standing receiver
+ * @xchg: a normal or pass exchange
+ * @ring: the ring (chardev_ring.c)
+ *
+ * Messages already queued move into the ring as far as they fit.
+ *
+ * Context: process context.
+ * Return: 0; -EINVAL for a broadcast exchange, -EIDRM when destroyed,
+ * -EBUSY when it has a ring already.
+ */
+int xmsg_xchg_ring_attach(struct xmsg_xchg *xchg, struct xmsg_ring *ring)
+{
+	unsigned long flags;
+	int ret = 0;
+
+	if (xchg->kind == XMSG_XCHG_BCAST)
+		return -EINVAL;
+	spin_lock_irqsave(&xchg->lock, flags);
+	if (xchg->dead) {
+		ret = -EIDRM;
+	} else if (xchg->ring) {
+		ret = -EBUSY;
+	} else {
+		__xmsg_ring_attached(ring, &xchg->lock);
+		xchg->ring = ring;
+		__xmsg_xchg_ring_drain(xchg, ring);
+	}
+	spin_unlock_irqrestore(&xchg->lock, flags);
+	return ret;
+}
+
+/**
+ * xmsg_xchg_ring_detach() - take a ring off its exchange
+ * @xchg: the exchange it was attached to (perhaps destroyed since)
+ * @ring: the ring
+ * @msgs: gets every message still in the ring, to release
+ *
+ * The caller must wait for an RCU grace period before freeing @ring.
+ *
+ * Context: process context.
+ */
+void xmsg_xchg_ring_detach(struct xmsg_xchg *xchg, struct xmsg_ring *ring,
+			   struct list_head *msgs)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&xchg->lock, flags);
+	if (xchg->ring == ring)
+		xchg->ring = NULL;
+	__xmsg_ring_take_all(ring, msgs);
+	spin_unlock_irqrestore(&xchg->lock, flags);
+}
+
+/**
+ * xmsg_xchg_ring_poll() - service a ring and say what poll() reports
+ * @xchg: the exchange it was attached to
+ * @ring: the ring
+ *
+ * Releases the messages user space is done with and moves queued messages
+ * into the room made.
+ *
+ * Context: process context (the ring file's ->poll()).
+ * Return: the poll mask of the ring (see struct xmsg_ring_setup).
+ */
+__poll_t xmsg_xchg_ring_poll(struct xmsg_xchg *xchg, struct xmsg_ring *ring)
+{
+	unsigned long flags;
+	bool was_full, room;
+	LIST_HEAD(done);
+	__poll_t mask;
+
+	spin_lock_irqsave(&xchg->lock, flags);
+	__xmsg_ring_reclaim(ring, &done);
+	was_full = xchg->queued >= xchg->limit;
+	if (xchg->ring == ring)
+		__xmsg_xchg_ring_drain(xchg, ring);
+	room = xchg->queued < xchg->limit;
+	mask = __xmsg_ring_poll_mask(ring);
+	spin_unlock_irqrestore(&xchg->lock, flags);
+	xmsg_ring_release_msgs(&done);
+	if (was_full && room)
+		xmsg_xchg_poll_wake(xchg, EPOLLOUT | EPOLLWRNORM);
+	return mask;
+}
 
 /* ---- statistics and debugfs ----------------------------------------- */
 

@@ -218,6 +218,9 @@ void xmsg_buf_describe(struct xmsg_cfile *cf, struct xmsg_hent *h,
 long xmsg_ioc_msg_read(struct xmsg_cfile *cf, void __user *arg,
 		       unsigned int cmd);
 
+/* chardev_ring.c: receive rings */
+long xmsg_ioc_ring(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
+
 int xmsg_chardev_init(void);
 void xmsg_chardev_exit(void);
 

@@ -169,6 +169,97 @@ int xm_sem_wait(struct xm *x, uint32_t sem, int64_t timeout_ns);
 int xm_poll_fd(struct xm *x, uint32_t handle, uint64_t gen);
 int xm_poll_wait(int fd, int timeout_ms);
 
+/*
+ * Receive rings (XMSG_IOC_RING): the messages sent to an exchange whose
+ * body is in a given pool arrive in memory shared with this process and
+ * are read without a system call each.
+ *
+ *	struct xm_ring r;
+ *	const struct xmsg_ring_entry *e;
+ *	unsigned int i, n;
+ *
+ *	xm_ring_open(x, xchg, pool, 1024, 1, 0, &r);
+ *	for (;;) {
+ *		n = xm_ring_ready(&r);
+ *		if (!n) {
+ *			xm_ring_wait(&r, -1);	// poll(); -EIDRM when destroyed
+ *			continue;
+ *		}
+ *		for (i = 0; i < n; i++) {
+ *			e = xm_ring_entry(&r, i);
+ *			use(xm_ring_body(&r, e), e->length);
+ *		}
+ *		xm_ring_done(&r, n);	// the kernel may now reuse them
+ *	}
+ */
+
+/**
+ * struct xm_ring - a mapped receive ring
+ * @fd: the ring's file descriptor (poll it, or use xm_ring_wait())
+ * @hdr: the shared header (struct xmsg_ring_hdr)
+ * @ent: the entries
+ * @mask: entries - 1
+ * @cons: the next entry to read (our copy of @hdr->consumer)
+ * @map_size: bytes of the ring mapping
+ * @pool_base: the pool's mapping (xm_pool_map())
+ * @pool_size: bytes of it
+ */
+struct xm_ring {
+	int fd;
+	struct xmsg_ring_hdr *hdr;
+	struct xmsg_ring_entry *ent;
+	uint32_t mask;
+	uint32_t cons;
+	size_t map_size;
+	void *pool_base;
+	size_t pool_size;
+};
+
+/*
+ * Open a ring of @entries (a power of two) at exchange @xchg for bodies
+ * of @pool (both read right) and map it and the pool.  poll() reports the
+ * ring readable at @wake_min ready entries, or @wake_us after it found
+ * fewer (@wake_min 0 or 1 and @wake_us 0: at the first).  Errors as
+ * XMSG_IOC_RING (-EBUSY: the exchange has a ring) and mmap().
+ */
+int xm_ring_open(struct xm *x, uint32_t xchg, uint32_t pool, uint32_t entries,
+		 uint32_t wake_min, uint32_t wake_us, struct xm_ring *r);
+/* Unmap and close: the kernel releases what is still in the ring. */
+void xm_ring_close(struct xm_ring *r);
+/* Wait until poll() reports the ring readable: 1, 0 on timeout, -EIDRM
+ * once the exchange is destroyed and the ring is empty, or -errno.
+ */
+int xm_ring_wait(struct xm_ring *r, int timeout_ms);
+
+/* Entries ready to read, from xm_ring_entry(r, 0) on. */
+static inline unsigned int xm_ring_ready(const struct xm_ring *r)
+{
+	return __atomic_load_n(&r->hdr->producer, __ATOMIC_ACQUIRE) - r->cons;
+}
+
+/* The @i-th ready entry (@i < xm_ring_ready()). */
+static inline const struct xmsg_ring_entry *
+xm_ring_entry(const struct xm_ring *r, unsigned int i)
+{
+	return &r->ent[(r->cons + i) & r->mask];
+}
+
+/* The body of @e in the pool mapping, NULL if it lies outside it. */
+static inline void *xm_ring_body(const struct xm_ring *r,
+				 const struct xmsg_ring_entry *e)
+{
+	if (e->offset > r->pool_size || e->length > r->pool_size - e->offset)
+		return NULL;
+	return (char *)r->pool_base + e->offset;
+}
+
+/* Done with the first @n ready entries: their messages go back. */
+static inline void xm_ring_done(struct xm_ring *r, unsigned int n)
+{
+	r->cons += n;
+	__atomic_store_n(&r->hdr->consumer, r->cons, __ATOMIC_RELEASE);
+}
+
 #ifdef __cplusplus
 }
 #endif

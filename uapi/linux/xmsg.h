@@ -930,4 +930,119 @@ struct xmsg_msg_read {
 
 #define XMSG_IOC_MSG_READ	_IOW(XMSG_IOC_MAGIC, 0x1b, struct xmsg_msg_read)
 
+/* ---- receive rings: messages without a system call each ---------------- */
+
+/* Feature bit: XMSG_IOC_RING */
+#define XMSG_FEAT_RING		0x400ULL
+
+/* Most entries of a ring */
+#define XMSG_RING_ENTRIES_MAX	65536
+
+/* Longest wake_us of a ring: one second */
+#define XMSG_RING_WAKE_US_MAX	1000000
+
+/* struct xmsg_ring_hdr.flags (written by the kernel) */
+#define XMSG_RING_F_DEAD	0x1	/* the exchange is destroyed: no more
+					 * entries will come
+					 */
+#define XMSG_RING_F_QUEUED	0x2	/* messages wait at the exchange that
+					 * the ring cannot take (full, or not a
+					 * body of the ring's pool): receive
+					 * those with XMSG_IOC_RECV; a hint
+					 */
+
+/**
+ * struct xmsg_ring_entry - one message in a receive ring (written by the
+ *	kernel)
+ * @offset: offset of the body in the ring's pool region (the pool's
+ *	mapping, XMSG_MMAP_OFFSET(pool handle))
+ * @length: bytes of the body
+ * @prio: the priority it was sent with
+ */
+struct xmsg_ring_entry {
+	__u64 offset;
+	__u32 length;
+	__u32 prio;
+};
+
+/**
+ * struct xmsg_ring_hdr - the start of a ring's mapping
+ * @producer: entries the kernel has put in the ring so far (wraps at
+ *	2^32); written by the kernel with release semantics
+ * @flags: XMSG_RING_F_*, written by the kernel
+ * @entries: ring size (a power of two), written by the kernel
+ * @pad0: 0
+ * @consumer: entries user space is done with (wraps at 2^32); written by
+ *	user space (a store-release after the last read of the bodies) and
+ *	only read by the kernel, which ignores a value outside
+ *	[its last reclaimed position, @producer]
+ * @pad1: 0
+ *
+ * Entry i (counting from 0 since the ring was opened) is at
+ * XMSG_RING_ENTRIES_OFFSET + (i % @entries) * sizeof(struct
+ * xmsg_ring_entry) of the mapping.  Entries @consumer up to @producer - 1
+ * are ready; their bodies stay valid (the messages stay the ring's) until
+ * @consumer passes them.
+ */
+struct xmsg_ring_hdr {
+	__u32 producer;
+	__u32 flags;
+	__u32 entries;
+	__u32 pad0[13];
+	__u32 consumer;
+	__u32 pad1[15];
+};
+
+#define XMSG_RING_ENTRIES_OFFSET	128
+
+/**
+ * struct xmsg_ring_setup - XMSG_IOC_RING: a receive ring at an exchange
+ * @size: sizeof(struct xmsg_ring_setup)
+ * @flags: XMSG_FD_CLOEXEC or 0
+ * @xchg: a normal or pass exchange handle, read right
+ * @pool: a pool handle: messages whose body lies in this pool's region go
+ *	into the ring
+ * @entries: ring size, a power of two, 1 to XMSG_RING_ENTRIES_MAX
+ * @wake_min: poll() reports EPOLLIN when this many entries are ready, or
+ *	@wake_us after it found fewer; 0 or 1: as soon as one is ready
+ * @wake_us: see @wake_min: 1 to XMSG_RING_WAKE_US_MAX; required when
+ *	@wake_min > 1, else 0
+ * @fd: out: the ring's file descriptor
+ * @map_size: out: bytes to mmap() from offset 0 of @fd (MAP_SHARED,
+ *	PROT_READ | PROT_WRITE: user space writes @consumer)
+ * @reserved: 0
+ *
+ * The ring becomes the exchange's standing receiver: a message sent to
+ * the exchange, when no receiver waits in XMSG_IOC_RECV and nothing is
+ * queued, is put in the ring (and counted as received) if its body lies
+ * in @pool's region, no reply handle is attached and the ring has room;
+ * otherwise it queues as usual.  Queued messages move into the ring, in
+ * queue order, when room is made (at the next send or poll()).  Reading a
+ * message from the ring takes no system call: the receiver reads
+ * @producer, reads the entries and their bodies in the pool mapping, then
+ * advances @consumer; the kernel releases the messages it passed at its
+ * next send or poll().  poll() (also epoll) on @fd: EPOLLIN as @wake_min
+ * says, EPOLLHUP once the exchange is destroyed.  Closing @fd releases
+ * every message still in the ring.  One ring per exchange.
+ *
+ * Errors: -EFAULT, -EINVAL (@size, @flags, @entries, @wake_min, @wake_us,
+ * @reserved; a broadcast exchange), -EBADF (unknown handle), -EINVAL (a
+ * handle of the wrong type), -EACCES (no read right on @xchg or @pool),
+ * -EBUSY (the exchange has a ring), -EIDRM (destroyed), -EMFILE, -ENOMEM.
+ */
+struct xmsg_ring_setup {
+	__u32 size;
+	__u32 flags;
+	__u32 xchg;
+	__u32 pool;
+	__u32 entries;
+	__u32 wake_min;
+	__u32 wake_us;
+	__s32 fd;
+	__u64 map_size;
+	__u64 reserved[2];
+};
+
+#define XMSG_IOC_RING		_IOWR(XMSG_IOC_MAGIC, 0x25, struct xmsg_ring_setup)
+
 #endif /* _UAPI_LINUX_XMSG_H */

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/* libxmsg: receive rings (XMSG_IOC_RING). */
+#include <errno.h>
+#include <poll.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "xm_priv.h"
+
+int xm_ring_open(struct xm *x, uint32_t xchg, uint32_t pool, uint32_t entries,
+		 uint32_t wake_min, uint32_t wake_us, struct xm_ring *r)
+{
+	struct xmsg_ring_setup rs;
+	void *map;
+	int ret;
+
+	if (!x || !r)
+		return -EINVAL;
+	memset(r, 0, sizeof(*r));
+	r->fd = -1;
+	ret = xm_pool_map(x, pool, &r->pool_base, &r->pool_size);
+	if (ret)
+		return ret;
+	XM_INIT(rs);
+	rs.flags = XMSG_FD_CLOEXEC;
+	rs.xchg = xchg;
+	rs.pool = pool;
+	rs.entries = entries;
+	rs.wake_min = wake_min;
+	rs.wake_us = wake_us;
+	ret = xm_ioctl(x, XMSG_IOC_RING, &rs);
+	if (ret)
+		return ret;
+	map = mmap(NULL, rs.map_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   rs.fd, 0);
+	if (map == MAP_FAILED) {
+		ret = -errno;
+		close(rs.fd);
+		return ret;
+	}
+	r->fd = rs.fd;
+	r->hdr = map;
+	r->ent = (void *)((char *)map + XMSG_RING_ENTRIES_OFFSET);
+	r->mask = r->hdr->entries - 1;
+	r->cons = r->hdr->consumer;
+	r->map_size = rs.map_size;
+	return 0;
+}
+
+void xm_ring_close(struct xm_ring *r)
+{
+	if (!r || r->fd < 0)
+		return;
+	munmap(r->hdr, r->map_size);
+	close(r->fd);
+	r->fd = -1;
+	r->hdr = NULL;
+}
+
+int xm_ring_wait(struct xm_ring *r, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+	int ret;
+
+	do {
+		ret = poll(&pfd, 1, timeout_ms);
+	} while (ret < 0 && errno == EINTR);
+	if (ret < 0)
+		return -errno;
+	if (ret == 0)
+		return 0;
+	if ((pfd.revents & POLLIN) || xm_ring_ready(r))
+		return 1;
+	return -EIDRM;
+}
