@@ -244,11 +244,11 @@ static struct xmsg_xchg_post *__xmsg_xchg_kill(struct xmsg_xchg *xchg,
 	int p;
 
 	lockdep_assert_held(&xchg->lock);
-	xchg->dead = true;
+	WRITE_ONCE(xchg->dead, true);
 	for (p = 0; p <= XMSG_PRIO_MAX; p++)
 		list_splice_tail_init(&xchg->queue[p], msgs);
 	xchg->prio_map = 0;
-	xchg->queued = 0;
+	WRITE_ONCE(xchg->queued, 0);
 	post = xchg->post;
 	xchg->post = NULL;
 	*ring = xchg->ring;
@@ -440,7 +440,7 @@ static void __xmsg_xchg_enqueue(struct xmsg_xchg *xchg, struct xmsg_msg *msg)
 	lockdep_assert_held(&xchg->lock);
 	list_add_tail(&msg->link, &xchg->queue[msg->prio]);
 	xchg->prio_map |= BIT(msg->prio);
-	xchg->queued++;
+	WRITE_ONCE(xchg->queued, xchg->queued + 1);
 }
 
 static struct xmsg_msg *__xmsg_xchg_dequeue(struct xmsg_xchg *xchg)
@@ -456,7 +456,7 @@ static struct xmsg_msg *__xmsg_xchg_dequeue(struct xmsg_xchg *xchg)
 	list_del_init(&msg->link);
 	if (list_empty(&xchg->queue[p]))
 		xchg->prio_map &= ~BIT(p);
-	xchg->queued--;
+	WRITE_ONCE(xchg->queued, xchg->queued - 1);
 	xchg->received++;
 	return msg;
 }
@@ -541,10 +541,33 @@ static void xmsg_xchg_untake(struct xmsg_msg *msg, struct xmsg_owner *from)
 		xmsg_msg_set_owner(msg, NULL, from);
 }
 
-/* @wake: the caller's wake list (woken later), or NULL to wake now */
+/*
+ * Of the messages a ring gave back, one the sender can fill again instead
+ * of getting and making a new one: a whole pool message whose body nobody
+ * else shares and that has no reply handle.
+ */
+static struct xmsg_msg *xmsg_xchg_pick_spare(struct list_head *done)
+{
+	struct xmsg_msg *msg;
+
+	list_for_each_entry(msg, done, link) {
+		if (msg->origin == XMSG_ORIGIN_POOL && !msg->reply &&
+		    refcount_read(&msg->body_ref) == 1) {
+			list_del_init(&msg->link);
+			return msg;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * @wake: the caller's wake list (woken later), or NULL to wake now
+ * @spare: NULL, or gets a message given back by the ring (or NULL)
+ */
 static int xmsg_xchg_send_queue(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 				struct xmsg_owner *from, u8 prio,
-				struct list_head *wake)
+				struct list_head *wake,
+				struct xmsg_msg **spare)
 {
 	struct list_head *wl = wake;
 	struct xmsg_ring *ring;
@@ -569,6 +592,8 @@ static int xmsg_xchg_send_queue(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 	if (ring_wake)
 		xmsg_ring_wake(ring, EPOLLIN | EPOLLRDNORM);
 	rcu_read_unlock();
+	if (spare)
+		*spare = xmsg_xchg_pick_spare(&done);
 	xmsg_ring_release_msgs(&done);
 	if (ret < 0) {
 		xmsg_xchg_untake(msg, from);
@@ -704,6 +729,38 @@ int xmsg_xchg_send_defer(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 			 struct xmsg_owner *from, u8 prio,
 			 struct list_head *wake)
 {
+	return xmsg_xchg_send_reuse(xchg, msg, from, prio, wake, NULL);
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_send_defer, XMSG);
+
+/**
+ * xmsg_xchg_send_reuse - send a message, taking back one to fill again
+ * @xchg: the exchange
+ * @msg: the message, owned by @from
+ * @from: the sender's owner, or NULL (see xmsg_xchg_send())
+ * @prio: priority, 0 (lowest) to XMSG_PRIO_MAX
+ * @wake: a wake list, or NULL to wake at once (see xmsg_xchg_send_defer())
+ * @spare: NULL, or where to put a message for the caller to reuse
+ *
+ * As xmsg_xchg_send_defer().  When the exchange has a receive ring
+ * (XMSG_IOC_RING) whose reader is done with some messages, the send
+ * releases them; with @spare, one of them that is a whole pool message
+ * (no proxy shares its body, no reply handle) is not released but given to
+ * the caller instead, owner NULL, in *@spare (NULL if none): a producer
+ * such as a NIC receive path fills it with the next frame and sends it
+ * again, saving a block get, a message make and a release.  The caller
+ * must check that it is of the pool it expects, and release it if it does
+ * not use it.
+ *
+ * Context: as xmsg_xchg_send().
+ * Return: as xmsg_xchg_send(); *@spare is set in every case.
+ */
+int xmsg_xchg_send_reuse(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
+			 struct xmsg_owner *from, u8 prio,
+			 struct list_head *wake, struct xmsg_msg **spare)
+{
+	if (spare)
+		*spare = NULL;
 	if (!xchg || !msg || prio > XMSG_PRIO_MAX)
 		return -EINVAL;
 	if (READ_ONCE(msg->released) || !list_empty_careful(&msg->link)) {
@@ -712,9 +769,9 @@ int xmsg_xchg_send_defer(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 	}
 	if (xchg->kind == XMSG_XCHG_BCAST)
 		return xmsg_xchg_send_bcast(xchg, msg, from, prio, wake);
-	return xmsg_xchg_send_queue(xchg, msg, from, prio, wake);
+	return xmsg_xchg_send_queue(xchg, msg, from, prio, wake, spare);
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_xchg_send_defer, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_send_reuse, XMSG);
 
 /**
  * xmsg_xchg_wake - wake the receivers chosen by xmsg_xchg_send_defer()
@@ -843,6 +900,12 @@ static struct xmsg_msg *xmsg_xchg_recv_queue(struct xmsg_xchg *xchg,
 	bool was_full;
 	int ret;
 
+	/*
+	 * Nothing queued: a non-blocking receive need not take the lock (a
+	 * send racing with it may as well have come just after it).
+	 */
+	if (!timeout && !READ_ONCE(xchg->queued) && !READ_ONCE(xchg->dead))
+		return ERR_PTR(-EAGAIN);
 	spin_lock_irqsave(&xchg->lock, flags);
 	if (xchg->dead) {
 		spin_unlock_irqrestore(&xchg->lock, flags);

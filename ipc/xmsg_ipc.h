@@ -132,6 +132,9 @@ int xmsg_xchg_send(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 int xmsg_xchg_send_defer(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 			 struct xmsg_owner *from, u8 prio,
 			 struct list_head *wake);
+int xmsg_xchg_send_reuse(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
+			 struct xmsg_owner *from, u8 prio,
+			 struct list_head *wake, struct xmsg_msg **spare);
 void xmsg_xchg_wake(struct list_head *wake);
 struct xmsg_msg *xmsg_xchg_recv(struct xmsg_xchg *xchg,
 				struct xmsg_owner *to, long timeout,

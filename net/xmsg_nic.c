@@ -52,7 +52,12 @@
  *   running handler before the attachment is torn down.
  * - The tx kthread is the only user of the tx exchange's receive side; it
  *   is stopped with kthread_stop() before the device reference is dropped.
- * - Counters are atomic_long_t, read without a lock (a snapshot).
+ * - Counters are per-CPU longs (this_cpu_inc()), summed without a lock
+ *   when read (a snapshot).
+ * - @spare (per CPU): a message the rx exchange's ring gave back for the
+ *   next frame (xmsg_xchg_send_reuse()); taken and put with
+ *   this_cpu_xchg() by the rx path only, emptied at detach once the
+ *   rx_handler is gone.
  * - wake_lock (spinlock, BHs off) protects the list of rx receivers handed
  *   a frame whose wake-up is deferred (rx_coalesce_us); it nests outside
  *   the rx exchange's lock (xmsg_xchg_send_defer() under it) and the
@@ -129,6 +134,7 @@ enum xmsg_nic_stat {
 	NIC_RX_LINEARIZED,	/* zc: non-linear frame linearized (a copy) */
 	NIC_RX_ZC_LIVE,		/* zc: messages alive that pin an skb */
 	NIC_RX_RECYCLED,	/* pool: messages reused from the free exchange */
+	NIC_RX_RING_REUSED,	/* pool: messages reused from the rx ring */
 	NIC_RX_FREE_RELEASED,	/* other messages found there, released */
 	NIC_TX_MSGS,		/* messages received from the tx exchange */
 	NIC_TX_SENT,		/* skbs handed to dev_queue_xmit() and taken */
@@ -156,6 +162,7 @@ static const char * const xmsg_nic_stat_names[NIC_NR_STATS] = {
 	[NIC_RX_LINEARIZED] = "rx_linearized",
 	[NIC_RX_ZC_LIVE] = "rx_zc_live",
 	[NIC_RX_RECYCLED] = "rx_recycled",
+	[NIC_RX_RING_REUSED] = "rx_ring_reused",
 	[NIC_RX_FREE_RELEASED] = "rx_free_released",
 	[NIC_TX_MSGS] = "tx_msgs",
 	[NIC_TX_SENT] = "tx_sent",
@@ -168,6 +175,11 @@ static const char * const xmsg_nic_stat_names[NIC_NR_STATS] = {
 	[NIC_ECHOED] = "echoed",
 	[NIC_ECHO_DROP] = "echo_drop",
 	[NIC_SUNK] = "sunk",
+};
+
+/* Per-CPU counters of an attachment, indexed by enum xmsg_nic_stat */
+struct xmsg_nic_stats {
+	long v[NIC_NR_STATS];
 };
 
 /**
@@ -197,7 +209,9 @@ static const char * const xmsg_nic_stat_names[NIC_NR_STATS] = {
  * @tx_thread: receives from @tx and transmits
  * @echo_thread: echo or sink only: the kernel receiver at @rx
  * @sink: @echo_thread releases what it receives instead of sending it on
- * @stats: counters, see enum xmsg_nic_stat
+ * @stats: per-CPU counters, see enum xmsg_nic_stat
+ * @spare: per-CPU message given back by the rx exchange's ring, for the
+ *	next frame (pool mode), or NULL
  * @name: the device name at attach time
  */
 struct xmsg_nic {
@@ -223,7 +237,8 @@ struct xmsg_nic {
 	struct task_struct *tx_thread;
 	struct task_struct *echo_thread;
 	bool sink;
-	atomic_long_t stats[NIC_NR_STATS];
+	struct xmsg_nic_stats __percpu *stats;
+	struct xmsg_msg * __percpu *spare;
 	char name[IFNAMSIZ];
 };
 
@@ -265,17 +280,47 @@ static DECLARE_DELAYED_WORK(xmsg_nic_reaper, xmsg_nic_reap_work);
 
 static void xmsg_nic_inc(struct xmsg_nic *nic, enum xmsg_nic_stat s)
 {
-	atomic_long_inc(&nic->stats[s]);
+	this_cpu_inc(nic->stats->v[s]);
 }
 
 static void xmsg_nic_dec(struct xmsg_nic *nic, enum xmsg_nic_stat s)
 {
-	atomic_long_dec(&nic->stats[s]);
+	this_cpu_dec(nic->stats->v[s]);
+}
+
+static long xmsg_nic_stat(struct xmsg_nic *nic, enum xmsg_nic_stat s)
+{
+	long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu_ptr(nic->stats, cpu)->v[s];
+	return sum;
+}
+
+/* Release the spare messages (detach, after the rx_handler is gone). */
+static void xmsg_nic_spares_release(struct xmsg_nic *nic)
+{
+	struct xmsg_msg *msg;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		msg = xchg(per_cpu_ptr(nic->spare, cpu), NULL);
+		if (msg)
+			xmsg_msg_rel(msg);
+	}
+}
+
+static void xmsg_nic_free_mem(struct xmsg_nic *nic)
+{
+	free_percpu(nic->spare);
+	free_percpu(nic->stats);
+	kfree(nic);
 }
 
 static void xmsg_nic_free(struct kref *ref)
 {
-	kfree(container_of(ref, struct xmsg_nic, ref));
+	xmsg_nic_free_mem(container_of(ref, struct xmsg_nic, ref));
 }
 
 static void xmsg_nic_put(struct xmsg_nic *nic)
@@ -326,12 +371,13 @@ static void xmsg_nic_wake_flush(struct xmsg_nic *nic)
  * finds the frames of the next @coalesce_ns queued too and takes them in
  * one batch (as a TPACKET_V3 reader is woken once per ring block).
  */
-static int xmsg_nic_rx_send_defer(struct xmsg_nic *nic, struct xmsg_msg *msg)
+static int xmsg_nic_rx_send_defer(struct xmsg_nic *nic, struct xmsg_msg *msg,
+				  struct xmsg_msg **spare)
 {
 	int err;
 
 	spin_lock_bh(&nic->wake_lock);
-	err = xmsg_xchg_send_defer(nic->rx, msg, NULL, 0, &nic->wake);
+	err = xmsg_xchg_send_reuse(nic->rx, msg, NULL, 0, &nic->wake, spare);
 	if (!err && !list_empty(&nic->wake) &&
 	    !hrtimer_is_queued(&nic->wake_timer))
 		hrtimer_start(&nic->wake_timer, ns_to_ktime(nic->coalesce_ns),
@@ -340,16 +386,32 @@ static int xmsg_nic_rx_send_defer(struct xmsg_nic *nic, struct xmsg_msg *msg)
 	return err;
 }
 
+/* Keep a message the rx exchange's ring gave back (pool mode) as this
+ * CPU's spare, to carry the next frame.
+ */
+static void xmsg_nic_spare_put(struct xmsg_nic *nic, struct xmsg_msg *msg)
+{
+	if (!msg)
+		return;
+	if (nic->mode == XMSG_NIC_POOL && msg->pool == nic->pool)
+		msg = this_cpu_xchg(*nic->spare, msg);
+	if (msg)
+		xmsg_msg_rel(msg);
+}
+
 /* Send a message made from a frame; drop and count on failure. */
 static void xmsg_nic_rx_send(struct xmsg_nic *nic, struct xmsg_msg *msg)
 {
+	struct xmsg_msg *spare;
 	int err;
 
 	xmsg_nic_inc(nic, NIC_RX_MADE);
 	if (nic->coalesce_ns)
-		err = xmsg_nic_rx_send_defer(nic, msg);
+		err = xmsg_nic_rx_send_defer(nic, msg, &spare);
 	else
-		err = xmsg_xchg_send(nic->rx, msg, NULL, 0);
+		err = xmsg_xchg_send_reuse(nic->rx, msg, NULL, 0, NULL,
+					   &spare);
+	xmsg_nic_spare_put(nic, spare);
 	if (likely(!err)) {
 		xmsg_nic_inc(nic, NIC_RX_DELIVERED);
 		return;
@@ -421,6 +483,12 @@ static void xmsg_nic_rx_pool(struct xmsg_nic *nic, struct sk_buff *skb,
 	if (unlikely(len > xmsg_pool_block_size(nic->pool))) {
 		xmsg_nic_inc(nic, NIC_RX_DROP_OVERSIZE);
 		goto free_skb;
+	}
+	msg = this_cpu_xchg(*nic->spare, NULL);
+	if (msg) {
+		xmsg_nic_inc(nic, NIC_RX_RING_REUSED);
+		xmsg_nic_rx_recycled(nic, skb, len, msg);
+		return;
 	}
 	msg = xmsg_nic_rx_reuse(nic);
 	if (msg) {
@@ -920,7 +988,7 @@ static void xmsg_nic_objs_destroy(struct xmsg_nic *nic)
 	nic->free = NULL;
 	/* The driver frees tx skbs soon; do not bury a pool for them. */
 	wait_event_timeout(nic->idle,
-			   !atomic_long_read(&nic->stats[NIC_TX_INFLIGHT]),
+			   !xmsg_nic_stat(nic, NIC_TX_INFLIGHT),
 			   2 * HZ);
 	/* The registry destroys the pool once it is idle and unused. */
 	xmsg_nic_pool_unpublish(nic->pool_u, nic->name);
@@ -1017,6 +1085,7 @@ static void __xmsg_nic_detach(struct xmsg_nic *nic)
 {
 	ASSERT_RTNL();
 	netdev_rx_handler_unregister(nic->dev);	/* waits for handlers */
+	xmsg_nic_spares_release(nic);
 	xmsg_nic_wake_flush(nic);
 	xmsg_nic_threads_stop(nic);
 	list_del(&nic->node);
@@ -1048,6 +1117,12 @@ static struct xmsg_nic *xmsg_nic_alloc(struct net_device *dev,
 	nic = kzalloc(sizeof(*nic), GFP_KERNEL);
 	if (!nic)
 		return ERR_PTR(-ENOMEM);
+	nic->stats = alloc_percpu(struct xmsg_nic_stats);
+	nic->spare = alloc_percpu(struct xmsg_msg *);
+	if (!nic->stats || !nic->spare) {
+		xmsg_nic_free_mem(nic);
+		return ERR_PTR(-ENOMEM);
+	}
 	kref_init(&nic->ref);
 	init_waitqueue_head(&nic->idle);
 	spin_lock_init(&nic->wake_lock);
@@ -1062,7 +1137,7 @@ static struct xmsg_nic *xmsg_nic_alloc(struct net_device *dev,
 	strscpy(nic->name, dev->name, sizeof(nic->name));
 	err = xmsg_nic_objs_create(nic);
 	if (err) {
-		kfree(nic);
+		xmsg_nic_free_mem(nic);
 		return ERR_PTR(err);
 	}
 	return nic;
@@ -1144,7 +1219,7 @@ stop_threads:
 	xmsg_nic_threads_stop(nic);
 destroy_objs:
 	xmsg_nic_objs_destroy(nic);
-	kfree(nic);
+	xmsg_nic_free_mem(nic);
 	return err;
 }
 
@@ -1205,7 +1280,7 @@ static void xmsg_nic_show_one(struct seq_file *m, struct xmsg_nic *nic)
 		   nic->name);
 	for (i = 0; i < NIC_NR_STATS; i++)
 		seq_printf(m, " %s=%ld", xmsg_nic_stat_names[i],
-			   atomic_long_read(&nic->stats[i]));
+			   xmsg_nic_stat(nic, i));
 	seq_printf(m, " pool_free=%llu pool_in_use=%llu pool_count=%llu block_size=%llu\n",
 		   ps.free, ps.in_use, ps.count, ps.block_size);
 }

@@ -16,6 +16,13 @@
  *               COALESCE_US): the receiver is woken at most every 1 ms and
  *               finds the frames of that time queued, as a TPACKET_V3
  *               reader is woken once per ring block (10 ms timeout here)
+ *   xmsg-ring   xmsg_nic pool mode, a user receiver with a receive ring
+ *               (XMSG_IOC_RING) at nic.eth0.rx: it reads the entries and
+ *               the bodies in shared memory and advances the consumer
+ *               index, no system call a frame; it polls the ring only
+ *               when it is empty, and poll() wakes it at RING_WAKE_MIN
+ *               frames or RING_WAKE_US after (as TPACKET_V3 wakes its
+ *               reader once per block or at the block timeout)
  *   xmsg-zc     xmsg_nic zero-copy mode, the same user receiver; the body
  *               (skb data, not in a pool) cannot be mapped, so the
  *               receiver copies the whole frame out (XMSG_IOC_MSG_READ,
@@ -42,13 +49,15 @@
  * buffering more.
  *
  * After each size, the issue's targets are checked on these figures, for
- * the pool-mode user receivers (xmsg-pool, xmsg-batch, xmsg-coal):
+ * the pool-mode user receivers (xmsg-pool, xmsg-batch, xmsg-coal,
+ * xmsg-ring):
  * >= tpacket_v3 and >= 2 x recvfrom (frames/s), with
  * the receive cost ratio next to them.  A verdict is "decisive" only when
  * the receiver it rests on fell behind the sender (see target()); else it
  * compares sender rates of different rounds and says "sender-bound".
  *
- * Usage: nic_bench [-t SECONDS] [-r ROUNDS]
+ * Usage: nic_bench [-t SECONDS] [-r ROUNDS] [-o RECEIVER,...]
+ * (-o: only these receivers, e.g. -o tpacket_v3,xmsg-ring)
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -84,20 +93,24 @@
 #define NIC_PARAMS	"/sys/module/xmsg_nic/parameters"
 #define XMSG_BLOCKS	(RING_BLOCK / RING_FRAME * RING_BLOCKS)
 #define COALESCE_US	1000
+/* the TPACKET_V3 ring's frames per block and its block timeout */
+#define RING_WAKE_MIN	(RING_BLOCK / RING_FRAME)
+#define RING_WAKE_US	10000
 
 static double box = 1.0;
 static int rounds = 3;
+static const char *only;		/* -o: receivers to run, or NULL */
 static volatile unsigned long *sent;	/* shared with the sender child */
 static double sender_cpu;		/* CPU seconds the last sender used */
 
 enum rx_kind {
-	R_RECVFROM, R_TPACKET, R_XPOOL, R_XBATCH, R_XCOAL, R_XZC, R_KPOOL,
-	R_KZC, R_NR
+	R_RECVFROM, R_TPACKET, R_XPOOL, R_XBATCH, R_XCOAL, R_XRING, R_XZC,
+	R_KPOOL, R_KZC, R_NR
 };
 
 static const char *const rx_names[R_NR] = {
 	"recvfrom", "tpacket_v3", "xmsg-pool", "xmsg-batch", "xmsg-coal",
-	"xmsg-zc", "ksink-pool", "ksink-zc",
+	"xmsg-ring", "xmsg-zc", "ksink-pool", "ksink-zc",
 };
 
 struct result {
@@ -463,11 +476,49 @@ static void xmsg_batch_loop(struct xm *x, uint32_t xchg, uint32_t free_x,
 	(void)sink;
 }
 
-static void run_xmsg_user(size_t len, const char *how, int batch,
+/*
+ * The ring receiver: every ready entry is read in place (one byte of the
+ * body, as the others), then given back by one store of the consumer
+ * index; poll() only when the ring is empty.
+ */
+static void xmsg_ring_loop(struct xm_ring *r, struct span *s)
+{
+	const struct xmsg_ring_entry *e;
+	volatile unsigned char sink;
+	unsigned int i, n;
+	unsigned char *b;
+
+	for (;;) {
+		n = xm_ring_ready(r);
+		if (!n) {
+			if (xm_ring_wait(r, s->n ? IDLE_MS : 5000) != 1)
+				break;
+			continue;
+		}
+		for (i = 0; i < n; i++) {
+			e = xm_ring_entry(r, i);
+			b = xm_ring_body(r, e);
+			if (b)
+				sink = b[12];
+		}
+		xm_ring_done(r, n);
+		span_add(s, n);
+	}
+	(void)sink;
+}
+
+/* How a user receiver takes its messages */
+enum user_rx {
+	U_ONE,		/* XMSG_IOC_RECV + XMSG_IOC_MSG_REL a frame */
+	U_BATCH,	/* XMSG_IOC_XFER batches, returned to nic.eth0.free */
+	U_RING,		/* a receive ring */
+};
+
+static void run_xmsg_user(size_t len, const char *how, enum user_rx how_rx,
 			  unsigned int coalesce_us, struct result *r)
 {
+	struct xm_ring ring;
 	int free_x = 0;
-
 	uint32_t xchg;
 	struct span s = {};
 	struct xm *x;
@@ -491,18 +542,27 @@ static void run_xmsg_user(size_t len, const char *how, int batch,
 	}
 	pool = xm_pool_open(x, "nic." RX_DEV, XMSG_ACC_READ);
 	xchg = xm_xchg_open(x, "nic." RX_DEV ".rx", XMSG_ACC_READ);
-	if (batch)
+	if (how_rx == U_BATCH)
 		free_x = xm_xchg_open(x, "nic." RX_DEV ".free", XMSG_ACC_WRITE);
 	if (pool <= 0 || (int)xchg <= 0 || free_x < 0) {
 		r->na = "nic.eth0.rx/.free not reachable through /dev/xmsg";
 		goto close_x;
 	}
+	if (how_rx == U_RING && xm_ring_open(x, xchg, pool, XMSG_BLOCKS,
+				       RING_WAKE_MIN, RING_WAKE_US, &ring)) {
+		r->na = "XMSG_IOC_RING failed";
+		goto close_x;
+	}
 	pid = blast_start(len);
-	if (batch)
+	if (how_rx == U_RING)
+		xmsg_ring_loop(&ring, &s);
+	else if (how_rx == U_BATCH)
 		xmsg_batch_loop(x, xchg, free_x, &s);
 	else
 		xmsg_user_loop(x, xchg, &s);
 	blast_wait(pid);
+	if (how_rx == U_RING)
+		xm_ring_close(&ring);
 	span_result(&s, r);
 close_x:
 	xm_close(x);
@@ -543,11 +603,29 @@ static void run_ksink(size_t len, const char *how, struct result *r)
 	span_result(&s, r);
 }
 
+/* Is @name in the comma-separated -o list (or is there none)? */
+static int selected(const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = only;
+
+	if (!p)
+		return 1;
+	for (; (p = strstr(p, name)); p += n)
+		if ((p == only || p[-1] == ',') && (!p[n] || p[n] == ','))
+			return 1;
+	return 0;
+}
+
 static void run_one(enum rx_kind k, size_t len, struct result *r)
 {
 	double b0 = busy_seconds(), b1;
 
 	memset(r, 0, sizeof(*r));
+	if (!selected(rx_names[k])) {
+		r->na = "not selected (-o)";
+		return;
+	}
 	*sent = 0;
 	write_str(NIC_DIR "/detach", RX_DEV);
 	switch (k) {
@@ -558,16 +636,19 @@ static void run_one(enum rx_kind k, size_t len, struct result *r)
 		run_tpacket(len, r);
 		break;
 	case R_XPOOL:
-		run_xmsg_user(len, RX_DEV " pool", 0, 0, r);
+		run_xmsg_user(len, RX_DEV " pool", U_ONE, 0, r);
 		break;
 	case R_XBATCH:
-		run_xmsg_user(len, RX_DEV " pool", 1, 0, r);
+		run_xmsg_user(len, RX_DEV " pool", U_BATCH, 0, r);
 		break;
 	case R_XCOAL:
-		run_xmsg_user(len, RX_DEV " pool", 1, COALESCE_US, r);
+		run_xmsg_user(len, RX_DEV " pool", U_BATCH, COALESCE_US, r);
+		break;
+	case R_XRING:
+		run_xmsg_user(len, RX_DEV " pool", U_RING, 0, r);
 		break;
 	case R_XZC:
-		run_xmsg_user(len, RX_DEV " zc", 0, 0, r);
+		run_xmsg_user(len, RX_DEV " zc", U_ONE, 0, r);
 		break;
 	case R_KPOOL:
 		run_ksink(len, RX_DEV " pool sink", r);
@@ -676,6 +757,10 @@ static void print_targets(size_t len, const struct result *res)
 	       &res[R_TPACKET], 1.0);
 	target(len, "xmsg-coal >= 2 x recvfrom", &res[R_XCOAL],
 	       &res[R_RECVFROM], 2.0);
+	target(len, "xmsg-ring >= tpacket_v3", &res[R_XRING], &res[R_TPACKET],
+	       1.0);
+	target(len, "xmsg-ring >= 2 x recvfrom", &res[R_XRING],
+	       &res[R_RECVFROM], 2.0);
 }
 
 int main(int argc, char **argv)
@@ -685,9 +770,11 @@ int main(int argc, char **argv)
 	unsigned int i;
 	int k, r, opt;
 
-	while ((opt = getopt(argc, argv, "t:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:r:o:")) != -1) {
 		if (opt == 't')
 			box = atof(optarg);
+		else if (opt == 'o')
+			only = optarg;
 		else if (opt == 'r')
 			rounds = atoi(optarg) > 0 ? atoi(optarg) : 1;
 	}
