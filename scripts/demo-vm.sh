@@ -51,6 +51,20 @@ printf '$ wait   # the sender exits: its broadcast post is withdrawn\n'
 wait $sender
 run xmsgctl info pool demo-pool
 
+step "a receive ring: messages arrive in shared memory, no system call each"
+printf '$ xmsgctl ring demo-x demo-pool -n 3 -T 10000 -v > ring.out 2>&1 &\n'
+xmsgctl ring demo-x demo-pool -n 3 -T 10000 -v > /tmp/ring.out 2>&1 &
+reader=$!
+sleep 1
+run xmsgctl send demo-x demo-pool "first into the ring"
+run xmsgctl send demo-x demo-pool "second" -p 5
+run xmsgctl send demo-x demo-pool "third"
+wait $reader
+printf '$ cat ring.out   # what the ring reader printed\n'
+cat /tmp/ring.out
+printf '$ xmsgctl info pool demo-pool   # the reader closed its ring: all blocks back\n'
+xmsgctl info pool demo-pool
+
 step "client/server through a normal exchange, replies via the reply handle"
 run client_server 2 3
 

@@ -66,6 +66,12 @@ static const char usage_text[] =
 "                             forever); -P the body's pool (default: every\n"
 "                             pool we may read); -v metadata on stderr;\n"
 "                             -a signal the reply semaphore, if any\n"
+"  ring XCHG POOL [-n COUNT] [-T MS] [-R|-x] [-v]\n"
+"                             open a receive ring at XCHG for bodies of POOL\n"
+"                             and print COUNT (default 1) messages as they\n"
+"                             arrive, read in shared memory without a system\n"
+"                             call each; -T: give up after MS ms (default\n"
+"                             forever)\n"
 "  bcast-clear XCHG           withdraw the message posted at a broadcast xchg\n"
 "                             (only the owner that posted it may clear it;\n"
 "                             it is withdrawn anyway when that owner exits)\n"
@@ -810,6 +816,65 @@ static int cmd_recv(struct xm *x, int argc, char **argv, struct opts *o)
 	return EX_OK;
 }
 
+static int cmd_ring(struct xm *x, int argc, char **argv, struct opts *o)
+{
+	long got = 0, want = o->n_set ? o->n : 1;
+	const struct xmsg_ring_entry *e;
+	struct xm_ring r;
+	struct xm_msg m;
+	int xchg, pool, ret;
+	unsigned int i, n;
+
+	if (argc != 2 || want < 1)
+		return die_usage("%s", "ring XCHG POOL [-n COUNT] [-T MS]");
+	xchg = xm_xchg_open(x, argv[0], XMSG_ACC_READ);
+	if (xchg < 0)
+		return fail(xchg, "cannot open exchange", argv[0]);
+	pool = xm_pool_open(x, argv[1], XMSG_ACC_READ);
+	if (pool < 0)
+		return fail(pool, "cannot open pool", argv[1]);
+	ret = xm_ring_open(x, xchg, pool, 64, 0, 0, &r);
+	if (ret)
+		return fail(ret, "cannot open a ring at", argv[0]);
+	while (got < want) {
+		n = xm_ring_ready(&r);
+		if (!n) {
+			ret = xm_ring_wait(&r, !o->timeout_set ||
+					   o->timeout_ms < 0 ? -1 :
+					   (int)o->timeout_ms);
+			if (ret == 1)
+				continue;
+			xm_ring_close(&r);
+			if (ret == 0) {
+				fprintf(stderr, "%s: %s: timed out\n", prog,
+					argv[0]);
+				return EX_EMPTY;
+			}
+			return fail(ret, "ring", argv[0]);
+		}
+		for (i = 0; i < n && got < want; i++, got++) {
+			e = xm_ring_entry(&r, i);
+			memset(&m, 0, sizeof(m));
+			m.body = xm_ring_body(&r, e);
+			m.offset = e->offset;
+			m.length = e->length;
+			m.prio = e->prio;
+			if (o->verbose)
+				fprintf(stderr, "ring entry %ld: %" PRIu64
+					" bytes at offset %" PRIu64
+					", prio %u\n", got,
+					(uint64_t)m.length,
+					(uint64_t)m.offset, m.prio);
+			if (m.body)
+				print_body(&m, o);
+		}
+		xm_ring_done(&r, i);
+		fflush(stdout);
+	}
+	xm_ring_close(&r);	/* the kernel releases what we read */
+	return EX_OK;
+}
+
 static int cmd_bcast_clear(struct xm *x, int argc, char **argv,
 			   struct opts *o)
 {
@@ -970,6 +1035,7 @@ static const struct command commands[] = {
 	{ "nic", cmd_nic },
 	{ "send", cmd_send },
 	{ "recv", cmd_recv },
+	{ "ring", cmd_ring },
 	{ "bcast-clear", cmd_bcast_clear },
 	{ "signal", cmd_signal },
 	{ "wait", cmd_wait },

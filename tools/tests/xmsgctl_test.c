@@ -149,6 +149,25 @@ TEST_F(ctl, send_then_recv_in_later_runs)
 	ASSERT_EQ(0, CTL("destroy", "pool", self->pool));
 }
 
+/* ring: queued messages move into a new ring in order; timeout exit 3 */
+TEST_F(ctl, ring)
+{
+	ASSERT_EQ(0, CTL("create", "pool", self->pool, "256", "4"));
+	ASSERT_EQ(0, CTL("create", "xchg", self->xchg));
+	ASSERT_EQ(0, CTL("send", self->xchg, self->pool, "one"));
+	ASSERT_EQ(0, CTL("send", self->xchg, self->pool, "two"));
+	ASSERT_EQ(0, CTL("ring", self->xchg, self->pool, "-n", "2"));
+	ASSERT_STREQ("one\ntwo\n", self->out);
+	ASSERT_EQ(0, CTL("info", "pool", self->pool));
+	ASSERT_NE(NULL, strstr(self->out, "free     4"))
+		TH_LOG("closing the ring releases what it read");
+	ASSERT_EQ(3, CTL("ring", self->xchg, self->pool, "-T", "100"));
+	ASSERT_EQ(2, CTL("ring", self->xchg));
+	ASSERT_EQ(4, CTL("ring", self->xchg, "no.such.pool"));
+	ASSERT_EQ(0, CTL("destroy", "xchg", self->xchg));
+	ASSERT_EQ(0, CTL("destroy", "pool", self->pool));
+}
+
 TEST_F(ctl, broadcast)
 {
 	char *send[] = { self->path, "send", self->bc, self->pool, "news",
