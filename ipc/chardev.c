@@ -572,6 +572,7 @@ static const struct xmsg_ioc_desc xmsg_iocs[] = {
 	XMSG_IOC(_IOC_NR(XMSG_IOC_POLL_FD), XMSG_IOC_POLL_FD, xmsg_ioc_poll_fd),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_MSG_READ), XMSG_IOC_MSG_READ, xmsg_ioc_msg_read),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_RING), XMSG_IOC_RING, xmsg_ioc_ring),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_RING_TAKE), XMSG_IOC_RING_TAKE, xmsg_ioc_ring_take),
 };
 
 /*

@@ -57,7 +57,8 @@
  * @pool: @puobj's pool
  * @hdr: the shared memory (vmalloc_user()): header, then the entries
  * @ent: the entries, in @hdr's memory
- * @slot: the message of each entry, NULL when none
+ * @slot: the message of each entry, NULL when none or taken
+ *	(XMSG_IOC_RING_TAKE)
  * @map_size: bytes of @hdr's memory
  * @mask: entries - 1
  * @prod: entries put so far.  Protected by @lock.
@@ -155,9 +156,24 @@ void __xmsg_ring_reclaim(struct xmsg_ring *ring, struct list_head *done)
 	lockdep_assert_held(ring->lock);
 	while (ring->done != cons) {
 		i = ring->done++ & ring->mask;
-		list_add_tail(&ring->slot[i]->link, done);
+		if (ring->slot[i])
+			list_add_tail(&ring->slot[i]->link, done);
 		ring->slot[i] = NULL;
 	}
+}
+
+/* The message of entry @index, taken out of the ring, or NULL. */
+struct xmsg_msg *__xmsg_ring_take(struct xmsg_ring *ring, u32 index)
+{
+	struct xmsg_msg *msg;
+	u32 i = index & ring->mask;
+
+	lockdep_assert_held(ring->lock);
+	if (index - ring->done >= ring->prod - ring->done)
+		return NULL;
+	msg = ring->slot[i];
+	ring->slot[i] = NULL;
+	return msg;
 }
 
 void __xmsg_ring_set_queued(struct xmsg_ring *ring, bool queued)
@@ -218,7 +234,8 @@ void __xmsg_ring_take_all(struct xmsg_ring *ring, struct list_head *msgs)
 	__xmsg_ring_kill(ring);
 	while (ring->done != ring->prod) {
 		i = ring->done++ & ring->mask;
-		list_add_tail(&ring->slot[i]->link, msgs);
+		if (ring->slot[i])
+			list_add_tail(&ring->slot[i]->link, msgs);
 		ring->slot[i] = NULL;
 	}
 }
@@ -472,5 +489,69 @@ detach:
 put:
 	xmsg_ring_put_refs(ring);
 	xmsg_ring_free(ring);
+	return err;
+}
+
+/**
+ * xmsg_ioc_ring_take() - XMSG_IOC_RING_TAKE
+ * @cf: the file
+ * @arg: struct xmsg_ring_take
+ * @cmd: the command
+ *
+ * Context: process context.
+ * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -ENOENT; -EMFILE; -ENOMEM.
+ */
+long xmsg_ioc_ring_take(struct xmsg_cfile *cf, void __user *arg,
+			unsigned int cmd)
+{
+	struct xmsg_ring_take rt;
+	struct xmsg_ring *ring;
+	struct xmsg_hent *hm;
+	struct xmsg_msg *msg;
+	struct fd f;
+	int err;
+	u32 id;
+
+	err = xmsg_copy_in(&rt, sizeof(rt), sizeof(rt), arg, cmd);
+	if (err)
+		return err;
+	if (rt.flags || rt.pad || rt.msg ||
+	    memchr_inv(rt.reserved, 0, sizeof(rt.reserved)))
+		return -EINVAL;
+	f = fdget(rt.ring_fd);
+	if (!f.file)
+		return -EBADF;
+	err = -EBADF;
+	if (f.file->f_op != &xmsg_ring_fops)
+		goto put;
+	ring = f.file->private_data;
+	err = -ENOMEM;
+	hm = xmsg_hent_alloc(XMSG_TYPE_MSG);
+	if (!hm)
+		goto put;
+	mutex_lock(&cf->lock);
+	err = xmsg_hent_reserve(cf, &id);
+	if (err)
+		goto unlock;
+	msg = xmsg_xchg_ring_take(ring->xchg, ring, rt.index);
+	if (!msg) {
+		xmsg_hent_unreserve(cf, id);
+		err = -ENOENT;
+		goto unlock;
+	}
+	/* owner NULL (the ring's) -> this file's; cannot fail from NULL */
+	xmsg_msg_set_owner(msg, NULL, &cf->owner);
+	hm->msg = msg;
+	hm->prio = msg->prio;
+	xmsg_hent_publish(cf, hm, id);
+	hm = NULL;
+	rt.msg = id;
+unlock:
+	mutex_unlock(&cf->lock);
+	kfree(hm);
+	if (!err)
+		err = xmsg_copy_out(arg, &rt, sizeof(rt));
+put:
+	fdput(f);
 	return err;
 }

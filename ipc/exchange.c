@@ -1115,6 +1115,28 @@ __poll_t xmsg_xchg_ring_poll(struct xmsg_xchg *xchg, struct xmsg_ring *ring)
 	return mask;
 }
 
+/**
+ * xmsg_xchg_ring_take() - take the message of a ring entry out of the ring
+ * @xchg: the exchange the ring was attached to
+ * @ring: the ring
+ * @index: the entry
+ *
+ * Context: any context.
+ * Return: the message (owner NULL, now the caller's), or NULL when @index
+ * is no entry the ring holds or its message was taken already.
+ */
+struct xmsg_msg *xmsg_xchg_ring_take(struct xmsg_xchg *xchg,
+				     struct xmsg_ring *ring, u32 index)
+{
+	struct xmsg_msg *msg;
+	unsigned long flags;
+
+	spin_lock_irqsave(&xchg->lock, flags);
+	msg = __xmsg_ring_take(ring, index);
+	spin_unlock_irqrestore(&xchg->lock, flags);
+	return msg;
+}
+
 /* ---- statistics and debugfs ----------------------------------------- */
 
 /**

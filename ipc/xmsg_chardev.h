@@ -220,6 +220,8 @@ long xmsg_ioc_msg_read(struct xmsg_cfile *cf, void __user *arg,
 
 /* chardev_ring.c: receive rings */
 long xmsg_ioc_ring(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
+long xmsg_ioc_ring_take(struct xmsg_cfile *cf, void __user *arg,
+			unsigned int cmd);
 
 int xmsg_chardev_init(void);
 void xmsg_chardev_exit(void);

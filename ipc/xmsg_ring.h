@@ -22,6 +22,7 @@ void __xmsg_ring_reclaim(struct xmsg_ring *ring, struct list_head *done);
 void __xmsg_ring_set_queued(struct xmsg_ring *ring, bool queued);
 bool __xmsg_ring_wake_needed(struct xmsg_ring *ring);
 void __xmsg_ring_kill(struct xmsg_ring *ring);
+struct xmsg_msg *__xmsg_ring_take(struct xmsg_ring *ring, u32 index);
 void __xmsg_ring_take_all(struct xmsg_ring *ring, struct list_head *msgs);
 __poll_t __xmsg_ring_poll_mask(struct xmsg_ring *ring);
 /* chardev_ring.c: without it */
@@ -33,5 +34,7 @@ int xmsg_xchg_ring_attach(struct xmsg_xchg *xchg, struct xmsg_ring *ring);
 void xmsg_xchg_ring_detach(struct xmsg_xchg *xchg, struct xmsg_ring *ring,
 			   struct list_head *msgs);
 __poll_t xmsg_xchg_ring_poll(struct xmsg_xchg *xchg, struct xmsg_ring *ring);
+struct xmsg_msg *xmsg_xchg_ring_take(struct xmsg_xchg *xchg,
+				     struct xmsg_ring *ring, u32 index);
 
 #endif /* _XMSG_RING_H */

@@ -231,6 +231,16 @@ void xm_ring_close(struct xm_ring *r);
  */
 int xm_ring_wait(struct xm_ring *r, int timeout_ms);
 
+/*
+ * Take the message of the @i-th ready entry out of the ring
+ * (XMSG_IOC_RING_TAKE) into this context, as if received: *@m is filled
+ * like xm_msg_info() (handle, pool, body...).  Send it on, proxy it or
+ * release it; the entry is still to be passed with xm_ring_done().
+ * Errors: -ENOENT (no such ready entry, or taken already), -EMFILE, ...
+ */
+int xm_ring_take(struct xm *x, const struct xm_ring *r, unsigned int i,
+		 struct xm_msg *m);
+
 /* Entries ready to read, from xm_ring_entry(r, 0) on. */
 static inline unsigned int xm_ring_ready(const struct xm_ring *r)
 {

@@ -72,3 +72,20 @@ int xm_ring_wait(struct xm_ring *r, int timeout_ms)
 		return 1;
 	return -EIDRM;
 }
+
+int xm_ring_take(struct xm *x, const struct xm_ring *r, unsigned int i,
+		 struct xm_msg *m)
+{
+	struct xmsg_ring_take rt;
+	int ret;
+
+	if (!x || !r || !m || r->fd < 0)
+		return -EINVAL;
+	XM_INIT(rt);
+	rt.ring_fd = r->fd;
+	rt.index = r->cons + i;
+	ret = xm_ioctl(x, XMSG_IOC_RING_TAKE, &rt);
+	if (ret)
+		return ret;
+	return xm_msg_info(x, rt.msg, m);
+}

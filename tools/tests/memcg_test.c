@@ -140,7 +140,12 @@ TEST_F(memcg, pool_charged_and_uncharged)
 	ASSERT_EQ(0, xm_pool_destroy(self->x, pool));
 	after = read_ll(self->group, "memory.current");
 	TH_LOG("memory.current: %lld after destroy", after);
-	EXPECT_GE(during - POOL_BYTES, after);
+	/*
+	 * The region's 8 MiB come off; other charges of the process may come
+	 * and go meanwhile (seen: +135 KiB), so allow 1/8 of it as noise.  A
+	 * region that stayed charged would leave @after near @during.
+	 */
+	EXPECT_GE(during - POOL_BYTES + POOL_BYTES / 8, after);
 }
 
 /* memory.max stops a pool that does not fit; nothing is created. */

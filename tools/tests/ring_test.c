@@ -437,6 +437,78 @@ TEST_F(rg, batched_wakeup)
 	close(go[1]);
 }
 
+TEST_F(rg, take_forwards_without_copy)
+{
+	struct xmsg_ring_take rt;
+	struct xm_msg t, got;
+	struct xm_ring r;
+	char name[XMSG_NAME_MAX];
+	int other, p[2];
+
+	other = xm_xchg_create(self->x, xt_name(name, "rgfwd"),
+			       XMSG_XCHG_KIND_NORMAL, 0, 0600,
+			       XMSG_CREATE_EXCL);
+	ASSERT_LT(0, other);
+	ASSERT_EQ(0, xm_ring_open(self->x, self->xchg, self->pool, 8, 0, 0,
+				  &r));
+	ASSERT_EQ(0, send_tagged(self->x, self->pool, self->xchg, BS, 'f', 3));
+	ASSERT_EQ(0, send_tagged(self->x, self->pool, self->xchg, BS, 'g', 0));
+	ASSERT_EQ(2u, xm_ring_ready(&r));
+	/* take entry 1 out of the ring: the same body, now ours */
+	ASSERT_EQ(0, xm_ring_take(self->x, &r, 1, &t));
+	EXPECT_EQ(xm_ring_entry(&r, 1)->offset, t.offset);
+	EXPECT_EQ((uint64_t)BS, t.length);
+	EXPECT_EQ('g', *(unsigned char *)t.body);
+	EXPECT_EQ(-ENOENT, xm_ring_take(self->x, &r, 1, &got))
+		TH_LOG("an entry is taken once");
+	EXPECT_EQ(-ENOENT, xm_ring_take(self->x, &r, 2, &got))
+		TH_LOG("no entry 2 yet");
+	/* the ring passes both entries: only the untaken one is released */
+	xm_ring_done(&r, 2);
+	EXPECT_EQ(0, xm_ring_wait(&r, 0));
+	EXPECT_EQ(1u, pool_in_use(self->x, self->pool));
+	EXPECT_EQ(-ENOENT, xm_ring_take(self->x, &r, 0, &got))
+		TH_LOG("a released entry cannot be taken");
+	/* forward it to another exchange, no copy */
+	ASSERT_EQ(0, xm_send(self->x, other, t.handle, 0, 0, 0));
+	ASSERT_EQ(0, xm_recv(self->x, other, XM_NOWAIT, 0, &got));
+	EXPECT_EQ(t.offset, got.offset);
+	EXPECT_EQ('g', *(unsigned char *)got.body);
+	EXPECT_EQ(0, xm_msg_rel(self->x, got.handle));
+	EXPECT_EQ(0u, pool_in_use(self->x, self->pool));
+	/* bad arguments */
+	memset(&rt, 0, sizeof(rt));
+	rt.size = sizeof(rt);
+	rt.ring_fd = xm_fd(self->x);
+	EXPECT_EQ(-1, ioctl(xm_fd(self->x), XMSG_IOC_RING_TAKE, &rt));
+	EXPECT_EQ(EBADF, errno) TH_LOG("/dev/xmsg is no ring");
+	ASSERT_EQ(0, pipe(p));
+	rt.ring_fd = p[0];
+	EXPECT_EQ(-1, ioctl(xm_fd(self->x), XMSG_IOC_RING_TAKE, &rt));
+	EXPECT_EQ(EBADF, errno);
+	rt.ring_fd = -1;
+	EXPECT_EQ(-1, ioctl(xm_fd(self->x), XMSG_IOC_RING_TAKE, &rt));
+	EXPECT_EQ(EBADF, errno);
+	rt.ring_fd = r.fd;
+	rt.reserved[0] = 1;
+	EXPECT_EQ(-1, ioctl(xm_fd(self->x), XMSG_IOC_RING_TAKE, &rt));
+	EXPECT_EQ(EINVAL, errno);
+	rt.reserved[0] = 0;
+	rt.msg = 5;
+	EXPECT_EQ(-1, ioctl(xm_fd(self->x), XMSG_IOC_RING_TAKE, &rt));
+	EXPECT_EQ(EINVAL, errno);
+	close(p[0]);
+	close(p[1]);
+	/* a taken message outlives the ring's close */
+	ASSERT_EQ(0, send_tagged(self->x, self->pool, self->xchg, BS, 'h', 0));
+	ASSERT_EQ(0, xm_ring_take(self->x, &r, 0, &t));
+	xm_ring_close(&r);
+	EXPECT_EQ('h', *(unsigned char *)t.body);
+	EXPECT_EQ(1u, pool_in_use(self->x, self->pool));
+	EXPECT_EQ(0, xm_msg_rel(self->x, t.handle));
+	EXPECT_EQ(0, xm_destroy(self->x, other));
+}
+
 TEST_F(rg, errors)
 {
 	struct xmsg_ring_setup rs;

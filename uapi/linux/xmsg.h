@@ -1045,4 +1045,38 @@ struct xmsg_ring_setup {
 
 #define XMSG_IOC_RING		_IOWR(XMSG_IOC_MAGIC, 0x25, struct xmsg_ring_setup)
 
+/**
+ * struct xmsg_ring_take - XMSG_IOC_RING_TAKE: take a message out of a ring
+ * @size: sizeof(struct xmsg_ring_take)
+ * @flags: 0
+ * @ring_fd: a receive ring's file descriptor (XMSG_IOC_RING)
+ * @index: the entry (its free-running index: at least the last consumer
+ *	index the kernel acted on, below the producer index)
+ * @msg: out: a new message handle of this file for the entry's message
+ * @pad: 0
+ * @reserved: 0
+ *
+ * Moves the message of a ready entry from the ring into the caller's
+ * handle table, as if received: the caller may then send it on (e.g. to
+ * another exchange, without a copy), make proxies of it or release it.
+ * The entry stays in the ring (advance the consumer index past it as
+ * usual); the kernel no longer releases its message.  Each entry can be
+ * taken once.
+ *
+ * Errors: -EFAULT, -EINVAL (@size, @flags, @pad, @msg, @reserved), -EBADF
+ * (@ring_fd is no ring), -ENOENT (no such ready entry, or taken already),
+ * -EMFILE (handle table full), -ENOMEM.
+ */
+struct xmsg_ring_take {
+	__u32 size;
+	__u32 flags;
+	__s32 ring_fd;
+	__u32 index;
+	__u32 msg;
+	__u32 pad;
+	__u64 reserved[2];
+};
+
+#define XMSG_IOC_RING_TAKE	_IOWR(XMSG_IOC_MAGIC, 0x26, struct xmsg_ring_take)
+
 #endif /* _UAPI_LINUX_XMSG_H */
