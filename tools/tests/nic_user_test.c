@@ -307,6 +307,55 @@ TEST_F(nic, rx_user_ring_full)
 	EXPECT_EQ(0, nic_pools(RX_DEV));
 }
 
+/*
+ * Zero-copy forwarding in user space: frames received through a ring are
+ * taken out of it (XMSG_IOC_RING_TAKE) and sent to nic.eth0.tx as they
+ * are: each leaves eth0 from the block it was received into (no copy on
+ * either side) and arrives on eth1 with its exact bytes, in order.
+ */
+TEST_F(nic, rx_ring_forward_tx)
+{
+	unsigned char want[1514], got[2048];
+	const unsigned int n = 16;
+	struct xm_ring ring;
+	int pool, rx, tx;
+	struct xm_msg m;
+	unsigned int i;
+	struct xm *x;
+	ssize_t len;
+
+	ASSERT_EQ(0, nic_attach(RX_DEV " pool"));
+	ASSERT_EQ(0, user_open(&x, "nic." RX_DEV ".rx", XMSG_ACC_READ, &pool,
+			       &rx));
+	tx = xm_xchg_open(x, "nic." RX_DEV ".tx", XMSG_ACC_WRITE);
+	ASSERT_LT(0, tx);
+	ASSERT_EQ(0, xm_ring_open(x, rx, pool, 32, 0, 0, &ring));
+	ASSERT_EQ(n, send_frames(self->fd, self->mac, 0, n));
+	ASSERT_EQ(n, wait_stat(RX_DEV, "rx_delivered", n, 2000));
+	pkt_drain(self->fd);	/* our socket's copies of what eth1 sent */
+	ASSERT_EQ(n, xm_ring_ready(&ring));
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(0, xm_ring_take(x, &ring, i, &m)) TH_LOG("entry %u", i);
+		ASSERT_EQ(frame_len(i), m.length);
+		ASSERT_EQ(0, xm_send(x, tx, m.handle, 0, 0, 0));
+	}
+	xm_ring_done(&ring, n);
+	for (i = 0; i < n; i++) {
+		len = pkt_recv(self->fd, got, sizeof(got), 2000);
+		ASSERT_EQ((ssize_t)frame_len(i), len) TH_LOG("frame %u", i);
+		frame_fill(want, self->mac, i, frame_len(i));
+		ASSERT_EQ(0, memcmp(want, got, len)) TH_LOG("frame %u", i);
+	}
+	EXPECT_EQ(n, nic_stat(RX_DEV, "tx_sent"));
+	EXPECT_EQ(0, nic_stat(RX_DEV, "tx_copied"));
+	EXPECT_EQ(0, wait_stat(RX_DEV, "tx_inflight", 0, 2000));
+	EXPECT_EQ(0, wait_stat(RX_DEV, "pool_in_use", 0, 2000));
+	xm_ring_close(&ring);
+	xm_close(x);
+	EXPECT_EQ(0, nic_detach(RX_DEV));
+	EXPECT_EQ(0, nic_pools(RX_DEV));
+}
+
 static double mono(void)
 {
 	struct timespec ts;
