@@ -509,6 +509,83 @@ TEST_F(rg, take_forwards_without_copy)
 	EXPECT_EQ(0, xm_destroy(self->x, other));
 }
 
+/*
+ * Four sender processes, 500 messages each, into one ring of 8 entries
+ * (so most messages queue first and move in as room is made), one reader
+ * that takes every third message out of the ring and releases it itself:
+ * every message arrives once, each sender's in order, nothing leaks.
+ */
+TEST_F(rg, concurrent_senders)
+{
+	const unsigned int nsend = 4, per = 500;
+	unsigned int next[4] = { 0 }, got = 0, i, n, s, seq;
+	const struct xmsg_ring_entry *e;
+	struct xm_ring r;
+	struct xm_msg t;
+	pid_t pid[4];
+	uint32_t *b;
+	double end;
+
+	ASSERT_EQ(0, xm_ring_open(self->x, self->xchg, self->pool, 8, 0, 0,
+				  &r));
+	for (s = 0; s < nsend; s++) {
+		pid[s] = fork();
+		ASSERT_LE(0, pid[s]);
+		if (pid[s])
+			continue;
+		struct xm *c;
+		struct xm_msg m;
+		int cx, cp, ret;
+
+		CHILD_CHECK(!xm_open(&c, NULL), 10);
+		cx = xm_xchg_open(c, self->xname, XMSG_ACC_WRITE);
+		cp = xm_pool_open(c, self->pname, XMSG_ACC_RDWR);
+		CHILD_CHECK(cx > 0 && cp > 0, 11);
+		for (i = 0; i < per; i++) {
+			while ((ret = xm_msg_get(c, cp, &m)) == -ENOBUFS)
+				usleep(100);	/* pool of 32 shared by all */
+			CHILD_CHECK(!ret, 12);
+			((uint32_t *)m.body)[0] = s;
+			((uint32_t *)m.body)[1] = i;
+			while ((ret = xm_send(c, cx, m.handle, 0, 0, 0)) ==
+			       -ENOSPC)
+				usleep(100);
+			CHILD_CHECK(!ret, 13);
+		}
+		_exit(0);
+	}
+	end = xt_now() + 60;
+	while (got < nsend * per && xt_now() < end) {
+		n = xm_ring_ready(&r);
+		if (!n) {
+			xm_ring_wait(&r, 100);
+			continue;
+		}
+		for (i = 0; i < n; i++) {
+			e = xm_ring_entry(&r, i);
+			b = xm_ring_body(&r, e);
+			ASSERT_NE(NULL, b);
+			s = b[0];
+			seq = b[1];
+			ASSERT_GT(nsend, s);
+			ASSERT_EQ(next[s], seq) TH_LOG("sender %u", s);
+			next[s]++;
+			if (got++ % 3)
+				continue;
+			ASSERT_EQ(0, xm_ring_take(self->x, &r, i, &t));
+			ASSERT_EQ(0, xm_msg_rel(self->x, t.handle));
+		}
+		xm_ring_done(&r, n);
+	}
+	EXPECT_EQ(nsend * per, got);
+	for (s = 0; s < nsend; s++)
+		EXPECT_EQ(0, xt_wait(pid[s]));
+	xm_ring_wait(&r, 0);
+	EXPECT_EQ(0u, pool_in_use(self->x, self->pool));
+	xm_ring_close(&r);
+	EXPECT_EQ(0u, pool_in_use(self->x, self->pool));
+}
+
 TEST_F(rg, errors)
 {
 	struct xmsg_ring_setup rs;
