@@ -494,7 +494,7 @@ static long xmsg_ioc_features(struct xmsg_cfile *cf, void __user *arg,
 	f.features = XMSG_FEAT_POOL | XMSG_FEAT_MSG | XMSG_FEAT_XCHG |
 		     XMSG_FEAT_SEM | XMSG_FEAT_CALL | XMSG_FEAT_POLL_FD |
 		     XMSG_FEAT_LIST | XMSG_FEAT_ABSTIME | XMSG_FEAT_MSG_READ |
-		     XMSG_FEAT_XFER | XMSG_FEAT_RING;
+		     XMSG_FEAT_XFER | XMSG_FEAT_RING | XMSG_FEAT_MSG_LENGTH;
 	f.prio_max = XMSG_MSG_PRIO_MAX;
 	f.mmap_shift = XMSG_MMAP_SHIFT;
 	f.max_pools = READ_ONCE(xmsg_max_pools);
@@ -571,6 +571,8 @@ static const struct xmsg_ioc_desc xmsg_iocs[] = {
 	XMSG_IOC(_IOC_NR(XMSG_IOC_SEM_WAIT), XMSG_IOC_SEM_WAIT, xmsg_ioc_sem),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_POLL_FD), XMSG_IOC_POLL_FD, xmsg_ioc_poll_fd),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_MSG_READ), XMSG_IOC_MSG_READ, xmsg_ioc_msg_read),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_MSG_SET_LENGTH), XMSG_IOC_MSG_SET_LENGTH,
+		 xmsg_ioc_msg_set_length),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_RING), XMSG_IOC_RING, xmsg_ioc_ring),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_RING_TAKE), XMSG_IOC_RING_TAKE, xmsg_ioc_ring_take),
 };

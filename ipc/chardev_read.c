@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xmsg character device: XMSG_IOC_MSG_READ, a copy-out read of a message
- * body.  Bodies are normally read in place through the mapping of their
- * pool; this is for bodies that cannot be mapped (external memory such as
+ * xmsg character device: XMSG_IOC_MSG_SET_LENGTH, the length of a message,
+ * and XMSG_IOC_MSG_READ, a copy-out read of a message body.  Bodies are
+ * normally read in place through the mapping of their pool; the read is
+ * for bodies that cannot be mapped (external memory such as
  * a received network frame, heap bodies) or in a pool the caller has no
  * handle for, and for callers that simply want a copy.
  *
@@ -22,6 +23,7 @@
 #include "xmsg_chardev.h"
 
 static_assert(sizeof(struct xmsg_msg_read) == 56);
+static_assert(sizeof(struct xmsg_msg_length) == 40);
 
 /* Pin the slice @rd asks for; *@pin stays NULL for an empty one. */
 static int __xmsg_read_pin(struct xmsg_cfile *cf, const struct xmsg_msg_read *rd,
@@ -76,5 +78,44 @@ long xmsg_ioc_msg_read(struct xmsg_cfile *cf, void __user *arg,
 	if (copy_to_user(u64_to_user_ptr(rd.buf), pin->body, rd.length))
 		err = -EFAULT;
 	xmsg_msg_rel(pin);
+	return err;
+}
+
+/**
+ * xmsg_ioc_msg_set_length() - XMSG_IOC_MSG_SET_LENGTH
+ * @cf: the file
+ * @arg: struct xmsg_msg_length
+ * @cmd: the command
+ *
+ * Context: process context; takes @cf->lock (the message is the file's, so
+ * nothing else uses it meanwhile).
+ * Return: 0; -EFAULT; -EINVAL (size, flags, pad, reserved, not a message
+ * handle, a proxy or a body not in a pool); -E2BIG; -EBADF; -ERANGE.
+ */
+long xmsg_ioc_msg_set_length(struct xmsg_cfile *cf, void __user *arg,
+			     unsigned int cmd)
+{
+	struct xmsg_msg_length ml;
+	struct xmsg_hent *h;
+	struct xmsg_msg *msg;
+	int err;
+
+	err = xmsg_copy_in(&ml, sizeof(ml), sizeof(ml), arg, cmd);
+	if (err)
+		return err;
+	if (ml.flags || ml.pad || memchr_inv(ml.reserved, 0, sizeof(ml.reserved)))
+		return -EINVAL;
+	mutex_lock(&cf->lock);
+	h = __xmsg_hent_find(cf, ml.handle, XMSG_TYPE_MSG, &err);
+	if (h) {
+		msg = h->msg;
+		if (msg->origin != XMSG_ORIGIN_POOL)
+			err = -EINVAL;
+		else if (ml.length > xmsg_pool_block_size(msg->pool))
+			err = -ERANGE;
+		else
+			err = xmsg_msg_set_length(msg, ml.length);
+	}
+	mutex_unlock(&cf->lock);
 	return err;
 }

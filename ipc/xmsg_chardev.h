@@ -217,6 +217,8 @@ void xmsg_buf_describe(struct xmsg_cfile *cf, struct xmsg_hent *h,
 /* chardev_read.c: copy-out read of a body */
 long xmsg_ioc_msg_read(struct xmsg_cfile *cf, void __user *arg,
 		       unsigned int cmd);
+long xmsg_ioc_msg_set_length(struct xmsg_cfile *cf, void __user *arg,
+			     unsigned int cmd);
 
 /* chardev_ring.c: receive rings */
 long xmsg_ioc_ring(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);

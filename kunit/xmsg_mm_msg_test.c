@@ -370,6 +370,40 @@ static void msg_real(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xmsg_msg_rel(msg), 0);
 }
 
+static void msg_set_length(struct kunit *test)
+{
+	struct ctx *c = test->priv;
+	struct xmsg_msg *msg = xmsg_msg_get(c->pool, &c->owner, GFP_KERNEL);
+	struct xmsg_msg *p, *h;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, msg);
+	KUNIT_EXPECT_EQ(test, xmsg_msg_set_length(msg, 10), 0);
+	KUNIT_EXPECT_EQ(test, msg->size, (size_t)10);
+	/* a proxy of "the whole" message is 10 bytes now */
+	KUNIT_EXPECT_TRUE(test, IS_ERR(xmsg_msg_make_proxy(msg, 0, 11,
+							   &c->owner,
+							   GFP_KERNEL)));
+	p = xmsg_msg_make_proxy(msg, 0, 10, &c->owner, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, xmsg_msg_set_length(p, 4), -EINVAL);
+	/* up to the block (128: the stride of 100-byte blocks), not beyond */
+	KUNIT_EXPECT_EQ(test, xmsg_msg_set_length(msg, 128), 0);
+	KUNIT_EXPECT_EQ(test, xmsg_msg_set_length(msg, 129), -EINVAL);
+	KUNIT_EXPECT_EQ(test, msg->size, (size_t)128);
+	KUNIT_EXPECT_EQ(test, xmsg_msg_set_length(msg, 0), 0);
+	KUNIT_EXPECT_EQ(test, xmsg_msg_set_length(NULL, 0), -EINVAL);
+	/* heap bodies keep their size: the heap needs it back */
+	h = xmsg_msg_get_heap(c->heap, 64, &c->owner, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, h);
+	KUNIT_EXPECT_EQ(test, xmsg_msg_set_length(h, 8), -EINVAL);
+	KUNIT_EXPECT_EQ(test, h->size, (size_t)64);
+	KUNIT_EXPECT_EQ(test, xmsg_msg_rel(h), 0);
+	KUNIT_EXPECT_EQ(test, xmsg_msg_rel(p), 0);
+	KUNIT_EXPECT_EQ(test, xmsg_msg_rel(msg), 0);
+	/* the block went back whole */
+	KUNIT_EXPECT_EQ(test, in_use(c->pool), 0ULL);
+}
+
 static void msg_destroy_busy(struct kunit *test)
 {
 	struct ctx *c = test->priv;
@@ -394,6 +428,7 @@ static struct kunit_case xmsg_mm_msg_cases[] = {
 	KUNIT_CASE(msg_set_owner),
 	KUNIT_CASE(msg_set_reply),
 	KUNIT_CASE(msg_real),
+	KUNIT_CASE(msg_set_length),
 	KUNIT_CASE(msg_destroy_busy),
 	{}
 };

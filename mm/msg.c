@@ -478,3 +478,31 @@ struct xmsg_msg *xmsg_msg_real(struct xmsg_msg *msg)
 	return msg;
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_msg_real, XMSG);
+
+/**
+ * xmsg_msg_set_length() - set how many bytes of its block a message carries
+ * @msg: a real message (not a proxy) whose body is a pool block
+ * @len: 0 to the pool's block size
+ *
+ * A message got or made from a pool block carries the whole block; a
+ * producer that filled only part of it says so here, and receivers,
+ * proxies of the whole message and the NIC sample's transmit see @len
+ * bytes.  The block itself is unchanged and goes back to its pool whole.
+ * Proxies made before keep their slices.  Heap and external bodies keep
+ * their size (their origin needs it to take them back).
+ *
+ * Context: any context.  The caller owns @msg: nobody else may use it
+ * meanwhile (it is not queued at an exchange).
+ * Return: 0; -EINVAL for NULL, a proxy, a released message, a body that
+ * is not a pool block, or @len beyond the block.
+ */
+int xmsg_msg_set_length(struct xmsg_msg *msg, size_t len)
+{
+	if (!msg || msg->origin != XMSG_ORIGIN_POOL ||
+	    READ_ONCE(msg->released) ||
+	    len > xmsg_pool_block_size(msg->pool))
+		return -EINVAL;
+	WRITE_ONCE(msg->size, len);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_msg_set_length, XMSG);

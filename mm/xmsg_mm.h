@@ -252,6 +252,7 @@ int xmsg_msg_set_owner(struct xmsg_msg *msg, struct xmsg_owner *from,
 void xmsg_msg_set_reply(struct xmsg_msg *msg, void *reply,
 			void (*reply_put)(void *reply));
 struct xmsg_msg *xmsg_msg_real(struct xmsg_msg *msg);
+int xmsg_msg_set_length(struct xmsg_msg *msg, size_t len);
 
 /* debugfs.c */
 struct dentry *xmsg_debugfs_root(void);

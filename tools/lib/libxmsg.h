@@ -129,6 +129,14 @@ int xm_msg_info(struct xm *x, uint32_t msg, struct xm_msg *m);
  */
 int xm_msg_read(struct xm *x, uint32_t msg, uint64_t offset, void *buf,
 		uint64_t length);
+/*
+ * Say that message @msg (a whole pool block, not a proxy) carries @length
+ * bytes (0 to the block size): receivers, later proxies, ring entries and
+ * the NIC sample's transmit see that many.  Errors as
+ * XMSG_IOC_MSG_SET_LENGTH: -ERANGE beyond the block, -EINVAL for a proxy,
+ * -EBADF; -ENOTTY without XMSG_FEAT_MSG_LENGTH.
+ */
+int xm_msg_set_length(struct xm *x, uint32_t msg, uint64_t length);
 
 /* exchanges */
 int xm_xchg_create(struct xm *x, const char *name, uint32_t kind,

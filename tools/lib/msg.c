@@ -121,6 +121,16 @@ int xm_msg_read(struct xm *x, uint32_t msg, uint64_t offset, void *buf,
 	return xm_ioctl(x, XMSG_IOC_MSG_READ, &rd);
 }
 
+int xm_msg_set_length(struct xm *x, uint32_t msg, uint64_t length)
+{
+	struct xmsg_msg_length ml;
+
+	XM_INIT(ml);
+	ml.handle = msg;
+	ml.length = length;
+	return xm_ioctl(x, XMSG_IOC_MSG_SET_LENGTH, &ml);
+}
+
 /* exchanges */
 
 int xm_xchg_create(struct xm *x, const char *name, uint32_t kind,

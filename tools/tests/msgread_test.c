@@ -250,6 +250,52 @@ TEST_F(rd, receiver_without_pool)
 	xm_close(y);
 }
 
+/* XMSG_IOC_MSG_SET_LENGTH: what receivers, proxies and reads then see. */
+TEST_F(rd, set_length)
+{
+	struct xmsg_msg_length ml;
+	struct xm_msg got, px, info;
+	unsigned char buf[BS];
+
+	ASSERT_EQ(0, xm_msg_set_length(self->x, self->m.handle, 100));
+	ASSERT_EQ(0, xm_msg_info(self->x, self->m.handle, &info));
+	EXPECT_EQ(100u, info.length);
+	EXPECT_EQ(-ERANGE, xm_msg_read(self->x, self->m.handle, 0, buf, 101));
+	EXPECT_EQ(0, xm_msg_read(self->x, self->m.handle, 0, buf, 100));
+	/* a proxy of the whole message is 100 bytes */
+	ASSERT_EQ(0, xm_msg_proxy(self->x, self->m.handle, 0, 0, &px));
+	EXPECT_EQ(100u, px.length);
+	EXPECT_EQ(-EINVAL, xm_msg_set_length(self->x, px.handle, 10))
+		TH_LOG("a proxy's slice is fixed");
+	EXPECT_EQ(0, xm_msg_rel(self->x, px.handle));
+	/* the receiver sees the length */
+	ASSERT_EQ(0, xm_send(self->x, self->xchg, self->m.handle, 0, 0, 0));
+	ASSERT_EQ(0, xm_recv(self->x, self->xchg, XM_NOWAIT, 0, &got));
+	EXPECT_EQ(100u, got.length);
+	ASSERT_NE(NULL, got.body);
+	EXPECT_EQ(0, memcmp(got.body, buf, 100));
+	/* back to the whole block, beyond it, and 0 */
+	EXPECT_EQ(0, xm_msg_set_length(self->x, got.handle, BS));
+	EXPECT_EQ(-ERANGE, xm_msg_set_length(self->x, got.handle, 1ULL << 33));
+	EXPECT_EQ(0, xm_msg_set_length(self->x, got.handle, 0));
+	ASSERT_EQ(0, xm_msg_info(self->x, got.handle, &info));
+	EXPECT_EQ(0u, info.length);
+	EXPECT_EQ(-EBADF, xm_msg_set_length(self->x, 999, 1));
+	EXPECT_EQ(-EINVAL, xm_msg_set_length(self->x, self->pool, 1))
+		TH_LOG("not a message handle");
+	memset(&ml, 0, sizeof(ml));
+	ml.size = sizeof(ml);
+	ml.handle = got.handle;
+	ml.flags = 1;
+	EXPECT_EQ(-1, ioctl(xm_fd(self->x), XMSG_IOC_MSG_SET_LENGTH, &ml));
+	EXPECT_EQ(EINVAL, errno);
+	ml.flags = 0;
+	ml.reserved[1] = 1;
+	EXPECT_EQ(-1, ioctl(xm_fd(self->x), XMSG_IOC_MSG_SET_LENGTH, &ml));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, xm_msg_rel(self->x, got.handle));
+}
+
 int main(int argc, char **argv)
 {
 	if (!xt_have_device()) {

@@ -109,6 +109,42 @@ TEST_F(nic, tx_user_pool)
 }
 
 /*
+ * Transmit whole messages whose length was set (XMSG_IOC_MSG_SET_LENGTH):
+ * no proxy needed; the block is unmade and leaves eth0 without a copy.
+ */
+TEST_F(nic, tx_user_set_length)
+{
+	static const unsigned char src[ETH_ALEN] = { 2, 0, 0, 0, 0, 2 };
+	unsigned char got[2048], want[1514];
+	const unsigned int n = 16;
+	int pool, xchg, err;
+	struct xm_msg m;
+	unsigned int i;
+	struct xm *x;
+	ssize_t len;
+
+	ASSERT_EQ(0, nic_attach(RX_DEV " pool"));
+	err = user_open(&x, "nic." RX_DEV ".tx", XMSG_ACC_READ | XMSG_ACC_WRITE,
+			&pool, &xchg);
+	ASSERT_EQ(0, err);
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(0, xm_msg_get(x, pool, &m));
+		frame_fill(m.body, src, i, frame_len(i));
+		ASSERT_EQ(0, xm_msg_set_length(x, m.handle, frame_len(i)));
+		ASSERT_EQ(0, xm_send(x, xchg, m.handle, 0, 0, 0));
+		len = pkt_recv(self->fd, got, sizeof(got), 2000);
+		ASSERT_EQ((ssize_t)frame_len(i), len) TH_LOG("frame %u", i);
+		frame_fill(want, src, i, frame_len(i));
+		ASSERT_EQ(0, memcmp(want, got, len));
+	}
+	EXPECT_EQ(n, nic_stat(RX_DEV, "tx_sent"));
+	EXPECT_EQ(0, nic_stat(RX_DEV, "tx_copied"));
+	EXPECT_EQ(0, nic_stat(RX_DEV, "tx_drop_bad"));
+	EXPECT_EQ(0, wait_stat(RX_DEV, "pool_in_use", 0, 2000));
+	xm_close(x);
+}
+
+/*
  * Zero-copy receive: each body is the received skb (external memory, not
  * in any pool: XMSG_MSGF_NOPOOL, nothing to map); the user reads the exact
  * frame bytes with the copy-out call XMSG_IOC_MSG_READ.

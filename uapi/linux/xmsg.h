@@ -1079,4 +1079,40 @@ struct xmsg_ring_take {
 
 #define XMSG_IOC_RING_TAKE	_IOWR(XMSG_IOC_MAGIC, 0x26, struct xmsg_ring_take)
 
+/* ---- the length of a message ------------------------------------------ */
+
+/* Feature bit: XMSG_IOC_MSG_SET_LENGTH */
+#define XMSG_FEAT_MSG_LENGTH	0x800ULL
+
+/**
+ * struct xmsg_msg_length - XMSG_IOC_MSG_SET_LENGTH: how many bytes of its
+ *	block a message carries
+ * @size: sizeof(struct xmsg_msg_length)
+ * @flags: 0
+ * @handle: a message handle of this file whose body is a whole pool block
+ *	(XMSG_IOC_MSG_GET, XMSG_IOC_MSG_MAKE, a received one); not a proxy
+ * @pad: 0
+ * @length: 0 to the pool's block size
+ * @reserved: 0
+ *
+ * A message carries its whole block until this says otherwise; receivers
+ * (their length field, ring entries), proxies made afterwards and the NIC
+ * sample's transmit then see @length bytes.  The block is unchanged and
+ * goes back to its pool whole; proxies made before keep their slices.
+ *
+ * Errors: -EFAULT, -EINVAL (size, flags, pad, reserved; not a message
+ * handle; a proxy or a body not in a pool), -E2BIG, -EBADF, -ERANGE
+ * (@length beyond the block).
+ */
+struct xmsg_msg_length {
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__u32 pad;
+	__u64 length;
+	__u64 reserved[2];
+};
+
+#define XMSG_IOC_MSG_SET_LENGTH	_IOW(XMSG_IOC_MAGIC, 0x1c, struct xmsg_msg_length)
+
 #endif /* _UAPI_LINUX_XMSG_H */
