@@ -48,11 +48,15 @@ esac
 
 # Build modules and tools in a private copy per kernel, one build at a time,
 # so that a working tree being edited or other kernels' objects never mix.
+# Files are compared by content and a changed one gets a new mtime (no -t):
+# the copy is shared by every tree on this machine (a clean clone in CI, the
+# working tree), and a source with an older mtime than the object another
+# tree left there must still be rebuilt.
 bdir="$XMSG_CACHE/build/$kernel"
 mkdir -p "$bdir"
 exec 8>"$bdir.lock"
 flock 8
-rsync -a --delete --exclude .git --exclude tools/out \
+rsync -rlp --checksum --delete --exclude .git --exclude tools/out \
 	--exclude '*.o' --exclude '*.ko' --exclude '*.mod*' --exclude '.*.cmd' \
 	--exclude Module.symvers --exclude modules.order \
 	--filter 'P *.o' --filter 'P *.ko' --filter 'P *.mod*' \
