@@ -588,6 +588,10 @@ TEST_F(rg, concurrent_senders)
 
 TEST_F(rg, errors)
 {
+	struct {
+		struct xmsg_ring_setup rs;
+		uint64_t tail;
+	} big;
 	struct xmsg_ring_setup rs;
 	char name[XMSG_NAME_MAX];
 	struct xm_ring r;
@@ -634,6 +638,20 @@ TEST_F(rg, errors)
 	rs.size = 8;
 	EXPECT_EQ(-1, ioctl(xm_fd(self->x), XMSG_IOC_RING, &rs));
 	EXPECT_EQ(EINVAL, errno);
+	/* a bad pointer; a newer, larger struct with a non-zero tail */
+	EXPECT_EQ(-1, ioctl(xm_fd(self->x), XMSG_IOC_RING, (void *)8));
+	EXPECT_EQ(EFAULT, errno);
+	memset(&big, 0, sizeof(big));
+	big.rs.size = sizeof(big);
+	big.rs.xchg = self->xchg;
+	big.rs.pool = self->pool;
+	big.rs.entries = 8;
+	big.tail = 1;
+	EXPECT_EQ(-1, ioctl(xm_fd(self->x), _IOC(_IOC_READ | _IOC_WRITE,
+						 XMSG_IOC_MAGIC,
+						 _IOC_NR(XMSG_IOC_RING),
+						 sizeof(big)), &big));
+	EXPECT_EQ(E2BIG, errno);
 	/* a broadcast exchange */
 	bc = xm_xchg_create(self->x, xt_name(name, "rgbc"),
 			    XMSG_XCHG_KIND_BCAST, 0, 0600, XMSG_CREATE_EXCL);
