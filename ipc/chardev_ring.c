@@ -55,7 +55,8 @@
  *	a reply handle
  * @puobj: the pool (a reference)
  * @pool: @puobj's pool
- * @hdr: the shared memory (vmalloc_user()): header, then the entries
+ * @hdr: the shared memory (xmsg_region_alloc(): charged to the opener's
+ *	memory cgroup): header, then the entries
  * @ent: the entries, in @hdr's memory
  * @slot: the message of each entry, NULL when none or taken
  *	(XMSG_IOC_RING_TAKE)
@@ -373,7 +374,7 @@ static struct xmsg_ring *xmsg_ring_alloc(const struct xmsg_ring_setup *ro)
 	ring->map_size = PAGE_ALIGN(XMSG_RING_ENTRIES_OFFSET +
 				    (size_t)ro->entries *
 				    sizeof(struct xmsg_ring_entry));
-	ring->hdr = vmalloc_user(ring->map_size);
+	ring->hdr = xmsg_region_alloc(ring->map_size);	/* memcg-charged */
 	ring->slot = kvcalloc(ro->entries, sizeof(*ring->slot),
 			      GFP_KERNEL_ACCOUNT);
 	if (!ring->hdr || !ring->slot) {

@@ -233,6 +233,5 @@ void *xmsg_heap_take(struct xmsg_heap *heap, size_t size);
 struct dentry *xmsg_debugfs_pools_dir(void);
 
 /* mm/region.c */
-void *xmsg_region_alloc(size_t size);
 
 #endif /* _XMSG_MM_INTERNAL_H */

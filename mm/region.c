@@ -25,13 +25,19 @@
 
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include "mm/mm_internal.h"
 
 /**
- * xmsg_region_alloc() - allocate a pool region
+ * xmsg_region_alloc() - allocate a region user space may map
  * @size: bytes needed (rounded up to whole pages)
+ *
+ * For pool regions, and for other memory shared with a process through
+ * remap_vmalloc_range() (the receive rings of /dev/xmsg): zeroed, charged
+ * to the calling task's memory cgroup, failing instead of invoking the OOM
+ * killer.
  *
  * Context: process context, may sleep.
  * Return: the zeroed region, to be released with vfree(), or NULL when
@@ -69,3 +75,4 @@ free_pages:
 	kvfree(pages);
 	return NULL;
 }
+EXPORT_SYMBOL_NS_GPL(xmsg_region_alloc, XMSG);

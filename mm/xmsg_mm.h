@@ -202,6 +202,9 @@ struct xmsg_msg {
 void xmsg_owner_init(struct xmsg_owner *owner, const char *name);
 void xmsg_owner_release_all(struct xmsg_owner *owner);
 
+/* region.c */
+void *xmsg_region_alloc(size_t size);
+
 /* pool.c */
 struct xmsg_pool *xmsg_pool_create(const struct xmsg_pool_params *params);
 int xmsg_pool_destroy(struct xmsg_pool *pool);

@@ -174,4 +174,41 @@ TEST_F(memcg, pool_over_memory_max)
 	EXPECT_EQ(0, xm_pool_destroy(self->x, pool));
 }
 
+/*
+ * A receive ring's shared memory (16 bytes an entry) and its slot array
+ * (8 bytes an entry) are charged to the opener's cgroup and uncharged at
+ * close.
+ */
+TEST_F(memcg, ring_charged_and_uncharged)
+{
+	const long long ring_bytes = (long long)XMSG_RING_ENTRIES_MAX * 24;
+	long long before, during, after;
+	char xname[XMSG_NAME_MAX];
+	struct xm_ring r;
+	int pool, xchg;
+
+	pool = xm_pool_create(self->x, self->pname, 256, 4, 0600,
+			      XMSG_CREATE_EXCL);
+	ASSERT_LT(0, pool);
+	xchg = xm_xchg_create(self->x, xt_name(xname, "mcgx"),
+			      XMSG_XCHG_KIND_NORMAL, 0, 0600, XMSG_CREATE_EXCL);
+	ASSERT_LT(0, xchg);
+	ASSERT_EQ(0, xm_pool_map(self->x, pool, &(void *){ NULL },
+				 &(size_t){ 0 }));
+	before = read_ll(self->group, "memory.current");
+	ASSERT_LE(0, before);
+	ASSERT_EQ(0, xm_ring_open(self->x, xchg, pool, XMSG_RING_ENTRIES_MAX,
+				  0, 0, &r));
+	during = read_ll(self->group, "memory.current");
+	TH_LOG("memory.current: %lld before, %lld with a %d-entry ring",
+	       before, during, XMSG_RING_ENTRIES_MAX);
+	EXPECT_LE(before + ring_bytes, during);
+	xm_ring_close(&r);
+	after = read_ll(self->group, "memory.current");
+	TH_LOG("memory.current: %lld after close", after);
+	EXPECT_GE(during - ring_bytes + ring_bytes / 8, after);
+	EXPECT_EQ(0, xm_destroy(self->x, xchg));
+	EXPECT_EQ(0, xm_pool_destroy(self->x, pool));
+}
+
 TEST_HARNESS_MAIN
