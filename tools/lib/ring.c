@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /* libxmsg: receive rings (XMSG_IOC_RING). */
 #include <errno.h>
-#include <poll.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include "xm_priv.h"
@@ -58,19 +57,12 @@ void xm_ring_close(struct xm_ring *r)
 
 int xm_ring_wait(struct xm_ring *r, int timeout_ms)
 {
-	struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
-	int ret;
+	int ret = xm_poll_wait(r->fd, timeout_ms);
 
-	do {
-		ret = poll(&pfd, 1, timeout_ms);
-	} while (ret < 0 && errno == EINTR);
-	if (ret < 0)
-		return -errno;
-	if (ret == 0)
-		return 0;
-	if ((pfd.revents & POLLIN) || xm_ring_ready(r))
+	/* the exchange is gone, but what is in the ring is still to read */
+	if (ret == -EIDRM && xm_ring_ready(r))
 		return 1;
-	return -EIDRM;
+	return ret;
 }
 
 int xm_ring_take(struct xm *x, const struct xm_ring *r, unsigned int i,
