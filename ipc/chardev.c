@@ -31,7 +31,9 @@
  * cfile.lock -> uobj.rwsem (read) -> xmsg_reg_lock -> mm and ipc locks.
  */
 #include <linux/bitmap.h>
+#include <linux/capability.h>
 #include <linux/compat.h>
+#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
@@ -55,7 +57,7 @@ MODULE_PARM_DESC(max_objects,
 unsigned long xmsg_max_pool_bytes = 64UL << 20;
 module_param_named(max_pool_bytes, xmsg_max_pool_bytes, ulong, 0644);
 MODULE_PARM_DESC(max_pool_bytes,
-		 "Most pool region bytes one user may create (default 64 MiB)");
+		 "Most bytes of pools (regions and metadata), exchange queues and receive rings one user may make the kernel hold (default 64 MiB)");
 
 unsigned int xmsg_max_handles = 65536;
 module_param_named(max_handles, xmsg_max_handles, uint, 0644);
@@ -64,6 +66,42 @@ MODULE_PARM_DESC(max_handles, "Most handles per open file (default 65536)");
 unsigned int xmsg_max_block_count = 1U << 20;
 module_param_named(max_block_count, xmsg_max_block_count, uint, 0644);
 MODULE_PARM_DESC(max_block_count, "Most blocks in one pool (default 1M)");
+
+/*
+ * The gate.  /dev/xmsg is created (by devtmpfs) with @dev_mode; its group
+ * comes from a udev rule (udev/60-xmsg.rules), since devtmpfs gives every
+ * node group root.  @create_gid, when set, lets only that group's members
+ * (and CAP_IPC_OWNER in the initial user namespace) create objects; the
+ * others may still open what they are given access to.
+ */
+static ushort xmsg_dev_mode = 0666;
+module_param_named(dev_mode, xmsg_dev_mode, ushort, 0444);
+MODULE_PARM_DESC(dev_mode, "Mode of /dev/xmsg at load time (default 0666)");
+
+static int xmsg_create_gid = -1;
+module_param_named(create_gid, xmsg_create_gid, int, 0644);
+MODULE_PARM_DESC(create_gid,
+		 "Group whose members may create objects (default -1: anyone)");
+
+/**
+ * xmsg_may_create() - does the gate let the current task create objects?
+ *
+ * Context: process context.
+ * Return: 0, or -EPERM when create_gid is set, the caller is not in that
+ * group and has no CAP_IPC_OWNER in the initial user namespace.
+ */
+int xmsg_may_create(void)
+{
+	int gid = READ_ONCE(xmsg_create_gid);
+	kgid_t kgid;
+
+	if (gid < 0)
+		return 0;
+	kgid = make_kgid(&init_user_ns, gid);
+	if ((gid_valid(kgid) && in_group_p(kgid)) || capable(CAP_IPC_OWNER))
+		return 0;
+	return -EPERM;
+}
 
 /* Every uAPI struct has one layout for 32- and 64-bit tasks. */
 static_assert(sizeof(struct xmsg_features) == 88);
@@ -339,6 +377,7 @@ void xmsg_hent_publish(struct xmsg_cfile *cf, struct xmsg_hent *h, u32 id)
 {
 	lockdep_assert_held(&cf->lock);
 	h->id = id;
+	h->gen = ++cf->gen;
 	cf->tab[id] = h;
 	if (h->type == XMSG_TYPE_POOL)
 		list_add_tail(&h->pool_link, &cf->pools);
@@ -379,6 +418,26 @@ struct xmsg_hent *__xmsg_hent_at(struct xmsg_cfile *cf, u32 id)
 {
 	lockdep_assert_held(&cf->lock);
 	return id < cf->cap ? cf->tab[id] : NULL;
+}
+
+/**
+ * __xmsg_hent_again() - the entry a caller saw before dropping the lock
+ * @cf: the file
+ * @id: its handle
+ * @gen: its generation (xmsg_hent.gen), read under the lock back then
+ *
+ * An entry closed meanwhile may have been freed and its memory reused for
+ * a new entry at the same handle: comparing pointers cannot tell, the
+ * generation can.
+ *
+ * Context: @cf->lock held.
+ * Return: the entry, or NULL if it is not the one published back then.
+ */
+struct xmsg_hent *__xmsg_hent_again(struct xmsg_cfile *cf, u32 id, u64 gen)
+{
+	struct xmsg_hent *h = __xmsg_hent_at(cf, id);
+
+	return h && h->gen == gen ? h : NULL;
 }
 
 /**
@@ -474,6 +533,30 @@ u32 __xmsg_pool_handle(struct xmsg_cfile *cf, struct xmsg_pool *pool)
 		if (h->uobj->pool == pool)
 			return h->id;
 	return 0;
+}
+
+/**
+ * __xmsg_pool_writable() - may this file see and reuse all of @pool?
+ * @cf: the file
+ * @pool: a pool
+ *
+ * A handle of @pool with the write right lets its holder take blocks and
+ * map the whole region writable, so it may also grow a message past the
+ * length it was given, or unmake it into a bare block.  Without one, a
+ * message received is all the holder may see of its block.
+ *
+ * Context: @cf->lock held.
+ * Return: whether @cf holds a handle of @pool with the write right.
+ */
+bool __xmsg_pool_writable(struct xmsg_cfile *cf, struct xmsg_pool *pool)
+{
+	struct xmsg_hent *h;
+
+	lockdep_assert_held(&cf->lock);
+	list_for_each_entry(h, &cf->pools, pool_link)
+		if (h->uobj->pool == pool && (h->rights & XMSG_ACC_WRITE))
+			return true;
+	return false;
 }
 
 /* ---- commands without a home elsewhere ------------------------------- */
@@ -665,6 +748,8 @@ static int xmsg_release(struct inode *inode, struct file *file)
 		kfree(cf->spare[--cf->nspare]);
 	mutex_destroy(&cf->lock);
 	kfree(cf);
+	/* a process that leaves its IPC namespace may leave it unreachable */
+	xmsg_reg_reap();
 	return 0;
 }
 
@@ -687,7 +772,6 @@ static struct miscdevice xmsg_miscdev = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "xmsg",
 	.fops = &xmsg_fops,
-	.mode = 0666,
 };
 
 /**
@@ -698,6 +782,7 @@ static struct miscdevice xmsg_miscdev = {
  */
 int xmsg_chardev_init(void)
 {
+	xmsg_miscdev.mode = xmsg_dev_mode & 0666;
 	return misc_register(&xmsg_miscdev);
 }
 

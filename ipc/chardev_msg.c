@@ -190,6 +190,9 @@ static int __xmsg_buf_unmake(struct xmsg_cfile *cf, unsigned int nr,
 	} else {
 		if (h->msg->origin != XMSG_ORIGIN_POOL)
 			return -EINVAL;
+		/* a bare block is the whole block: see __xmsg_pool_writable() */
+		if (!__xmsg_pool_writable(cf, h->msg->pool))
+			return -EACCES;
 		dbp = xmsg_msg_unmake(h->msg, &pool);
 	}
 	if (IS_ERR(dbp))
@@ -281,6 +284,7 @@ long xmsg_ioc_buf(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
 	unsigned int nr = _IOC_NR(cmd);
 	struct xmsg_hent *hn;
 	struct xmsg_buf b;
+	u64 gen;
 	int err;
 	u32 id;
 
@@ -325,6 +329,7 @@ long xmsg_ioc_buf(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
 		goto unlock;
 	}
 	xmsg_hent_publish(cf, hn, id);
+	gen = hn->gen;
 	xmsg_buf_out(cf, hn, &b);
 	mutex_unlock(&cf->lock);
 	err = xmsg_copy_out(arg, &b, sizeof(b));
@@ -332,10 +337,9 @@ long xmsg_ioc_buf(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
 		    nr == _IOC_NR(XMSG_IOC_BCB_GET) ||
 		    nr == _IOC_NR(XMSG_IOC_MSG_GET))) {
 		mutex_lock(&cf->lock);
-		if (__xmsg_hent_at(cf, id) == hn)
+		hn = __xmsg_hent_again(cf, id, gen);
+		if (hn)
 			__xmsg_hent_remove(cf, hn);
-		else
-			hn = NULL;
 		mutex_unlock(&cf->lock);
 		xmsg_hent_drop(hn);
 	}
@@ -452,6 +456,9 @@ static int __xmsg_send(struct xmsg_cfile *cf, const struct xmsg_send_args *a,
 			return err;
 		if (hr->type != XMSG_TYPE_XCHG && hr->type != XMSG_TYPE_SEM)
 			return -EINVAL;
+		/* the receiver gets the write right: the sender must have it */
+		if (!(hr->rights & XMSG_ACC_WRITE))
+			return -EACCES;
 	}
 	xchg = xmsg_obj_xchg(hx->obj);
 	bcast = xmsg_xchg_kind(xchg) == XMSG_XCHG_BCAST;
@@ -1079,7 +1086,7 @@ long xmsg_ioc_xfer(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
 	if (put_user(x.size, (u32 __user *)arg))
 		return -EFAULT;
 	ents = kmalloc_array(XMSG_XFER_MAX, sizeof(*ents) +
-			     sizeof(struct xmsg_xfer_send), GFP_KERNEL);
+			     sizeof(struct xmsg_xfer_send), GFP_KERNEL_ACCOUNT);
 	if (!ents)
 		return -ENOMEM;
 	err = xmsg_xfer_do(cf, &x, ents);

@@ -32,7 +32,8 @@
  * @mode: permission bits
  * @access: rights for the handle
  * @pp: pool parameters
- * @bytes: pool region bytes to charge
+ * @bytes: bytes to count against the user's limit (pool region and
+ *	metadata, exchange queue)
  * @kind: exchange or semaphore kind
  * @limit: exchange queue limit
  * @count: semaphore count
@@ -73,6 +74,9 @@ static struct xmsg_uobj *xmsg_mk_new(const struct xmsg_mk *mk)
 
 	if (!uobj)
 		return ERR_PTR(-ENOMEM);
+	err = xmsg_may_create();
+	if (err)
+		goto put;
 	err = xmsg_uobj_charge(uobj, mk->bytes);
 	if (err)
 		goto put;
@@ -109,14 +113,38 @@ put:
 }
 
 /*
+ * The object named like @mk in @ns, with a reference, if the caller may
+ * have it; NULL if there is none.
+ */
+static struct xmsg_uobj *__xmsg_mk_existing(struct ipc_namespace *ns,
+					    const struct xmsg_mk *mk)
+{
+	struct xmsg_uobj *uobj = __xmsg_reg_lookup(ns, mk->type, mk->name);
+	int err;
+
+	lockdep_assert_held(&xmsg_reg_lock);
+	if (!uobj)
+		return NULL;
+	err = mk->flags & XMSG_CREATE_EXCL ? -EEXIST :
+	      xmsg_uobj_perm(uobj, mk->access);
+	if (!err)
+		return uobj;
+	xmsg_uobj_put(uobj);	/* not the last: the name holds one */
+	return ERR_PTR(err);
+}
+
+/*
  * Create the object, or open the existing one of that name.  Return it
- * with a reference for the caller; *@created tells which.
+ * with a reference for the caller; *@created tells which.  The object is
+ * built without xmsg_reg_lock (a pool region may take long to allocate),
+ * so a create that loses a race to the same name drops its own and opens
+ * (or, with XMSG_CREATE_EXCL, refuses) the winner's.
  */
 static struct xmsg_uobj *xmsg_mk_object(const struct xmsg_mk *mk,
 					bool *created)
 {
 	struct ipc_namespace *ns = xmsg_cur_ns();
-	struct xmsg_uobj *uobj;
+	struct xmsg_uobj *uobj, *fresh;
 	int err;
 
 	*created = false;
@@ -124,30 +152,31 @@ static struct xmsg_uobj *xmsg_mk_object(const struct xmsg_mk *mk,
 		*created = true;
 		return xmsg_mk_new(mk);
 	}
-	mutex_lock(&xmsg_reg_lock);
-	uobj = __xmsg_reg_lookup(ns, mk->type, mk->name);
-	if (uobj) {
-		err = mk->flags & XMSG_CREATE_EXCL ? -EEXIST :
-		      xmsg_uobj_perm(uobj, mk->access);
-		mutex_unlock(&xmsg_reg_lock);
-		if (err) {
-			xmsg_uobj_put(uobj);
-			return ERR_PTR(err);
-		}
+	xmsg_reg_reap();	/* unreachable names give their quota back */
+	if (mutex_lock_killable(&xmsg_reg_lock))
+		return ERR_PTR(-EINTR);
+	uobj = __xmsg_mk_existing(ns, mk);
+	mutex_unlock(&xmsg_reg_lock);
+	if (uobj)
 		return uobj;
-	}
-	uobj = xmsg_mk_new(mk);
-	if (!IS_ERR(uobj)) {
-		err = __xmsg_reg_insert(ns, uobj);
-		if (err) {
-			mutex_unlock(&xmsg_reg_lock);
-			xmsg_uobj_put(uobj);
-			return ERR_PTR(err);
-		}
-		*created = true;
+	fresh = xmsg_mk_new(mk);
+	if (IS_ERR(fresh))
+		return fresh;
+	err = mutex_lock_killable(&xmsg_reg_lock);
+	if (err)
+		goto put;
+	uobj = __xmsg_mk_existing(ns, mk);
+	if (!uobj) {
+		err = __xmsg_reg_insert(ns, fresh);
+		uobj = err ? ERR_PTR(err) : fresh;
+		*created = !err;
 	}
 	mutex_unlock(&xmsg_reg_lock);
-	return uobj;
+	if (uobj == fresh)
+		return fresh;
+put:
+	xmsg_uobj_put(fresh);
+	return err ? ERR_PTR(err) : uobj;
 }
 
 /* Undo xmsg_mk_object() (the user never learnt of the handle). */
@@ -256,7 +285,9 @@ static int xmsg_pool_geometry(struct xmsg_pool_create *pc, u64 *bytes)
 	if (!is_power_of_2(align) || align > PAGE_SIZE)
 		return -EINVAL;
 	stride = round_up((u64)pc->block_size, align);
-	*bytes = PAGE_ALIGN(stride * pc->count);
+	/* the region, and what the kernel keeps beside it */
+	*bytes = PAGE_ALIGN(stride * pc->count) +
+		 xmsg_pool_meta_bytes(pc->count);
 	return 0;
 }
 
@@ -268,7 +299,8 @@ static int xmsg_pool_geometry(struct xmsg_pool_create *pc, u64 *bytes)
  *
  * Context: process context.
  * Return: 0; -EFAULT, -EINVAL, -E2BIG (copy and validation); -EEXIST;
- * -EACCES; -EMFILE; -ENOSPC; -ENOMEM.
+ * -EACCES; -EMFILE; -ENOSPC; -EPERM (the create_gid gate); -EINTR (fatal
+ * signal); -ENOMEM.
  */
 long xmsg_ioc_pool_create(struct xmsg_cfile *cf, void __user *arg,
 			  unsigned int cmd)
@@ -304,7 +336,8 @@ long xmsg_ioc_pool_create(struct xmsg_cfile *cf, void __user *arg,
  * @cmd: the command
  *
  * Context: process context.
- * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EEXIST; -EACCES; -EMFILE; -ENOMEM.
+ * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EEXIST; -EACCES; -EMFILE; -ENOSPC;
+ * -EPERM (the create_gid gate); -EINTR (fatal signal); -ENOMEM.
  */
 long xmsg_ioc_xchg_create(struct xmsg_cfile *cf, void __user *arg,
 			  unsigned int cmd)
@@ -325,6 +358,7 @@ long xmsg_ioc_xchg_create(struct xmsg_cfile *cf, void __user *arg,
 		return err;
 	mk.kind = xc.kind;
 	mk.limit = xc.limit;
+	mk.bytes = xmsg_xchg_queue_bytes(xc.kind, xc.limit);
 	return xmsg_obj_handle(cf, &mk, arg, &xc, sizeof(xc), &xc.handle,
 			       &xc.result);
 }
@@ -350,7 +384,8 @@ static bool xmsg_sem_params_ok(const struct xmsg_sem_create *sc)
  * @cmd: the command
  *
  * Context: process context.
- * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EEXIST; -EACCES; -EMFILE; -ENOMEM.
+ * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EEXIST; -EACCES; -EMFILE;
+ * -EPERM (the create_gid gate); -EINTR (fatal signal); -ENOMEM.
  */
 long xmsg_ioc_sem_create(struct xmsg_cfile *cf, void __user *arg,
 			 unsigned int cmd)
@@ -499,6 +534,7 @@ long xmsg_ioc_destroy(struct xmsg_cfile *cf, void __user *arg,
 	struct xmsg_uobj *uobj = NULL;
 	struct xmsg_hent *h;
 	bool named;
+	u64 gen = 0;
 	int err;
 
 	err = xmsg_copy_in(&op, sizeof(op), sizeof(op), arg, cmd);
@@ -514,8 +550,10 @@ long xmsg_ioc_destroy(struct xmsg_cfile *cf, void __user *arg,
 		err = -EPERM;
 	else if (h)
 		uobj = h->uobj;
-	if (uobj)
+	if (uobj) {
 		xmsg_uobj_get(uobj);
+		gen = h->gen;
+	}
 	mutex_unlock(&cf->lock);
 	if (!uobj)
 		return err;
@@ -530,10 +568,9 @@ long xmsg_ioc_destroy(struct xmsg_cfile *cf, void __user *arg,
 		xmsg_uobj_put(uobj);	/* the registry's */
 	/* Close the handle, unless another thread did already. */
 	mutex_lock(&cf->lock);
-	if (__xmsg_hent_at(cf, op.handle) == h)
+	h = __xmsg_hent_again(cf, op.handle, gen);
+	if (h)
 		__xmsg_hent_remove(cf, h);
-	else
-		h = NULL;
 	mutex_unlock(&cf->lock);
 	xmsg_hent_drop(h);
 put:

@@ -89,8 +89,13 @@ long xmsg_ioc_msg_read(struct xmsg_cfile *cf, void __user *arg,
  *
  * Context: process context; takes @cf->lock (the message is the file's, so
  * nothing else uses it meanwhile).
+ * Growing a message past its length takes a handle of its pool with the
+ * write right (__xmsg_pool_writable()): a receiver sees what it was sent,
+ * not the stale bytes behind it.
+ *
  * Return: 0; -EFAULT; -EINVAL (size, flags, pad, reserved, not a message
- * handle, a proxy or a body not in a pool); -E2BIG; -EBADF; -ERANGE.
+ * handle, a proxy or a body not in a pool); -E2BIG; -EBADF; -ERANGE;
+ * -EACCES (growing it without the pool's write right).
  */
 long xmsg_ioc_msg_set_length(struct xmsg_cfile *cf, void __user *arg,
 			     unsigned int cmd)
@@ -113,6 +118,9 @@ long xmsg_ioc_msg_set_length(struct xmsg_cfile *cf, void __user *arg,
 			err = -EINVAL;
 		else if (ml.length > xmsg_pool_block_size(msg->pool))
 			err = -ERANGE;
+		else if (ml.length > msg->size &&
+			 !__xmsg_pool_writable(cf, msg->pool))
+			err = -EACCES;	/* would show more than was sent */
 		else
 			err = xmsg_msg_set_length(msg, ml.length);
 	}

@@ -61,6 +61,8 @@
  * @slot: the message of each entry, NULL when none or taken
  *	(XMSG_IOC_RING_TAKE)
  * @map_size: bytes of @hdr's memory
+ * @user: the user whose limit counts the ring (xmsg_user_charge_bytes())
+ * @charge: the bytes counted
  * @mask: entries - 1
  * @prod: entries put so far.  Protected by @lock.
  * @done: entries reclaimed so far.  Protected by @lock.
@@ -83,6 +85,8 @@ struct xmsg_ring {
 	struct xmsg_ring_entry *ent;
 	struct xmsg_msg **slot;
 	size_t map_size;
+	struct xmsg_user *user;
+	u64 charge;
 	u32 mask;
 	u32 prod;
 	u32 done;
@@ -291,6 +295,7 @@ static enum hrtimer_restart xmsg_ring_timer(struct hrtimer *timer)
 
 static void xmsg_ring_free(struct xmsg_ring *ring)
 {
+	xmsg_user_uncharge_bytes(ring->user, ring->charge);
 	vfree(ring->hdr);
 	kvfree(ring->slot);
 	kfree(ring);
@@ -308,9 +313,11 @@ static void xmsg_ring_destroy(struct xmsg_ring *ring)
 {
 	LIST_HEAD(msgs);
 
-	xmsg_xchg_ring_detach(ring->xchg, ring, &msgs);
-	/* senders that saw the ring attached are done with it */
-	synchronize_rcu();
+	if (ring->lock) {	/* attached: nothing else changes @lock */
+		xmsg_xchg_ring_detach(ring->xchg, ring, &msgs);
+		/* senders that saw the ring attached are done with it */
+		synchronize_rcu();
+	}
 	hrtimer_cancel(&ring->timer);
 	xmsg_ring_release_msgs(&msgs);
 	xmsg_ring_put_refs(ring);
@@ -366,20 +373,33 @@ static int xmsg_ring_check(const struct xmsg_ring_setup *ro)
 
 static struct xmsg_ring *xmsg_ring_alloc(const struct xmsg_ring_setup *ro)
 {
+	struct xmsg_user *user;
 	struct xmsg_ring *ring;
+	size_t map_size;
+	u64 charge;
 
+	map_size = PAGE_ALIGN(XMSG_RING_ENTRIES_OFFSET +
+			      (size_t)ro->entries *
+			      sizeof(struct xmsg_ring_entry));
+	charge = sizeof(*ring) + map_size +
+		 (u64)ro->entries * sizeof(*ring->slot);
+	user = xmsg_user_charge_bytes(charge);
+	if (IS_ERR(user))
+		return ERR_CAST(user);
 	ring = kzalloc(sizeof(*ring), GFP_KERNEL_ACCOUNT);
-	if (!ring)
-		return NULL;
-	ring->map_size = PAGE_ALIGN(XMSG_RING_ENTRIES_OFFSET +
-				    (size_t)ro->entries *
-				    sizeof(struct xmsg_ring_entry));
+	if (!ring) {
+		xmsg_user_uncharge_bytes(user, charge);
+		return ERR_PTR(-ENOMEM);
+	}
+	ring->user = user;
+	ring->charge = charge;
+	ring->map_size = map_size;
 	ring->hdr = xmsg_region_alloc(ring->map_size);	/* memcg-charged */
 	ring->slot = kvcalloc(ro->entries, sizeof(*ring->slot),
 			      GFP_KERNEL_ACCOUNT);
 	if (!ring->hdr || !ring->slot) {
 		xmsg_ring_free(ring);
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	}
 	ring->ent = (void *)ring->hdr + XMSG_RING_ENTRIES_OFFSET;
 	ring->hdr->entries = ro->entries;
@@ -431,7 +451,7 @@ static int xmsg_ring_lookup(struct xmsg_cfile *cf,
  *
  * Context: process context.
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EACCES; -EBUSY; -EIDRM;
- * -EMFILE; -ENOMEM.
+ * -EMFILE; -ENOSPC (the user's max_pool_bytes); -ENOMEM.
  */
 long xmsg_ioc_ring(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
 {
@@ -447,8 +467,8 @@ long xmsg_ioc_ring(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
 	if (err)
 		return err;
 	ring = xmsg_ring_alloc(&ro);
-	if (!ring)
-		return -ENOMEM;
+	if (IS_ERR(ring))
+		return PTR_ERR(ring);
 	err = xmsg_ring_lookup(cf, &ro, ring);
 	if (err) {
 		xmsg_ring_free(ring);
@@ -457,36 +477,38 @@ long xmsg_ioc_ring(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
 	down_read(&ring->puobj->rwsem);
 	err = ring->puobj->dead ? -EIDRM : 0;
 	up_read(&ring->puobj->rwsem);
-	if (!err)
-		err = xmsg_xchg_ring_attach(ring->xchg, ring);
 	if (err)
 		goto put;
 	fd = get_unused_fd_flags(O_RDWR |
 				 (ro.flags & XMSG_FD_CLOEXEC ? O_CLOEXEC : 0));
 	if (fd < 0) {
 		err = fd;
-		goto detach;
+		goto put;
 	}
 	file = anon_inode_getfile("[xmsg-ring]", &xmsg_ring_fops, ring, O_RDWR);
 	if (IS_ERR(file)) {
 		err = PTR_ERR(file);
-		put_unused_fd(fd);
-		goto detach;
+		goto put_fd;
 	}
+	/*
+	 * Attach last: it moves queued messages into the ring, which only
+	 * a ring user space will see may hold, so nothing can fail after it.
+	 */
 	ro.fd = fd;
 	ro.map_size = ring->map_size;
 	err = xmsg_copy_out(arg, &ro, sizeof(ro));
+	if (!err)
+		err = xmsg_xchg_ring_attach(ring->xchg, ring);
 	if (err) {
 		put_unused_fd(fd);
-		fput(file);	/* releases the ring */
+		fput(file);	/* frees the ring, never attached */
 		return err;
 	}
 	fd_install(fd, file);
 	return 0;
 
-detach:
-	xmsg_ring_destroy(ring);
-	return err;
+put_fd:
+	put_unused_fd(fd);
 put:
 	xmsg_ring_put_refs(ring);
 	xmsg_ring_free(ring);

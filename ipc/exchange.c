@@ -171,10 +171,11 @@ static struct xmsg_xchg_post *xmsg_xchg_post_alloc(struct xmsg_msg *msg,
 	struct xmsg_xchg_post *post;
 	struct xmsg_msg *proxy;
 
-	post = kzalloc(sizeof(*post), GFP_KERNEL);
+	post = kzalloc(sizeof(*post), GFP_KERNEL_ACCOUNT);
 	if (!post)
 		return ERR_PTR(-ENOMEM);
-	proxy = xmsg_msg_make_proxy(msg, 0, msg->size, NULL, GFP_KERNEL);
+	proxy = xmsg_msg_make_proxy(msg, 0, msg->size, NULL,
+				    GFP_KERNEL_ACCOUNT);
 	if (IS_ERR(proxy)) {
 		kfree(post);
 		return ERR_CAST(proxy);
@@ -210,7 +211,7 @@ struct xmsg_xchg *xmsg_xchg_create(const char *name, enum xmsg_xchg_kind kind,
 	BUILD_BUG_ON(XMSG_PRIO_MAX >= 32);
 	if (kind > XMSG_XCHG_BCAST || limit > XMSG_XCHG_LIMIT_MAX)
 		return ERR_PTR(-EINVAL);
-	xchg = kzalloc(sizeof(*xchg), GFP_KERNEL);
+	xchg = kzalloc(sizeof(*xchg), GFP_KERNEL_ACCOUNT);
 	if (!xchg)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&xchg->obj.ref);
@@ -232,6 +233,26 @@ struct xmsg_xchg *xmsg_xchg_create(const char *name, enum xmsg_xchg_kind kind,
 	return xchg;
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_xchg_create, XMSG);
+
+/**
+ * xmsg_xchg_queue_bytes() - kernel memory a full exchange may hold
+ * @kind: XMSG_XCHG_NORMAL, XMSG_XCHG_PASS or XMSG_XCHG_BCAST
+ * @limit: as for xmsg_xchg_create()
+ *
+ * Counted as a control block per message it may queue (a proxy sent
+ * there is allocated), for callers that limit what users make the kernel
+ * hold.
+ *
+ * Context: any context.
+ * Return: the bytes.
+ */
+u64 xmsg_xchg_queue_bytes(enum xmsg_xchg_kind kind, u32 limit)
+{
+	u64 n = kind == XMSG_XCHG_BCAST ? 1 : limit ?: XMSG_XCHG_LIMIT_DEFAULT;
+
+	return sizeof(struct xmsg_xchg) + n * sizeof(struct xmsg_msg);
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_queue_bytes, XMSG);
 
 /* Take everything out of a dying exchange: messages, post, waiters. */
 static struct xmsg_xchg_post *__xmsg_xchg_kill(struct xmsg_xchg *xchg,
@@ -690,7 +711,7 @@ static int xmsg_xchg_send_bcast(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
  *
  * Context: normal and pass: any context (no allocation; xmsg_msg_set_owner()
  * decides whether @from's lock allows IRQ context).  Broadcast: process
- * context, allocates with GFP_KERNEL.
+ * context, allocates with GFP_KERNEL_ACCOUNT (charged to the caller).
  * Return: 0; -EINVAL for NULL @xchg or @msg or @prio > XMSG_PRIO_MAX;
  * -EPERM when @from does not own @msg; -EIDRM when @xchg is destroyed;
  * -EINVAL too for a released message or one that is queued at an exchange
@@ -969,8 +990,13 @@ static struct xmsg_msg *xmsg_xchg_recv_bcast(struct xmsg_xchg *xchg,
 	post = xmsg_xchg_bcast_take(xchg, &xw, timeout);
 	if (IS_ERR(post))
 		return ERR_CAST(post);
+	/*
+	 * Charged to the receiver, who may queue proxies anywhere: at its
+	 * memory cgroup's limit the receive fails (-ENOMEM), no OOM kill.
+	 */
 	proxy = xmsg_msg_make_proxy(post->proxy, 0, post->proxy->size, to,
-				    GFP_KERNEL);
+				    GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL |
+				    __GFP_NOWARN);
 	if (!IS_ERR(proxy)) {
 		proxy->prio = post->proxy->prio;
 		if (gen)

@@ -6,10 +6,25 @@
  *
  * A registry is keyed by its IPC namespace and holds a reference on it
  * (get_ipc_ns()) while it names anything, so a namespace pointer is never
- * reused under us.  put_ipc_ns() is not exported to modules: an emptied
- * registry drops its reference only when it is not the last one
- * (refcount_dec_not_one()); otherwise it keeps it until the next use or
- * module unload.
+ * reused under us.  The reference is dropped through the namespace's own
+ * operations (ns.ops->put(), what nsfs does; put_ipc_ns() is not exported
+ * to modules) when the registry empties.
+ *
+ * Names live as long as their namespace can be reached.  When the
+ * registry's reference is the last one (no task lives in the namespace and
+ * no nsfs file or bind mount names it), nobody can ever look a name up
+ * again: xmsg_reg_reap() unlinks every name there, as if the owner had
+ * destroyed it, and the registry lets the namespace go.  An object still
+ * held by a handle lives on unnamed, like an unlinked file, and is
+ * uncharged from its creator when the last handle closes.  The reap runs
+ * before every create and whenever a file of /dev/xmsg is released, so a
+ * user who loops "unshare -Ui; create" neither pins namespaces nor burns
+ * their quota for good.
+ *
+ * Capabilities (CAP_IPC_OWNER) are checked against the user namespace that
+ * owns the IPC namespace an object was created in (@user_ns, recorded at
+ * creation), never against the caller's current one: a user who unshares a
+ * new user namespace is root there, not over the objects of the old one.
  *
  * Locking
  * -------
@@ -27,6 +42,7 @@
 #include <linux/hashtable.h>
 #include <linux/ipc_namespace.h>
 #include <linux/nsproxy.h>
+#include <linux/proc_ns.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/stringhash.h>
@@ -59,13 +75,16 @@ struct xmsg_ureg {
  * @link: on xmsg_users
  * @pools: pools
  * @objects: exchanges and semaphores
- * @bytes: pool region bytes
+ * @others: other charges (receive rings)
+ * @bytes: bytes of kernel memory counted: pool regions and metadata,
+ *	exchange queues, receive rings
  */
 struct xmsg_user {
 	kuid_t uid;
 	struct list_head link;
 	u32 pools;
 	u32 objects;
+	u32 others;
 	u64 bytes;
 };
 
@@ -111,17 +130,29 @@ static struct xmsg_user *xmsg_user_find(kuid_t uid)
 	return NULL;
 }
 
-/* Charge @uobj (not yet charged) to the current fsuid. */
-static int xmsg_user_charge(struct xmsg_uobj *uobj, u64 bytes)
+/* What one charge is: a pool, an exchange or semaphore, or other bytes. */
+enum xmsg_charge_kind {
+	XMSG_CHARGE_POOL,
+	XMSG_CHARGE_OBJECT,
+	XMSG_CHARGE_BYTES,
+};
+
+static bool xmsg_user_idle(const struct xmsg_user *u)
+{
+	return !u->pools && !u->objects && !u->others;
+}
+
+/* Charge one @kind and @bytes to the current fsuid: the user charged. */
+static struct xmsg_user *xmsg_user_charge(enum xmsg_charge_kind kind,
+					  u64 bytes)
 {
 	struct xmsg_user *u, *fresh;
 	kuid_t uid = current_fsuid();
-	bool pool = uobj->type == XMSG_TYPE_POOL;
 	int err = 0;
 
 	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL_ACCOUNT);
 	if (!fresh)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	spin_lock(&xmsg_user_lock);
 	u = xmsg_user_find(uid);
 	if (!u) {
@@ -130,49 +161,75 @@ static int xmsg_user_charge(struct xmsg_uobj *uobj, u64 bytes)
 		u->uid = uid;
 		list_add(&u->link, &xmsg_users);
 	}
-	if (pool && u->pools >= xmsg_max_pools)
+	if (kind == XMSG_CHARGE_POOL && u->pools >= xmsg_max_pools)
 		err = -EMFILE;
-	else if (!pool && u->objects >= xmsg_max_objects)
+	else if (kind == XMSG_CHARGE_OBJECT && u->objects >= xmsg_max_objects)
 		err = -EMFILE;
 	else if (bytes > xmsg_max_pool_bytes ||
 		 u->bytes > xmsg_max_pool_bytes - bytes)
 		err = -ENOSPC;
 	if (!err) {
-		if (pool)
-			u->pools++;
-		else
-			u->objects++;
+		u->pools += kind == XMSG_CHARGE_POOL;
+		u->objects += kind == XMSG_CHARGE_OBJECT;
+		u->others += kind == XMSG_CHARGE_BYTES;
 		u->bytes += bytes;
-		uobj->user = u;
-		uobj->charge = bytes;
-	} else if (!u->pools && !u->objects) {
+	} else if (xmsg_user_idle(u)) {
 		list_del(&u->link);
 		fresh = u;
 	}
 	spin_unlock(&xmsg_user_lock);
 	kfree(fresh);
-	return err;
+	return err ? ERR_PTR(err) : u;
 }
 
-static void xmsg_user_uncharge(struct xmsg_uobj *uobj)
+static void xmsg_user_uncharge(struct xmsg_user *u, enum xmsg_charge_kind kind,
+			       u64 bytes)
 {
-	struct xmsg_user *u = uobj->user;
-
 	if (!u)
 		return;
 	spin_lock(&xmsg_user_lock);
-	if (uobj->type == XMSG_TYPE_POOL)
-		u->pools--;
-	else
-		u->objects--;
-	u->bytes -= uobj->charge;
-	if (!u->pools && !u->objects)
+	u->pools -= kind == XMSG_CHARGE_POOL;
+	u->objects -= kind == XMSG_CHARGE_OBJECT;
+	u->others -= kind == XMSG_CHARGE_BYTES;
+	u->bytes -= bytes;
+	if (xmsg_user_idle(u))
 		list_del(&u->link);
 	else
 		u = NULL;
 	spin_unlock(&xmsg_user_lock);
 	kfree(u);
-	uobj->user = NULL;
+}
+
+static enum xmsg_charge_kind xmsg_uobj_charge_kind(struct xmsg_uobj *uobj)
+{
+	return uobj->type == XMSG_TYPE_POOL ? XMSG_CHARGE_POOL :
+	       XMSG_CHARGE_OBJECT;
+}
+
+/**
+ * xmsg_user_charge_bytes() - count kernel memory against the current user
+ * @bytes: bytes the caller is about to make the kernel hold (a receive
+ *	ring, say), counted against max_pool_bytes
+ *
+ * Context: process context.
+ * Return: the user charged, to pass to xmsg_user_uncharge_bytes();
+ * ERR_PTR(-ENOSPC) above the limit, ERR_PTR(-ENOMEM).
+ */
+struct xmsg_user *xmsg_user_charge_bytes(u64 bytes)
+{
+	return xmsg_user_charge(XMSG_CHARGE_BYTES, bytes);
+}
+
+/**
+ * xmsg_user_uncharge_bytes() - undo xmsg_user_charge_bytes()
+ * @u: the user it returned, or NULL (a no-op)
+ * @bytes: the same bytes
+ *
+ * Context: any context but hard IRQ; takes xmsg_user_lock.
+ */
+void xmsg_user_uncharge_bytes(struct xmsg_user *u, u64 bytes)
+{
+	xmsg_user_uncharge(u, XMSG_CHARGE_BYTES, bytes);
 }
 
 /**
@@ -181,7 +238,8 @@ static void xmsg_user_uncharge(struct xmsg_uobj *uobj)
  * @name: its (checked) name, "" for anonymous
  * @mode: permission bits
  *
- * Owned by the caller's fsuid/fsgid.  The caller sets @pool or @obj, then
+ * Owned by the caller's fsuid/fsgid, under the user namespace that owns
+ * the caller's IPC namespace.  The caller sets @pool or @obj, then
  * charges it (xmsg_uobj_charge()).
  *
  * Context: process context.
@@ -198,6 +256,7 @@ struct xmsg_uobj *xmsg_uobj_alloc(u32 type, const char *name, umode_t mode)
 	uobj->mode = mode;
 	uobj->uid = current_fsuid();
 	uobj->gid = current_fsgid();
+	uobj->user_ns = get_user_ns(current->nsproxy->ipc_ns->user_ns);
 	strscpy(uobj->name, name, sizeof(uobj->name));
 	INIT_HLIST_NODE(&uobj->hnode);
 	init_rwsem(&uobj->rwsem);
@@ -216,7 +275,14 @@ struct xmsg_uobj *xmsg_uobj_alloc(u32 type, const char *name, umode_t mode)
  */
 int xmsg_uobj_charge(struct xmsg_uobj *uobj, u64 bytes)
 {
-	return xmsg_user_charge(uobj, bytes);
+	struct xmsg_user *u;
+
+	u = xmsg_user_charge(xmsg_uobj_charge_kind(uobj), bytes);
+	if (IS_ERR(u))
+		return PTR_ERR(u);
+	uobj->user = u;
+	uobj->charge = bytes;
+	return 0;
 }
 
 /**
@@ -253,7 +319,9 @@ static void xmsg_uobj_release(struct kref *ref)
 		xmsg_obj_put(uobj->obj);
 		break;
 	}
-	xmsg_user_uncharge(uobj);
+	xmsg_user_uncharge(uobj->user, xmsg_uobj_charge_kind(uobj),
+			   uobj->charge);
+	put_user_ns(uobj->user_ns);
 	kfree(uobj);
 }
 
@@ -273,19 +341,14 @@ void xmsg_uobj_put(struct xmsg_uobj *uobj)
 		kref_put(&uobj->ref, xmsg_uobj_release);
 }
 
-static struct ipc_namespace *xmsg_uobj_ns(void)
-{
-	return current->nsproxy->ipc_ns;
-}
-
 /**
  * xmsg_uobj_perm() - may the current task open an object with @access?
  * @uobj: the object
  * @access: XMSG_ACC_* wanted
  *
  * Like ipcperms(): the owner's, group's or others' bits of the mode, by
- * fsuid and groups; CAP_IPC_OWNER in the namespace's user namespace
- * overrides.
+ * fsuid and groups; CAP_IPC_OWNER in the user namespace owning the IPC
+ * namespace the object was created in overrides.
  *
  * Context: process context.
  * Return: 0, or -EACCES.
@@ -303,7 +366,7 @@ int xmsg_uobj_perm(struct xmsg_uobj *uobj, u32 access)
 	else if (in_group_p(uobj->gid))
 		granted >>= 3;
 	if ((want & ~granted & 7) &&
-	    !ns_capable(xmsg_uobj_ns()->user_ns, CAP_IPC_OWNER))
+	    !ns_capable(uobj->user_ns, CAP_IPC_OWNER))
 		return -EACCES;
 	return 0;
 }
@@ -313,12 +376,13 @@ int xmsg_uobj_perm(struct xmsg_uobj *uobj, u32 access)
  * @uobj: the object
  *
  * Context: process context.
- * Return: true for its owner (fsuid) or with CAP_IPC_OWNER.
+ * Return: true for its owner (fsuid) or with CAP_IPC_OWNER over the
+ * object's namespace.
  */
 bool xmsg_uobj_may_destroy(struct xmsg_uobj *uobj)
 {
 	return uid_eq(current_fsuid(), uobj->uid) ||
-	       ns_capable(xmsg_uobj_ns()->user_ns, CAP_IPC_OWNER);
+	       ns_capable(uobj->user_ns, CAP_IPC_OWNER);
 }
 
 static struct xmsg_ureg *__xmsg_reg_find(struct ipc_namespace *ns)
@@ -364,17 +428,71 @@ struct xmsg_uobj *__xmsg_reg_lookup(struct ipc_namespace *ns, u32 type,
 	return NULL;
 }
 
+/*
+ * Free an empty registry and let its namespace go.  put_ipc_ns() only
+ * takes mq_lock (a spinlock) and defers the freeing to a work item, so it
+ * is fine under xmsg_reg_lock.
+ */
 static void __xmsg_reg_maybe_free(struct xmsg_ureg *reg)
 {
+	lockdep_assert_held(&xmsg_reg_lock);
 	if (reg->nr)
 		return;
-	if (reg->pinned && refcount_dec_not_one(&reg->ns->ns.count))
-		reg->pinned = false;
-	if (reg->pinned)	/* we would be the last: keep it for later */
-		return;
+	if (reg->pinned)
+		reg->ns->ns.ops->put(&reg->ns->ns);
 	list_del(&reg->link);
 	xa_destroy(&reg->ids);
 	kfree(reg);
+}
+
+/* Only our reference keeps @reg's namespace: no name there is reachable. */
+static bool __xmsg_reg_unreachable(struct xmsg_ureg *reg)
+{
+	lockdep_assert_held(&xmsg_reg_lock);
+	return reg->pinned && refcount_read(&reg->ns->ns.count) == 1;
+}
+
+/**
+ * xmsg_reg_reap() - unlink the names of namespaces nobody can reach
+ *
+ * A namespace whose only reference is its registry's cannot gain a new
+ * one (that takes a task in it or an nsfs file of it), so the test is
+ * stable under xmsg_reg_lock.  Each name found there is unlinked and its
+ * registry reference dropped; the emptied registry drops the namespace.
+ *
+ * Context: process context, may sleep; takes xmsg_reg_lock, no xmsg lock
+ * held.
+ */
+void xmsg_reg_reap(void)
+{
+	struct xmsg_ureg *reg, *rtmp;
+	HLIST_HEAD(reaped);
+	struct xmsg_uobj *uobj;
+	struct hlist_node *n;
+	unsigned long id;
+	u32 nr;
+
+	might_sleep();
+	mutex_lock(&xmsg_reg_lock);
+	list_for_each_entry_safe(reg, rtmp, &xmsg_regs, link) {
+		if (!__xmsg_reg_unreachable(reg))
+			continue;
+		/* the last unlink frees @reg (@rtmp is read already) */
+		for (nr = reg->nr; nr; nr--) {
+			id = 0;
+			uobj = xa_find(&reg->ids, &id, ULONG_MAX, XA_PRESENT);
+			if (WARN_ON_ONCE(!uobj))
+				break;
+			__xmsg_reg_unlink(uobj);
+			/* unhashed now: @hnode is ours until the put */
+			hlist_add_head(&uobj->hnode, &reaped);
+		}
+	}
+	mutex_unlock(&xmsg_reg_lock);
+	hlist_for_each_entry_safe(uobj, n, &reaped, hnode) {
+		hlist_del_init(&uobj->hnode);
+		xmsg_uobj_put(uobj);
+	}
 }
 
 /**
@@ -506,6 +624,7 @@ void xmsg_reg_exit(void)
 	unsigned long id;
 	int pass;
 
+	xmsg_reg_reap();
 	for (pass = 0; pass < 2; pass++) {
 		for (;;) {
 			uobj = NULL;
@@ -532,11 +651,9 @@ void xmsg_reg_exit(void)
 	}
 	mutex_lock(&xmsg_reg_lock);
 	list_for_each_entry_safe(reg, rtmp, &xmsg_regs, link) {
-		if (reg->pinned && !refcount_dec_not_one(&reg->ns->ns.count))
-			pr_warn("xmsg: leaving an IPC namespace pinned\n");
-		list_del(&reg->link);
-		xa_destroy(&reg->ids);
-		kfree(reg);
+		WARN_ON_ONCE(reg->nr);
+		reg->nr = 0;
+		__xmsg_reg_maybe_free(reg);
 	}
 	mutex_unlock(&xmsg_reg_lock);
 }

@@ -94,7 +94,7 @@ struct xmsg_sem *xmsg_sem_create(const char *name, enum xmsg_sem_kind kind,
 
 	if (kind > XMSG_SEM_GATE || (kind == XMSG_SEM_THRESHOLD && !threshold))
 		return ERR_PTR(-EINVAL);
-	sem = kzalloc(sizeof(*sem), GFP_KERNEL);
+	sem = kzalloc(sizeof(*sem), GFP_KERNEL_ACCOUNT);
 	if (!sem)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&sem->obj.ref);

@@ -22,6 +22,7 @@ struct xmsg_user;
 /* Handle entries an open file keeps for reuse (xmsg_cfile.spare). */
 #define XMSG_HENT_SPARE	32
 struct ipc_namespace;
+struct user_namespace;
 
 /**
  * struct xmsg_uobj - a pool, exchange or semaphore as user space sees it
@@ -32,13 +33,16 @@ struct ipc_namespace;
  * @mode: permission bits (0777)
  * @uid: owner
  * @gid: owner group
+ * @user_ns: the user namespace owning the IPC namespace the object was
+ *	created in (a reference): capabilities over the object are checked
+ *	there
  * @name: name, "" when anonymous
  * @reg: registry holding the name, NULL when anonymous or unlinked.
  *	Protected by xmsg_reg_lock.
  * @id: index in @reg's id table.  Protected by xmsg_reg_lock.
  * @hnode: on @reg's name hash.  Protected by xmsg_reg_lock.
  * @user: the user charged for the object
- * @charge: pool region bytes charged to @user
+ * @charge: bytes counted against @user's limit
  * @rwsem: pools: read held by whoever makes blocks go out or maps the
  *	region, write by destroy (which must see the pool idle)
  * @pool: XMSG_TYPE_POOL: the pool
@@ -51,6 +55,7 @@ struct xmsg_uobj {
 	umode_t mode;
 	kuid_t uid;
 	kgid_t gid;
+	struct user_namespace *user_ns;
 	char name[XMSG_NAME_MAX];
 	struct xmsg_ureg *reg;
 	u32 id;
@@ -69,6 +74,7 @@ struct xmsg_uobj {
  * @type: XMSG_TYPE_*
  * @rights: XMSG_ACC_* (objects)
  * @id: the handle
+ * @gen: publication number in its file, unique for the file's life
  * @prio: messages: priority received with
  * @uobj: pool/exchange/semaphore (a reference), NULL for a reply handle
  * @obj: exchange/semaphore: the object (a reference of its own when
@@ -85,6 +91,7 @@ struct xmsg_hent {
 	u8 rights;
 	u8 prio;
 	u32 id;
+	u64 gen;
 	struct xmsg_uobj *uobj;
 	struct xmsg_obj *obj;
 	struct list_head pool_link;
@@ -111,6 +118,7 @@ struct xmsg_hent {
  * @next: every handle below it is in use: the search for the lowest free
  *	handle starts there.  Protected by @lock.
  * @nr: handles in use.  Protected by @lock.
+ * @gen: entries published so far (xmsg_hent.gen).  Protected by @lock.
  * @pools: pool handle entries, to find the handle of a body's pool.
  *	Protected by @lock.
  * @posts: broadcast exchanges this file has posted to (struct
@@ -128,6 +136,7 @@ struct xmsg_cfile {
 	u32 cap;
 	u32 next;
 	u32 nr;
+	u64 gen;
 	struct list_head pools;
 	struct list_head posts;
 	struct xmsg_hent *spare[XMSG_HENT_SPARE];
@@ -151,6 +160,8 @@ extern unsigned long xmsg_max_pool_bytes;
 extern unsigned int xmsg_max_handles;
 extern unsigned int xmsg_max_block_count;
 
+int xmsg_may_create(void);
+
 /* registry.c */
 extern struct mutex xmsg_reg_lock;
 int xmsg_name_check(const char *name, bool may_be_empty);
@@ -158,6 +169,8 @@ struct xmsg_uobj *xmsg_uobj_alloc(u32 type, const char *name, umode_t mode);
 void xmsg_uobj_get(struct xmsg_uobj *uobj);
 void xmsg_uobj_put(struct xmsg_uobj *uobj);
 int xmsg_uobj_charge(struct xmsg_uobj *uobj, u64 bytes);
+struct xmsg_user *xmsg_user_charge_bytes(u64 bytes);
+void xmsg_user_uncharge_bytes(struct xmsg_user *u, u64 bytes);
 int xmsg_uobj_perm(struct xmsg_uobj *uobj, u32 access);
 bool xmsg_uobj_may_destroy(struct xmsg_uobj *uobj);
 struct xmsg_uobj *__xmsg_reg_lookup(struct ipc_namespace *ns, u32 type,
@@ -166,6 +179,7 @@ int __xmsg_reg_insert(struct ipc_namespace *ns, struct xmsg_uobj *uobj);
 void __xmsg_reg_unlink(struct xmsg_uobj *uobj);
 int xmsg_reg_list(struct ipc_namespace *ns, u32 type, u64 *cursor,
 		  struct xmsg_list_entry *ents, u32 *count);
+void xmsg_reg_reap(void);
 void xmsg_reg_exit(void);
 
 /* chardev.c: handle table */
@@ -176,11 +190,13 @@ int xmsg_hent_reserve(struct xmsg_cfile *cf, u32 *id);
 void xmsg_hent_publish(struct xmsg_cfile *cf, struct xmsg_hent *h, u32 id);
 void xmsg_hent_unreserve(struct xmsg_cfile *cf, u32 id);
 struct xmsg_hent *__xmsg_hent_at(struct xmsg_cfile *cf, u32 id);
+struct xmsg_hent *__xmsg_hent_again(struct xmsg_cfile *cf, u32 id, u64 gen);
 struct xmsg_hent *__xmsg_hent_find(struct xmsg_cfile *cf, u32 id, u8 type,
 				   int *err);
 void __xmsg_hent_remove(struct xmsg_cfile *cf, struct xmsg_hent *h);
 void xmsg_hent_drop(struct xmsg_hent *h);
 u32 __xmsg_pool_handle(struct xmsg_cfile *cf, struct xmsg_pool *pool);
+bool __xmsg_pool_writable(struct xmsg_cfile *cf, struct xmsg_pool *pool);
 int xmsg_copy_in(void *karg, size_t ksize, size_t ver0,
 		 const void __user *uarg, unsigned int cmd);
 int xmsg_copy_out(void __user *uarg, const void *karg, size_t ksize);

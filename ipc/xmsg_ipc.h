@@ -121,6 +121,7 @@ void xmsg_obj_put(struct xmsg_obj *obj);
 bool xmsg_obj_dead(struct xmsg_obj *obj);
 
 /* exchange.c */
+u64 xmsg_xchg_queue_bytes(enum xmsg_xchg_kind kind, u32 limit);
 struct xmsg_xchg *xmsg_xchg_create(const char *name, enum xmsg_xchg_kind kind,
 				   u32 limit);
 void xmsg_xchg_destroy(struct xmsg_xchg *xchg);

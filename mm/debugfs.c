@@ -41,10 +41,10 @@ struct dentry *xmsg_debugfs_pools_dir(void)
  */
 int xmsg_mm_init(void)
 {
-	xmsg_bcb_cache = KMEM_CACHE(xmsg_bcb, 0);
+	xmsg_bcb_cache = KMEM_CACHE(xmsg_bcb, SLAB_ACCOUNT);
 	if (!xmsg_bcb_cache)
 		return -ENOMEM;
-	xmsg_msg_cache = KMEM_CACHE(xmsg_msg, SLAB_HWCACHE_ALIGN);
+	xmsg_msg_cache = KMEM_CACHE(xmsg_msg, SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT);
 	if (!xmsg_msg_cache)
 		goto destroy_bcb;
 	xmsg_dbg_root = debugfs_create_dir("xmsg", NULL);

@@ -60,7 +60,7 @@ struct xmsg_heap *xmsg_heap_create(const char *name, size_t size,
 		return ERR_PTR(-EINVAL);
 	if (size >> PAGE_SHIFT >= totalram_pages())
 		return ERR_PTR(-ENOMEM);
-	heap = kzalloc(sizeof(*heap), GFP_KERNEL);
+	heap = kzalloc(sizeof(*heap), GFP_KERNEL_ACCOUNT);
 	if (!heap)
 		return ERR_PTR(-ENOMEM);
 	strscpy(heap->name, name ?: "heap", sizeof(heap->name));

@@ -229,6 +229,28 @@ struct xmsg_pool *xmsg_pool_create(const struct xmsg_pool_params *params)
 EXPORT_SYMBOL_NS_GPL(xmsg_pool_create, XMSG);
 
 /**
+ * xmsg_pool_meta_bytes() - kernel memory a pool of @count blocks may pin
+ * @count: blocks
+ *
+ * Besides its region, a pool holds a free-stack link and a state byte per
+ * block, a chunk pointer per XMSG_MCB_CHUNK blocks and, once its blocks
+ * have been messages, an MCB per block.  Users of the pool API who limit
+ * what others make them allocate count this too.
+ *
+ * Context: any context.
+ * Return: the bytes, at most.
+ */
+u64 xmsg_pool_meta_bytes(u32 count)
+{
+	u64 chunks = DIV_ROUND_UP((u64)count, XMSG_MCB_CHUNK);
+
+	return sizeof(struct xmsg_pool) + (u64)count * (sizeof(u32) + 1) +
+	       chunks * (sizeof(struct xmsg_msg *) +
+			 XMSG_MCB_CHUNK * sizeof(struct xmsg_msg));
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_pool_meta_bytes, XMSG);
+
+/**
  * xmsg_pool_destroy() - destroy a pool
  * @pool: the pool, or NULL
  *
@@ -470,7 +492,7 @@ struct xmsg_msg *xmsg_pool_mcb_alloc(struct xmsg_pool *pool, u32 idx,
 
 	if (unlikely(!chunk)) {
 		chunk = kcalloc(XMSG_MCB_CHUNK, sizeof(*chunk),
-				gfp | __GFP_NOWARN);
+				gfp | __GFP_NOWARN | __GFP_ACCOUNT);
 		if (!chunk)
 			return NULL;
 		old = cmpxchg(slot, NULL, chunk);

@@ -3,7 +3,9 @@
  * Memory cgroup accounting: a pool's region and metadata are charged to
  * the memory cgroup of the process that creates the pool, uncharged when
  * the pool is destroyed, and a cgroup's memory.max stops a pool that does
- * not fit (ENOMEM, nothing created, no OOM kill).
+ * not fit (ENOMEM, nothing created, no OOM kill).  Proxies made by
+ * receives are charged to the receiver; per-user limits count pool
+ * metadata.
  *
  * Each test moves its own process (the harness forks one per test) into a
  * fresh cgroup v2 group and back out at the end.  Needs root and a kernel
@@ -209,6 +211,115 @@ TEST_F(memcg, ring_charged_and_uncharged)
 	EXPECT_GE(during - ring_bytes + ring_bytes / 8, after);
 	EXPECT_EQ(0, xm_destroy(self->x, xchg));
 	EXPECT_EQ(0, xm_pool_destroy(self->x, pool));
+}
+
+/*
+ * The worst loop an unprivileged user has: receive a broadcast message
+ * (each receive makes a new proxy, a kernel control block) and queue the
+ * proxy at an exchange, again and again.  Every proxy is charged to the
+ * receiver's cgroup, and at memory.max the receive fails with ENOMEM:
+ * the process is not OOM-killed and nothing leaks.
+ */
+#define FLOOD_XCHGS	16
+#define FLOOD_LIMIT	4096
+#define FLOOD_FIRST	2000
+
+static int flood_one(struct xm *x, int bcast, int xchg)
+{
+	struct xm_msg p;
+	int ret;
+
+	ret = xm_recv(x, bcast, XM_NOWAIT, 0, &p);
+	if (ret)
+		return ret;
+	ret = xm_send(x, xchg, p.handle, 0, 0, 0);
+	if (ret)
+		xm_msg_rel(x, p.handle);
+	return ret;
+}
+
+TEST_F(memcg, proxy_flood_charged_and_stopped)
+{
+	long long before, during, after;
+	int pool, bcast, xs[FLOOD_XCHGS];
+	int i, ret = 0, n, maxfd, last;
+	char lim[32], path[256];
+	struct xm_msg m;
+
+	pool = xm_pool_create(self->x, self->pname, 256, 4, 0600,
+			      XMSG_CREATE_EXCL);
+	ASSERT_LT(0, pool);
+	bcast = xm_xchg_create(self->x, "", XMSG_XCHG_KIND_BCAST, 0, 0600, 0);
+	ASSERT_LT(0, bcast);
+	for (i = 0; i < FLOOD_XCHGS; i++) {
+		xs[i] = xm_xchg_create(self->x, "", XMSG_XCHG_KIND_NORMAL,
+				       FLOOD_LIMIT, 0600, 0);
+		ASSERT_LT(0, xs[i]) TH_LOG("exchange %d: %d", i, xs[i]);
+	}
+	ASSERT_EQ(0, xm_msg_get(self->x, pool, &m));
+	ASSERT_EQ(0, xm_send(self->x, bcast, m.handle, 0, 0, 0));
+
+	before = read_ll(self->group, "memory.current");
+	for (i = 0; i < FLOOD_FIRST && !ret; i++)
+		ret = flood_one(self->x, bcast, xs[i % FLOOD_XCHGS]);
+	ASSERT_EQ(0, ret);
+	during = read_ll(self->group, "memory.current");
+	TH_LOG("memory.current: %lld before, %lld with %d proxies queued",
+	       before, during, FLOOD_FIRST);
+	/* a control block is well over 64 bytes */
+	EXPECT_LE(before + FLOOD_FIRST * 64LL, during);
+
+	/* at the limit even an open() may fail: open memory.max now */
+	snprintf(path, sizeof(path), "%s/memory.max", self->group);
+	maxfd = open(path, O_WRONLY);
+	ASSERT_LE(0, maxfd);
+	snprintf(lim, sizeof(lim), "%lld", during + 256 * 1024);
+	ASSERT_EQ((ssize_t)strlen(lim), write(maxfd, lim, strlen(lim)));
+	for (n = 0; n < FLOOD_XCHGS * FLOOD_LIMIT - FLOOD_FIRST; n++) {
+		ret = flood_one(self->x, bcast, xs[n % FLOOD_XCHGS]);
+		if (ret)
+			break;
+	}
+	/* make room before anything else, then lift the limit */
+	last = xm_destroy(self->x, xs[FLOOD_XCHGS - 1]);
+	ASSERT_EQ(3, write(maxfd, "max", 3));
+	close(maxfd);
+	TH_LOG("stopped after %d more proxies: %d", n, ret);
+	EXPECT_EQ(-ENOMEM, ret);
+	EXPECT_EQ(0, last);
+	/* still alive and the loop can go on */
+	EXPECT_EQ(0, flood_one(self->x, bcast, xs[0]));
+
+	for (i = 0; i < FLOOD_XCHGS - 1; i++)
+		EXPECT_EQ(0, xm_destroy(self->x, xs[i]));
+	EXPECT_EQ(0, xm_bcast_clear(self->x, bcast));
+	EXPECT_EQ(0, xm_msg_rel(self->x, m.handle));
+	EXPECT_EQ(0, xm_destroy(self->x, bcast));
+	after = read_ll(self->group, "memory.current");
+	TH_LOG("memory.current: %lld after destroying the exchanges", after);
+	/* freed slabs may stay cached a while: at most the level of 2000 */
+	EXPECT_GE(during, after);
+	EXPECT_EQ(0, xm_pool_destroy(self->x, pool));
+}
+
+/*
+ * A pool of a million one-byte blocks has a 1 MiB region but pins far
+ * more in metadata (links, states, control blocks): the per-user limit
+ * counts that, so the pool is refused with ENOSPC.
+ */
+TEST_F(memcg, tiny_block_pool_counts_metadata)
+{
+	struct xmsg_features f;
+	int pool;
+
+	ASSERT_EQ(0, xm_features(self->x, &f));
+	if (f.max_block_count < (1u << 20) || f.max_pool_bytes > (256u << 20))
+		SKIP(return, "limits changed from the defaults");
+	pool = xm_pool_create(self->x, self->pname, 1, 1u << 20, 0600,
+			      XMSG_CREATE_EXCL);
+	EXPECT_EQ(-ENOSPC, pool);
+	if (pool > 0)
+		xm_pool_destroy(self->x, pool);
 }
 
 TEST_HARNESS_MAIN

@@ -136,7 +136,8 @@
  * @mmap_shift: out: XMSG_MMAP_SHIFT
  * @max_pools: out: limit of pools per user
  * @max_objects: out: limit of exchanges + semaphores per user
- * @max_pool_bytes: out: limit of pool region bytes per user
+ * @max_pool_bytes: out: limit of kernel memory bytes per user: pool regions
+ *	and metadata, exchange queues, receive rings
  * @max_handles: out: limit of handles per open file
  * @max_block_count: out: most blocks in one pool
  * @reserved: 0
