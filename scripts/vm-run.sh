@@ -63,9 +63,16 @@ rsync -rlp --checksum --delete --exclude .git --exclude tools/out \
 	--filter 'P .*.cmd' --filter 'P Module.symvers' \
 	--filter 'P modules.order' --filter 'P out/' \
 	"$XMSG_ROOT/" "$bdir/src/"
-# Drop modules whose source went away.
+# Drop modules and programs whose source went away (another tree's).
 for ko in "$bdir"/src/kunit/*.ko "$bdir"/src/net/*.ko; do
 	[ -f "$ko" ] && [ ! -f "${ko%.ko}.c" ] && rm -f "$ko"
+done
+for d in tests examples bench; do
+	for b in "$bdir/tools/$d"/*; do
+		[ -f "$b" ] || continue
+		n=${b##*/}
+		[ -f "$bdir/src/tools/$d/${n%_32}.c" ] || rm -f "$b"
+	done
 done
 log "building modules for the $kernel kernel"
 make -s -C "$kdir" M="$bdir/src" modules >"$bdir/modules.log" 2>&1 ||
