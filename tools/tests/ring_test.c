@@ -688,4 +688,47 @@ TEST_F(rg, errors)
 	EXPECT_EQ(-EIDRM, ring_setup(self->x, ro, self->pool, 8, 0, 0, &rs));
 }
 
+/*
+ * A ring set up with an argument the kernel can read but not write back
+ * fails with EFAULT, and the messages queued at the exchange stay queued
+ * (a failed call changes nothing; the attach used to move them into the
+ * ring and release them with it).
+ */
+TEST_F(rg, failed_setup_keeps_queued_messages)
+{
+	struct xmsg_ring_setup *rs;
+	struct xm_msg r;
+	long pg = sysconf(_SC_PAGESIZE);
+	int i;
+
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, send_tagged(self->x, self->pool, self->xchg, 8,
+					 'a' + i, 0));
+	rs = mmap(NULL, pg, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, rs);
+	rs->size = sizeof(*rs);
+	rs->xchg = self->xchg;
+	rs->pool = self->pool;
+	rs->entries = 8;
+	ASSERT_EQ(0, mprotect(rs, pg, PROT_READ));
+	EXPECT_EQ(-1, ioctl(xm_fd(self->x), XMSG_IOC_RING, rs));
+	EXPECT_EQ(EFAULT, errno);
+	munmap(rs, pg);
+	EXPECT_EQ(3U, pool_in_use(self->x, self->pool));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, xm_recv(self->x, self->xchg, XM_NOWAIT, 0, &r));
+		EXPECT_EQ('a' + i, ((char *)r.body)[0]);
+		EXPECT_EQ(0, xm_msg_rel(self->x, r.handle));
+	}
+	/* and a ring can still be set up there */
+	{
+		struct xm_ring ring;
+
+		ASSERT_EQ(0, xm_ring_open(self->x, self->xchg, self->pool, 8, 0,
+					  0, &ring));
+		xm_ring_close(&ring);
+	}
+}
+
 TEST_HARNESS_MAIN
