@@ -160,8 +160,12 @@ static struct xmsg_uobj *xmsg_mk_object(const struct xmsg_mk *mk,
 	if (uobj)
 		return uobj;
 	fresh = xmsg_mk_new(mk);
-	if (IS_ERR(fresh))
-		return fresh;
+	if (IS_ERR(fresh)) {	/* over a limit: the winner of a race? */
+		mutex_lock(&xmsg_reg_lock);
+		uobj = __xmsg_mk_existing(ns, mk);
+		mutex_unlock(&xmsg_reg_lock);
+		return uobj ?: fresh;
+	}
 	err = mutex_lock_killable(&xmsg_reg_lock);
 	if (err)
 		goto put;
@@ -418,7 +422,8 @@ static struct xmsg_uobj *xmsg_open_object(u32 type, const char *name,
 	struct xmsg_uobj *uobj;
 	int err;
 
-	mutex_lock(&xmsg_reg_lock);
+	if (mutex_lock_killable(&xmsg_reg_lock))
+		return ERR_PTR(-EINTR);
 	uobj = __xmsg_reg_lookup(xmsg_cur_ns(), type, name);
 	err = uobj ? xmsg_uobj_perm(uobj, access) : -ENOENT;
 	mutex_unlock(&xmsg_reg_lock);
@@ -485,8 +490,20 @@ free:
 	return err;
 }
 
-/* Mark @uobj destroyed; -EBUSY for a pool with blocks out or mapped. */
-static int xmsg_uobj_kill(struct xmsg_uobj *uobj)
+/**
+ * xmsg_uobj_kill() - mark an object destroyed
+ * @uobj: the object
+ *
+ * An exchange or semaphore is destroyed at once (its waiters fail with
+ * -EIDRM, its queue is released); a pool only when idle, and then no
+ * block goes out of it and no mapping is made any more.  The name and
+ * the references are the caller's business.
+ *
+ * Context: process context; takes the pool's rwsem or xmsg_reg_lock.
+ * Return: 0; -EIDRM when destroyed already; -EBUSY for a pool with blocks
+ * out or mapped.
+ */
+int xmsg_uobj_kill(struct xmsg_uobj *uobj)
 {
 	struct xmsg_pool_stats st;
 	int err = 0;

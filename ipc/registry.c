@@ -13,10 +13,11 @@
  * Names live as long as their namespace can be reached.  When the
  * registry's reference is the last one (no task lives in the namespace and
  * no nsfs file or bind mount names it), nobody can ever look a name up
- * again: xmsg_reg_reap() unlinks every name there, as if the owner had
- * destroyed it, and the registry lets the namespace go.  An object still
- * held by a handle lives on unnamed, like an unlinked file, and is
- * uncharged from its creator when the last handle closes.  The reap runs
+ * again: xmsg_reg_reap() unlinks every name there, and the registry lets
+ * the namespace go.  An exchange or semaphore still held by a handle lives
+ * on unnamed, like an unlinked file, and is uncharged from its creator
+ * when the last handle closes; a pool is destroyed once it is idle (no
+ * block out, no mapping), as XMSG_IOC_DESTROY would.  The reap runs
  * before every create and whenever a file of /dev/xmsg is released, so a
  * user who loops "unshare -Ui; create" neither pins namespaces nor burns
  * their quota for good.
@@ -259,6 +260,7 @@ struct xmsg_uobj *xmsg_uobj_alloc(u32 type, const char *name, umode_t mode)
 	uobj->user_ns = get_user_ns(current->nsproxy->ipc_ns->user_ns);
 	strscpy(uobj->name, name, sizeof(uobj->name));
 	INIT_HLIST_NODE(&uobj->hnode);
+	INIT_LIST_HEAD(&uobj->reap_link);
 	init_rwsem(&uobj->rwsem);
 	return uobj;
 }
@@ -452,45 +454,94 @@ static bool __xmsg_reg_unreachable(struct xmsg_ureg *reg)
 	return reg->pinned && refcount_read(&reg->ns->ns.count) == 1;
 }
 
-/**
- * xmsg_reg_reap() - unlink the names of namespaces nobody can reach
- *
- * A namespace whose only reference is its registry's cannot gain a new
- * one (that takes a task in it or an nsfs file of it), so the test is
- * stable under xmsg_reg_lock.  Each name found there is unlinked and its
- * registry reference dropped; the emptied registry drops the namespace.
- *
- * Context: process context, may sleep; takes xmsg_reg_lock, no xmsg lock
- * held.
+/*
+ * Phase one of the reap: unlink the exchanges and semaphores of
+ * unreachable registries onto @out, and queue their pools, with a
+ * reference, on @pools.
  */
-void xmsg_reg_reap(void)
+static void xmsg_reg_reap_collect(struct hlist_head *out,
+				  struct list_head *pools)
 {
 	struct xmsg_ureg *reg, *rtmp;
-	HLIST_HEAD(reaped);
 	struct xmsg_uobj *uobj;
-	struct hlist_node *n;
 	unsigned long id;
-	u32 nr;
+	bool last;
 
-	might_sleep();
 	mutex_lock(&xmsg_reg_lock);
 	list_for_each_entry_safe(reg, rtmp, &xmsg_regs, link) {
 		if (!__xmsg_reg_unreachable(reg))
 			continue;
 		/* the last unlink frees @reg (@rtmp is read already) */
-		for (nr = reg->nr; nr; nr--) {
-			id = 0;
-			uobj = xa_find(&reg->ids, &id, ULONG_MAX, XA_PRESENT);
-			if (WARN_ON_ONCE(!uobj))
-				break;
+		xa_for_each(&reg->ids, id, uobj) {	/* safe to erase */
+			if (uobj->type == XMSG_TYPE_POOL) {
+				xmsg_uobj_get(uobj);
+				list_add_tail(&uobj->reap_link, pools);
+				continue;
+			}
+			last = reg->nr == 1;
 			__xmsg_reg_unlink(uobj);
 			/* unhashed now: @hnode is ours until the put */
-			hlist_add_head(&uobj->hnode, &reaped);
+			hlist_add_head(&uobj->hnode, out);
+			if (last)	/* @reg is freed */
+				break;
 		}
 	}
 	mutex_unlock(&xmsg_reg_lock);
+}
+
+/* Phase two: a pool that is idle now is destroyed and unlinked. */
+static void xmsg_reg_reap_pool(struct xmsg_uobj *uobj)
+{
+	bool named = false;
+	int err;
+
+	err = xmsg_uobj_kill(uobj);
+	if (err && err != -EIDRM)
+		return;		/* blocks out or mapped: next time */
+	mutex_lock(&xmsg_reg_lock);
+	if (uobj->reg) {
+		named = true;
+		__xmsg_reg_unlink(uobj);
+	}
+	mutex_unlock(&xmsg_reg_lock);
+	if (named)
+		xmsg_uobj_put(uobj);	/* the registry's */
+}
+
+/**
+ * xmsg_reg_reap() - unlink the names of namespaces nobody can reach
+ *
+ * A namespace whose only reference is its registry's has no task in it,
+ * and no nsfs file or mount of it, so no xmsg lookup can reach it again
+ * (lookups go through current->nsproxy; other kernel users of the
+ * namespace may still take references, which only makes it reachable
+ * again for them, never for us).  Its exchanges and semaphores are
+ * unlinked first and their registry references dropped (destroying those
+ * no handle holds, which releases what they queued); then each of its
+ * pools that is idle is destroyed as by XMSG_IOC_DESTROY and unlinked.
+ * A pool with blocks out or mapped stays named, and pins the namespace,
+ * until a later reap finds it idle.  The emptied registry drops the
+ * namespace.
+ *
+ * Context: process context, may sleep; takes xmsg_reg_lock and pool
+ * rwsems, no xmsg lock held.
+ */
+void xmsg_reg_reap(void)
+{
+	struct xmsg_uobj *uobj, *tmp;
+	struct hlist_node *n;
+	HLIST_HEAD(reaped);
+	LIST_HEAD(pools);
+
+	might_sleep();
+	xmsg_reg_reap_collect(&reaped, &pools);
 	hlist_for_each_entry_safe(uobj, n, &reaped, hnode) {
 		hlist_del_init(&uobj->hnode);
+		xmsg_uobj_put(uobj);
+	}
+	list_for_each_entry_safe(uobj, tmp, &pools, reap_link) {
+		list_del(&uobj->reap_link);
+		xmsg_reg_reap_pool(uobj);
 		xmsg_uobj_put(uobj);
 	}
 }

@@ -41,6 +41,7 @@ struct user_namespace;
  *	Protected by xmsg_reg_lock.
  * @id: index in @reg's id table.  Protected by xmsg_reg_lock.
  * @hnode: on @reg's name hash.  Protected by xmsg_reg_lock.
+ * @reap_link: on a reaper's private list (xmsg_reg_reap())
  * @user: the user charged for the object
  * @charge: bytes counted against @user's limit
  * @rwsem: pools: read held by whoever makes blocks go out or maps the
@@ -60,6 +61,7 @@ struct xmsg_uobj {
 	struct xmsg_ureg *reg;
 	u32 id;
 	struct hlist_node hnode;
+	struct list_head reap_link;
 	struct xmsg_user *user;
 	u64 charge;
 	struct rw_semaphore rwsem;
@@ -180,6 +182,7 @@ void __xmsg_reg_unlink(struct xmsg_uobj *uobj);
 int xmsg_reg_list(struct ipc_namespace *ns, u32 type, u64 *cursor,
 		  struct xmsg_list_entry *ents, u32 *count);
 void xmsg_reg_reap(void);
+int xmsg_uobj_kill(struct xmsg_uobj *uobj);
 void xmsg_reg_exit(void);
 
 /* chardev.c: handle table */

@@ -26,6 +26,7 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include "mm/mm_internal.h"
@@ -41,7 +42,8 @@
  *
  * Context: process context, may sleep.
  * Return: the zeroed region, to be released with vfree(), or NULL when
- * memory (or the caller's memory cgroup) is exhausted.
+ * memory (or the caller's memory cgroup) is exhausted or the caller got
+ * a fatal signal.
  */
 void *xmsg_region_alloc(size_t size)
 {
@@ -61,6 +63,8 @@ void *xmsg_region_alloc(size_t size)
 				      __GFP_NOWARN | __GFP_RETRY_MAYFAIL);
 		if (!pages[i])
 			goto free_pages;
+		if (fatal_signal_pending(current))	/* a killed creator */
+			goto free_pages_i;
 		cond_resched();
 	}
 	region = vmap(pages, n, VM_MAP | VM_USERMAP | VM_MAP_PUT_PAGES,
@@ -69,6 +73,8 @@ void *xmsg_region_alloc(size_t size)
 		goto free_pages;
 	return region;
 
+free_pages_i:
+	i++;
 free_pages:
 	while (i--)
 		__free_page(pages[i]);

@@ -354,4 +354,56 @@ TEST_F(sec, create_gid_gate)
 		EXPECT_EQ(0, xm_destroy(self->x, h));
 }
 
+/*
+ * A namespace left with a pool whose message waits at an exchange of the
+ * same namespace: the reap destroys the exchange first (the message goes
+ * back), then the idle pool.  It used to drop the pool first, busy, and
+ * leak it with its region.  The pool's debugfs file tells it is gone.
+ */
+TEST_F(sec, reaped_namespace_frees_its_pools)
+{
+	char path[128], n[XMSG_NAME_MAX];
+	pid_t pid;
+	int st;
+
+	snprintf(n, sizeof(n), "reap.p%d", (int)getpid());
+	snprintf(path, sizeof(path), "/sys/kernel/debug/xmsg/pools/%s", n);
+	if (access("/sys/kernel/debug/xmsg/pools", F_OK))
+		SKIP(return, "no xmsg debugfs");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct xm_msg m;
+		struct xm *x;
+		int xc, pool, rc;
+
+		xm_close(self->x);
+		drop_to_nobody();
+		rc = enter_userns();
+		if (rc)
+			_exit(rc);
+		CHILD_CHECK(xm_open(&x, NULL) == 0, 1);
+		xc = xm_xchg_create(x, "reap.x", XMSG_XCHG_KIND_NORMAL, 0,
+				    0600, XMSG_CREATE_EXCL);
+		pool = xm_pool_create(x, n, BS, 4, 0600, XMSG_CREATE_EXCL);
+		CHILD_CHECK(xc > 0 && pool > 0, 2);
+		CHILD_CHECK(xm_msg_get(x, pool, &m) == 0, 4);
+		CHILD_CHECK(xm_send(x, xc, m.handle, 0, 0, 0) == 0, 5);
+		_exit(0);	/* the namespace goes with us */
+	}
+	st = xt_wait(pid);
+	if (st == 77)
+		SKIP(return, "unprivileged user namespaces are off");
+	ASSERT_EQ(0, st);
+	/* reaped at the child's release; a later reap would do too */
+	if (!access(path, F_OK)) {
+		int h = xm_xchg_create(self->x, "", XMSG_XCHG_KIND_NORMAL, 0,
+				       0600, 0);
+
+		if (h > 0)
+			xm_destroy(self->x, h);
+	}
+	EXPECT_NE(0, access(path, F_OK)) TH_LOG("pool %s still exists", n);
+}
+
 TEST_HARNESS_MAIN
