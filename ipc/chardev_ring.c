@@ -308,9 +308,11 @@ static void xmsg_ring_destroy(struct xmsg_ring *ring)
 {
 	LIST_HEAD(msgs);
 
-	xmsg_xchg_ring_detach(ring->xchg, ring, &msgs);
-	/* senders that saw the ring attached are done with it */
-	synchronize_rcu();
+	if (ring->lock) {	/* attached: XMSG_IOC_RING may fail before */
+		xmsg_xchg_ring_detach(ring->xchg, ring, &msgs);
+		/* senders that saw the ring attached are done with it */
+		synchronize_rcu();
+	}
 	hrtimer_cancel(&ring->timer);
 	xmsg_ring_release_msgs(&msgs);
 	xmsg_ring_put_refs(ring);
@@ -454,28 +456,34 @@ long xmsg_ioc_ring(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
 		xmsg_ring_free(ring);
 		return err;
 	}
-	down_read(&ring->puobj->rwsem);
-	err = ring->puobj->dead ? -EIDRM : 0;
-	up_read(&ring->puobj->rwsem);
-	if (!err)
-		err = xmsg_xchg_ring_attach(ring->xchg, ring);
-	if (err)
+	/*
+	 * The attach moves the queued messages into the ring and a detach
+	 * would release them: whatever can fail comes first.
+	 */
+	err = -EFAULT;
+	if (put_user(ro.size, (u32 __user *)arg))
 		goto put;
 	fd = get_unused_fd_flags(O_RDWR |
 				 (ro.flags & XMSG_FD_CLOEXEC ? O_CLOEXEC : 0));
 	if (fd < 0) {
 		err = fd;
-		goto detach;
+		goto put;
 	}
 	file = anon_inode_getfile("[xmsg-ring]", &xmsg_ring_fops, ring, O_RDWR);
 	if (IS_ERR(file)) {
 		err = PTR_ERR(file);
 		put_unused_fd(fd);
-		goto detach;
+		goto put;
 	}
+	down_read(&ring->puobj->rwsem);
+	err = ring->puobj->dead ? -EIDRM : 0;
+	up_read(&ring->puobj->rwsem);
+	if (!err)
+		err = xmsg_xchg_ring_attach(ring->xchg, ring);
 	ro.fd = fd;
 	ro.map_size = ring->map_size;
-	err = xmsg_copy_out(arg, &ro, sizeof(ro));
+	if (!err)
+		err = xmsg_copy_out(arg, &ro, sizeof(ro));
 	if (err) {
 		put_unused_fd(fd);
 		fput(file);	/* releases the ring */
@@ -484,9 +492,6 @@ long xmsg_ioc_ring(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
 	fd_install(fd, file);
 	return 0;
 
-detach:
-	xmsg_ring_destroy(ring);
-	return err;
 put:
 	xmsg_ring_put_refs(ring);
 	xmsg_ring_free(ring);
