@@ -451,6 +451,8 @@ struct env {
 	int ofd, zfd;		/* an fd the call made; a fresh /dev/xmsg */
 	void *map;
 	__u32 newh;		/* the handle a call made */
+	int after_send;		/* failures after a send (call, xfer) */
+	int short_batch;	/* xfer receives cut short, the rest left queued */
 	struct snap *before, *after;
 	struct xmsg_call c;
 	struct xmsg_xfer xf;
@@ -987,6 +989,7 @@ static int f_call(struct env *e, int err)
 		want->h[0][e->xchg].in.u.xchg.sent++;
 	}
 	CK(!snap_diff("call", want, e->after));
+	e->after_send += !!(e->c.result & XMSG_CALL_SENT);
 	if (e->c.result & XMSG_CALL_SENT)
 		CK(!drain1(X(e), e->xchg));
 	else
@@ -1068,6 +1071,7 @@ static int ok_xfer(struct env *e, int proxy)
 {
 	/* the batch may stop early when an entry cannot be allocated */
 	CK(e->xf.sent == 2 && e->xf.received >= 1 && e->xf.received <= 2);
+	e->short_batch += e->xf.received < 2;
 	return xfer_clean(e, 2, e->xf.received, proxy);
 }
 
@@ -1101,6 +1105,7 @@ static int f_xfer(struct env *e, int proxy)
 		}
 	}
 	CK(!snap_diff("xfer", want, e->after));
+	e->after_send += e->xf.sent > 0;
 	return xfer_clean(e, e->xf.sent, 0, proxy);
 }
 
@@ -1112,6 +1117,51 @@ static int f_xfer_plain(struct env *e, int err)
 static int f_xfer_proxy(struct env *e, int err)
 {
 	return f_xfer(e, 1);
+}
+
+/* a receive-only batch on y (no spare handle entries at first) */
+static int p_queue2(struct env *e)
+{
+	int i, err = 0;
+
+	for (i = 0; i < 2 && !err; i++) {
+		err = buf_op(X(e), XMSG_IOC_MSG_GET, e->pool, &e->in[i]);
+		if (!err)
+			err = xsend(X(e), e->x2, e->in[i], 0, 0);
+	}
+	return err;
+}
+
+static int c_xfer_recv(struct env *e)
+{
+	memset(e->xr, 0, sizeof(e->xr));
+	INIT(e->xf);
+	e->xf.recv = (uintptr_t)e->xr;
+	e->xf.recv_max = 4;
+	e->xf.recv_size = sizeof(e->xr[0]);
+	e->xf.recv_xchg = e->yx2;
+	return xioc(Y(e), XMSG_IOC_XFER, &e->xf);
+}
+
+static int ok_xfer_recv(struct env *e)
+{
+	__u32 i;
+
+	CK(e->xf.sent == 0 && e->xf.received >= 1 && e->xf.received <= 2);
+	e->short_batch += e->xf.received < 2;
+	for (i = 0; i < e->xf.received; i++) {
+		CK(e->xr[i].pool == e->ypool && e->xr[i].length == BS);
+		CK(!buf_op(Y(e), XMSG_IOC_MSG_REL, e->xr[i].msg, NULL));
+	}
+	for (i = e->xf.received; i < 2; i++)
+		CK(!drain1(X(e), e->x2));
+	return 0;
+}
+
+static int f_xfer_recv(struct env *e, int err)
+{
+	CK(!drain1(X(e), e->x2));
+	return drain1(X(e), e->x2);
 }
 
 /* semaphores */
@@ -1392,6 +1442,10 @@ static void run_case(struct __test_metadata *_metadata, struct env *e,
 	fprintf(stderr,
 		"# %s: %d allocation points, %d injected failures returned -ENOMEM, %d absorbed\n",
 		name, n - 1, fails, absorbed);
+	if (e->after_send || e->short_batch)
+		fprintf(stderr,
+			"# %s: %d failures after a send, %d batches cut short\n",
+			name, e->after_send, e->short_batch);
 	free(base);
 }
 
@@ -1469,6 +1523,8 @@ FCASE(xfer, .prep = p_xfer, .call = c_xfer, .ok = ok_xfer_plain,
       .fail = f_xfer_plain, .partial = 1)
 FCASE(xfer_proxy, .prep = p_xfer, .call = c_xfer_proxy, .ok = ok_xfer_proxy,
       .fail = f_xfer_proxy, .partial = 1)
+FCASE(xfer_recv, .prep = p_queue2, .call = c_xfer_recv, .ok = ok_xfer_recv,
+      .fail = f_xfer_recv)
 FCASE(sem_signal, .call = c_sem_signal, .ok = ok_sem_wait)
 FCASE(sem_wait, .prep = p_signal, .call = c_sem_wait, .fail = f_sem_wait)
 FCASE(poll_fd, .call = c_poll_fd, .ok = ok_close_ofd)
