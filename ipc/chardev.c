@@ -314,8 +314,9 @@ static int __xmsg_htab_grow(struct xmsg_cfile *cf, unsigned long need)
 		cap *= 2;
 	if (cap < need)
 		return -EMFILE;
-	tab = kvcalloc(cap, sizeof(*tab), GFP_KERNEL_ACCOUNT);
-	used = kvcalloc(BITS_TO_LONGS(cap), sizeof(*used), GFP_KERNEL_ACCOUNT);
+	tab = kvcalloc(cap, sizeof(*tab), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	used = kvcalloc(BITS_TO_LONGS(cap), sizeof(*used),
+			GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!tab || !used) {
 		kvfree(tab);
 		kvfree(used);

@@ -396,7 +396,7 @@ static struct xmsg_ring *xmsg_ring_alloc(const struct xmsg_ring_setup *ro)
 	ring->map_size = map_size;
 	ring->hdr = xmsg_region_alloc(ring->map_size);	/* memcg-charged */
 	ring->slot = kvcalloc(ro->entries, sizeof(*ring->slot),
-			      GFP_KERNEL_ACCOUNT);
+			      GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!ring->hdr || !ring->slot) {
 		xmsg_ring_free(ring);
 		return ERR_PTR(-ENOMEM);

@@ -1001,6 +1001,12 @@ static struct xmsg_msg *xmsg_xchg_recv_bcast(struct xmsg_xchg *xchg,
 		proxy->prio = post->proxy->prio;
 		if (gen)
 			*gen = post->gen;
+	} else {		/* not received after all */
+		unsigned long flags;
+
+		spin_lock_irqsave(&xchg->lock, flags);
+		xchg->received--;
+		spin_unlock_irqrestore(&xchg->lock, flags);
 	}
 	xmsg_xchg_post_put(post);
 	return proxy;

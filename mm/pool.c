@@ -139,18 +139,20 @@ static int xmsg_pool_alloc_meta(struct xmsg_pool *pool)
 	 * vmalloc even for small pools: with kvmalloc() the arrays of a
 	 * 1,000,000-block pool came from kmalloc and its gets and releases
 	 * ran 15-30% slower under QEMU TCG (see docs/mm.md); from vmalloc
-	 * they cost the same at every pool size.
+	 * they cost the same at every pool size.  Sized by user space: they
+	 * fail with -ENOMEM, without a warning, as the region's pages do.
 	 */
 	pool->next = __vmalloc(array_size(pool->count, sizeof(u32)),
-			       GFP_KERNEL_ACCOUNT);
+			       GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!pool->next)
 		goto free_region;
-	pool->state = __vmalloc(pool->count, GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	pool->state = __vmalloc(pool->count, GFP_KERNEL_ACCOUNT | __GFP_ZERO |
+				__GFP_NOWARN);
 	if (!pool->state)
 		goto free_next;
 	pool->nchunks = DIV_ROUND_UP(pool->count, XMSG_MCB_CHUNK);
 	pool->mcbs = kvcalloc(pool->nchunks, sizeof(*pool->mcbs),
-			      GFP_KERNEL_ACCOUNT);
+			      GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!pool->mcbs)
 		goto free_state;
 	/* Lowest block on top: gets come out in address order at first. */

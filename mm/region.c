@@ -55,7 +55,8 @@ void *xmsg_region_alloc(size_t size)
 	might_sleep();
 	if (!n || n > UINT_MAX)
 		return NULL;
-	pages = kvmalloc_array(n, sizeof(*pages), GFP_KERNEL_ACCOUNT);
+	pages = kvmalloc_array(n, sizeof(*pages),
+			       GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!pages)
 		return NULL;
 	for (i = 0; i < n; i++) {
