@@ -1082,6 +1082,8 @@ long xmsg_ioc_xfer(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
 	err = xmsg_xfer_check(&x);
 	if (err)
 		return err;
+	x.sent = 0;		/* outputs: whatever the caller left there */
+	x.received = 0;
 	/* Fail an unwritable struct before anything is sent. */
 	if (put_user(x.size, (u32 __user *)arg))
 		return -EFAULT;

@@ -1207,6 +1207,31 @@ TEST_F(x, xfer)
 
 /* ---- broadcast ------------------------------------------------------- */
 
+/*
+ * sent and received are outputs: garbage left in them on input changes
+ * nothing.  A send-only batch used to copy out received * 40 bytes from a
+ * 4 KiB buffer (a usercopy WARN) and fail after sending.
+ */
+TEST_F(x, xfer_outputs_ignored_on_input)
+{
+	struct xmsg_xfer_send se[1];
+	struct xmsg_xfer_recv re[1];
+	struct xmsg_xfer a;
+	__u32 m;
+
+	ASSERT_EQ(0, msg_get(self->fd, self->pool, &m));
+	memset(se, 0, sizeof(se));
+	se[0].xchg = self->xchg;
+	se[0].msg = m;
+	xfer_init(&a, se, 1, re, 0, 0, 0);
+	a.received = 0x10000000;
+	a.sent = 77;
+	EXPECT_EQ(0, xioc(self->fd, XMSG_IOC_XFER, &a));
+	EXPECT_EQ(1U, a.sent);
+	EXPECT_EQ(0U, a.received);
+	EXPECT_EQ(1U, queued(self->fd, self->xchg));
+}
+
 TEST_F(x, broadcast)
 {
 	struct xmsg_recv r1, r2, r3;
