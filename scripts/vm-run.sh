@@ -3,7 +3,7 @@
 #
 # Build xmsg for a kernel, pack an initramfs and boot it under QEMU (TCG).
 #
-#   vm-run.sh [--kernel debug|perf|stock] [--mode check|demo|shell|run]
+#   vm-run.sh [--kernel debug|perf|kcsan|stock] [--mode check|demo|shell|run]
 #             [--net] [--smp N] [--only "GLOB ..."] [--run CMD]
 #             [--extra-kunit "MOD.ko ..."] [--no-kunit] [--timeout SEC]
 #             [--log FILE]
@@ -34,7 +34,7 @@ done
 
 "$XMSG_ROOT/scripts/setup.sh"
 case $kernel in
-debug|perf)
+debug|perf|kcsan)
 	kdir=$("$XMSG_ROOT/scripts/build-kernel.sh" "$kernel")
 	image="$kdir/arch/arm64/boot/Image"
 	;;
