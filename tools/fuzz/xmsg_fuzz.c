@@ -21,7 +21,7 @@
  * (skip) without /dev/xmsg.
  *
  * Defaults: --seconds from $XMSG_FUZZ_SECONDS or 60, --workers 6, --seed
- * from the clock.
+ * from $XMSG_FUZZ_SEED or the clock.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -499,6 +499,11 @@ int main(int argc, char **argv)
 		usage(argv[0]);
 	if (getenv("XMSG_DEVICE") && *getenv("XMSG_DEVICE"))
 		dev = getenv("XMSG_DEVICE");
+	if (!have_seed && getenv("XMSG_FUZZ_SEED") &&
+	    *getenv("XMSG_FUZZ_SEED")) {
+		seed = strtoull(getenv("XMSG_FUZZ_SEED"), NULL, 0);
+		have_seed = 1;
+	}
 	if (!have_seed) {
 		struct timespec ts;
 
