@@ -403,7 +403,7 @@ static void op_pool_create(void)
 	static const uint32_t sizes[] = { 1, 64, 100, 256, 1024, 4096, 8192 };
 	struct xmsg_pool_create pc = {
 		.size = sizeof(pc), .mode = mode(), .access = rights(),
-		.block_size = sizes[below(7)], .count = 1 + below(32),
+		.block_size = sizes[below(7)], .count = 1 + below(64),
 	};
 
 	if (chance(10))
@@ -666,6 +666,20 @@ static int64_t timeout(void)
 	}
 }
 
+/* An exchange: mostly a broadcast one (@bcast) or mostly not. */
+static int pick_xchg(int bcast)
+{
+	int i, n = S->nxchg, x = pick(n);
+
+	for (i = 0; i < n && chance(90); i++) {
+		int j = (x + i) % n;
+
+		if ((S->xchg[j].kind == XMSG_XCHG_KIND_BCAST) == bcast)
+			return j;
+	}
+	return x;
+}
+
 static uint32_t reply_handle(void)
 {
 	if (chance(75))
@@ -734,7 +748,7 @@ static void op_call(void)
 	c.send_xchg = S->xchg[x].h;
 	c.send_msg = S->buf[i].h;
 	c.send_reply = reply_handle();
-	c.recv_xchg = S->xchg[pick(S->nxchg)].h;
+	c.recv_xchg = chance(50) ? c.send_xchg : S->xchg[pick(S->nxchg)].h;
 	rc = CALL(OP_CALL, XMSG_IOC_CALL, c);
 	if ((rc == 0 || (c.result & XMSG_CALL_SENT)) &&
 	    S->xchg[x].kind != XMSG_XCHG_KIND_BCAST)
@@ -774,7 +788,8 @@ static void op_xfer(void)
 		t.recv_max = 1 + below(4);
 		t.recv_size = sizeof(*rcv);
 		t.recv = (uintptr_t)rcv;
-		t.recv_xchg = S->xchg[pick(S->nxchg)].h;
+		t.recv_xchg = j && chance(50) ? snd[0].xchg :
+			      S->xchg[pick(S->nxchg)].h;
 		t.timeout_ns = S->child ? 0 : below(10) * 1000000LL;
 	}
 	t.sent = 0;
@@ -802,7 +817,7 @@ static void op_xfer(void)
 static void op_bcast_clear(void)
 {
 	struct xmsg_handle_op c = { .size = sizeof(c) };
-	int x = pick(S->nxchg);
+	int x = pick_xchg(1);
 
 	if (x < 0)
 		return;
@@ -964,9 +979,9 @@ static void op_ring(void)
 			};
 			volatile struct xmsg_ring_hdr *h = r->map;
 
-			t.index = h->consumer + below(3);
+			t.index = h->producer - 1 - below(4);
 			if (chance(20))
-				t.index = h->producer - 1;
+				t.index = h->consumer + below(3);
 			if (CALL(OP_RING_TAKE, XMSG_IOC_RING_TAKE, t) == 0)
 				add_buf(t.msg, XMSG_TYPE_MSG, r->pool, 0, 0, 0);
 		} else if (chance(80)) {
@@ -981,7 +996,7 @@ static void op_ring(void)
 		}
 		return;
 	}
-	x = pick(S->nxchg);
+	x = pick_xchg(0);
 	p = pick(S->npool);
 	if (x < 0 || p < 0 || S->nring == NRING)
 		return;
