@@ -93,6 +93,7 @@ struct fz_state {
 
 struct fz_shared *fz_sh;
 static struct fz_state *S;
+static int no_bcast, no_mutate;	/* left out by cfg->skip */
 
 static const char *const op_names[OP_NR] = {
 	"features", "pool_create", "xchg_create", "sem_create", "open",
@@ -214,7 +215,7 @@ static int call(int op, unsigned long cmd, void *arg, size_t len,
 	struct fz_mut m = { 0, 0, 0 };
 	int rc;
 
-	if (force || chance(MUT_PCT))
+	if (force || (!no_mutate && chance(MUT_PCT)))
 		m = mutate(arg, len, 16, ptrs);
 	rc = counted(op, ioctl(S->fd, cmd, arg));
 	if (rc >= 0 && m.reserved)
@@ -419,7 +420,8 @@ static void op_xchg_create(void)
 {
 	struct xmsg_xchg_create xc = {
 		.size = sizeof(xc), .mode = mode(), .access = rights(),
-		.kind = below(3), .limit = chance(70) ? 0 : below(8),
+		.kind = below(no_bcast ? 2 : 3),
+		.limit = chance(70) ? 0 : below(8),
 	};
 
 	if (chance(60))
@@ -1052,20 +1054,38 @@ static void op_raw(void)
 static void op_fork(void);
 
 struct fz_weighted {
+	const char *name;
 	void (*fn)(void);
 	unsigned int w;
 };
 
-static const struct fz_weighted ops[] = {
-	{ op_features, 1 }, { op_pool_create, 4 }, { op_xchg_create, 4 },
-	{ op_sem_create, 3 }, { op_open, 4 }, { op_close, 2 },
-	{ op_destroy, 1 }, { op_info, 6 }, { op_list, 1 }, { op_get, 14 },
-	{ op_rel, 5 }, { op_make, 3 }, { op_unmake, 3 }, { op_proxy, 4 },
-	{ op_send, 12 }, { op_recv, 9 }, { op_call, 2 }, { op_xfer, 3 },
-	{ op_bcast_clear, 1 }, { op_signal, 6 }, { op_wait, 3 },
-	{ op_poll_fd, 2 }, { op_msg_read, 3 }, { op_set_length, 2 },
-	{ op_ring, 3 }, { op_mmap, 3 }, { op_raw, 1 }, { op_fork, 1 },
+#define OP(name, w)	{ #name, op_##name, w }
+static struct fz_weighted ops[] = {
+	OP(features, 1), OP(pool_create, 4), OP(xchg_create, 4),
+	OP(sem_create, 3), OP(open, 4), OP(close, 2), OP(destroy, 1),
+	OP(info, 6), OP(list, 1), OP(get, 14), OP(rel, 5), OP(make, 3),
+	OP(unmake, 3), OP(proxy, 4), OP(send, 12), OP(recv, 9), OP(call, 2),
+	OP(xfer, 3), OP(bcast_clear, 1), OP(signal, 6), OP(wait, 3),
+	OP(poll_fd, 2), OP(msg_read, 3), OP(set_length, 2), OP(ring, 3),
+	OP(mmap, 3), OP(raw, 1), OP(fork, 1),
 };
+
+/* Leave out the operations named in @skip (comma separated). */
+static void skip_ops(const char *skip)
+{
+	unsigned int i;
+
+	for (i = 0; skip && i < sizeof(ops) / sizeof(ops[0]); i++) {
+		const char *p = strstr(skip, ops[i].name);
+		size_t n = strlen(ops[i].name);
+
+		if (p && (p == skip || p[-1] == ',') &&
+		    (p[n] == 0 || p[n] == ','))
+			ops[i].w = 0;
+	}
+	no_bcast = skip && strstr(skip, "bcast_kind");
+	no_mutate = skip && strstr(skip, "mutate");
+}
 
 static void one_op(void)
 {
@@ -1075,6 +1095,8 @@ static void one_op(void)
 	if (!total)
 		for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 			total += ops[i].w;
+	if (!total)
+		return;
 	r = below(total);
 	for (i = 0; r >= ops[i].w; i++)
 		r -= ops[i].w;
@@ -1140,6 +1162,7 @@ void fz_worker(const struct fz_worker_cfg *cfg)
 	if (S == MAP_FAILED)
 		_exit(3);
 	S->rng = cfg->seed;
+	skip_ops(cfg->skip);
 	S->badpage = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
 			  -1, 0);
 	sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART: waits end -EINTR */

@@ -2,7 +2,7 @@
 /*
  * xmsg_fuzz: a structure-aware fuzzer of /dev/xmsg.
  *
- *   xmsg_fuzz [--seconds N] [--workers N] [--seed S]
+ *   xmsg_fuzz [--seconds N] [--workers N] [--seed S] [--skip OP,...]
  *
  * Forks N worker processes (ops.c) that attack the device with mostly
  * well-formed calls on harvested handles; some run as uid 65534, some in a
@@ -41,6 +41,7 @@
 #define MAX_WORKERS	64
 
 static const char *dev = "/dev/xmsg";
+static const char *skip;	/* --skip: operations to leave out */
 static uint64_t rng;
 
 struct slot {
@@ -95,7 +96,7 @@ static void spawn(int i)
 {
 	struct fz_worker_cfg cfg = {
 		.role = slots[i].role, .dev = dev,
-		.ns_user = ns_user, .ns_ipc = ns_ipc,
+		.ns_user = ns_user, .ns_ipc = ns_ipc, .skip = skip,
 	};
 	pid_t pid;
 
@@ -310,10 +311,16 @@ static int check_ns(const char *where, int *npools)
 			bad++;
 			continue;
 		}
-		/* Releases at exit are synchronous; allow a little slack. */
-		for (tries = 0; tries < 20 &&
+		/*
+		 * Releases at exit are synchronous; allow 10 s for anything
+		 * deferred (RCU, work items) all the same.
+		 */
+		for (tries = 0; tries < 50 &&
 		     !pool_full(fd, h, where, e[i].name, 1); tries++)
-			sleep_ms(100);
+			sleep_ms(200);
+		if (tries)
+			printf("# check %s: pool %s: waited %d ms\n", where,
+			       e[i].name, tries * 200);
 		if (!pool_full(fd, h, where, e[i].name, 0))
 			bad++;
 		if (destroy(fd, h)) {
@@ -544,8 +551,8 @@ static void on_alarm(int sig)
 
 static void usage(const char *argv0)
 {
-	fprintf(stderr, "usage: %s [--seconds N] [--workers N] [--seed S]\n",
-		argv0);
+	fprintf(stderr, "usage: %s [--seconds N] [--workers N] [--seed S] "
+		"[--skip OP,...]\n", argv0);
 	exit(2);
 }
 
@@ -563,6 +570,8 @@ int main(int argc, char **argv)
 			seconds = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--workers") && i + 1 < argc)
 			nworkers = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--skip") && i + 1 < argc)
+			skip = argv[++i];
 		else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
 			seed = strtoull(argv[++i], NULL, 0), have_seed = 1;
 		else
@@ -570,6 +579,8 @@ int main(int argc, char **argv)
 	}
 	if (nworkers < 1 || nworkers > MAX_WORKERS || seconds < 0)
 		usage(argv[0]);
+	if (!skip && getenv("XMSG_FUZZ_SKIP") && *getenv("XMSG_FUZZ_SKIP"))
+		skip = getenv("XMSG_FUZZ_SKIP");
 	if (getenv("XMSG_DEVICE") && *getenv("XMSG_DEVICE"))
 		dev = getenv("XMSG_DEVICE");
 	if (!have_seed && getenv("XMSG_FUZZ_SEED") &&
@@ -586,8 +597,9 @@ int main(int argc, char **argv)
 	rng = fz_mix(seed);
 
 	printf("TAP version 13\n1..1\n");
-	printf("# xmsg_fuzz --seconds %g --workers %d --seed %llu\n", seconds,
-	       nworkers, (unsigned long long)seed);
+	printf("# xmsg_fuzz --seconds %g --workers %d --seed %llu%s%s\n",
+	       seconds, nworkers, (unsigned long long)seed,
+	       skip ? " --skip " : "", skip ? skip : "");
 	fd = open(dev, O_RDWR);
 	if (fd < 0) {
 		printf("ok 1 fuzz # SKIP %s: %s\n", dev, strerror(errno));

@@ -72,6 +72,8 @@ extern struct fz_shared *fz_sh;
  * @dev: the device path
  * @ns_user: fd of the second namespace's user namespace, or -1
  * @ns_ipc: fd of the second namespace's IPC namespace, or -1
+ * @skip: operations to leave out (comma separated; also "bcast_kind" and
+ *	"mutate"), or NULL
  */
 struct fz_worker_cfg {
 	uint64_t seed;
@@ -79,6 +81,7 @@ struct fz_worker_cfg {
 	const char *dev;
 	int ns_user;
 	int ns_ipc;
+	const char *skip;
 };
 
 /* ops.c */
