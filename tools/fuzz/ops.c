@@ -94,6 +94,7 @@ struct fz_state {
 struct fz_shared *fz_sh;
 static struct fz_state *S;
 static int no_bcast, no_mutate;	/* left out by cfg->skip */
+static unsigned long mutate_ops = ~0UL;	/* bit per enum fz_op */
 
 static const char *const op_names[OP_NR] = {
 	"features", "pool_create", "xchg_create", "sem_create", "open",
@@ -215,7 +216,8 @@ static int call(int op, unsigned long cmd, void *arg, size_t len,
 	struct fz_mut m = { 0, 0, 0 };
 	int rc;
 
-	if (force || (!no_mutate && chance(MUT_PCT)))
+	if (force || (!no_mutate && (mutate_ops & (1UL << op)) &&
+		      chance(MUT_PCT)))
 		m = mutate(arg, len, 16, ptrs);
 	rc = counted(op, ioctl(S->fd, cmd, arg));
 	if (rc >= 0 && m.reserved)
@@ -1087,6 +1089,24 @@ static void skip_ops(const char *skip)
 	no_mutate = skip && strstr(skip, "mutate");
 }
 
+/* Mutate only the calls of the operations in @only (figures' names). */
+static void mutate_only(const char *only)
+{
+	int op;
+
+	if (!only)
+		return;
+	mutate_ops = 0;
+	for (op = 0; op < OP_NR; op++) {
+		const char *p = strstr(only, op_names[op]);
+		size_t n = strlen(op_names[op]);
+
+		if (p && (p == only || p[-1] == ',') &&
+		    (p[n] == 0 || p[n] == ','))
+			mutate_ops |= 1UL << op;
+	}
+}
+
 static void one_op(void)
 {
 	static unsigned int total;
@@ -1163,6 +1183,7 @@ void fz_worker(const struct fz_worker_cfg *cfg)
 		_exit(3);
 	S->rng = cfg->seed;
 	skip_ops(cfg->skip);
+	mutate_only(getenv("XMSG_FUZZ_MUTATE"));
 	S->badpage = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
 			  -1, 0);
 	sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART: waits end -EINTR */

@@ -9,10 +9,11 @@
  * second IPC namespace (owned by a new user namespace where the kernel
  * allows it).  The supervisor sends SIGUSR1 to interrupt blocking waits,
  * kills workers with SIGKILL at random moments and starts new ones.  At the
- * end, with every worker reaped, it checks in both namespaces that each
- * pool's free count equals its block count (nothing leaked, nothing
- * mapped), destroys every object the fuzzer created, and checks that none
- * is left.
+ * end, with every worker reaped, it destroys in both namespaces every
+ * exchange and semaphore the fuzzer created (named objects that were not
+ * there before), checks that each such pool's free count equals its block
+ * count (nothing leaked, nothing mapped), destroys it, and checks that
+ * none is left.
  *
  * Output (TAP, one result): "# fuzz: calls=N ok=M kills=K seed=S" and the
  * per-operation figures.  Fails (exit 1) when a quarter or fewer of the
@@ -201,13 +202,32 @@ fail:
 
 /* ---- the check at the end ------------------------------------------- */
 
-static int is_ours(const char *name)
+/*
+ * Named objects of the first namespace from before the run: the fuzzer's
+ * are all the others (a mutated name is still a valid one now and then:
+ * "fz.x3" becomes "Fz.x3" or "fz.xs").  The second namespace is new.
+ */
+#define MAX_BEFORE	256
+static struct xmsg_list_entry before[MAX_BEFORE];
+static int nbefore;
+
+static int is_ours(const struct xmsg_list_entry *e, int first_ns)
 {
-	return !strncmp(name, FZ_PREFIX, strlen(FZ_PREFIX));
+	int i;
+
+	for (i = 0; first_ns && i < nbefore; i++)
+		if (before[i].type == e->type &&
+		    !strncmp(before[i].name, e->name, XMSG_NAME_MAX))
+			return 0;
+	return 1;
 }
 
-/* Named objects of the current IPC namespace that the fuzzer made. */
-static int list_ours(int fd, struct xmsg_list_entry *e, int max)
+/*
+ * Named objects of the current IPC namespace that the fuzzer made (all of
+ * them with @all, to take the snapshot).
+ */
+static int list_ours(int fd, struct xmsg_list_entry *e, int max, int first_ns,
+		     int all)
 {
 	struct xmsg_list_entry buf[32];
 	uint64_t cursor = 0;
@@ -224,7 +244,7 @@ static int list_ours(int fd, struct xmsg_list_entry *e, int max)
 			return -1;
 		}
 		for (i = 0; i < (int)l.count; i++)
-			if (is_ours(buf[i].name) && n < max)
+			if ((all || is_ours(&buf[i], first_ns)) && n < max)
 				e[n++] = buf[i];
 		cursor = l.cursor;
 	} while (cursor);
@@ -280,9 +300,9 @@ static int pool_full(int fd, uint32_t h, const char *where, const char *name,
  * back to their pools), then check each pool and destroy it.  Returns the
  * number of problems; *@npools counts the pools checked.
  */
-static int check_ns(const char *where, int *npools)
+static int check_ns(const char *where, int first_ns, int *npools)
 {
-	struct xmsg_list_entry e[3 * FZ_NAMES + 64];
+	struct xmsg_list_entry e[1024];
 	int fd, n, i, bad = 0, tries;
 	uint32_t h;
 
@@ -291,7 +311,11 @@ static int check_ns(const char *where, int *npools)
 		printf("# check %s: open %s: %s\n", where, dev, strerror(errno));
 		return 1;
 	}
-	n = list_ours(fd, e, sizeof(e) / sizeof(e[0]));
+	n = list_ours(fd, e, sizeof(e) / sizeof(e[0]), first_ns, 0);
+	for (i = tries = 0; i < n; i++)
+		tries += !!strncmp(e[i].name, FZ_PREFIX, strlen(FZ_PREFIX));
+	printf("# check %s: %d objects, %d of them with mutated names\n",
+	       where, n, tries);
 	for (i = 0; i < n; i++) {
 		if (e[i].type == XMSG_TYPE_POOL)
 			continue;
@@ -329,7 +353,7 @@ static int check_ns(const char *where, int *npools)
 			bad++;
 		}
 	}
-	n = list_ours(fd, e, sizeof(e) / sizeof(e[0]));
+	n = list_ours(fd, e, sizeof(e) / sizeof(e[0]), first_ns, 0);
 	for (i = 0; i < n; i++) {
 		printf("# check %s: %s still exists\n", where, e[i].name);
 		bad++;
@@ -355,7 +379,7 @@ static int check_second_ns(int *npools)
 			printf("# check: setns: %s\n", strerror(errno));
 			_exit(1);
 		}
-		shared[0] = check_ns("second namespace", &shared[1]);
+		shared[0] = check_ns("second namespace", 0, &shared[1]);
 		fflush(stdout);
 		_exit(0);
 	}
@@ -605,7 +629,12 @@ int main(int argc, char **argv)
 		printf("ok 1 fuzz # SKIP %s: %s\n", dev, strerror(errno));
 		return 4;
 	}
+	nbefore = list_ours(fd, before, MAX_BEFORE, 1, 1);
 	close(fd);
+	if (nbefore < 0) {
+		printf("not ok 1 fuzz # XMSG_IOC_LIST failed\n");
+		return 1;
+	}
 	fz_sh = mmap(NULL, sizeof(*fz_sh), PROT_READ | PROT_WRITE,
 		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (fz_sh == MAP_FAILED) {
@@ -628,7 +657,7 @@ int main(int argc, char **argv)
 		printf("# %d process(es) stuck: no final check\n", stuck);
 		bad++;
 	} else {
-		bad += check_ns("first namespace", &npools);
+		bad += check_ns("first namespace", 1, &npools);
 		if (ns_ipc >= 0)
 			bad += check_second_ns(&npools);
 	}
