@@ -49,7 +49,7 @@ splats=0
 if [ -n "$pat" ]; then
 	splats=$(tr -d '\r' < "$logf" | grep -Ec "$pat" || true)
 fi
-echo "fuzz: splats=$splats"
+echo "fuzz: splats=$splats (console lines matching parse-results.sh's pattern)"
 grep -v '^XMSG-TOTALS' "$parse" || true
 
 if [ $rc -eq 0 ] && [ "$splats" -eq 0 ]; then
