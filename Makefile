@@ -7,6 +7,8 @@
 #   make tools      build libxmsg, xmsgctl, examples and user tests (arm64)
 #   make check      every test: debug kernel (KUnit + user tests + harness
 #                   self-test), then Debian's stock kernel (user tests)
+#   make fuzz       the debug kernel and only the fuzzer, MINUTES=N (10);
+#                   SEED=S to repeat a run
 #   make demo       boot the VM and show messages flowing
 #   make bench      benchmarks on the perf kernel, writes docs/benchmarks.md
 #   make vm-shell   an interactive VM with everything loaded
@@ -25,8 +27,8 @@ ifeq ($(KDIR),)
 KDIR = $(shell $(PWD)/scripts/setup.sh >&2 && $(PWD)/scripts/build-kernel.sh debug)
 endif
 
-.PHONY: all modules tools check demo bench vm-shell clean setup sparse \
-	checkpatch
+.PHONY: all modules tools check fuzz demo bench vm-shell clean setup \
+	sparse checkpatch
 
 all: modules
 
@@ -47,6 +49,11 @@ setup:
 
 check:
 	scripts/check.sh
+
+MINUTES ?= 10
+SEED ?=
+fuzz:
+	scripts/fuzz.sh $(MINUTES) $(SEED)
 
 demo:
 	scripts/demo.sh

@@ -30,6 +30,9 @@ run() {	# run NAME VM-RUN-ARGS...
 	"$XMSG_ROOT/scripts/vm-run.sh" "$@" --log "$logdir/$name.log" \
 		>/dev/null || true
 	grep -a '^XMSG-UNAME' "$logdir/$name.log" | sed "s/^XMSG-UNAME/$name: uname -r:/" || true
+	# The fuzzer's figures (tools/fuzz), when it ran.
+	tr -d '\r' < "$logdir/$name.log" | grep -a '# fuzz: calls=' |
+		sed "s/^.*# fuzz:/$name: fuzz:/" || true
 	"$XMSG_ROOT/scripts/parse-results.sh" "$logdir/$name.log" "$name" \
 		> "$logdir/$name.parse" || true
 	grep -v '^XMSG-TOTALS' "$logdir/$name.parse" || true

@@ -6,7 +6,11 @@
 #   vm-run.sh [--kernel debug|perf|kcsan|stock] [--mode check|demo|shell|run]
 #             [--net] [--smp N] [--only "GLOB ..."] [--run CMD]
 #             [--extra-kunit "MOD.ko ..."] [--no-kunit] [--timeout SEC]
-#             [--log FILE]
+#             [--log FILE] [--config LINE]
+#
+# --config LINE (repeatable) appends a shell line to the VM's /xmsg/config,
+# which /init sources: e.g. 'TEST_TIMEOUT=900' or
+# 'export XMSG_FUZZ_SECONDS=600' for the user tests.
 #
 # The console goes to stdout and, with --log, to FILE.  Exit status: QEMU's,
 # or 124 when the VM timed out.
@@ -14,7 +18,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 kernel=debug mode=check net=0 smp=2 only='*' run='' timeout=1500 logf=''
-extra='' nokunit=0
+extra='' nokunit=0 config=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift ;;
@@ -27,6 +31,8 @@ while [ $# -gt 0 ]; do
 	--no-kunit) nokunit=1 ;;
 	--timeout) timeout=$2; shift ;;
 	--log) logf=$2; shift ;;
+	--config) config="$config$2
+"; shift ;;
 	*) die "unknown option $1" ;;
 	esac
 	shift
@@ -71,7 +77,8 @@ for d in tests examples bench; do
 	for b in "$bdir/tools/$d"/*; do
 		[ -f "$b" ] || continue
 		n=${b##*/}
-		[ -f "$bdir/src/tools/$d/${n%_32}.c" ] || rm -f "$b"
+		[ -f "$bdir/src/tools/$d/${n%_32}.c" ] ||
+			[ -f "$bdir/src/tools/fuzz/$n.c" ] || rm -f "$b"
 	done
 done
 log "building modules for the $kernel kernel"
@@ -144,6 +151,7 @@ cp "$XMSG_ROOT/scripts/demo-vm.sh" "$st/xmsg/demo.sh" 2>/dev/null || true
 	echo "MODE=$mode"
 	echo "ONLY='$only'"
 	printf 'RUN=%s\n' "'$(printf %s "$run" | sed "s/'/'\\\\''/g")'"
+	printf %s "$config"
 } > "$st/xmsg/config"
 
 (cd "$st" && find . | cpio -o -H newc --quiet | gzip -1) > "$bdir/initramfs.$$.cpio.gz"
