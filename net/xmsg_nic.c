@@ -147,6 +147,7 @@ enum xmsg_nic_stat {
 	NIC_ECHOED,		/* echo: rx messages passed to tx */
 	NIC_ECHO_DROP,		/* echo: tx exchange refused them */
 	NIC_SUNK,		/* sink: rx messages read and released */
+	NIC_SINK_SHORT,		/* sink: shorter than an Ethernet header */
 	NIC_NR_STATS,
 };
 
@@ -175,6 +176,7 @@ static const char * const xmsg_nic_stat_names[NIC_NR_STATS] = {
 	[NIC_ECHOED] = "echoed",
 	[NIC_ECHO_DROP] = "echo_drop",
 	[NIC_SUNK] = "sunk",
+	[NIC_SINK_SHORT] = "sink_short",
 };
 
 /* Per-CPU counters of an attachment, indexed by enum xmsg_nic_stat */
@@ -849,12 +851,17 @@ static int xmsg_nic_tx_thread(void *data)
 	return 0;
 }
 
-/* Sink: read the frame in place (its EtherType), release the message. */
+/* Sink: read the frame in place (its EtherType), release the message.
+ * Anyone with write access to the rx exchange may send it a message of
+ * any length: one shorter than an Ethernet header is counted, not read.
+ */
 static void xmsg_nic_sink(struct xmsg_nic *nic, struct xmsg_msg *msg)
 {
 	const struct ethhdr *eh = msg->body;
 
-	if (eh->h_proto == nic->ethertype)
+	if (unlikely(!eh || msg->size < ETH_HLEN))
+		xmsg_nic_inc(nic, NIC_SINK_SHORT);
+	else if (eh->h_proto == nic->ethertype)
 		xmsg_nic_inc(nic, NIC_SUNK);
 	xmsg_msg_rel(msg);
 }
