@@ -9,7 +9,8 @@
  * that the driver transmits and that returns to its pool when the driver
  * frees the skb.
  *
- * Attach a device at load time (ifname=eth0 mode=pool) or at run time:
+ * Attach a device at load time (ifname=eth0 mode=pool) or at run time
+ * (CAP_NET_ADMIN needed, by the opener and the writer of the file):
  *
  *	echo "eth0 pool" > /sys/kernel/debug/xmsg/nic/attach
  *	echo eth0 > /sys/kernel/debug/xmsg/nic/detach
@@ -19,6 +20,7 @@
  * figures.
  */
 
+#include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/err.h>
@@ -36,6 +38,7 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
+#include <net/net_namespace.h>
 
 #include "mm/xmsg_mm.h"
 #include "ipc/xmsg_ipc.h"
@@ -1351,13 +1354,29 @@ static int xmsg_nic_parse_attach(char *buf)
 	return xmsg_nic_attach(name, &cfg);
 }
 
-static ssize_t xmsg_nic_write(const char __user *ubuf, size_t len,
-			      bool attach)
+/* Attach and detach decide what becomes of a device's traffic: they need
+ * CAP_NET_ADMIN over the devices' network namespace (every attachment is
+ * in init_net), both in the task that opened the file and in the writer,
+ * so that a file opened without the right cannot be handed to a
+ * privileged program to write to.
+ */
+static bool xmsg_nic_may_admin(struct file *f)
+{
+	struct user_namespace *ns = init_net.user_ns;
+
+	return file_ns_capable(f, ns, CAP_NET_ADMIN) &&
+	       ns_capable(ns, CAP_NET_ADMIN);
+}
+
+static ssize_t xmsg_nic_write(struct file *f, const char __user *ubuf,
+			      size_t len, bool attach)
 {
 	char buf[64];
 	char *s;
 	int err;
 
+	if (!xmsg_nic_may_admin(f))
+		return -EPERM;
 	if (len >= sizeof(buf))
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, len))
@@ -1375,13 +1394,13 @@ static ssize_t xmsg_nic_write(const char __user *ubuf, size_t len,
 static ssize_t xmsg_nic_attach_write(struct file *f, const char __user *ubuf,
 				     size_t len, loff_t *ppos)
 {
-	return xmsg_nic_write(ubuf, len, true);
+	return xmsg_nic_write(f, ubuf, len, true);
 }
 
 static ssize_t xmsg_nic_detach_write(struct file *f, const char __user *ubuf,
 				     size_t len, loff_t *ppos)
 {
-	return xmsg_nic_write(ubuf, len, false);
+	return xmsg_nic_write(f, ubuf, len, false);
 }
 
 static const struct file_operations xmsg_nic_attach_fops = {
