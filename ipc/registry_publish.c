@@ -25,13 +25,56 @@
  * uobj rwsem (write) around marking it dead, taken before and never
  * inside xmsg_reg_lock.  Every function here may sleep.
  */
+#include <linux/capability.h>
 #include <linux/ipc_namespace.h>
 #include <linux/module.h>
 #include <linux/nsproxy.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include "xmsg_chardev.h"
 #include "xmsg_registry.h"
+
+/*
+ * Name prefixes of kernel publishers: "nic." for net/xmsg_nic.c, which
+ * publishes "nic.<dev>", "nic.<dev>.rx", ".tx" and ".free" at attach.
+ */
+static const char * const xmsg_reg_kernel_prefixes[] = {
+	"nic.",
+};
+
+/**
+ * xmsg_reg_name_reserved() - may the caller not create an object of @name?
+ * @name: a name that passed xmsg_name_check()
+ *
+ * Names starting with a kernel publisher's prefix ("nic.") are kept for
+ * that publisher, so that nobody makes its publish fail with -EEXIST by
+ * creating one of its names first.  A task with CAP_NET_ADMIN over the
+ * user namespace owning its IPC namespace (where the object would be
+ * named) may still create them: it may attach and detach devices anyway.
+ * Opening an existing object of such a name is not restricted here (its
+ * mode decides).  The user create ioctls (pools, exchanges, semaphores)
+ * call this after validating the name and fail with -EPERM when it
+ * returns true.
+ *
+ * Context: process context (ns_capable() on the current task).
+ * Return: true when @name is reserved and the caller may not create it,
+ * false otherwise.
+ */
+bool xmsg_reg_name_reserved(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(xmsg_reg_kernel_prefixes); i++) {
+		const char *p = xmsg_reg_kernel_prefixes[i];
+
+		if (!strncmp(name, p, strlen(p)))
+			return !ns_capable(current->nsproxy->ipc_ns->user_ns,
+					   CAP_NET_ADMIN);
+	}
+	return false;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_reg_name_reserved, XMSG);
 
 /* Name @uobj in the current IPC namespace; the name takes a reference. */
 static int xmsg_reg_publish(struct xmsg_uobj *uobj)

@@ -18,5 +18,6 @@ struct xmsg_uobj *xmsg_reg_publish_pool(const char *name, umode_t mode,
 struct xmsg_uobj *xmsg_reg_publish_xchg(const char *name, umode_t mode,
 					struct xmsg_xchg *xchg);
 int xmsg_reg_unpublish(struct xmsg_uobj *uobj);
+bool xmsg_reg_name_reserved(const char *name);
 
 #endif /* _XMSG_REGISTRY_H */

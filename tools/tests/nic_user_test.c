@@ -610,6 +610,48 @@ TEST_F(nic, registry_eexist)
 	xm_close(x);
 }
 
+/*
+ * The "nic." prefix is the module's: without CAP_NET_ADMIN a user may not
+ * create a pool, exchange or semaphore of such a name (EPERM, nothing
+ * made), so the attach that follows works; other names are not affected;
+ * the published objects still open by their mode.
+ */
+TEST_F(nic, registry_reserved)
+{
+	struct xm *x;
+	int h;
+
+	ASSERT_EQ(0, xm_open(&x, NULL));
+	ASSERT_EQ(0, cap_net_admin(0));
+	EXPECT_EQ(-EPERM, xm_pool_create(x, "nic." RX_DEV, 64, 1, 0600,
+					 XMSG_CREATE_EXCL));
+	EXPECT_EQ(-EPERM, xm_xchg_create(x, "nic." RX_DEV ".tx",
+					 XMSG_XCHG_KIND_NORMAL, 0, 0600, 0));
+	EXPECT_EQ(-EPERM, xm_sem_create(x, "nic.x", XMSG_SEM_KIND_COUNT, 0,
+					0, 0600, 0));
+	EXPECT_EQ(-EINVAL, xm_xchg_create(x, "nic+", XMSG_XCHG_KIND_NORMAL,
+					  0, 0600, 0));
+	h = xm_xchg_create(x, "nicx." RX_DEV, XMSG_XCHG_KIND_NORMAL, 0, 0600,
+			   XMSG_CREATE_EXCL);
+	EXPECT_LT(0, h);
+	EXPECT_EQ(0, xm_destroy(x, h));
+	h = xm_sem_create(x, "nic", XMSG_SEM_KIND_COUNT, 0, 0, 0600,
+			  XMSG_CREATE_EXCL);
+	EXPECT_LT(0, h);
+	EXPECT_EQ(0, xm_destroy(x, h));
+	ASSERT_EQ(0, cap_net_admin(1));
+	ASSERT_EQ(0, nic_attach(RX_DEV " pool"));
+	ASSERT_EQ(0, cap_net_admin(0));
+	h = xm_xchg_open(x, "nic." RX_DEV ".rx", XMSG_ACC_READ);
+	EXPECT_LT(0, h);
+	EXPECT_EQ(-EPERM, xm_xchg_create(x, "nic." RX_DEV ".rx",
+					 XMSG_XCHG_KIND_NORMAL, 0, 0600, 0));
+	ASSERT_EQ(0, cap_net_admin(1));
+	xm_close(x);
+	EXPECT_EQ(0, nic_detach(RX_DEV));
+	EXPECT_EQ(0, nic_pools(RX_DEV));
+}
+
 /* xmsg_reg_publish_*() -EINVAL: a device name that is no valid xmsg name. */
 TEST_F(nic, registry_einval)
 {
