@@ -19,6 +19,15 @@
  * publisher's reference only once no block is out and no mapping is left,
  * so the pool is always idle when it is destroyed.
  *
+ * A publisher that hands out memory with a release callback of its own
+ * (the external body of a zero-copy message, the zero-copy completion of
+ * an skb) wraps the callback in a struct xmsg_mod_cb (or struct
+ * xmsg_mod_ubuf): the callback that the core or the network stack calls
+ * is then code of xmsg.ko, which runs the publisher's and only after it
+ * returns drops the module reference taken for it.  So the publisher's
+ * text stays mapped for as long as its callback may run, and its module
+ * cannot be unloaded before.
+ *
  * Locking
  * -------
  * As in registry.c: xmsg_reg_lock (mutex) around the name table; a pool's
@@ -30,6 +39,7 @@
 #include <linux/module.h>
 #include <linux/nsproxy.h>
 #include <linux/sched.h>
+#include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include "xmsg_chardev.h"
@@ -247,3 +257,47 @@ int xmsg_reg_unpublish(struct xmsg_uobj *uobj)
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_reg_unpublish, XMSG);
+
+/**
+ * xmsg_mod_cb_call() - run a module's callback, then drop its reference
+ * @ctx: a struct xmsg_mod_cb whose @owner reference was taken with
+ *	try_module_get() when the callback was armed
+ *
+ * Calls @ctx->fn(@ctx) (which may free @ctx), then module_put() on the
+ * owner, from this module's text: the owner cannot be unloaded before
+ * its callback has returned.  Has the type of struct xmsg_ext_body's
+ * @release, with @ctx as its @ctx.
+ *
+ * Context: whatever context @fn allows; this adds none of its own.
+ */
+void xmsg_mod_cb_call(void *ctx)
+{
+	struct xmsg_mod_cb *cb = ctx;
+	struct module *owner = cb->owner;
+
+	cb->fn(cb);
+	module_put(owner);
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_mod_cb_call, XMSG);
+
+/**
+ * xmsg_mod_ubuf_done() - zero-copy completion of a struct xmsg_mod_ubuf
+ * @skb: the skb whose data is being freed, or NULL
+ * @ubuf: &struct xmsg_mod_ubuf.ubuf
+ * @zerocopy_success: false when the frags were copied first
+ *
+ * The @ubuf.callback of a struct xmsg_mod_ubuf: runs once per skb that
+ * references @ubuf; the last one calls xmsg_mod_cb_call() on its @cb.
+ *
+ * Context: any context (softirq, process, interrupts disabled).
+ */
+void xmsg_mod_ubuf_done(struct sk_buff *skb, struct ubuf_info *ubuf,
+			bool zerocopy_success)
+{
+	struct xmsg_mod_ubuf *mu = container_of(ubuf, struct xmsg_mod_ubuf,
+						ubuf);
+
+	if (refcount_dec_and_test(&ubuf->refcnt))
+		xmsg_mod_cb_call(&mu->cb);
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_mod_ubuf_done, XMSG);

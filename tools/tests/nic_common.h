@@ -54,7 +54,7 @@ static int write_str(const char *path, const char *s)
  * Raise (@on) or lower CAP_NET_ADMIN in the effective set only: the
  * permitted set keeps it, so it can be raised again.  0 or -errno.
  */
-static int cap_net_admin(int on)
+static __attribute__((unused)) int cap_net_admin(int on)
 {
 	struct __user_cap_header_struct h = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
