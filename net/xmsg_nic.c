@@ -747,6 +747,13 @@ static struct sk_buff *xmsg_nic_tx_skb(struct xmsg_nic *nic,
 	skb->dev = dev;
 	/* The skb takes over the one reference set above. */
 	skb_zcopy_init(skb, &ctx->mu.ubuf);
+	/* The frags stay writable by user space (the pool is mapped into its
+	 * users, who may keep writing to a block they sent): the stack must
+	 * copy them before it checksums them or otherwise relies on their
+	 * content.  SKBFL_ZEROCOPY_FRAG includes this flag; it is set in its
+	 * own right here so that it does not depend on that.
+	 */
+	skb_shinfo(skb)->flags |= SKBFL_SHARED_FRAG;
 	if (xmsg_nic_tx_frags(skb, ctx->dbp, ETH_HLEN, len)) {
 		kfree_skb(skb);	/* calls xmsg_nic_tx_done() */
 		return NULL;
