@@ -623,12 +623,19 @@ TEST_F(nic, registry_reserved)
 
 	ASSERT_EQ(0, xm_open(&x, NULL));
 	ASSERT_EQ(0, cap_net_admin(0));
-	EXPECT_EQ(-EPERM, xm_pool_create(x, "nic." RX_DEV, 64, 1, 0600,
-					 XMSG_CREATE_EXCL));
-	EXPECT_EQ(-EPERM, xm_xchg_create(x, "nic." RX_DEV ".tx",
-					 XMSG_XCHG_KIND_NORMAL, 0, 0600, 0));
-	EXPECT_EQ(-EPERM, xm_sem_create(x, "nic.x", XMSG_SEM_KIND_COUNT, 0,
-					0, 0600, 0));
+	h = xm_pool_create(x, "nic." RX_DEV, 64, 1, 0600, XMSG_CREATE_EXCL);
+	EXPECT_EQ(-EPERM, h);
+	if (h > 0)	/* named objects outlive the file: do not leave it */
+		xm_destroy(x, h);
+	h = xm_xchg_create(x, "nic." RX_DEV ".tx", XMSG_XCHG_KIND_NORMAL, 0,
+			   0600, 0);
+	EXPECT_EQ(-EPERM, h);
+	if (h > 0)
+		xm_destroy(x, h);
+	h = xm_sem_create(x, "nic.x", XMSG_SEM_KIND_COUNT, 0, 0, 0600, 0);
+	EXPECT_EQ(-EPERM, h);
+	if (h > 0)
+		xm_destroy(x, h);
 	EXPECT_EQ(-EINVAL, xm_xchg_create(x, "nic+", XMSG_XCHG_KIND_NORMAL,
 					  0, 0600, 0));
 	h = xm_xchg_create(x, "nicx." RX_DEV, XMSG_XCHG_KIND_NORMAL, 0, 0600,
