@@ -4,11 +4,15 @@
  * message held by a user process and a tx skb that the driver frees long
  * after rmmod both call back into the module when they go.
  *
- * There is no netem in the test kernel (no NET_SCHED), so a tx skb is held
+ * There is no netem in the test kernel (no NET_SCHED), so tx skbs are held
  * by pausing the link instead: with eth0's virtio device unbound from its
- * driver, QEMU's hub has no port that can receive, eth1's transmit queue
- * stops and the skbs eth1 was given stay in its ring (not freed) until
- * eth0 is bound again.  Zero-copy rx frames come from a veth pair.
+ * driver, QEMU's hub has no port that can receive, so QEMU stops taking
+ * eth1's frames; once eth1's ring is full its queue stops and further
+ * skbs wait in its qdisc, still referring to the pool blocks, until eth0
+ * is bound again.  (The skbs in the ring itself do not: eth1 has no
+ * scatter-gather, as QEMU offers no checksum offload to a hub port, so
+ * the stack linearizes, i.e. copies, each skb before the driver gets it.)
+ * Zero-copy rx frames come from a veth pair.
  *
  * SKIPs when eth0/eth1 or the module are missing, or when the virtio
  * device cannot be unbound.
@@ -18,13 +22,21 @@
 
 #define NIC_STATE	"/sys/module/xmsg_nic/initstate"
 #define VIRTIO_DRV	"/sys/bus/virtio/drivers/virtio_net"
-#define ZC_DEV		"xnz0"	/* attached in zc mode */
-#define ZC_PEER		"xnz1"	/* frames are sent here */
+#define ZC_DEV		"xnz0"	/* attached in zc mode; frames are sent to */
+				/* its veth peer (named by whichever ip) */
 #define RACE_MS		3000	/* how long the children work during rmmod */
+#define TX_FILL		400	/* messages: more than eth1's ring holds */
 
 static int nic_rmmod(void)
 {
 	return syscall(SYS_delete_module, "xmsg_nic", O_NONBLOCK) ? -errno : 0;
+}
+
+/* Load the module again if a test unloaded it (even by mistake). */
+static void nic_reload(void)
+{
+	if (access(NIC_DIR "/attach", W_OK))
+		system("insmod " NIC_KO);
 }
 
 static long now_ms(void)
@@ -122,6 +134,29 @@ static int tx_one(struct xm *x, int pool, int xchg, unsigned int seq)
 	return err;
 }
 
+/* Send up to @n messages, waiting while the exchange is full; the count
+ * sent, or -errno if none was.  Stops at another error (-EIDRM: gone) or
+ * at @end_ms.
+ */
+static int tx_fill(struct xm *x, int pool, int xchg, unsigned int n,
+		   long end_ms)
+{
+	unsigned int sent = 0;
+	int err = 0;
+
+	while (sent < n && now_ms() < end_ms) {
+		err = tx_one(x, pool, xchg, sent);
+		if (err == -ENOSPC || err == -ENOBUFS) {
+			usleep(2000);
+			continue;
+		}
+		if (err)
+			break;
+		sent++;
+	}
+	return sent ? (int)sent : err;
+}
+
 /* Open the pool of @dev (mapped) and its tx exchange. */
 static int tx_open(struct xm **x, const char *dev, int *pool, int *xchg)
 {
@@ -157,17 +192,17 @@ TEST_F(nic, unload_refused_tx_held)
 	ASSERT_EQ(0, nic_attach(TX_DEV " pool"));
 	ASSERT_EQ(0, tx_open(&x, TX_DEV, &pool, &xchg));
 	ASSERT_EQ(0, link_pause(vdev, true));
-	EXPECT_EQ(0, tx_one(x, pool, xchg, 1));
-	EXPECT_EQ(1, wait_stat(TX_DEV, "tx_sent", 1, 2000));
-	usleep(500000);
-	EXPECT_EQ(1, nic_stat(TX_DEV, "tx_inflight"));	/* held by eth1 */
+	EXPECT_EQ(TX_FILL, tx_fill(x, pool, xchg, TX_FILL, now_ms() + 20000));
+	EXPECT_EQ(TX_FILL, wait_stat(TX_DEV, "tx_msgs", TX_FILL, 5000));
+	usleep(1000000);
+	EXPECT_LT(0, nic_stat(TX_DEV, "tx_inflight"));	/* in eth1's qdisc */
 	EXPECT_EQ(-EWOULDBLOCK, nic_rmmod());
-	ASSERT_EQ(0, link_pause(vdev, false));
-	EXPECT_EQ(0, wait_stat(TX_DEV, "tx_inflight", 0, 5000));
-	EXPECT_EQ(1, nic_stat(TX_DEV, "tx_completed"));
+	EXPECT_EQ(0, link_pause(vdev, false));
+	EXPECT_EQ(0, wait_stat(TX_DEV, "tx_inflight", 0, 10000));
 	xm_close(x);
 	EXPECT_EQ(0, nic_detach(TX_DEV));
 	EXPECT_EQ(0, nic_pools(TX_DEV));
+	nic_reload();
 }
 
 /* A zero-copy message a user holds keeps a module reference too. */
@@ -179,6 +214,7 @@ TEST_F(nic, unload_refused_zc_held)
 
 	if (access(NIC_KO, R_OK))
 		SKIP(return, "no %s to load again", NIC_KO);
+	nic_reload();
 	ASSERT_EQ(0, nic_attach(RX_DEV " zc"));
 	ASSERT_EQ(0, xm_open(&x, NULL));
 	xchg = xm_xchg_open(x, "nic." RX_DEV ".rx", XMSG_ACC_READ);
@@ -194,6 +230,7 @@ TEST_F(nic, unload_refused_zc_held)
 	EXPECT_EQ(0, nic_rmmod());
 	EXPECT_EQ(0, system("insmod " NIC_KO));
 	EXPECT_TRUE(have_nics());
+	nic_reload();
 }
 
 /* Child: hold every zero-copy message of ZC_DEV received once rmmod has
@@ -231,15 +268,33 @@ static void kid_hold(int res, int go)
 	_exit(0);
 }
 
+/* The name of @dev's veth peer in @peer (IF_NAMESIZE bytes), or -1. */
+static int veth_peer(const char *dev, char *peer)
+{
+	char path[128];
+	unsigned int idx;
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/iflink", dev);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fscanf(f, "%u", &idx);
+	fclose(f);
+	return n == 1 && if_indextoname(idx, peer) ? 0 : -1;
+}
+
 /* Child: once rmmod has begun, send frames to ZC_DEV for RACE_MS. */
 static void kid_flood(int res)
 {
 	unsigned char mac[ETH_ALEN];
+	char peer[IF_NAMESIZE];
 	unsigned int seq = 0;
 	long end;
 	int fd;
 
-	fd = pkt_open(ZC_PEER, mac);
+	fd = veth_peer(ZC_DEV, peer) ? -1 : pkt_open(peer, mac);
 	if (fd < 0 || write(res, "r", 1) != 1 || !wait_going())
 		_exit(3);
 	for (end = now_ms() + RACE_MS; now_ms() < end;)
@@ -247,41 +302,51 @@ static void kid_flood(int res)
 	_exit(0);
 }
 
-/* Child: once rmmod has begun, send pool messages to nic.eth1.tx. */
+/* Child: once rmmod has begun, send pool messages to nic.eth1.tx, more
+ * than eth1's ring holds, until detached (-EIDRM) or RACE_MS.
+ */
 static void kid_tx(int res)
 {
-	unsigned int sent = 0;
-	int pool, xchg;
+	unsigned int sent;
+	int pool, xchg, n;
 	struct xm *x;
-	long end;
 
 	if (tx_open(&x, TX_DEV, &pool, &xchg) || write(res, "r", 1) != 1 ||
 	    !wait_going())
 		_exit(3);
-	for (end = now_ms() + RACE_MS; now_ms() < end && sent < 128;) {
-		if (tx_one(x, pool, xchg, sent))
-			break;		/* -EIDRM: detached */
-		sent++;
-		usleep(1000);
-	}
+	n = tx_fill(x, pool, xchg, TX_FILL, now_ms() + RACE_MS);
+	sent = n > 0 ? n : 0;
 	if (write(res, &sent, sizeof(sent)) != sizeof(sent))
 		_exit(4);
 	xm_close(x);
 	_exit(0);
 }
 
-static pid_t kid_start(int kind, int res, int go)
+static pid_t kid_start(int kind, int res[2], int go)
 {
 	pid_t pid = fork();
 
-	if (pid)
+	if (pid) {
+		close(res[1]);	/* a child that dies is seen as EOF */
 		return pid;
+	}
+	close(res[0]);
 	if (kind == 0)
-		kid_hold(res, go);
+		kid_hold(res[1], go);
 	else if (kind == 1)
-		kid_flood(res);
-	kid_tx(res);
+		kid_flood(res[1]);
+	kid_tx(res[1]);
 	return 0;
+}
+
+static void kids_kill(pid_t *kids, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		kill(kids[i], SIGKILL);
+		waitpid(kids[i], NULL, 0);
+	}
 }
 
 /*
@@ -298,25 +363,33 @@ TEST_F_TIMEOUT(nic, unload_race, 120)
 	unsigned int held = 0, sent = 0;
 	struct sched_param sp = {};
 	int res[3][2], go[2], i, st;
+	char vdev[32], c, peer[IF_NAMESIZE], cmd[64];
 	pid_t kids[3];
-	char vdev[32], c;
 	int rc;
 
+	nic_reload();
 	if (!can_pause(vdev, sizeof(vdev)))
 		SKIP(return, "cannot unbind the virtio device of " RX_DEV);
-	if (system("ip link add " ZC_DEV " type veth peer name " ZC_PEER
-		   " 2>/dev/null"))
+	if (system("ip link add " ZC_DEV " type veth 2>/dev/null") ||
+	    veth_peer(ZC_DEV, peer))
 		SKIP(return, "cannot create a veth pair");
-	system("ip link set " ZC_DEV " up; ip link set " ZC_PEER " up");
+	snprintf(cmd, sizeof(cmd), "ip link set %s up", peer);
+	system(cmd);
+	system("ip link set " ZC_DEV " up");
 	ASSERT_EQ(0, nic_attach(ZC_DEV " zc"));
 	ASSERT_EQ(0, nic_attach(TX_DEV " pool"));
 	ASSERT_EQ(0, pipe(go));
 	ASSERT_EQ(0, link_pause(vdev, true));
 	for (i = 0; i < 3; i++) {
 		ASSERT_EQ(0, pipe(res[i]));
-		kids[i] = kid_start(i, res[i][1], go[0]);
+		kids[i] = kid_start(i, res[i], go[0]);
 		ASSERT_LT(0, kids[i]);
-		ASSERT_EQ(1, read(res[i][0], &c, 1));
+		if (read(res[i][0], &c, 1) != 1) {
+			kids_kill(kids, i + 1);
+			link_pause(vdev, false);
+			system("ip link del " ZC_DEV);
+			ASSERT_TRUE(0) TH_LOG("child %d could not start", i);
+		}
 	}
 	ASSERT_EQ(0, sched_setscheduler(0, SCHED_IDLE, &sp));
 	rc = nic_rmmod();
@@ -336,11 +409,15 @@ TEST_F_TIMEOUT(nic, unload_race, 120)
 	waitpid(kids[0], &st, 0);
 	EXPECT_TRUE(WIFEXITED(st) && !WEXITSTATUS(st))
 		TH_LOG("the holder died releasing its messages: %#x", st);
-	system("ip link del " ZC_DEV " 2>/dev/null");
-	if (rc)
+	if (rc) {		/* refused: unload it anyway, to load it again */
+		nic_detach(ZC_DEV);
+		nic_detach(TX_DEV);
 		nic_rmmod();
+	}
+	system("ip link del " ZC_DEV " 2>/dev/null");
 	EXPECT_EQ(0, system("insmod " NIC_KO));
 	EXPECT_TRUE(have_nics());
+	nic_reload();
 }
 
 int main(int argc, char **argv)
