@@ -111,6 +111,27 @@ static bool can_pause(char *vdev, size_t len)
 	       !access(NIC_KO, R_OK);
 }
 
+/* Send @n 60-byte frames on eth1 from a socket whose send buffer holds
+ * them all (they are not freed while the link is paused): no blocking.
+ */
+static void ring_fill(unsigned int n)
+{
+	int fd, sz = 4 << 20;
+	unsigned char buf[60], mac[ETH_ALEN];
+	unsigned int i;
+
+	fd = pkt_open(TX_DEV, mac);
+	if (fd < 0)
+		return;
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz));
+	for (i = 0; i < n; i++) {
+		frame_fill(buf, mac, i, sizeof(buf));
+		if (send(fd, buf, sizeof(buf), MSG_DONTWAIT) < 0)
+			break;
+	}
+	close(fd);
+}
+
 /* Send one 60-byte frame as a pool message to an exchange; 0 or -errno. */
 static int tx_one(struct xm *x, int pool, int xchg, unsigned int seq)
 {
@@ -352,7 +373,7 @@ static void kids_kill(pid_t *kids, int n)
 /*
  * rmmod while frames arrive in zero-copy mode and a user process takes
  * and holds them, and while a user process sends to a tx exchange whose
- * skbs the paused link holds.  rmmod runs at SCHED_IDLE, so the children
+ * skbs the paused link holds in eth1's qdisc (its ring is full already).  rmmod runs at SCHED_IDLE, so the children
  * work for a long while after it began.  Nothing made during the unload
  * may refer to the module: after rmmod returned, resuming the link frees
  * the skbs and the user releases its messages, and both must not call
@@ -376,10 +397,15 @@ TEST_F_TIMEOUT(nic, unload_race, 120)
 	snprintf(cmd, sizeof(cmd), "ip link set %s up", peer);
 	system(cmd);
 	system("ip link set " ZC_DEV " up");
-	ASSERT_EQ(0, nic_attach(ZC_DEV " zc"));
+	/* detach goes in attach order: ZC_DEV after eth1's 2 s tx wait */
 	ASSERT_EQ(0, nic_attach(TX_DEV " pool"));
+	ASSERT_EQ(0, nic_attach(ZC_DEV " zc"));
 	ASSERT_EQ(0, pipe(go));
 	ASSERT_EQ(0, link_pause(vdev, true));
+	/* fill eth1's ring with frames of no module: what the module sends
+	 * during rmmod then waits in the qdisc, zero-copy
+	 */
+	ring_fill(300);
 	for (i = 0; i < 3; i++) {
 		ASSERT_EQ(0, pipe(res[i]));
 		kids[i] = kid_start(i, res[i], go[0]);
