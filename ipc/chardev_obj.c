@@ -23,6 +23,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "xmsg_chardev.h"
+#include "xmsg_registry.h"
 
 /**
  * struct xmsg_mk - what to create
@@ -267,6 +268,8 @@ static int xmsg_mk_common(struct xmsg_mk *mk, u32 flags, const char *name,
 		return -EINVAL;
 	if (xmsg_name_check(name, may_be_anon))
 		return -EINVAL;
+	if (xmsg_reg_name_reserved(name))
+		return -EPERM;
 	if (mode & ~0777 || !xmsg_access_ok(access))
 		return -EINVAL;
 	mk->flags = flags;

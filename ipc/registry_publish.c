@@ -19,19 +19,72 @@
  * publisher's reference only once no block is out and no mapping is left,
  * so the pool is always idle when it is destroyed.
  *
+ * A publisher that hands out memory with a release callback of its own
+ * (the external body of a zero-copy message, the zero-copy completion of
+ * an skb) wraps the callback in a struct xmsg_mod_cb (or struct
+ * xmsg_mod_ubuf): the callback that the core or the network stack calls
+ * is then code of xmsg.ko, which runs the publisher's and only after it
+ * returns drops the module reference taken for it.  So the publisher's
+ * text stays mapped for as long as its callback may run, and its module
+ * cannot be unloaded before.
+ *
  * Locking
  * -------
  * As in registry.c: xmsg_reg_lock (mutex) around the name table; a pool's
  * uobj rwsem (write) around marking it dead, taken before and never
  * inside xmsg_reg_lock.  Every function here may sleep.
  */
+#include <linux/capability.h>
 #include <linux/ipc_namespace.h>
 #include <linux/module.h>
 #include <linux/nsproxy.h>
 #include <linux/sched.h>
+#include <linux/skbuff.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include "xmsg_chardev.h"
 #include "xmsg_registry.h"
+
+/*
+ * Name prefixes of kernel publishers: "nic." for net/xmsg_nic.c, which
+ * publishes "nic.<dev>", "nic.<dev>.rx", ".tx" and ".free" at attach.
+ */
+static const char * const xmsg_reg_kernel_prefixes[] = {
+	"nic.",
+};
+
+/**
+ * xmsg_reg_name_reserved() - may the caller not create an object of @name?
+ * @name: a name that passed xmsg_name_check()
+ *
+ * Names starting with a kernel publisher's prefix ("nic.") are kept for
+ * that publisher, so that nobody makes its publish fail with -EEXIST by
+ * creating one of its names first.  A task with CAP_NET_ADMIN over the
+ * user namespace owning its IPC namespace (where the object would be
+ * named) may still create them: it may attach and detach devices anyway.
+ * Opening an existing object of such a name is not restricted here (its
+ * mode decides).  The user create ioctls (pools, exchanges, semaphores)
+ * call this after validating the name and fail with -EPERM when it
+ * returns true.
+ *
+ * Context: process context (ns_capable() on the current task).
+ * Return: true when @name is reserved and the caller may not create it,
+ * false otherwise.
+ */
+bool xmsg_reg_name_reserved(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(xmsg_reg_kernel_prefixes); i++) {
+		const char *p = xmsg_reg_kernel_prefixes[i];
+
+		if (!strncmp(name, p, strlen(p)))
+			return !ns_capable(current->nsproxy->ipc_ns->user_ns,
+					   CAP_NET_ADMIN);
+	}
+	return false;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_reg_name_reserved, XMSG);
 
 /* Name @uobj in the current IPC namespace; the name takes a reference. */
 static int xmsg_reg_publish(struct xmsg_uobj *uobj)
@@ -204,3 +257,47 @@ int xmsg_reg_unpublish(struct xmsg_uobj *uobj)
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_reg_unpublish, XMSG);
+
+/**
+ * xmsg_mod_cb_call() - run a module's callback, then drop its reference
+ * @ctx: a struct xmsg_mod_cb whose @owner reference was taken with
+ *	try_module_get() when the callback was armed
+ *
+ * Calls @ctx->fn(@ctx) (which may free @ctx), then module_put() on the
+ * owner, from this module's text: the owner cannot be unloaded before
+ * its callback has returned.  Has the type of struct xmsg_ext_body's
+ * @release, with @ctx as its @ctx.
+ *
+ * Context: whatever context @fn allows; this adds none of its own.
+ */
+void xmsg_mod_cb_call(void *ctx)
+{
+	struct xmsg_mod_cb *cb = ctx;
+	struct module *owner = cb->owner;
+
+	cb->fn(cb);
+	module_put(owner);
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_mod_cb_call, XMSG);
+
+/**
+ * xmsg_mod_ubuf_done() - zero-copy completion of a struct xmsg_mod_ubuf
+ * @skb: the skb whose data is being freed, or NULL
+ * @ubuf: &struct xmsg_mod_ubuf.ubuf
+ * @zerocopy_success: false when the frags were copied first
+ *
+ * The @ubuf.callback of a struct xmsg_mod_ubuf: runs once per skb that
+ * references @ubuf; the last one calls xmsg_mod_cb_call() on its @cb.
+ *
+ * Context: any context (softirq, process, interrupts disabled).
+ */
+void xmsg_mod_ubuf_done(struct sk_buff *skb, struct ubuf_info *ubuf,
+			bool zerocopy_success)
+{
+	struct xmsg_mod_ubuf *mu = container_of(ubuf, struct xmsg_mod_ubuf,
+						ubuf);
+
+	if (refcount_dec_and_test(&ubuf->refcnt))
+		xmsg_mod_cb_call(&mu->cb);
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_mod_ubuf_done, XMSG);

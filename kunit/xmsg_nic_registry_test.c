@@ -4,9 +4,12 @@
  * which the NIC sample (net/xmsg_nic.c) uses to name its pool and
  * exchanges for user space: success, every documented errno, and the
  * lifetime rules (a pool given back only once idle; the last reference to
- * a published exchange destroys it).
+ * a published exchange destroys it), and the names reserved for kernel
+ * publishers.
  */
 #include <kunit/test.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/err.h>
 #include <linux/module.h>
 #include <linux/stat.h>
@@ -163,6 +166,38 @@ static void unpublish_destroys_live_xchg(struct kunit *test)
 	xmsg_obj_put(obj);
 }
 
+/* xmsg_reg_name_reserved() with the caller's CAP_NET_ADMIN lowered. */
+static bool reserved_without_net_admin(struct kunit *test, const char *name)
+{
+	const struct cred *old;
+	struct cred *cred;
+	bool r;
+
+	cred = prepare_creds();
+	KUNIT_ASSERT_NOT_NULL(test, cred);
+	cap_lower(cred->cap_effective, CAP_NET_ADMIN);
+	old = override_creds(cred);
+	r = xmsg_reg_name_reserved(name);
+	revert_creds(old);
+	put_cred(cred);
+	return r;
+}
+
+/* "nic." is reserved unless the caller has CAP_NET_ADMIN; nothing else. */
+static void name_reserved(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, reserved_without_net_admin(test, "nic.eth0"));
+	KUNIT_EXPECT_TRUE(test, reserved_without_net_admin(test, "nic.a.rx"));
+	KUNIT_EXPECT_TRUE(test, reserved_without_net_admin(test, "nic."));
+	KUNIT_EXPECT_FALSE(test, reserved_without_net_admin(test, "nic"));
+	KUNIT_EXPECT_FALSE(test, reserved_without_net_admin(test, "nicx.a"));
+	KUNIT_EXPECT_FALSE(test, reserved_without_net_admin(test, "NIC.a"));
+	KUNIT_EXPECT_FALSE(test, reserved_without_net_admin(test, "a.nic.b"));
+	KUNIT_EXPECT_FALSE(test, reserved_without_net_admin(test, ""));
+	/* the test thread has every capability */
+	KUNIT_EXPECT_FALSE(test, xmsg_reg_name_reserved("nic.eth0"));
+}
+
 static struct kunit_case xmsg_nic_registry_cases[] = {
 	KUNIT_CASE(publish_xchg_eexist),
 	KUNIT_CASE(publish_pool_eexist),
@@ -170,6 +205,7 @@ static struct kunit_case xmsg_nic_registry_cases[] = {
 	KUNIT_CASE(unpublish_null),
 	KUNIT_CASE(unpublish_pool_ebusy),
 	KUNIT_CASE(unpublish_destroys_live_xchg),
+	KUNIT_CASE(name_reserved),
 	{}
 };
 

@@ -9,7 +9,8 @@
  * that the driver transmits and that returns to its pool when the driver
  * frees the skb.
  *
- * Attach a device at load time (ifname=eth0 mode=pool) or at run time:
+ * Attach a device at load time (ifname=eth0 mode=pool) or at run time
+ * (CAP_NET_ADMIN needed, by the opener and the writer of the file):
  *
  *	echo "eth0 pool" > /sys/kernel/debug/xmsg/nic/attach
  *	echo eth0 > /sys/kernel/debug/xmsg/nic/detach
@@ -19,6 +20,7 @@
  * figures.
  */
 
+#include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/err.h>
@@ -36,6 +38,7 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
+#include <net/net_namespace.h>
 
 #include "mm/xmsg_mm.h"
 #include "ipc/xmsg_ipc.h"
@@ -71,9 +74,15 @@
  * - Lifetime: struct xmsg_nic is reference counted (@ref).  The list holds
  *   one reference, every zero-copy rx message and every in-flight tx skb
  *   one more, so a late skb free or message release never touches freed
- *   memory.  Each of those also holds a module reference (__module_get())
- *   because their callbacks are code of this module: rmmod is refused
- *   (-EBUSY) until they are gone.
+ *   memory.  Each of those also holds a module reference, because their
+ *   callbacks are code of this module.  It is taken with try_module_get()
+ *   (xmsg_nic_pin()), which fails once rmmod has begun: from then on a
+ *   zero-copy frame is dropped (rx_drop_unload) and a tx message is sent
+ *   by copy, so nothing armed during the unload outlives it.  The
+ *   callbacks are reached through xmsg.ko (xmsg_mod_cb_call(),
+ *   xmsg_mod_ubuf_done()), which drops the module reference only after
+ *   our code has returned.  rmmod is refused (-EWOULDBLOCK) while any of
+ *   them is out; once it goes ahead there is none, and none can come.
  */
 
 #define XMSG_NIC_ETHERTYPE	0x88B5	/* IEEE 802 local experimental 1 */
@@ -131,6 +140,7 @@ enum xmsg_nic_stat {
 	NIC_RX_DROP_FULL,	/* rx exchange full */
 	NIC_RX_DROP_NOMEM,	/* MCB or skb allocation failed */
 	NIC_RX_DROP_OTHER,	/* exchange refused the message otherwise */
+	NIC_RX_DROP_UNLOAD,	/* zc: rmmod has begun, no message made */
 	NIC_RX_LINEARIZED,	/* zc: non-linear frame linearized (a copy) */
 	NIC_RX_ZC_LIVE,		/* zc: messages alive that pin an skb */
 	NIC_RX_RECYCLED,	/* pool: messages reused from the free exchange */
@@ -147,6 +157,7 @@ enum xmsg_nic_stat {
 	NIC_ECHOED,		/* echo: rx messages passed to tx */
 	NIC_ECHO_DROP,		/* echo: tx exchange refused them */
 	NIC_SUNK,		/* sink: rx messages read and released */
+	NIC_SINK_SHORT,		/* sink: shorter than an Ethernet header */
 	NIC_NR_STATS,
 };
 
@@ -159,6 +170,7 @@ static const char * const xmsg_nic_stat_names[NIC_NR_STATS] = {
 	[NIC_RX_DROP_FULL] = "rx_drop_full",
 	[NIC_RX_DROP_NOMEM] = "rx_drop_nomem",
 	[NIC_RX_DROP_OTHER] = "rx_drop_other",
+	[NIC_RX_DROP_UNLOAD] = "rx_drop_unload",
 	[NIC_RX_LINEARIZED] = "rx_linearized",
 	[NIC_RX_ZC_LIVE] = "rx_zc_live",
 	[NIC_RX_RECYCLED] = "rx_recycled",
@@ -175,6 +187,7 @@ static const char * const xmsg_nic_stat_names[NIC_NR_STATS] = {
 	[NIC_ECHOED] = "echoed",
 	[NIC_ECHO_DROP] = "echo_drop",
 	[NIC_SUNK] = "sunk",
+	[NIC_SINK_SHORT] = "sink_short",
 };
 
 /* Per-CPU counters of an attachment, indexed by enum xmsg_nic_stat */
@@ -244,14 +257,15 @@ struct xmsg_nic {
 
 /**
  * struct xmsg_nic_txctx - one body out in an skb
- * @ubuf: zero-copy completion, called when the skb data is freed
+ * @mu: zero-copy completion, called (through xmsg.ko, holding a module
+ *	reference) when the skb data is freed
  * @nic: the attachment (a reference is held)
  * @msg: a message held until then (a proxy of a pool body), or NULL
  * @pool: else: the bare block's pool
  * @dbp: the frame: the bare block, or @msg's body
  */
 struct xmsg_nic_txctx {
-	struct ubuf_info ubuf;
+	struct xmsg_mod_ubuf mu;
 	struct xmsg_nic *nic;
 	struct xmsg_msg *msg;
 	struct xmsg_pool *pool;
@@ -328,13 +342,23 @@ static void xmsg_nic_put(struct xmsg_nic *nic)
 	kref_put(&nic->ref, xmsg_nic_free);
 }
 
-/* Take the references a callback of this module needs. */
-static void xmsg_nic_pin(struct xmsg_nic *nic)
+/* Take the references that a callback armed for @nic needs: the
+ * module's, which fails once rmmod has begun, and the attachment's.  The
+ * callback, run by xmsg_mod_cb_call(), drops the attachment's itself and
+ * the module's is dropped by xmsg.ko after it returned.
+ */
+static bool xmsg_nic_pin(struct xmsg_nic *nic)
 {
-	__module_get(THIS_MODULE);
+	if (!try_module_get(THIS_MODULE))
+		return false;
 	kref_get(&nic->ref);
+	return true;
 }
 
+/* Undo xmsg_nic_pin() when the callback was not armed after all.  Only
+ * from the rx_handler or a kthread of @nic: detach waits for both before
+ * the module can go.
+ */
 static void xmsg_nic_unpin(struct xmsg_nic *nic)
 {
 	xmsg_nic_put(nic);
@@ -518,30 +542,50 @@ free_skb:
 }
 
 /**
+ * struct xmsg_nic_zc - a zero-copy rx body, kept in its skb's @cb
+ * @cb: the release callback, run through xmsg_mod_cb_call()
+ * @nic: the attachment (a reference is held)
+ * @skb: the skb that holds the body
+ */
+struct xmsg_nic_zc {
+	struct xmsg_mod_cb cb;
+	struct xmsg_nic *nic;
+	struct sk_buff *skb;
+};
+
+static struct xmsg_nic_zc *xmsg_nic_skb_zc(struct sk_buff *skb)
+{
+	BUILD_BUG_ON(sizeof(struct xmsg_nic_zc) > sizeof(skb->cb));
+	return (struct xmsg_nic_zc *)skb->cb;
+}
+
+/**
  * xmsg_nic_zc_release() - give back the skb under a zero-copy rx body
- * @ctx: the skb
+ * @cb: &struct xmsg_nic_zc.cb, in the skb
  *
- * The external-body release callback of zero-copy messages: called once,
- * when the last reference to the body goes away.
+ * The external-body release of zero-copy messages, called once through
+ * xmsg_mod_cb_call() when the last reference to the body goes away; that
+ * drops the module reference after this returned.
  *
  * Context: any context (dev_kfree_skb_any()).
  */
-static void xmsg_nic_zc_release(void *ctx)
+static void xmsg_nic_zc_release(struct xmsg_mod_cb *cb)
 {
-	struct sk_buff *skb = ctx;
-	struct xmsg_nic *nic = *(struct xmsg_nic **)skb->cb;
+	struct xmsg_nic_zc *zc = container_of(cb, struct xmsg_nic_zc, cb);
+	struct xmsg_nic *nic = zc->nic;
 
-	dev_kfree_skb_any(skb);
+	dev_kfree_skb_any(zc->skb);	/* @zc with it */
 	xmsg_nic_dec(nic, NIC_RX_ZC_LIVE);
-	xmsg_nic_unpin(nic);
+	xmsg_nic_put(nic);
 }
 
 static void xmsg_nic_rx_zc(struct xmsg_nic *nic, struct sk_buff *skb,
 			   unsigned int len)
 {
+	struct xmsg_nic_zc *zc = xmsg_nic_skb_zc(skb);
 	struct xmsg_ext_body ext = {
-		.release = xmsg_nic_zc_release,
-		.ctx = skb,
+		.release = xmsg_mod_cb_call,
+		.ctx = &zc->cb,
 	};
 	struct xmsg_msg *msg;
 
@@ -552,16 +596,23 @@ static void xmsg_nic_rx_zc(struct xmsg_nic *nic, struct sk_buff *skb,
 		}
 		xmsg_nic_inc(nic, NIC_RX_LINEARIZED);
 	}
+	if (unlikely(!xmsg_nic_pin(nic))) {	/* rmmod has begun */
+		xmsg_nic_inc(nic, NIC_RX_DROP_UNLOAD);
+		goto free_skb;
+	}
+	zc->cb.fn = xmsg_nic_zc_release;
+	zc->cb.owner = THIS_MODULE;
+	zc->nic = nic;
+	zc->skb = skb;
 	msg = xmsg_msg_make_ext(skb_mac_header(skb), len, &ext, NULL,
 				GFP_ATOMIC);
 	if (IS_ERR(msg)) {
+		xmsg_nic_unpin(nic);
 		xmsg_nic_inc(nic, NIC_RX_DROP_NOMEM);
 		goto free_skb;
 	}
 	/* From here the skb belongs to the message. */
 	skb->dev = NULL;
-	*(struct xmsg_nic **)skb->cb = nic;
-	xmsg_nic_pin(nic);
 	xmsg_nic_inc(nic, NIC_RX_ZC_LIVE);
 	xmsg_nic_rx_send(nic, msg);
 	return;
@@ -610,26 +661,22 @@ static rx_handler_result_t xmsg_nic_rx(struct sk_buff **pskb)
 
 /**
  * xmsg_nic_tx_done() - zero-copy completion of a transmitted body
- * @skb: the skb whose data is being freed, or NULL
- * @ubuf: our struct xmsg_nic_txctx's ubuf_info
- * @zerocopy_success: false when the data was copied first (skb_copy_ubufs)
+ * @cb: &struct xmsg_nic_txctx.mu.cb
  *
- * Runs once per skb that referenced @ubuf; the last one gives the block
- * back to its pool (or releases the held proxy) and drops the references
- * the block held.
+ * Run by xmsg_mod_ubuf_done() (xmsg.ko) for the last skb that referenced
+ * the context: gives the block back to its pool (or releases the held
+ * proxy) and drops the attachment reference the block held; xmsg.ko drops
+ * the module reference after this returned.
  *
  * Context: any context: softirq (driver tx completion), process context
  * (qdisc purge), possibly with interrupts disabled.
  */
-static void xmsg_nic_tx_done(struct sk_buff *skb, struct ubuf_info *ubuf,
-			     bool zerocopy_success)
+static void xmsg_nic_tx_done(struct xmsg_mod_cb *cb)
 {
 	struct xmsg_nic_txctx *ctx =
-		container_of(ubuf, struct xmsg_nic_txctx, ubuf);
+		container_of(cb, struct xmsg_nic_txctx, mu.cb);
 	struct xmsg_nic *nic = ctx->nic;
 
-	if (!refcount_dec_and_test(&ubuf->refcnt))
-		return;
 	if (ctx->msg)
 		xmsg_msg_rel(ctx->msg);
 	else
@@ -638,7 +685,7 @@ static void xmsg_nic_tx_done(struct sk_buff *skb, struct ubuf_info *ubuf,
 	xmsg_nic_inc(nic, NIC_TX_COMPLETED);
 	xmsg_nic_dec(nic, NIC_TX_INFLIGHT);
 	wake_up(&nic->idle);
-	xmsg_nic_unpin(nic);
+	xmsg_nic_put(nic);
 }
 
 /* Point the skb's frags at the block's vmalloc pages, from @off to @len. */
@@ -671,7 +718,8 @@ static int xmsg_nic_tx_frags(struct sk_buff *skb, void *dbp,
  * (as AF_PACKET's tx ring does), the rest of the frame stays in the block
  * and is referenced by page frags.  The block is released by
  * xmsg_nic_tx_done() when the skb's data is freed.  On failure the block
- * is released here and NULL is returned; either way @ctx is consumed.
+ * is released here and NULL is returned; either way @ctx and the
+ * references taken for it (xmsg_nic_pin()) are consumed.
  */
 static struct sk_buff *xmsg_nic_tx_skb(struct xmsg_nic *nic,
 				       struct xmsg_nic_txctx *ctx,
@@ -681,12 +729,14 @@ static struct sk_buff *xmsg_nic_tx_skb(struct xmsg_nic *nic,
 	int hr = LL_RESERVED_SPACE(dev);
 	struct sk_buff *skb;
 
-	refcount_set(&ctx->ubuf.refcnt, 1);
-	ctx->ubuf.callback = xmsg_nic_tx_done;
-	ctx->ubuf.flags = SKBFL_ZEROCOPY_FRAG;
+	refcount_set(&ctx->mu.ubuf.refcnt, 1);
+	ctx->mu.ubuf.callback = xmsg_mod_ubuf_done;
+	ctx->mu.ubuf.flags = SKBFL_ZEROCOPY_FRAG;
+	ctx->mu.cb.fn = xmsg_nic_tx_done;
+	ctx->mu.cb.owner = THIS_MODULE;
 	skb = alloc_skb(hr + ETH_HLEN + dev->needed_tailroom, GFP_KERNEL);
 	if (!skb) {
-		xmsg_nic_tx_done(NULL, &ctx->ubuf, false);
+		xmsg_mod_ubuf_done(NULL, &ctx->mu.ubuf, false);
 		return NULL;
 	}
 	skb_reserve(skb, hr);
@@ -696,7 +746,14 @@ static struct sk_buff *xmsg_nic_tx_skb(struct xmsg_nic *nic,
 	skb->protocol = eth_hdr(skb)->h_proto;
 	skb->dev = dev;
 	/* The skb takes over the one reference set above. */
-	skb_zcopy_init(skb, &ctx->ubuf);
+	skb_zcopy_init(skb, &ctx->mu.ubuf);
+	/* The frags stay writable by user space (the pool is mapped into its
+	 * users, who may keep writing to a block they sent): the stack must
+	 * copy them before it checksums them or otherwise relies on their
+	 * content.  SKBFL_ZEROCOPY_FRAG includes this flag; it is set in its
+	 * own right here so that it does not depend on that.
+	 */
+	skb_shinfo(skb)->flags |= SKBFL_SHARED_FRAG;
 	if (xmsg_nic_tx_frags(skb, ctx->dbp, ETH_HLEN, len)) {
 		kfree_skb(skb);	/* calls xmsg_nic_tx_done() */
 		return NULL;
@@ -780,8 +837,9 @@ static int xmsg_nic_tx_ctx(struct xmsg_nic_txctx *ctx, struct xmsg_msg *msg)
  * @msg: the message, owned by nobody (received with owner NULL); consumed
  *
  * A pool message is unmade and sent from its block, a pool-slice proxy is
- * sent from its slice and held, anything else is copied.  Errors are
- * counted, never returned.
+ * sent from its slice and held, anything else is copied; so is everything
+ * once rmmod has begun (the module reference cannot be taken any more).
+ * Errors are counted, never returned.
  *
  * Context: the tx kthread (process context, may sleep).
  */
@@ -804,13 +862,14 @@ static void xmsg_nic_tx_one(struct xmsg_nic *nic, struct xmsg_msg *msg)
 		xmsg_msg_rel(msg);
 		return;
 	}
+	/* Once rmmod has begun no skb may carry our callback: copy. */
+	if (unlikely(!xmsg_nic_pin(nic)))
+		goto copy;
 	if (xmsg_nic_tx_ctx(ctx, msg)) {	/* e.g. proxies of it live */
-		kfree(ctx);
-		xmsg_nic_tx_copy(nic, msg);
-		return;
+		xmsg_nic_unpin(nic);
+		goto copy;
 	}
 	ctx->nic = nic;
-	xmsg_nic_pin(nic);
 	xmsg_nic_inc(nic, NIC_TX_INFLIGHT);
 	skb = xmsg_nic_tx_skb(nic, ctx, len);
 	if (!skb) {
@@ -820,6 +879,11 @@ static void xmsg_nic_tx_one(struct xmsg_nic *nic, struct xmsg_msg *msg)
 	rc = dev_queue_xmit(skb);
 	xmsg_nic_inc(nic, rc == NET_XMIT_SUCCESS ? NIC_TX_SENT :
 		     NIC_TX_DROP_XMIT);
+	return;
+
+copy:
+	kfree(ctx);
+	xmsg_nic_tx_copy(nic, msg);
 }
 
 /* Receive from @xchg, or NULL after a timeout or a spurious wake-up. */
@@ -849,12 +913,17 @@ static int xmsg_nic_tx_thread(void *data)
 	return 0;
 }
 
-/* Sink: read the frame in place (its EtherType), release the message. */
+/* Sink: read the frame in place (its EtherType), release the message.
+ * Anyone with write access to the rx exchange may send it a message of
+ * any length: one shorter than an Ethernet header is counted, not read.
+ */
 static void xmsg_nic_sink(struct xmsg_nic *nic, struct xmsg_msg *msg)
 {
 	const struct ethhdr *eh = msg->body;
 
-	if (eh->h_proto == nic->ethertype)
+	if (unlikely(!eh || msg->size < ETH_HLEN))
+		xmsg_nic_inc(nic, NIC_SINK_SHORT);
+	else if (eh->h_proto == nic->ethertype)
 		xmsg_nic_inc(nic, NIC_SUNK);
 	xmsg_msg_rel(msg);
 }
@@ -1344,13 +1413,29 @@ static int xmsg_nic_parse_attach(char *buf)
 	return xmsg_nic_attach(name, &cfg);
 }
 
-static ssize_t xmsg_nic_write(const char __user *ubuf, size_t len,
-			      bool attach)
+/* Attach and detach decide what becomes of a device's traffic: they need
+ * CAP_NET_ADMIN over the devices' network namespace (every attachment is
+ * in init_net), both in the task that opened the file and in the writer,
+ * so that a file opened without the right cannot be handed to a
+ * privileged program to write to.
+ */
+static bool xmsg_nic_may_admin(struct file *f)
+{
+	struct user_namespace *ns = init_net.user_ns;
+
+	return file_ns_capable(f, ns, CAP_NET_ADMIN) &&
+	       ns_capable(ns, CAP_NET_ADMIN);
+}
+
+static ssize_t xmsg_nic_write(struct file *f, const char __user *ubuf,
+			      size_t len, bool attach)
 {
 	char buf[64];
 	char *s;
 	int err;
 
+	if (!xmsg_nic_may_admin(f))
+		return -EPERM;
 	if (len >= sizeof(buf))
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, len))
@@ -1368,13 +1453,13 @@ static ssize_t xmsg_nic_write(const char __user *ubuf, size_t len,
 static ssize_t xmsg_nic_attach_write(struct file *f, const char __user *ubuf,
 				     size_t len, loff_t *ppos)
 {
-	return xmsg_nic_write(ubuf, len, true);
+	return xmsg_nic_write(f, ubuf, len, true);
 }
 
 static ssize_t xmsg_nic_detach_write(struct file *f, const char __user *ubuf,
 				     size_t len, loff_t *ppos)
 {
-	return xmsg_nic_write(ubuf, len, false);
+	return xmsg_nic_write(f, ubuf, len, false);
 }
 
 static const struct file_operations xmsg_nic_attach_fops = {

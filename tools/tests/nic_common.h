@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <linux/capability.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
@@ -21,6 +22,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,6 +48,26 @@ static int write_str(const char *path, const char *s)
 	n = n < 0 ? -errno : 0;
 	close(fd);
 	return n;
+}
+
+/*
+ * Raise (@on) or lower CAP_NET_ADMIN in the effective set only: the
+ * permitted set keeps it, so it can be raised again.  0 or -errno.
+ */
+static __attribute__((unused)) int cap_net_admin(int on)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return -errno;
+	if (on)
+		d[0].effective |= 1u << CAP_NET_ADMIN;
+	else
+		d[0].effective &= ~(1u << CAP_NET_ADMIN);
+	return syscall(SYS_capset, &h, d) ? -errno : 0;
 }
 
 static int nic_attach(const char *how)

@@ -74,6 +74,37 @@ TEST_F(nic, attach_errors)
 	EXPECT_EQ(0, nic_pools(RX_DEV));
 }
 
+/*
+ * Attach and detach need CAP_NET_ADMIN, in the writer and in the opener of
+ * the debugfs file: without it EPERM, and nothing is attached or detached.
+ */
+TEST_F(nic, attach_needs_net_admin)
+{
+	const char *how = RX_DEV " pool";
+	int fd;
+
+	ASSERT_EQ(0, cap_net_admin(0));
+	EXPECT_EQ(-EPERM, nic_attach(how));
+	EXPECT_EQ(-1, nic_stat(RX_DEV, "rx_frames"));
+	/* opened without the right, written with it */
+	fd = open(NIC_DIR "/attach", O_WRONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, cap_net_admin(1));
+	EXPECT_EQ(-1, write(fd, how, strlen(how)));
+	EXPECT_EQ(EPERM, errno);
+	close(fd);
+	EXPECT_EQ(-1, nic_stat(RX_DEV, "rx_frames"));
+	EXPECT_EQ(0, nic_pools(RX_DEV));
+	/* attached with it; no detach without it */
+	ASSERT_EQ(0, nic_attach(how));
+	ASSERT_EQ(0, cap_net_admin(0));
+	EXPECT_EQ(-EPERM, nic_detach(RX_DEV));
+	ASSERT_EQ(0, cap_net_admin(1));
+	EXPECT_EQ(0, nic_stat(RX_DEV, "rx_frames"));
+	EXPECT_EQ(0, nic_detach(RX_DEV));
+	EXPECT_EQ(0, nic_pools(RX_DEV));
+}
+
 /* Frames of another EtherType are left to the stack, not counted. */
 TEST_F(nic, other_ethertype)
 {

@@ -69,6 +69,48 @@ TEST_F(nic, rx_user_pool)
 	EXPECT_EQ(0, nic_pools(RX_DEV));
 }
 
+/* Queue a pool message of @len bytes whose block holds a whole header. */
+static int send_short(struct xm *x, int pool, int xchg, size_t len)
+{
+	static const unsigned char src[ETH_ALEN] = { 2, 0, 0, 0, 0, 1 };
+	struct xm_msg m;
+
+	if (xm_msg_get(x, pool, &m) || !m.body)
+		return -1;
+	frame_fill(m.body, src, 0, 60);
+	if (xm_msg_set_length(x, m.handle, len) ||
+	    xm_send(x, xchg, m.handle, 0, 0, 0))
+		return -1;
+	return 0;
+}
+
+/*
+ * The sink receiver reads the EtherType in place: a message shorter than
+ * an Ethernet header (a user may queue one at nic.eth0.rx) is counted in
+ * sink_short, never read past its length; a 14-byte one is read.
+ */
+TEST_F(nic, sink_short)
+{
+	int pool, xchg;
+	struct xm *x;
+
+	ASSERT_EQ(0, nic_attach(RX_DEV " pool sink"));
+	ASSERT_EQ(0, user_open(&x, "nic." RX_DEV ".rx", XMSG_ACC_RDWR, &pool,
+			       &xchg));
+	ASSERT_EQ(0, send_short(x, pool, xchg, 1));
+	EXPECT_EQ(1, wait_stat(RX_DEV, "sink_short", 1, 2000));
+	EXPECT_EQ(0, nic_stat(RX_DEV, "sunk"));
+	ASSERT_EQ(0, send_short(x, pool, xchg, ETH_HLEN - 1));
+	EXPECT_EQ(2, wait_stat(RX_DEV, "sink_short", 2, 2000));
+	ASSERT_EQ(0, send_short(x, pool, xchg, ETH_HLEN));
+	EXPECT_EQ(1, wait_stat(RX_DEV, "sunk", 1, 2000));
+	EXPECT_EQ(2, nic_stat(RX_DEV, "sink_short"));
+	EXPECT_EQ(0, wait_stat(RX_DEV, "pool_in_use", 0, 2000));
+	xm_close(x);
+	EXPECT_EQ(0, nic_detach(RX_DEV));
+	EXPECT_EQ(0, nic_pools(RX_DEV));
+}
+
 /*
  * Send @n frames as pool messages to nic.eth0.tx, each given its length
  * by a proxy of the slice (@set_len false) or by XMSG_IOC_MSG_SET_LENGTH
@@ -566,6 +608,55 @@ TEST_F(nic, registry_eexist)
 	EXPECT_EQ(0, nic_detach(RX_DEV));
 	EXPECT_EQ(0, nic_pools(RX_DEV));
 	xm_close(x);
+}
+
+/*
+ * The "nic." prefix is the module's: without CAP_NET_ADMIN a user may not
+ * create a pool, exchange or semaphore of such a name (EPERM, nothing
+ * made), so the attach that follows works; other names are not affected;
+ * the published objects still open by their mode.
+ */
+TEST_F(nic, registry_reserved)
+{
+	struct xm *x;
+	int h;
+
+	ASSERT_EQ(0, xm_open(&x, NULL));
+	ASSERT_EQ(0, cap_net_admin(0));
+	h = xm_pool_create(x, "nic." RX_DEV, 64, 1, 0600, XMSG_CREATE_EXCL);
+	EXPECT_EQ(-EPERM, h);
+	if (h > 0)	/* named objects outlive the file: do not leave it */
+		xm_destroy(x, h);
+	h = xm_xchg_create(x, "nic." RX_DEV ".tx", XMSG_XCHG_KIND_NORMAL, 0,
+			   0600, 0);
+	EXPECT_EQ(-EPERM, h);
+	if (h > 0)
+		xm_destroy(x, h);
+	h = xm_sem_create(x, "nic.x", XMSG_SEM_KIND_COUNT, 0, 0, 0600, 0);
+	EXPECT_EQ(-EPERM, h);
+	if (h > 0)
+		xm_destroy(x, h);
+	EXPECT_EQ(-EINVAL, xm_xchg_create(x, "nic+", XMSG_XCHG_KIND_NORMAL,
+					  0, 0600, 0));
+	h = xm_xchg_create(x, "nicx." RX_DEV, XMSG_XCHG_KIND_NORMAL, 0, 0600,
+			   XMSG_CREATE_EXCL);
+	EXPECT_LT(0, h);
+	EXPECT_EQ(0, xm_destroy(x, h));
+	h = xm_sem_create(x, "nic", XMSG_SEM_KIND_COUNT, 0, 0, 0600,
+			  XMSG_CREATE_EXCL);
+	EXPECT_LT(0, h);
+	EXPECT_EQ(0, xm_destroy(x, h));
+	ASSERT_EQ(0, cap_net_admin(1));
+	ASSERT_EQ(0, nic_attach(RX_DEV " pool"));
+	ASSERT_EQ(0, cap_net_admin(0));
+	h = xm_xchg_open(x, "nic." RX_DEV ".rx", XMSG_ACC_READ);
+	EXPECT_LT(0, h);
+	EXPECT_EQ(-EPERM, xm_xchg_create(x, "nic." RX_DEV ".rx",
+					 XMSG_XCHG_KIND_NORMAL, 0, 0600, 0));
+	ASSERT_EQ(0, cap_net_admin(1));
+	xm_close(x);
+	EXPECT_EQ(0, nic_detach(RX_DEV));
+	EXPECT_EQ(0, nic_pools(RX_DEV));
 }
 
 /* xmsg_reg_publish_*() -EINVAL: a device name that is no valid xmsg name. */
