@@ -266,6 +266,20 @@ struct xmsg_uobj *xmsg_uobj_alloc(u32 type, const char *name, umode_t mode)
 }
 
 /**
+ * xmsg_uobj_discard() - free a new object that was never charged or named
+ * @uobj: from xmsg_uobj_alloc(), with its only reference; what it wraps
+ *	stays the caller's
+ *
+ * Context: process context.
+ */
+void xmsg_uobj_discard(struct xmsg_uobj *uobj)
+{
+	WARN_ON_ONCE(uobj->user || uobj->reg || kref_read(&uobj->ref) != 1);
+	put_user_ns(uobj->user_ns);
+	kfree(uobj);
+}
+
+/**
  * xmsg_uobj_charge() - charge a new object to the current user
  * @uobj: the object, not charged yet
  * @bytes: pool region bytes (0 for exchanges and semaphores)

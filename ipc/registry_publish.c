@@ -153,7 +153,7 @@ struct xmsg_uobj *xmsg_reg_publish_pool(const char *name, umode_t mode,
 	uobj->pool = pool;
 	err = xmsg_reg_publish(uobj);
 	if (err) {
-		kfree(uobj);	/* not charged; the pool stays the caller's */
+		xmsg_uobj_discard(uobj);	/* the pool stays the caller's */
 		return ERR_PTR(err);
 	}
 	return uobj;
@@ -197,7 +197,7 @@ struct xmsg_uobj *xmsg_reg_publish_xchg(const char *name, umode_t mode,
 	err = xmsg_reg_publish(uobj);
 	if (err) {
 		xmsg_obj_put(uobj->obj);
-		kfree(uobj);
+		xmsg_uobj_discard(uobj);
 		return ERR_PTR(err);
 	}
 	return uobj;

@@ -169,6 +169,7 @@ extern struct mutex xmsg_reg_lock;
 int xmsg_name_check(const char *name, bool may_be_empty);
 struct xmsg_uobj *xmsg_uobj_alloc(u32 type, const char *name, umode_t mode);
 void xmsg_uobj_get(struct xmsg_uobj *uobj);
+void xmsg_uobj_discard(struct xmsg_uobj *uobj);
 void xmsg_uobj_put(struct xmsg_uobj *uobj);
 int xmsg_uobj_charge(struct xmsg_uobj *uobj, u64 bytes);
 struct xmsg_user *xmsg_user_charge_bytes(u64 bytes);
