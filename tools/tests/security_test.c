@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
+#include <sys/stat.h>
 #include "kselftest_harness.h"
 #include "xm_test.h"
 
@@ -404,6 +405,25 @@ TEST_F(sec, reaped_namespace_frees_its_pools)
 			xm_destroy(self->x, h);
 	}
 	EXPECT_NE(0, access(path, F_OK)) TH_LOG("pool %s still exists", n);
+}
+
+/* /dev/xmsg has the mode the dev_mode parameter asked for. */
+TEST_F(sec, device_node_mode)
+{
+	char buf[32];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	fd = open("/sys/module/xmsg/parameters/dev_mode", O_RDONLY);
+	ASSERT_LE(0, fd);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	ASSERT_LT(0, n);
+	buf[n] = 0;
+	ASSERT_EQ(0, stat("/dev/xmsg", &st));
+	EXPECT_EQ(strtoul(buf, NULL, 10) & 0777, st.st_mode & 0777);
+	EXPECT_TRUE(S_ISCHR(st.st_mode));
 }
 
 TEST_HARNESS_MAIN
