@@ -82,7 +82,7 @@ for d in tests examples bench; do
 	done
 done
 log "building modules for the $kernel kernel"
-make -s -C "$kdir" M="$bdir/src" modules >"$bdir/modules.log" 2>&1 ||
+make -s -C "$kdir" M="$bdir/src" XMSG_KUNIT=1 modules >"$bdir/modules.log" 2>&1 ||
 	{ cat "$bdir/modules.log" >&2; die "module build failed"; }
 log "building tools"
 make -s -C "$bdir/src/tools" OUT="$bdir/tools" KSRC="$(kernel_src)" \
