@@ -6,7 +6,8 @@
 #     and all user tests, two NICs on a QEMU hub;
 #  2. harness self-test on the debug kernel: a failing KUnit canary and a
 #     WARN_ON canary must each be caught;
-#  3. Debian's stock arm64 kernel: all user tests.
+#  3. Debian's stock arm64 kernel: all user tests;
+#  4. make install / uninstall and the DKMS make line (scripts/install-test.sh).
 # Ends with "N passed, N failed[, N skipped]"; exits non-zero on any failed
 # test, kernel splat, leak, VM timeout, or when no test ran.
 set -eu
@@ -74,6 +75,22 @@ selftest selftest-warn splat --kernel debug --no-kunit \
 #    virtio_net and veth modules are loaded first).
 run stock --kernel stock --net --no-kunit --timeout 1800
 add_totals "$logdir/stock.parse"
+
+# 4. Install and DKMS: make install / uninstall with DESTDIR and PREFIX,
+#    the installed library, headers and pkg-config file in use, and the
+#    exact make line of dkms.conf against the stock kernel's headers.
+log "== install"
+if "$XMSG_ROOT/scripts/install-test.sh" > "$logdir/install.log" 2>&1; then
+	:
+else
+	BAD=1
+	grep 'FAILED' "$logdir/install.log" || tail -20 "$logdir/install.log"
+fi
+set -- $(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' \
+	"$logdir/install.log" | tail -1)
+echo "install: ${1:-0} passed, ${2:-0} failed"
+P=$((P + ${1:-0})) F=$((F + ${2:-0}))
+[ -n "${1:-}" ] || BAD=1
 
 echo "logs: $logdir"
 if [ $S -gt 0 ]; then
