@@ -9,6 +9,7 @@
 
 #include <linux/skbuff.h>
 #include <linux/types.h>
+#include "include/xmsg_compat.h"
 
 struct module;
 struct xmsg_pool;

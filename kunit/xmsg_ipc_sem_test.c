@@ -312,4 +312,4 @@ kunit_test_suite(xmsg_ipc_sem_suite);
 
 MODULE_DESCRIPTION("KUnit tests for xmsg semaphores");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(XMSG);
+MODULE_IMPORT_NS(XMSG_NS);

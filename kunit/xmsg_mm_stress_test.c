@@ -581,4 +581,4 @@ kunit_test_suite(xmsg_mm_stress_suite);
 
 MODULE_DESCRIPTION("KUnit concurrency test for xmsg mm");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(XMSG);
+MODULE_IMPORT_NS(XMSG_NS);

@@ -60,7 +60,7 @@ void *xmsg_block_get(struct xmsg_pool *pool)
 		return NULL;
 	return xmsg_block_take(pool, &idx);
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_block_get, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_block_get, XMSG_NS);
 
 static int xmsg_block_bad(struct xmsg_pool *pool, const char *why)
 {
@@ -102,4 +102,4 @@ int xmsg_block_rel(struct xmsg_pool *pool, void *dbp)
 	xmsg_block_push(pool, idx);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_block_rel, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_block_rel, XMSG_NS);

@@ -26,7 +26,7 @@ struct dentry *xmsg_debugfs_root(void)
 {
 	return xmsg_dbg_root;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_debugfs_root, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_debugfs_root, XMSG_NS);
 
 struct dentry *xmsg_debugfs_pools_dir(void)
 {

@@ -1553,4 +1553,4 @@ module_exit(xmsg_nic_exit);
 MODULE_DESCRIPTION("xmsg NIC sample: frames to messages and back, zero-copy");
 MODULE_AUTHOR("The xmsg developers");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(XMSG);
+MODULE_IMPORT_NS(XMSG_NS);
