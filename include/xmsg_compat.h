@@ -14,6 +14,7 @@
  */
 
 #include <linux/version.h>
+#include <linux/mm.h>
 
 /*
  * Symbol namespaces: EXPORT_SYMBOL_NS_GPL() and MODULE_IMPORT_NS() take a
@@ -23,6 +24,36 @@
 #define XMSG_NS "XMSG"
 #else
 #define XMSG_NS XMSG
+#endif
+
+/*
+ * vm_area_struct.vm_flags is read-only since 6.3: vm_flags_set() and
+ * vm_flags_clear() (which assert the mmap lock) change it.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+static inline void xmsg_vm_flags_set(struct vm_area_struct *vma,
+				     vm_flags_t flags)
+{
+	vm_flags_set(vma, flags);
+}
+
+static inline void xmsg_vm_flags_clear(struct vm_area_struct *vma,
+				       vm_flags_t flags)
+{
+	vm_flags_clear(vma, flags);
+}
+#else
+static inline void xmsg_vm_flags_set(struct vm_area_struct *vma,
+				     vm_flags_t flags)
+{
+	vma->vm_flags |= flags;
+}
+
+static inline void xmsg_vm_flags_clear(struct vm_area_struct *vma,
+				       vm_flags_t flags)
+{
+	vma->vm_flags &= ~flags;
+}
 #endif
 
 #endif /* _XMSG_COMPAT_H */

@@ -477,7 +477,7 @@ int xmsg_pool_mmap(struct xmsg_pool *pool, struct vm_area_struct *vma)
 	ret = remap_vmalloc_range(vma, pool->region, vma->vm_pgoff);
 	if (ret)
 		return ret;
-	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+	xmsg_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_private_data = pool;
 	vma->vm_ops = &xmsg_pool_vm_ops;
 	atomic_inc(&pool->mapped);
