@@ -14,6 +14,7 @@
  */
 
 #include <linux/version.h>
+#include <linux/atomic.h>
 #include <linux/mm.h>
 
 /*
@@ -53,6 +54,54 @@ static inline void xmsg_vm_flags_clear(struct vm_area_struct *vma,
 				       vm_flags_t flags)
 {
 	vma->vm_flags &= ~flags;
+}
+#endif
+
+/*
+ * Double-word compare-and-exchange of two adjacent unsigned longs, @p[0]
+ * and @p[1] (@p aligned to twice their size): cmpxchg_double() until 6.5,
+ * then cmpxchg128() (64-bit) or cmpxchg64() (32-bit) on a union.  Fully
+ * ordered; true when @p held @o0, @o1 and now holds @n0, @n1.
+ * xmsg_has_cmpxchg_pair() is false on a CPU without the instruction (an
+ * x86-64 CPU without CMPXCHG16B).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#ifdef CONFIG_64BIT
+#define xmsg_has_cmpxchg_pair()	system_has_cmpxchg128()
+#define xmsg_pair_t		u128
+#define xmsg_cmpxchg_pair_raw	cmpxchg128
+#else
+#define xmsg_has_cmpxchg_pair()	system_has_cmpxchg64()
+#define xmsg_pair_t		u64
+#define xmsg_cmpxchg_pair_raw	cmpxchg64
+#endif
+
+union xmsg_pair {
+	unsigned long w[2];
+	xmsg_pair_t full;
+};
+
+static __always_inline bool xmsg_cmpxchg_pair(unsigned long *p,
+					      unsigned long o0,
+					      unsigned long o1,
+					      unsigned long n0,
+					      unsigned long n1)
+{
+	union xmsg_pair o = { .w = { o0, o1 } }, n = { .w = { n0, n1 } };
+
+	return xmsg_cmpxchg_pair_raw((xmsg_pair_t *)p, o.full, n.full) ==
+		o.full;
+}
+#else
+#define xmsg_has_cmpxchg_pair()	system_has_cmpxchg_double()
+
+static __always_inline bool xmsg_cmpxchg_pair(unsigned long *p,
+					      unsigned long o0,
+					      unsigned long o1,
+					      unsigned long n0,
+					      unsigned long n1)
+{
+	return cmpxchg_double(&p[0], &p[1], o0, o1, n0, n1);
 }
 #endif
 

@@ -10,7 +10,7 @@
  * is ever stored inside a block.
  *
  * Locking: no lock.  The free stack (pool->top, pool->tid, pool->next[])
- * and the block states are changed lock-free by block.c (cmpxchg_double()
+ * and the block states are changed lock-free by block.c (xmsg_cmpxchg_pair()
  * and cmpxchg), so blocks can be got and released in any context, hard
  * IRQ included.  The counters are atomics read without a lock.
  * pool->mapped is an atomic counter, changed by the vm_ops of the user
