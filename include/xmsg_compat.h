@@ -16,6 +16,7 @@
 #include <linux/version.h>
 #include <linux/atomic.h>
 #include <linux/mm.h>
+#include <linux/skbuff.h>
 
 /*
  * Symbol namespaces: EXPORT_SYMBOL_NS_GPL() and MODULE_IMPORT_NS() take a
@@ -102,6 +103,33 @@ static __always_inline bool xmsg_cmpxchg_pair(unsigned long *p,
 					      unsigned long n1)
 {
 	return cmpxchg_double(&p[0], &p[1], o0, o1, n0, n1);
+}
+#endif
+
+/*
+ * Zero-copy completion: struct ubuf_info has had a pointer to a struct
+ * ubuf_info_ops (->complete) instead of a ->callback since 6.10.  Define a
+ * struct xmsg_ubuf_ops with .complete and install it with
+ * xmsg_ubuf_set_ops().
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define xmsg_ubuf_ops ubuf_info_ops
+
+static inline void xmsg_ubuf_set_ops(struct ubuf_info *u,
+				     const struct xmsg_ubuf_ops *ops)
+{
+	u->ops = ops;
+}
+#else
+struct xmsg_ubuf_ops {
+	void (*complete)(struct sk_buff *skb, struct ubuf_info *u,
+			 bool zerocopy_success);
+};
+
+static inline void xmsg_ubuf_set_ops(struct ubuf_info *u,
+				     const struct xmsg_ubuf_ops *ops)
+{
+	u->callback = ops->complete;
 }
 #endif
 

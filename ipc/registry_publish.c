@@ -286,7 +286,7 @@ EXPORT_SYMBOL_NS_GPL(xmsg_mod_cb_call, XMSG_NS);
  * @ubuf: &struct xmsg_mod_ubuf.ubuf
  * @zerocopy_success: false when the frags were copied first
  *
- * The @ubuf.callback of a struct xmsg_mod_ubuf: runs once per skb that
+ * The completion of xmsg_mod_ubuf_ops: runs once per skb that
  * references @ubuf; the last one calls xmsg_mod_cb_call() on its @cb.
  *
  * Context: any context (softirq, process, interrupts disabled).
@@ -301,3 +301,9 @@ void xmsg_mod_ubuf_done(struct sk_buff *skb, struct ubuf_info *ubuf,
 		xmsg_mod_cb_call(&mu->cb);
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_mod_ubuf_done, XMSG_NS);
+
+/* The zero-copy ops of a struct xmsg_mod_ubuf: see xmsg_mod_ubuf_done(). */
+const struct xmsg_ubuf_ops xmsg_mod_ubuf_ops = {
+	.complete = xmsg_mod_ubuf_done,
+};
+EXPORT_SYMBOL_NS_GPL(xmsg_mod_ubuf_ops, XMSG_NS);

@@ -730,7 +730,7 @@ static struct sk_buff *xmsg_nic_tx_skb(struct xmsg_nic *nic,
 	struct sk_buff *skb;
 
 	refcount_set(&ctx->mu.ubuf.refcnt, 1);
-	ctx->mu.ubuf.callback = xmsg_mod_ubuf_done;
+	xmsg_ubuf_set_ops(&ctx->mu.ubuf, &xmsg_mod_ubuf_ops);
 	ctx->mu.ubuf.flags = SKBFL_ZEROCOPY_FRAG;
 	ctx->mu.cb.fn = xmsg_nic_tx_done;
 	ctx->mu.cb.owner = THIS_MODULE;
