@@ -15,6 +15,7 @@
 
 #include <linux/version.h>
 #include <linux/atomic.h>
+#include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/skbuff.h>
 
@@ -131,6 +132,16 @@ static inline void xmsg_ubuf_set_ops(struct ubuf_info *u,
 {
 	u->callback = ops->complete;
 }
+#endif
+
+/*
+ * struct fd is one tagged word since 6.12: fd_file() (a macro, also in
+ * some stable kernels before it) reads its file.
+ */
+#ifdef fd_file
+#define xmsg_fd_file(f)	fd_file(f)
+#else
+#define xmsg_fd_file(f)	((f).file)
 #endif
 
 #endif /* _XMSG_COMPAT_H */

@@ -542,12 +542,12 @@ long xmsg_ioc_ring_take(struct xmsg_cfile *cf, void __user *arg,
 	    memchr_inv(rt.reserved, 0, sizeof(rt.reserved)))
 		return -EINVAL;
 	f = fdget(rt.ring_fd);
-	if (!f.file)
+	if (!xmsg_fd_file(f))
 		return -EBADF;
 	err = -EBADF;
-	if (f.file->f_op != &xmsg_ring_fops)
+	if (xmsg_fd_file(f)->f_op != &xmsg_ring_fops)
 		goto put;
-	ring = f.file->private_data;
+	ring = xmsg_fd_file(f)->private_data;
 	err = -ENOMEM;
 	hm = xmsg_hent_alloc(XMSG_TYPE_MSG);
 	if (!hm)
