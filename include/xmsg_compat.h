@@ -16,6 +16,7 @@
 #include <linux/version.h>
 #include <linux/atomic.h>
 #include <linux/file.h>
+#include <linux/hrtimer.h>
 #include <linux/mm.h>
 #include <linux/skbuff.h>
 
@@ -142,6 +143,34 @@ static inline void xmsg_ubuf_set_ops(struct ubuf_info *u,
 #define xmsg_fd_file(f)	fd_file(f)
 #else
 #define xmsg_fd_file(f)	((f).file)
+#endif
+
+/*
+ * hrtimer_setup() and hrtimer_setup_on_stack() set the callback with the
+ * rest since 6.13 and replace hrtimer_init(), hrtimer_init_on_stack()
+ * (gone in 6.15) and the separate ->function store.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define xmsg_hrtimer_setup hrtimer_setup
+#define xmsg_hrtimer_setup_on_stack hrtimer_setup_on_stack
+#else
+static inline void
+xmsg_hrtimer_setup(struct hrtimer *timer,
+		   enum hrtimer_restart (*fn)(struct hrtimer *),
+		   clockid_t clock_id, enum hrtimer_mode mode)
+{
+	hrtimer_init(timer, clock_id, mode);
+	timer->function = fn;
+}
+
+static inline void
+xmsg_hrtimer_setup_on_stack(struct hrtimer *timer,
+			    enum hrtimer_restart (*fn)(struct hrtimer *),
+			    clockid_t clock_id, enum hrtimer_mode mode)
+{
+	hrtimer_init_on_stack(timer, clock_id, mode);
+	timer->function = fn;
+}
 #endif
 
 #endif /* _XMSG_COMPAT_H */

@@ -406,8 +406,8 @@ static struct xmsg_ring *xmsg_ring_alloc(const struct xmsg_ring_setup *ro)
 	ring->mask = ro->entries - 1;
 	ring->wake_min = max_t(u32, ro->wake_min, 1);
 	ring->wake_ns = (u64)ro->wake_us * NSEC_PER_USEC;
-	hrtimer_init(&ring->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-	ring->timer.function = xmsg_ring_timer;
+	xmsg_hrtimer_setup(&ring->timer, xmsg_ring_timer, CLOCK_MONOTONIC,
+			   HRTIMER_MODE_REL);
 	init_waitqueue_head(&ring->wq);
 	return ring;
 }

@@ -1196,8 +1196,8 @@ static struct xmsg_nic *xmsg_nic_alloc(struct net_device *dev,
 	init_waitqueue_head(&nic->idle);
 	spin_lock_init(&nic->wake_lock);
 	INIT_LIST_HEAD(&nic->wake);
-	hrtimer_init(&nic->wake_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
-	nic->wake_timer.function = xmsg_nic_wake_timer;
+	xmsg_hrtimer_setup(&nic->wake_timer, xmsg_nic_wake_timer,
+			   CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	nic->coalesce_ns = (u64)READ_ONCE(rx_coalesce_us) * NSEC_PER_USEC;
 	nic->dev = dev;
 	nic->mode = cfg->mode;
