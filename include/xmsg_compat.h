@@ -20,11 +20,15 @@
 #include <linux/mm.h>
 #include <linux/skbuff.h>
 
+/* True when building against Linux @major.@minor or later. */
+#define XMSG_KERNEL_AT_LEAST(major, minor) \
+	(LINUX_VERSION_CODE >= KERNEL_VERSION(major, minor, 0))
+
 /*
  * Symbol namespaces: EXPORT_SYMBOL_NS_GPL() and MODULE_IMPORT_NS() take a
  * string literal since 6.13, a bare identifier before.  Use XMSG_NS.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#if XMSG_KERNEL_AT_LEAST(6, 13)
 #define XMSG_NS "XMSG"
 #else
 #define XMSG_NS XMSG
@@ -34,7 +38,7 @@
  * vm_area_struct.vm_flags is read-only since 6.3: vm_flags_set() and
  * vm_flags_clear() (which assert the mmap lock) change it.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#if XMSG_KERNEL_AT_LEAST(6, 3)
 static inline void xmsg_vm_flags_set(struct vm_area_struct *vma,
 				     vm_flags_t flags)
 {
@@ -68,7 +72,7 @@ static inline void xmsg_vm_flags_clear(struct vm_area_struct *vma,
  * xmsg_has_cmpxchg_pair() is false on a CPU without the instruction (an
  * x86-64 CPU without CMPXCHG16B).
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#if XMSG_KERNEL_AT_LEAST(6, 5)
 #ifdef CONFIG_64BIT
 #define xmsg_has_cmpxchg_pair()	system_has_cmpxchg128()
 #define xmsg_pair_t		u128
@@ -114,7 +118,7 @@ static __always_inline bool xmsg_cmpxchg_pair(unsigned long *p,
  * struct xmsg_ubuf_ops with .complete and install it with
  * xmsg_ubuf_set_ops().
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#if XMSG_KERNEL_AT_LEAST(6, 10)
 #define xmsg_ubuf_ops ubuf_info_ops
 
 static inline void xmsg_ubuf_set_ops(struct ubuf_info *u,
@@ -150,7 +154,7 @@ static inline void xmsg_ubuf_set_ops(struct ubuf_info *u,
  * rest since 6.13 and replace hrtimer_init(), hrtimer_init_on_stack()
  * (gone in 6.15) and the separate ->function store.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#if XMSG_KERNEL_AT_LEAST(6, 13)
 #define xmsg_hrtimer_setup hrtimer_setup
 #define xmsg_hrtimer_setup_on_stack hrtimer_setup_on_stack
 #else
