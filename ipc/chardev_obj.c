@@ -889,7 +889,7 @@ int xmsg_cdev_mmap(struct xmsg_cfile *cf, struct vm_area_struct *vma)
 	if (!(h->rights & XMSG_ACC_WRITE)) {
 		if (vma->vm_flags & VM_WRITE)
 			goto unlock;
-		vma->vm_flags &= ~VM_MAYWRITE;
+		xmsg_vm_flags_clear(vma, VM_MAYWRITE);
 	}
 	uobj = h->uobj;
 	down_read(&uobj->rwsem);

@@ -406,8 +406,8 @@ static struct xmsg_ring *xmsg_ring_alloc(const struct xmsg_ring_setup *ro)
 	ring->mask = ro->entries - 1;
 	ring->wake_min = max_t(u32, ro->wake_min, 1);
 	ring->wake_ns = (u64)ro->wake_us * NSEC_PER_USEC;
-	hrtimer_init(&ring->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-	ring->timer.function = xmsg_ring_timer;
+	xmsg_hrtimer_setup(&ring->timer, xmsg_ring_timer, CLOCK_MONOTONIC,
+			   HRTIMER_MODE_REL);
 	init_waitqueue_head(&ring->wq);
 	return ring;
 }
@@ -542,12 +542,12 @@ long xmsg_ioc_ring_take(struct xmsg_cfile *cf, void __user *arg,
 	    memchr_inv(rt.reserved, 0, sizeof(rt.reserved)))
 		return -EINVAL;
 	f = fdget(rt.ring_fd);
-	if (!f.file)
+	if (!xmsg_fd_file(f))
 		return -EBADF;
 	err = -EBADF;
-	if (f.file->f_op != &xmsg_ring_fops)
+	if (xmsg_fd_file(f)->f_op != &xmsg_ring_fops)
 		goto put;
-	ring = f.file->private_data;
+	ring = xmsg_fd_file(f)->private_data;
 	err = -ENOMEM;
 	hm = xmsg_hent_alloc(XMSG_TYPE_MSG);
 	if (!hm)

@@ -232,7 +232,7 @@ struct xmsg_xchg *xmsg_xchg_create(const char *name, enum xmsg_xchg_kind kind,
 	mutex_unlock(&xmsg_xchg_list_lock);
 	return xchg;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_xchg_create, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_create, XMSG_NS);
 
 /**
  * xmsg_xchg_queue_bytes() - kernel memory a full exchange may hold
@@ -252,7 +252,7 @@ u64 xmsg_xchg_queue_bytes(enum xmsg_xchg_kind kind, u32 limit)
 
 	return sizeof(struct xmsg_xchg) + n * sizeof(struct xmsg_msg);
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_xchg_queue_bytes, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_queue_bytes, XMSG_NS);
 
 /* Take everything out of a dying exchange: messages, post, waiters. */
 static struct xmsg_xchg_post *__xmsg_xchg_kill(struct xmsg_xchg *xchg,
@@ -333,7 +333,7 @@ void xmsg_xchg_destroy(struct xmsg_xchg *xchg)
 	mutex_unlock(&xmsg_xchg_list_lock);
 	xmsg_obj_put(&xchg->obj);
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_xchg_destroy, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_destroy, XMSG_NS);
 
 /*
  * Last reference gone (xmsg_obj_put()); any context.  A poller may still
@@ -369,7 +369,7 @@ struct xmsg_obj *xmsg_xchg_obj(struct xmsg_xchg *xchg)
 {
 	return &xchg->obj;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_xchg_obj, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_obj, XMSG_NS);
 
 /**
  * xmsg_obj_xchg - the exchange an object head belongs to
@@ -384,7 +384,7 @@ struct xmsg_xchg *xmsg_obj_xchg(struct xmsg_obj *obj)
 		return NULL;
 	return container_of(obj, struct xmsg_xchg, obj);
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_obj_xchg, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_obj_xchg, XMSG_NS);
 
 /**
  * xmsg_xchg_kind - the kind of an exchange
@@ -397,7 +397,7 @@ enum xmsg_xchg_kind xmsg_xchg_kind(const struct xmsg_xchg *xchg)
 {
 	return xchg->kind;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_xchg_kind, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_kind, XMSG_NS);
 
 /* ---- poll ----------------------------------------------------------- */
 
@@ -452,7 +452,7 @@ __poll_t xmsg_xchg_poll(struct xmsg_xchg *xchg, struct file *file,
 	spin_unlock_irqrestore(&xchg->lock, flags);
 	return mask;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_xchg_poll, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_poll, XMSG_NS);
 
 /* ---- normal and pass exchanges ------------------------------------- */
 
@@ -724,7 +724,7 @@ int xmsg_xchg_send(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 {
 	return xmsg_xchg_send_defer(xchg, msg, from, prio, NULL);
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_xchg_send, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_send, XMSG_NS);
 
 /**
  * xmsg_xchg_send_defer - send a message, waking its receiver later
@@ -752,7 +752,7 @@ int xmsg_xchg_send_defer(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 {
 	return xmsg_xchg_send_reuse(xchg, msg, from, prio, wake, NULL);
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_xchg_send_defer, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_send_defer, XMSG_NS);
 
 /**
  * xmsg_xchg_send_reuse - send a message, taking back one to fill again
@@ -792,7 +792,7 @@ int xmsg_xchg_send_reuse(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 		return xmsg_xchg_send_bcast(xchg, msg, from, prio, wake);
 	return xmsg_xchg_send_queue(xchg, msg, from, prio, wake, spare);
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_xchg_send_reuse, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_send_reuse, XMSG_NS);
 
 /**
  * xmsg_xchg_wake - wake the receivers chosen by xmsg_xchg_send_defer()
@@ -807,7 +807,7 @@ void xmsg_xchg_wake(struct list_head *wake)
 	xmsg_waiters_wake(wake);
 	INIT_LIST_HEAD(wake);
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_xchg_wake, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_wake, XMSG_NS);
 
 /**
  * xmsg_xchg_bcast_clear - take the posted message off a broadcast exchange
@@ -842,7 +842,7 @@ int xmsg_xchg_bcast_clear(struct xmsg_xchg *xchg, struct xmsg_owner *from)
 	xmsg_xchg_post_put(post);
 	return ret;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_xchg_bcast_clear, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_bcast_clear, XMSG_NS);
 
 /* ---- receive -------------------------------------------------------- */
 
@@ -1057,7 +1057,7 @@ struct xmsg_msg *xmsg_xchg_recv(struct xmsg_xchg *xchg,
 					    flags & XMSG_RECV_NEWER, gen);
 	return xmsg_xchg_recv_queue(xchg, to, timeout);
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_xchg_recv, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_recv, XMSG_NS);
 
 /* ---- receive rings ------------------------------------------------- */
 
@@ -1196,7 +1196,7 @@ void xmsg_xchg_get_stats(struct xmsg_xchg *xchg, struct xmsg_xchg_stats *st)
 	st->gen = xchg->gen;
 	spin_unlock_irqrestore(&xchg->lock, flags);
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_xchg_get_stats, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_get_stats, XMSG_NS);
 
 static int xmsg_xchg_debugfs_show(struct seq_file *m, void *v)
 {

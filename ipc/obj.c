@@ -41,7 +41,7 @@ void xmsg_obj_get(struct xmsg_obj *obj)
 	if (obj)
 		kref_get(&obj->ref);
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_obj_get, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_obj_get, XMSG_NS);
 
 /**
  * xmsg_obj_put - drop a reference on an exchange or semaphore
@@ -57,7 +57,7 @@ void xmsg_obj_put(struct xmsg_obj *obj)
 	if (obj)
 		kref_put(&obj->ref, xmsg_obj_release);
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_obj_put, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_obj_put, XMSG_NS);
 
 /**
  * xmsg_obj_dead - has an exchange or semaphore been destroyed?
@@ -76,7 +76,7 @@ bool xmsg_obj_dead(struct xmsg_obj *obj)
 	}
 	return true;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_obj_dead, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_obj_dead, XMSG_NS);
 
 static struct dentry *xmsg_ipc_dbg_xchg, *xmsg_ipc_dbg_sem;
 

@@ -84,7 +84,7 @@ bool xmsg_reg_name_reserved(const char *name)
 	}
 	return false;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_reg_name_reserved, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_reg_name_reserved, XMSG_NS);
 
 /* Name @uobj in the current IPC namespace; the name takes a reference. */
 static int xmsg_reg_publish(struct xmsg_uobj *uobj)
@@ -158,7 +158,7 @@ struct xmsg_uobj *xmsg_reg_publish_pool(const char *name, umode_t mode,
 	}
 	return uobj;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_reg_publish_pool, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_reg_publish_pool, XMSG_NS);
 
 /**
  * xmsg_reg_publish_xchg() - give a kernel-created exchange a name
@@ -202,7 +202,7 @@ struct xmsg_uobj *xmsg_reg_publish_xchg(const char *name, umode_t mode,
 	}
 	return uobj;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_reg_publish_xchg, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_reg_publish_xchg, XMSG_NS);
 
 /* Mark a published pool dead for users; is it idle (no block, no map)? */
 static bool xmsg_reg_pool_close(struct xmsg_uobj *uobj)
@@ -256,7 +256,7 @@ int xmsg_reg_unpublish(struct xmsg_uobj *uobj)
 	xmsg_uobj_put(uobj);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_reg_unpublish, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_reg_unpublish, XMSG_NS);
 
 /**
  * xmsg_mod_cb_call() - run a module's callback, then drop its reference
@@ -278,7 +278,7 @@ void xmsg_mod_cb_call(void *ctx)
 	cb->fn(cb);
 	module_put(owner);
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_mod_cb_call, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_mod_cb_call, XMSG_NS);
 
 /**
  * xmsg_mod_ubuf_done() - zero-copy completion of a struct xmsg_mod_ubuf
@@ -286,7 +286,7 @@ EXPORT_SYMBOL_NS_GPL(xmsg_mod_cb_call, XMSG);
  * @ubuf: &struct xmsg_mod_ubuf.ubuf
  * @zerocopy_success: false when the frags were copied first
  *
- * The @ubuf.callback of a struct xmsg_mod_ubuf: runs once per skb that
+ * The completion of xmsg_mod_ubuf_ops: runs once per skb that
  * references @ubuf; the last one calls xmsg_mod_cb_call() on its @cb.
  *
  * Context: any context (softirq, process, interrupts disabled).
@@ -300,4 +300,10 @@ void xmsg_mod_ubuf_done(struct sk_buff *skb, struct ubuf_info *ubuf,
 	if (refcount_dec_and_test(&ubuf->refcnt))
 		xmsg_mod_cb_call(&mu->cb);
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_mod_ubuf_done, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_mod_ubuf_done, XMSG_NS);
+
+/* The zero-copy ops of a struct xmsg_mod_ubuf: see xmsg_mod_ubuf_done(). */
+const struct xmsg_ubuf_ops xmsg_mod_ubuf_ops = {
+	.complete = xmsg_mod_ubuf_done,
+};
+EXPORT_SYMBOL_NS_GPL(xmsg_mod_ubuf_ops, XMSG_NS);

@@ -49,7 +49,7 @@ int xmsg_msg_set_reply_obj(struct xmsg_msg *msg, struct xmsg_obj *obj)
 	xmsg_msg_set_reply(msg, obj, xmsg_reply_put);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_msg_set_reply_obj, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_msg_set_reply_obj, XMSG_NS);
 
 /**
  * xmsg_msg_reply_obj - the object a message's reply handle names
@@ -66,7 +66,7 @@ struct xmsg_obj *xmsg_msg_reply_obj(struct xmsg_msg *msg)
 		return NULL;
 	return msg->reply;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_msg_reply_obj, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_msg_reply_obj, XMSG_NS);
 
 /**
  * xmsg_reply - answer a message through its reply handle
@@ -109,4 +109,4 @@ int xmsg_reply(struct xmsg_msg *msg, struct xmsg_msg *answer,
 		return -EINVAL;
 	return xmsg_xchg_send(xchg, answer, from, answer->prio);
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_reply, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_reply, XMSG_NS);

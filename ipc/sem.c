@@ -113,7 +113,7 @@ struct xmsg_sem *xmsg_sem_create(const char *name, enum xmsg_sem_kind kind,
 	mutex_unlock(&xmsg_sem_list_lock);
 	return sem;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_sem_create, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_sem_create, XMSG_NS);
 
 /**
  * xmsg_sem_destroy - destroy a semaphore
@@ -153,7 +153,7 @@ void xmsg_sem_destroy(struct xmsg_sem *sem)
 	mutex_unlock(&xmsg_sem_list_lock);
 	xmsg_obj_put(&sem->obj);
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_sem_destroy, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_sem_destroy, XMSG_NS);
 
 /* Last reference gone (xmsg_obj_put()); any context. */
 void xmsg_sem_free(struct xmsg_obj *obj)
@@ -183,7 +183,7 @@ struct xmsg_obj *xmsg_sem_obj(struct xmsg_sem *sem)
 {
 	return &sem->obj;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_sem_obj, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_sem_obj, XMSG_NS);
 
 /**
  * xmsg_obj_sem - the semaphore an object head belongs to
@@ -198,7 +198,7 @@ struct xmsg_sem *xmsg_obj_sem(struct xmsg_obj *obj)
 		return NULL;
 	return container_of(obj, struct xmsg_sem, obj);
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_obj_sem, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_obj_sem, XMSG_NS);
 
 /* Would a wait succeed at once? */
 static bool __xmsg_sem_ready(struct xmsg_sem *sem)
@@ -263,7 +263,7 @@ int xmsg_sem_signal(struct xmsg_sem *sem)
 		wake_up_interruptible_poll(&sem->poll_wq, EPOLLIN | EPOLLRDNORM);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_sem_signal, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_sem_signal, XMSG_NS);
 
 /**
  * xmsg_sem_wait - wait at a semaphore
@@ -312,7 +312,7 @@ int xmsg_sem_wait(struct xmsg_sem *sem, long timeout)
 	spin_unlock_irqrestore(&sem->lock, flags);
 	return ret;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_sem_wait, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_sem_wait, XMSG_NS);
 
 /**
  * xmsg_sem_poll - poll a semaphore
@@ -343,7 +343,7 @@ __poll_t xmsg_sem_poll(struct xmsg_sem *sem, struct file *file,
 	spin_unlock_irqrestore(&sem->lock, flags);
 	return mask;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_sem_poll, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_sem_poll, XMSG_NS);
 
 /**
  * xmsg_sem_get_stats - a snapshot of a semaphore
@@ -367,7 +367,7 @@ void xmsg_sem_get_stats(struct xmsg_sem *sem, struct xmsg_sem_stats *st)
 	st->signals = sem->signals;
 	spin_unlock_irqrestore(&sem->lock, flags);
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_sem_get_stats, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_sem_get_stats, XMSG_NS);
 
 static int xmsg_sem_debugfs_show(struct seq_file *m, void *v)
 {

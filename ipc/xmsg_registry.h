@@ -9,6 +9,7 @@
 
 #include <linux/skbuff.h>
 #include <linux/types.h>
+#include "include/xmsg_compat.h"
 
 struct module;
 struct xmsg_pool;
@@ -36,13 +37,15 @@ struct xmsg_mod_cb {
 
 /**
  * struct xmsg_mod_ubuf - zero-copy skb completion through xmsg.ko
- * @ubuf: set @ubuf.callback to xmsg_mod_ubuf_done()
+ * @ubuf: set its ops with xmsg_ubuf_set_ops(&ubuf, &xmsg_mod_ubuf_ops)
  * @cb: run by the last completion, see struct xmsg_mod_cb
  */
 struct xmsg_mod_ubuf {
 	struct ubuf_info ubuf;
 	struct xmsg_mod_cb cb;
 };
+
+extern const struct xmsg_ubuf_ops xmsg_mod_ubuf_ops;
 
 void xmsg_mod_cb_call(void *ctx);
 void xmsg_mod_ubuf_done(struct sk_buff *skb, struct ubuf_info *ubuf,

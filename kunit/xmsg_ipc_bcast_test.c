@@ -397,4 +397,4 @@ kunit_test_suite(xmsg_ipc_bcast_suite);
 
 MODULE_DESCRIPTION("KUnit tests for xmsg broadcast exchanges");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(XMSG);
+MODULE_IMPORT_NS(XMSG_NS);

@@ -393,4 +393,4 @@ kunit_test_suite(xmsg_ipc_bench_suite);
 
 MODULE_DESCRIPTION("xmsg ipc benchmark: exchange ping-pong, broadcast fan-out");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(XMSG);
+MODULE_IMPORT_NS(XMSG_NS);

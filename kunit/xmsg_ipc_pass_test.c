@@ -173,4 +173,4 @@ kunit_test_suite(xmsg_ipc_pass_suite);
 
 MODULE_DESCRIPTION("KUnit tests for xmsg pass exchanges");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(XMSG);
+MODULE_IMPORT_NS(XMSG_NS);

@@ -236,4 +236,4 @@ kunit_test_suite(xmsg_ipc_proxy_suite);
 
 MODULE_DESCRIPTION("KUnit tests for xmsg multicast and distributed assembly");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(XMSG);
+MODULE_IMPORT_NS(XMSG_NS);

@@ -144,4 +144,4 @@ kunit_test_suite(xmsg_ipc_reply_suite);
 
 MODULE_DESCRIPTION("KUnit tests for xmsg reply handles");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(XMSG);
+MODULE_IMPORT_NS(XMSG_NS);

@@ -272,9 +272,8 @@ static void sem_signal_hardirq(struct kunit *test)
 	struct irq_sig s = { .ret = 1 };
 
 	s.sem = ipc_t_sem(test, XMSG_SEM_COUNT, 0, 0);
-	hrtimer_init_on_stack(&s.timer, CLOCK_MONOTONIC,
-			      HRTIMER_MODE_REL_HARD);
-	s.timer.function = irq_sig_fn;
+	xmsg_hrtimer_setup_on_stack(&s.timer, irq_sig_fn, CLOCK_MONOTONIC,
+				    HRTIMER_MODE_REL_HARD);
 	hrtimer_start(&s.timer, ms_to_ktime(5), HRTIMER_MODE_REL_HARD);
 	KUNIT_EXPECT_EQ(test, xmsg_sem_wait(s.sem, IPC_T_WAIT), 0);
 	hrtimer_cancel(&s.timer);
@@ -312,4 +311,4 @@ kunit_test_suite(xmsg_ipc_sem_suite);
 
 MODULE_DESCRIPTION("KUnit tests for xmsg semaphores");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(XMSG);
+MODULE_IMPORT_NS(XMSG_NS);

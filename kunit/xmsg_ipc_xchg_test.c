@@ -672,4 +672,4 @@ kunit_test_suite(xmsg_ipc_xchg_suite);
 
 MODULE_DESCRIPTION("KUnit tests for xmsg normal exchanges");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(XMSG);
+MODULE_IMPORT_NS(XMSG_NS);

@@ -229,4 +229,4 @@ kunit_test_suite(xmsg_mm_bcb_suite);
 
 MODULE_DESCRIPTION("KUnit tests for xmsg standard blocks");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(XMSG);
+MODULE_IMPORT_NS(XMSG_NS);

@@ -355,4 +355,4 @@ kunit_test_suite(xmsg_mm_bench_suite);
 
 MODULE_DESCRIPTION("xmsg mm micro-benchmark");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(XMSG);
+MODULE_IMPORT_NS(XMSG_NS);

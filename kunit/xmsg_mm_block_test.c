@@ -289,4 +289,4 @@ kunit_test_suite(xmsg_mm_block_suite);
 
 MODULE_DESCRIPTION("KUnit tests for xmsg bare blocks");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(XMSG);
+MODULE_IMPORT_NS(XMSG_NS);

@@ -168,4 +168,4 @@ kunit_test_suite(xmsg_mm_heap_suite);
 
 MODULE_DESCRIPTION("KUnit tests for xmsg heaps");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(XMSG);
+MODULE_IMPORT_NS(XMSG_NS);

@@ -444,4 +444,4 @@ kunit_test_suite(xmsg_mm_msg_suite);
 
 MODULE_DESCRIPTION("KUnit tests for xmsg messages");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(XMSG);
+MODULE_IMPORT_NS(XMSG_NS);

@@ -158,4 +158,4 @@ kunit_test_suite(xmsg_mm_owner_suite);
 
 MODULE_DESCRIPTION("KUnit tests for xmsg owners");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(XMSG);
+MODULE_IMPORT_NS(XMSG_NS);

@@ -311,4 +311,4 @@ kunit_test_suite(xmsg_mm_pool_suite);
 
 MODULE_DESCRIPTION("KUnit tests for xmsg pools");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(XMSG);
+MODULE_IMPORT_NS(XMSG_NS);

@@ -302,4 +302,4 @@ kunit_test_suite(xmsg_mm_proxy_suite);
 
 MODULE_DESCRIPTION("KUnit tests for xmsg proxies");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(XMSG);
+MODULE_IMPORT_NS(XMSG_NS);

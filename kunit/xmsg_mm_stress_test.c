@@ -295,8 +295,8 @@ static void stress_all(struct kunit *test)
 	s->heap = xmsg_heap_create("stress", 16384, 5);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s->heap);
 
-	hrtimer_init(&s->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	s->timer.function = irq_fn;
+	xmsg_hrtimer_setup(&s->timer, irq_fn, CLOCK_MONOTONIC,
+			   HRTIMER_MODE_REL_HARD);
 	hrtimer_start(&s->timer, ns_to_ktime(100 * NSEC_PER_USEC),
 		      HRTIMER_MODE_REL_HARD);
 
@@ -581,4 +581,4 @@ kunit_test_suite(xmsg_mm_stress_suite);
 
 MODULE_DESCRIPTION("KUnit concurrency test for xmsg mm");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(XMSG);
+MODULE_IMPORT_NS(XMSG_NS);

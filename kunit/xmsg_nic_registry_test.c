@@ -218,4 +218,4 @@ kunit_test_suite(xmsg_nic_registry_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the xmsg registry publish API (NIC sample)");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(XMSG);
+MODULE_IMPORT_NS(XMSG_NS);

@@ -65,7 +65,7 @@ struct xmsg_bcb *xmsg_bcb_get(struct xmsg_pool *pool,
 	}
 	return bcb;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_bcb_get, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_bcb_get, XMSG_NS);
 
 /**
  * xmsg_bcb_rel() - release a standard block
@@ -87,7 +87,7 @@ int xmsg_bcb_rel(struct xmsg_bcb *bcb)
 	kmem_cache_free(xmsg_bcb_cache, bcb);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_bcb_rel, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_bcb_rel, XMSG_NS);
 
 /**
  * xmsg_bcb_make() - make a standard block from a bare block
@@ -114,7 +114,7 @@ struct xmsg_bcb *xmsg_bcb_make(struct xmsg_pool *pool, void *dbp,
 	bcb = xmsg_bcb_new(pool, dbp, owner, gfp);
 	return bcb ?: ERR_PTR(-ENOMEM);
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_bcb_make, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_bcb_make, XMSG_NS);
 
 /**
  * xmsg_bcb_unmake() - turn a standard block back into a bare block
@@ -141,4 +141,4 @@ void *xmsg_bcb_unmake(struct xmsg_bcb *bcb, struct xmsg_pool **poolp)
 	kmem_cache_free(xmsg_bcb_cache, bcb);
 	return dbp;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_bcb_unmake, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_bcb_unmake, XMSG_NS);

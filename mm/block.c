@@ -7,7 +7,7 @@
  * inside a block).  Its top is one double word, pool->top: the first free
  * block and the number of free blocks, next to a transaction id bumped by
  * every change.  Getting pops and releasing pushes with one 16-byte
- * cmpxchg (cmpxchg_double()); the id makes a cmpxchg from a stale reading
+ * cmpxchg (xmsg_cmpxchg_pair()); the id makes a cmpxchg from a stale reading
  * fail (the ABA problem), so no lock is needed and no interrupt is masked.
  * The free count lives in the same word, so a get fails exactly when the
  * pool is empty at that instant, and the free, in-use and high-water
@@ -30,7 +30,7 @@
  * are inline in mm_internal.h, for msg.c and bcb.c to use as well.
  *
  * Locking: none.  pool->top and pool->tid change only with
- * cmpxchg_double() (fully ordered, so a block's next[] link and state are
+ * xmsg_cmpxchg_pair() (fully ordered, so a block's next[] link and state are
  * visible before the block is), pool->state[] bytes with cmpxchg (release)
  * or a plain store by the get that popped the block (the only one that can
  * touch it then); high_water is raised with cmpxchg; failed_gets and
@@ -60,7 +60,7 @@ void *xmsg_block_get(struct xmsg_pool *pool)
 		return NULL;
 	return xmsg_block_take(pool, &idx);
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_block_get, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_block_get, XMSG_NS);
 
 static int xmsg_block_bad(struct xmsg_pool *pool, const char *why)
 {
@@ -102,4 +102,4 @@ int xmsg_block_rel(struct xmsg_pool *pool, void *dbp)
 	xmsg_block_push(pool, idx);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_block_rel, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_block_rel, XMSG_NS);

@@ -26,7 +26,7 @@ struct dentry *xmsg_debugfs_root(void)
 {
 	return xmsg_dbg_root;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_debugfs_root, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_debugfs_root, XMSG_NS);
 
 struct dentry *xmsg_debugfs_pools_dir(void)
 {
@@ -37,10 +37,16 @@ struct dentry *xmsg_debugfs_pools_dir(void)
  * xmsg_mm_init() - set up the mm layer
  *
  * Context: module init.
- * Return: 0 or -ENOMEM.
+ * Return: 0, -EOPNOTSUPP on a CPU without a double-word cmpxchg, or
+ * -ENOMEM.
  */
 int xmsg_mm_init(void)
 {
+	/* The lock-free free stack of block.c needs a double-word cmpxchg. */
+	if (!xmsg_has_cmpxchg_pair()) {
+		pr_err("xmsg: this CPU has no double-word cmpxchg\n");
+		return -EOPNOTSUPP;
+	}
 	xmsg_bcb_cache = KMEM_CACHE(xmsg_bcb, SLAB_ACCOUNT);
 	if (!xmsg_bcb_cache)
 		return -ENOMEM;

@@ -85,7 +85,7 @@ free_heap:
 	kfree(heap);
 	return ERR_PTR(-ENOMEM);
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_heap_create, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_heap_create, XMSG_NS);
 
 /**
  * xmsg_heap_destroy() - destroy a heap
@@ -110,7 +110,7 @@ int xmsg_heap_destroy(struct xmsg_heap *heap)
 	kfree(heap);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_heap_destroy, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_heap_destroy, XMSG_NS);
 
 /**
  * xmsg_heap_avail() - free bytes of a heap
@@ -123,7 +123,7 @@ size_t xmsg_heap_avail(struct xmsg_heap *heap)
 {
 	return heap ? gen_pool_avail(heap->gp) : 0;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_heap_avail, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_heap_avail, XMSG_NS);
 
 void *xmsg_heap_take(struct xmsg_heap *heap, size_t size)
 {

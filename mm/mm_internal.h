@@ -4,7 +4,7 @@
  * fast paths of bare blocks (see block.c).
  *
  * Locking: a pool has no lock and no per-CPU cache.  Its free stack top
- * (pool->top with pool->tid) changes only with cmpxchg_double(), a block's
+ * (pool->top with pool->tid) changes only with xmsg_cmpxchg_pair(), a block's
  * state byte with cmpxchg on release and a plain store by the get that
  * popped it; the counters are atomics.  Every function here is lock-free
  * and may run in any context, hard IRQ included.
@@ -36,7 +36,7 @@ struct dentry;
 /**
  * struct xmsg_pool - a pool of fixed-size blocks in one mappable region
  * @top: top of the free stack: first free block and number of free
- *	blocks (see XMSG_TOP_MK()).  Changed with cmpxchg_double() only,
+ *	blocks (see XMSG_TOP_MK()).  Changed with xmsg_cmpxchg_pair() only,
  *	together with @tid.
  * @tid: transaction id, bumped by every change of @top
  * @next: free stack links, one per block (meaningful while it is free)
@@ -58,7 +58,7 @@ struct dentry;
  * @name: the pool's name
  */
 struct xmsg_pool {
-	unsigned long top __aligned(16);	/* for cmpxchg_double() */
+	unsigned long top __aligned(16);	/* for xmsg_cmpxchg_pair() */
 	unsigned long tid;
 	u32 *next;
 	u8 *state;
@@ -152,8 +152,8 @@ static __always_inline void *xmsg_block_take(struct xmsg_pool *pool,
 		}
 		idx = XMSG_TOP_HEAD(top);
 		new = XMSG_TOP_MK(READ_ONCE(pool->next[idx]), nfree - 1);
-	} while (unlikely(!cmpxchg_double(&pool->top, &pool->tid, top, tid,
-					  new, tid + 1)));
+	} while (unlikely(!xmsg_cmpxchg_pair(&pool->top, top, tid, new,
+					     tid + 1)));
 	WRITE_ONCE(pool->state[idx], 1);
 	xmsg_pool_raise_hw(pool, pool->count - nfree + 1);
 	*idxp = idx;
@@ -169,10 +169,10 @@ static __always_inline void xmsg_block_push(struct xmsg_pool *pool, u32 idx)
 		tid = READ_ONCE(pool->tid);
 		top = READ_ONCE(pool->top);
 		WRITE_ONCE(pool->next[idx], XMSG_TOP_HEAD(top));
-	} while (unlikely(!cmpxchg_double(&pool->top, &pool->tid, top, tid,
-					  XMSG_TOP_MK(idx,
-						      XMSG_TOP_NFREE(top) + 1),
-					  tid + 1)));
+	} while (unlikely(!xmsg_cmpxchg_pair(&pool->top, top, tid,
+					     XMSG_TOP_MK(idx,
+							 XMSG_TOP_NFREE(top) + 1),
+					     tid + 1)));
 }
 
 /* Give back block @idx, known to be out; a free one is an xmsg bug. */

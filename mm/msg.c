@@ -186,7 +186,7 @@ struct xmsg_msg *xmsg_msg_get(struct xmsg_pool *pool,
 		xmsg_owner_add_msg(owner, msg);
 	return msg;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_msg_get, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_msg_get, XMSG_NS);
 
 /**
  * xmsg_msg_get_heap() - get a message whose body comes from a heap
@@ -220,7 +220,7 @@ struct xmsg_msg *xmsg_msg_get_heap(struct xmsg_heap *heap, size_t size,
 	xmsg_owner_add_msg(owner, msg);
 	return msg;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_msg_get_heap, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_msg_get_heap, XMSG_NS);
 
 /**
  * xmsg_msg_make() - make a message from a bare block, without copying
@@ -247,7 +247,7 @@ struct xmsg_msg *xmsg_msg_make(struct xmsg_pool *pool, void *dbp,
 		xmsg_owner_add_msg(owner, msg);
 	return msg;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_msg_make, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_msg_make, XMSG_NS);
 
 /**
  * xmsg_msg_make_ext() - make a message from someone else's memory
@@ -281,7 +281,7 @@ struct xmsg_msg *xmsg_msg_make_ext(void *body, size_t size,
 	xmsg_owner_add_msg(owner, msg);
 	return msg;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_msg_make_ext, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_msg_make_ext, XMSG_NS);
 
 /**
  * xmsg_msg_make_proxy() - make a proxy sharing a slice of a message body
@@ -325,7 +325,7 @@ struct xmsg_msg *xmsg_msg_make_proxy(struct xmsg_msg *real,
 	xmsg_owner_add_msg(owner, proxy);
 	return proxy;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_msg_make_proxy, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_msg_make_proxy, XMSG_NS);
 
 /**
  * xmsg_msg_unmake() - turn a pool message back into a bare block
@@ -355,7 +355,7 @@ void *xmsg_msg_unmake(struct xmsg_msg *msg, struct xmsg_pool **poolp)
 	xmsg_mcb_free(msg);
 	return dbp;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_msg_unmake, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_msg_unmake, XMSG_NS);
 
 /**
  * xmsg_msg_rel() - release a message
@@ -396,7 +396,7 @@ int xmsg_msg_rel(struct xmsg_msg *msg)
 	xmsg_body_put(msg);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_msg_rel, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_msg_rel, XMSG_NS);
 
 /**
  * xmsg_msg_set_owner() - hand a message from one owner to another
@@ -431,7 +431,7 @@ int xmsg_msg_set_owner(struct xmsg_msg *msg, struct xmsg_owner *from,
 	xmsg_owner_add_msg(to, msg);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_msg_set_owner, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_msg_set_owner, XMSG_NS);
 
 /**
  * xmsg_msg_set_reply() - set a message's reply handle
@@ -461,7 +461,7 @@ void xmsg_msg_set_reply(struct xmsg_msg *msg, void *reply,
 	if (old && old_put)
 		old_put(old);
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_msg_set_reply, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_msg_set_reply, XMSG_NS);
 
 /**
  * xmsg_msg_real() - the real message behind a message
@@ -477,7 +477,7 @@ struct xmsg_msg *xmsg_msg_real(struct xmsg_msg *msg)
 		return msg->real;
 	return msg;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_msg_real, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_msg_real, XMSG_NS);
 
 /**
  * xmsg_msg_set_length() - set how many bytes of its block a message carries
@@ -505,4 +505,4 @@ int xmsg_msg_set_length(struct xmsg_msg *msg, size_t len)
 	WRITE_ONCE(msg->size, len);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_msg_set_length, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_msg_set_length, XMSG_NS);

@@ -32,7 +32,7 @@ void xmsg_owner_init(struct xmsg_owner *owner, const char *name)
 	owner->nr = 0;
 	owner->name = name;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_owner_init, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_owner_init, XMSG_NS);
 
 void xmsg_owner_add_bcb(struct xmsg_owner *owner, struct xmsg_bcb *bcb)
 {
@@ -158,4 +158,4 @@ void xmsg_owner_release_all(struct xmsg_owner *owner)
 		cond_resched();
 	}
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_owner_release_all, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_owner_release_all, XMSG_NS);

@@ -10,7 +10,7 @@
  * is ever stored inside a block.
  *
  * Locking: no lock.  The free stack (pool->top, pool->tid, pool->next[])
- * and the block states are changed lock-free by block.c (cmpxchg_double()
+ * and the block states are changed lock-free by block.c (xmsg_cmpxchg_pair()
  * and cmpxchg), so blocks can be got and released in any context, hard
  * IRQ included.  The counters are atomics read without a lock.
  * pool->mapped is an atomic counter, changed by the vm_ops of the user
@@ -228,7 +228,7 @@ struct xmsg_pool *xmsg_pool_create(const struct xmsg_pool_params *params)
 	xmsg_pool_debugfs_add(pool);
 	return pool;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_pool_create, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_pool_create, XMSG_NS);
 
 /**
  * xmsg_pool_meta_bytes() - kernel memory a pool of @count blocks may pin
@@ -250,7 +250,7 @@ u64 xmsg_pool_meta_bytes(u32 count)
 	       chunks * (sizeof(struct xmsg_msg *) +
 			 XMSG_MCB_CHUNK * sizeof(struct xmsg_msg));
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_pool_meta_bytes, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_pool_meta_bytes, XMSG_NS);
 
 /**
  * xmsg_pool_destroy() - destroy a pool
@@ -284,7 +284,7 @@ int xmsg_pool_destroy(struct xmsg_pool *pool)
 	kfree(pool);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_pool_destroy, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_pool_destroy, XMSG_NS);
 
 /**
  * xmsg_pool_get_stats() - read a pool's counters
@@ -311,7 +311,7 @@ void xmsg_pool_get_stats(struct xmsg_pool *pool, struct xmsg_pool_stats *st)
 	st->mapped = atomic_read(&pool->mapped);
 	st->region_size = PAGE_ALIGN(pool->span);
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_pool_get_stats, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_pool_get_stats, XMSG_NS);
 
 /**
  * xmsg_pool_block_size() - bytes per block of a pool
@@ -324,7 +324,7 @@ size_t xmsg_pool_block_size(const struct xmsg_pool *pool)
 {
 	return pool->stride;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_pool_block_size, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_pool_block_size, XMSG_NS);
 
 /**
  * xmsg_pool_region_size() - bytes of a pool's mappable region
@@ -337,7 +337,7 @@ size_t xmsg_pool_region_size(const struct xmsg_pool *pool)
 {
 	return PAGE_ALIGN(pool->span);
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_pool_region_size, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_pool_region_size, XMSG_NS);
 
 /**
  * xmsg_pool_name() - a pool's name
@@ -350,7 +350,7 @@ const char *xmsg_pool_name(const struct xmsg_pool *pool)
 {
 	return pool->name;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_pool_name, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_pool_name, XMSG_NS);
 
 /**
  * xmsg_pool_owns() - whether a byte range lies inside a pool's blocks
@@ -371,7 +371,7 @@ bool xmsg_pool_owns(const struct xmsg_pool *pool, const void *p, size_t len)
 	return p >= pool->region && off < pool->span &&
 	       len <= pool->span - off;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_pool_owns, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_pool_owns, XMSG_NS);
 
 /**
  * xmsg_pool_offset() - offset of a pointer in a pool's region
@@ -387,7 +387,7 @@ unsigned long xmsg_pool_offset(const struct xmsg_pool *pool, const void *p)
 {
 	return (unsigned long)p - (unsigned long)pool->region;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_pool_offset, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_pool_offset, XMSG_NS);
 
 /**
  * xmsg_pool_block_at() - the block starting at an offset of the region
@@ -411,7 +411,7 @@ void *xmsg_pool_block_at(struct xmsg_pool *pool, unsigned long offset)
 		return NULL;
 	return xmsg_pool_addr(pool, idx);
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_pool_block_at, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_pool_block_at, XMSG_NS);
 
 /*
  * A bare block that is out: in this pool, at a block start, bit set, and
@@ -477,13 +477,13 @@ int xmsg_pool_mmap(struct xmsg_pool *pool, struct vm_area_struct *vma)
 	ret = remap_vmalloc_range(vma, pool->region, vma->vm_pgoff);
 	if (ret)
 		return ret;
-	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+	xmsg_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_private_data = pool;
 	vma->vm_ops = &xmsg_pool_vm_ops;
 	atomic_inc(&pool->mapped);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_pool_mmap, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_pool_mmap, XMSG_NS);
 
 /* Slow path of xmsg_pool_mcb(): the chunk of block @idx is not there yet. */
 struct xmsg_msg *xmsg_pool_mcb_alloc(struct xmsg_pool *pool, u32 idx,

@@ -82,4 +82,4 @@ free_pages:
 	kvfree(pages);
 	return NULL;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_region_alloc, XMSG);
+EXPORT_SYMBOL_NS_GPL(xmsg_region_alloc, XMSG_NS);

@@ -49,6 +49,7 @@
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/refcount.h>
+#include "include/xmsg_compat.h"
 
 struct xmsg_pool;
 struct xmsg_heap;

@@ -730,7 +730,7 @@ static struct sk_buff *xmsg_nic_tx_skb(struct xmsg_nic *nic,
 	struct sk_buff *skb;
 
 	refcount_set(&ctx->mu.ubuf.refcnt, 1);
-	ctx->mu.ubuf.callback = xmsg_mod_ubuf_done;
+	xmsg_ubuf_set_ops(&ctx->mu.ubuf, &xmsg_mod_ubuf_ops);
 	ctx->mu.ubuf.flags = SKBFL_ZEROCOPY_FRAG;
 	ctx->mu.cb.fn = xmsg_nic_tx_done;
 	ctx->mu.cb.owner = THIS_MODULE;
@@ -1196,8 +1196,8 @@ static struct xmsg_nic *xmsg_nic_alloc(struct net_device *dev,
 	init_waitqueue_head(&nic->idle);
 	spin_lock_init(&nic->wake_lock);
 	INIT_LIST_HEAD(&nic->wake);
-	hrtimer_init(&nic->wake_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
-	nic->wake_timer.function = xmsg_nic_wake_timer;
+	xmsg_hrtimer_setup(&nic->wake_timer, xmsg_nic_wake_timer,
+			   CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	nic->coalesce_ns = (u64)READ_ONCE(rx_coalesce_us) * NSEC_PER_USEC;
 	nic->dev = dev;
 	nic->mode = cfg->mode;
@@ -1553,4 +1553,4 @@ module_exit(xmsg_nic_exit);
 MODULE_DESCRIPTION("xmsg NIC sample: frames to messages and back, zero-copy");
 MODULE_AUTHOR("The xmsg developers");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(XMSG);
+MODULE_IMPORT_NS(XMSG_NS);
