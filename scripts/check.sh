@@ -7,7 +7,9 @@
 #  2. harness self-test on the debug kernel: a failing KUnit canary and a
 #     WARN_ON canary must each be caught;
 #  3. Debian's stock arm64 kernel: all user tests;
-#  4. make install / uninstall and the DKMS make line (scripts/install-test.sh).
+#  4. make install / uninstall and the DKMS make line (scripts/install-test.sh);
+#  5. builds against Debian's 6.1 and 6.12 headers, amd64 and arm64, -Werror
+#     (scripts/build-matrix.sh).
 # Ends with "N passed, N failed[, N skipped]"; exits non-zero on any failed
 # test, kernel splat, leak, VM timeout, or when no test ran.
 set -eu
@@ -89,6 +91,21 @@ fi
 set -- $(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' \
 	"$logdir/install.log" | tail -1)
 echo "install: ${1:-0} passed, ${2:-0} failed"
+P=$((P + ${1:-0})) F=$((F + ${2:-0}))
+[ -n "${1:-}" ] || BAD=1
+
+# 5. The build matrix: xmsg.ko and the NIC sample against Debian's 6.1 and
+#    6.12 headers, amd64 and arm64, warnings as errors.
+log "== build matrix"
+if "$XMSG_ROOT/scripts/build-matrix.sh" > "$logdir/build-matrix.log" 2>&1; then
+	:
+else
+	BAD=1
+	tail -30 "$logdir/build-matrix.log"
+fi
+grep '^build-matrix:' "$logdir/build-matrix.log" || true
+set -- $(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' \
+	"$logdir/build-matrix.log" | tail -1)
 P=$((P + ${1:-0})) F=$((F + ${2:-0}))
 [ -n "${1:-}" ] || BAD=1
 

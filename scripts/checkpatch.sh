@@ -8,3 +8,6 @@ cd "$XMSG_ROOT"
 "$(kernel_src)/scripts/checkpatch.pl" --no-tree --strict --quiet -f \
 	$(ls mm/*.[ch] ipc/*.[ch] kunit/*.c net/*.c uapi/linux/*.h 2>/dev/null |
 	  grep -v '\.mod\.c$')
+# The compat header is the one place that tests the kernel version.
+"$(kernel_src)/scripts/checkpatch.pl" --no-tree --strict --quiet -f \
+	--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON include/*.h
