@@ -27,10 +27,12 @@ if [ $extra_only -eq 0 ]; then
 	log "== make check (scripts/check.sh)"
 	rcf="$logdir/check.rc"
 	{
-		"$XMSG_ROOT/scripts/check.sh" 2>&1
-		echo $? > "$rcf"
+		rc=0
+		"$XMSG_ROOT/scripts/check.sh" 2>&1 || rc=$?
+		echo "$rc" > "$rcf"
 	} | tee "$logdir/check.log"
 	[ "$(cat "$rcf")" -eq 0 ] || BAD=1
+	# shellcheck disable=SC2046
 	set -- $(tail -1 "$logdir/check.log" |
 		sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed\(, \([0-9]*\) skipped\)\{0,1\}$/\1 \2 \4/p')
 	[ -n "${1:-}" ] || { echo "check: no totals line"; BAD=1; }
@@ -58,6 +60,7 @@ run() {	# run NAME VM-RUN-DEB-ARGS...
 		> "$logdir/$name.parse" || true
 	grep -v '^XMSG-TOTALS' "$logdir/$name.parse" || true
 	echo "$name: $((t1 - t0)) s (build, boot and tests)"
+	# shellcheck disable=SC2046
 	set -- $(sed -n 's/^XMSG-TOTALS //p' "$logdir/$name.parse")
 	P=$((P + ${1:-0})) F=$((F + ${2:-0})) S=$((S + ${3:-0}))
 	[ "${4:-1}" -eq 0 ] || BAD=1

@@ -41,8 +41,9 @@ fi
 hpkg=linux-headers-$abi
 common=$(dep_of "$hpkg:$darch" "linux-headers-.*-common")
 kbuild=$(dep_of "$hpkg:$darch" "linux-kbuild-.*")
-[ -n "$common" ] && [ -n "$kbuild" ] ||
+if [ -z "$common" ] || [ -z "$kbuild" ]; then
 	die "cannot resolve the dependencies of $hpkg"
+fi
 hout="$XMSG_CACHE/headers/$abi-$ver"
 hdr="$hout/root/usr/src/linux-headers-$abi"
 mkdir -p "$XMSG_CACHE/build"

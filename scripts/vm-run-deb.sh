@@ -20,6 +20,8 @@
 #
 # The console goes to stdout and, with --log, to FILE.  Exit status:
 # QEMU's, or 124 when the VM timed out.
+# XMSG_CACHE is changed in a subshell on purpose (busybox-static:amd64).
+# shellcheck disable=SC2030,SC2031
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -59,7 +61,7 @@ arm64)
 	busybox=$(busybox_bin)
 	;;
 amd64)
-	karch=x86_64 cross= static=1
+	karch=x86_64 cross='' static=1
 	need_pkg qemu-system-x86_64 qemu-system-x86
 	qemu="qemu-system-x86_64 -M q35 -cpu max"
 	console=ttyS0
@@ -106,7 +108,7 @@ make -s -C "$kdir" M="$bdir/src" ARCH="$karch" CROSS_COMPILE="$cross" \
 	-j"$JOBS" modules >"$bdir/modules.log" 2>&1 ||
 	{ cat "$bdir/modules.log" >&2; die "module build failed"; }
 log "building tools ($darch, static)"
-make -s -C "$bdir/src/tools" CROSS_COMPILE="$cross" STATIC=$static \
+make -s -C "$bdir/src/tools" CROSS_COMPILE="$cross" STATIC="$static" \
 	OUT="$bdir/tools" KSRC="$(kernel_src)" -j"$JOBS" \
 	>"$bdir/tools.log" 2>&1 ||
 	{ cat "$bdir/tools.log" >&2; die "tools build failed"; }
