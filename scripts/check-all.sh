@@ -54,7 +54,8 @@ run() {	# run NAME VM-RUN-DEB-ARGS...
 		BAD=1
 		return
 	fi
-	grep -a '^XMSG-UNAME' "$logdir/$name.log" | tr -d '\r' |
+	# (amd64: SeaBIOS's escape sequences may precede it on its line)
+	tr -d '\r' < "$logdir/$name.log" | grep -ao 'XMSG-UNAME .*' |
 		sed "s/^XMSG-UNAME/$name: uname -r:/" || true
 	"$XMSG_ROOT/scripts/parse-results.sh" "$logdir/$name.log" "$name" \
 		> "$logdir/$name.parse" || true
