@@ -16,6 +16,8 @@
 #                   arm64, for the test VM; CROSS_COMPILE= for native)
 #   make check      every test: debug kernel (KUnit + user tests + harness
 #                   self-test), then Debian's stock kernel (user tests)
+#   make check-all  make check, then the user tests on Debian's stock 6.12
+#                   kernels booted: arm64 and amd64 (qemu-system-x86_64)
 #   make fuzz       the debug kernel and only the fuzzer, MINUTES=N (10);
 #                   SEED=S to repeat a run
 #   make demo       boot the VM and show messages flowing
@@ -111,6 +113,10 @@ setup:
 
 check:
 	scripts/check.sh
+
+.PHONY: check-all
+check-all:
+	scripts/check-all.sh
 
 MINUTES ?= 10
 SEED ?=

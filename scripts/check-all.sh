@@ -1,0 +1,82 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check-all: make check (scripts/check.sh, unchanged), then the user
+# tests on the kernels people run, booted under QEMU (TCG):
+#  1. Debian's stock 6.12 arm64 kernel (qemu-system-aarch64), with the
+#     NIC sample and two virtio NICs;
+#  2. Debian's stock 6.12 amd64 kernel (qemu-system-x86_64 -M q35), xmsg.ko
+#     built natively, the user tests as static x86_64 binaries, same NICs.
+# Each run prints its uname -r, its counts and its time.  Ends with one
+# "N passed, N failed[, N skipped]" over everything; exits non-zero on any
+# failed test, kernel splat, VM timeout, or when make check failed.
+#
+#   check-all.sh [--extra-only]   --extra-only: skip make check (to rerun
+#                                 only the runs above while working on them)
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+extra_only=0
+[ "${1:-}" = --extra-only ] && extra_only=1
+
+logdir="$XMSG_CACHE/logs/check-all-$(date +%Y%m%d-%H%M%S)"
+mkdir -p "$logdir"
+P=0 F=0 S=0 BAD=0
+
+if [ $extra_only -eq 0 ]; then
+	log "== make check (scripts/check.sh)"
+	rcf="$logdir/check.rc"
+	{
+		rc=0
+		"$XMSG_ROOT/scripts/check.sh" 2>&1 || rc=$?
+		echo "$rc" > "$rcf"
+	} | tee "$logdir/check.log"
+	[ "$(cat "$rcf")" -eq 0 ] || BAD=1
+	# shellcheck disable=SC2046
+	set -- $(tail -1 "$logdir/check.log" |
+		sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed\(, \([0-9]*\) skipped\)\{0,1\}$/\1 \2 \4/p')
+	[ -n "${1:-}" ] || { echo "check: no totals line"; BAD=1; }
+	P=$((P + ${1:-0})) F=$((F + ${2:-0})) S=$((S + ${3:-0}))
+fi
+
+run() {	# run NAME VM-RUN-DEB-ARGS...
+	name=$1
+	shift
+	log "== $name"
+	t0=$(date +%s)
+	"$XMSG_ROOT/scripts/vm-run-deb.sh" "$@" --log "$logdir/$name.log" \
+		>/dev/null 2>"$logdir/$name.err" || true
+	t1=$(date +%s)
+	if [ ! -s "$logdir/$name.log" ]; then
+		# The build failed before the VM booted.
+		tail -20 "$logdir/$name.err"
+		echo "$name: PROBLEM: no console log (build or boot failed)"
+		BAD=1
+		return
+	fi
+	# (amd64: SeaBIOS's escape sequences may precede it on its line)
+	tr -d '\r' < "$logdir/$name.log" | grep -ao 'XMSG-UNAME .*' |
+		sed "s/^XMSG-UNAME/$name: uname -r:/" || true
+	"$XMSG_ROOT/scripts/parse-results.sh" "$logdir/$name.log" "$name" \
+		> "$logdir/$name.parse" || true
+	grep -v '^XMSG-TOTALS' "$logdir/$name.parse" || true
+	echo "$name: $((t1 - t0)) s (build, boot and tests)"
+	# shellcheck disable=SC2046
+	set -- $(sed -n 's/^XMSG-TOTALS //p' "$logdir/$name.parse")
+	P=$((P + ${1:-0})) F=$((F + ${2:-0})) S=$((S + ${3:-0}))
+	[ "${4:-1}" -eq 0 ] || BAD=1
+}
+
+# 1. Debian 6.12 arm64: user tests, NIC sample, two virtio NICs.
+run stock-6.12-arm64 --series 6.12 --arch arm64 --net --timeout 1800
+
+# 2. Debian 6.12 amd64 on qemu-system-x86_64: the same.
+run stock-6.12-amd64 --series 6.12 --arch amd64 --net --timeout 1800
+
+echo "logs: $logdir"
+if [ $S -gt 0 ]; then
+	echo "$P passed, $F failed, $S skipped"
+else
+	echo "$P passed, $F failed"
+fi
+[ $BAD -eq 0 ] && [ $F -eq 0 ] && [ $P -gt 0 ]
