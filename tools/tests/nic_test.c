@@ -33,8 +33,9 @@ static void echo_check(struct __test_metadata *_metadata, int fd,
 	EXPECT_EQ(n, nic_stat(RX_DEV, "rx_delivered"));
 	EXPECT_EQ(n, nic_stat(RX_DEV, "echoed"));
 	EXPECT_EQ(n, nic_stat(RX_DEV, "tx_msgs"));
-	EXPECT_EQ(n, nic_stat(RX_DEV, "tx_sent"));
-	EXPECT_EQ(copied ? n : 0, nic_stat(RX_DEV, "tx_copied"));
+	EXPECT_EQ(n, wait_stat(RX_DEV, "tx_sent", n, 2000));
+	EXPECT_EQ(copied ? n : 0,
+		  wait_stat(RX_DEV, "tx_copied", copied ? n : 0, 2000));
 	EXPECT_EQ(copied ? 0 : n,
 		  wait_stat(RX_DEV, "tx_completed", copied ? 0 : n, 2000));
 	EXPECT_EQ(0, wait_stat(RX_DEV, "tx_inflight", 0, 2000));

@@ -162,7 +162,7 @@ TEST_F(nic, tx_user_pool)
 	ASSERT_EQ(0, user_open(&x, "nic." RX_DEV ".tx",
 			       XMSG_ACC_READ | XMSG_ACC_WRITE, &pool, &xchg));
 	EXPECT_EQ(-1, tx_frames(x, pool, xchg, self->fd, false, 48));
-	EXPECT_EQ(48, nic_stat(RX_DEV, "tx_sent"));
+	EXPECT_EQ(48, wait_stat(RX_DEV, "tx_sent", 48, 2000));
 	EXPECT_EQ(0, nic_stat(RX_DEV, "tx_copied"));
 	EXPECT_EQ(0, wait_stat(RX_DEV, "tx_inflight", 0, 2000));
 	EXPECT_EQ(0, wait_stat(RX_DEV, "pool_in_use", 0, 2000));
@@ -182,7 +182,7 @@ TEST_F(nic, tx_user_set_length)
 	ASSERT_EQ(0, user_open(&x, "nic." RX_DEV ".tx",
 			       XMSG_ACC_READ | XMSG_ACC_WRITE, &pool, &xchg));
 	EXPECT_EQ(-1, tx_frames(x, pool, xchg, self->fd, true, 16));
-	EXPECT_EQ(16, nic_stat(RX_DEV, "tx_sent"));
+	EXPECT_EQ(16, wait_stat(RX_DEV, "tx_sent", 16, 2000));
 	EXPECT_EQ(0, nic_stat(RX_DEV, "tx_copied"));
 	EXPECT_EQ(0, nic_stat(RX_DEV, "tx_drop_bad"));
 	EXPECT_EQ(0, wait_stat(RX_DEV, "pool_in_use", 0, 2000));
@@ -427,7 +427,7 @@ TEST_F(nic, rx_ring_forward_tx)
 		frame_fill(want, self->mac, i, frame_len(i));
 		ASSERT_EQ(0, memcmp(want, got, len)) TH_LOG("frame %u", i);
 	}
-	EXPECT_EQ(n, nic_stat(RX_DEV, "tx_sent"));
+	EXPECT_EQ(n, wait_stat(RX_DEV, "tx_sent", n, 2000));
 	EXPECT_EQ(0, nic_stat(RX_DEV, "tx_copied"));
 	EXPECT_EQ(0, wait_stat(RX_DEV, "tx_inflight", 0, 2000));
 	EXPECT_EQ(0, wait_stat(RX_DEV, "pool_in_use", 0, 2000));
