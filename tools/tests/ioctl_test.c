@@ -28,6 +28,7 @@
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #pragma GCC diagnostic ignored "-Wmisleading-indentation"
 #include "kselftest_harness.h"
+#include "xt_param.h"
 
 #define DEV	"/dev/xmsg"
 #define NOBODY	65534
@@ -1672,43 +1673,15 @@ TEST_F(x, close_withdraws_broadcast_posts)
 	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_DESTROY, bx));
 }
 
-static int write_param(const char *name, long val, long *old)
-{
-	char path[128], buf[32];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/sys/module/xmsg/parameters/%s", name);
-	fd = open(path, O_RDWR);
-	if (fd < 0)
-		return -errno;
-	if (old) {
-		n = read(fd, buf, sizeof(buf) - 1);
-		if (n <= 0) {
-			close(fd);
-			return -EIO;
-		}
-		buf[n] = 0;
-		*old = strtol(buf, NULL, 10);
-	}
-	n = snprintf(buf, sizeof(buf), "%ld", val);
-	if (pwrite(fd, buf, n, 0) != n) {
-		close(fd);
-		return -EIO;
-	}
-	close(fd);
-	return 0;
-}
-
 TEST_F(x, handle_and_object_limits)
 {
 	struct xmsg_info in;
 	struct xmsg_buf b;
-	long old_h, old_p;
+	long old_h = 0, old_p = 0;
 	char n[XMSG_NAME_MAX];
 	__u32 h, x;
 
-	if (write_param("max_handles", 4, &old_h))
+	if (xt_write_param("max_handles", 4, &old_h))
 		SKIP(return, "no writable max_handles parameter");
 	/* the fixture holds 2 handles: 2 more, then -EMFILE (no ASSERT
 	 * before the limit is restored)
@@ -1721,15 +1694,15 @@ TEST_F(x, handle_and_object_limits)
 	EXPECT_EQ(-EMFILE, xchg_create(self->fd, xname(n, "lim"), 0, 0600,
 				       NULL));
 	EXPECT_EQ(COUNT - 2, pool_free(self->fd, self->pool));
-	ASSERT_EQ(0, write_param("max_handles", old_h, NULL));
+	ASSERT_EQ(0, xt_write_param("max_handles", old_h, NULL));
 	EXPECT_EQ(-ENOENT, xopen_obj(self->fd, XMSG_TYPE_XCHG, n,
 				     XMSG_ACC_READ, NULL));
 
 	/* pools per user */
-	ASSERT_EQ(0, write_param("max_pools", 1, &old_p));	/* have one */
+	ASSERT_EQ(0, xt_write_param("max_pools", 1, &old_p));	/* have one */
 	EXPECT_EQ(-EMFILE, pool_create(self->fd, xname(n, "p2"), 64, 1, 0600,
 				       0, &h));
-	ASSERT_EQ(0, write_param("max_pools", old_p, NULL));
+	ASSERT_EQ(0, xt_write_param("max_pools", old_p, NULL));
 	ASSERT_EQ(0, pool_create(self->fd, n, 64, 1, 0600, 0, &h));
 	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_DESTROY, h));
 

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include "kselftest_harness.h"
 #include "xm_test.h"
+#include "xt_param.h"
 
 #define NOBODY	65534
 #define BS	256
@@ -226,34 +227,6 @@ TEST_F(sec, receiver_sees_only_what_was_sent)
 	EXPECT_EQ(0, xm_destroy(self->x, xw));
 }
 
-static int write_param(const char *name, long val, long *old)
-{
-	char path[128], buf[32];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/sys/module/xmsg/parameters/%s", name);
-	fd = open(path, O_RDWR);
-	if (fd < 0)
-		return -errno;
-	if (old) {
-		n = read(fd, buf, sizeof(buf) - 1);
-		if (n <= 0) {
-			close(fd);
-			return -EIO;
-		}
-		buf[n] = 0;
-		*old = strtol(buf, NULL, 10);
-	}
-	n = snprintf(buf, sizeof(buf), "%ld", val);
-	if (pwrite(fd, buf, n, 0) != n) {
-		close(fd);
-		return -EIO;
-	}
-	close(fd);
-	return 0;
-}
-
 #define NS_ROUNDS	12
 
 /* One round: a new user + IPC namespace, one named object, exit. */
@@ -288,7 +261,7 @@ TEST_F(sec, namespaces_do_not_keep_objects_or_quota)
 	int i, st = 0;
 	pid_t pid;
 
-	ASSERT_EQ(0, write_param("max_objects", 4, &old));
+	ASSERT_EQ(0, xt_write_param("max_objects", 4, &old));
 	pid = fork();
 	if (pid == 0) {
 		xm_close(self->x);
@@ -301,7 +274,7 @@ TEST_F(sec, namespaces_do_not_keep_objects_or_quota)
 		_exit(0);
 	}
 	st = xt_wait(pid);
-	ASSERT_EQ(0, write_param("max_objects", old, NULL));
+	ASSERT_EQ(0, xt_write_param("max_objects", old, NULL));
 	if (st == 77)
 		SKIP(return, "unprivileged user namespaces are off");
 	/* 10 + i: round i found the quota (4) still held by dead rounds */
@@ -316,7 +289,7 @@ TEST_F(sec, create_gid_gate)
 	pid_t pid;
 	int h;
 
-	ASSERT_EQ(0, write_param("create_gid", GATE_GID, &old));
+	ASSERT_EQ(0, xt_write_param("create_gid", GATE_GID, &old));
 	ASSERT_EQ(-1, old);
 	/* nobody outside the group: no create, but may open what it may */
 	AS_NOBODY({
@@ -350,7 +323,7 @@ TEST_F(sec, create_gid_gate)
 	/* root has CAP_IPC_OWNER */
 	h = xm_xchg_create(self->x, "", XMSG_XCHG_KIND_NORMAL, 0, 0600, 0);
 	EXPECT_LT(0, h);
-	ASSERT_EQ(0, write_param("create_gid", -1, NULL));
+	ASSERT_EQ(0, xt_write_param("create_gid", -1, NULL));
 	if (h > 0)
 		EXPECT_EQ(0, xm_destroy(self->x, h));
 }
