@@ -359,11 +359,16 @@ static void add_pool(const struct xmsg_pool_create *pc)
 static uint32_t any_handle(void)
 {
 	switch (below(8)) {
-	case 0: return S->npool ? S->pool[pick(S->npool)].h : 1;
-	case 1: return S->nxchg ? S->xchg[pick(S->nxchg)].h : 2;
-	case 2: return S->nsem ? S->sem[pick(S->nsem)].h : 3;
-	case 3: return below(64);
-	default: return S->nbuf ? S->buf[pick(S->nbuf)].h : below(16);
+	case 0:
+		return S->npool ? S->pool[pick(S->npool)].h : 1;
+	case 1:
+		return S->nxchg ? S->xchg[pick(S->nxchg)].h : 2;
+	case 2:
+		return S->nsem ? S->sem[pick(S->nsem)].h : 3;
+	case 3:
+		return below(64);
+	default:
+		return S->nbuf ? S->buf[pick(S->nbuf)].h : below(16);
 	}
 }
 
@@ -950,12 +955,25 @@ static void ring_scribble(struct fz_ring *r)
 	uint32_t prod = h->producer;
 
 	switch (below(6)) {
-	case 0: h->consumer = prod; break;	/* done with everything */
-	case 1: h->consumer = prod - below(4); break;
-	case 2: h->consumer = (uint32_t)rnd(); break;
-	case 3: h->pad0[below(13)] = (uint32_t)rnd(); break;
-	case 4: h->producer = (uint32_t)rnd(); h->entries = 7; break;
-	default: scribble(r->map, r->len); break;
+	case 0:
+		h->consumer = prod;	/* done with everything */
+		break;
+	case 1:
+		h->consumer = prod - below(4);
+		break;
+	case 2:
+		h->consumer = (uint32_t)rnd();
+		break;
+	case 3:
+		h->pad0[below(13)] = (uint32_t)rnd();
+		break;
+	case 4:
+		h->producer = (uint32_t)rnd();
+		h->entries = 7;
+		break;
+	default:
+		scribble(r->map, r->len);
+		break;
 	}
 }
 

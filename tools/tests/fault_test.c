@@ -1460,26 +1460,26 @@ FCASE(features, .call = c_features)
 FCASE(dev_open, .call = c_dev_open, .ok = ok_close_ofd)
 FCASE(pool_create, .call = c_pool_new, .ok = ok_destroy_new, .newh = 1)
 FCASE(pool_create_existing, .call = c_pool_reopen, .ok = ok_close_new,
-      .newh = 1)
+	.newh = 1)
 FCASE(xchg_create, .call = c_xchg_new, .ok = ok_destroy_new, .newh = 1)
 FCASE(xchg_create_anon, .call = c_xchg_anon, .ok = ok_destroy_new, .newh = 1)
 FCASE(xchg_create_bcast, .call = c_bcast_new, .ok = ok_destroy_new,
-      .newh = 1)
+	.newh = 1)
 FCASE(sem_create, .call = c_sem_new, .ok = ok_destroy_new, .newh = 1)
 FCASE(sem_create_anon, .call = c_sem_anon, .ok = ok_close_new, .newh = 1)
 FCASE(open_pool, .call = c_open_pool, .ok = ok_close_new, .newh = 1)
 FCASE(open_xchg, .call = c_open_xchg, .ok = ok_close_new, .newh = 1)
 FCASE(open_sem, .call = c_open_sem, .ok = ok_close_new, .newh = 1)
 FCASE(open_fresh_file, .prep = p_fresh, .call = c_open_fresh,
-      .ok = ok_fresh, .fail = f_fresh)
+	.ok = ok_fresh, .fail = f_fresh)
 FCASE(close, .prep = p_open_pool, .call = c_close_in0, .fail = f_close_in0)
 FCASE(close_msg, .prep = p_msg, .call = c_close_in0, .fail = f_close_in0)
 FCASE(destroy_pool, .prep = p_tpool, .call = c_destroy_in0,
-      .fail = f_destroy_in0)
+	.fail = f_destroy_in0)
 FCASE(destroy_xchg_queued, .prep = p_txchg_queued, .call = c_destroy_in0,
-      .fail = f_destroy_in0)
+	.fail = f_destroy_in0)
 FCASE(destroy_sem, .prep = p_tsem, .call = c_destroy_in0,
-      .fail = f_destroy_in0)
+	.fail = f_destroy_in0)
 FCASE(info, .call = c_info)
 FCASE(list, .call = c_list)
 FCASE(block_get, .call = c_block_get, .ok = ok_block_rel, .newh = 1)
@@ -1487,52 +1487,52 @@ FCASE(block_rel, .prep = p_block, .call = c_block_rel, .fail = f_block_rel)
 FCASE(bcb_get, .call = c_bcb_get, .ok = ok_bcb_rel, .newh = 1)
 FCASE(bcb_rel, .prep = p_bcb, .call = c_bcb_rel, .fail = f_bcb_rel)
 FCASE(bcb_make, .prep = p_block, .call = c_bcb_make, .ok = ok_bcb_rel,
-      .fail = f_block_rel, .newh = 1)
+	.fail = f_block_rel, .newh = 1)
 FCASE(bcb_unmake, .prep = p_bcb, .call = c_bcb_unmake, .ok = ok_block_rel,
-      .fail = f_bcb_rel, .newh = 1)
+	.fail = f_bcb_rel, .newh = 1)
 FCASE(msg_get, .call = c_msg_get, .ok = ok_msg_rel, .newh = 1)
 FCASE(msg_rel, .prep = p_msg, .call = c_msg_rel, .fail = f_msg_rel)
 FCASE(msg_make, .prep = p_block, .call = c_msg_make, .ok = ok_msg_rel,
-      .fail = f_block_rel, .newh = 1)
+	.fail = f_block_rel, .newh = 1)
 FCASE(msg_unmake, .prep = p_msg, .call = c_msg_unmake, .ok = ok_block_rel,
-      .fail = f_msg_rel, .newh = 1)
+	.fail = f_msg_rel, .newh = 1)
 FCASE(msg_proxy, .prep = p_msg, .call = c_msg_proxy, .ok = ok_proxy,
-      .fail = f_msg_rel, .newh = 1)
+	.fail = f_msg_rel, .newh = 1)
 FCASE(msg_read, .prep = p_msg, .call = c_msg_read, .ok = ok_msg_rel_in0,
-      .fail = f_msg_rel)
+	.fail = f_msg_rel)
 FCASE(msg_set_length, .prep = p_msg, .call = c_set_length,
-      .ok = ok_msg_rel_in0, .fail = f_msg_rel)
+	.ok = ok_msg_rel_in0, .fail = f_msg_rel)
 FCASE(send, .prep = p_msg, .call = c_send, .ok = ok_drain, .fail = f_msg_rel)
 FCASE(send_reply, .prep = p_msg, .call = c_send_reply, .ok = ok_drain,
-      .fail = f_msg_rel)
+	.fail = f_msg_rel)
 FCASE(send_bcast, .prep = p_msg, .call = c_send_bcast,
-      .ok = ok_bcast_withdraw, .fail = f_msg_rel)
+	.ok = ok_bcast_withdraw, .fail = f_msg_rel)
 FCASE(send_close_xchg, .prep = p_msg_xopen, .call = c_send_close,
-      .ok = ok_drain, .fail = f_send_close)
+	.ok = ok_drain, .fail = f_send_close)
 FCASE(recv, .prep = p_queue, .call = c_recv, .ok = ok_recv, .fail = f_recv,
-      .newh = 2)
+	.newh = 2)
 FCASE(recv_reply, .prep = p_queue_reply, .call = c_recv, .ok = ok_recv,
-      .fail = f_recv, .newh = 2)
+	.fail = f_recv, .newh = 2)
 FCASE(recv_bcast, .prep = p_post, .call = c_recv_bcast, .ok = ok_recv_bcast,
-      .fail = f_bcast_withdraw, .newh = 2)
+	.fail = f_bcast_withdraw, .newh = 2)
 FCASE(bcast_clear, .prep = p_post, .call = c_bcast_clear, .ok = ok_rel_in0,
-      .fail = f_bcast_withdraw)
+	.fail = f_bcast_withdraw)
 FCASE(call, .prep = p_call, .call = c_call, .ok = ok_call, .fail = f_call,
-      .partial = 1)
+	.partial = 1)
 FCASE(xfer, .prep = p_xfer, .call = c_xfer, .ok = ok_xfer_plain,
-      .fail = f_xfer_plain, .partial = 1)
+	.fail = f_xfer_plain, .partial = 1)
 FCASE(xfer_proxy, .prep = p_xfer, .call = c_xfer_proxy, .ok = ok_xfer_proxy,
-      .fail = f_xfer_proxy, .partial = 1)
+	.fail = f_xfer_proxy, .partial = 1)
 FCASE(xfer_recv, .prep = p_queue2, .call = c_xfer_recv, .ok = ok_xfer_recv,
-      .fail = f_xfer_recv)
+	.fail = f_xfer_recv)
 FCASE(sem_signal, .call = c_sem_signal, .ok = ok_sem_wait)
 FCASE(sem_wait, .prep = p_signal, .call = c_sem_wait, .fail = f_sem_wait)
 FCASE(poll_fd, .call = c_poll_fd, .ok = ok_close_ofd)
 FCASE(mmap, .call = c_mmap, .ok = ok_munmap)
 FCASE(ring, .prep = p_ring_queue, .call = c_ring, .ok = ok_ring,
-      .fail = f_ring)
+	.fail = f_ring)
 FCASE(ring_take, .prep = p_ring_take, .call = c_ring_take,
-      .ok = ok_ring_take, .fail = f_ring_take, .newh = 1)
+	.ok = ok_ring_take, .fail = f_ring_take, .newh = 1)
 
 int main(int argc, char **argv)
 {
