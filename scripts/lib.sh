@@ -8,18 +8,21 @@ CROSS_COMPILE=${CROSS_COMPILE:-aarch64-linux-gnu-}
 JOBS=${JOBS:-$(nproc)}
 export ARCH CROSS_COMPILE
 
-SRC_TARBALL=/usr/src/linux-source-6.1.tar.xz
+# The Debian kernel source the test kernels are built from: linux-source-6.1
+# unless XMSG_KSERIES says otherwise (6.12 for the second debug kernel).
+XMSG_KSERIES=${XMSG_KSERIES:-6.1}
+SRC_TARBALL=/usr/src/linux-source-$XMSG_KSERIES.tar.xz
 
 log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 die() { log "$*"; exit 1; }
 
 src_version() {
-	dpkg-query -W -f='${Version}' linux-source-6.1
+	dpkg-query -W -f='${Version}' "linux-source-$XMSG_KSERIES" | tr '~' '_'
 }
 
 # Unpack Debian's kernel source once into the cache; print its path.
 kernel_src() {
-	d="$XMSG_CACHE/src/linux-source-6.1-$(src_version)"
+	d="$XMSG_CACHE/src/linux-source-$XMSG_KSERIES-$(src_version)"
 	if [ ! -f "$d/.unpacked" ]; then
 		log "unpacking $SRC_TARBALL"
 		rm -rf "$d" && mkdir -p "$d"

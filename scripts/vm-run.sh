@@ -3,7 +3,7 @@
 #
 # Build xmsg for a kernel, pack an initramfs and boot it under QEMU (TCG).
 #
-#   vm-run.sh [--kernel debug|perf|kcsan|stock] [--mode check|demo|shell|run]
+#   vm-run.sh [--kernel debug|perf|kcsan|stock|debug-6.12] [--mode check|demo|shell|run]
 #             [--net] [--smp N] [--only "GLOB ..."] [--run CMD]
 #             [--extra-kunit "MOD.ko ..."] [--no-kunit] [--timeout SEC]
 #             [--log FILE] [--config LINE]
@@ -38,10 +38,17 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
-"$XMSG_ROOT/scripts/setup.sh"
+# A flavor may name the Debian kernel source it is built from: debug-6.12.
+flavor=${kernel%%-*}
 case $kernel in
+*-*) XMSG_KSERIES=${kernel#*-} ;;
+esac
+export XMSG_KSERIES
+
+"$XMSG_ROOT/scripts/setup.sh"
+case $flavor in
 debug|perf|kcsan)
-	kdir=$("$XMSG_ROOT/scripts/build-kernel.sh" "$kernel")
+	kdir=$("$XMSG_ROOT/scripts/build-kernel.sh" "$flavor")
 	image="$kdir/arch/arm64/boot/Image"
 	;;
 stock)
