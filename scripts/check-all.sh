@@ -21,7 +21,6 @@ extra_only=0
 
 logdir="$XMSG_CACHE/logs/check-all-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$logdir"
-P=0 F=0 S=0 BAD=0
 
 if [ $extra_only -eq 0 ]; then
 	log "== make check (scripts/check.sh)"
@@ -32,11 +31,7 @@ if [ $extra_only -eq 0 ]; then
 		echo "$rc" > "$rcf"
 	} | tee "$logdir/check.log"
 	[ "$(cat "$rcf")" -eq 0 ] || BAD=1
-	# shellcheck disable=SC2046
-	set -- $(tail -1 "$logdir/check.log" |
-		sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed\(, \([0-9]*\) skipped\)\{0,1\}$/\1 \2 \4/p')
-	[ -n "${1:-}" ] || { echo "check: no totals line"; BAD=1; }
-	P=$((P + ${1:-0})) F=$((F + ${2:-0})) S=$((S + ${3:-0}))
+	totals_line "$logdir/check.log"
 fi
 
 run() {	# run NAME VM-RUN-DEB-ARGS...
@@ -54,17 +49,9 @@ run() {	# run NAME VM-RUN-DEB-ARGS...
 		BAD=1
 		return
 	fi
-	# (amd64: SeaBIOS's escape sequences may precede it on its line)
-	tr -d '\r' < "$logdir/$name.log" | grep -ao 'XMSG-UNAME .*' |
-		sed "s/^XMSG-UNAME/$name: uname -r:/" || true
-	"$XMSG_ROOT/scripts/parse-results.sh" "$logdir/$name.log" "$name" \
-		> "$logdir/$name.parse" || true
-	grep -v '^XMSG-TOTALS' "$logdir/$name.parse" || true
+	results "$name" "$logdir/$name.log"
 	echo "$name: $((t1 - t0)) s (build, boot and tests)"
-	# shellcheck disable=SC2046
-	set -- $(sed -n 's/^XMSG-TOTALS //p' "$logdir/$name.parse")
-	P=$((P + ${1:-0})) F=$((F + ${2:-0})) S=$((S + ${3:-0}))
-	[ "${4:-1}" -eq 0 ] || BAD=1
+	totals_add "$logdir/$name.parse"
 }
 
 # 1. Debian 6.12 arm64: user tests, NIC sample, two virtio NICs.
@@ -73,10 +60,4 @@ run stock-6.12-arm64 --series 6.12 --arch arm64 --net --timeout 1800
 # 2. Debian 6.12 amd64 on qemu-system-x86_64: the same.
 run stock-6.12-amd64 --series 6.12 --arch amd64 --net --timeout 1800
 
-echo "logs: $logdir"
-if [ $S -gt 0 ]; then
-	echo "$P passed, $F failed, $S skipped"
-else
-	echo "$P passed, $F failed"
-fi
-[ $BAD -eq 0 ] && [ $F -eq 0 ] && [ $P -gt 0 ]
+totals_end "$logdir"

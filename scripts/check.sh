@@ -3,7 +3,9 @@
 #
 # make check: every test, from a fresh machine.
 #  1. debug kernel (KASAN, lockdep, kmemleak, UBSAN, ...): all KUnit suites
-#     and all user tests, two NICs on a QEMU hub;
+#     and all user tests, two NICs on a QEMU hub; on Debian's 6.1 source,
+#     then the same debug options on Debian's 6.12 source (the fuzzer runs
+#     60 s on the first and 20 s on the second);
 #  2. harness self-test on the debug kernel: a failing KUnit canary and a
 #     WARN_ON canary must each be caught;
 #  3. Debian's stock arm64 kernel: all user tests;
@@ -18,13 +20,6 @@ set -eu
 "$XMSG_ROOT/scripts/setup.sh"
 logdir="$XMSG_CACHE/logs/check-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$logdir"
-P=0 F=0 S=0 BAD=0
-
-add_totals() {	# add_totals PARSE_OUTPUT
-	set -- $(sed -n 's/^XMSG-TOTALS //p' "$1")
-	P=$((P + ${1:-0})) F=$((F + ${2:-0})) S=$((S + ${3:-0}))
-	[ "${4:-1}" -eq 0 ] || BAD=1
-}
 
 run() {	# run NAME VM-RUN-ARGS...
 	name=$1
@@ -32,18 +27,15 @@ run() {	# run NAME VM-RUN-ARGS...
 	log "== $name"
 	"$XMSG_ROOT/scripts/vm-run.sh" "$@" --log "$logdir/$name.log" \
 		>/dev/null || true
-	grep -a '^XMSG-UNAME' "$logdir/$name.log" | sed "s/^XMSG-UNAME/$name: uname -r:/" || true
-	# The fuzzer's figures (tools/fuzz), when it ran.
-	tr -d '\r' < "$logdir/$name.log" | grep -a '# fuzz: calls=' |
-		sed "s/^.*# fuzz:/$name: fuzz:/" || true
-	"$XMSG_ROOT/scripts/parse-results.sh" "$logdir/$name.log" "$name" \
-		> "$logdir/$name.parse" || true
-	grep -v '^XMSG-TOTALS' "$logdir/$name.parse" || true
+	results "$name" "$logdir/$name.log"
 }
 
-# 1. The debug kernel: everything.
+# 1. The debug kernels: everything, on 6.1 and on 6.12.
 run debug --kernel debug --net --timeout 2700
-add_totals "$logdir/debug.parse"
+totals_add "$logdir/debug.parse"
+run debug-6.12 --kernel debug-6.12 --net --timeout 2700 \
+	--config 'export XMSG_FUZZ_SECONDS=20'
+totals_add "$logdir/debug-6.12.parse"
 
 # 2. The harness must be able to fail.
 selftest() {	# selftest NAME EXPECT(fail|splat) VM-RUN-ARGS...
@@ -76,7 +68,7 @@ selftest selftest-warn splat --kernel debug --no-kunit \
 # 3. Debian's stock kernel: the user tests, with the two NICs (its own
 #    virtio_net and veth modules are loaded first).
 run stock --kernel stock --net --no-kunit --timeout 1800
-add_totals "$logdir/stock.parse"
+totals_add "$logdir/stock.parse"
 
 # 4. Install and DKMS: make install / uninstall with DESTDIR and PREFIX,
 #    the installed library, headers and pkg-config file in use, and the
@@ -88,11 +80,8 @@ else
 	BAD=1
 	grep 'FAILED' "$logdir/install.log" || tail -20 "$logdir/install.log"
 fi
-set -- $(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' \
-	"$logdir/install.log" | tail -1)
-echo "install: ${1:-0} passed, ${2:-0} failed"
-P=$((P + ${1:-0})) F=$((F + ${2:-0}))
-[ -n "${1:-}" ] || BAD=1
+echo "install: $(tail -1 "$logdir/install.log")"
+totals_line "$logdir/install.log"
 
 # 5. The build matrix: xmsg.ko and the NIC sample against Debian's 6.1 and
 #    6.12 headers, amd64 and arm64, warnings as errors.
@@ -104,15 +93,6 @@ else
 	tail -30 "$logdir/build-matrix.log"
 fi
 grep '^build-matrix:' "$logdir/build-matrix.log" || true
-set -- $(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' \
-	"$logdir/build-matrix.log" | tail -1)
-P=$((P + ${1:-0})) F=$((F + ${2:-0}))
-[ -n "${1:-}" ] || BAD=1
+totals_line "$logdir/build-matrix.log"
 
-echo "logs: $logdir"
-if [ $S -gt 0 ]; then
-	echo "$P passed, $F failed, $S skipped"
-else
-	echo "$P passed, $F failed"
-fi
-[ $BAD -eq 0 ] && [ $F -eq 0 ] && [ $P -gt 0 ]
+totals_end "$logdir"

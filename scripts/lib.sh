@@ -64,3 +64,51 @@ busybox_bin() {
 	fi
 	echo "$d/bin/busybox"
 }
+
+# ---- totals of a test run (check.sh, check-all.sh) ----------------------
+# P passed, F failed, S skipped; BAD=1 when anything went wrong beyond
+# failed tests (splat, timeout, nothing ran, a stage that broke).
+P=0 F=0 S=0 BAD=0
+
+# results NAME LOG: print a VM run's uname -r, fuzzer figures and failures
+# (prefixed with NAME); its parse goes to LOG's .parse file beside it.
+results() {
+	# (amd64: SeaBIOS's escape sequences may precede the uname line)
+	tr -d '\r' < "$2" | grep -ao 'XMSG-UNAME .*' |
+		sed "s/^XMSG-UNAME/$1: uname -r:/" || true
+	tr -d '\r' < "$2" | grep -a '# fuzz: calls=' |
+		sed "s/^.*# fuzz:/$1: fuzz:/" || true
+	"$XMSG_ROOT/scripts/parse-results.sh" "$2" "$1" > "${2%.log}.parse" ||
+		true
+	grep -v '^XMSG-TOTALS' "${2%.log}.parse" || true
+}
+
+# totals_add PARSE: add a parse file's XMSG-TOTALS line.
+totals_add() {
+	# shellcheck disable=SC2046
+	set -- $(sed -n 's/^XMSG-TOTALS //p' "$1")
+	P=$((P + ${1:-0})) F=$((F + ${2:-0})) S=$((S + ${3:-0}))
+	[ "${4:-1}" -eq 0 ] || BAD=1
+}
+
+# totals_line LOG: add the last "N passed, N failed[, N skipped]" of LOG;
+# no such line is a broken stage.
+totals_line() {
+	tl_log=$1
+	# shellcheck disable=SC2046
+	set -- $(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed\(, \([0-9]*\) skipped\)\{0,1\}$/\1 \2 \4/p' \
+		"$1" | tail -1)
+	[ -n "${1:-}" ] || { echo "${tl_log##*/}: no totals line"; BAD=1; }
+	P=$((P + ${1:-0})) F=$((F + ${2:-0})) S=$((S + ${3:-0}))
+}
+
+# totals_end LOGDIR: the last line, and the exit status.
+totals_end() {
+	echo "logs: $1"
+	if [ "$S" -gt 0 ]; then
+		echo "$P passed, $F failed, $S skipped"
+	else
+		echo "$P passed, $F failed"
+	fi
+	[ "$BAD" -eq 0 ] && [ "$F" -eq 0 ] && [ "$P" -gt 0 ]
+}
