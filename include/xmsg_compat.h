@@ -177,4 +177,14 @@ xmsg_hrtimer_setup_on_stack(struct hrtimer *timer,
 }
 #endif
 
+/*
+ * Trace events: __assign_str() takes only the field since 6.10 (the source
+ * is the one given to __string()).
+ */
+#if XMSG_KERNEL_AT_LEAST(6, 10)
+#define xmsg_assign_str(field, src) __assign_str(field)
+#else
+#define xmsg_assign_str(field, src) __assign_str(field, src)
+#endif
+
 #endif /* _XMSG_COMPAT_H */

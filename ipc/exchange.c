@@ -42,6 +42,7 @@
 #include <linux/string.h>
 #include "xmsg_ipc_priv.h"
 #include "xmsg_ring.h"
+#include "include/trace/events/xmsg.h"
 
 #define XMSG_XCHG_LIMIT_DEFAULT	1024
 #define XMSG_XCHG_LIMIT_MAX	BIT(20)
@@ -115,6 +116,7 @@ struct xmsg_xchg {
 	u64 gen;
 	u64 sent;
 	u64 received;
+	u64 refused;
 	wait_queue_head_t poll_wq;
 	struct list_head all;
 	struct rcu_head rcu;
@@ -530,8 +532,11 @@ static int __xmsg_xchg_put(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 			return 2;
 		}
 	}
-	if (!xw && xchg->queued >= xchg->limit)
+	if (!xw && xchg->queued >= xchg->limit) {
+		xchg->refused++;
+		trace_xmsg_xchg_full(xchg->name, xchg->queued, xchg->limit);
 		return -ENOSPC;
+	}
 	msg->prio = prio;
 	xchg->sent++;
 	if (!xw) {
@@ -613,6 +618,7 @@ static int xmsg_xchg_send_queue(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 	if (ring_wake)
 		xmsg_ring_wake(ring, EPOLLIN | EPOLLRDNORM);
 	rcu_read_unlock();
+	trace_xmsg_msg_send(xchg->name, prio, msg->size, ret);
 	if (spare)
 		*spare = xmsg_xchg_pick_spare(&done);
 	xmsg_ring_release_msgs(&done);
@@ -677,12 +683,15 @@ static int xmsg_xchg_send_bcast(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 	if (xchg->dead) {
 		spin_unlock_irqrestore(&xchg->lock, flags);
 		xmsg_xchg_post_put(post);
+		trace_xmsg_msg_send(xchg->name, prio, msg->size, -EIDRM);
 		return -EIDRM;
 	}
 	if (!wl)
 		wl = &now;
 	old = __xmsg_xchg_repost(xchg, post, prio, wl);
 	spin_unlock_irqrestore(&xchg->lock, flags);
+	trace_xmsg_msg_send(xchg->name, prio, msg->size,
+			    XMSG_TRACE_SEND_POSTED);
 
 	if (!wake)
 		xmsg_waiters_wake(&now);
@@ -1048,14 +1057,20 @@ struct xmsg_msg *xmsg_xchg_recv(struct xmsg_xchg *xchg,
 				struct xmsg_owner *to, long timeout,
 				unsigned int flags, u64 *gen)
 {
+	struct xmsg_msg *msg;
+
 	if (!xchg || timeout < 0 || (flags & ~XMSG_RECV_NEWER))
 		return ERR_PTR(-EINVAL);
 	if (timeout)
 		might_sleep();
 	if (xchg->kind == XMSG_XCHG_BCAST)
-		return xmsg_xchg_recv_bcast(xchg, to, timeout,
-					    flags & XMSG_RECV_NEWER, gen);
-	return xmsg_xchg_recv_queue(xchg, to, timeout);
+		msg = xmsg_xchg_recv_bcast(xchg, to, timeout,
+					   flags & XMSG_RECV_NEWER, gen);
+	else
+		msg = xmsg_xchg_recv_queue(xchg, to, timeout);
+	if (!IS_ERR(msg))
+		trace_xmsg_msg_recv(xchg->name, msg->prio, msg->size);
+	return msg;
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_xchg_recv, XMSG_NS);
 
@@ -1193,6 +1208,7 @@ void xmsg_xchg_get_stats(struct xmsg_xchg *xchg, struct xmsg_xchg_stats *st)
 	st->limit = xchg->limit;
 	st->sent = xchg->sent;
 	st->received = xchg->received;
+	st->refused = xchg->refused;
 	st->gen = xchg->gen;
 	spin_unlock_irqrestore(&xchg->lock, flags);
 }

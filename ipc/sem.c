@@ -33,6 +33,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include "xmsg_ipc_priv.h"
+#include "include/trace/events/xmsg.h"
 
 /**
  * struct xmsg_sem - a semaphore
@@ -255,6 +256,7 @@ int xmsg_sem_signal(struct xmsg_sem *sem)
 		return sem->dead ? -EIDRM : -EOVERFLOW;
 	}
 	ready = __xmsg_sem_signal(sem, &wake);
+	trace_xmsg_sem_signal(sem->name, sem->count, !list_empty(&wake));
 	spin_unlock_irqrestore(&sem->lock, flags);
 
 	xmsg_waiters_wake(&wake);
@@ -307,9 +309,11 @@ int xmsg_sem_wait(struct xmsg_sem *sem, long timeout)
 		xmsg_obj_get(&sem->obj);
 		ret = xmsg_waiter_wait(&w, &sem->lock, flags, timeout);
 		xmsg_obj_put(&sem->obj);
+		trace_xmsg_sem_wait(sem->name, ret);
 		return ret;
 	}
 	spin_unlock_irqrestore(&sem->lock, flags);
+	trace_xmsg_sem_wait(sem->name, ret);
 	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_sem_wait, XMSG_NS);

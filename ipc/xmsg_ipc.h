@@ -84,6 +84,7 @@ struct xmsg_sem;
  * @limit: queue limit
  * @sent: messages sent
  * @received: messages received
+ * @refused: sends refused because the queue was at its limit (-ENOSPC)
  * @gen: broadcast generation (number of broadcast sends)
  */
 struct xmsg_xchg_stats {
@@ -93,6 +94,7 @@ struct xmsg_xchg_stats {
 	u32 limit;
 	u64 sent;
 	u64 received;
+	u64 refused;
 	u64 gen;
 };
 

@@ -136,6 +136,8 @@ static __always_inline void xmsg_pool_raise_hw(struct xmsg_pool *pool,
 }
 
 /* Get a block and its index; NULL when empty (a failed get). */
+void xmsg_pool_get_failed(struct xmsg_pool *pool);
+
 static __always_inline void *xmsg_block_take(struct xmsg_pool *pool,
 					     u32 *idxp)
 {
@@ -147,7 +149,7 @@ static __always_inline void *xmsg_block_take(struct xmsg_pool *pool,
 		top = READ_ONCE(pool->top);
 		nfree = XMSG_TOP_NFREE(top);
 		if (unlikely(!nfree)) {
-			atomic_long_inc(&pool->failed_gets);
+			xmsg_pool_get_failed(pool);
 			return NULL;
 		}
 		idx = XMSG_TOP_HEAD(top);

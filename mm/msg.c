@@ -35,6 +35,10 @@
 #include <linux/slab.h>
 #include "mm/mm_internal.h"
 
+/* The trace events of xmsg.ko (include/trace/events/xmsg.h) live here. */
+#define CREATE_TRACE_POINTS
+#include "include/trace/events/xmsg.h"
+
 struct kmem_cache *xmsg_msg_cache;
 
 static __always_inline void xmsg_mcb_init(struct xmsg_msg *msg, void *body,
@@ -379,6 +383,7 @@ int xmsg_msg_rel(struct xmsg_msg *msg)
 
 	if (!msg)
 		return -EINVAL;
+	trace_xmsg_msg_rel(msg->origin, msg->size);
 	if (msg->origin == XMSG_ORIGIN_PROXY) {
 		xmsg_owner_del_msg(msg);
 		real = msg->real;

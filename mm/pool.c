@@ -30,6 +30,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include "mm/mm_internal.h"
+#include "include/trace/events/xmsg.h"
 
 #define XMSG_POOL_DEFAULT_ALIGN	64
 
@@ -229,6 +230,16 @@ struct xmsg_pool *xmsg_pool_create(const struct xmsg_pool_params *params)
 	return pool;
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_pool_create, XMSG_NS);
+
+/*
+ * A get found @pool empty: count it (XMSG_IOC_INFO's failed_gets) and trace
+ * it.  Out of line: the inline get path stays small.
+ */
+void xmsg_pool_get_failed(struct xmsg_pool *pool)
+{
+	atomic_long_inc(&pool->failed_gets);
+	trace_xmsg_pool_empty(pool->name, pool->block_size, pool->count);
+}
 
 /**
  * xmsg_pool_meta_bytes() - kernel memory a pool of @count blocks may pin

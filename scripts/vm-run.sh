@@ -65,7 +65,8 @@ esac
 # the copy is shared by every tree on this machine (a clean clone in CI, the
 # working tree), and a source with an older mtime than the object another
 # tree left there must still be rebuilt.
-bdir="$XMSG_CACHE/build/$kernel"
+# XMSG_BUILD: another place for the copy (parallel runs of several trees).
+bdir="${XMSG_BUILD:-$XMSG_CACHE/build}/$kernel"
 mkdir -p "$bdir"
 exec 8>"$bdir.lock"
 flock 8
