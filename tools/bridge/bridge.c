@@ -85,6 +85,7 @@ struct conn {
 	struct xm_msg pend;	/* export: a message the exchange refused */
 	uint32_t pend_reply;
 	int stalled;		/* export: exchange full, not reading */
+	int want_out;		/* EPOLLOUT asked for */
 };
 
 /* export: a request's return route (an anonymous exchange). */
@@ -112,6 +113,7 @@ struct map {
 	struct src lsrc;
 	struct ret *rets;
 	int published;
+	double retry_at;	/* import: next connect attempt */
 	/* import: requests in flight, id = seq << 8 | slot */
 	uint32_t req_reply[REQ_SLOTS], req_id[REQ_SLOTS], req_seq;
 	/* broadcast: the RDM socket, the current post */
@@ -403,8 +405,10 @@ static int conn_tx(struct conn *c, struct item *it)
 		it = c->q;
 		ret = item_send(c->fd, it, NULL);
 		if (ret == -EAGAIN) {
-			ep_set(c->fd, &c->src, EPOLLIN | EPOLLOUT,
-			       EPOLL_CTL_MOD);
+			if (!c->want_out)
+				ep_set(c->fd, &c->src, (c->stalled ? 0 :
+					EPOLLIN) | EPOLLOUT, EPOLL_CTL_MOD);
+			c->want_out = 1;
 			return 0;
 		}
 		c->q = it->next;
@@ -421,7 +425,10 @@ static int conn_tx(struct conn *c, struct item *it)
 			c->fwd++, c->map->c_fwd++;
 		item_free(it);
 	}
-	ep_set(c->fd, &c->src, c->stalled ? 0 : EPOLLIN, EPOLL_CTL_MOD);
+	if (c->want_out)
+		ep_set(c->fd, &c->src, c->stalled ? 0 : EPOLLIN,
+		       EPOLL_CTL_MOD);
+	c->want_out = 0;
 	return 0;
 }
 
@@ -530,7 +537,8 @@ static int frame_recv(int fd, struct map *m, struct xb_hdr *h,
 	}
 	if (mh.msg_controllen && CMSG_FIRSTHDR(&mh) &&
 	    CMSG_FIRSTHDR(&mh)->cmsg_type == TIPC_ERRINFO)
-		return -1;	/* a message of ours came back */
+		/* a message of ours came back: on a connection, the end */
+		return from ? -1 : -ECONNRESET;
 	if (n == 0 && from == NULL)
 		return -ECONNRESET;
 	if (mh.msg_flags & MSG_TRUNC) {
@@ -629,8 +637,9 @@ static void import_connect(struct map *m)
 	struct conn *c;
 	int fd, h;
 
-	if (m->up || m->published <= 0)
+	if (m->up || m->published <= 0 || now() < m->retry_at)
 		return;
+	m->retry_at = now() + RETRY_MS / 1e3;
 	fd = tipc_socket(SOCK_SEQPACKET);
 	if (fd < 0)
 		return;
@@ -973,7 +982,7 @@ static void export_answer(struct ret *r)
 /* ------------------------------------------------------------------ */
 /* connections: frames in */
 
-static void conn_read(struct conn *c)
+static void conn_read(struct conn *c, int hup)
 {
 	struct map *m = c->map;
 	struct xb_hdr h;
@@ -983,6 +992,8 @@ static void conn_read(struct conn *c)
 		if (c->stalled)
 			break;
 		ret = frame_recv(c->fd, m, &h, NULL);
+		if (ret == 0 && hup)
+			ret = -ECONNRESET;	/* hung up, nothing left */
 		if (ret == 0 || ret == -ENOBUFS)
 			break;
 		if (ret == -ECONNRESET) {
@@ -1021,7 +1032,8 @@ static void conn_read(struct conn *c)
 		if (ret == -ENOSPC) {
 			/* the exchange is full: stop reading until it drains */
 			c->stalled = 1;
-			ep_set(c->fd, &c->src, 0, EPOLL_CTL_MOD);
+			ep_set(c->fd, &c->src, c->want_out ? EPOLLOUT : 0,
+			       EPOLL_CTL_MOD);
 			break;
 		}
 		if (ret) {
@@ -1051,8 +1063,9 @@ static void export_retry(struct map *m)
 		c->stalled = 0;
 		if (!m->up)
 			return;
-		ep_set(c->fd, &c->src, EPOLLIN, EPOLL_CTL_MOD);
-		conn_read(c);
+		ep_set(c->fd, &c->src, (c->want_out ? EPOLLOUT : 0) | EPOLLIN,
+		       EPOLL_CTL_MOD);
+		conn_read(c, 0);
 	}
 }
 
@@ -1217,6 +1230,7 @@ static void top_event(void)
 		if (m->kind == M_IMPORT) {
 			if (ev.event == TIPC_PUBLISHED) {
 				m->published++;
+				m->retry_at = 0;
 				import_connect(m);
 			} else if (ev.event == TIPC_WITHDRAWN) {
 				m->published--;
@@ -1548,7 +1562,8 @@ int main(int argc, char **argv)
 				}
 				if (evs[i].events & (EPOLLIN | EPOLLHUP |
 						     EPOLLERR))
-					conn_read(cn);
+					conn_read(cn, evs[i].events &
+						  (EPOLLHUP | EPOLLERR));
 				break;
 			}
 			case S_XCHG:

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <net/if.h>
 #include <sched.h>
 #include <stdint.h>
@@ -302,4 +303,65 @@ int xb_have_tipc(void)
 		return 0;
 	close(fd);
 	return 1;
+}
+
+int xb_tipc_node(const char *id, const char *const *devs)
+{
+	int ret = xb_tipc_node_id(id);
+
+	if (ret)
+		fprintf(stderr, "TIPC node %s: %s\n", id, strerror(-ret));
+	for (; !ret && *devs; devs++) {
+		ret = xb_tipc_bearer(*devs);
+		if (ret)
+			fprintf(stderr, "TIPC bearer %s: %s\n", *devs,
+				strerror(-ret));
+	}
+	return ret;
+}
+
+int xb_in_ns(int ns, int (*fn)(void *), void *arg)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		if (xb_netns_enter(ns))
+			_exit(100);
+		_exit(fn(arg) ? 101 : 0);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int xb_spawn_in_ns(int ns, char *const *argv)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (xb_netns_enter(ns))
+			_exit(100);
+		execvp(xb_bridge_path(), argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+const char *xb_bridge_path(void)
+{
+	static char p[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", p, sizeof(p) - 32);
+	char *s;
+
+	if (n > 0) {
+		p[n] = 0;
+		s = strrchr(p, '/');
+		if (s) {
+			strcpy(s, "/../bin/xmsg-bridge");
+			if (access(p, X_OK) == 0)
+				return p;
+		}
+	}
+	return "xmsg-bridge";
 }

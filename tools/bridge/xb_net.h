@@ -24,5 +24,16 @@ int xb_tipc_node_id(const char *id);
 int xb_tipc_bearer(const char *dev);
 /* Is AF_TIPC available (built in or module loaded)? */
 int xb_have_tipc(void);
+/* Node identity @id and a bearer on each of the NULL-terminated @devs. */
+int xb_tipc_node(const char *id, const char *const *devs);
+
+/* Run @fn(@arg) in a child process inside namespace @ns: its exit status
+ * (0 when @fn returned 0), or -1.
+ */
+int xb_in_ns(int ns, int (*fn)(void *), void *arg);
+/* Start xmsg-bridge (xb_bridge_path()) with @argv inside namespace @ns. */
+int xb_spawn_in_ns(int ns, char *const *argv);
+/* xmsg-bridge next to the calling program (../bin/), else from PATH. */
+const char *xb_bridge_path(void);
 
 #endif /* XB_NET_H */

@@ -59,56 +59,16 @@ FIXTURE(br) {
 	int ph[NODES], txh, bdh, brh;
 };
 
-/* Run @fn in namespace @ns (a child process): its return value, or -1. */
-static int in_ns(int ns, int (*fn)(void *), void *arg)
-{
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		if (xb_netns_enter(ns))
-			_exit(100);
-		_exit(fn(arg) ? 101 : 0);
-	}
-	return pid < 0 ? -1 : xt_wait(pid);
-}
-
 struct node_cfg {
 	const char *id;
-	const char *dev[2];
+	const char *dev[3];
 };
 
 static int node_setup(void *arg)
 {
 	const struct node_cfg *c = arg;
-	int i, ret = xb_tipc_node_id(c->id);
 
-	if (ret)
-		fprintf(stderr, "TIPC node %s: %s\n", c->id, strerror(-ret));
-	for (i = 0; !ret && i < 2 && c->dev[i]; i++) {
-		ret = xb_tipc_bearer(c->dev[i]);
-		if (ret)
-			fprintf(stderr, "TIPC bearer %s: %s\n", c->dev[i],
-				strerror(-ret));
-	}
-	return ret;
-}
-
-static const char *bridge_path(void)
-{
-	static char p[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", p, sizeof(p) - 32);
-	char *s;
-
-	if (n > 0) {
-		p[n] = 0;
-		s = strrchr(p, '/');
-		if (s) {
-			strcpy(s, "/../bin/xmsg-bridge");
-			if (access(p, X_OK) == 0)
-				return p;
-		}
-	}
-	return "xmsg-bridge";	/* from PATH */
+	return xb_tipc_node(c->id, c->dev);
 }
 
 /* Start node @n's bridge with the mappings in @maps (NULL-terminated). */
@@ -131,13 +91,7 @@ static pid_t bridge_start(FIXTURE_DATA(br) *self, int n, const char **maps)
 	for (j = 0; maps[j]; j++)
 		argv[i++] = maps[j];
 	argv[i] = NULL;
-	pid = fork();
-	if (pid == 0) {
-		if (xb_netns_enter(self->ns[n]))
-			_exit(100);
-		execvp(bridge_path(), (char **)argv);
-		_exit(127);
-	}
+	pid = xb_spawn_in_ns(self->ns[n], (char **)argv);
 	self->bridge[n] = pid;
 	return pid;
 }
@@ -208,7 +162,6 @@ static int pool_full(FIXTURE_DATA(br) *self, int h)
 
 FIXTURE_SETUP(br)
 {
-	static const char *ids[NODES] = { "xbA", "xbB", "xbC" };
 	struct node_cfg cfg[NODES] = {
 		{ "xbA", { "ab", "ac" } },
 		{ "xbB", { "ba", NULL } },
@@ -231,8 +184,7 @@ FIXTURE_SETUP(br)
 	ASSERT_EQ(0, xb_veth_pair("ab", self->ns[NA], "ba", self->ns[NB]));
 	ASSERT_EQ(0, xb_veth_pair("ac", self->ns[NA], "ca", self->ns[NC]));
 	for (i = 0; i < NODES; i++) {
-		(void)ids;
-		ASSERT_EQ(0, in_ns(self->ns[i], node_setup, &cfg[i]));
+		ASSERT_EQ(0, xb_in_ns(self->ns[i], node_setup, &cfg[i]));
 		snprintf(tag, sizeof(tag), "br%c", 'a' + i);
 		xt_name(self->bname[i], tag);
 		/* bridge names: no dots, "bridge." is prepended */
@@ -478,7 +430,7 @@ TEST_F_TIMEOUT(br, bad_frames, 300)
 	bridge_start(self, NB, bmaps);
 	ASSERT_EQ(0, wait_counter(self, NB, "export", self->bdata, "state",
 				  1));
-	ASSERT_EQ(0, in_ns(self->ns[NA], send_raw_frames, &rf));
+	ASSERT_EQ(0, xb_in_ns(self->ns[NA], send_raw_frames, &rf));
 	EXPECT_EQ(0, wait_counter(self, NB, "export", self->bdata,
 				  "delivered", 1));
 	EXPECT_EQ(4, counter(self, NB, "export", self->bdata, "malformed"));
