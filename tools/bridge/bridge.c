@@ -388,6 +388,16 @@ static int item_send(int fd, struct item *it, const struct sockaddr_tipc *to)
 
 static void conn_close(struct conn *c);
 
+/* A frame that will not be sent: counted, its message released. */
+static void item_lost(struct map *m, struct item *it)
+{
+	if (it->h.kind == XB_DATA || it->h.kind == XB_REQ)
+		m->c_lost++;
+	else if (it->h.kind == XB_REPLY)
+		m->c_replies_lost++;
+	item_free(it);
+}
+
 /* Queue @it on @c, sending what the socket takes.  0, or -errno when the
  * connection broke (it is closed then; do not use @c).
  */
@@ -417,7 +427,7 @@ static int conn_tx(struct conn *c, struct item *it)
 		c->qlen--;
 		if (ret) {
 			say("%s: send: %s", c->map->name, strerror(-ret));
-			item_free(it);
+			item_lost(c->map, it);
 			conn_close(c);
 			return ret;
 		}
@@ -607,9 +617,7 @@ static void import_down(struct map *m)
 		m->c_lost += c->fwd - c->acked;
 		while ((it = c->q)) {
 			c->q = it->next;
-			if (it->h.kind == XB_DATA || it->h.kind == XB_REQ)
-				m->c_lost++;
-			item_free(it);
+			item_lost(m, it);
 		}
 		ep_set(c->fd, &c->src, 0, EPOLL_CTL_DEL);
 		close(c->fd);
@@ -814,7 +822,7 @@ static void conn_close(struct conn *c)
 	}
 	while ((it = c->q)) {
 		c->q = it->next;
-		item_free(it);
+		item_lost(m, it);
 	}
 	if (c->pend.handle) {
 		xm_msg_rel(B.x, c->pend.handle);

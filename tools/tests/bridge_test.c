@@ -139,6 +139,27 @@ static int wait_counter(FIXTURE_DATA(br) *self, int n, const char *kind,
 	return -1;
 }
 
+/* Wait (up to 5 s) for counter(...) == @want: the last value read. */
+static long long settled(FIXTURE_DATA(br) *self, int n, const char *kind,
+			 const char *name, const char *key, long long want)
+{
+	long long v = -1;
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		v = counter(self, n, kind, name, key);
+		if (v == want)
+			break;
+		xt_sleep_ms(10);
+	}
+	return v;
+}
+
+/* Node @n's counter @key of "@kind @name" comes to @want. */
+#define EXPECT_COUNTER(n, kind, name, key, want)			\
+	EXPECT_EQ(want, settled(self, n, kind, name, key, want))	\
+		TH_LOG("%s", self->st)
+
 static int bridge_stop(FIXTURE_DATA(br) *self, int n)
 {
 	int st;
@@ -346,10 +367,10 @@ TEST_F_TIMEOUT(br, data_in_prio_order, 300)
 	EXPECT_EQ(-EAGAIN, xm_recv(self->x, self->bdh, XM_NOWAIT, 0, &m));
 	EXPECT_EQ(0, wait_counter(self, NA, "import", self->adata, "acked",
 				  N));
-	EXPECT_EQ(N, counter(self, NA, "import", self->adata, "fwd"));
-	EXPECT_EQ(0, counter(self, NA, "import", self->adata, "lost"));
-	EXPECT_EQ(N, counter(self, NB, "export", self->bdata, "delivered"));
-	EXPECT_EQ(0, counter(self, NB, "export", self->bdata, "malformed"));
+	EXPECT_COUNTER(NA, "import", self->adata, "fwd", N);
+	EXPECT_COUNTER(NA, "import", self->adata, "lost", 0);
+	EXPECT_COUNTER(NB, "export", self->bdata, "delivered", N);
+	EXPECT_COUNTER(NB, "export", self->bdata, "malformed", 0);
 	xm_handle_close(self->x, xa);
 	STOP_AND_CHECK_POOLS();
 	/* a stopped bridge takes its import exchange with it */
@@ -371,12 +392,21 @@ static int send_raw_frames(void *arg)
 	struct sockaddr_tipc sa = { 0 };
 	int fd, i;
 
-	fd = socket(AF_TIPC, SOCK_SEQPACKET, 0);
 	sa.family = AF_TIPC;
 	sa.addrtype = TIPC_SERVICE_ADDR;
 	sa.addr.name.name.type = rf->type;
 	sa.addr.name.name.instance = 1;
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+	/* until the link is up and B's name has reached A */
+	for (i = 0; i < WAIT_MS / 10; i++) {
+		fd = socket(AF_TIPC, SOCK_SEQPACKET, 0);
+		if (fd < 0)
+			return 1;
+		if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+			break;
+		close(fd);
+		xt_sleep_ms(10);
+	}
+	if (i == WAIT_MS / 10)
 		return 1;
 	/* 1: shorter than a header */
 	xb_hdr_set(h, XB_DATA, 0, 0, 0, 0);
@@ -433,9 +463,9 @@ TEST_F_TIMEOUT(br, bad_frames, 300)
 	ASSERT_EQ(0, xb_in_ns(self->ns[NA], send_raw_frames, &rf));
 	EXPECT_EQ(0, wait_counter(self, NB, "export", self->bdata,
 				  "delivered", 1));
-	EXPECT_EQ(4, counter(self, NB, "export", self->bdata, "malformed"));
-	EXPECT_EQ(1, counter(self, NB, "export", self->bdata, "oversized"));
-	EXPECT_EQ(1, counter(self, NB, "export", self->bdata, "delivered"));
+	EXPECT_COUNTER(NB, "export", self->bdata, "malformed", 4);
+	EXPECT_COUNTER(NB, "export", self->bdata, "oversized", 1);
+	EXPECT_COUNTER(NB, "export", self->bdata, "delivered", 1);
 	ASSERT_LT(0, xm_pool_open(self->x, self->pool[NB], XMSG_ACC_READ));
 	ASSERT_EQ(0, xm_recv(self->x, self->bdh, XM_MS(5000), 0, &m));
 	EXPECT_EQ(100U, m.length);
@@ -513,10 +543,10 @@ TEST_F_TIMEOUT(br, request_reply, 300)
 		ASSERT_EQ(0, xm_msg_rel(self->x, a.handle));
 	}
 	EXPECT_EQ(0, xt_wait(srv));
-	EXPECT_EQ(ROUNDS, counter(self, NA, "import", self->arpc, "replies"));
-	EXPECT_EQ(ROUNDS, counter(self, NB, "export", self->brpc, "replies"));
-	EXPECT_EQ(0, counter(self, NB, "export", self->brpc,
-			     "replies_lost"));
+	EXPECT_COUNTER(NA, "import", self->arpc, "replies", ROUNDS);
+	EXPECT_COUNTER(NB, "export", self->brpc, "replies", ROUNDS);
+	EXPECT_EQ(0, settled(self, NB, "export", self->brpc,
+			     "replies_lost", 0));
 	xm_destroy(self->x, mine);
 	xm_handle_close(self->x, xa);
 	STOP_AND_CHECK_POOLS();
@@ -599,9 +629,9 @@ TEST_F_TIMEOUT(br, broadcast, 300)
 	ASSERT_EQ(0, post(self, xa, "news two", &held));
 	EXPECT_EQ(0, wait_post(self, self->bnews, "news two", &gb));
 	EXPECT_EQ(0, wait_post(self, self->cnews, "news two", &gc));
-	EXPECT_EQ(2, counter(self, NA, "bexport", self->anews, "posts"));
-	EXPECT_EQ(2, counter(self, NB, "bimport", self->bnews, "posts"));
-	EXPECT_EQ(2, counter(self, NC, "bimport", self->cnews, "posts"));
+	EXPECT_COUNTER(NA, "bexport", self->anews, "posts", 2);
+	EXPECT_COUNTER(NB, "bimport", self->bnews, "posts", 2);
+	EXPECT_COUNTER(NC, "bimport", self->cnews, "posts", 2);
 	xm_msg_rel(self->x, held);
 	xm_destroy(self->x, xa);
 	STOP_AND_CHECK_POOLS();
@@ -710,8 +740,9 @@ TEST_F_TIMEOUT(br, kill_bridge, 600)
 	const char *bmaps[] = { "export", mapping(m2, self->bdata, TYPE_DATA),
 				NULL };
 	uint64_t ok, idrm, noent, back, seqs, got, dups, bad;
-	long long acked = 0, lost, dropped, txerr;
+	long long acked = 0, lost = 0, dropped = 0, txerr = 0;
 	int sfd[2], rfd[2], stop[2], i;
+	char map[64];
 	pid_t snd, rcv;
 
 	bridge_start(self, NB, bmaps);
@@ -757,13 +788,16 @@ TEST_F_TIMEOUT(br, kill_bridge, 600)
 	EXPECT_LT(0U, idrm + noent) TH_LOG("no send failed");
 	EXPECT_EQ(1U, back) TH_LOG("no send succeeded after the restart");
 	/* every message sent is acknowledged, lost in flight or dropped */
-	lost = counter(self, NA, "import", self->adata, "lost");
-	dropped = counter(self, NA, "import", self->adata, "dropped");
-	txerr = counter(self, NA, "import", self->adata, "tx_err");
+	snprintf(map, sizeof(map), "import %s", self->adata);
 	for (i = 0; i < WAIT_MS / 10; i++) {
-		acked = counter(self, NA, "import", self->adata, "acked");
-		if (acked + lost + dropped + txerr >= (long long)ok)
-			break;
+		if (status(self, NA) == 0) {
+			acked = xb_status_get(self->st, map, "acked");
+			lost = xb_status_get(self->st, map, "lost");
+			dropped = xb_status_get(self->st, map, "dropped");
+			txerr = xb_status_get(self->st, map, "tx_err");
+			if (acked + lost + dropped + txerr >= (long long)ok)
+				break;
+		}
 		xt_sleep_ms(10);
 	}
 	EXPECT_EQ((long long)ok, acked + lost + dropped + txerr)
