@@ -82,8 +82,8 @@ struct conn {
 	unsigned int qlen;
 	uint64_t fwd, acked;	/* import: frames sent, acknowledged */
 	uint64_t done, done_acked; /* export: frames handled, acknowledged */
-	struct xm_msg pend;	/* export: a message the exchange refused */
-	uint32_t pend_reply;
+	struct xmsg_xfer_send out[BATCH]; /* export: to send to the exchange */
+	unsigned int nout;
 	int stalled;		/* export: exchange full, not reading */
 	int want_out;		/* EPOLLOUT asked for */
 };
@@ -398,12 +398,16 @@ static void item_lost(struct map *m, struct item *it)
 	item_free(it);
 }
 
-/* Queue @it on @c, sending what the socket takes.  0, or -errno when the
- * connection broke (it is closed then; do not use @c).
+/* Queue @it on @c, sending what the socket takes (up to BATCH frames a
+ * system call).  0, or -errno when the connection broke (it is closed
+ * then; do not use @c).
  */
 static int conn_tx(struct conn *c, struct item *it)
 {
-	int ret;
+	struct mmsghdr mv[BATCH];
+	struct iovec iov[BATCH][2];
+	struct item *q[BATCH];
+	int n, k, ret;
 
 	if (it) {
 		it->next = NULL;
@@ -412,8 +416,18 @@ static int conn_tx(struct conn *c, struct item *it)
 		c->qlen++;
 	}
 	while (c->q) {
-		it = c->q;
-		ret = item_send(c->fd, it, NULL);
+		memset(mv, 0, sizeof(mv));
+		for (n = 0, it = c->q; it && n < BATCH; it = it->next, n++) {
+			q[n] = it;
+			iov[n][0].iov_base = &it->h;
+			iov[n][0].iov_len = XB_HDR_LEN;
+			iov[n][1].iov_base = (void *)it->body;
+			iov[n][1].iov_len = it->len;
+			mv[n].msg_hdr.msg_iov = iov[n];
+			mv[n].msg_hdr.msg_iovlen = it->len ? 2 : 1;
+		}
+		k = sendmmsg(c->fd, mv, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+		ret = k < 0 ? -errno : 0;
 		if (ret == -EAGAIN) {
 			if (!c->want_out)
 				ep_set(c->fd, &c->src, (c->stalled ? 0 :
@@ -421,19 +435,20 @@ static int conn_tx(struct conn *c, struct item *it)
 			c->want_out = 1;
 			return 0;
 		}
-		c->q = it->next;
-		if (!c->q)
-			c->qtail = &c->q;
-		c->qlen--;
 		if (ret) {
 			say("%s: send: %s", c->map->name, strerror(-ret));
-			item_lost(c->map, it);
 			conn_close(c);
 			return ret;
 		}
-		if (it->h.kind == XB_DATA || it->h.kind == XB_REQ)
-			c->fwd++, c->map->c_fwd++;
-		item_free(it);
+		for (n = 0; n < k; n++) {
+			c->q = q[n]->next;
+			c->qlen--;
+			if (q[n]->h.kind == XB_DATA || q[n]->h.kind == XB_REQ)
+				c->fwd++, c->map->c_fwd++;
+			item_free(q[n]);
+		}
+		if (!c->q)
+			c->qtail = &c->q;
 	}
 	if (c->want_out)
 		ep_set(c->fd, &c->src, c->stalled ? 0 : EPOLLIN,
@@ -738,14 +753,12 @@ static void import_pump(struct map *m)
 			}
 			continue;
 		}
-		if (!m->conn) {		/* broke during this batch */
-			m->c_lost++;
-			item_free(it);
-			continue;
-		}
-		if (conn_tx(c, it))
-			import_down(m);
+		it->next = NULL;
+		*c->qtail = it;
+		c->qtail = &it->next;
+		c->qlen++;
 	}
+	conn_tx(c, NULL);	/* on failure the import is down */
 	B.dirty = 1;
 	/* stop polling the exchange while frames wait for the socket */
 	if (m->conn && m->conn->q)
@@ -824,8 +837,8 @@ static void conn_close(struct conn *c)
 		c->q = it->next;
 		item_lost(m, it);
 	}
-	if (c->pend.handle) {
-		xm_msg_rel(B.x, c->pend.handle);
+	while (c->nout) {
+		xm_msg_rel(B.x, c->out[--c->nout].msg);
 		m->c_deliver_err++;
 	}
 	ep_set(c->fd, &c->src, 0, EPOLL_CTL_DEL);
@@ -908,29 +921,44 @@ static void export_accept(struct map *m)
 	}
 }
 
-/* Send c->pend to the exchange: 0 done, -ENOSPC retry later, else the
- * exchange is gone (the export goes down).
+/* Drop the first of c->out: counted, its message released. */
+static void export_drop_first(struct conn *c)
+{
+	xm_msg_rel(B.x, c->out[0].msg);
+	c->map->c_deliver_err++;
+	c->done++;
+	memmove(c->out, c->out + 1, --c->nout * sizeof(c->out[0]));
+}
+
+/* Send c->out to the exchange in one XMSG_IOC_XFER: 0 done, -ENOSPC the
+ * exchange is full (the rest waits), -EIDRM the exchange is gone (the
+ * rest is dropped; the export goes down).
  */
-static int export_deliver(struct conn *c)
+static int export_flush(struct conn *c)
 {
 	struct map *m = c->map;
+	unsigned int sent, i;
 	int ret;
 
-	ret = xm_send(B.x, m->xchg, c->pend.handle, c->pend.prio,
-		      c->pend_reply, 0);
-	if (ret == -ENOSPC)
-		return ret;
-	if (ret) {
-		xm_msg_rel(B.x, c->pend.handle);
-		m->c_deliver_err++;
-	} else {
-		m->c_delivered++;
+	while (c->nout) {
+		for (i = 0; i < c->nout; i++)
+			c->out[i].xchg = m->xchg;
+		ret = xm_xfer(B.x, c->out, c->nout, 0, NULL, 0, 0, &sent);
+		m->c_delivered += sent;
+		c->done += sent;
+		c->nout -= sent;
+		memmove(c->out, c->out + sent, c->nout * sizeof(c->out[0]));
+		B.dirty = 1;
+		if (ret >= 0 || ret == -ENOSPC)
+			return ret < 0 ? ret : 0;
+		export_drop_first(c);
+		if (ret == -EIDRM) {
+			while (c->nout)
+				export_drop_first(c);
+			return ret;
+		}
 	}
-	c->pend.handle = 0;
-	c->pend_reply = 0;
-	c->done++;
-	B.dirty = 1;
-	return ret == -EIDRM ? ret : 0;
+	return 0;
 }
 
 /* A request: its return route is an anonymous exchange of this bridge. */
@@ -1006,6 +1034,8 @@ static void conn_read(struct conn *c, int hup)
 			break;
 		if (ret == -ECONNRESET) {
 			say("%s: connection closed", m->name);
+			if (c->nout)	/* what arrived before the end */
+				export_flush(c);
 			conn_close(c);
 			return;
 		}
@@ -1033,18 +1063,21 @@ static void conn_read(struct conn *c, int hup)
 			c->done++;
 			continue;
 		}
-		c->pend.prio = h.prio;
-		c->pend.handle = spare_take(h.length);
-		c->pend_reply = h.kind == XB_REQ ? export_route(c, h.id) : 0;
-		ret = export_deliver(c);
+		memset(&c->out[c->nout], 0, sizeof(c->out[0]));
+		c->out[c->nout].prio = h.prio;
+		c->out[c->nout].msg = spare_take(h.length);
+		c->out[c->nout].reply = h.kind == XB_REQ ?
+					export_route(c, h.id) : 0;
+		c->nout++;
+	}
+	if (m->kind == M_EXPORT && c->nout) {
+		ret = export_flush(c);
 		if (ret == -ENOSPC) {
 			/* the exchange is full: stop reading until it drains */
 			c->stalled = 1;
 			ep_set(c->fd, &c->src, c->want_out ? EPOLLOUT : 0,
 			       EPOLL_CTL_MOD);
-			break;
-		}
-		if (ret) {
+		} else if (ret) {
 			export_down(m);
 			return;
 		}
@@ -1061,16 +1094,20 @@ static void conn_read(struct conn *c, int hup)
 static void export_retry(struct map *m)
 {
 	struct conn *c, *cn;
+	int ret;
 
 	for (c = m->conns; c; c = cn) {
 		cn = c->next;
 		if (!c->stalled)
 			continue;
-		if (export_deliver(c) == -ENOSPC)
+		ret = export_flush(c);
+		if (ret == -ENOSPC)
 			continue;
-		c->stalled = 0;
-		if (!m->up)
+		if (ret) {
+			export_down(m);
 			return;
+		}
+		c->stalled = 0;
 		ep_set(c->fd, &c->src, (c->want_out ? EPOLLOUT : 0) | EPOLLIN,
 		       EPOLL_CTL_MOD);
 		conn_read(c, 0);
