@@ -50,6 +50,8 @@
 #define BATCH		64	/* frames or messages per wake-up */
 #define RETRY_MS	200	/* reconnect / reopen */
 #define STATUS_MS	100	/* at most one status post per interval */
+#define ACK_EVERY	16	/* frames handled before an ACK goes at once */
+#define ACK_MS		20	/* else at most this late (a reply carries it) */
 
 enum src_kind { S_TOP, S_SIG, S_LISTEN, S_CONN, S_XCHG, S_RET, S_BSOCK };
 enum map_kind { M_EXPORT, M_IMPORT, M_BEXPORT, M_BIMPORT };
@@ -86,6 +88,7 @@ struct conn {
 	unsigned int nout;
 	int stalled;		/* export: exchange full, not reading */
 	int want_out;		/* EPOLLOUT asked for */
+	double ack_at;		/* export: an ACK is due then (0: none) */
 };
 
 /* export: a request's return route (an anonymous exchange). */
@@ -147,6 +150,7 @@ static struct {
 	struct map maps[MAX_MAPS];
 	int nmaps;
 	int rx_starved;
+	int ack_wait;		/* some connection owes an ACK */
 	int verbose;
 } B;
 
@@ -993,6 +997,28 @@ static uint32_t export_route(struct conn *c, uint32_t id)
 	return h;
 }
 
+/* Acknowledge what this connection handled (delivered or dropped), now
+ * (@force) or once it is due.
+ */
+static void conn_ack(struct conn *c, int force)
+{
+	struct item *it;
+
+	if (c->done == c->done_acked) {
+		c->ack_at = 0;
+		return;
+	}
+	if (!force && now() < c->ack_at) {
+		B.ack_wait = 1;
+		return;
+	}
+	c->ack_at = 0;
+	it = item_ack(c->done);
+	c->done_acked = c->done;
+	if (it)
+		conn_tx(c, it);
+}
+
 static void export_answer(struct ret *r)
 {
 	struct conn *c = r->conn;
@@ -1011,6 +1037,9 @@ static void export_answer(struct ret *r)
 		return;
 	}
 	m->c_replies++;
+	it->h.aux = htobe64(c->done);	/* the reply acknowledges too */
+	c->done_acked = c->done;
+	c->ack_at = 0;
 	conn_tx(c, it);
 	B.dirty = 1;
 }
@@ -1044,16 +1073,16 @@ static void conn_read(struct conn *c, int hup)
 			continue;
 		}
 		if (m->kind == M_IMPORT) {
-			if (h.kind == XB_ACK) {
-				if (h.aux > c->acked && h.aux <= c->fwd) {
-					m->c_acked += h.aux - c->acked;
-					c->acked = h.aux;
-				}
-			} else if (h.kind == XB_REPLY) {
-				import_reply(m, &h);
-			} else {
-				m->c_malformed++;
+			/* an ACK, or a REPLY carrying the same count */
+			if ((h.kind == XB_ACK || h.kind == XB_REPLY) &&
+			    h.aux > c->acked && h.aux <= c->fwd) {
+				m->c_acked += h.aux - c->acked;
+				c->acked = h.aux;
 			}
+			if (h.kind == XB_REPLY)
+				import_reply(m, &h);
+			else if (h.kind != XB_ACK)
+				m->c_malformed++;
 			B.dirty = 1;
 			continue;
 		}
@@ -1082,13 +1111,12 @@ static void conn_read(struct conn *c, int hup)
 			return;
 		}
 	}
-	if (m->kind == M_EXPORT && c->done != c->done_acked) {
-		struct item *it = item_ack(c->done);
-
-		c->done_acked = c->done;
-		if (it)
-			conn_tx(c, it);
-	}
+	/* a few frames: the ACK waits a little for a reply to carry it */
+	if (m->kind == M_EXPORT && c->done - c->done_acked >= ACK_EVERY)
+		conn_ack(c, 1);
+	else if (m->kind == M_EXPORT && c->done != c->done_acked &&
+		 !c->ack_at)
+		c->ack_at = now() + ACK_MS / 1e3;
 }
 
 static void export_retry(struct map *m)
@@ -1395,6 +1423,7 @@ static void tick(void)
 {
 	int i;
 
+	B.ack_wait = 0;
 	for (i = 0; i < B.nmaps; i++) {
 		struct map *m = &B.maps[i];
 
@@ -1402,10 +1431,17 @@ static void tick(void)
 		case M_IMPORT:
 			import_connect(m);
 			break;
-		case M_EXPORT:
+		case M_EXPORT: {
+			struct conn *c, *cn;
+
 			export_up(m);
 			export_retry(m);
+			for (c = m->conns; c; c = cn) {
+				cn = c->next;
+				conn_ack(c, 0);
+			}
 			break;
+		}
 		case M_BEXPORT:
 			bexport_up(m);
 			if (m->bpending && m->cur.handle)
@@ -1568,7 +1604,8 @@ int main(int argc, char **argv)
 	status_post(1);
 
 	for (;;) {
-		n = epoll_wait(B.ep, evs, 32, B.rx_starved ? 1 : RETRY_MS);
+		n = epoll_wait(B.ep, evs, 32, B.rx_starved ? 1 :
+			       B.ack_wait ? ACK_MS : RETRY_MS);
 		if (n < 0 && errno != EINTR)
 			die("epoll_wait", errno);
 		B.rx_starved = 0;

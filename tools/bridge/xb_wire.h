@@ -13,8 +13,9 @@
  *	length	u32	body bytes; must equal the frame length - hdr_len
  *	id	u32	XB_REQ/XB_REPLY: the request's id at the sending
  *			bridge (its reply route); else 0
- *	aux	u64	XB_ACK: frames delivered on this connection so far;
- *			XB_BCAST: the broadcast generation; else 0
+ *	aux	u64	XB_ACK, XB_REPLY: frames the exporting bridge has
+ *			handled (delivered or dropped) on this connection so
+ *			far; XB_BCAST: the broadcast generation; else 0
  */
 #ifndef XB_WIRE_H
 #define XB_WIRE_H
