@@ -1097,6 +1097,8 @@ static void conn_read(struct conn *c, int hup)
 		c->out[c->nout].msg = spare_take(h.length);
 		c->out[c->nout].reply = h.kind == XB_REQ ?
 					export_route(c, h.id) : 0;
+		if (h.kind == XB_REQ && !c->out[c->nout].reply)
+			m->c_replies_lost++;	/* delivered without a route */
 		c->nout++;
 	}
 	if (m->kind == M_EXPORT && c->nout) {
