@@ -14,8 +14,8 @@
 # busybox-static:arm64 and the tests cross-built; amd64 under
 # qemu-system-x86_64 -M q35 -cpu max with busybox-static:amd64 and the
 # tests built natively, statically.  No KUnit (Debian's kernels have none).
-# With --net, the kernel's own virtio_net and veth modules (and what they
-# depend on) go into the initramfs and /init loads them before xmsg.
+# With --net, the kernel's own virtio_net, veth and tipc modules (and what
+# they depend on) go into the initramfs and /init loads them before xmsg.
 # /init is scripts/vm-init.sh, in check mode.
 #
 # The console goes to stdout and, with --log, to FILE.  Exit status:
@@ -170,7 +170,7 @@ add_driver() {	# add_driver NAME
 }
 if [ $net -eq 1 ]; then
 	mkdir -p "$st/xmsg/drivers"
-	for m in virtio_pci virtio_net veth; do
+	for m in virtio_pci virtio_net veth tipc; do
 		add_driver "$m"
 	done
 	rm -f "$st/xmsg/drivers"/.[!.]*

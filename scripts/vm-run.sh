@@ -138,15 +138,17 @@ for d in tests examples bench; do
 	[ -d "$bdir/tools/$d" ] && cp "$bdir/tools/$d"/* "$st/xmsg/$d/" 2>/dev/null
 done
 [ -d "$bdir/tools/bin" ] && cp "$bdir/tools/bin"/* "$st/xmsg/bin/"
-# The stock kernel has the virtio PCI and network drivers and veth as
-# modules: /init loads them (in this order) before xmsg.
+# The stock kernel has the virtio PCI and network drivers, veth and TIPC
+# (with its UDP tunnel dependencies) as modules: /init loads them (in this
+# order) before xmsg.
 if [ "$kernel" = stock ]; then
 	mkdir -p "$st/xmsg/drivers"
 	n=0
 	for m in drivers/virtio/virtio_pci_legacy_dev \
 		drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci \
 		net/core/failover drivers/net/net_failover \
-		drivers/net/virtio_net drivers/net/veth; do
+		drivers/net/virtio_net drivers/net/veth net/ipv4/udp_tunnel \
+		net/ipv6/ip6_udp_tunnel net/tipc/tipc; do
 		ko=$(echo "$sdir"/root/lib/modules/*/kernel/"$m".ko)
 		[ -f "$ko" ] || continue
 		n=$((n + 1))
