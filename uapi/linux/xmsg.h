@@ -72,8 +72,11 @@
 /*
  * API version reported by XMSG_IOC_FEATURES.  Bumped on incompatible
  * change; compatible additions are announced by feature bits.
+ * 1: first version, ioctl magic 0xB8.
+ * 2: ioctl magic 0xBE (0xB8 is registered to other drivers); programs
+ *    built against version 1 must be rebuilt.
  */
-#define XMSG_API_VERSION	1
+#define XMSG_API_VERSION	2
 
 /* Bytes of a name including its terminating NUL */
 #define XMSG_NAME_MAX		32
@@ -1118,7 +1121,11 @@ struct xmsg_poll_fd {
  * ===================
  */
 
-#define XMSG_IOC_MAGIC		0xB8
+/*
+ * The ioctl type of every command: a code with no range registered in the
+ * kernel's Documentation/userspace-api/ioctl/ioctl-number.rst
+ */
+#define XMSG_IOC_MAGIC		0xBE
 
 #define XMSG_IOC_FEATURES	_IOWR(XMSG_IOC_MAGIC, 0x00, struct xmsg_features)
 #define XMSG_IOC_POOL_CREATE	_IOWR(XMSG_IOC_MAGIC, 0x01, struct xmsg_pool_create)
