@@ -194,12 +194,12 @@ int xmsg_copy_out(void __user *uarg, const void *karg, size_t ksize)
 }
 
 /**
- * xmsg_timeout_jiffies() - convert a uAPI timeout
+ * xmsg_timeout_deadline() - convert a uAPI timeout
  * @ns: XMSG_TIMEOUT_NONE, XMSG_TIMEOUT_FOREVER or nanoseconds
  * @flags: XMSG_TIMEOUT_ABS makes @ns an absolute CLOCK_MONOTONIC time
- * @jiffies: out: jiffies for the ipc layer (MAX_SCHEDULE_TIMEOUT: forever)
- *
- * Relative timeouts are rounded up to the next jiffy.
+ * @deadline: out: the timeout of the ipc layer's wait: 0 (do not wait),
+ *	XMSG_WAIT_FOREVER, or the CLOCK_MONOTONIC time to give up at;
+ *	relative timeouts count from now, to the nanosecond
  *
  * Context: any context.
  * Return: -EINVAL for a negative @ns other than XMSG_TIMEOUT_FOREVER (or
@@ -207,34 +207,25 @@ int xmsg_copy_out(void __user *uarg, const void *karg, size_t ksize)
  * has passed already (an -EAGAIN is then a timeout), 2 when the timeout
  * is relative (an interrupted wait must not be restarted).
  */
-long xmsg_timeout_jiffies(s64 ns, u32 flags, long *jiffies)
+long xmsg_timeout_deadline(s64 ns, u32 flags, ktime_t *deadline)
 {
-	long kind = 0;
-	u64 j;
-
+	*deadline = 0;
 	if (flags & XMSG_TIMEOUT_ABS) {
 		if (ns <= 0)
 			return -EINVAL;
-		ns -= ktime_get_ns();
-		if (ns <= 0) {
-			*jiffies = 0;
+		if (ns <= ktime_get())
 			return 1;
-		}
-	} else {
-		if (ns == XMSG_TIMEOUT_FOREVER) {
-			*jiffies = MAX_SCHEDULE_TIMEOUT;
-			return 0;
-		}
-		if (ns < 0)
-			return -EINVAL;
-		*jiffies = 0;
-		if (ns == 0)
-			return 0;
-		kind = 2;
+		*deadline = ns;
+		return 0;
 	}
-	j = nsecs_to_jiffies64(ns) + 1;
-	*jiffies = min_t(u64, j, MAX_SCHEDULE_TIMEOUT - 1);
-	return kind;
+	if (ns == XMSG_TIMEOUT_FOREVER) {
+		*deadline = XMSG_WAIT_FOREVER;
+		return 0;
+	}
+	if (ns < 0)
+		return -EINVAL;
+	*deadline = xmsg_wait_ns(ns);
+	return ns ? 2 : 0;
 }
 
 /* ---- handle table ---------------------------------------------------- */

@@ -556,8 +556,9 @@ long xmsg_ioc_send(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
  * @flags: XMSG_TIMEOUT_ABS, XMSG_RECV_NEWER
  * @xchg: exchange handle
  * @timeout_ns: as the uAPI
- * @kind: what xmsg_timeout_jiffies() returned for @timeout_ns
- * @jiffies: @timeout_ns in jiffies
+ * @kind: what xmsg_timeout_deadline() returned for @timeout_ns
+ * @deadline: @timeout_ns as the ipc layer's timeout: 0, XMSG_WAIT_FOREVER
+ *	or a CLOCK_MONOTONIC time
  * @gen: in/out broadcast generation
  * @msg: out: message handle
  * @reply: out: reply handle
@@ -574,7 +575,7 @@ struct xmsg_recv_args {
 	u32 xchg;
 	s64 timeout_ns;
 	long kind;
-	long jiffies;
+	ktime_t deadline;
 	u64 gen;
 	u32 msg;
 	u32 reply;
@@ -738,17 +739,17 @@ static int xmsg_recv_locked(struct xmsg_cfile *cf, struct xmsg_recv_args *a,
 	 * A receiver chosen by our own send has not answered yet: go
 	 * straight to the blocking receive (which looks at the queue first).
 	 */
-	if (a->jiffies && a->wake && !list_empty(a->wake))
+	if (a->deadline && a->wake && !list_empty(a->wake))
 		msg = ERR_PTR(-EAGAIN);
 	else
 		msg = xmsg_xchg_recv(xchg, &cf->owner, 0, flags, &a->gen);
-	if (msg == ERR_PTR(-EAGAIN) && a->jiffies) {
+	if (msg == ERR_PTR(-EAGAIN) && a->deadline) {
 		obj = hx->obj;	/* held until the end: @hx may go */
 		xmsg_obj_get(obj);
 		mutex_unlock(&cf->lock);
 		if (a->wake)
 			xmsg_xchg_wake(a->wake);
-		msg = xmsg_xchg_recv(xchg, &cf->owner, a->jiffies, flags,
+		msg = xmsg_xchg_recv(xchg, &cf->owner, a->deadline, flags,
 				     &a->gen);
 		mutex_lock(&cf->lock);
 	}
@@ -772,7 +773,7 @@ unlock:
 static int xmsg_recv(struct xmsg_cfile *cf, struct xmsg_recv_args *a,
 		     bool restart)
 {
-	a->kind = xmsg_timeout_jiffies(a->timeout_ns, a->flags, &a->jiffies);
+	a->kind = xmsg_timeout_deadline(a->timeout_ns, a->flags, &a->deadline);
 	if (a->kind < 0)
 		return a->kind;
 	mutex_lock(&cf->lock);
@@ -894,7 +895,7 @@ long xmsg_ioc_call(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
 	ra.xchg = c.recv_xchg;
 	ra.timeout_ns = c.timeout_ns;
 	ra.gen = c.gen;
-	ra.kind = xmsg_timeout_jiffies(c.timeout_ns, c.flags, &ra.jiffies);
+	ra.kind = xmsg_timeout_deadline(c.timeout_ns, c.flags, &ra.deadline);
 	if (ra.kind < 0)
 		return -EINVAL;
 	if (put_user(c.size, (u32 __user *)arg))
@@ -1028,8 +1029,8 @@ static int xmsg_xfer_do(struct xmsg_cfile *cf, struct xmsg_xfer *x,
 	if (err)
 		return err;
 	if (x->recv_max) {
-		ra.kind = xmsg_timeout_jiffies(x->timeout_ns, x->flags,
-					       &ra.jiffies);
+		ra.kind = xmsg_timeout_deadline(x->timeout_ns, x->flags,
+						&ra.deadline);
 		if (ra.kind < 0)
 			return -EINVAL;
 	}
@@ -1177,10 +1178,11 @@ static int xmsg_sem_do_wait(struct xmsg_cfile *cf,
 {
 	struct xmsg_obj *obj = NULL;
 	struct xmsg_hent *h;
-	long kind, jiffies;
+	ktime_t deadline;
+	long kind;
 	int err;
 
-	kind = xmsg_timeout_jiffies(op->timeout_ns, op->flags, &jiffies);
+	kind = xmsg_timeout_deadline(op->timeout_ns, op->flags, &deadline);
 	if (kind < 0)
 		return kind;
 	mutex_lock(&cf->lock);
@@ -1193,7 +1195,7 @@ static int xmsg_sem_do_wait(struct xmsg_cfile *cf,
 	mutex_unlock(&cf->lock);
 	if (!obj)
 		return err;
-	err = xmsg_sem_wait(xmsg_obj_sem(obj), jiffies);
+	err = xmsg_sem_wait(xmsg_obj_sem(obj), deadline);
 	xmsg_obj_put(obj);
 	return xmsg_wait_err(err, kind, true);
 }

@@ -900,7 +900,7 @@ static void xmsg_xchg_spin_done(struct xmsg_xchg *xchg,
 
 /* Sleep at @xchg until claimed; @flags: the saved state of the lock. */
 static int xmsg_xchg_wait(struct xmsg_xchg *xchg, struct xmsg_xchg_waiter *xw,
-			  unsigned long flags, long timeout)
+			  unsigned long flags, ktime_t timeout)
 	__releases(&xchg->lock)
 {
 	int ret;
@@ -922,7 +922,7 @@ static int xmsg_xchg_wait(struct xmsg_xchg *xchg, struct xmsg_xchg_waiter *xw,
 
 static struct xmsg_msg *xmsg_xchg_recv_queue(struct xmsg_xchg *xchg,
 					     struct xmsg_owner *to,
-					     long timeout)
+					     ktime_t timeout)
 {
 	struct xmsg_xchg_waiter xw = {};
 	unsigned long flags;
@@ -963,7 +963,7 @@ static struct xmsg_msg *xmsg_xchg_recv_queue(struct xmsg_xchg *xchg,
 /* Get a reference on a fitting post, waiting for one if need be. */
 static struct xmsg_xchg_post *xmsg_xchg_bcast_take(struct xmsg_xchg *xchg,
 						   struct xmsg_xchg_waiter *xw,
-						   long timeout)
+						   ktime_t timeout)
 {
 	struct xmsg_xchg_post *post;
 	unsigned long flags;
@@ -988,7 +988,7 @@ static struct xmsg_xchg_post *xmsg_xchg_bcast_take(struct xmsg_xchg *xchg,
 
 static struct xmsg_msg *xmsg_xchg_recv_bcast(struct xmsg_xchg *xchg,
 					     struct xmsg_owner *to,
-					     long timeout, bool newer,
+					     ktime_t timeout, bool newer,
 					     u64 *gen)
 {
 	struct xmsg_xchg_waiter xw = { .newer = newer, .gen = gen ? *gen : 0 };
@@ -1026,8 +1026,8 @@ static struct xmsg_msg *xmsg_xchg_recv_bcast(struct xmsg_xchg *xchg,
  * @xchg: the exchange; the caller holds a reference
  * @to: the receiver's owner (NULL for a kernel user that does not track
  *	ownership)
- * @timeout: jiffies to wait: 0 never blocks, MAX_SCHEDULE_TIMEOUT waits
- *	for ever
+ * @timeout: 0 never blocks, XMSG_WAIT_FOREVER waits for ever, else the
+ *	CLOCK_MONOTONIC time to give up at (see xmsg_wait_ns())
  * @flags: 0 or XMSG_RECV_NEWER
  * @gen: broadcast: in, the last generation seen (with XMSG_RECV_NEWER only
  *	a newer one is returned); out, the generation returned.  May be NULL.
@@ -1054,7 +1054,7 @@ static struct xmsg_msg *xmsg_xchg_recv_bcast(struct xmsg_xchg *xchg,
  * ERR_PTR(-ENOMEM) or another error of xmsg_msg_make_proxy().
  */
 struct xmsg_msg *xmsg_xchg_recv(struct xmsg_xchg *xchg,
-				struct xmsg_owner *to, long timeout,
+				struct xmsg_owner *to, ktime_t timeout,
 				unsigned int flags, u64 *gen)
 {
 	struct xmsg_msg *msg;

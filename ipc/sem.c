@@ -270,8 +270,8 @@ EXPORT_SYMBOL_NS_GPL(xmsg_sem_signal, XMSG_NS);
 /**
  * xmsg_sem_wait - wait at a semaphore
  * @sem: the semaphore; the caller holds a reference
- * @timeout: jiffies to wait: 0 never blocks, MAX_SCHEDULE_TIMEOUT waits
- *	for ever
+ * @timeout: 0 never blocks, XMSG_WAIT_FOREVER waits for ever, else the
+ *	CLOCK_MONOTONIC time to give up at (see xmsg_wait_ns())
  *
  * Counting and threshold: passes at once when the count is at least the
  * threshold (taking it off), else waits for signals.  Gate: waits for the
@@ -284,7 +284,7 @@ EXPORT_SYMBOL_NS_GPL(xmsg_sem_signal, XMSG_NS);
  * -ETIMEDOUT; -ERESTARTSYS on a signal; -EIDRM when the semaphore is or
  * gets destroyed.
  */
-int xmsg_sem_wait(struct xmsg_sem *sem, long timeout)
+int xmsg_sem_wait(struct xmsg_sem *sem, ktime_t timeout)
 {
 	struct xmsg_waiter w = {};
 	unsigned long flags;

@@ -23,6 +23,7 @@
  * the task, on which it holds a reference.
  */
 #include <linux/cpumask.h>
+#include <linux/hrtimer.h>
 #include <linux/preempt.h>
 #include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
@@ -132,7 +133,14 @@ static bool xmsg_waiter_spin(struct xmsg_waiter *w)
  *	and @w->state = XMSG_WAITER_PENDING
  * @lock: the object lock, held (taken with spin_lock_irqsave(@flags))
  * @flags: the saved interrupt state of @lock
- * @timeout: jiffies to wait, > 0, or MAX_SCHEDULE_TIMEOUT
+ * @timeout: the CLOCK_MONOTONIC time to give up at (> 0), or
+ *	XMSG_WAIT_FOREVER
+ *
+ * Sleeps as wq_sleep() of ipc/mqueue.c does: the task state is set before
+ * @lock is dropped, so a waker that claims @w after the unlock cannot be
+ * missed; the sleep is on an absolute high-resolution timer with no slack
+ * (schedule_hrtimeout_range()), so a timed-out wait never returns before
+ * @timeout, and after a spurious wake-up it sleeps again to the same time.
  *
  * With @w->spin_ns set, and more than one CPU online and nothing else to
  * run on this one, it first spins (still on the wait list, lock dropped,
@@ -146,9 +154,11 @@ static bool xmsg_waiter_spin(struct xmsg_waiter *w)
  * the last two cases @w is off the wait list.
  */
 int xmsg_waiter_wait(struct xmsg_waiter *w, spinlock_t *lock,
-		     unsigned long flags, long timeout)
+		     unsigned long flags, ktime_t timeout)
 	__releases(lock)
 {
+	ktime_t *expires = timeout == XMSG_WAIT_FOREVER ? NULL : &timeout;
+	bool expired;
 	int err;
 
 	w->spun = false;
@@ -166,7 +176,8 @@ int xmsg_waiter_wait(struct xmsg_waiter *w, spinlock_t *lock,
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
 		spin_unlock_irqrestore(lock, flags);
-		timeout = schedule_timeout(timeout);
+		expired = !schedule_hrtimeout_range(expires, 0,
+						    HRTIMER_MODE_ABS);
 		/* XMSG_WAKE_BARRIER */
 		if (smp_load_acquire(&w->state) == XMSG_WAITER_DONE)
 			return w->result;
@@ -179,7 +190,7 @@ int xmsg_waiter_wait(struct xmsg_waiter *w, spinlock_t *lock,
 			err = -ERESTARTSYS;
 			break;
 		}
-		if (!timeout) {
+		if (expired) {
 			err = -ETIMEDOUT;
 			break;
 		}

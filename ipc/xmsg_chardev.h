@@ -204,7 +204,7 @@ bool __xmsg_pool_writable(struct xmsg_cfile *cf, struct xmsg_pool *pool);
 int xmsg_copy_in(void *karg, size_t ksize, size_t ver0,
 		 const void __user *uarg, unsigned int cmd);
 int xmsg_copy_out(void __user *uarg, const void *karg, size_t ksize);
-long xmsg_timeout_jiffies(s64 ns, u32 flags, long *jiffies);
+long xmsg_timeout_deadline(s64 ns, u32 flags, ktime_t *deadline);
 
 /* chardev_obj.c: objects */
 long xmsg_ioc_pool_create(struct xmsg_cfile *cf, void __user *arg,

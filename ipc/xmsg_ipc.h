@@ -37,9 +37,33 @@
  */
 
 #include <linux/kref.h>
+#include <linux/ktime.h>
 #include <linux/poll.h>
 #include <linux/types.h>
 #include "../mm/xmsg_mm.h"
+
+/*
+ * The timeout of a wait at an exchange or a semaphore (xmsg_xchg_recv(),
+ * xmsg_sem_wait()): 0 does not wait, XMSG_WAIT_FOREVER waits for ever, any
+ * other value is the CLOCK_MONOTONIC time (ktime_get()) at which the wait
+ * gives up.  The wait sleeps on a high-resolution timer with no slack, as
+ * POSIX message queues do: it never ends before that time, and after it by
+ * the timer's and the scheduler's latency only.
+ */
+#define XMSG_WAIT_FOREVER	KTIME_MAX
+
+/**
+ * xmsg_wait_ns - the timeout of a wait of @ns nanoseconds from now
+ * @ns: nanoseconds; 0 (or less): do not wait; saturates at
+ *	XMSG_WAIT_FOREVER
+ *
+ * Context: any context.
+ * Return: 0, or an absolute CLOCK_MONOTONIC time.
+ */
+static inline ktime_t xmsg_wait_ns(s64 ns)
+{
+	return ns > 0 ? ktime_add_safe(ktime_get(), ns) : 0;
+}
 
 /**
  * enum xmsg_obj_type - what an xmsg_obj is
@@ -140,7 +164,7 @@ int xmsg_xchg_send_reuse(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 			 struct list_head *wake, struct xmsg_msg **spare);
 void xmsg_xchg_wake(struct list_head *wake);
 struct xmsg_msg *xmsg_xchg_recv(struct xmsg_xchg *xchg,
-				struct xmsg_owner *to, long timeout,
+				struct xmsg_owner *to, ktime_t timeout,
 				unsigned int flags, u64 *gen);
 int xmsg_xchg_bcast_clear(struct xmsg_xchg *xchg, struct xmsg_owner *from);
 __poll_t xmsg_xchg_poll(struct xmsg_xchg *xchg, struct file *file,
@@ -154,7 +178,7 @@ void xmsg_sem_destroy(struct xmsg_sem *sem);
 struct xmsg_obj *xmsg_sem_obj(struct xmsg_sem *sem);
 struct xmsg_sem *xmsg_obj_sem(struct xmsg_obj *obj);
 int xmsg_sem_signal(struct xmsg_sem *sem);
-int xmsg_sem_wait(struct xmsg_sem *sem, long timeout);
+int xmsg_sem_wait(struct xmsg_sem *sem, ktime_t timeout);
 __poll_t xmsg_sem_poll(struct xmsg_sem *sem, struct file *file,
 		       poll_table *pt);
 void xmsg_sem_get_stats(struct xmsg_sem *sem, struct xmsg_sem_stats *st);

@@ -62,7 +62,7 @@ void __xmsg_waiter_claim(struct xmsg_waiter *w, struct list_head *wake,
 			 int result);
 void xmsg_waiters_wake(struct list_head *wake);
 int xmsg_waiter_wait(struct xmsg_waiter *w, spinlock_t *lock,
-		     unsigned long flags, long timeout) __releases(lock);
+		     unsigned long flags, ktime_t timeout) __releases(lock);
 
 /* Object types' release functions, called by xmsg_obj_put(). */
 void xmsg_xchg_free(struct xmsg_obj *obj);

@@ -154,7 +154,7 @@ static void bcast_send_errors(struct kunit *test)
 
 struct brx_ctx {
 	struct xmsg_xchg *xchg;
-	long timeout;
+	s64 timeout;	/* ns from the call, or XMSG_WAIT_FOREVER */
 	unsigned int flags;
 };
 
@@ -164,8 +164,8 @@ static int brx_fn(struct ipc_t_thr *thr)
 	struct brx_ctx *ctx = thr->ctx;
 	struct xmsg_msg *p;
 
-	p = xmsg_xchg_recv(ctx->xchg, &thr->owner, ctx->timeout, ctx->flags,
-			   &thr->gen);
+	p = xmsg_xchg_recv(ctx->xchg, &thr->owner, xmsg_wait_ns(ctx->timeout),
+			   ctx->flags, &thr->gen);
 	if (IS_ERR(p))
 		return PTR_ERR(p);
 	if (p->owner != &thr->owner)
@@ -180,7 +180,7 @@ static void bcast_waiters(struct kunit *test, int n)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
 	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_BCAST, 0);
-	struct brx_ctx ctx = { .xchg = xchg, .timeout = IPC_T_WAIT,
+	struct brx_ctx ctx = { .xchg = xchg, .timeout = IPC_T_WAIT_NS,
 			       .flags = XMSG_RECV_NEWER };
 	struct xmsg_msg *msg = ipc_t_msg(test, env, &env->a, 0xb0);
 	struct ipc_t_thr *thr[8];
@@ -225,7 +225,7 @@ static void bcast_waiters_8(struct kunit *test)
 static void bcast_destroy_wakes(struct kunit *test)
 {
 	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_BCAST, 0);
-	struct brx_ctx ctx = { .xchg = xchg, .timeout = MAX_SCHEDULE_TIMEOUT };
+	struct brx_ctx ctx = { .xchg = xchg, .timeout = XMSG_WAIT_FOREVER };
 	struct xmsg_obj *obj = xmsg_xchg_obj(xchg);
 	struct ipc_t_thr *thr[4];
 	int i;
@@ -242,6 +242,8 @@ static void bcast_destroy_wakes(struct kunit *test)
 	xmsg_obj_put(obj);
 }
 
+#define T_2MS	(2 * NSEC_PER_MSEC)
+
 static void bcast_recv_timeout(struct kunit *test)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
@@ -249,11 +251,13 @@ static void bcast_recv_timeout(struct kunit *test)
 	struct xmsg_msg *msg = ipc_t_msg(test, env, &env->a, 1);
 	u64 gen = 0;
 
-	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_recv(xchg, &env->b, 2, 0,
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_recv(xchg, &env->b,
+						     xmsg_wait_ns(T_2MS), 0,
 						     NULL)), (long)-ETIMEDOUT);
 	KUNIT_ASSERT_EQ(test, xmsg_xchg_send(xchg, msg, &env->a, 0), 0);
 	gen = 1;
-	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_recv(xchg, &env->b, 2,
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_recv(xchg, &env->b,
+						     xmsg_wait_ns(T_2MS),
 						     XMSG_RECV_NEWER, &gen)),
 			(long)-ETIMEDOUT);
 	KUNIT_EXPECT_EQ(test, gen, 1ULL);
@@ -293,7 +297,7 @@ static int seed_slave(struct ipc_t_thr *thr)
 	int ret;
 
 	for (r = 1; r <= SEED_ROUNDS; r++) {
-		p = xmsg_xchg_recv(ctx->bcast, &thr->owner, IPC_T_WAIT, 0,
+		p = xmsg_xchg_recv(ctx->bcast, &thr->owner, ipc_t_wait(), 0,
 				   NULL);
 		if (IS_ERR(p))
 			return PTR_ERR(p);
@@ -310,7 +314,7 @@ static int seed_slave(struct ipc_t_thr *thr)
 		thr->got++;
 		ret = xmsg_sem_signal(ctx->sem_t);
 		if (!ret && r < SEED_ROUNDS)
-			ret = xmsg_sem_wait(ctx->sem_g, IPC_T_WAIT);
+			ret = xmsg_sem_wait(ctx->sem_g, ipc_t_wait());
 		if (ret)
 			return ret;
 	}
@@ -338,7 +342,7 @@ static void bcast_seed_protocol(struct kunit *test)
 	body->round = 1;
 	r = xmsg_xchg_send(ctx.bcast, msg, &env->a, 0) ? 0 : 1;
 	for (; r && r <= SEED_ROUNDS; r++) {
-		if (xmsg_sem_wait(ctx.sem_t, IPC_T_WAIT))
+		if (xmsg_sem_wait(ctx.sem_t, ipc_t_wait()))
 			break;
 		/* every slave read round r exactly once */
 		for (s = 0; s < SEED_SLAVES; s++)

@@ -32,6 +32,8 @@ MODULE_PARM_DESC(box_ms, "milliseconds per measurement (default 500)");
 #define STOP_TAG	0xdeadU
 #define BATCH		32	/* iterations between clock reads */
 #define PASSES		3	/* interleaved passes per figure */
+/* the timeout of a bench wait: 10 s from now */
+#define BENCH_WAIT()	xmsg_wait_ns(10LL * NSEC_PER_SEC)
 
 struct bench {
 	struct xmsg_xchg *x_ab, *x_ba;
@@ -93,7 +95,7 @@ static int xchg_echo(void *arg)
 	u32 tag;
 
 	for (;;) {
-		m = xmsg_xchg_recv(b->x_ab, NULL, 10 * HZ, 0, NULL);
+		m = xmsg_xchg_recv(b->x_ab, NULL, BENCH_WAIT(), 0, NULL);
 		if (IS_ERR(m))
 			return PTR_ERR(m);
 		tag = *(u32 *)m->body;
@@ -115,7 +117,7 @@ static int xchg_step(struct bench *b)
 
 	if (xmsg_xchg_send(b->x_ab, m, NULL, 0))
 		return -EIO;
-	m = xmsg_xchg_recv(b->x_ba, NULL, 10 * HZ, 0, NULL);
+	m = xmsg_xchg_recv(b->x_ba, NULL, BENCH_WAIT(), 0, NULL);
 	if (IS_ERR(m))
 		return PTR_ERR(m);
 	bench_msg = m;
@@ -297,7 +299,7 @@ static int bcast_slave(void *arg)
 	u32 tag;
 
 	for (;;) {
-		p = xmsg_xchg_recv(b->bcast, NULL, 10 * HZ, XMSG_RECV_NEWER,
+		p = xmsg_xchg_recv(b->bcast, NULL, BENCH_WAIT(), XMSG_RECV_NEWER,
 				   &gen);
 		if (IS_ERR(p))
 			return PTR_ERR(p);
@@ -317,7 +319,7 @@ static int bcast_step(struct bench *b)
 {
 	if (xmsg_xchg_send(b->bcast, bench_msg, NULL, 0))
 		return -EIO;
-	return xmsg_sem_wait(b->sem_t, 10 * HZ);
+	return xmsg_sem_wait(b->sem_t, BENCH_WAIT());
 }
 
 static u64 bench_bcast_n(struct kunit *test, struct bench *b, int n)

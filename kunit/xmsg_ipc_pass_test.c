@@ -19,7 +19,7 @@ static int prx_fn(struct ipc_t_thr *thr)
 	struct xmsg_msg *msg;
 
 	while (thr->got < ctx->want) {
-		msg = xmsg_xchg_recv(ctx->xchg, &thr->owner, IPC_T_WAIT, 0,
+		msg = xmsg_xchg_recv(ctx->xchg, &thr->owner, ipc_t_wait(), 0,
 				     NULL);
 		if (IS_ERR(msg))
 			return PTR_ERR(msg);

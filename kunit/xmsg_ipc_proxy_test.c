@@ -25,7 +25,7 @@ static int srv_fn(struct ipc_t_thr *thr)
 	struct xmsg_msg *p;
 	int ret;
 
-	p = xmsg_xchg_recv(ctx->xchg[thr->idx], &thr->owner, IPC_T_WAIT, 0,
+	p = xmsg_xchg_recv(ctx->xchg[thr->idx], &thr->owner, ipc_t_wait(), 0,
 			   NULL);
 	if (IS_ERR(p))
 		return PTR_ERR(p);
@@ -89,7 +89,7 @@ static void multicast(struct kunit *test, bool real_first)
 	for (i = 0; i < NSERVERS; i++)
 		thr[i] = ipc_t_thr_start(test, srv_fn, &ctx, i);
 	/* the interlock: all viewers have seen it */
-	KUNIT_EXPECT_EQ(test, xmsg_sem_wait(sem_t, IPC_T_WAIT), 0);
+	KUNIT_EXPECT_EQ(test, xmsg_sem_wait(sem_t, ipc_t_wait()), 0);
 	for (i = 0; i < NSERVERS; i++) {
 		KUNIT_EXPECT_EQ(test, ipc_t_thr_join(test, thr[i]), 0);
 		KUNIT_EXPECT_EQ(test, thr[i]->got, 1);
@@ -151,7 +151,7 @@ static void assembly(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, xmsg_xchg_send(ctx.xchg[i], p, &env->a,
 						     0), 0);
 	}
-	KUNIT_EXPECT_EQ(test, xmsg_sem_wait(sem_t, IPC_T_WAIT), 0);
+	KUNIT_EXPECT_EQ(test, xmsg_sem_wait(sem_t, ipc_t_wait()), 0);
 	b = msg->body;
 	for (i = 0; i < IPC_T_BSIZE; i++)
 		if (b[i] != 0x10 + i / SLICE)

@@ -11,7 +11,7 @@
 
 struct sem_ctx {
 	struct xmsg_sem *sem;
-	long timeout;
+	s64 timeout;	/* ns from the call, or XMSG_WAIT_FOREVER */
 	atomic_t passed;
 };
 
@@ -21,7 +21,7 @@ static int waiter_fn(struct ipc_t_thr *thr)
 	int ret;
 
 	allow_signal(SIGUSR1);
-	ret = xmsg_sem_wait(ctx->sem, ctx->timeout);
+	ret = xmsg_sem_wait(ctx->sem, xmsg_wait_ns(ctx->timeout));
 	if (!ret)
 		atomic_inc(&ctx->passed);
 	return ret;
@@ -93,7 +93,7 @@ static void sem_threshold(struct kunit *test)
 static void sem_threshold_waiter(struct kunit *test)
 {
 	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_THRESHOLD, 0, 4);
-	struct sem_ctx ctx = { .sem = sem, .timeout = IPC_T_WAIT };
+	struct sem_ctx ctx = { .sem = sem, .timeout = IPC_T_WAIT_NS };
 	struct ipc_t_thr *thr;
 	int i;
 
@@ -114,7 +114,7 @@ static void sem_threshold_waiter(struct kunit *test)
 static void sem_count_waiters(struct kunit *test, int n)
 {
 	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_COUNT, 0, 0);
-	struct sem_ctx ctx = { .sem = sem, .timeout = IPC_T_WAIT };
+	struct sem_ctx ctx = { .sem = sem, .timeout = IPC_T_WAIT_NS };
 	struct ipc_t_thr *thr[8];
 	int i;
 
@@ -145,7 +145,7 @@ static void sem_count_waiters_8(struct kunit *test)
 static void sem_gate(struct kunit *test, int n)
 {
 	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_GATE, 0, 0);
-	struct sem_ctx ctx = { .sem = sem, .timeout = IPC_T_WAIT };
+	struct sem_ctx ctx = { .sem = sem, .timeout = IPC_T_WAIT_NS };
 	struct ipc_t_thr *thr[8];
 	int i;
 
@@ -183,10 +183,17 @@ static void sem_gate_8(struct kunit *test)
 static void sem_timeout(struct kunit *test)
 {
 	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_THRESHOLD, 1, 2);
-	unsigned long t0 = jiffies;
+	ktime_t deadline;
+	int i;
 
-	KUNIT_EXPECT_EQ(test, xmsg_sem_wait(sem, 3), -ETIMEDOUT);
-	KUNIT_EXPECT_GE(test, jiffies - t0, 3UL);
+	/* a timed-out wait never returns before its time */
+	for (i = 0; i < 20; i++) {
+		deadline = xmsg_wait_ns(NSEC_PER_MSEC);
+		KUNIT_EXPECT_EQ(test, xmsg_sem_wait(sem, deadline), -ETIMEDOUT);
+		KUNIT_EXPECT_GE(test, ktime_get(), deadline);
+	}
+	/* a time already past: at once */
+	KUNIT_EXPECT_EQ(test, xmsg_sem_wait(sem, ktime_get()), -ETIMEDOUT);
 	KUNIT_EXPECT_EQ(test, ipc_t_sem_waiters(sem), 0U);
 	xmsg_sem_destroy(sem);
 }
@@ -194,7 +201,7 @@ static void sem_timeout(struct kunit *test)
 static void sem_signal_interrupts(struct kunit *test)
 {
 	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_COUNT, 0, 0);
-	struct sem_ctx ctx = { .sem = sem, .timeout = MAX_SCHEDULE_TIMEOUT };
+	struct sem_ctx ctx = { .sem = sem, .timeout = XMSG_WAIT_FOREVER };
 	struct ipc_t_thr *thr;
 
 	thr = ipc_t_thr_start(test, waiter_fn, &ctx, 0);
@@ -211,7 +218,7 @@ static void sem_signal_interrupts(struct kunit *test)
 static void sem_destroy_wakes(struct kunit *test)
 {
 	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_GATE, 0, 0);
-	struct sem_ctx ctx = { .sem = sem, .timeout = MAX_SCHEDULE_TIMEOUT };
+	struct sem_ctx ctx = { .sem = sem, .timeout = XMSG_WAIT_FOREVER };
 	struct xmsg_obj *obj = xmsg_sem_obj(sem);
 	struct ipc_t_thr *thr[4];
 	int i;
@@ -228,7 +235,8 @@ static void sem_destroy_wakes(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, xmsg_obj_dead(obj));
 	KUNIT_EXPECT_EQ(test, xmsg_sem_signal(sem), -EIDRM);
 	KUNIT_EXPECT_EQ(test, xmsg_sem_wait(sem, 0), -EIDRM);
-	KUNIT_EXPECT_EQ(test, xmsg_sem_wait(sem, HZ), -EIDRM);
+	KUNIT_EXPECT_EQ(test, xmsg_sem_wait(sem, xmsg_wait_ns(NSEC_PER_SEC)),
+			-EIDRM);
 	KUNIT_EXPECT_EQ(test, ipc_t_pm(xmsg_sem_poll(sem, NULL, NULL)),
 			ipc_t_pm(EPOLLERR | EPOLLHUP));
 	xmsg_obj_put(obj);
@@ -275,7 +283,8 @@ static void sem_signal_hardirq(struct kunit *test)
 	xmsg_hrtimer_setup_on_stack(&s.timer, irq_sig_fn, CLOCK_MONOTONIC,
 				    HRTIMER_MODE_REL_HARD);
 	hrtimer_start(&s.timer, ms_to_ktime(5), HRTIMER_MODE_REL_HARD);
-	KUNIT_EXPECT_EQ(test, xmsg_sem_wait(s.sem, IPC_T_WAIT), 0);
+	KUNIT_EXPECT_EQ(test, xmsg_sem_wait(s.sem, xmsg_wait_ns(IPC_T_WAIT_NS)),
+			0);
 	hrtimer_cancel(&s.timer);
 	destroy_hrtimer_on_stack(&s.timer);
 	KUNIT_EXPECT_EQ(test, s.ret, 0);

@@ -20,6 +20,13 @@
 #define IPC_T_BLOCKS	64
 #define IPC_T_BSIZE	64
 #define IPC_T_WAIT	(10 * HZ)	/* generous: TCG + KASAN is slow */
+#define IPC_T_WAIT_NS	(10LL * NSEC_PER_SEC)	/* the same in ns */
+
+/* The timeout of an engine wait of IPC_T_WAIT_NS from now. */
+static inline ktime_t ipc_t_wait(void)
+{
+	return xmsg_wait_ns(IPC_T_WAIT_NS);
+}
 
 /* A pool of IPC_T_BLOCKS blocks for one test; destroyed (checked) at exit. */
 struct ipc_t_env {

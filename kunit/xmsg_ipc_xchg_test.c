@@ -13,7 +13,7 @@
 struct rx_ctx {
 	struct xmsg_xchg *xchg;
 	int want;
-	long timeout;
+	s64 timeout;	/* ns from the call, or XMSG_WAIT_FOREVER */
 };
 
 /* Receive ctx->want messages (blocking); record their tags. */
@@ -23,8 +23,8 @@ static int rx_fn(struct ipc_t_thr *thr)
 	struct xmsg_msg *msg;
 
 	while (thr->got < ctx->want) {
-		msg = xmsg_xchg_recv(ctx->xchg, &thr->owner, ctx->timeout, 0,
-				     NULL);
+		msg = xmsg_xchg_recv(ctx->xchg, &thr->owner,
+				     xmsg_wait_ns(ctx->timeout), 0, NULL);
 		if (IS_ERR(msg))
 			return PTR_ERR(msg);
 		if (msg->owner != &thr->owner)
@@ -92,7 +92,7 @@ static void xchg_send_defer(struct kunit *test)
 	struct ipc_t_env *env = ipc_t_env(test);
 	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
 	struct rx_ctx ctx = { .xchg = xchg, .want = 1,
-			      .timeout = IPC_T_WAIT };
+			      .timeout = IPC_T_WAIT_NS };
 	struct ipc_t_thr *thr;
 	struct xmsg_msg *msg;
 	LIST_HEAD(wake);
@@ -272,11 +272,22 @@ static void xchg_send_enospc(struct kunit *test)
 static void xchg_recv_timeout(struct kunit *test)
 {
 	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
-	unsigned long t0 = jiffies;
+	ktime_t deadline;
+	int i;
 
-	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_recv(xchg, NULL, 3, 0, NULL)),
+	/* a timed-out receive never returns before its time */
+	for (i = 0; i < 20; i++) {
+		deadline = xmsg_wait_ns(NSEC_PER_MSEC);
+		KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_recv(xchg, NULL,
+							     deadline, 0,
+							     NULL)),
+				(long)-ETIMEDOUT);
+		KUNIT_EXPECT_GE(test, ktime_get(), deadline);
+	}
+	/* a time already past: at once */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_recv(xchg, NULL, ktime_get(),
+						     0, NULL)),
 			(long)-ETIMEDOUT);
-	KUNIT_EXPECT_GE(test, jiffies - t0, 3UL);
 	KUNIT_EXPECT_EQ(test, ipc_t_xchg_waiters(xchg), 0U);
 	xmsg_xchg_destroy(xchg);
 }
@@ -293,8 +304,9 @@ static void xchg_destroyed_eidrm(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, xmsg_obj_dead(obj));
 	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_recv(xchg, &env->b, 0, 0,
 						     NULL)), (long)-EIDRM);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_recv(xchg, &env->b, HZ, 0,
-						     NULL)), (long)-EIDRM);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_recv(xchg, &env->b,
+						     xmsg_wait_ns(NSEC_PER_SEC),
+						     0, NULL)), (long)-EIDRM);
 	KUNIT_EXPECT_EQ(test, xmsg_xchg_send(xchg, msg, &env->a, 0), -EIDRM);
 	KUNIT_EXPECT_PTR_EQ(test, msg->owner, &env->a);
 	KUNIT_EXPECT_EQ(test, ipc_t_xchg_poll(xchg, 0),
@@ -324,7 +336,7 @@ static void xchg_receivers(struct kunit *test, int n, int per)
 	struct ipc_t_env *env = ipc_t_env(test);
 	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
 	struct rx_ctx ctx = { .xchg = xchg, .want = per,
-			      .timeout = IPC_T_WAIT };
+			      .timeout = IPC_T_WAIT_NS };
 	DECLARE_BITMAP(seen, 64) = {};
 	struct ipc_t_thr *thr[8];
 	struct xmsg_msg *msg;
@@ -374,7 +386,7 @@ static void xchg_destroy_wakes(struct kunit *test, int n)
 {
 	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
 	struct rx_ctx ctx = { .xchg = xchg, .want = 1,
-			      .timeout = MAX_SCHEDULE_TIMEOUT };
+			      .timeout = XMSG_WAIT_FOREVER };
 	struct xmsg_obj *obj = xmsg_xchg_obj(xchg);
 	struct ipc_t_thr *thr[8];
 	int i;
@@ -411,7 +423,7 @@ static void xchg_recv_signal(struct kunit *test)
 {
 	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
 	struct rx_ctx ctx = { .xchg = xchg, .want = 1,
-			      .timeout = MAX_SCHEDULE_TIMEOUT };
+			      .timeout = XMSG_WAIT_FOREVER };
 	struct ipc_t_thr *thr;
 
 	thr = ipc_t_thr_start(test, rx_sig_fn, &ctx, 0);
@@ -429,7 +441,7 @@ static void xchg_handoff_then_signal(struct kunit *test)
 	struct ipc_t_env *env = ipc_t_env(test);
 	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
 	struct rx_ctx ctx = { .xchg = xchg, .want = 1,
-			      .timeout = MAX_SCHEDULE_TIMEOUT };
+			      .timeout = XMSG_WAIT_FOREVER };
 	struct ipc_t_thr *thr;
 	int round;
 
@@ -457,7 +469,7 @@ static void xchg_queue_then_receivers(struct kunit *test)
 	struct ipc_t_env *env = ipc_t_env(test);
 	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
 	struct rx_ctx ctx = { .xchg = xchg, .want = 4,
-			      .timeout = IPC_T_WAIT };
+			      .timeout = IPC_T_WAIT_NS };
 	struct ipc_t_thr *thr[2];
 	int i;
 
@@ -563,7 +575,8 @@ static int st_recv_fn(struct ipc_t_thr *thr)
 	while (atomic_read(&ctx->received) < ST_TOTAL) {
 		if (time_after(jiffies, end))
 			return -ETIMEDOUT;
-		msg = xmsg_xchg_recv(ctx->xchg, &thr->owner, 1, 0, NULL);
+		msg = xmsg_xchg_recv(ctx->xchg, &thr->owner,
+				     xmsg_wait_ns(NSEC_PER_MSEC), 0, NULL);
 		if (PTR_ERR(msg) == -ERESTARTSYS) {
 			flush_signals(current);
 			atomic_inc(&ctx->interrupted);

@@ -891,7 +891,9 @@ static struct xmsg_msg *xmsg_nic_recv(struct xmsg_xchg *xchg)
 {
 	struct xmsg_msg *msg;
 
-	msg = xmsg_xchg_recv(xchg, NULL, XMSG_NIC_TX_POLL, 0, NULL);
+	msg = xmsg_xchg_recv(xchg, NULL,
+			     xmsg_wait_ns(jiffies_to_nsecs(XMSG_NIC_TX_POLL)), 0,
+			     NULL);
 	if (!IS_ERR_OR_NULL(msg))
 		return msg;
 	if (PTR_ERR(msg) != -ETIMEDOUT && PTR_ERR(msg) != -EAGAIN &&

@@ -330,6 +330,9 @@ TEST_F(x, features)
 					       struct xmsg_features), &f));
 	EXPECT_EQ(-ENOTTY, xioc(self->fd, _IOWR('x', 0, struct xmsg_features),
 				&f));
+	/* the magic of API version 1, registered to other drivers upstream */
+	EXPECT_EQ(-ENOTTY, xioc(self->fd, _IOWR(0xB8, 0, struct xmsg_features),
+				&f));
 	EXPECT_EQ(-EFAULT, xioc(self->fd, XMSG_IOC_FEATURES, (void *)8));
 }
 

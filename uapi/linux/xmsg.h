@@ -64,66 +64,200 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-/* API version reported by XMSG_IOC_FEATURES.  Bumped on incompatible change
- * (never planned); compatible additions are announced by feature bits.
+/*
+ * Constants
+ * =========
  */
-#define XMSG_API_VERSION	1
 
-/* Bytes of a name including its terminating NUL. */
+/*
+ * API version reported by XMSG_IOC_FEATURES.  Bumped on incompatible
+ * change; compatible additions are announced by feature bits.
+ * 1: first version, ioctl magic 0xB8.
+ * 2: ioctl magic 0xBE (0xB8 is registered to other drivers); programs
+ *    built against version 1 must be rebuilt.
+ */
+#define XMSG_API_VERSION	2
+
+/* Bytes of a name including its terminating NUL */
 #define XMSG_NAME_MAX		32
 
-/* Highest message priority (0 is the lowest). */
+/* Highest message priority (0 is the lowest) */
 #define XMSG_MSG_PRIO_MAX	31
 
-/* mmap(2) offset of a pool's region: map the region (or a prefix of it)
+/*
+ * mmap(2) offset of a pool's region: map the region (or a prefix of it)
  * from offset XMSG_MMAP_OFFSET(pool handle), MAP_SHARED.  The region starts
  * at that address; body offsets are relative to it.
  */
 #define XMSG_MMAP_SHIFT		16
 #define XMSG_MMAP_OFFSET(handle)	((__u64)(handle) << XMSG_MMAP_SHIFT)
 
-/* Handle / object types (xmsg_info.type, xmsg_open.type, xmsg_list_entry) */
-#define XMSG_TYPE_POOL		1	/* a pool of fixed-size blocks */
-#define XMSG_TYPE_XCHG		2	/* an exchange */
-#define XMSG_TYPE_SEM		3	/* a semaphore */
-#define XMSG_TYPE_MSG		4	/* a message (or a proxy) */
-#define XMSG_TYPE_BCB		5	/* a standard block */
-#define XMSG_TYPE_BLOCK		6	/* a bare block */
+/*
+ * Handle and object types (xmsg_info.type, xmsg_open.type,
+ * xmsg_list.type, xmsg_list_entry.type)
+ */
+/* a pool of fixed-size blocks */
+#define XMSG_TYPE_POOL		1
+/* an exchange */
+#define XMSG_TYPE_XCHG		2
+/* a semaphore */
+#define XMSG_TYPE_SEM		3
+/* a message (or a proxy) */
+#define XMSG_TYPE_MSG		4
+/* a standard block */
+#define XMSG_TYPE_BCB		5
+/* a bare block */
+#define XMSG_TYPE_BLOCK		6
 
-/* Access rights of a handle (xmsg_*_create.access, xmsg_open.access,
+/*
+ * Access rights of a handle (xmsg_*_create.access, xmsg_open.access,
  * xmsg_info.rights).  A request must be non-zero and a subset of both.
  */
 #define XMSG_ACC_READ		0x1
 #define XMSG_ACC_WRITE		0x2
 #define XMSG_ACC_RDWR		(XMSG_ACC_READ | XMSG_ACC_WRITE)
 
-/* Flags of the *_CREATE commands */
-#define XMSG_CREATE_EXCL	0x1	/* fail with -EEXIST if it exists */
+/*
+ * Flags of the *_CREATE commands
+ */
+/* fail with -EEXIST if it exists */
+#define XMSG_CREATE_EXCL	0x1
 
-/* xmsg_*_create.result bits (out) */
-#define XMSG_RESULT_CREATED	0x1	/* created (not opened an existing one) */
+/*
+ * xmsg_*_create.result bits (out)
+ */
+/* created (not opened an existing one) */
+#define XMSG_RESULT_CREATED	0x1
 
-/* Exchange kinds (xmsg_xchg_create.kind, xmsg_xchg_info.kind) */
-#define XMSG_XCHG_KIND_NORMAL	0	/* passes messages */
-#define XMSG_XCHG_KIND_PASS	1	/* also passes the priority on */
-#define XMSG_XCHG_KIND_BCAST	2	/* one sticky message, every receiver
-					 * gets a proxy of it
-					 */
+/*
+ * Exchange kinds (xmsg_xchg_create.kind, xmsg_xchg_info.kind)
+ */
+/* passes messages */
+#define XMSG_XCHG_KIND_NORMAL	0
+/* also passes the priority on */
+#define XMSG_XCHG_KIND_PASS	1
+/* one sticky message, every receiver gets a proxy of it */
+#define XMSG_XCHG_KIND_BCAST	2
 
-/* Semaphore kinds (xmsg_sem_create.kind, xmsg_sem_info.kind) */
-#define XMSG_SEM_KIND_COUNT	0	/* counting */
-#define XMSG_SEM_KIND_THRESHOLD	1	/* a waiter per @threshold signals */
-#define XMSG_SEM_KIND_GATE	2	/* a signal releases every waiter */
+/*
+ * Semaphore kinds (xmsg_sem_create.kind, xmsg_sem_info.kind)
+ */
+/* counting */
+#define XMSG_SEM_KIND_COUNT	0
+/* a waiter per @threshold signals */
+#define XMSG_SEM_KIND_THRESHOLD	1
+/* a signal releases every waiter */
+#define XMSG_SEM_KIND_GATE	2
 
-/* Feature bits of xmsg_features.features */
-#define XMSG_FEAT_POOL		0x1ULL	/* pools, blocks, mmap */
-#define XMSG_FEAT_MSG		0x2ULL	/* messages and proxies */
-#define XMSG_FEAT_XCHG		0x4ULL	/* exchanges, send/recv */
-#define XMSG_FEAT_SEM		0x8ULL	/* semaphores */
-#define XMSG_FEAT_CALL		0x10ULL	/* XMSG_IOC_CALL */
-#define XMSG_FEAT_POLL_FD	0x20ULL	/* XMSG_IOC_POLL_FD */
-#define XMSG_FEAT_LIST		0x40ULL	/* XMSG_IOC_LIST */
-#define XMSG_FEAT_ABSTIME	0x80ULL	/* XMSG_TIMEOUT_ABS */
+/*
+ * Flags of struct xmsg_handle_op (XMSG_IOC_CLOSE, XMSG_IOC_DESTROY,
+ * XMSG_IOC_BCAST_CLEAR): none yet.
+ */
+
+/*
+ * xmsg_info.obj_flags (out)
+ */
+/* destroyed */
+#define XMSG_OBJF_DEAD		0x1
+/* a reply handle (no name, no owner) */
+#define XMSG_OBJF_REPLY		0x2
+
+/*
+ * xmsg_buf.msg_flags, xmsg_recv.msg_flags, xmsg_call.msg_flags,
+ * xmsg_xfer_recv.msg_flags, xmsg_buf_info.msg_flags (out)
+ */
+/* a proxy of another message's body */
+#define XMSG_MSGF_PROXY		0x1
+/*
+ * body not in a pool this file has a handle for (pool = 0): open the pool
+ * by name, or the body is not in any pool (heap/external: offset = 0)
+ */
+#define XMSG_MSGF_NOPOOL	0x2
+
+/*
+ * Flags of struct xmsg_msg_read: none yet.
+ */
+
+/*
+ * Flags of struct xmsg_send (and of struct xmsg_call for its send part)
+ */
+/* close @xchg after a successful send (one-shot reply handles) */
+#define XMSG_SEND_CLOSE_XCHG	0x4
+
+/*
+ * Flags of struct xmsg_recv, struct xmsg_call, struct xmsg_sem_op,
+ * struct xmsg_xfer
+ */
+/* broadcast: only a message of a generation newer than @gen */
+#define XMSG_RECV_NEWER		0x1
+/* timeout_ns is an absolute CLOCK_MONOTONIC time */
+#define XMSG_TIMEOUT_ABS	0x2
+
+/*
+ * Special timeouts (timeout_ns)
+ */
+/* do not block: -EAGAIN */
+#define XMSG_TIMEOUT_NONE	0
+/* block until a message comes */
+#define XMSG_TIMEOUT_FOREVER	(-1LL)
+
+/*
+ * xmsg_call.result bits (out, written even when the call fails)
+ */
+/* the send part succeeded */
+#define XMSG_CALL_SENT		0x1
+
+/*
+ * Most entries of each array of one XMSG_IOC_XFER
+ */
+#define XMSG_XFER_MAX		64
+
+/*
+ * Flags of struct xmsg_xfer_send
+ */
+/*
+ * send a new proxy of the whole @msg (which stays the caller's) instead of
+ * @msg itself; not to a broadcast exchange
+ */
+#define XMSG_XFER_PROXY		0x1
+
+/*
+ * Receive rings (XMSG_IOC_RING)
+ */
+/* most entries of a ring */
+#define XMSG_RING_ENTRIES_MAX	65536
+/* longest wake_us of a ring: one second */
+#define XMSG_RING_WAKE_US_MAX	1000000
+/* offset of the first struct xmsg_ring_entry in a ring's mapping */
+#define XMSG_RING_ENTRIES_OFFSET	128
+
+/*
+ * struct xmsg_ring_hdr.flags (written by the kernel)
+ */
+/* the exchange is destroyed: no more entries will come */
+#define XMSG_RING_F_DEAD	0x1
+/*
+ * messages wait at the exchange that the ring cannot take (full, or not a
+ * body of the ring's pool): receive those with XMSG_IOC_RECV; a hint
+ */
+#define XMSG_RING_F_QUEUED	0x2
+
+/*
+ * Flags of struct xmsg_sem_op for XMSG_IOC_SEM_SIGNAL
+ */
+/* close @handle after the signal */
+#define XMSG_SEM_CLOSE		0x4
+
+/*
+ * Flags of struct xmsg_poll_fd and struct xmsg_ring_setup
+ */
+/* O_CLOEXEC on the new fd */
+#define XMSG_FD_CLOEXEC		0x1
+
+/*
+ * Argument structs, in command order
+ * ==================================
+ */
 
 /**
  * struct xmsg_features - XMSG_IOC_FEATURES: what this kernel supports
@@ -279,8 +413,6 @@ struct xmsg_open {
 	__u64 reserved[2];
 };
 
-/* Flags of struct xmsg_handle_op for XMSG_IOC_DESTROY: none yet. */
-
 /**
  * struct xmsg_handle_op - a command on one handle
  * @size: sizeof(struct xmsg_handle_op)
@@ -310,259 +442,6 @@ struct xmsg_handle_op {
 	__u32 flags;
 	__u32 handle;
 	__u32 pad;
-	__u64 reserved[2];
-};
-
-/* xmsg_buf.msg_flags, xmsg_recv.msg_flags, xmsg_call.msg_flags (out) */
-#define XMSG_MSGF_PROXY		0x1	/* a proxy of another message's body */
-#define XMSG_MSGF_NOPOOL	0x2	/* body not in a pool this file has a
-					 * handle for (pool = 0): open the pool
-					 * by name, or the body is not in any
-					 * pool (heap/external: offset = 0)
-					 */
-
-/**
- * struct xmsg_buf - block and message commands
- * @size: sizeof(struct xmsg_buf)
- * @flags: 0
- * @src: in: the handle the command works on (see below)
- * @dst: out: the new handle (see below)
- * @slice_offset: XMSG_IOC_MSG_PROXY: start of the slice in the body;
- *	others: 0
- * @slice_length: XMSG_IOC_MSG_PROXY: bytes of the slice, 0 for "to the
- *	end of the body"; others: 0
- * @pool: out: pool handle of the body (0 with XMSG_MSGF_NOPOOL)
- * @msg_flags: out: XMSG_MSGF_*
- * @offset: out: offset of the block/body in the pool region
- * @length: out: bytes of the block/body
- * @reserved: 0
- *
- * ==================== ============= ============== =======================
- * command              @src          @dst           right needed on @src
- * ==================== ============= ============== =======================
- * XMSG_IOC_BLOCK_GET   pool          bare block     write
- * XMSG_IOC_BLOCK_REL   bare block    -              -
- * XMSG_IOC_BCB_GET     pool          BCB            write
- * XMSG_IOC_BCB_REL     BCB           -              -
- * XMSG_IOC_BCB_MAKE    bare block    BCB            - (@src is consumed)
- * XMSG_IOC_BCB_UNMAKE  BCB           bare block     - (@src is consumed)
- * XMSG_IOC_MSG_GET     pool          message        write
- * XMSG_IOC_MSG_REL     message       -              -
- * XMSG_IOC_MSG_MAKE    bare block    message        - (@src is consumed)
- * XMSG_IOC_MSG_UNMAKE  message       bare block     - (@src is consumed)
- * XMSG_IOC_MSG_PROXY   message       proxy message  -
- * ==================== ============= ============== =======================
- *
- * The *_REL commands leave @dst .. @length unwritten.  Errors: -EBADF,
- * -EINVAL (wrong handle type, bad slice, flags, reserved), -EACCES,
- * -EIDRM (pool destroyed), -ENOBUFS (pool empty), -EBUSY (unmake of a
- * message whose body is shared by proxies, or that is not a pool message),
- * -EMFILE (handles), -ENOMEM.
- */
-struct xmsg_buf {
-	__u32 size;
-	__u32 flags;
-	__u32 src;
-	__u32 dst;
-	__u64 slice_offset;
-	__u64 slice_length;
-	__u32 pool;
-	__u32 msg_flags;
-	__u64 offset;
-	__u64 length;
-	__u64 reserved[2];
-};
-
-/* Flags of struct xmsg_send */
-#define XMSG_SEND_CLOSE_XCHG	0x4	/* close @xchg after a successful send
-					 * (one-shot reply handles)
-					 */
-
-/**
- * struct xmsg_send - XMSG_IOC_SEND: send a message to an exchange
- * @size: sizeof(struct xmsg_send)
- * @flags: XMSG_SEND_* flags
- * @xchg: exchange handle, write right
- * @msg: message handle; consumed on success (to a broadcast exchange the
- *	sender stays the owner and keeps the handle; the post is withdrawn
- *	when the sending file is released)
- * @prio: priority, 0 to XMSG_MSG_PRIO_MAX
- * @reply: 0, or an exchange or semaphore handle (any right) that the
- *	receiver gets as its reply handle
- * @reserved: 0
- *
- * Errors: -EBADF, -EINVAL, -EACCES, -EIDRM (exchange or reply object
- * destroyed), -ENOSPC (queue at its limit), -ENOMEM.  On error the message
- * (and its reply handle) is unchanged and still the caller's.
- */
-struct xmsg_send {
-	__u32 size;
-	__u32 flags;
-	__u32 xchg;
-	__u32 msg;
-	__u32 prio;
-	__u32 reply;
-	__u64 reserved[2];
-};
-
-/* Flags of struct xmsg_recv, struct xmsg_call, struct xmsg_sem_op */
-#define XMSG_RECV_NEWER		0x1	/* broadcast: only a message of a
-					 * generation newer than @gen
-					 */
-#define XMSG_TIMEOUT_ABS	0x2	/* timeout_ns is an absolute
-					 * CLOCK_MONOTONIC time
-					 */
-
-/* Special timeouts */
-#define XMSG_TIMEOUT_NONE	0	/* do not block: -EAGAIN */
-#define XMSG_TIMEOUT_FOREVER	(-1LL)	/* block until a message comes */
-
-/**
- * struct xmsg_recv - XMSG_IOC_RECV: receive a message from an exchange
- * @size: sizeof(struct xmsg_recv)
- * @flags: XMSG_TIMEOUT_ABS, XMSG_RECV_NEWER
- * @xchg: exchange handle, read right
- * @msg: out: the new message handle
- * @timeout_ns: XMSG_TIMEOUT_NONE, XMSG_TIMEOUT_FOREVER, or > 0: relative
- *	nanoseconds (absolute CLOCK_MONOTONIC with XMSG_TIMEOUT_ABS)
- * @gen: in: with XMSG_RECV_NEWER, the last generation seen; out: the
- *	broadcast generation of the message (0 for other kinds)
- * @pool: out: pool handle of the body, 0 with XMSG_MSGF_NOPOOL
- * @prio: out: the priority it was sent with
- * @offset: out: offset of the body in the pool region
- * @length: out: bytes of the body
- * @reply: out: a new handle (write right only) of the reply exchange or
- *	semaphore the sender attached, or 0.  Close it when done (or use
- *	XMSG_SEND_CLOSE_XCHG / XMSG_SEM_CLOSE).
- * @msg_flags: out: XMSG_MSGF_*
- * @reserved: 0
- *
- * Errors: -EBADF, -EINVAL, -EACCES, -EAGAIN (XMSG_TIMEOUT_NONE and nothing
- * queued), -ETIMEDOUT, -EINTR (a signal, with a relative timeout; waits
- * for ever or to an absolute time are restarted after a SA_RESTART
- * handler; either way nothing was received, so retrying loses nothing),
- * -EIDRM (exchange destroyed), -EMFILE, -ENOMEM (nothing received).  A
- * message handed over is never lost: if the final copy to user space
- * fails (-EFAULT) it stays in the handle table until close.
- */
-struct xmsg_recv {
-	__u32 size;
-	__u32 flags;
-	__u32 xchg;
-	__u32 msg;
-	__s64 timeout_ns;
-	__u64 gen;
-	__u32 pool;
-	__u32 prio;
-	__u64 offset;
-	__u64 length;
-	__u32 reply;
-	__u32 msg_flags;
-	__u64 reserved[2];
-};
-
-/* xmsg_call.result bits (out, written even when the call fails) */
-#define XMSG_CALL_SENT		0x1	/* the send part succeeded */
-
-/**
- * struct xmsg_call - XMSG_IOC_CALL: send, then receive, in one system call
- * @size: sizeof(struct xmsg_call)
- * @flags: XMSG_SEND_CLOSE_XCHG (for @send_xchg), XMSG_TIMEOUT_ABS,
- *	XMSG_RECV_NEWER
- * @send_xchg: as xmsg_send.xchg
- * @send_msg: as xmsg_send.msg
- * @send_prio: as xmsg_send.prio
- * @send_reply: as xmsg_send.reply
- * @recv_xchg: as xmsg_recv.xchg
- * @result: out: XMSG_CALL_SENT once the message is sent
- * @timeout_ns: as xmsg_recv.timeout_ns
- * @gen: as xmsg_recv.gen
- * @msg: out: as xmsg_recv.msg
- * @pool: out: as xmsg_recv.pool
- * @offset: out: as xmsg_recv.offset
- * @length: out: as xmsg_recv.length
- * @prio: out: as xmsg_recv.prio
- * @reply: out: as xmsg_recv.reply
- * @msg_flags: out: as xmsg_recv.msg_flags
- * @pad: 0
- * @reserved: 0
- *
- * The send is validated and done first; if it fails nothing happened.  If
- * the receive then fails (-EAGAIN, -ETIMEDOUT, -EINTR, -EIDRM, ...), the
- * call returns that error but the message has been sent: @result has
- * XMSG_CALL_SENT (only @result is written).  Retry with XMSG_IOC_RECV.
- * A signal never restarts this call.
- */
-struct xmsg_call {
-	__u32 size;
-	__u32 flags;
-	__u32 send_xchg;
-	__u32 send_msg;
-	__u32 send_prio;
-	__u32 send_reply;
-	__u32 recv_xchg;
-	__u32 result;
-	__s64 timeout_ns;
-	__u64 gen;
-	__u32 msg;
-	__u32 pool;
-	__u64 offset;
-	__u64 length;
-	__u32 prio;
-	__u32 reply;
-	__u32 msg_flags;
-	__u32 pad;
-	__u64 reserved[2];
-};
-
-/* Flags of struct xmsg_sem_op (XMSG_IOC_SEM_SIGNAL) */
-#define XMSG_SEM_CLOSE		0x4	/* close @handle after the signal */
-
-/**
- * struct xmsg_sem_op - XMSG_IOC_SEM_SIGNAL / XMSG_IOC_SEM_WAIT
- * @size: sizeof(struct xmsg_sem_op)
- * @flags: SIGNAL: XMSG_SEM_CLOSE; WAIT: XMSG_TIMEOUT_ABS
- * @handle: semaphore handle: write right to signal, read right to wait
- * @pad: 0
- * @timeout_ns: WAIT: as xmsg_recv.timeout_ns; SIGNAL: 0
- * @reserved: 0
- *
- * Errors: -EBADF, -EINVAL, -EACCES, -EIDRM, WAIT also -EAGAIN,
- * -ETIMEDOUT, -EINTR; SIGNAL also -EOVERFLOW (count at its maximum).
- */
-struct xmsg_sem_op {
-	__u32 size;
-	__u32 flags;
-	__u32 handle;
-	__u32 pad;
-	__s64 timeout_ns;
-	__u64 reserved[2];
-};
-
-/* Flags of struct xmsg_poll_fd */
-#define XMSG_FD_CLOEXEC		0x1	/* O_CLOEXEC on the new fd */
-
-/**
- * struct xmsg_poll_fd - XMSG_IOC_POLL_FD: an fd to poll one exchange/sem
- * @size: sizeof(struct xmsg_poll_fd)
- * @flags: XMSG_FD_CLOEXEC
- * @handle: exchange or semaphore handle, read right
- * @fd: out: a new file descriptor.  poll()/select()/epoll report EPOLLIN
- *	when a receive/wait would not block (a broadcast exchange: when the
- *	posted generation is newer than @gen), EPOLLERR once the object is
- *	destroyed.  The fd holds its own reference: it stays valid after the
- *	handle is closed.  It supports nothing but poll and close.
- * @gen: broadcast exchanges: the generation already seen; others: 0
- * @reserved: 0
- *
- * Errors: -EBADF, -EINVAL, -EACCES, -EMFILE (no fd), -ENOMEM.
- */
-struct xmsg_poll_fd {
-	__u32 size;
-	__u32 flags;
-	__u32 handle;
-	__s32 fd;
-	__u64 gen;
 	__u64 reserved[2];
 };
 
@@ -643,10 +522,6 @@ struct xmsg_buf_info {
 	__u32 prio;
 	__u32 pad;
 };
-
-/* xmsg_info.obj_flags (out) */
-#define XMSG_OBJF_DEAD		0x1	/* destroyed */
-#define XMSG_OBJF_REPLY		0x2	/* a reply handle (no name, no owner) */
 
 /**
  * struct xmsg_info - XMSG_IOC_INFO: what a handle names, and its counters
@@ -737,54 +612,242 @@ struct xmsg_list {
 	__u64 reserved[2];
 };
 
-#define XMSG_IOC_MAGIC		0xB8
+/**
+ * struct xmsg_buf - block and message commands
+ * @size: sizeof(struct xmsg_buf)
+ * @flags: 0
+ * @src: in: the handle the command works on (see below)
+ * @dst: out: the new handle (see below)
+ * @slice_offset: XMSG_IOC_MSG_PROXY: start of the slice in the body;
+ *	others: 0
+ * @slice_length: XMSG_IOC_MSG_PROXY: bytes of the slice, 0 for "to the
+ *	end of the body"; others: 0
+ * @pool: out: pool handle of the body (0 with XMSG_MSGF_NOPOOL)
+ * @msg_flags: out: XMSG_MSGF_*
+ * @offset: out: offset of the block/body in the pool region
+ * @length: out: bytes of the block/body
+ * @reserved: 0
+ *
+ * ==================== ============= ============== =======================
+ * command              @src          @dst           right needed on @src
+ * ==================== ============= ============== =======================
+ * XMSG_IOC_BLOCK_GET   pool          bare block     write
+ * XMSG_IOC_BLOCK_REL   bare block    -              -
+ * XMSG_IOC_BCB_GET     pool          BCB            write
+ * XMSG_IOC_BCB_REL     BCB           -              -
+ * XMSG_IOC_BCB_MAKE    bare block    BCB            - (@src is consumed)
+ * XMSG_IOC_BCB_UNMAKE  BCB           bare block     - (@src is consumed)
+ * XMSG_IOC_MSG_GET     pool          message        write
+ * XMSG_IOC_MSG_REL     message       -              -
+ * XMSG_IOC_MSG_MAKE    bare block    message        - (@src is consumed)
+ * XMSG_IOC_MSG_UNMAKE  message       bare block     - (@src is consumed)
+ * XMSG_IOC_MSG_PROXY   message       proxy message  -
+ * ==================== ============= ============== =======================
+ *
+ * The *_REL commands leave @dst .. @length unwritten.  Errors: -EBADF,
+ * -EINVAL (wrong handle type, bad slice, flags, reserved), -EACCES,
+ * -EIDRM (pool destroyed), -ENOBUFS (pool empty), -EBUSY (unmake of a
+ * message whose body is shared by proxies, or that is not a pool message),
+ * -EMFILE (handles), -ENOMEM.
+ */
+struct xmsg_buf {
+	__u32 size;
+	__u32 flags;
+	__u32 src;
+	__u32 dst;
+	__u64 slice_offset;
+	__u64 slice_length;
+	__u32 pool;
+	__u32 msg_flags;
+	__u64 offset;
+	__u64 length;
+	__u64 reserved[2];
+};
 
-#define XMSG_IOC_FEATURES	_IOWR(XMSG_IOC_MAGIC, 0x00, struct xmsg_features)
-#define XMSG_IOC_POOL_CREATE	_IOWR(XMSG_IOC_MAGIC, 0x01, struct xmsg_pool_create)
-#define XMSG_IOC_XCHG_CREATE	_IOWR(XMSG_IOC_MAGIC, 0x02, struct xmsg_xchg_create)
-#define XMSG_IOC_SEM_CREATE	_IOWR(XMSG_IOC_MAGIC, 0x03, struct xmsg_sem_create)
-#define XMSG_IOC_OPEN		_IOWR(XMSG_IOC_MAGIC, 0x04, struct xmsg_open)
-#define XMSG_IOC_CLOSE		_IOW(XMSG_IOC_MAGIC, 0x05, struct xmsg_handle_op)
-#define XMSG_IOC_DESTROY	_IOW(XMSG_IOC_MAGIC, 0x06, struct xmsg_handle_op)
-#define XMSG_IOC_INFO		_IOWR(XMSG_IOC_MAGIC, 0x07, struct xmsg_info)
-#define XMSG_IOC_LIST		_IOWR(XMSG_IOC_MAGIC, 0x08, struct xmsg_list)
+/**
+ * struct xmsg_msg_read - XMSG_IOC_MSG_READ: copy bytes of a body out
+ * @size: sizeof(struct xmsg_msg_read)
+ * @flags: 0
+ * @handle: a message (or proxy) handle of this file
+ * @pad: 0
+ * @offset: first byte of the body to copy
+ * @length: bytes to copy; 0 copies nothing (and succeeds)
+ * @buf: user address of a buffer of @length bytes
+ * @reserved: 0
+ *
+ * Copies @length bytes of the body, from @offset, to @buf: all of them or
+ * none (no short reads).  For any message the caller holds, whatever its
+ * body: in a pool (also one this file has no handle for), in a kernel heap,
+ * or external memory such as a received network frame (XMSG_MSGF_NOPOOL,
+ * which cannot be mapped).  The message stays the caller's, unchanged.
+ * While the copy runs, the body is shared as if by a proxy, so an
+ * XMSG_IOC_MSG_UNMAKE racing with it in another thread may fail -EBUSY.
+ *
+ * Errors: -EFAULT (struct or @buf), -EINVAL (size, @flags, @pad,
+ * @reserved), -E2BIG, -EBADF (unknown @handle), -EINVAL (not a message
+ * handle), -ERANGE (@offset + @length beyond the body's length), -ENOMEM.
+ */
+struct xmsg_msg_read {
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__u32 pad;
+	__u64 offset;
+	__u64 length;
+	__u64 buf;
+	__u64 reserved[2];
+};
 
-#define XMSG_IOC_BLOCK_GET	_IOWR(XMSG_IOC_MAGIC, 0x10, struct xmsg_buf)
-#define XMSG_IOC_BLOCK_REL	_IOW(XMSG_IOC_MAGIC, 0x11, struct xmsg_buf)
-#define XMSG_IOC_BCB_GET	_IOWR(XMSG_IOC_MAGIC, 0x12, struct xmsg_buf)
-#define XMSG_IOC_BCB_REL	_IOW(XMSG_IOC_MAGIC, 0x13, struct xmsg_buf)
-#define XMSG_IOC_BCB_MAKE	_IOWR(XMSG_IOC_MAGIC, 0x14, struct xmsg_buf)
-#define XMSG_IOC_BCB_UNMAKE	_IOWR(XMSG_IOC_MAGIC, 0x15, struct xmsg_buf)
-#define XMSG_IOC_MSG_GET	_IOWR(XMSG_IOC_MAGIC, 0x16, struct xmsg_buf)
-#define XMSG_IOC_MSG_REL	_IOW(XMSG_IOC_MAGIC, 0x17, struct xmsg_buf)
-#define XMSG_IOC_MSG_MAKE	_IOWR(XMSG_IOC_MAGIC, 0x18, struct xmsg_buf)
-#define XMSG_IOC_MSG_UNMAKE	_IOWR(XMSG_IOC_MAGIC, 0x19, struct xmsg_buf)
-#define XMSG_IOC_MSG_PROXY	_IOWR(XMSG_IOC_MAGIC, 0x1a, struct xmsg_buf)
+/**
+ * struct xmsg_msg_length - XMSG_IOC_MSG_SET_LENGTH: how many bytes of its
+ *	block a message carries
+ * @size: sizeof(struct xmsg_msg_length)
+ * @flags: 0
+ * @handle: a message handle of this file whose body is a whole pool block
+ *	(XMSG_IOC_MSG_GET, XMSG_IOC_MSG_MAKE, a received one); not a proxy
+ * @pad: 0
+ * @length: 0 to the pool's block size
+ * @reserved: 0
+ *
+ * A message carries its whole block until this says otherwise; receivers
+ * (their length field, ring entries), proxies made afterwards and the NIC
+ * sample's transmit then see @length bytes.  The block is unchanged and
+ * goes back to its pool whole; proxies made before keep their slices.
+ *
+ * Errors: -EFAULT, -EINVAL (size, flags, pad, reserved; not a message
+ * handle; a proxy or a body not in a pool), -E2BIG, -EBADF, -ERANGE
+ * (@length beyond the block).
+ */
+struct xmsg_msg_length {
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__u32 pad;
+	__u64 length;
+	__u64 reserved[2];
+};
 
-#define XMSG_IOC_SEND		_IOW(XMSG_IOC_MAGIC, 0x20, struct xmsg_send)
-#define XMSG_IOC_RECV		_IOWR(XMSG_IOC_MAGIC, 0x21, struct xmsg_recv)
-#define XMSG_IOC_CALL		_IOWR(XMSG_IOC_MAGIC, 0x22, struct xmsg_call)
-#define XMSG_IOC_BCAST_CLEAR	_IOW(XMSG_IOC_MAGIC, 0x23, struct xmsg_handle_op)
+/**
+ * struct xmsg_send - XMSG_IOC_SEND: send a message to an exchange
+ * @size: sizeof(struct xmsg_send)
+ * @flags: XMSG_SEND_* flags
+ * @xchg: exchange handle, write right
+ * @msg: message handle; consumed on success (to a broadcast exchange the
+ *	sender stays the owner and keeps the handle; the post is withdrawn
+ *	when the sending file is released)
+ * @prio: priority, 0 to XMSG_MSG_PRIO_MAX
+ * @reply: 0, or an exchange or semaphore handle (any right) that the
+ *	receiver gets as its reply handle
+ * @reserved: 0
+ *
+ * Errors: -EBADF, -EINVAL, -EACCES, -EIDRM (exchange or reply object
+ * destroyed), -ENOSPC (queue at its limit), -ENOMEM.  On error the message
+ * (and its reply handle) is unchanged and still the caller's.
+ */
+struct xmsg_send {
+	__u32 size;
+	__u32 flags;
+	__u32 xchg;
+	__u32 msg;
+	__u32 prio;
+	__u32 reply;
+	__u64 reserved[2];
+};
 
-#define XMSG_IOC_SEM_SIGNAL	_IOW(XMSG_IOC_MAGIC, 0x30, struct xmsg_sem_op)
-#define XMSG_IOC_SEM_WAIT	_IOW(XMSG_IOC_MAGIC, 0x31, struct xmsg_sem_op)
+/**
+ * struct xmsg_recv - XMSG_IOC_RECV: receive a message from an exchange
+ * @size: sizeof(struct xmsg_recv)
+ * @flags: XMSG_TIMEOUT_ABS, XMSG_RECV_NEWER
+ * @xchg: exchange handle, read right
+ * @msg: out: the new message handle
+ * @timeout_ns: XMSG_TIMEOUT_NONE, XMSG_TIMEOUT_FOREVER, or > 0: relative
+ *	nanoseconds (absolute CLOCK_MONOTONIC with XMSG_TIMEOUT_ABS)
+ * @gen: in: with XMSG_RECV_NEWER, the last generation seen; out: the
+ *	broadcast generation of the message (0 for other kinds)
+ * @pool: out: pool handle of the body, 0 with XMSG_MSGF_NOPOOL
+ * @prio: out: the priority it was sent with
+ * @offset: out: offset of the body in the pool region
+ * @length: out: bytes of the body
+ * @reply: out: a new handle (write right only) of the reply exchange or
+ *	semaphore the sender attached, or 0.  Close it when done (or use
+ *	XMSG_SEND_CLOSE_XCHG / XMSG_SEM_CLOSE).
+ * @msg_flags: out: XMSG_MSGF_*
+ * @reserved: 0
+ *
+ * Errors: -EBADF, -EINVAL, -EACCES, -EAGAIN (XMSG_TIMEOUT_NONE and nothing
+ * queued), -ETIMEDOUT, -EINTR (a signal, with a relative timeout; waits
+ * for ever or to an absolute time are restarted after a SA_RESTART
+ * handler; either way nothing was received, so retrying loses nothing),
+ * -EIDRM (exchange destroyed), -EMFILE, -ENOMEM (nothing received).  A
+ * message handed over is never lost: if the final copy to user space
+ * fails (-EFAULT) it stays in the handle table until close.
+ */
+struct xmsg_recv {
+	__u32 size;
+	__u32 flags;
+	__u32 xchg;
+	__u32 msg;
+	__s64 timeout_ns;
+	__u64 gen;
+	__u32 pool;
+	__u32 prio;
+	__u64 offset;
+	__u64 length;
+	__u32 reply;
+	__u32 msg_flags;
+	__u64 reserved[2];
+};
 
-#define XMSG_IOC_POLL_FD	_IOWR(XMSG_IOC_MAGIC, 0x40, struct xmsg_poll_fd)
-
-/* ---- batches: several sends and receives in one call ------------------ */
-
-/* Feature bit: XMSG_IOC_XFER */
-#define XMSG_FEAT_XFER		0x200ULL
-
-/* Most entries of each array of one XMSG_IOC_XFER */
-#define XMSG_XFER_MAX		64
-
-/* Flags of struct xmsg_xfer_send */
-#define XMSG_XFER_PROXY		0x1	/* send a new proxy of the whole
-					 * @msg (which stays the caller's)
-					 * instead of @msg itself; not to a
-					 * broadcast exchange
-					 */
+/**
+ * struct xmsg_call - XMSG_IOC_CALL: send, then receive, in one system call
+ * @size: sizeof(struct xmsg_call)
+ * @flags: XMSG_SEND_CLOSE_XCHG (for @send_xchg), XMSG_TIMEOUT_ABS,
+ *	XMSG_RECV_NEWER
+ * @send_xchg: as xmsg_send.xchg
+ * @send_msg: as xmsg_send.msg
+ * @send_prio: as xmsg_send.prio
+ * @send_reply: as xmsg_send.reply
+ * @recv_xchg: as xmsg_recv.xchg
+ * @result: out: XMSG_CALL_SENT once the message is sent
+ * @timeout_ns: as xmsg_recv.timeout_ns
+ * @gen: as xmsg_recv.gen
+ * @msg: out: as xmsg_recv.msg
+ * @pool: out: as xmsg_recv.pool
+ * @offset: out: as xmsg_recv.offset
+ * @length: out: as xmsg_recv.length
+ * @prio: out: as xmsg_recv.prio
+ * @reply: out: as xmsg_recv.reply
+ * @msg_flags: out: as xmsg_recv.msg_flags
+ * @pad: 0
+ * @reserved: 0
+ *
+ * The send is validated and done first; if it fails nothing happened.  If
+ * the receive then fails (-EAGAIN, -ETIMEDOUT, -EINTR, -EIDRM, ...), the
+ * call returns that error but the message has been sent: @result has
+ * XMSG_CALL_SENT (only @result is written).  Retry with XMSG_IOC_RECV.
+ * A signal never restarts this call.
+ */
+struct xmsg_call {
+	__u32 size;
+	__u32 flags;
+	__u32 send_xchg;
+	__u32 send_msg;
+	__u32 send_prio;
+	__u32 send_reply;
+	__u32 recv_xchg;
+	__u32 result;
+	__s64 timeout_ns;
+	__u64 gen;
+	__u32 msg;
+	__u32 pool;
+	__u64 offset;
+	__u64 length;
+	__u32 prio;
+	__u32 reply;
+	__u32 msg_flags;
+	__u32 pad;
+	__u64 reserved[2];
+};
 
 /**
  * struct xmsg_xfer_send - one send of XMSG_IOC_XFER
@@ -886,72 +949,6 @@ struct xmsg_xfer {
 	__u64 reserved[2];
 };
 
-#define XMSG_IOC_XFER		_IOWR(XMSG_IOC_MAGIC, 0x24, struct xmsg_xfer)
-
-/* ---- copy-out read of a message body ---------------------------------- */
-
-/* Feature bit: XMSG_IOC_MSG_READ */
-#define XMSG_FEAT_MSG_READ	0x100ULL
-
-/* Flags of struct xmsg_msg_read: none yet. */
-
-/**
- * struct xmsg_msg_read - XMSG_IOC_MSG_READ: copy bytes of a body out
- * @size: sizeof(struct xmsg_msg_read)
- * @flags: 0
- * @handle: a message (or proxy) handle of this file
- * @pad: 0
- * @offset: first byte of the body to copy
- * @length: bytes to copy; 0 copies nothing (and succeeds)
- * @buf: user address of a buffer of @length bytes
- * @reserved: 0
- *
- * Copies @length bytes of the body, from @offset, to @buf: all of them or
- * none (no short reads).  For any message the caller holds, whatever its
- * body: in a pool (also one this file has no handle for), in a kernel heap,
- * or external memory such as a received network frame (XMSG_MSGF_NOPOOL,
- * which cannot be mapped).  The message stays the caller's, unchanged.
- * While the copy runs, the body is shared as if by a proxy, so an
- * XMSG_IOC_MSG_UNMAKE racing with it in another thread may fail -EBUSY.
- *
- * Errors: -EFAULT (struct or @buf), -EINVAL (size, @flags, @pad,
- * @reserved), -E2BIG, -EBADF (unknown @handle), -EINVAL (not a message
- * handle), -ERANGE (@offset + @length beyond the body's length), -ENOMEM.
- */
-struct xmsg_msg_read {
-	__u32 size;
-	__u32 flags;
-	__u32 handle;
-	__u32 pad;
-	__u64 offset;
-	__u64 length;
-	__u64 buf;
-	__u64 reserved[2];
-};
-
-#define XMSG_IOC_MSG_READ	_IOW(XMSG_IOC_MAGIC, 0x1b, struct xmsg_msg_read)
-
-/* ---- receive rings: messages without a system call each ---------------- */
-
-/* Feature bit: XMSG_IOC_RING */
-#define XMSG_FEAT_RING		0x400ULL
-
-/* Most entries of a ring */
-#define XMSG_RING_ENTRIES_MAX	65536
-
-/* Longest wake_us of a ring: one second */
-#define XMSG_RING_WAKE_US_MAX	1000000
-
-/* struct xmsg_ring_hdr.flags (written by the kernel) */
-#define XMSG_RING_F_DEAD	0x1	/* the exchange is destroyed: no more
-					 * entries will come
-					 */
-#define XMSG_RING_F_QUEUED	0x2	/* messages wait at the exchange that
-					 * the ring cannot take (full, or not a
-					 * body of the ring's pool): receive
-					 * those with XMSG_IOC_RECV; a hint
-					 */
-
 /**
  * struct xmsg_ring_entry - one message in a receive ring (written by the
  *	kernel)
@@ -993,8 +990,6 @@ struct xmsg_ring_hdr {
 	__u32 consumer;
 	__u32 pad1[15];
 };
-
-#define XMSG_RING_ENTRIES_OFFSET	128
 
 /**
  * struct xmsg_ring_setup - XMSG_IOC_RING: a receive ring at an exchange
@@ -1044,8 +1039,6 @@ struct xmsg_ring_setup {
 	__u64 reserved[2];
 };
 
-#define XMSG_IOC_RING		_IOWR(XMSG_IOC_MAGIC, 0x25, struct xmsg_ring_setup)
-
 /**
  * struct xmsg_ring_take - XMSG_IOC_RING_TAKE: take a message out of a ring
  * @size: sizeof(struct xmsg_ring_take)
@@ -1078,42 +1071,127 @@ struct xmsg_ring_take {
 	__u64 reserved[2];
 };
 
-#define XMSG_IOC_RING_TAKE	_IOWR(XMSG_IOC_MAGIC, 0x26, struct xmsg_ring_take)
-
-/* ---- the length of a message ------------------------------------------ */
-
-/* Feature bit: XMSG_IOC_MSG_SET_LENGTH */
-#define XMSG_FEAT_MSG_LENGTH	0x800ULL
-
 /**
- * struct xmsg_msg_length - XMSG_IOC_MSG_SET_LENGTH: how many bytes of its
- *	block a message carries
- * @size: sizeof(struct xmsg_msg_length)
- * @flags: 0
- * @handle: a message handle of this file whose body is a whole pool block
- *	(XMSG_IOC_MSG_GET, XMSG_IOC_MSG_MAKE, a received one); not a proxy
+ * struct xmsg_sem_op - XMSG_IOC_SEM_SIGNAL / XMSG_IOC_SEM_WAIT
+ * @size: sizeof(struct xmsg_sem_op)
+ * @flags: SIGNAL: XMSG_SEM_CLOSE; WAIT: XMSG_TIMEOUT_ABS
+ * @handle: semaphore handle: write right to signal, read right to wait
  * @pad: 0
- * @length: 0 to the pool's block size
+ * @timeout_ns: WAIT: as xmsg_recv.timeout_ns; SIGNAL: 0
  * @reserved: 0
  *
- * A message carries its whole block until this says otherwise; receivers
- * (their length field, ring entries), proxies made afterwards and the NIC
- * sample's transmit then see @length bytes.  The block is unchanged and
- * goes back to its pool whole; proxies made before keep their slices.
- *
- * Errors: -EFAULT, -EINVAL (size, flags, pad, reserved; not a message
- * handle; a proxy or a body not in a pool), -E2BIG, -EBADF, -ERANGE
- * (@length beyond the block).
+ * Errors: -EBADF, -EINVAL, -EACCES, -EIDRM, WAIT also -EAGAIN,
+ * -ETIMEDOUT, -EINTR; SIGNAL also -EOVERFLOW (count at its maximum).
  */
-struct xmsg_msg_length {
+struct xmsg_sem_op {
 	__u32 size;
 	__u32 flags;
 	__u32 handle;
 	__u32 pad;
-	__u64 length;
+	__s64 timeout_ns;
 	__u64 reserved[2];
 };
 
+/**
+ * struct xmsg_poll_fd - XMSG_IOC_POLL_FD: an fd to poll one exchange/sem
+ * @size: sizeof(struct xmsg_poll_fd)
+ * @flags: XMSG_FD_CLOEXEC
+ * @handle: exchange or semaphore handle, read right
+ * @fd: out: a new file descriptor.  poll()/select()/epoll report EPOLLIN
+ *	when a receive/wait would not block (a broadcast exchange: when the
+ *	posted generation is newer than @gen), EPOLLERR once the object is
+ *	destroyed.  The fd holds its own reference: it stays valid after the
+ *	handle is closed.  It supports nothing but poll and close.
+ * @gen: broadcast exchanges: the generation already seen; others: 0
+ * @reserved: 0
+ *
+ * Errors: -EBADF, -EINVAL, -EACCES, -EMFILE (no fd), -ENOMEM.
+ */
+struct xmsg_poll_fd {
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__s32 fd;
+	__u64 gen;
+	__u64 reserved[2];
+};
+
+/*
+ * Commands, by number
+ * ===================
+ */
+
+/*
+ * The ioctl type of every command: a code with no range registered in the
+ * kernel's Documentation/userspace-api/ioctl/ioctl-number.rst
+ */
+#define XMSG_IOC_MAGIC		0xBE
+
+#define XMSG_IOC_FEATURES	_IOWR(XMSG_IOC_MAGIC, 0x00, struct xmsg_features)
+#define XMSG_IOC_POOL_CREATE	_IOWR(XMSG_IOC_MAGIC, 0x01, struct xmsg_pool_create)
+#define XMSG_IOC_XCHG_CREATE	_IOWR(XMSG_IOC_MAGIC, 0x02, struct xmsg_xchg_create)
+#define XMSG_IOC_SEM_CREATE	_IOWR(XMSG_IOC_MAGIC, 0x03, struct xmsg_sem_create)
+#define XMSG_IOC_OPEN		_IOWR(XMSG_IOC_MAGIC, 0x04, struct xmsg_open)
+#define XMSG_IOC_CLOSE		_IOW(XMSG_IOC_MAGIC, 0x05, struct xmsg_handle_op)
+#define XMSG_IOC_DESTROY	_IOW(XMSG_IOC_MAGIC, 0x06, struct xmsg_handle_op)
+#define XMSG_IOC_INFO		_IOWR(XMSG_IOC_MAGIC, 0x07, struct xmsg_info)
+#define XMSG_IOC_LIST		_IOWR(XMSG_IOC_MAGIC, 0x08, struct xmsg_list)
+
+#define XMSG_IOC_BLOCK_GET	_IOWR(XMSG_IOC_MAGIC, 0x10, struct xmsg_buf)
+#define XMSG_IOC_BLOCK_REL	_IOW(XMSG_IOC_MAGIC, 0x11, struct xmsg_buf)
+#define XMSG_IOC_BCB_GET	_IOWR(XMSG_IOC_MAGIC, 0x12, struct xmsg_buf)
+#define XMSG_IOC_BCB_REL	_IOW(XMSG_IOC_MAGIC, 0x13, struct xmsg_buf)
+#define XMSG_IOC_BCB_MAKE	_IOWR(XMSG_IOC_MAGIC, 0x14, struct xmsg_buf)
+#define XMSG_IOC_BCB_UNMAKE	_IOWR(XMSG_IOC_MAGIC, 0x15, struct xmsg_buf)
+#define XMSG_IOC_MSG_GET	_IOWR(XMSG_IOC_MAGIC, 0x16, struct xmsg_buf)
+#define XMSG_IOC_MSG_REL	_IOW(XMSG_IOC_MAGIC, 0x17, struct xmsg_buf)
+#define XMSG_IOC_MSG_MAKE	_IOWR(XMSG_IOC_MAGIC, 0x18, struct xmsg_buf)
+#define XMSG_IOC_MSG_UNMAKE	_IOWR(XMSG_IOC_MAGIC, 0x19, struct xmsg_buf)
+#define XMSG_IOC_MSG_PROXY	_IOWR(XMSG_IOC_MAGIC, 0x1a, struct xmsg_buf)
+#define XMSG_IOC_MSG_READ	_IOW(XMSG_IOC_MAGIC, 0x1b, struct xmsg_msg_read)
 #define XMSG_IOC_MSG_SET_LENGTH	_IOW(XMSG_IOC_MAGIC, 0x1c, struct xmsg_msg_length)
+
+#define XMSG_IOC_SEND		_IOW(XMSG_IOC_MAGIC, 0x20, struct xmsg_send)
+#define XMSG_IOC_RECV		_IOWR(XMSG_IOC_MAGIC, 0x21, struct xmsg_recv)
+#define XMSG_IOC_CALL		_IOWR(XMSG_IOC_MAGIC, 0x22, struct xmsg_call)
+#define XMSG_IOC_BCAST_CLEAR	_IOW(XMSG_IOC_MAGIC, 0x23, struct xmsg_handle_op)
+#define XMSG_IOC_XFER		_IOWR(XMSG_IOC_MAGIC, 0x24, struct xmsg_xfer)
+#define XMSG_IOC_RING		_IOWR(XMSG_IOC_MAGIC, 0x25, struct xmsg_ring_setup)
+#define XMSG_IOC_RING_TAKE	_IOWR(XMSG_IOC_MAGIC, 0x26, struct xmsg_ring_take)
+
+#define XMSG_IOC_SEM_SIGNAL	_IOW(XMSG_IOC_MAGIC, 0x30, struct xmsg_sem_op)
+#define XMSG_IOC_SEM_WAIT	_IOW(XMSG_IOC_MAGIC, 0x31, struct xmsg_sem_op)
+
+#define XMSG_IOC_POLL_FD	_IOWR(XMSG_IOC_MAGIC, 0x40, struct xmsg_poll_fd)
+
+/*
+ * Feature bits of xmsg_features.features, by bit
+ * ==============================================
+ */
+
+/* pools, blocks, mmap */
+#define XMSG_FEAT_POOL		0x1ULL
+/* messages and proxies */
+#define XMSG_FEAT_MSG		0x2ULL
+/* exchanges, send/recv */
+#define XMSG_FEAT_XCHG		0x4ULL
+/* semaphores */
+#define XMSG_FEAT_SEM		0x8ULL
+/* XMSG_IOC_CALL */
+#define XMSG_FEAT_CALL		0x10ULL
+/* XMSG_IOC_POLL_FD */
+#define XMSG_FEAT_POLL_FD	0x20ULL
+/* XMSG_IOC_LIST */
+#define XMSG_FEAT_LIST		0x40ULL
+/* XMSG_TIMEOUT_ABS */
+#define XMSG_FEAT_ABSTIME	0x80ULL
+/* XMSG_IOC_MSG_READ */
+#define XMSG_FEAT_MSG_READ	0x100ULL
+/* XMSG_IOC_XFER */
+#define XMSG_FEAT_XFER		0x200ULL
+/* XMSG_IOC_RING, XMSG_IOC_RING_TAKE */
+#define XMSG_FEAT_RING		0x400ULL
+/* XMSG_IOC_MSG_SET_LENGTH */
+#define XMSG_FEAT_MSG_LENGTH	0x800ULL
 
 #endif /* _UAPI_LINUX_XMSG_H */
