@@ -6,6 +6,7 @@
  * nic_tx.c	the tx kthread: messages out of the device in place; the
  *		echo and sink kernel receivers
  * nic_debugfs.c	control and statistics in debugfs
+ * nic_genl.c	control and statistics through generic netlink
  */
 #ifndef XMSG_NIC_H
 #define XMSG_NIC_H
@@ -19,6 +20,7 @@
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
+#include <linux/xmsg_nic.h>
 
 #include "mm/xmsg_mm.h"
 #include "ipc/xmsg_ipc.h"
@@ -68,45 +70,14 @@
 #define XMSG_NIC_ETHERTYPE	0x88B5	/* IEEE 802 local experimental 1 */
 #define XMSG_NIC_TX_POLL	(HZ / 10)
 
-enum xmsg_nic_mode {
-	XMSG_NIC_POOL,
-	XMSG_NIC_ZC,
-};
-
-/* Counters; nic_debugfs.c names them in the stats file. */
-enum xmsg_nic_stat {
-	NIC_RX_FRAMES,		/* frames of our EtherType seen */
-	NIC_RX_MADE,		/* messages made from frames */
-	NIC_RX_DELIVERED,	/* messages sent to the rx exchange */
-	NIC_RX_DROP_NOBLOCK,	/* pool empty */
-	NIC_RX_DROP_OVERSIZE,	/* frame larger than a block */
-	NIC_RX_DROP_FULL,	/* rx exchange full */
-	NIC_RX_DROP_NOMEM,	/* MCB or skb allocation failed */
-	NIC_RX_DROP_OTHER,	/* exchange refused the message otherwise */
-	NIC_RX_DROP_UNLOAD,	/* zc: rmmod has begun, no message made */
-	NIC_RX_LINEARIZED,	/* zc: non-linear frame linearized (a copy) */
-	NIC_RX_ZC_LIVE,		/* zc: messages alive that pin an skb */
-	NIC_RX_RECYCLED,	/* pool: messages reused from the free exchange */
-	NIC_RX_RING_REUSED,	/* pool: messages reused from the rx ring */
-	NIC_RX_FREE_RELEASED,	/* other messages found there, released */
-	NIC_TX_MSGS,		/* messages received from the tx exchange */
-	NIC_TX_SENT,		/* skbs handed to dev_queue_xmit() and taken */
-	NIC_TX_DROP_BAD,	/* not a pool body, too short or too long */
-	NIC_TX_DROP_NOMEM,	/* skb or context allocation failed */
-	NIC_TX_DROP_XMIT,	/* dev_queue_xmit() dropped it */
-	NIC_TX_COMPLETED,	/* blocks given back after the skb was freed */
-	NIC_TX_INFLIGHT,	/* blocks out in skbs now */
-	NIC_TX_COPIED,		/* non-pool bodies sent by copy */
-	NIC_ECHOED,		/* echo: rx messages passed to tx */
-	NIC_ECHO_DROP,		/* echo: tx exchange refused them */
-	NIC_SUNK,		/* sink: rx messages read and released */
-	NIC_SINK_SHORT,		/* sink: shorter than an Ethernet header */
-	NIC_NR_STATS,
-};
+/* The counters (enum xmsg_nic_stat) kept per CPU end here; the pool's
+ * figures after them are read from the pool.
+ */
+#define XMSG_NIC_NR_COUNTERS	XMSG_NIC_STAT_POOL_FREE
 
 /* Per-CPU counters of an attachment, indexed by enum xmsg_nic_stat */
 struct xmsg_nic_stats {
-	long v[NIC_NR_STATS];
+	long v[XMSG_NIC_NR_COUNTERS];
 };
 
 /**
@@ -135,7 +106,7 @@ struct xmsg_nic_stats {
  * @wake_timer: wakes them, @coalesce_ns after the first of them
  * @tx_thread: receives from @tx and transmits
  * @echo_thread: echo or sink only: the kernel receiver at @rx
- * @sink: @echo_thread releases what it receives instead of sending it on
+ * @krecv: what @echo_thread does: echo (send on to @tx) or sink (release)
  * @stats: per-CPU counters, see enum xmsg_nic_stat
  * @spare: per-CPU message given back by the rx exchange's ring, for the
  *	next frame (pool mode), or NULL
@@ -163,7 +134,7 @@ struct xmsg_nic {
 	struct hrtimer wake_timer;
 	struct task_struct *tx_thread;
 	struct task_struct *echo_thread;
-	bool sink;
+	enum xmsg_nic_krecv krecv;
 	struct xmsg_nic_stats __percpu *stats;
 	struct xmsg_msg * __percpu *spare;
 	char name[IFNAMSIZ];
@@ -173,14 +144,13 @@ struct xmsg_nic {
  * struct xmsg_nic_cfg - what an attach asks for
  * @mode: receive mode
  * @type: EtherType taken (host order)
- * @echo: start the echo kernel receiver (rx exchange -> tx exchange)
- * @sink: start the sink kernel receiver (rx exchange -> released)
+ * @krecv: a kernel receiver at the rx exchange: none, echo (sends on to
+ *	the tx exchange) or sink (releases)
  */
 struct xmsg_nic_cfg {
 	enum xmsg_nic_mode mode;
 	u16 type;
-	bool echo;
-	bool sink;
+	enum xmsg_nic_krecv krecv;
 };
 
 /* Every attachment; protected by the RTNL. */
@@ -213,6 +183,9 @@ void xmsg_nic_unpin(struct xmsg_nic *nic);
 void xmsg_nic_cfg_init(struct xmsg_nic_cfg *cfg);
 int xmsg_nic_attach(const char *name, const struct xmsg_nic_cfg *cfg);
 int xmsg_nic_detach(const char *name);
+int __xmsg_nic_attach(struct net_device *dev, const struct xmsg_nic_cfg *cfg);
+void __xmsg_nic_detach(struct xmsg_nic *nic);
+struct xmsg_nic *__xmsg_nic_find_dev(const struct net_device *dev);
 
 /* nic_rx.c */
 rx_handler_result_t xmsg_nic_rx(struct sk_buff **pskb);
@@ -228,5 +201,9 @@ int xmsg_nic_echo_thread(void *data);
 int xmsg_nic_parse_word(const char *w, struct xmsg_nic_cfg *cfg);
 void xmsg_nic_debugfs_init(void);
 void xmsg_nic_debugfs_exit(void);
+
+/* nic_genl.c */
+int xmsg_nic_genl_init(void);
+void xmsg_nic_genl_exit(void);
 
 #endif /* XMSG_NIC_H */

@@ -20,37 +20,37 @@
 #include "nic.h"
 
 static const char * const xmsg_nic_mode_names[] = {
-	[XMSG_NIC_POOL] = "pool",
-	[XMSG_NIC_ZC] = "zc",
+	[XMSG_NIC_MODE_POOL] = "pool",
+	[XMSG_NIC_MODE_ZC] = "zc",
 };
 
-static const char * const xmsg_nic_stat_names[NIC_NR_STATS] = {
-	[NIC_RX_FRAMES] = "rx_frames",
-	[NIC_RX_MADE] = "rx_made",
-	[NIC_RX_DELIVERED] = "rx_delivered",
-	[NIC_RX_DROP_NOBLOCK] = "rx_drop_noblock",
-	[NIC_RX_DROP_OVERSIZE] = "rx_drop_oversize",
-	[NIC_RX_DROP_FULL] = "rx_drop_full",
-	[NIC_RX_DROP_NOMEM] = "rx_drop_nomem",
-	[NIC_RX_DROP_OTHER] = "rx_drop_other",
-	[NIC_RX_DROP_UNLOAD] = "rx_drop_unload",
-	[NIC_RX_LINEARIZED] = "rx_linearized",
-	[NIC_RX_ZC_LIVE] = "rx_zc_live",
-	[NIC_RX_RECYCLED] = "rx_recycled",
-	[NIC_RX_RING_REUSED] = "rx_ring_reused",
-	[NIC_RX_FREE_RELEASED] = "rx_free_released",
-	[NIC_TX_MSGS] = "tx_msgs",
-	[NIC_TX_SENT] = "tx_sent",
-	[NIC_TX_DROP_BAD] = "tx_drop_bad",
-	[NIC_TX_DROP_NOMEM] = "tx_drop_nomem",
-	[NIC_TX_DROP_XMIT] = "tx_drop_xmit",
-	[NIC_TX_COMPLETED] = "tx_completed",
-	[NIC_TX_INFLIGHT] = "tx_inflight",
-	[NIC_TX_COPIED] = "tx_copied",
-	[NIC_ECHOED] = "echoed",
-	[NIC_ECHO_DROP] = "echo_drop",
-	[NIC_SUNK] = "sunk",
-	[NIC_SINK_SHORT] = "sink_short",
+static const char * const xmsg_nic_stat_names[XMSG_NIC_NR_COUNTERS] = {
+	[XMSG_NIC_STAT_RX_FRAMES] = "rx_frames",
+	[XMSG_NIC_STAT_RX_MADE] = "rx_made",
+	[XMSG_NIC_STAT_RX_DELIVERED] = "rx_delivered",
+	[XMSG_NIC_STAT_RX_DROP_NOBLOCK] = "rx_drop_noblock",
+	[XMSG_NIC_STAT_RX_DROP_OVERSIZE] = "rx_drop_oversize",
+	[XMSG_NIC_STAT_RX_DROP_FULL] = "rx_drop_full",
+	[XMSG_NIC_STAT_RX_DROP_NOMEM] = "rx_drop_nomem",
+	[XMSG_NIC_STAT_RX_DROP_OTHER] = "rx_drop_other",
+	[XMSG_NIC_STAT_RX_DROP_UNLOAD] = "rx_drop_unload",
+	[XMSG_NIC_STAT_RX_LINEARIZED] = "rx_linearized",
+	[XMSG_NIC_STAT_RX_ZC_LIVE] = "rx_zc_live",
+	[XMSG_NIC_STAT_RX_RECYCLED] = "rx_recycled",
+	[XMSG_NIC_STAT_RX_RING_REUSED] = "rx_ring_reused",
+	[XMSG_NIC_STAT_RX_FREE_RELEASED] = "rx_free_released",
+	[XMSG_NIC_STAT_TX_MSGS] = "tx_msgs",
+	[XMSG_NIC_STAT_TX_SENT] = "tx_sent",
+	[XMSG_NIC_STAT_TX_DROP_BAD] = "tx_drop_bad",
+	[XMSG_NIC_STAT_TX_DROP_NOMEM] = "tx_drop_nomem",
+	[XMSG_NIC_STAT_TX_DROP_XMIT] = "tx_drop_xmit",
+	[XMSG_NIC_STAT_TX_COMPLETED] = "tx_completed",
+	[XMSG_NIC_STAT_TX_INFLIGHT] = "tx_inflight",
+	[XMSG_NIC_STAT_TX_COPIED] = "tx_copied",
+	[XMSG_NIC_STAT_ECHOED] = "echoed",
+	[XMSG_NIC_STAT_ECHO_DROP] = "echo_drop",
+	[XMSG_NIC_STAT_SUNK] = "sunk",
+	[XMSG_NIC_STAT_SINK_SHORT] = "sink_short",
 };
 
 static struct dentry *xmsg_nic_dir;
@@ -65,7 +65,7 @@ static void xmsg_nic_show_one(struct seq_file *m, struct xmsg_nic *nic)
 		   nic->name, xmsg_nic_mode_names[nic->mode],
 		   ntohs(nic->ethertype), nic->name, nic->name, nic->name,
 		   nic->name);
-	for (i = 0; i < NIC_NR_STATS; i++)
+	for (i = XMSG_NIC_STAT_RX_FRAMES; i < XMSG_NIC_NR_COUNTERS; i++)
 		seq_printf(m, " %s=%ld", xmsg_nic_stat_names[i],
 			   xmsg_nic_stat(nic, i));
 	seq_printf(m, " pool_free=%llu pool_in_use=%llu pool_count=%llu block_size=%llu\n",
@@ -84,7 +84,17 @@ static int xmsg_nic_stats_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(xmsg_nic_stats);
 
-/* One word of an attach line: a mode, "echo" or an EtherType. */
+/* One kernel receiver at the most: echo and sink exclude each other. */
+static int xmsg_nic_set_krecv(struct xmsg_nic_cfg *cfg,
+			      enum xmsg_nic_krecv krecv)
+{
+	if (cfg->krecv != XMSG_NIC_KRECV_NONE && cfg->krecv != krecv)
+		return -EINVAL;
+	cfg->krecv = krecv;
+	return 0;
+}
+
+/* One word of an attach line: a mode, "echo", "sink" or an EtherType. */
 int xmsg_nic_parse_word(const char *w, struct xmsg_nic_cfg *cfg)
 {
 	int i = sysfs_match_string(xmsg_nic_mode_names, w);
@@ -93,14 +103,10 @@ int xmsg_nic_parse_word(const char *w, struct xmsg_nic_cfg *cfg)
 		cfg->mode = i;
 		return 0;
 	}
-	if (!strcmp(w, "echo")) {
-		cfg->echo = true;
-		return 0;
-	}
-	if (!strcmp(w, "sink")) {
-		cfg->sink = true;
-		return 0;
-	}
+	if (!strcmp(w, "echo"))
+		return xmsg_nic_set_krecv(cfg, XMSG_NIC_KRECV_ECHO);
+	if (!strcmp(w, "sink"))
+		return xmsg_nic_set_krecv(cfg, XMSG_NIC_KRECV_SINK);
 	return kstrtou16(w, 0, &cfg->type);
 }
 
@@ -124,8 +130,6 @@ static int xmsg_nic_parse_attach(char *buf)
 		if (err)
 			return -EINVAL;
 	}
-	if (cfg.echo && cfg.sink)
-		return -EINVAL;
 	return xmsg_nic_attach(name, &cfg);
 }
 

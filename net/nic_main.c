@@ -10,7 +10,9 @@
  * frees the skb.
  *
  * Attach a device at load time (ifname=eth0 mode=pool) or at run time
- * (CAP_NET_ADMIN needed, by the opener and the writer of the file):
+ * (CAP_NET_ADMIN needed) through the generic netlink family "xmsg_nic"
+ * (<linux/xmsg_nic.h>, libxmsg's xm_nic_attach()) or through debugfs
+ * (by the opener and the writer of the file):
  *
  *	echo "eth0 pool" > /sys/kernel/debug/xmsg/nic/attach
  *	echo eth0 > /sys/kernel/debug/xmsg/nic/detach
@@ -227,7 +229,7 @@ static void xmsg_nic_objs_destroy(struct xmsg_nic *nic)
 	nic->free = NULL;
 	/* The driver frees tx skbs soon; do not bury a pool for them. */
 	wait_event_timeout(nic->idle,
-			   !xmsg_nic_stat(nic, NIC_TX_INFLIGHT),
+			   !xmsg_nic_stat(nic, XMSG_NIC_STAT_TX_INFLIGHT),
 			   2 * HZ);
 	/* The registry destroys the pool once it is idle and unused. */
 	xmsg_nic_pool_unpublish(nic->pool_u, nic->name);
@@ -291,13 +293,32 @@ destroy_pool:
 	return err;
 }
 
-static struct xmsg_nic *__xmsg_nic_find(const char *name)
+/* The attachment of the device named @name at attach time in @net. */
+static struct xmsg_nic *__xmsg_nic_find_name(struct net *net, const char *name)
 {
 	struct xmsg_nic *nic;
 
 	ASSERT_RTNL();
 	list_for_each_entry(nic, &xmsg_nic_list, node)
-		if (!strcmp(nic->name, name))
+		if (net_eq(dev_net(nic->dev), net) && !strcmp(nic->name, name))
+			return nic;
+	return NULL;
+}
+
+/**
+ * __xmsg_nic_find_dev() - the attachment of a device
+ * @dev: the device
+ *
+ * Context: caller holds the RTNL.
+ * Return: the attachment, or NULL when @dev is not attached.
+ */
+struct xmsg_nic *__xmsg_nic_find_dev(const struct net_device *dev)
+{
+	struct xmsg_nic *nic;
+
+	ASSERT_RTNL();
+	list_for_each_entry(nic, &xmsg_nic_list, node)
+		if (nic->dev == dev)
 			return nic;
 	return NULL;
 }
@@ -320,7 +341,7 @@ static void xmsg_nic_threads_stop(struct xmsg_nic *nic)
  *
  * Context: process context, caller holds the RTNL; sleeps.
  */
-static void __xmsg_nic_detach(struct xmsg_nic *nic)
+void __xmsg_nic_detach(struct xmsg_nic *nic)
 {
 	ASSERT_RTNL();
 	netdev_rx_handler_unregister(nic->dev);	/* waits for handlers */
@@ -358,7 +379,7 @@ static struct xmsg_nic *xmsg_nic_alloc(struct net_device *dev,
 	nic->dev = dev;
 	nic->mode = cfg->mode;
 	nic->ethertype = htons(cfg->type);
-	nic->sink = cfg->sink;
+	nic->krecv = cfg->krecv;
 	strscpy(nic->name, dev->name, sizeof(nic->name));
 	err = xmsg_nic_objs_create(nic);
 	if (err) {
@@ -399,37 +420,33 @@ static void xmsg_nic_threads_wake(struct xmsg_nic *nic)
 
 /**
  * __xmsg_nic_attach() - take a device's frames of one EtherType
- * @name: device name
- * @cfg: mode, EtherType, echo
+ * @dev: the device
+ * @cfg: mode, EtherType, kernel receiver
  *
- * Creates the pool "nic.@name" and the exchanges "nic.@name.rx" and
- * "nic.@name.tx", registers the rx_handler and starts the tx thread (and
- * the echo thread).
+ * Creates the pool "nic.<dev>" and the exchanges "nic.<dev>.rx", ".tx"
+ * and ".free", named in the caller's IPC namespace, registers the
+ * rx_handler and starts the tx thread (and the kernel receiver).
  *
  * Context: process context, caller holds the RTNL.
- * Return: 0, -ENODEV (no such device), -EEXIST (already attached here),
- * -EBUSY (the device has another rx_handler), -EINVAL (not an Ethernet
- * device), -ENOMEM, or an error of xmsg_pool_create(), xmsg_xchg_create()
- * or kthread_create().
+ * Return: 0, -EEXIST (already attached, or a name is taken), -EBUSY (the
+ * device has another rx_handler), -EINVAL (not an Ethernet device, or
+ * its name is no valid xmsg name), -ENOMEM, or an error of
+ * xmsg_pool_create(), xmsg_xchg_create() or kthread_create().
  */
-static int __xmsg_nic_attach(const char *name, const struct xmsg_nic_cfg *cfg)
+int __xmsg_nic_attach(struct net_device *dev, const struct xmsg_nic_cfg *cfg)
 {
-	struct net_device *dev;
 	struct xmsg_nic *nic;
 	int err;
 
 	ASSERT_RTNL();
-	if (__xmsg_nic_find(name))
+	if (__xmsg_nic_find_dev(dev))
 		return -EEXIST;
-	dev = __dev_get_by_name(&init_net, name);
-	if (!dev)
-		return -ENODEV;
 	if (dev->type != ARPHRD_ETHER || dev->hard_header_len != ETH_HLEN)
 		return -EINVAL;
 	nic = xmsg_nic_alloc(dev, cfg);
 	if (IS_ERR(nic))
 		return PTR_ERR(nic);
-	err = xmsg_nic_threads_create(nic, cfg->echo || cfg->sink);
+	err = xmsg_nic_threads_create(nic, cfg->krecv != XMSG_NIC_KRECV_NONE);
 	if (err)
 		goto destroy_objs;
 	err = netdev_rx_handler_register(dev, xmsg_nic_rx, nic);
@@ -448,23 +465,41 @@ destroy_objs:
 	return err;
 }
 
+/**
+ * xmsg_nic_attach() - attach a device of the initial network namespace
+ * @name: its name
+ * @cfg: mode, EtherType, kernel receiver
+ *
+ * Context: process context; takes the RTNL.
+ * Return: 0, -ENODEV (no such device), or an error of __xmsg_nic_attach().
+ */
 int xmsg_nic_attach(const char *name, const struct xmsg_nic_cfg *cfg)
 {
-	int err;
+	struct net_device *dev;
+	int err = -ENODEV;
 
 	rtnl_lock();
-	err = __xmsg_nic_attach(name, cfg);
+	dev = __dev_get_by_name(&init_net, name);
+	if (dev)
+		err = __xmsg_nic_attach(dev, cfg);
 	rtnl_unlock();
 	return err;
 }
 
+/**
+ * xmsg_nic_detach() - detach a device of the initial network namespace
+ * @name: its name when it was attached
+ *
+ * Context: process context; takes the RTNL.
+ * Return: 0, or -ENODEV when no such device is attached.
+ */
 int xmsg_nic_detach(const char *name)
 {
 	struct xmsg_nic *nic;
 	int err = 0;
 
 	rtnl_lock();
-	nic = __xmsg_nic_find(name);
+	nic = __xmsg_nic_find_name(&init_net, name);
 	if (nic)
 		__xmsg_nic_detach(nic);
 	else
@@ -512,7 +547,7 @@ static void xmsg_nic_detach_all(void)
 void xmsg_nic_cfg_init(struct xmsg_nic_cfg *cfg)
 {
 	*cfg = (struct xmsg_nic_cfg){
-		.mode = XMSG_NIC_POOL,
+		.mode = XMSG_NIC_MODE_POOL,
 		.type = READ_ONCE(ethertype),
 	};
 }
@@ -524,9 +559,21 @@ static int __init xmsg_nic_load_attach(void)
 
 	xmsg_nic_cfg_init(&cfg);
 	err = xmsg_nic_parse_word(mode, &cfg);
-	if (err || cfg.echo || cfg.sink)
+	if (err || cfg.krecv != XMSG_NIC_KRECV_NONE)
 		return -EINVAL;
 	return xmsg_nic_attach(ifname, &cfg);
+}
+
+/* Give every buried pool back, waiting up to 5 s for the busy ones. */
+static void xmsg_nic_reap_all(void)
+{
+	int i;
+
+	cancel_delayed_work_sync(&xmsg_nic_reaper);
+	for (i = 0; i < 50 && xmsg_nic_reap(); i++)
+		msleep(100);
+	if (xmsg_nic_reap())
+		pr_warn("xmsg_nic: pools still in use at unload, left behind\n");
 }
 
 static int __init xmsg_nic_init(void)
@@ -538,28 +585,32 @@ static int __init xmsg_nic_init(void)
 		return err;
 	if (ifname && *ifname) {
 		err = xmsg_nic_load_attach();
-		if (err) {
-			unregister_netdevice_notifier(&xmsg_nic_notifier);
-			return err;
-		}
+		if (err)
+			goto unregister_notifier;
 	}
 	xmsg_nic_debugfs_init();
+	err = xmsg_nic_genl_init();
+	if (err)
+		goto detach;
 	return 0;
+
+detach:
+	xmsg_nic_debugfs_exit();
+	xmsg_nic_detach_all();
+unregister_notifier:
+	unregister_netdevice_notifier(&xmsg_nic_notifier);
+	xmsg_nic_reap_all();
+	return err;
 }
 module_init(xmsg_nic_init);
 
 static void __exit xmsg_nic_exit(void)
 {
-	int i;
-
+	xmsg_nic_genl_exit();
 	xmsg_nic_debugfs_exit();
 	xmsg_nic_detach_all();
 	unregister_netdevice_notifier(&xmsg_nic_notifier);
-	cancel_delayed_work_sync(&xmsg_nic_reaper);
-	for (i = 0; i < 50 && xmsg_nic_reap(); i++)
-		msleep(100);
-	if (xmsg_nic_reap())
-		pr_warn("xmsg_nic: pools still in use at unload, left behind\n");
+	xmsg_nic_reap_all();
 }
 module_exit(xmsg_nic_exit);
 

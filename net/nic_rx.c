@@ -74,7 +74,7 @@ static void xmsg_nic_spare_put(struct xmsg_nic *nic, struct xmsg_msg *msg)
 {
 	if (!msg)
 		return;
-	if (nic->mode == XMSG_NIC_POOL && msg->pool == nic->pool)
+	if (nic->mode == XMSG_NIC_MODE_POOL && msg->pool == nic->pool)
 		msg = this_cpu_xchg(*nic->spare, msg);
 	if (msg)
 		xmsg_msg_rel(msg);
@@ -86,7 +86,7 @@ static void xmsg_nic_rx_send(struct xmsg_nic *nic, struct xmsg_msg *msg)
 	struct xmsg_msg *spare;
 	int err;
 
-	xmsg_nic_inc(nic, NIC_RX_MADE);
+	xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_MADE);
 	if (nic->coalesce_ns)
 		err = xmsg_nic_rx_send_defer(nic, msg, &spare);
 	else
@@ -94,11 +94,11 @@ static void xmsg_nic_rx_send(struct xmsg_nic *nic, struct xmsg_msg *msg)
 					   &spare);
 	xmsg_nic_spare_put(nic, spare);
 	if (likely(!err)) {
-		xmsg_nic_inc(nic, NIC_RX_DELIVERED);
+		xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_DELIVERED);
 		return;
 	}
 	xmsg_nic_inc(nic, err == -ENOSPC || err == -EAGAIN || err == -ENOBUFS ?
-		     NIC_RX_DROP_FULL : NIC_RX_DROP_OTHER);
+		     XMSG_NIC_STAT_RX_DROP_FULL : XMSG_NIC_STAT_RX_DROP_OTHER);
 	xmsg_msg_rel(msg);
 }
 
@@ -125,11 +125,11 @@ static struct xmsg_msg *xmsg_nic_rx_reuse(struct xmsg_nic *nic)
 		msg = xmsg_xchg_recv(nic->free, NULL, 0, 0, NULL);
 		if (IS_ERR(msg))
 			return NULL;
-		if (nic->mode == XMSG_NIC_POOL && xmsg_nic_reusable(nic, msg)) {
-			xmsg_nic_inc(nic, NIC_RX_RECYCLED);
+		if (nic->mode == XMSG_NIC_MODE_POOL && xmsg_nic_reusable(nic, msg)) {
+			xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_RECYCLED);
 			return msg;
 		}
-		xmsg_nic_inc(nic, NIC_RX_FREE_RELEASED);
+		xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_FREE_RELEASED);
 		xmsg_msg_rel(msg);
 	}
 	return NULL;
@@ -141,7 +141,7 @@ static void xmsg_nic_rx_recycled(struct xmsg_nic *nic, struct sk_buff *skb,
 {
 	if (skb_copy_bits(skb, -skb->mac_len, msg->body, len)) {
 		xmsg_msg_rel(msg);
-		xmsg_nic_inc(nic, NIC_RX_DROP_NOMEM);
+		xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_DROP_NOMEM);
 		kfree_skb(skb);
 		return;
 	}
@@ -162,12 +162,12 @@ static void xmsg_nic_rx_pool(struct xmsg_nic *nic, struct sk_buff *skb,
 	void *dbp;
 
 	if (unlikely(len > xmsg_pool_block_size(nic->pool))) {
-		xmsg_nic_inc(nic, NIC_RX_DROP_OVERSIZE);
+		xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_DROP_OVERSIZE);
 		goto free_skb;
 	}
 	msg = this_cpu_xchg(*nic->spare, NULL);
 	if (msg) {
-		xmsg_nic_inc(nic, NIC_RX_RING_REUSED);
+		xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_RING_REUSED);
 		xmsg_nic_rx_recycled(nic, skb, len, msg);
 		return;
 	}
@@ -178,7 +178,7 @@ static void xmsg_nic_rx_pool(struct xmsg_nic *nic, struct sk_buff *skb,
 	}
 	dbp = xmsg_block_get(nic->pool);
 	if (unlikely(!dbp)) {
-		xmsg_nic_inc(nic, NIC_RX_DROP_NOBLOCK);
+		xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_DROP_NOBLOCK);
 		goto free_skb;
 	}
 	if (skb_copy_bits(skb, -skb->mac_len, dbp, len))
@@ -193,7 +193,7 @@ static void xmsg_nic_rx_pool(struct xmsg_nic *nic, struct sk_buff *skb,
 
 rel_block:
 	xmsg_block_rel(nic->pool, dbp);
-	xmsg_nic_inc(nic, NIC_RX_DROP_NOMEM);
+	xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_DROP_NOMEM);
 free_skb:
 	kfree_skb(skb);
 }
@@ -232,7 +232,7 @@ static void xmsg_nic_zc_release(struct xmsg_mod_cb *cb)
 	struct xmsg_nic *nic = zc->nic;
 
 	dev_kfree_skb_any(zc->skb);	/* @zc with it */
-	xmsg_nic_dec(nic, NIC_RX_ZC_LIVE);
+	xmsg_nic_dec(nic, XMSG_NIC_STAT_RX_ZC_LIVE);
 	xmsg_nic_put(nic);
 }
 
@@ -248,13 +248,13 @@ static void xmsg_nic_rx_zc(struct xmsg_nic *nic, struct sk_buff *skb,
 
 	if (skb_is_nonlinear(skb)) {
 		if (skb_linearize(skb)) {
-			xmsg_nic_inc(nic, NIC_RX_DROP_NOMEM);
+			xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_DROP_NOMEM);
 			goto free_skb;
 		}
-		xmsg_nic_inc(nic, NIC_RX_LINEARIZED);
+		xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_LINEARIZED);
 	}
 	if (unlikely(!xmsg_nic_pin(nic))) {	/* rmmod has begun */
-		xmsg_nic_inc(nic, NIC_RX_DROP_UNLOAD);
+		xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_DROP_UNLOAD);
 		goto free_skb;
 	}
 	zc->cb.fn = xmsg_nic_zc_release;
@@ -265,12 +265,12 @@ static void xmsg_nic_rx_zc(struct xmsg_nic *nic, struct sk_buff *skb,
 				GFP_ATOMIC);
 	if (IS_ERR(msg)) {
 		xmsg_nic_unpin(nic);
-		xmsg_nic_inc(nic, NIC_RX_DROP_NOMEM);
+		xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_DROP_NOMEM);
 		goto free_skb;
 	}
 	/* From here the skb belongs to the message. */
 	skb->dev = NULL;
-	xmsg_nic_inc(nic, NIC_RX_ZC_LIVE);
+	xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_ZC_LIVE);
 	xmsg_nic_rx_send(nic, msg);
 	return;
 
@@ -298,16 +298,16 @@ rx_handler_result_t xmsg_nic_rx(struct sk_buff **pskb)
 	if (skb->protocol != nic->ethertype ||
 	    unlikely(skb->pkt_type == PACKET_LOOPBACK))
 		return RX_HANDLER_PASS;
-	xmsg_nic_inc(nic, NIC_RX_FRAMES);
+	xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_FRAMES);
 	len = skb->len + skb->mac_len;
-	if (nic->mode == XMSG_NIC_POOL) {
+	if (nic->mode == XMSG_NIC_MODE_POOL) {
 		xmsg_nic_rx_pool(nic, skb, len);
 		return RX_HANDLER_CONSUMED;
 	}
 	xmsg_nic_rx_reuse(nic);	/* zc: releases what users returned */
 	skb = skb_share_check(skb, GFP_ATOMIC);
 	if (unlikely(!skb)) {
-		xmsg_nic_inc(nic, NIC_RX_DROP_NOMEM);
+		xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_DROP_NOMEM);
 		return RX_HANDLER_CONSUMED;
 	}
 	xmsg_nic_rx_zc(nic, skb, len);

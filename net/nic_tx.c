@@ -56,8 +56,8 @@ static void xmsg_nic_tx_done(struct xmsg_mod_cb *cb)
 	else
 		xmsg_block_rel(ctx->pool, ctx->dbp);
 	kfree(ctx);
-	xmsg_nic_inc(nic, NIC_TX_COMPLETED);
-	xmsg_nic_dec(nic, NIC_TX_INFLIGHT);
+	xmsg_nic_inc(nic, XMSG_NIC_STAT_TX_COMPLETED);
+	xmsg_nic_dec(nic, XMSG_NIC_STAT_TX_INFLIGHT);
 	wake_up(&nic->idle);
 	xmsg_nic_put(nic);
 }
@@ -156,7 +156,7 @@ static void xmsg_nic_tx_copy(struct xmsg_nic *nic, struct xmsg_msg *msg)
 
 	skb = alloc_skb(hr + msg->size + dev->needed_tailroom, GFP_KERNEL);
 	if (!skb) {
-		xmsg_nic_inc(nic, NIC_TX_DROP_NOMEM);
+		xmsg_nic_inc(nic, XMSG_NIC_STAT_TX_DROP_NOMEM);
 		xmsg_msg_rel(msg);
 		return;
 	}
@@ -167,10 +167,10 @@ static void xmsg_nic_tx_copy(struct xmsg_nic *nic, struct xmsg_msg *msg)
 	skb_set_network_header(skb, ETH_HLEN);
 	skb->protocol = eth_hdr(skb)->h_proto;
 	skb->dev = dev;
-	xmsg_nic_inc(nic, NIC_TX_COPIED);
+	xmsg_nic_inc(nic, XMSG_NIC_STAT_TX_COPIED);
 	rc = dev_queue_xmit(skb);
-	xmsg_nic_inc(nic, rc == NET_XMIT_SUCCESS ? NIC_TX_SENT :
-		     NIC_TX_DROP_XMIT);
+	xmsg_nic_inc(nic, rc == NET_XMIT_SUCCESS ? XMSG_NIC_STAT_TX_SENT :
+		     XMSG_NIC_STAT_TX_DROP_XMIT);
 }
 
 /* A proxy whose slice lies in a pool block (how user space gives a frame
@@ -224,15 +224,15 @@ static void xmsg_nic_tx_one(struct xmsg_nic *nic, struct xmsg_msg *msg)
 	struct sk_buff *skb;
 	int rc;
 
-	xmsg_nic_inc(nic, NIC_TX_MSGS);
+	xmsg_nic_inc(nic, XMSG_NIC_STAT_TX_MSGS);
 	if (!xmsg_nic_tx_ok(nic, msg)) {
-		xmsg_nic_inc(nic, NIC_TX_DROP_BAD);
+		xmsg_nic_inc(nic, XMSG_NIC_STAT_TX_DROP_BAD);
 		xmsg_msg_rel(msg);
 		return;
 	}
 	ctx = kmalloc(sizeof(*ctx), GFP_KERNEL);
 	if (!ctx) {
-		xmsg_nic_inc(nic, NIC_TX_DROP_NOMEM);
+		xmsg_nic_inc(nic, XMSG_NIC_STAT_TX_DROP_NOMEM);
 		xmsg_msg_rel(msg);
 		return;
 	}
@@ -244,15 +244,15 @@ static void xmsg_nic_tx_one(struct xmsg_nic *nic, struct xmsg_msg *msg)
 		goto copy;
 	}
 	ctx->nic = nic;
-	xmsg_nic_inc(nic, NIC_TX_INFLIGHT);
+	xmsg_nic_inc(nic, XMSG_NIC_STAT_TX_INFLIGHT);
 	skb = xmsg_nic_tx_skb(nic, ctx, len);
 	if (!skb) {
-		xmsg_nic_inc(nic, NIC_TX_DROP_NOMEM);
+		xmsg_nic_inc(nic, XMSG_NIC_STAT_TX_DROP_NOMEM);
 		return;
 	}
 	rc = dev_queue_xmit(skb);
-	xmsg_nic_inc(nic, rc == NET_XMIT_SUCCESS ? NIC_TX_SENT :
-		     NIC_TX_DROP_XMIT);
+	xmsg_nic_inc(nic, rc == NET_XMIT_SUCCESS ? XMSG_NIC_STAT_TX_SENT :
+		     XMSG_NIC_STAT_TX_DROP_XMIT);
 	return;
 
 copy:
@@ -296,9 +296,9 @@ static void xmsg_nic_sink(struct xmsg_nic *nic, struct xmsg_msg *msg)
 	const struct ethhdr *eh = msg->body;
 
 	if (unlikely(!eh || msg->size < ETH_HLEN))
-		xmsg_nic_inc(nic, NIC_SINK_SHORT);
+		xmsg_nic_inc(nic, XMSG_NIC_STAT_SINK_SHORT);
 	else if (eh->h_proto == nic->ethertype)
-		xmsg_nic_inc(nic, NIC_SUNK);
+		xmsg_nic_inc(nic, XMSG_NIC_STAT_SUNK);
 	xmsg_msg_rel(msg);
 }
 
@@ -316,16 +316,16 @@ int xmsg_nic_echo_thread(void *data)
 		msg = xmsg_nic_recv(nic->rx);
 		if (!msg)
 			continue;
-		if (nic->sink) {
+		if (nic->krecv == XMSG_NIC_KRECV_SINK) {
 			xmsg_nic_sink(nic, msg);
 			continue;
 		}
 		if (xmsg_xchg_send(nic->tx, msg, NULL, 0)) {
-			xmsg_nic_inc(nic, NIC_ECHO_DROP);
+			xmsg_nic_inc(nic, XMSG_NIC_STAT_ECHO_DROP);
 			xmsg_msg_rel(msg);
 			continue;
 		}
-		xmsg_nic_inc(nic, NIC_ECHOED);
+		xmsg_nic_inc(nic, XMSG_NIC_STAT_ECHOED);
 	}
 	return 0;
 }
