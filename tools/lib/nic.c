@@ -148,6 +148,12 @@ static struct nlattr *nic_attr_first(struct nlattr *a, int len)
 #define nic_for_each_attr(a, start, len) \
 	for (a = nic_attr_first(start, len); a; a = nic_attr_next(a, &(len)))
 
+/* The type of @a without the NLA_F_NESTED and NLA_F_NET_BYTEORDER bits. */
+static int nic_attr_type(const struct nlattr *a)
+{
+	return a->nla_type & NLA_TYPE_MASK;
+}
+
 static void *nic_attr_data(const struct nlattr *a)
 {
 	return (char *)a + NLA_HDRLEN;
@@ -217,7 +223,7 @@ static int nic_family_cb(const struct nlmsghdr *nh, void *arg)
 
 	attrs = nic_attrs(nh, &len);
 	nic_for_each_attr(a, attrs, len)
-		if (a->nla_type == CTRL_ATTR_FAMILY_ID &&
+		if (nic_attr_type(a) == CTRL_ATTR_FAMILY_ID &&
 		    nic_attr_len(a) == sizeof(uint16_t))
 			memcpy(arg, nic_attr_data(a), sizeof(uint16_t));
 	return 0;
@@ -353,10 +359,10 @@ static void nic_parse_stats(struct nlattr *nest, struct xm_nic_stats *st)
 	struct nlattr *a;
 
 	nic_for_each_attr(a, (struct nlattr *)nic_attr_data(nest), len)
-		if (a->nla_type <= XMSG_NIC_STAT_MAX &&
-		    a->nla_type != XMSG_NIC_STAT_PAD &&
+		if (nic_attr_type(a) <= XMSG_NIC_STAT_MAX &&
+		    nic_attr_type(a) != XMSG_NIC_STAT_PAD &&
 		    nic_attr_len(a) == sizeof(uint64_t))
-			memcpy(&st->stat[a->nla_type], nic_attr_data(a),
+			memcpy(&st->stat[nic_attr_type(a)], nic_attr_data(a),
 			       sizeof(uint64_t));
 }
 
@@ -370,7 +376,7 @@ static int nic_parse(const struct nlmsghdr *nh, struct xm_nic_stats *st)
 	attrs = nic_attrs(nh, &len);
 	nic_for_each_attr(a, attrs, len) {
 		alen = nic_attr_len(a);
-		switch (a->nla_type) {
+		switch (nic_attr_type(a)) {
 		case XMSG_NIC_A_IFINDEX:
 			if (alen == sizeof(uint32_t))
 				memcpy(&st->ifindex, nic_attr_data(a), alen);
