@@ -43,7 +43,7 @@ INSTALL_MOD_DIR ?= extra
 KRELEASE ?= $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
 	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 MODDIR = $(DESTDIR)/lib/modules/$(KRELEASE)/$(INSTALL_MOD_DIR)
-NIC_MODS := $(patsubst %.c,%.ko,$(wildcard net/*.c))
+NIC_MODS := net/xmsg_nic.ko
 
 .PHONY: all modules tools check fuzz demo bench vm-shell clean setup \
 	sparse checkpatch install uninstall install-modules install-user \

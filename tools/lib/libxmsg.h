@@ -278,6 +278,74 @@ static inline void xm_ring_done(struct xm_ring *r, unsigned int n)
 	__atomic_store_n(&r->hdr->consumer, r->cons, __ATOMIC_RELEASE);
 }
 
+/*
+ * ---- The NIC sample module (xmsg_nic.ko) ------------------------------
+ *
+ * Attach a network device, detach it and read its counters through the
+ * module's generic netlink family (<linux/xmsg_nic.h>, docs/nic.md), over
+ * a netlink socket of its own (no context, no /dev/xmsg).  Devices are
+ * named in the caller's network namespace, by @ifname (not NULL) or
+ * @ifindex (not 0), or both (then they must name the same device).
+ * Errors: -EPERM (attach, detach: no CAP_NET_ADMIN), -ENODEV (no such
+ * device), -ENOENT (not attached), -EEXIST (attached already, or a name
+ * of its objects is taken), -EBUSY (another rx_handler), -EINVAL (bad
+ * arguments, not an Ethernet device), -ERANGE (@mode or @krecv out of
+ * range), -ENOPROTOOPT (the family is not registered: the module is not
+ * loaded), or a socket error.
+ */
+#include <linux/xmsg_nic.h>
+
+/**
+ * struct xm_nic_attach_opts - how to attach (all 0: the defaults)
+ * @mode: XMSG_NIC_MODE_POOL (0) or XMSG_NIC_MODE_ZC
+ * @krecv: XMSG_NIC_KRECV_NONE (0), _ECHO or _SINK: a kernel receiver
+ * @ethertype: the EtherType taken, host order; 0: the module's parameter
+ */
+struct xm_nic_attach_opts {
+	uint32_t mode;
+	uint32_t krecv;
+	uint16_t ethertype;
+};
+
+/**
+ * struct xm_nic_stats - an attachment and its counters
+ * @ifindex: the device's ifindex
+ * @ifname: its name at attach time (the objects are named after it)
+ * @mode: XMSG_NIC_MODE_*
+ * @krecv: XMSG_NIC_KRECV_*
+ * @ethertype: the EtherType taken, host order
+ * @stat: the counters, indexed by XMSG_NIC_STAT_* (xm_nic_stat_name());
+ *	0 for those the kernel does not report
+ */
+struct xm_nic_stats {
+	uint32_t ifindex;
+	char ifname[16];
+	uint32_t mode;
+	uint32_t krecv;
+	uint16_t ethertype;
+	uint64_t stat[XMSG_NIC_STAT_MAX + 1];
+};
+
+int xm_nic_attach(const char *ifname, uint32_t ifindex,
+		  const struct xm_nic_attach_opts *opts);
+int xm_nic_detach(const char *ifname, uint32_t ifindex);
+int xm_nic_stats(const char *ifname, uint32_t ifindex,
+		 struct xm_nic_stats *st);
+/* Every attachment of the caller's network namespace: *@st (free() it)
+ * and *@n entries.
+ */
+int xm_nic_stats_all(struct xm_nic_stats **st, size_t *n);
+/* The name of counter @stat as debugfs prints it ("rx_frames"), or NULL. */
+const char *xm_nic_stat_name(unsigned int stat);
+/* One request of the family with attributes the caller built (struct
+ * nlattr, aligned): the kernel's answer, 0 or -errno; replies other than
+ * the acknowledgement are discarded.  For attributes this library does
+ * not know yet, and for tests.
+ */
+int xm_nic_request(uint8_t cmd, const void *attrs, size_t len);
+
+/* ---- end of the NIC sample module ------------------------------------ */
+
 #ifdef __cplusplus
 }
 #endif

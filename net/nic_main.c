@@ -1,0 +1,620 @@
+// SPDX-License-Identifier: GPL-2.0
+/* xmsg NIC sample: received frames become xmsg messages, messages sent to
+ * a transmit exchange leave through the NIC without being copied.
+ *
+ * This is the seed's I/O story on a real Linux network path: an "ISR"
+ * (here the device's rx_handler, softirq context) gets a bare block, fills
+ * it (the DMA step: one copy of the frame), makes it a message and sends
+ * it to an exchange; on output a message is unmade back into a bare block
+ * that the driver transmits and that returns to its pool when the driver
+ * frees the skb.
+ *
+ * Attach a device at load time (ifname=eth0 mode=pool) or at run time
+ * (CAP_NET_ADMIN needed) through the generic netlink family "xmsg_nic"
+ * (<linux/xmsg_nic.h>, libxmsg's xm_nic_attach()) or through debugfs
+ * (by the opener and the writer of the file):
+ *
+ *	echo "eth0 pool" > /sys/kernel/debug/xmsg/nic/attach
+ *	echo eth0 > /sys/kernel/debug/xmsg/nic/detach
+ *	cat /sys/kernel/debug/xmsg/nic/stats
+ *
+ * This file: module parameters, attach and detach, the lifetime of an
+ * attachment, module init and exit.  The locking rules are in nic.h.
+ * See docs/nic.md for the design, what is and is not zero-copy, and the
+ * figures.
+ */
+
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <net/net_namespace.h>
+
+#include "nic.h"
+
+static char *ifname;
+module_param(ifname, charp, 0444);
+MODULE_PARM_DESC(ifname, "device to attach at load time (empty: none)");
+
+static char *mode = "pool";
+module_param(mode, charp, 0444);
+MODULE_PARM_DESC(mode, "receive mode for ifname=: pool or zc");
+
+static ushort ethertype = XMSG_NIC_ETHERTYPE;
+module_param(ethertype, ushort, 0644);
+MODULE_PARM_DESC(ethertype, "EtherType taken from the device (default 0x88B5); other frames pass");
+
+static uint block_size = 2048;
+module_param(block_size, uint, 0644);
+MODULE_PARM_DESC(block_size, "pool block size in bytes (default 2048)");
+
+static uint pool_blocks = 512;
+module_param(pool_blocks, uint, 0644);
+MODULE_PARM_DESC(pool_blocks, "blocks in the pool of each attachment (default 512)");
+
+static ushort obj_mode = 0600;
+module_param(obj_mode, ushort, 0644);
+MODULE_PARM_DESC(obj_mode, "permission bits of the pool and exchanges as /dev/xmsg names (default 0600)");
+
+static uint rx_coalesce_us;
+module_param(rx_coalesce_us, uint, 0644);
+MODULE_PARM_DESC(rx_coalesce_us, "wake an rx receiver at most this long after the frame that it gets (interrupt coalescing; default 0: at once)");
+
+static uint xchg_limit = 256;
+module_param(xchg_limit, uint, 0644);
+MODULE_PARM_DESC(xchg_limit, "queue limit of the rx and tx exchanges (default 256)");
+
+LIST_HEAD(xmsg_nic_list);
+
+/* Pools that were not idle at detach (a late tx completion, a user holding
+ * a received message or a mapping): their names are gone and users can no
+ * longer get blocks from them, but the registry is given back our
+ * reference only once they are idle (xmsg_reg_unpublish() says -EBUSY
+ * until then); retried by xmsg_nic_reaper.  Protected by
+ * xmsg_nic_grave_lock.
+ */
+struct xmsg_nic_grave {
+	struct list_head node;
+	struct xmsg_uobj *pool_u;
+};
+
+static LIST_HEAD(xmsg_nic_graves);
+static DEFINE_MUTEX(xmsg_nic_grave_lock);
+static void xmsg_nic_reap_work(struct work_struct *work);
+static DECLARE_DELAYED_WORK(xmsg_nic_reaper, xmsg_nic_reap_work);
+
+static void xmsg_nic_free_mem(struct xmsg_nic *nic)
+{
+	free_percpu(nic->spare);
+	free_percpu(nic->stats);
+	kfree(nic);
+}
+
+static void xmsg_nic_free(struct kref *ref)
+{
+	xmsg_nic_free_mem(container_of(ref, struct xmsg_nic, ref));
+}
+
+void xmsg_nic_put(struct xmsg_nic *nic)
+{
+	kref_put(&nic->ref, xmsg_nic_free);
+}
+
+/* Take the references that a callback armed for @nic needs: the
+ * module's, which fails once rmmod has begun, and the attachment's.  The
+ * callback, run by xmsg_mod_cb_call(), drops the attachment's itself and
+ * the module's is dropped by xmsg.ko after it returned.
+ */
+bool xmsg_nic_pin(struct xmsg_nic *nic)
+{
+	if (!try_module_get(THIS_MODULE))
+		return false;
+	kref_get(&nic->ref);
+	return true;
+}
+
+/* Undo xmsg_nic_pin() when the callback was not armed after all.  Only
+ * from the rx_handler or a kthread of @nic: detach waits for both before
+ * the module can go.
+ */
+void xmsg_nic_unpin(struct xmsg_nic *nic)
+{
+	xmsg_nic_put(nic);
+	module_put(THIS_MODULE);
+}
+
+/* Try to give every buried pool back; return how many are left. */
+static unsigned int xmsg_nic_reap(void)
+{
+	struct xmsg_nic_grave *g, *tmp;
+	unsigned int left = 0;
+
+	mutex_lock(&xmsg_nic_grave_lock);
+	list_for_each_entry_safe(g, tmp, &xmsg_nic_graves, node) {
+		if (xmsg_reg_unpublish(g->pool_u)) {
+			left++;
+			continue;
+		}
+		list_del(&g->node);
+		kfree(g);
+	}
+	mutex_unlock(&xmsg_nic_grave_lock);
+	return left;
+}
+
+static void xmsg_nic_reap_work(struct work_struct *work)
+{
+	if (xmsg_nic_reap())
+		schedule_delayed_work(&xmsg_nic_reaper, HZ / 2);
+}
+
+/* Give the pool back to the registry now, or bury it for the reaper while
+ * blocks are out or users map it.
+ */
+static void xmsg_nic_pool_unpublish(struct xmsg_uobj *pool_u, const char *name)
+{
+	struct xmsg_nic_grave *g;
+
+	if (!xmsg_reg_unpublish(pool_u))
+		return;
+	g = kmalloc(sizeof(*g), GFP_KERNEL | __GFP_NOFAIL);
+	g->pool_u = pool_u;
+	mutex_lock(&xmsg_nic_grave_lock);
+	list_add_tail(&g->node, &xmsg_nic_graves);
+	mutex_unlock(&xmsg_nic_grave_lock);
+	pr_info_ratelimited("xmsg_nic: %s: pool busy, destroyed when its blocks are back\n",
+			    name);
+	schedule_delayed_work(&xmsg_nic_reaper, HZ / 2);
+}
+
+/* Name the objects "nic.<dev>.rx", ".tx", ".free" and "nic.<dev>" in the
+ * registry of /dev/xmsg (ipc/registry_publish.c), so that user processes
+ * open them by name; the pool last, because once named it belongs to the
+ * registry.  On error the caller unwinds what was published (@rx_u,
+ * @tx_u, @free_u) after destroying the exchanges.
+ */
+static int xmsg_nic_publish(struct xmsg_nic *nic)
+{
+	char name[IFNAMSIZ + 16];
+	struct xmsg_uobj *u;
+
+	snprintf(name, sizeof(name), "nic.%s.rx", nic->name);
+	u = xmsg_reg_publish_xchg(name, obj_mode & 0777, nic->rx);
+	if (IS_ERR(u))
+		return PTR_ERR(u);
+	nic->rx_u = u;
+	snprintf(name, sizeof(name), "nic.%s.tx", nic->name);
+	u = xmsg_reg_publish_xchg(name, obj_mode & 0777, nic->tx);
+	if (IS_ERR(u))
+		return PTR_ERR(u);
+	nic->tx_u = u;
+	snprintf(name, sizeof(name), "nic.%s.free", nic->name);
+	u = xmsg_reg_publish_xchg(name, obj_mode & 0777, nic->free);
+	if (IS_ERR(u))
+		return PTR_ERR(u);
+	nic->free_u = u;
+	snprintf(name, sizeof(name), "nic.%s", nic->name);
+	u = xmsg_reg_publish_pool(name, obj_mode & 0777, nic->pool);
+	if (IS_ERR(u))
+		return PTR_ERR(u);
+	nic->pool_u = u;
+	return 0;
+}
+
+/* Destroy an exchange unless a user with the right to did already. */
+static void xmsg_nic_xchg_destroy(struct xmsg_xchg *xchg)
+{
+	if (!xmsg_obj_dead(xmsg_xchg_obj(xchg)))
+		xmsg_xchg_destroy(xchg);
+}
+
+static void xmsg_nic_objs_destroy(struct xmsg_nic *nic)
+{
+	/* Queued messages go back to their origin (blocks to the pool). */
+	xmsg_nic_xchg_destroy(nic->rx);
+	xmsg_nic_xchg_destroy(nic->tx);
+	xmsg_nic_xchg_destroy(nic->free);
+	xmsg_reg_unpublish(nic->rx_u);
+	xmsg_reg_unpublish(nic->tx_u);
+	xmsg_reg_unpublish(nic->free_u);
+	nic->rx = NULL;
+	nic->tx = NULL;
+	nic->free = NULL;
+	/* The driver frees tx skbs soon; do not bury a pool for them. */
+	wait_event_timeout(nic->idle,
+			   !xmsg_nic_stat(nic, XMSG_NIC_STAT_TX_INFLIGHT),
+			   2 * HZ);
+	/* The registry destroys the pool once it is idle and unused. */
+	xmsg_nic_pool_unpublish(nic->pool_u, nic->name);
+	nic->pool = NULL;
+	nic->pool_u = NULL;
+}
+
+static int xmsg_nic_objs_create(struct xmsg_nic *nic)
+{
+	struct xmsg_pool_params pp = {
+		.block_size = block_size,
+		.count = pool_blocks,
+	};
+	char name[IFNAMSIZ + 16];
+	int err;
+
+	snprintf(name, sizeof(name), "nic.%s", nic->name);
+	pp.name = name;
+	nic->pool = xmsg_pool_create(&pp);
+	if (IS_ERR(nic->pool))
+		return PTR_ERR(nic->pool);
+	snprintf(name, sizeof(name), "nic.%s.rx", nic->name);
+	nic->rx = xmsg_xchg_create(name, XMSG_XCHG_NORMAL, xchg_limit);
+	if (IS_ERR(nic->rx)) {
+		err = PTR_ERR(nic->rx);
+		goto destroy_pool;
+	}
+	snprintf(name, sizeof(name), "nic.%s.tx", nic->name);
+	nic->tx = xmsg_xchg_create(name, XMSG_XCHG_NORMAL, xchg_limit);
+	if (IS_ERR(nic->tx)) {
+		err = PTR_ERR(nic->tx);
+		goto destroy_rx;
+	}
+	/* Room for every block of the pool: returning one never fails. */
+	snprintf(name, sizeof(name), "nic.%s.free", nic->name);
+	nic->free = xmsg_xchg_create(name, XMSG_XCHG_NORMAL, pool_blocks);
+	if (IS_ERR(nic->free)) {
+		err = PTR_ERR(nic->free);
+		goto destroy_tx;
+	}
+	err = xmsg_nic_publish(nic);
+	if (err)
+		goto destroy_free;
+	return 0;
+
+destroy_free:
+	xmsg_xchg_destroy(nic->free);
+destroy_tx:
+	xmsg_xchg_destroy(nic->tx);
+destroy_rx:
+	xmsg_xchg_destroy(nic->rx);
+	/* Only now: the last reference to a named exchange destroys it. */
+	xmsg_reg_unpublish(nic->free_u);
+	xmsg_reg_unpublish(nic->tx_u);
+	xmsg_reg_unpublish(nic->rx_u);
+	nic->free_u = NULL;
+	nic->tx_u = NULL;
+	nic->rx_u = NULL;
+destroy_pool:
+	xmsg_pool_destroy(nic->pool);
+	return err;
+}
+
+/* The attachment of the device named @name at attach time in @net. */
+static struct xmsg_nic *__xmsg_nic_find_name(struct net *net, const char *name)
+{
+	struct xmsg_nic *nic;
+
+	ASSERT_RTNL();
+	list_for_each_entry(nic, &xmsg_nic_list, node)
+		if (net_eq(dev_net(nic->dev), net) && !strcmp(nic->name, name))
+			return nic;
+	return NULL;
+}
+
+/**
+ * __xmsg_nic_find_dev() - the attachment of a device
+ * @dev: the device
+ *
+ * Context: caller holds the RTNL.
+ * Return: the attachment, or NULL when @dev is not attached.
+ */
+struct xmsg_nic *__xmsg_nic_find_dev(const struct net_device *dev)
+{
+	struct xmsg_nic *nic;
+
+	ASSERT_RTNL();
+	list_for_each_entry(nic, &xmsg_nic_list, node)
+		if (nic->dev == dev)
+			return nic;
+	return NULL;
+}
+
+static void xmsg_nic_threads_stop(struct xmsg_nic *nic)
+{
+	if (nic->echo_thread)
+		kthread_stop(nic->echo_thread);
+	kthread_stop(nic->tx_thread);
+}
+
+/**
+ * __xmsg_nic_detach() - undo everything __xmsg_nic_attach() did
+ * @nic: an attachment on xmsg_nic_list
+ *
+ * Unregisters the rx_handler (waiting for running handlers), stops the
+ * kthreads, drops the device, destroys the exchanges (queued messages go
+ * back to their origin), waits up to 2 s for blocks in flight, then
+ * destroys (or buries) the pool and drops the list's reference.
+ *
+ * Context: process context, caller holds the RTNL; sleeps.
+ */
+void __xmsg_nic_detach(struct xmsg_nic *nic)
+{
+	ASSERT_RTNL();
+	netdev_rx_handler_unregister(nic->dev);	/* waits for handlers */
+	xmsg_nic_spares_release(nic);
+	xmsg_nic_wake_flush(nic);
+	xmsg_nic_threads_stop(nic);
+	list_del(&nic->node);
+	netdev_put(nic->dev, &nic->tracker);
+	xmsg_nic_objs_destroy(nic);
+	xmsg_nic_put(nic);
+}
+
+static struct xmsg_nic *xmsg_nic_alloc(struct net_device *dev,
+				       const struct xmsg_nic_cfg *cfg)
+{
+	struct xmsg_nic *nic;
+	int err;
+
+	nic = kzalloc(sizeof(*nic), GFP_KERNEL);
+	if (!nic)
+		return ERR_PTR(-ENOMEM);
+	nic->stats = alloc_percpu(struct xmsg_nic_stats);
+	nic->spare = alloc_percpu(struct xmsg_msg *);
+	if (!nic->stats || !nic->spare) {
+		xmsg_nic_free_mem(nic);
+		return ERR_PTR(-ENOMEM);
+	}
+	kref_init(&nic->ref);
+	init_waitqueue_head(&nic->idle);
+	spin_lock_init(&nic->wake_lock);
+	INIT_LIST_HEAD(&nic->wake);
+	xmsg_hrtimer_setup(&nic->wake_timer, xmsg_nic_wake_timer,
+			   CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	nic->coalesce_ns = (u64)READ_ONCE(rx_coalesce_us) * NSEC_PER_USEC;
+	nic->dev = dev;
+	nic->mode = cfg->mode;
+	nic->ethertype = htons(cfg->type);
+	nic->krecv = cfg->krecv;
+	strscpy(nic->name, dev->name, sizeof(nic->name));
+	err = xmsg_nic_objs_create(nic);
+	if (err) {
+		xmsg_nic_free_mem(nic);
+		return ERR_PTR(err);
+	}
+	return nic;
+}
+
+/* Create (not yet run) the tx thread and, with @echo, the echo thread. */
+static int xmsg_nic_threads_create(struct xmsg_nic *nic, bool echo)
+{
+	struct task_struct *t;
+
+	t = kthread_create(xmsg_nic_tx_thread, nic, "xmsg_nic_tx/%s",
+			   nic->name);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	nic->tx_thread = t;
+	if (!echo)
+		return 0;
+	t = kthread_create(xmsg_nic_echo_thread, nic, "xmsg_nic_echo/%s",
+			   nic->name);
+	if (IS_ERR(t)) {
+		kthread_stop(nic->tx_thread);
+		return PTR_ERR(t);
+	}
+	nic->echo_thread = t;
+	return 0;
+}
+
+static void xmsg_nic_threads_wake(struct xmsg_nic *nic)
+{
+	wake_up_process(nic->tx_thread);
+	if (nic->echo_thread)
+		wake_up_process(nic->echo_thread);
+}
+
+/**
+ * __xmsg_nic_attach() - take a device's frames of one EtherType
+ * @dev: the device
+ * @cfg: mode, EtherType, kernel receiver
+ *
+ * Creates the pool "nic.<dev>" and the exchanges "nic.<dev>.rx", ".tx"
+ * and ".free", named in the caller's IPC namespace, registers the
+ * rx_handler and starts the tx thread (and the kernel receiver).
+ *
+ * Context: process context, caller holds the RTNL.
+ * Return: 0, -EEXIST (already attached, or a name is taken), -EBUSY (the
+ * device has another rx_handler), -EINVAL (not an Ethernet device, or
+ * its name is no valid xmsg name), -ENOMEM, or an error of
+ * xmsg_pool_create(), xmsg_xchg_create() or kthread_create().
+ */
+int __xmsg_nic_attach(struct net_device *dev, const struct xmsg_nic_cfg *cfg)
+{
+	struct xmsg_nic *nic;
+	int err;
+
+	ASSERT_RTNL();
+	if (__xmsg_nic_find_dev(dev))
+		return -EEXIST;
+	if (dev->type != ARPHRD_ETHER || dev->hard_header_len != ETH_HLEN)
+		return -EINVAL;
+	nic = xmsg_nic_alloc(dev, cfg);
+	if (IS_ERR(nic))
+		return PTR_ERR(nic);
+	err = xmsg_nic_threads_create(nic, cfg->krecv != XMSG_NIC_KRECV_NONE);
+	if (err)
+		goto destroy_objs;
+	err = netdev_rx_handler_register(dev, xmsg_nic_rx, nic);
+	if (err)
+		goto stop_threads;
+	netdev_hold(dev, &nic->tracker, GFP_KERNEL);
+	list_add_tail(&nic->node, &xmsg_nic_list);
+	xmsg_nic_threads_wake(nic);
+	return 0;
+
+stop_threads:
+	xmsg_nic_threads_stop(nic);
+destroy_objs:
+	xmsg_nic_objs_destroy(nic);
+	xmsg_nic_free_mem(nic);
+	return err;
+}
+
+/**
+ * xmsg_nic_attach() - attach a device of the initial network namespace
+ * @name: its name
+ * @cfg: mode, EtherType, kernel receiver
+ *
+ * Context: process context; takes the RTNL.
+ * Return: 0, -ENODEV (no such device), or an error of __xmsg_nic_attach().
+ */
+int xmsg_nic_attach(const char *name, const struct xmsg_nic_cfg *cfg)
+{
+	struct net_device *dev;
+	int err = -ENODEV;
+
+	rtnl_lock();
+	dev = __dev_get_by_name(&init_net, name);
+	if (dev)
+		err = __xmsg_nic_attach(dev, cfg);
+	rtnl_unlock();
+	return err;
+}
+
+/**
+ * xmsg_nic_detach() - detach a device of the initial network namespace
+ * @name: its name when it was attached
+ *
+ * Context: process context; takes the RTNL.
+ * Return: 0, or -ENODEV when no such device is attached.
+ */
+int xmsg_nic_detach(const char *name)
+{
+	struct xmsg_nic *nic;
+	int err = 0;
+
+	rtnl_lock();
+	nic = __xmsg_nic_find_name(&init_net, name);
+	if (nic)
+		__xmsg_nic_detach(nic);
+	else
+		err = -ENODEV;
+	rtnl_unlock();
+	return err;
+}
+
+static int xmsg_nic_event(struct notifier_block *nb, unsigned long event,
+			  void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct xmsg_nic *nic, *tmp;
+
+	if (event != NETDEV_UNREGISTER)
+		return NOTIFY_DONE;
+	list_for_each_entry_safe(nic, tmp, &xmsg_nic_list, node)
+		if (nic->dev == dev)
+			__xmsg_nic_detach(nic);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block xmsg_nic_notifier = {
+	.notifier_call = xmsg_nic_event,
+};
+
+/* ---- module ----------------------------------------------------------- */
+
+static void xmsg_nic_detach_all(void)
+{
+	struct xmsg_nic *nic, *tmp;
+
+	rtnl_lock();
+	list_for_each_entry_safe(nic, tmp, &xmsg_nic_list, node)
+		__xmsg_nic_detach(nic);
+	rtnl_unlock();
+}
+
+/**
+ * xmsg_nic_cfg_init() - the defaults of an attach
+ * @cfg: set to pool mode, the ethertype parameter, no kernel receiver
+ *
+ * Context: any context.
+ */
+void xmsg_nic_cfg_init(struct xmsg_nic_cfg *cfg)
+{
+	*cfg = (struct xmsg_nic_cfg){
+		.mode = XMSG_NIC_MODE_POOL,
+		.type = READ_ONCE(ethertype),
+	};
+}
+
+static int __init xmsg_nic_load_attach(void)
+{
+	struct xmsg_nic_cfg cfg;
+	int err;
+
+	xmsg_nic_cfg_init(&cfg);
+	err = xmsg_nic_parse_word(mode, &cfg);
+	if (err || cfg.krecv != XMSG_NIC_KRECV_NONE)
+		return -EINVAL;
+	return xmsg_nic_attach(ifname, &cfg);
+}
+
+/* Give every buried pool back, waiting up to 5 s for the busy ones. */
+static void xmsg_nic_reap_all(void)
+{
+	int i;
+
+	cancel_delayed_work_sync(&xmsg_nic_reaper);
+	for (i = 0; i < 50 && xmsg_nic_reap(); i++)
+		msleep(100);
+	if (xmsg_nic_reap())
+		pr_warn("xmsg_nic: pools still in use at unload, left behind\n");
+}
+
+static int __init xmsg_nic_init(void)
+{
+	int err;
+
+	err = register_netdevice_notifier(&xmsg_nic_notifier);
+	if (err)
+		return err;
+	if (ifname && *ifname) {
+		err = xmsg_nic_load_attach();
+		if (err)
+			goto unregister_notifier;
+	}
+	xmsg_nic_debugfs_init();
+	err = xmsg_nic_genl_init();
+	if (err)
+		goto detach;
+	return 0;
+
+detach:
+	xmsg_nic_debugfs_exit();
+	xmsg_nic_detach_all();
+unregister_notifier:
+	unregister_netdevice_notifier(&xmsg_nic_notifier);
+	xmsg_nic_reap_all();
+	return err;
+}
+module_init(xmsg_nic_init);
+
+static void __exit xmsg_nic_exit(void)
+{
+	xmsg_nic_genl_exit();
+	xmsg_nic_debugfs_exit();
+	xmsg_nic_detach_all();
+	unregister_netdevice_notifier(&xmsg_nic_notifier);
+	xmsg_nic_reap_all();
+}
+module_exit(xmsg_nic_exit);
+
+MODULE_DESCRIPTION("xmsg NIC sample: frames to messages and back, zero-copy");
+MODULE_AUTHOR("The xmsg developers");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(XMSG_NS);
