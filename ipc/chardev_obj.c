@@ -520,6 +520,8 @@ int xmsg_uobj_kill(struct xmsg_uobj *uobj)
 			err = -EBUSY;
 		else
 			uobj->dead = true;
+		if (!err)
+			xmsg_pool_close(uobj->pool);
 		up_write(&uobj->rwsem);
 		return err;
 	}

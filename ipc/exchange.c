@@ -41,7 +41,6 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include "xmsg_ipc_priv.h"
-#include "xmsg_ring.h"
 
 #define XMSG_XCHG_LIMIT_DEFAULT	1024
 #define XMSG_XCHG_LIMIT_MAX	BIT(20)
@@ -85,7 +84,7 @@ struct xmsg_xchg_post {
  * @waiters: waiting receivers (struct xmsg_xchg_waiter), FIFO.
  *	Protected by @lock.
  * @post: the posted broadcast message or NULL.  Protected by @lock.
- * @ring: the receive ring (XMSG_IOC_RING, chardev_ring.c) or NULL.
+ * @ring: the receive ring (ring.c) or NULL.
  *	Protected by @lock; freed only after an RCU grace period once
  *	detached.
  * @gen: broadcast generation.  Protected by @lock.
@@ -305,7 +304,7 @@ void xmsg_xchg_destroy(struct xmsg_xchg *xchg)
 	if (!xchg)
 		return;
 	might_sleep();
-	rcu_read_lock();	/* for @ring, see chardev_ring.c */
+	rcu_read_lock();	/* for @ring, see ring.c */
 	spin_lock_irqsave(&xchg->lock, flags);
 	if (xchg->dead) {
 		spin_unlock_irqrestore(&xchg->lock, flags);
@@ -603,7 +602,7 @@ static int xmsg_xchg_send_queue(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 	ret = xmsg_xchg_take(msg, from);
 	if (ret)
 		return ret;
-	rcu_read_lock();	/* for @ring, see chardev_ring.c */
+	rcu_read_lock();	/* for @ring, see ring.c */
 	spin_lock_irqsave(&xchg->lock, flags);
 	ret = __xmsg_xchg_put(xchg, msg, prio, wl, &done);
 	ring = xchg->ring;
@@ -1064,7 +1063,7 @@ EXPORT_SYMBOL_NS_GPL(xmsg_xchg_recv, XMSG_NS);
 /**
  * xmsg_xchg_ring_attach() - make a ring the exchange's standing receiver
  * @xchg: a normal or pass exchange
- * @ring: the ring (chardev_ring.c)
+ * @ring: the ring (ring.c)
  *
  * Messages already queued move into the ring as far as they fit.
  *

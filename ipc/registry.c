@@ -706,6 +706,8 @@ void xmsg_reg_exit(void)
 			}
 			if (uobj) {
 				uobj->dead = true;
+				if (uobj->type == XMSG_TYPE_POOL)
+					xmsg_pool_close(uobj->pool);
 				__xmsg_reg_unlink(uobj);
 			}
 			mutex_unlock(&xmsg_reg_lock);

@@ -211,6 +211,7 @@ static bool xmsg_reg_pool_close(struct xmsg_uobj *uobj)
 
 	down_write(&uobj->rwsem);
 	uobj->dead = true;
+	xmsg_pool_close(uobj->pool);
 	xmsg_pool_get_stats(uobj->pool, &st);
 	up_write(&uobj->rwsem);
 	return !st.in_use && !st.mapped;

@@ -240,7 +240,7 @@ long xmsg_ioc_msg_read(struct xmsg_cfile *cf, void __user *arg,
 long xmsg_ioc_msg_set_length(struct xmsg_cfile *cf, void __user *arg,
 			     unsigned int cmd);
 
-/* chardev_ring.c: receive rings */
+/* chardev_ring.c: receive rings (their files; the rings are ring.c) */
 long xmsg_ioc_ring(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
 long xmsg_ioc_ring_take(struct xmsg_cfile *cf, void __user *arg,
 			unsigned int cmd);

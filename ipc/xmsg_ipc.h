@@ -75,6 +75,7 @@ enum xmsg_sem_kind {
 
 struct xmsg_xchg;
 struct xmsg_sem;
+struct xmsg_ring;
 
 /**
  * struct xmsg_xchg_stats - a snapshot of an exchange's counters
@@ -144,6 +145,18 @@ int xmsg_xchg_bcast_clear(struct xmsg_xchg *xchg, struct xmsg_owner *from);
 __poll_t xmsg_xchg_poll(struct xmsg_xchg *xchg, struct file *file,
 			poll_table *pt, u64 gen);
 void xmsg_xchg_get_stats(struct xmsg_xchg *xchg, struct xmsg_xchg_stats *st);
+
+/* ring.c: receive rings */
+u64 xmsg_ring_bytes(u32 entries);
+struct xmsg_ring *xmsg_ring_create(u32 entries, u32 wake_min, u64 wake_ns);
+void xmsg_ring_destroy(struct xmsg_ring *ring);
+int xmsg_ring_attach(struct xmsg_ring *ring, struct xmsg_xchg *xchg,
+		     struct xmsg_pool *pool);
+size_t xmsg_ring_map_size(const struct xmsg_ring *ring);
+int xmsg_ring_mmap(struct xmsg_ring *ring, struct vm_area_struct *vma);
+__poll_t xmsg_ring_poll(struct xmsg_ring *ring, struct file *file,
+			poll_table *pt);
+struct xmsg_msg *xmsg_ring_take(struct xmsg_ring *ring, u32 index);
 
 /* sem.c */
 struct xmsg_sem *xmsg_sem_create(const char *name, enum xmsg_sem_kind kind,

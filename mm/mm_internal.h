@@ -55,6 +55,8 @@ struct dentry;
  *	use (installed with cmpxchg, freed with the pool)
  * @nchunks: entries of @mcbs
  * @dentry: the pool's debugfs file
+ * @closed: closed to users (xmsg_pool_close()); read and written with
+ *	READ_ONCE()/WRITE_ONCE()
  * @name: the pool's name
  */
 struct xmsg_pool {
@@ -75,6 +77,7 @@ struct xmsg_pool {
 	struct xmsg_msg **mcbs;
 	u32 nchunks;
 	struct dentry *dentry;
+	bool closed;
 	char name[XMSG_POOL_NAME_MAX];
 };
 

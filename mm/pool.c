@@ -353,6 +353,34 @@ const char *xmsg_pool_name(const struct xmsg_pool *pool)
 EXPORT_SYMBOL_NS_GPL(xmsg_pool_name, XMSG_NS);
 
 /**
+ * xmsg_pool_close() - close a pool to users
+ * @pool: the pool
+ *
+ * Marks the pool as destroyed or withdrawn for user space: whoever hands
+ * blocks of it to users (a receive ring) asks xmsg_pool_closed() first.
+ * The pool itself keeps working for the blocks already out.  Not undone.
+ *
+ * Context: any context.
+ */
+void xmsg_pool_close(struct xmsg_pool *pool)
+{
+	WRITE_ONCE(pool->closed, true);
+}
+
+/**
+ * xmsg_pool_closed() - whether a pool is closed to users
+ * @pool: the pool
+ *
+ * Context: any context; a hint unless the caller orders it against
+ * xmsg_pool_close().
+ * Return: true once xmsg_pool_close() was called.
+ */
+bool xmsg_pool_closed(const struct xmsg_pool *pool)
+{
+	return READ_ONCE(pool->closed);
+}
+
+/**
  * xmsg_pool_owns() - whether a byte range lies inside a pool's blocks
  * @pool: the pool
  * @p: start of the range

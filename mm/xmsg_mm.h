@@ -214,6 +214,8 @@ size_t xmsg_pool_block_size(const struct xmsg_pool *pool);
 size_t xmsg_pool_region_size(const struct xmsg_pool *pool);
 u64 xmsg_pool_meta_bytes(u32 count);
 const char *xmsg_pool_name(const struct xmsg_pool *pool);
+void xmsg_pool_close(struct xmsg_pool *pool);
+bool xmsg_pool_closed(const struct xmsg_pool *pool);
 bool xmsg_pool_owns(const struct xmsg_pool *pool, const void *p, size_t len);
 unsigned long xmsg_pool_offset(const struct xmsg_pool *pool, const void *p);
 void *xmsg_pool_block_at(struct xmsg_pool *pool, unsigned long offset);

@@ -11,3 +11,5 @@ cd "$XMSG_ROOT"
 # The compat header is the one place that tests the kernel version.
 "$(kernel_src)/scripts/checkpatch.pl" --no-tree --strict --quiet -f \
 	--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON include/*.h
+# The engine never includes the char device.
+"$XMSG_ROOT/scripts/layers.sh"
