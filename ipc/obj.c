@@ -82,14 +82,14 @@ static struct dentry *xmsg_ipc_dbg_xchg, *xmsg_ipc_dbg_sem;
 
 /**
  * xmsg_ipc_init - bring up the ipc layer (debugfs files)
+ * @root: the module's debugfs directory (an ERR_PTR when debugfs is
+ *	unavailable)
  *
  * Context: process context, module init.
  * Return: 0 (debugfs is optional).
  */
-int xmsg_ipc_init(void)
+int xmsg_ipc_init(struct dentry *root)
 {
-	struct dentry *root = xmsg_debugfs_root();
-
 	if (IS_ERR_OR_NULL(root))
 		return 0;
 	xmsg_ipc_dbg_xchg = xmsg_xchg_debugfs_create(root);

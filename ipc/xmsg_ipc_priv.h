@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * xmsg inter-task layer: helpers shared by exchange.c, ring.c, sem.c,
- * reply.c, obj.c and waiter.c.  Not for other layers; they use xmsg_ipc.h.
+ * reply.c, obj.c and waiter.c.  Not for other layers; they use <xmsg/ipc.h>.
  */
 #ifndef _XMSG_IPC_PRIV_H
 #define _XMSG_IPC_PRIV_H
@@ -9,7 +9,7 @@
 #include <linux/list.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
-#include "xmsg_ipc.h"
+#include <xmsg/ipc.h>
 
 struct dentry;
 

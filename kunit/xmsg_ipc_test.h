@@ -14,8 +14,8 @@
 #include <linux/kthread.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
-#include "mm/xmsg_mm.h"
-#include "ipc/xmsg_ipc.h"
+#include <xmsg/mm.h>
+#include <xmsg/ipc.h>
 
 #define IPC_T_BLOCKS	64
 #define IPC_T_BSIZE	64

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit: the registry's kernel-side publish API (ipc/registry_publish.c),
+ * KUnit: the registry's kernel-side publish API (ipc/cdev/publish.c),
  * which the NIC sample (net/xmsg_nic.c) uses to name its pool and
  * exchanges for user space: success, every documented errno, and the
  * lifetime rules (a pool given back only once idle; the last reference to
@@ -13,9 +13,9 @@
 #include <linux/err.h>
 #include <linux/module.h>
 #include <linux/stat.h>
-#include "mm/xmsg_mm.h"
-#include "ipc/xmsg_ipc.h"
-#include "ipc/xmsg_registry.h"
+#include <xmsg/mm.h>
+#include <xmsg/ipc.h>
+#include <xmsg/registry.h>
 
 static struct xmsg_pool *mk_pool(struct kunit *test)
 {

@@ -42,7 +42,7 @@
  */
 #include <linux/atomic.h>
 #include <linux/module.h>
-#include "mm/mm_internal.h"
+#include "mm_internal.h"
 
 /**
  * xmsg_block_get() - get a bare block from a pool

@@ -17,7 +17,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
-#include "mm/mm_internal.h"
+#include "mm_internal.h"
 
 #define XMSG_HEAP_MAX_ORDER	16
 

@@ -14,7 +14,7 @@
 
 #include <linux/atomic.h>
 #include <linux/bug.h>
-#include "mm/xmsg_mm.h"
+#include <xmsg/mm.h>
 
 /* The free stack top packs a block index and a count in one long. */
 #ifndef CONFIG_64BIT
@@ -232,7 +232,7 @@ void xmsg_owner_del_msg(struct xmsg_msg *msg);
 void xmsg_heap_put(struct xmsg_heap *heap, void *body, size_t size);
 void *xmsg_heap_take(struct xmsg_heap *heap, size_t size);
 
-/* debugfs.c */
+/* mm_init.c */
 struct dentry *xmsg_debugfs_pools_dir(void);
 
 /* mm/region.c */

@@ -29,7 +29,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
-#include "mm/mm_internal.h"
+#include "mm_internal.h"
 
 #define XMSG_POOL_DEFAULT_ALIGN	64
 

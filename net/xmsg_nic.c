@@ -40,9 +40,9 @@
 #include <linux/wait.h>
 #include <net/net_namespace.h>
 
-#include "mm/xmsg_mm.h"
-#include "ipc/xmsg_ipc.h"
-#include "ipc/xmsg_registry.h"
+#include <xmsg/mm.h>
+#include <xmsg/ipc.h>
+#include <xmsg/registry.h>
 
 /* Locking
  *
@@ -1003,7 +1003,7 @@ static void xmsg_nic_pool_unpublish(struct xmsg_uobj *pool_u, const char *name)
 }
 
 /* Name the objects "nic.<dev>.rx", ".tx", ".free" and "nic.<dev>" in the
- * registry of /dev/xmsg (ipc/registry_publish.c), so that user processes
+ * registry of /dev/xmsg (ipc/cdev/publish.c), so that user processes
  * open them by name; the pool last, because once named it belongs to the
  * registry.  On error the caller unwinds what was published (@rx_u,
  * @tx_u, @free_u) after destroying the exchanges.

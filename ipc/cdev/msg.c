@@ -19,7 +19,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-#include "xmsg_chardev.h"
+#include "cdev.h"
 
 /**
  * xmsg_buf_describe() - where a message, BCB or bare block lies

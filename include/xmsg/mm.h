@@ -49,7 +49,7 @@
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/refcount.h>
-#include "include/xmsg_compat.h"
+#include <xmsg/compat.h>
 
 struct xmsg_pool;
 struct xmsg_heap;
@@ -261,11 +261,11 @@ void xmsg_msg_set_reply(struct xmsg_msg *msg, void *reply,
 struct xmsg_msg *xmsg_msg_real(struct xmsg_msg *msg);
 int xmsg_msg_set_length(struct xmsg_msg *msg, size_t len);
 
-/* debugfs.c */
+/* module.c: the module's debugfs directory */
 struct dentry *xmsg_debugfs_root(void);
 
-/* module init/exit of the mm layer */
-int xmsg_mm_init(void);
+/* mm_init.c: module init/exit of the mm layer */
+int xmsg_mm_init(struct dentry *root);
 void xmsg_mm_exit(void);
 
 #endif /* _XMSG_MM_H */

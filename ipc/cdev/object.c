@@ -22,8 +22,8 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-#include "xmsg_chardev.h"
-#include "xmsg_registry.h"
+#include <xmsg/registry.h>
+#include "cdev.h"
 
 /**
  * struct xmsg_mk - what to create

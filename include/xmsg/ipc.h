@@ -39,7 +39,7 @@
 #include <linux/kref.h>
 #include <linux/poll.h>
 #include <linux/types.h>
-#include "../mm/xmsg_mm.h"
+#include <xmsg/mm.h>
 
 /**
  * enum xmsg_obj_type - what an xmsg_obj is
@@ -176,7 +176,8 @@ struct xmsg_obj *xmsg_msg_reply_obj(struct xmsg_msg *msg);
 int xmsg_reply(struct xmsg_msg *msg, struct xmsg_msg *answer,
 	       struct xmsg_owner *from);
 
-int xmsg_ipc_init(void);
+struct dentry;
+int xmsg_ipc_init(struct dentry *root);
 void xmsg_ipc_exit(void);
 
 #endif /* _XMSG_IPC_H */

@@ -2,14 +2,14 @@
 /*
  * xmsg registry, kernel side: names for pools and exchanges that a kernel
  * module creates, so that user space opens them through /dev/xmsg like
- * any named object (ipc/registry_publish.c).
+ * any named object (ipc/cdev/publish.c).
  */
 #ifndef _XMSG_REGISTRY_H
 #define _XMSG_REGISTRY_H
 
 #include <linux/skbuff.h>
 #include <linux/types.h>
-#include "include/xmsg_compat.h"
+#include <xmsg/compat.h>
 
 struct module;
 struct xmsg_pool;

@@ -48,7 +48,7 @@
 #include <linux/slab.h>
 #include <linux/stringhash.h>
 #include <linux/user_namespace.h>
-#include "xmsg_chardev.h"
+#include "cdev.h"
 
 #define XMSG_REG_HASH_BITS	6
 

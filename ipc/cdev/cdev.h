@@ -2,7 +2,8 @@
 /*
  * xmsg character device: /dev/xmsg, the user-space face of xmsg.
  *
- * Shared by ipc/chardev*.c and ipc/registry.c only.
+ * The char device's own header: shared by the files of ipc/cdev/ (and
+ * module.c, for init and exit) only.
  */
 #ifndef _XMSG_CHARDEV_H
 #define _XMSG_CHARDEV_H
@@ -13,8 +14,8 @@
 #include <linux/rwsem.h>
 #include <linux/uidgid.h>
 #include <linux/xmsg.h>
-#include "../mm/xmsg_mm.h"
-#include "xmsg_ipc.h"
+#include <xmsg/mm.h>
+#include <xmsg/ipc.h>
 
 struct xmsg_ureg;
 struct xmsg_user;
@@ -206,7 +207,7 @@ int xmsg_copy_in(void *karg, size_t ksize, size_t ver0,
 int xmsg_copy_out(void __user *uarg, const void *karg, size_t ksize);
 long xmsg_timeout_jiffies(s64 ns, u32 flags, long *jiffies);
 
-/* chardev_obj.c: objects */
+/* object.c: objects */
 long xmsg_ioc_pool_create(struct xmsg_cfile *cf, void __user *arg,
 			  unsigned int cmd);
 long xmsg_ioc_xchg_create(struct xmsg_cfile *cf, void __user *arg,
@@ -222,7 +223,7 @@ long xmsg_ioc_poll_fd(struct xmsg_cfile *cf, void __user *arg,
 		      unsigned int cmd);
 int xmsg_cdev_mmap(struct xmsg_cfile *cf, struct vm_area_struct *vma);
 
-/* chardev_msg.c: blocks, messages, send/receive, semaphores */
+/* msg.c: blocks, messages, send/receive, semaphores */
 long xmsg_ioc_buf(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
 long xmsg_ioc_send(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
 long xmsg_ioc_recv(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
@@ -234,13 +235,13 @@ long xmsg_ioc_sem(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
 void xmsg_buf_describe(struct xmsg_cfile *cf, struct xmsg_hent *h,
 		       struct xmsg_buf_info *bi);
 
-/* chardev_read.c: copy-out read of a body */
+/* read.c: copy-out read of a body */
 long xmsg_ioc_msg_read(struct xmsg_cfile *cf, void __user *arg,
 		       unsigned int cmd);
 long xmsg_ioc_msg_set_length(struct xmsg_cfile *cf, void __user *arg,
 			     unsigned int cmd);
 
-/* chardev_ring.c: receive rings (their files; the rings are ring.c) */
+/* ring.c: receive rings (their files; the rings are ipc/ring.c) */
 long xmsg_ioc_ring(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
 long xmsg_ioc_ring_take(struct xmsg_cfile *cf, void __user *arg,
 			unsigned int cmd);

@@ -2,8 +2,8 @@
 /*
  * xmsg character device /dev/xmsg: open files, handle tables, ioctl
  * dispatch, mmap and module parameters.  The commands themselves are in
- * chardev_obj.c (objects) and chardev_msg.c (blocks, messages, exchanges,
- * semaphores); named objects in registry.c.  The uAPI is
+ * object.c (objects), msg.c (blocks, messages, exchanges,
+ * semaphores), read.c and ring.c; named objects in registry.c.  The uAPI is
  * uapi/linux/xmsg.h, documented in docs/uapi.md.
  *
  * Every open file is an owner (struct xmsg_cfile).  What it holds is in
@@ -43,7 +43,7 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
-#include "xmsg_chardev.h"
+#include "cdev.h"
 
 unsigned int xmsg_max_pools = 64;
 module_param_named(max_pools, xmsg_max_pools, uint, 0644);

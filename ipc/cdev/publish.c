@@ -42,8 +42,8 @@
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include "xmsg_chardev.h"
-#include "xmsg_registry.h"
+#include <xmsg/registry.h>
+#include "cdev.h"
 
 /*
  * Name prefixes of kernel publishers: "nic." for net/xmsg_nic.c, which

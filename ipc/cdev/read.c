@@ -20,7 +20,7 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
-#include "xmsg_chardev.h"
+#include "cdev.h"
 
 static_assert(sizeof(struct xmsg_msg_read) == 56);
 static_assert(sizeof(struct xmsg_msg_length) == 40);

@@ -20,7 +20,7 @@
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
-#include "xmsg_chardev.h"
+#include "cdev.h"
 
 /**
  * struct xmsg_ring_file - what a ring's file holds

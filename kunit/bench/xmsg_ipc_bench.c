@@ -22,8 +22,8 @@
 #include <linux/module.h>
 #include <linux/sched/task.h>
 #include <linux/wait.h>
-#include "mm/xmsg_mm.h"
-#include "ipc/xmsg_ipc.h"
+#include <xmsg/mm.h>
+#include <xmsg/ipc.h>
 
 static unsigned int box_ms = 500;
 module_param(box_ms, uint, 0444);
