@@ -206,6 +206,7 @@ int xmsg_copy_in(void *karg, size_t ksize, size_t ver0,
 		 const void __user *uarg, unsigned int cmd);
 int xmsg_copy_out(void __user *uarg, const void *karg, size_t ksize);
 long xmsg_timeout_jiffies(s64 ns, u32 flags, long *jiffies);
+int xmsg_wait_err(int err, long kind, bool restart);
 
 /* object.c: objects */
 long xmsg_ioc_pool_create(struct xmsg_cfile *cf, void __user *arg,
@@ -223,17 +224,21 @@ long xmsg_ioc_poll_fd(struct xmsg_cfile *cf, void __user *arg,
 		      unsigned int cmd);
 int xmsg_cdev_mmap(struct xmsg_cfile *cf, struct vm_area_struct *vma);
 
-/* msg.c: blocks, messages, send/receive, semaphores */
+/* buf.c: blocks, messages, proxies */
 long xmsg_ioc_buf(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
+void xmsg_buf_describe(struct xmsg_cfile *cf, struct xmsg_hent *h,
+		       struct xmsg_buf_info *bi);
+
+/* sendrecv.c: send, receive, call, batches */
 long xmsg_ioc_send(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
 long xmsg_ioc_recv(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
 long xmsg_ioc_call(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
 long xmsg_ioc_xfer(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
 long xmsg_ioc_bcast_clear(struct xmsg_cfile *cf, void __user *arg,
 			  unsigned int cmd);
+
+/* sem.c: semaphores */
 long xmsg_ioc_sem(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
-void xmsg_buf_describe(struct xmsg_cfile *cf, struct xmsg_hent *h,
-		       struct xmsg_buf_info *bi);
 
 /* read.c: copy-out read of a body */
 long xmsg_ioc_msg_read(struct xmsg_cfile *cf, void __user *arg,

@@ -2,9 +2,9 @@
 /*
  * xmsg character device /dev/xmsg: open files, handle tables, ioctl
  * dispatch, mmap and module parameters.  The commands themselves are in
- * object.c (objects), msg.c (blocks, messages, exchanges,
- * semaphores), read.c and ring.c; named objects in registry.c.  The uAPI is
- * uapi/linux/xmsg.h, documented in docs/uapi.md.
+ * object.c (objects), buf.c (blocks and messages), sendrecv.c (send and
+ * receive), sem.c (semaphores), read.c and ring.c; named objects in
+ * registry.c.  The uAPI is uapi/linux/xmsg.h, documented in docs/uapi.md.
  *
  * Every open file is an owner (struct xmsg_cfile).  What it holds is in
  * its handle table, an array of struct xmsg_hent pointers indexed by
@@ -235,6 +235,25 @@ long xmsg_timeout_jiffies(s64 ns, u32 flags, long *jiffies)
 	j = nsecs_to_jiffies64(ns) + 1;
 	*jiffies = min_t(u64, j, MAX_SCHEDULE_TIMEOUT - 1);
 	return kind;
+}
+
+/**
+ * xmsg_wait_err() - map the error of a wait to the uAPI's
+ * @err: what the ipc layer's wait returned
+ * @kind: what xmsg_timeout_jiffies() returned for the wait's timeout
+ * @restart: whether an interrupted wait may be restarted at all
+ *
+ * Context: any context.
+ * Return: @err, except -ETIMEDOUT for an -EAGAIN past an absolute time
+ * and -EINTR for an interrupted wait that must not be restarted.
+ */
+int xmsg_wait_err(int err, long kind, bool restart)
+{
+	if (err == -EAGAIN && (kind & 1))
+		return -ETIMEDOUT;
+	if (err == -ERESTARTSYS && ((kind & 2) || !restart))
+		return -EINTR;
+	return err;
 }
 
 /* ---- handle table ---------------------------------------------------- */
