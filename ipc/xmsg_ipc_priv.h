@@ -98,6 +98,4 @@ struct xmsg_msg *xmsg_xchg_ring_take(struct xmsg_xchg *xchg,
 struct dentry *xmsg_xchg_debugfs_create(struct dentry *root);
 struct dentry *xmsg_sem_debugfs_create(struct dentry *root);
 
-#define XMSG_IPC_NAME_LEN	32
-
 #endif /* _XMSG_IPC_PRIV_H */

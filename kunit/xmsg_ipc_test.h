@@ -83,7 +83,7 @@ static inline u32 ipc_t_tag(struct xmsg_msg *msg)
 }
 
 static inline struct xmsg_xchg *ipc_t_xchg(struct kunit *test,
-					   enum xmsg_xchg_kind kind, u32 limit)
+					   u32 kind, u32 limit)
 {
 	struct xmsg_xchg *xchg = xmsg_xchg_create("kunit", kind, limit);
 
@@ -92,7 +92,7 @@ static inline struct xmsg_xchg *ipc_t_xchg(struct kunit *test,
 }
 
 static inline struct xmsg_sem *ipc_t_sem(struct kunit *test,
-					 enum xmsg_sem_kind kind, u32 count,
+					 u32 kind, u32 count,
 					 u32 threshold)
 {
 	struct xmsg_sem *sem = xmsg_sem_create("kunit", kind, count,

@@ -31,7 +31,7 @@ static struct xmsg_pool *mk_pool(struct kunit *test)
 static struct xmsg_xchg *mk_xchg(struct kunit *test)
 {
 	struct xmsg_xchg *x = xmsg_xchg_create("kunit-nicreg",
-					       XMSG_XCHG_NORMAL, 0);
+					       XMSG_XCHG_KIND_NORMAL, 0);
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, x);
 	return x;

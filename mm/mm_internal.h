@@ -24,7 +24,6 @@
 struct kmem_cache;
 struct dentry;
 
-#define XMSG_POOL_NAME_MAX	32
 #define XMSG_MCB_CHUNK		32
 
 /* pool->top: the first free block (XMSG_TOP_NONE: none) and the free count */
@@ -78,7 +77,7 @@ struct xmsg_pool {
 	u32 nchunks;
 	struct dentry *dentry;
 	bool closed;
-	char name[XMSG_POOL_NAME_MAX];
+	char name[XMSG_NAME_MAX];
 };
 
 /**

@@ -53,7 +53,6 @@ static __always_inline void xmsg_mcb_init(struct xmsg_msg *msg, void *body,
 	msg->in_pool = in_pool;
 	msg->reply = NULL;
 	msg->reply_put = NULL;
-	msg->cookie = 0;
 }
 
 static struct xmsg_msg *xmsg_mcb_new(void *body, size_t size,

@@ -83,7 +83,7 @@ static void xmsg_pool_debugfs_add(struct xmsg_pool *pool)
 {
 	static DEFINE_MUTEX(lock);
 	struct dentry *dir = xmsg_debugfs_pools_dir(), *old;
-	char fname[XMSG_POOL_NAME_MAX + 12];
+	char fname[XMSG_NAME_MAX + 12];
 	char *c;
 
 	if (IS_ERR_OR_NULL(dir))

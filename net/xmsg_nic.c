@@ -1080,20 +1080,20 @@ static int xmsg_nic_objs_create(struct xmsg_nic *nic)
 	if (IS_ERR(nic->pool))
 		return PTR_ERR(nic->pool);
 	snprintf(name, sizeof(name), "nic.%s.rx", nic->name);
-	nic->rx = xmsg_xchg_create(name, XMSG_XCHG_NORMAL, xchg_limit);
+	nic->rx = xmsg_xchg_create(name, XMSG_XCHG_KIND_NORMAL, xchg_limit);
 	if (IS_ERR(nic->rx)) {
 		err = PTR_ERR(nic->rx);
 		goto destroy_pool;
 	}
 	snprintf(name, sizeof(name), "nic.%s.tx", nic->name);
-	nic->tx = xmsg_xchg_create(name, XMSG_XCHG_NORMAL, xchg_limit);
+	nic->tx = xmsg_xchg_create(name, XMSG_XCHG_KIND_NORMAL, xchg_limit);
 	if (IS_ERR(nic->tx)) {
 		err = PTR_ERR(nic->tx);
 		goto destroy_rx;
 	}
 	/* Room for every block of the pool: returning one never fails. */
 	snprintf(name, sizeof(name), "nic.%s.free", nic->name);
-	nic->free = xmsg_xchg_create(name, XMSG_XCHG_NORMAL, pool_blocks);
+	nic->free = xmsg_xchg_create(name, XMSG_XCHG_KIND_NORMAL, pool_blocks);
 	if (IS_ERR(nic->free)) {
 		err = PTR_ERR(nic->free);
 		goto destroy_tx;

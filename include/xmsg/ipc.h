@@ -39,38 +39,18 @@
 #include <linux/kref.h>
 #include <linux/poll.h>
 #include <linux/types.h>
+#include <linux/xmsg.h>
 #include <xmsg/mm.h>
-
-/**
- * enum xmsg_obj_type - what an xmsg_obj is
- * @XMSG_OBJ_XCHG: struct xmsg_xchg
- * @XMSG_OBJ_SEM: struct xmsg_sem
- */
-enum xmsg_obj_type {
-	XMSG_OBJ_XCHG = 1,
-	XMSG_OBJ_SEM,
-};
 
 /**
  * struct xmsg_obj - common, reference counted head of exchanges and sems
  * @ref: references; the object is freed when it drops to zero
- * @type: what the object is
+ * @type: what the object is: XMSG_TYPE_XCHG (struct xmsg_xchg) or
+ *	XMSG_TYPE_SEM (struct xmsg_sem), the uAPI's names
  */
 struct xmsg_obj {
 	struct kref ref;
-	enum xmsg_obj_type type;
-};
-
-enum xmsg_xchg_kind {
-	XMSG_XCHG_NORMAL,
-	XMSG_XCHG_PASS,
-	XMSG_XCHG_BCAST,
-};
-
-enum xmsg_sem_kind {
-	XMSG_SEM_COUNT,
-	XMSG_SEM_THRESHOLD,
-	XMSG_SEM_GATE,
+	u32 type;
 };
 
 struct xmsg_xchg;
@@ -79,7 +59,7 @@ struct xmsg_ring;
 
 /**
  * struct xmsg_xchg_stats - a snapshot of an exchange's counters
- * @kind: enum xmsg_xchg_kind
+ * @kind: XMSG_XCHG_KIND_*
  * @queued: messages queued now
  * @waiters: receivers waiting now
  * @limit: queue limit
@@ -99,7 +79,7 @@ struct xmsg_xchg_stats {
 
 /**
  * struct xmsg_sem_stats - a snapshot of a semaphore
- * @kind: enum xmsg_sem_kind
+ * @kind: XMSG_SEM_KIND_*
  * @count: current count
  * @threshold: threshold (1 for counting)
  * @waiters: tasks waiting now
@@ -113,22 +93,19 @@ struct xmsg_sem_stats {
 	u64 signals;
 };
 
-/* Flags for xmsg_xchg_recv() */
-#define XMSG_RECV_NEWER	0x1	/* broadcast: only a generation > *gen */
-
 /* obj.c */
 void xmsg_obj_get(struct xmsg_obj *obj);
 void xmsg_obj_put(struct xmsg_obj *obj);
 bool xmsg_obj_dead(struct xmsg_obj *obj);
 
 /* exchange.c */
-u64 xmsg_xchg_queue_bytes(enum xmsg_xchg_kind kind, u32 limit);
-struct xmsg_xchg *xmsg_xchg_create(const char *name, enum xmsg_xchg_kind kind,
+u64 xmsg_xchg_queue_bytes(u32 kind, u32 limit);
+struct xmsg_xchg *xmsg_xchg_create(const char *name, u32 kind,
 				   u32 limit);
 void xmsg_xchg_destroy(struct xmsg_xchg *xchg);
 struct xmsg_obj *xmsg_xchg_obj(struct xmsg_xchg *xchg);
 struct xmsg_xchg *xmsg_obj_xchg(struct xmsg_obj *obj);
-enum xmsg_xchg_kind xmsg_xchg_kind(const struct xmsg_xchg *xchg);
+u32 xmsg_xchg_kind(const struct xmsg_xchg *xchg);
 int xmsg_xchg_send(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 		   struct xmsg_owner *from, u8 prio);
 int xmsg_xchg_send_defer(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
@@ -159,7 +136,7 @@ __poll_t xmsg_ring_poll(struct xmsg_ring *ring, struct file *file,
 struct xmsg_msg *xmsg_ring_take(struct xmsg_ring *ring, u32 index);
 
 /* sem.c */
-struct xmsg_sem *xmsg_sem_create(const char *name, enum xmsg_sem_kind kind,
+struct xmsg_sem *xmsg_sem_create(const char *name, u32 kind,
 				 u32 count, u32 threshold);
 void xmsg_sem_destroy(struct xmsg_sem *sem);
 struct xmsg_obj *xmsg_sem_obj(struct xmsg_sem *sem);

@@ -49,6 +49,7 @@
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/refcount.h>
+#include <linux/xmsg.h>
 #include <xmsg/compat.h>
 
 struct xmsg_pool;
@@ -167,13 +168,12 @@ struct xmsg_ext_body {
  * @owner_link: on @owner->msgs.  Protected by @owner->lock.
  * @link: queue link for the current holder (exchange queue, user list).
  *	Protected by the holder's lock.
- * @prio: priority, 0 (lowest) to XMSG_PRIO_MAX
+ * @prio: priority, 0 (lowest) to XMSG_MSG_PRIO_MAX
  * @released: the real message itself was released (proxies may live on)
  * @in_pool: the MCB is its pool block's own MCB slot (pool messages), not
  *	from the MCB cache; it lives and dies with the body
  * @reply: reply object (an exchange or a semaphore), or NULL
  * @reply_put: drops the reference @reply holds, called when the MCB is freed
- * @cookie: free for the current holder (e.g. a user-space handle)
  */
 struct xmsg_msg {
 	void *body;
@@ -194,10 +194,7 @@ struct xmsg_msg {
 	bool in_pool;
 	void *reply;
 	void (*reply_put)(void *reply);
-	u64 cookie;
 };
-
-#define XMSG_PRIO_MAX	31
 
 /* owner.c */
 void xmsg_owner_init(struct xmsg_owner *owner, const char *name);

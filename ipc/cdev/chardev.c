@@ -124,15 +124,7 @@ static_assert(sizeof(struct xmsg_info) == 216);
 static_assert(offsetof(struct xmsg_info, u) == 72);
 static_assert(sizeof(struct xmsg_list_entry) == 56);
 static_assert(sizeof(struct xmsg_list) == 56);
-static_assert(XMSG_MSG_PRIO_MAX == XMSG_PRIO_MAX);
 static_assert(XMSG_MMAP_SHIFT >= PAGE_SHIFT);
-/* The uAPI kinds are the kernel's enum values. */
-static_assert(!(XMSG_XCHG_NORMAL ^ XMSG_XCHG_KIND_NORMAL) &&
-	      !(XMSG_XCHG_PASS ^ XMSG_XCHG_KIND_PASS) &&
-	      !(XMSG_XCHG_BCAST ^ XMSG_XCHG_KIND_BCAST));
-static_assert(!(XMSG_SEM_COUNT ^ XMSG_SEM_KIND_COUNT) &&
-	      !(XMSG_SEM_THRESHOLD ^ XMSG_SEM_KIND_THRESHOLD) &&
-	      !(XMSG_SEM_GATE ^ XMSG_SEM_KIND_GATE));
 static_assert(!(XMSG_RECV_NEWER & XMSG_TIMEOUT_ABS) &&
 	      !(XMSG_SEND_CLOSE_XCHG & (XMSG_TIMEOUT_ABS | XMSG_RECV_NEWER)));
 

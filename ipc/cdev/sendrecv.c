@@ -129,7 +129,7 @@ static int __xmsg_send(struct xmsg_cfile *cf, const struct xmsg_send_args *a,
 			return -EACCES;
 	}
 	xchg = xmsg_obj_xchg(hx->obj);
-	bcast = xmsg_xchg_kind(xchg) == XMSG_XCHG_BCAST;
+	bcast = xmsg_xchg_kind(xchg) == XMSG_XCHG_KIND_BCAST;
 	if (bcast && !a->proxy && !*cpp && !__xmsg_post_known(cf, hx->obj))
 		return XMSG_NEED_CPOST;
 	msg = a->proxy ? xmsg_send_proxy(cf, hm, bcast) : hm->msg;
@@ -390,7 +390,7 @@ static int xmsg_recv_locked(struct xmsg_cfile *cf, struct xmsg_recv_args *a,
 	if (err)
 		goto unlock;
 	xchg = xmsg_obj_xchg(hx->obj);
-	if (xmsg_xchg_kind(xchg) != XMSG_XCHG_BCAST)
+	if (xmsg_xchg_kind(xchg) != XMSG_XCHG_KIND_BCAST)
 		a->gen = 0;
 	/*
 	 * A receiver chosen by our own send has not answered yet: go
@@ -417,7 +417,7 @@ static int xmsg_recv_locked(struct xmsg_cfile *cf, struct xmsg_recv_args *a,
 	}
 	__xmsg_recv_publish(cf, msg, &rs, a);
 	a->got = 1;
-	if (a->more && xmsg_xchg_kind(xchg) != XMSG_XCHG_BCAST)
+	if (a->more && xmsg_xchg_kind(xchg) != XMSG_XCHG_KIND_BCAST)
 		__xmsg_recv_more(cf, xchg, a);
 unlock:
 	mutex_unlock(&cf->lock);
@@ -796,7 +796,7 @@ long xmsg_ioc_bcast_clear(struct xmsg_cfile *cf, void __user *arg,
 		goto unlock;
 	xchg = xmsg_obj_xchg(h->obj);
 	err = -EINVAL;
-	if (xmsg_xchg_kind(xchg) != XMSG_XCHG_BCAST)
+	if (xmsg_xchg_kind(xchg) != XMSG_XCHG_KIND_BCAST)
 		goto unlock;
 	err = xmsg_xchg_bcast_clear(xchg, &cf->owner);
 unlock:
