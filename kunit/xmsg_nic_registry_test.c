@@ -41,7 +41,7 @@ static struct xmsg_xchg *mk_xchg(struct kunit *test)
 static void publish_xchg_eexist(struct kunit *test)
 {
 	struct xmsg_xchg *a = mk_xchg(test), *b = mk_xchg(test);
-	struct xmsg_uobj *ua, *ub;
+	struct xmsg_cdev_obj *ua, *ub;
 
 	ua = xmsg_reg_publish_xchg("kunit.nicreg.x", 0600, a);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ua);
@@ -60,7 +60,7 @@ static void publish_pool_eexist(struct kunit *test)
 {
 	struct xmsg_pool *p = mk_pool(test), *q = mk_pool(test);
 	struct xmsg_xchg *x = mk_xchg(test);
-	struct xmsg_uobj *up, *uq, *ux;
+	struct xmsg_cdev_obj *up, *uq, *ux;
 
 	up = xmsg_reg_publish_pool("kunit.nicreg.p", 0600, p);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, up);
@@ -94,7 +94,7 @@ static void publish_einval(struct kunit *test)
 	};
 	struct xmsg_pool *p = mk_pool(test);
 	struct xmsg_xchg *x = mk_xchg(test);
-	struct xmsg_uobj *u;
+	struct xmsg_cdev_obj *u;
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -131,7 +131,7 @@ static void unpublish_null(struct kunit *test)
 static void unpublish_pool_ebusy(struct kunit *test)
 {
 	struct xmsg_pool *p = mk_pool(test), *q = mk_pool(test);
-	struct xmsg_uobj *up, *uq;
+	struct xmsg_cdev_obj *up, *uq;
 	void *dbp;
 
 	up = xmsg_reg_publish_pool("kunit.nicreg.b", 0600, p);
@@ -155,7 +155,7 @@ static void unpublish_destroys_live_xchg(struct kunit *test)
 {
 	struct xmsg_xchg *x = mk_xchg(test);
 	struct xmsg_obj *obj = xmsg_xchg_obj(x);
-	struct xmsg_uobj *u;
+	struct xmsg_cdev_obj *u;
 
 	u = xmsg_reg_publish_xchg("kunit.nicreg.l", 0600, x);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, u);

@@ -238,10 +238,10 @@ struct xmsg_nic {
 	struct xmsg_xchg *rx;
 	struct xmsg_xchg *tx;
 	struct xmsg_xchg *free;
-	struct xmsg_uobj *pool_u;
-	struct xmsg_uobj *rx_u;
-	struct xmsg_uobj *tx_u;
-	struct xmsg_uobj *free_u;
+	struct xmsg_cdev_obj *pool_u;
+	struct xmsg_cdev_obj *rx_u;
+	struct xmsg_cdev_obj *tx_u;
+	struct xmsg_cdev_obj *free_u;
 	wait_queue_head_t idle;
 	u64 coalesce_ns;
 	spinlock_t wake_lock;	/* see above */
@@ -284,7 +284,7 @@ static struct dentry *xmsg_nic_dir;
  */
 struct xmsg_nic_grave {
 	struct list_head node;
-	struct xmsg_uobj *pool_u;
+	struct xmsg_cdev_obj *pool_u;
 };
 
 static LIST_HEAD(xmsg_nic_graves);
@@ -986,7 +986,7 @@ static void xmsg_nic_reap_work(struct work_struct *work)
 /* Give the pool back to the registry now, or bury it for the reaper while
  * blocks are out or users map it.
  */
-static void xmsg_nic_pool_unpublish(struct xmsg_uobj *pool_u, const char *name)
+static void xmsg_nic_pool_unpublish(struct xmsg_cdev_obj *pool_u, const char *name)
 {
 	struct xmsg_nic_grave *g;
 
@@ -1011,7 +1011,7 @@ static void xmsg_nic_pool_unpublish(struct xmsg_uobj *pool_u, const char *name)
 static int xmsg_nic_publish(struct xmsg_nic *nic)
 {
 	char name[IFNAMSIZ + 16];
-	struct xmsg_uobj *u;
+	struct xmsg_cdev_obj *u;
 
 	snprintf(name, sizeof(name), "nic.%s.rx", nic->name);
 	u = xmsg_reg_publish_xchg(name, obj_mode & 0777, nic->rx);

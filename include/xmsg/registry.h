@@ -13,14 +13,14 @@
 
 struct module;
 struct xmsg_pool;
-struct xmsg_uobj;
+struct xmsg_cdev_obj;
 struct xmsg_xchg;
 
-struct xmsg_uobj *xmsg_reg_publish_pool(const char *name, umode_t mode,
-					struct xmsg_pool *pool);
-struct xmsg_uobj *xmsg_reg_publish_xchg(const char *name, umode_t mode,
-					struct xmsg_xchg *xchg);
-int xmsg_reg_unpublish(struct xmsg_uobj *uobj);
+struct xmsg_cdev_obj *xmsg_reg_publish_pool(const char *name, umode_t mode,
+					    struct xmsg_pool *pool);
+struct xmsg_cdev_obj *xmsg_reg_publish_xchg(const char *name, umode_t mode,
+					    struct xmsg_xchg *xchg);
+int xmsg_reg_unpublish(struct xmsg_cdev_obj *uobj);
 bool xmsg_reg_name_reserved(const char *name);
 
 /**

@@ -7,7 +7,7 @@
  * Locking
  * -------
  * Everything that looks a handle up runs under the file's lock
- * (xmsg_cfile.lock).  The mm calls made under it do not sleep for long
+ * (xmsg_file.lock).  The mm calls made under it do not sleep for long
  * (allocations only).  A pool's rwsem is held for reading while blocks
  * are taken from it (destroy holds it for writing).
  */
@@ -23,7 +23,7 @@
  *
  * Context: @cf->lock held.
  */
-void xmsg_buf_describe(struct xmsg_cfile *cf, struct xmsg_hent *h,
+void xmsg_buf_describe(struct xmsg_file *cf, struct xmsg_handle *h,
 		       struct xmsg_buf_info *bi)
 {
 	struct xmsg_pool *pool = NULL;
@@ -63,7 +63,7 @@ void xmsg_buf_describe(struct xmsg_cfile *cf, struct xmsg_hent *h,
 		bi->msg_flags |= XMSG_MSGF_NOPOOL;
 }
 
-static void xmsg_buf_out(struct xmsg_cfile *cf, struct xmsg_hent *h,
+static void xmsg_buf_out(struct xmsg_file *cf, struct xmsg_handle *h,
 			 struct xmsg_buf *b)
 {
 	struct xmsg_buf_info bi;
@@ -77,11 +77,11 @@ static void xmsg_buf_out(struct xmsg_cfile *cf, struct xmsg_hent *h,
 }
 
 /* Look up a pool handle with the write right, and take a block from it. */
-static int __xmsg_take_block(struct xmsg_cfile *cf, u32 src,
+static int __xmsg_take_block(struct xmsg_file *cf, u32 src,
 			     struct xmsg_pool **poolp, void **dbpp)
 {
-	struct xmsg_hent *hp;
-	struct xmsg_uobj *uobj;
+	struct xmsg_handle *hp;
+	struct xmsg_cdev_obj *uobj;
 	int err = 0;
 
 	hp = __xmsg_hent_find(cf, src, XMSG_TYPE_POOL, &err);
@@ -100,8 +100,8 @@ static int __xmsg_take_block(struct xmsg_cfile *cf, u32 src,
 }
 
 /* BLOCK_GET, BCB_GET, MSG_GET: a new block, standard block or message. */
-static int __xmsg_buf_get(struct xmsg_cfile *cf, unsigned int nr,
-			  struct xmsg_buf *b, struct xmsg_hent *hn)
+static int __xmsg_buf_get(struct xmsg_file *cf, unsigned int nr,
+			  struct xmsg_buf *b, struct xmsg_handle *hn)
 {
 	struct xmsg_pool *pool;
 	struct xmsg_msg *msg;
@@ -136,10 +136,10 @@ static int __xmsg_buf_get(struct xmsg_cfile *cf, unsigned int nr,
 }
 
 /* BCB_MAKE, MSG_MAKE: from a bare block.  Frees the source entry. */
-static int __xmsg_buf_make(struct xmsg_cfile *cf, unsigned int nr,
-			   struct xmsg_buf *b, struct xmsg_hent *hn)
+static int __xmsg_buf_make(struct xmsg_file *cf, unsigned int nr,
+			   struct xmsg_buf *b, struct xmsg_handle *hn)
 {
-	struct xmsg_hent *h;
+	struct xmsg_handle *h;
 	struct xmsg_msg *msg;
 	struct xmsg_bcb *bcb;
 	int err;
@@ -166,12 +166,12 @@ static int __xmsg_buf_make(struct xmsg_cfile *cf, unsigned int nr,
 }
 
 /* BCB_UNMAKE, MSG_UNMAKE: back to a bare block.  Frees the source. */
-static int __xmsg_buf_unmake(struct xmsg_cfile *cf, unsigned int nr,
-			     struct xmsg_buf *b, struct xmsg_hent *hn)
+static int __xmsg_buf_unmake(struct xmsg_file *cf, unsigned int nr,
+			     struct xmsg_buf *b, struct xmsg_handle *hn)
 {
 	bool bcb = nr == _IOC_NR(XMSG_IOC_BCB_UNMAKE);
 	struct xmsg_pool *pool = NULL;
-	struct xmsg_hent *h;
+	struct xmsg_handle *h;
 	void *dbp;
 	int err;
 
@@ -198,11 +198,11 @@ static int __xmsg_buf_unmake(struct xmsg_cfile *cf, unsigned int nr,
 	return 0;
 }
 
-static int __xmsg_buf_proxy(struct xmsg_cfile *cf, struct xmsg_buf *b,
-			    struct xmsg_hent *hn)
+static int __xmsg_buf_proxy(struct xmsg_file *cf, struct xmsg_buf *b,
+			    struct xmsg_handle *hn)
 {
 	struct xmsg_msg *proxy;
-	struct xmsg_hent *h;
+	struct xmsg_handle *h;
 	u64 len;
 	int err;
 
@@ -224,13 +224,13 @@ static int __xmsg_buf_proxy(struct xmsg_cfile *cf, struct xmsg_buf *b,
 }
 
 /* BLOCK_REL, BCB_REL, MSG_REL */
-static long xmsg_buf_rel(struct xmsg_cfile *cf, unsigned int nr,
+static long xmsg_buf_rel(struct xmsg_file *cf, unsigned int nr,
 			 struct xmsg_buf *b)
 {
 	u8 type = nr == _IOC_NR(XMSG_IOC_BLOCK_REL) ? XMSG_TYPE_BLOCK :
 		  nr == _IOC_NR(XMSG_IOC_BCB_REL) ? XMSG_TYPE_BCB :
 		  XMSG_TYPE_MSG;
-	struct xmsg_hent *h;
+	struct xmsg_handle *h;
 	int err;
 
 	mutex_lock(&cf->lock);
@@ -273,10 +273,10 @@ static u8 xmsg_buf_dst_type(unsigned int nr)
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EACCES; -EIDRM; -ENOBUFS;
  * -EBUSY; -EMFILE; -ENOMEM.
  */
-long xmsg_ioc_buf(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
+long xmsg_ioc_buf(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 {
 	unsigned int nr = _IOC_NR(cmd);
-	struct xmsg_hent *hn;
+	struct xmsg_handle *hn;
 	struct xmsg_buf b;
 	u64 gen;
 	int err;

@@ -17,16 +17,16 @@
 #include <xmsg/mm.h>
 #include <xmsg/ipc.h>
 
-struct xmsg_ureg;
+struct xmsg_registry;
 struct xmsg_user;
 
-/* Handle entries an open file keeps for reuse (xmsg_cfile.spare). */
-#define XMSG_HENT_SPARE	32
+/* Handle entries an open file keeps for reuse (xmsg_file.spare). */
+#define XMSG_HANDLE_SPARE	32
 struct ipc_namespace;
 struct user_namespace;
 
 /**
- * struct xmsg_uobj - a pool, exchange or semaphore as user space sees it
+ * struct xmsg_cdev_obj - a pool, exchange or semaphore as user space sees it
  * @ref: references: the registry while named, each handle, each poll fd
  * @type: XMSG_TYPE_POOL, XMSG_TYPE_XCHG or XMSG_TYPE_SEM
  * @dead: destroyed by XMSG_IOC_DESTROY.  Set under @rwsem (write) for a
@@ -50,7 +50,7 @@ struct user_namespace;
  * @pool: XMSG_TYPE_POOL: the pool
  * @obj: XMSG_TYPE_XCHG / XMSG_TYPE_SEM: the object (creator's reference)
  */
-struct xmsg_uobj {
+struct xmsg_cdev_obj {
 	struct kref ref;
 	u32 type;
 	bool dead;
@@ -59,7 +59,7 @@ struct xmsg_uobj {
 	kgid_t gid;
 	struct user_namespace *user_ns;
 	char name[XMSG_NAME_MAX];
-	struct xmsg_ureg *reg;
+	struct xmsg_registry *reg;
 	u32 id;
 	struct hlist_node hnode;
 	struct list_head reap_link;
@@ -73,7 +73,7 @@ struct xmsg_uobj {
 };
 
 /**
- * struct xmsg_hent - one entry of an open file's handle table
+ * struct xmsg_handle - one entry of an open file's handle table
  * @type: XMSG_TYPE_*
  * @rights: XMSG_ACC_* (objects)
  * @id: the handle
@@ -82,20 +82,20 @@ struct xmsg_uobj {
  * @uobj: pool/exchange/semaphore (a reference), NULL for a reply handle
  * @obj: exchange/semaphore: the object (a reference of its own when
  *	@uobj is NULL)
- * @pool_link: pools: on xmsg_cfile.pools
+ * @pool_link: pools: on xmsg_file.pools
  * @msg: XMSG_TYPE_MSG
  * @bcb: XMSG_TYPE_BCB
  * @blk: XMSG_TYPE_BLOCK: the data block and its pool
  * @blk.dbp: data block pointer
  * @blk.pool: its pool
  */
-struct xmsg_hent {
+struct xmsg_handle {
 	u8 type;
 	u8 rights;
 	u8 prio;
 	u32 id;
 	u64 gen;
-	struct xmsg_uobj *uobj;
+	struct xmsg_cdev_obj *uobj;
 	struct xmsg_obj *obj;
 	struct list_head pool_link;
 	union {
@@ -109,11 +109,11 @@ struct xmsg_hent {
 };
 
 /**
- * struct xmsg_cfile - an open file of /dev/xmsg
+ * struct xmsg_file - an open file of /dev/xmsg
  * @owner: owner of the file's BCBs and messages
  * @lock: serialises every change to and every use of @handles and @pools
  *	(never held across a sleep for a message, nor a user copy)
- * @tab: handle -> struct xmsg_hent (NULL: free or reserved), @cap
+ * @tab: handle -> struct xmsg_handle (NULL: free or reserved), @cap
  *	slots.  Protected by @lock.
  * @used: bitmap of @cap bits: handle in use or reserved (bit 0 always
  *	set: 0 is never a handle).  Protected by @lock.
@@ -121,20 +121,20 @@ struct xmsg_hent {
  * @next: every handle below it is in use: the search for the lowest free
  *	handle starts there.  Protected by @lock.
  * @nr: handles in use.  Protected by @lock.
- * @gen: entries published so far (xmsg_hent.gen).  Protected by @lock.
+ * @gen: entries published so far (xmsg_handle.gen).  Protected by @lock.
  * @pools: pool handle entries, to find the handle of a body's pool.
  *	Protected by @lock.
  * @posts: broadcast exchanges this file has posted to (struct
- *	xmsg_cpost), withdrawn on release.  Protected by @lock.
+ *	xmsg_file_post), withdrawn on release.  Protected by @lock.
  * @spare: freed handle entries kept for reuse, so that a message sent and
  *	the next one received do not cost a kfree() and a kzalloc() each.
  *	Protected by @lock.
  * @nspare: entries in @spare.  Protected by @lock.
  */
-struct xmsg_cfile {
+struct xmsg_file {
 	struct xmsg_owner owner;
 	struct mutex lock;	/* see above */
-	struct xmsg_hent **tab;
+	struct xmsg_handle **tab;
 	unsigned long *used;
 	u32 cap;
 	u32 next;
@@ -142,16 +142,16 @@ struct xmsg_cfile {
 	u64 gen;
 	struct list_head pools;
 	struct list_head posts;
-	struct xmsg_hent *spare[XMSG_HENT_SPARE];
+	struct xmsg_handle *spare[XMSG_HANDLE_SPARE];
 	u32 nspare;
 };
 
 /**
- * struct xmsg_cpost - a broadcast exchange an open file posted to
+ * struct xmsg_file_post - a broadcast exchange an open file posted to
  * @obj: the exchange (a reference)
- * @link: on xmsg_cfile.posts
+ * @link: on xmsg_file.posts
  */
-struct xmsg_cpost {
+struct xmsg_file_post {
 	struct xmsg_obj *obj;
 	struct list_head link;
 };
@@ -168,40 +168,40 @@ int xmsg_may_create(void);
 /* registry.c */
 extern struct mutex xmsg_reg_lock;
 int xmsg_name_check(const char *name, bool may_be_empty);
-struct xmsg_uobj *xmsg_uobj_alloc(u32 type, const char *name, umode_t mode);
-void xmsg_uobj_get(struct xmsg_uobj *uobj);
-void xmsg_uobj_discard(struct xmsg_uobj *uobj);
-void xmsg_uobj_put(struct xmsg_uobj *uobj);
-int xmsg_uobj_charge(struct xmsg_uobj *uobj, u64 bytes);
+struct xmsg_cdev_obj *xmsg_uobj_alloc(u32 type, const char *name, umode_t mode);
+void xmsg_uobj_get(struct xmsg_cdev_obj *uobj);
+void xmsg_uobj_discard(struct xmsg_cdev_obj *uobj);
+void xmsg_uobj_put(struct xmsg_cdev_obj *uobj);
+int xmsg_uobj_charge(struct xmsg_cdev_obj *uobj, u64 bytes);
 struct xmsg_user *xmsg_user_charge_bytes(u64 bytes);
 void xmsg_user_uncharge_bytes(struct xmsg_user *u, u64 bytes);
-int xmsg_uobj_perm(struct xmsg_uobj *uobj, u32 access);
-bool xmsg_uobj_may_destroy(struct xmsg_uobj *uobj);
-struct xmsg_uobj *__xmsg_reg_lookup(struct ipc_namespace *ns, u32 type,
-				    const char *name);
-int __xmsg_reg_insert(struct ipc_namespace *ns, struct xmsg_uobj *uobj);
-void __xmsg_reg_unlink(struct xmsg_uobj *uobj);
+int xmsg_uobj_perm(struct xmsg_cdev_obj *uobj, u32 access);
+bool xmsg_uobj_may_destroy(struct xmsg_cdev_obj *uobj);
+struct xmsg_cdev_obj *__xmsg_reg_lookup(struct ipc_namespace *ns, u32 type,
+					const char *name);
+int __xmsg_reg_insert(struct ipc_namespace *ns, struct xmsg_cdev_obj *uobj);
+void __xmsg_reg_unlink(struct xmsg_cdev_obj *uobj);
 int xmsg_reg_list(struct ipc_namespace *ns, u32 type, u64 *cursor,
 		  struct xmsg_list_entry *ents, u32 *count);
 void xmsg_reg_reap(void);
-int xmsg_uobj_kill(struct xmsg_uobj *uobj);
+int xmsg_uobj_kill(struct xmsg_cdev_obj *uobj);
 void xmsg_reg_exit(void);
 
 /* chardev.c: handle table */
-struct xmsg_hent *xmsg_hent_alloc(u8 type);
-struct xmsg_hent *__xmsg_hent_new(struct xmsg_cfile *cf, u8 type);
-void __xmsg_hent_free(struct xmsg_cfile *cf, struct xmsg_hent *h);
-int xmsg_hent_reserve(struct xmsg_cfile *cf, u32 *id);
-void xmsg_hent_publish(struct xmsg_cfile *cf, struct xmsg_hent *h, u32 id);
-void xmsg_hent_unreserve(struct xmsg_cfile *cf, u32 id);
-struct xmsg_hent *__xmsg_hent_at(struct xmsg_cfile *cf, u32 id);
-struct xmsg_hent *__xmsg_hent_again(struct xmsg_cfile *cf, u32 id, u64 gen);
-struct xmsg_hent *__xmsg_hent_find(struct xmsg_cfile *cf, u32 id, u8 type,
-				   int *err);
-void __xmsg_hent_remove(struct xmsg_cfile *cf, struct xmsg_hent *h);
-void xmsg_hent_drop(struct xmsg_hent *h);
-u32 __xmsg_pool_handle(struct xmsg_cfile *cf, struct xmsg_pool *pool);
-bool __xmsg_pool_writable(struct xmsg_cfile *cf, struct xmsg_pool *pool);
+struct xmsg_handle *xmsg_hent_alloc(u8 type);
+struct xmsg_handle *__xmsg_hent_new(struct xmsg_file *cf, u8 type);
+void __xmsg_hent_free(struct xmsg_file *cf, struct xmsg_handle *h);
+int xmsg_hent_reserve(struct xmsg_file *cf, u32 *id);
+void xmsg_hent_publish(struct xmsg_file *cf, struct xmsg_handle *h, u32 id);
+void xmsg_hent_unreserve(struct xmsg_file *cf, u32 id);
+struct xmsg_handle *__xmsg_hent_at(struct xmsg_file *cf, u32 id);
+struct xmsg_handle *__xmsg_hent_again(struct xmsg_file *cf, u32 id, u64 gen);
+struct xmsg_handle *__xmsg_hent_find(struct xmsg_file *cf, u32 id, u8 type,
+				     int *err);
+void __xmsg_hent_remove(struct xmsg_file *cf, struct xmsg_handle *h);
+void xmsg_hent_drop(struct xmsg_handle *h);
+u32 __xmsg_pool_handle(struct xmsg_file *cf, struct xmsg_pool *pool);
+bool __xmsg_pool_writable(struct xmsg_file *cf, struct xmsg_pool *pool);
 int xmsg_copy_in(void *karg, size_t ksize, size_t ver0,
 		 const void __user *uarg, unsigned int cmd);
 int xmsg_copy_out(void __user *uarg, const void *karg, size_t ksize);
@@ -209,46 +209,46 @@ long xmsg_timeout_jiffies(s64 ns, u32 flags, long *jiffies);
 int xmsg_wait_err(int err, long kind, bool restart);
 
 /* object.c: objects */
-long xmsg_ioc_pool_create(struct xmsg_cfile *cf, void __user *arg,
+long xmsg_ioc_pool_create(struct xmsg_file *cf, void __user *arg,
 			  unsigned int cmd);
-long xmsg_ioc_xchg_create(struct xmsg_cfile *cf, void __user *arg,
+long xmsg_ioc_xchg_create(struct xmsg_file *cf, void __user *arg,
 			  unsigned int cmd);
-long xmsg_ioc_sem_create(struct xmsg_cfile *cf, void __user *arg,
+long xmsg_ioc_sem_create(struct xmsg_file *cf, void __user *arg,
 			 unsigned int cmd);
-long xmsg_ioc_open(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
-long xmsg_ioc_destroy(struct xmsg_cfile *cf, void __user *arg,
+long xmsg_ioc_open(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
+long xmsg_ioc_destroy(struct xmsg_file *cf, void __user *arg,
 		      unsigned int cmd);
-long xmsg_ioc_info(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
-long xmsg_ioc_list(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
-long xmsg_ioc_poll_fd(struct xmsg_cfile *cf, void __user *arg,
+long xmsg_ioc_info(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
+long xmsg_ioc_list(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
+long xmsg_ioc_poll_fd(struct xmsg_file *cf, void __user *arg,
 		      unsigned int cmd);
-int xmsg_cdev_mmap(struct xmsg_cfile *cf, struct vm_area_struct *vma);
+int xmsg_cdev_mmap(struct xmsg_file *cf, struct vm_area_struct *vma);
 
 /* buf.c: blocks, messages, proxies */
-long xmsg_ioc_buf(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
-void xmsg_buf_describe(struct xmsg_cfile *cf, struct xmsg_hent *h,
+long xmsg_ioc_buf(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
+void xmsg_buf_describe(struct xmsg_file *cf, struct xmsg_handle *h,
 		       struct xmsg_buf_info *bi);
 
 /* sendrecv.c: send, receive, call, batches */
-long xmsg_ioc_send(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
-long xmsg_ioc_recv(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
-long xmsg_ioc_call(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
-long xmsg_ioc_xfer(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
-long xmsg_ioc_bcast_clear(struct xmsg_cfile *cf, void __user *arg,
+long xmsg_ioc_send(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
+long xmsg_ioc_recv(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
+long xmsg_ioc_call(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
+long xmsg_ioc_xfer(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
+long xmsg_ioc_bcast_clear(struct xmsg_file *cf, void __user *arg,
 			  unsigned int cmd);
 
 /* sem.c: semaphores */
-long xmsg_ioc_sem(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
+long xmsg_ioc_sem(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
 
 /* read.c: copy-out read of a body */
-long xmsg_ioc_msg_read(struct xmsg_cfile *cf, void __user *arg,
+long xmsg_ioc_msg_read(struct xmsg_file *cf, void __user *arg,
 		       unsigned int cmd);
-long xmsg_ioc_msg_set_length(struct xmsg_cfile *cf, void __user *arg,
+long xmsg_ioc_msg_set_length(struct xmsg_file *cf, void __user *arg,
 			     unsigned int cmd);
 
 /* ring.c: receive rings (their files; the rings are ipc/ring.c) */
-long xmsg_ioc_ring(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
-long xmsg_ioc_ring_take(struct xmsg_cfile *cf, void __user *arg,
+long xmsg_ioc_ring(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
+long xmsg_ioc_ring_take(struct xmsg_file *cf, void __user *arg,
 			unsigned int cmd);
 
 int xmsg_chardev_init(void);

@@ -6,8 +6,8 @@
  * receive), sem.c (semaphores), read.c and ring.c; named objects in
  * registry.c.  The uAPI is uapi/linux/xmsg.h, documented in docs/uapi.md.
  *
- * Every open file is an owner (struct xmsg_cfile).  What it holds is in
- * its handle table, an array of struct xmsg_hent pointers indexed by
+ * Every open file is an owner (struct xmsg_file).  What it holds is in
+ * its handle table, an array of struct xmsg_handle pointers indexed by
  * handle with a bitmap of used handles (like a file descriptor table; it
  * grows by doubling): references to pools, exchanges and semaphores, and
  * the messages, BCBs and bare blocks it owns.  Handles are small integers
@@ -20,7 +20,7 @@
  *
  * Locking
  * -------
- * xmsg_cfile.lock (mutex) serialises every use of a file's handle table:
+ * xmsg_file.lock (mutex) serialises every use of a file's handle table:
  * looking a handle up and using what it names happen under it, so two
  * threads cannot both send (and free) the same message.  It is never held
  * across a user copy (so mmap_lock -> cfile.lock, taken by mmap, has no
@@ -257,9 +257,9 @@ int xmsg_wait_err(int err, long kind, bool restart)
  * Context: process context.
  * Return: the entry (charged to the memcg), or NULL.
  */
-struct xmsg_hent *xmsg_hent_alloc(u8 type)
+struct xmsg_handle *xmsg_hent_alloc(u8 type)
 {
-	struct xmsg_hent *h = kzalloc(sizeof(*h), GFP_KERNEL_ACCOUNT);
+	struct xmsg_handle *h = kzalloc(sizeof(*h), GFP_KERNEL_ACCOUNT);
 
 	if (h) {
 		h->type = type;
@@ -276,9 +276,9 @@ struct xmsg_hent *xmsg_hent_alloc(u8 type)
  * Context: @cf->lock held; may sleep (allocates when no spare is left).
  * Return: a zeroed entry of @type, or NULL.
  */
-struct xmsg_hent *__xmsg_hent_new(struct xmsg_cfile *cf, u8 type)
+struct xmsg_handle *__xmsg_hent_new(struct xmsg_file *cf, u8 type)
 {
-	struct xmsg_hent *h;
+	struct xmsg_handle *h;
 
 	lockdep_assert_held(&cf->lock);
 	if (!cf->nspare)
@@ -299,12 +299,12 @@ struct xmsg_hent *__xmsg_hent_new(struct xmsg_cfile *cf, u8 type)
  *
  * Context: @cf->lock held.
  */
-void __xmsg_hent_free(struct xmsg_cfile *cf, struct xmsg_hent *h)
+void __xmsg_hent_free(struct xmsg_file *cf, struct xmsg_handle *h)
 {
 	lockdep_assert_held(&cf->lock);
 	if (!h)
 		return;
-	if (cf->nspare < XMSG_HENT_SPARE)
+	if (cf->nspare < XMSG_HANDLE_SPARE)
 		cf->spare[cf->nspare++] = h;
 	else
 		kfree(h);
@@ -315,10 +315,10 @@ void __xmsg_hent_free(struct xmsg_cfile *cf, struct xmsg_hent *h)
 #define XMSG_HTAB_MIN	64U
 
 /* Grow @cf's table to at least @need slots. */
-static int __xmsg_htab_grow(struct xmsg_cfile *cf, unsigned long need)
+static int __xmsg_htab_grow(struct xmsg_file *cf, unsigned long need)
 {
 	unsigned long *used;
-	struct xmsg_hent **tab;
+	struct xmsg_handle **tab;
 	u32 cap = max(cf->cap, XMSG_HTAB_MIN);
 
 	while (cap < need && cap < XMSG_HTAB_MAX)
@@ -355,7 +355,7 @@ static int __xmsg_htab_grow(struct xmsg_cfile *cf, unsigned long need)
  * Context: @cf->lock held; may sleep (grows the table).
  * Return: 0, -EMFILE (xmsg_max_handles reached) or -ENOMEM.
  */
-int xmsg_hent_reserve(struct xmsg_cfile *cf, u32 *id)
+int xmsg_hent_reserve(struct xmsg_file *cf, u32 *id)
 {
 	unsigned long i;
 	int err;
@@ -385,7 +385,7 @@ int xmsg_hent_reserve(struct xmsg_cfile *cf, u32 *id)
  *
  * Context: @cf->lock held.  Cannot fail.
  */
-void xmsg_hent_publish(struct xmsg_cfile *cf, struct xmsg_hent *h, u32 id)
+void xmsg_hent_publish(struct xmsg_file *cf, struct xmsg_handle *h, u32 id)
 {
 	lockdep_assert_held(&cf->lock);
 	h->id = id;
@@ -396,7 +396,7 @@ void xmsg_hent_publish(struct xmsg_cfile *cf, struct xmsg_hent *h, u32 id)
 }
 
 /* Free slot @id of the table. */
-static void __xmsg_htab_clear(struct xmsg_cfile *cf, u32 id)
+static void __xmsg_htab_clear(struct xmsg_file *cf, u32 id)
 {
 	cf->tab[id] = NULL;
 	__clear_bit(id, cf->used);
@@ -412,7 +412,7 @@ static void __xmsg_htab_clear(struct xmsg_cfile *cf, u32 id)
  *
  * Context: @cf->lock held.
  */
-void xmsg_hent_unreserve(struct xmsg_cfile *cf, u32 id)
+void xmsg_hent_unreserve(struct xmsg_file *cf, u32 id)
 {
 	lockdep_assert_held(&cf->lock);
 	__xmsg_htab_clear(cf, id);
@@ -426,7 +426,7 @@ void xmsg_hent_unreserve(struct xmsg_cfile *cf, u32 id)
  * Context: @cf->lock held.
  * Return: the entry, or NULL (free, reserved or out of range).
  */
-struct xmsg_hent *__xmsg_hent_at(struct xmsg_cfile *cf, u32 id)
+struct xmsg_handle *__xmsg_hent_at(struct xmsg_file *cf, u32 id)
 {
 	lockdep_assert_held(&cf->lock);
 	return id < cf->cap ? cf->tab[id] : NULL;
@@ -436,7 +436,7 @@ struct xmsg_hent *__xmsg_hent_at(struct xmsg_cfile *cf, u32 id)
  * __xmsg_hent_again() - the entry a caller saw before dropping the lock
  * @cf: the file
  * @id: its handle
- * @gen: its generation (xmsg_hent.gen), read under the lock back then
+ * @gen: its generation (xmsg_handle.gen), read under the lock back then
  *
  * An entry closed meanwhile may have been freed and its memory reused for
  * a new entry at the same handle: comparing pointers cannot tell, the
@@ -445,9 +445,9 @@ struct xmsg_hent *__xmsg_hent_at(struct xmsg_cfile *cf, u32 id)
  * Context: @cf->lock held.
  * Return: the entry, or NULL if it is not the one published back then.
  */
-struct xmsg_hent *__xmsg_hent_again(struct xmsg_cfile *cf, u32 id, u64 gen)
+struct xmsg_handle *__xmsg_hent_again(struct xmsg_file *cf, u32 id, u64 gen)
 {
-	struct xmsg_hent *h = __xmsg_hent_at(cf, id);
+	struct xmsg_handle *h = __xmsg_hent_at(cf, id);
 
 	return h && h->gen == gen ? h : NULL;
 }
@@ -462,10 +462,10 @@ struct xmsg_hent *__xmsg_hent_again(struct xmsg_cfile *cf, u32 id, u64 gen)
  * Context: @cf->lock held.
  * Return: the entry, or NULL with *@err set.
  */
-struct xmsg_hent *__xmsg_hent_find(struct xmsg_cfile *cf, u32 id, u8 type,
-				   int *err)
+struct xmsg_handle *__xmsg_hent_find(struct xmsg_file *cf, u32 id, u8 type,
+				     int *err)
 {
-	struct xmsg_hent *h = __xmsg_hent_at(cf, id);
+	struct xmsg_handle *h = __xmsg_hent_at(cf, id);
 
 	if (!h) {
 		*err = -EBADF;
@@ -487,7 +487,7 @@ struct xmsg_hent *__xmsg_hent_find(struct xmsg_cfile *cf, u32 id, u8 type,
  *
  * Context: @cf->lock held.
  */
-void __xmsg_hent_remove(struct xmsg_cfile *cf, struct xmsg_hent *h)
+void __xmsg_hent_remove(struct xmsg_file *cf, struct xmsg_handle *h)
 {
 	lockdep_assert_held(&cf->lock);
 	__xmsg_htab_clear(cf, h->id);
@@ -504,7 +504,7 @@ void __xmsg_hent_remove(struct xmsg_cfile *cf, struct xmsg_hent *h)
  * Context: process context, may sleep (the last reference to an object
  * destroys it).
  */
-void xmsg_hent_drop(struct xmsg_hent *h)
+void xmsg_hent_drop(struct xmsg_handle *h)
 {
 	if (!h)
 		return;
@@ -536,9 +536,9 @@ void xmsg_hent_drop(struct xmsg_hent *h)
  * Context: @cf->lock held.
  * Return: the oldest pool handle of @cf naming @pool, or 0.
  */
-u32 __xmsg_pool_handle(struct xmsg_cfile *cf, struct xmsg_pool *pool)
+u32 __xmsg_pool_handle(struct xmsg_file *cf, struct xmsg_pool *pool)
 {
-	struct xmsg_hent *h;
+	struct xmsg_handle *h;
 
 	lockdep_assert_held(&cf->lock);
 	list_for_each_entry(h, &cf->pools, pool_link)
@@ -560,9 +560,9 @@ u32 __xmsg_pool_handle(struct xmsg_cfile *cf, struct xmsg_pool *pool)
  * Context: @cf->lock held.
  * Return: whether @cf holds a handle of @pool with the write right.
  */
-bool __xmsg_pool_writable(struct xmsg_cfile *cf, struct xmsg_pool *pool)
+bool __xmsg_pool_writable(struct xmsg_file *cf, struct xmsg_pool *pool)
 {
-	struct xmsg_hent *h;
+	struct xmsg_handle *h;
 
 	lockdep_assert_held(&cf->lock);
 	list_for_each_entry(h, &cf->pools, pool_link)
@@ -573,7 +573,7 @@ bool __xmsg_pool_writable(struct xmsg_cfile *cf, struct xmsg_pool *pool)
 
 /* ---- commands without a home elsewhere ------------------------------- */
 
-static long xmsg_ioc_features(struct xmsg_cfile *cf, void __user *arg,
+static long xmsg_ioc_features(struct xmsg_file *cf, void __user *arg,
 			      unsigned int cmd)
 {
 	struct xmsg_features f;
@@ -600,11 +600,11 @@ static long xmsg_ioc_features(struct xmsg_cfile *cf, void __user *arg,
 	return xmsg_copy_out(arg, &f, sizeof(f));
 }
 
-static long xmsg_ioc_close(struct xmsg_cfile *cf, void __user *arg,
+static long xmsg_ioc_close(struct xmsg_file *cf, void __user *arg,
 			   unsigned int cmd)
 {
 	struct xmsg_handle_op op;
-	struct xmsg_hent *h;
+	struct xmsg_handle *h;
 	int err;
 
 	err = xmsg_copy_in(&op, sizeof(op), sizeof(op), arg, cmd);
@@ -629,7 +629,7 @@ static long xmsg_ioc_close(struct xmsg_cfile *cf, void __user *arg,
  * @dir: _IOC_DIR it must have
  */
 struct xmsg_ioc_desc {
-	long (*fn)(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
+	long (*fn)(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
 	u32 dir;
 };
 
@@ -679,7 +679,7 @@ static const struct xmsg_ioc_desc xmsg_iocs[] = {
  */
 static long xmsg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	struct xmsg_cfile *cf = file->private_data;
+	struct xmsg_file *cf = file->private_data;
 	const struct xmsg_ioc_desc *d;
 	unsigned int nr = _IOC_NR(cmd);
 
@@ -693,7 +693,7 @@ static long xmsg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 static int xmsg_open(struct inode *inode, struct file *file)
 {
-	struct xmsg_cfile *cf = kzalloc(sizeof(*cf), GFP_KERNEL_ACCOUNT);
+	struct xmsg_file *cf = kzalloc(sizeof(*cf), GFP_KERNEL_ACCOUNT);
 
 	if (!cf)
 		return -ENOMEM;
@@ -707,9 +707,9 @@ static int xmsg_open(struct inode *inode, struct file *file)
 }
 
 /* Withdraw what this file still has posted at broadcast exchanges. */
-static void xmsg_release_posts(struct xmsg_cfile *cf)
+static void xmsg_release_posts(struct xmsg_file *cf)
 {
-	struct xmsg_cpost *cp, *tmp;
+	struct xmsg_file_post *cp, *tmp;
 
 	list_for_each_entry_safe(cp, tmp, &cf->posts, link) {
 		/* -EPERM/-ENOENT: someone else's post, or none: fine */
@@ -727,8 +727,8 @@ static void xmsg_release_posts(struct xmsg_cfile *cf)
  */
 static int xmsg_release(struct inode *inode, struct file *file)
 {
-	struct xmsg_cfile *cf = file->private_data;
-	struct xmsg_hent *h;
+	struct xmsg_file *cf = file->private_data;
+	struct xmsg_handle *h;
 	unsigned long id;
 
 	xmsg_release_posts(cf);

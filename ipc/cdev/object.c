@@ -26,7 +26,7 @@
 #include "cdev.h"
 
 /**
- * struct xmsg_mk - what to create
+ * struct xmsg_create_args - what to create
  * @type: XMSG_TYPE_POOL, _XCHG or _SEM
  * @flags: XMSG_CREATE_*
  * @name: checked name ("" for anonymous)
@@ -40,7 +40,7 @@
  * @count: semaphore count
  * @threshold: semaphore threshold
  */
-struct xmsg_mk {
+struct xmsg_create_args {
 	u32 type;
 	u32 flags;
 	const char *name;
@@ -65,9 +65,9 @@ static bool xmsg_access_ok(u32 access)
 }
 
 /* Build the object itself (not named, not charged yet). */
-static struct xmsg_uobj *xmsg_mk_new(const struct xmsg_mk *mk)
+static struct xmsg_cdev_obj *xmsg_mk_new(const struct xmsg_create_args *mk)
 {
-	struct xmsg_uobj *uobj = xmsg_uobj_alloc(mk->type, mk->name, mk->mode);
+	struct xmsg_cdev_obj *uobj = xmsg_uobj_alloc(mk->type, mk->name, mk->mode);
 	struct xmsg_pool *pool;
 	struct xmsg_xchg *xchg;
 	struct xmsg_sem *sem;
@@ -117,10 +117,10 @@ put:
  * The object named like @mk in @ns, with a reference, if the caller may
  * have it; NULL if there is none.
  */
-static struct xmsg_uobj *__xmsg_mk_existing(struct ipc_namespace *ns,
-					    const struct xmsg_mk *mk)
+static struct xmsg_cdev_obj *__xmsg_mk_existing(struct ipc_namespace *ns,
+						const struct xmsg_create_args *mk)
 {
-	struct xmsg_uobj *uobj = __xmsg_reg_lookup(ns, mk->type, mk->name);
+	struct xmsg_cdev_obj *uobj = __xmsg_reg_lookup(ns, mk->type, mk->name);
 	int err;
 
 	lockdep_assert_held(&xmsg_reg_lock);
@@ -141,11 +141,11 @@ static struct xmsg_uobj *__xmsg_mk_existing(struct ipc_namespace *ns,
  * so a create that loses a race to the same name drops its own and opens
  * (or, with XMSG_CREATE_EXCL, refuses) the winner's.
  */
-static struct xmsg_uobj *xmsg_mk_object(const struct xmsg_mk *mk,
-					bool *created)
+static struct xmsg_cdev_obj *xmsg_mk_object(const struct xmsg_create_args *mk,
+					    bool *created)
 {
 	struct ipc_namespace *ns = xmsg_cur_ns();
-	struct xmsg_uobj *uobj, *fresh;
+	struct xmsg_cdev_obj *uobj, *fresh;
 	int err;
 
 	*created = false;
@@ -185,7 +185,7 @@ put:
 }
 
 /* Undo xmsg_mk_object() (the user never learnt of the handle). */
-static void xmsg_mk_undo(struct xmsg_uobj *uobj, bool created)
+static void xmsg_mk_undo(struct xmsg_cdev_obj *uobj, bool created)
 {
 	if (created && uobj->reg) {
 		mutex_lock(&xmsg_reg_lock);
@@ -204,12 +204,12 @@ static void xmsg_mk_undo(struct xmsg_uobj *uobj, bool created)
  * Give @uobj (a reference passed in) a handle with @access, copy @karg out,
  * and only then publish the handle.  On failure everything is undone.
  */
-static int xmsg_obj_handle(struct xmsg_cfile *cf, const struct xmsg_mk *mk,
+static int xmsg_obj_handle(struct xmsg_file *cf, const struct xmsg_create_args *mk,
 			   void __user *arg, void *karg, size_t ksize,
 			   u32 *handle, u32 *result)
 {
-	struct xmsg_uobj *uobj;
-	struct xmsg_hent *h;
+	struct xmsg_cdev_obj *uobj;
+	struct xmsg_handle *h;
 	bool created;
 	int err;
 	u32 id;
@@ -261,7 +261,7 @@ free:
 	return err;
 }
 
-static int xmsg_mk_common(struct xmsg_mk *mk, u32 flags, const char *name,
+static int xmsg_mk_common(struct xmsg_create_args *mk, u32 flags, const char *name,
 			  u32 mode, u32 access, bool may_be_anon)
 {
 	if (flags & ~XMSG_CREATE_EXCL)
@@ -309,11 +309,11 @@ static int xmsg_pool_geometry(struct xmsg_pool_create *pc, u64 *bytes)
  * -EACCES; -EMFILE; -ENOSPC; -EPERM (the create_gid gate); -EINTR (fatal
  * signal); -ENOMEM.
  */
-long xmsg_ioc_pool_create(struct xmsg_cfile *cf, void __user *arg,
+long xmsg_ioc_pool_create(struct xmsg_file *cf, void __user *arg,
 			  unsigned int cmd)
 {
 	struct xmsg_pool_create pc;
-	struct xmsg_mk mk = { .type = XMSG_TYPE_POOL };
+	struct xmsg_create_args mk = { .type = XMSG_TYPE_POOL };
 	int err;
 
 	err = xmsg_copy_in(&pc, sizeof(pc), sizeof(pc), arg, cmd);
@@ -346,11 +346,11 @@ long xmsg_ioc_pool_create(struct xmsg_cfile *cf, void __user *arg,
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EEXIST; -EACCES; -EMFILE; -ENOSPC;
  * -EPERM (the create_gid gate); -EINTR (fatal signal); -ENOMEM.
  */
-long xmsg_ioc_xchg_create(struct xmsg_cfile *cf, void __user *arg,
+long xmsg_ioc_xchg_create(struct xmsg_file *cf, void __user *arg,
 			  unsigned int cmd)
 {
 	struct xmsg_xchg_create xc;
-	struct xmsg_mk mk = { .type = XMSG_TYPE_XCHG };
+	struct xmsg_create_args mk = { .type = XMSG_TYPE_XCHG };
 	int err;
 
 	err = xmsg_copy_in(&xc, sizeof(xc), sizeof(xc), arg, cmd);
@@ -394,11 +394,11 @@ static bool xmsg_sem_params_ok(const struct xmsg_sem_create *sc)
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EEXIST; -EACCES; -EMFILE;
  * -EPERM (the create_gid gate); -EINTR (fatal signal); -ENOMEM.
  */
-long xmsg_ioc_sem_create(struct xmsg_cfile *cf, void __user *arg,
+long xmsg_ioc_sem_create(struct xmsg_file *cf, void __user *arg,
 			 unsigned int cmd)
 {
 	struct xmsg_sem_create sc;
-	struct xmsg_mk mk = { .type = XMSG_TYPE_SEM };
+	struct xmsg_create_args mk = { .type = XMSG_TYPE_SEM };
 	int err;
 
 	err = xmsg_copy_in(&sc, sizeof(sc), sizeof(sc), arg, cmd);
@@ -419,10 +419,10 @@ long xmsg_ioc_sem_create(struct xmsg_cfile *cf, void __user *arg,
 }
 
 /* Open an existing named object: xmsg_mk_object() with no create. */
-static struct xmsg_uobj *xmsg_open_object(u32 type, const char *name,
-					  u32 access)
+static struct xmsg_cdev_obj *xmsg_open_object(u32 type, const char *name,
+					      u32 access)
 {
-	struct xmsg_uobj *uobj;
+	struct xmsg_cdev_obj *uobj;
 	int err;
 
 	if (mutex_lock_killable(&xmsg_reg_lock))
@@ -446,11 +446,11 @@ static struct xmsg_uobj *xmsg_open_object(u32 type, const char *name,
  * Context: process context.
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -ENOENT; -EACCES; -EMFILE; -ENOMEM.
  */
-long xmsg_ioc_open(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
+long xmsg_ioc_open(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 {
 	struct xmsg_open op;
-	struct xmsg_uobj *uobj;
-	struct xmsg_hent *h;
+	struct xmsg_cdev_obj *uobj;
+	struct xmsg_handle *h;
 	int err;
 	u32 id;
 
@@ -506,7 +506,7 @@ free:
  * Return: 0; -EIDRM when destroyed already; -EBUSY for a pool with blocks
  * out or mapped.
  */
-int xmsg_uobj_kill(struct xmsg_uobj *uobj)
+int xmsg_uobj_kill(struct xmsg_cdev_obj *uobj)
 {
 	struct xmsg_pool_stats st;
 	int err = 0;
@@ -549,12 +549,12 @@ int xmsg_uobj_kill(struct xmsg_uobj *uobj)
  * Context: process context.
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EPERM; -EBUSY; -EIDRM.
  */
-long xmsg_ioc_destroy(struct xmsg_cfile *cf, void __user *arg,
+long xmsg_ioc_destroy(struct xmsg_file *cf, void __user *arg,
 		      unsigned int cmd)
 {
 	struct xmsg_handle_op op;
-	struct xmsg_uobj *uobj = NULL;
-	struct xmsg_hent *h;
+	struct xmsg_cdev_obj *uobj = NULL;
+	struct xmsg_handle *h;
 	bool named;
 	u64 gen = 0;
 	int err;
@@ -600,10 +600,10 @@ put:
 	return err;
 }
 
-static void xmsg_info_obj(struct xmsg_hent *h, struct xmsg_info *in)
+static void xmsg_info_obj(struct xmsg_handle *h, struct xmsg_info *in)
 {
 	struct user_namespace *uns = current_user_ns();
-	struct xmsg_uobj *uobj = h->uobj;
+	struct xmsg_cdev_obj *uobj = h->uobj;
 	struct xmsg_pool_stats ps;
 	struct xmsg_xchg_stats xs;
 	struct xmsg_sem_stats ss;
@@ -664,10 +664,10 @@ static void xmsg_info_obj(struct xmsg_hent *h, struct xmsg_info *in)
  * Context: process context.
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF.
  */
-long xmsg_ioc_info(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
+long xmsg_ioc_info(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 {
 	struct xmsg_info in;
-	struct xmsg_hent *h;
+	struct xmsg_handle *h;
 	u32 handle, usize;
 	int err;
 
@@ -707,7 +707,7 @@ long xmsg_ioc_info(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
  * Context: process context.
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -ENOMEM.
  */
-long xmsg_ioc_list(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
+long xmsg_ioc_list(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 {
 	struct xmsg_list_entry *ents;
 	struct xmsg_list ls;
@@ -738,20 +738,20 @@ long xmsg_ioc_list(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
 /* ---- poll fds -------------------------------------------------------- */
 
 /**
- * struct xmsg_pfd - an fd that polls one exchange or semaphore
+ * struct xmsg_poll_file - an fd that polls one exchange or semaphore
  * @uobj: reference, or NULL for a reply handle
  * @obj: reference
  * @gen: broadcast generation already seen
  */
-struct xmsg_pfd {
-	struct xmsg_uobj *uobj;
+struct xmsg_poll_file {
+	struct xmsg_cdev_obj *uobj;
 	struct xmsg_obj *obj;
 	u64 gen;
 };
 
 static __poll_t xmsg_pfd_poll(struct file *file, poll_table *pt)
 {
-	struct xmsg_pfd *pfd = file->private_data;
+	struct xmsg_poll_file *pfd = file->private_data;
 	struct xmsg_xchg *xchg = xmsg_obj_xchg(pfd->obj);
 
 	if (xchg)
@@ -761,7 +761,7 @@ static __poll_t xmsg_pfd_poll(struct file *file, poll_table *pt)
 
 static int xmsg_pfd_release(struct inode *inode, struct file *file)
 {
-	struct xmsg_pfd *pfd = file->private_data;
+	struct xmsg_poll_file *pfd = file->private_data;
 
 	xmsg_obj_put(pfd->obj);
 	xmsg_uobj_put(pfd->uobj);
@@ -785,12 +785,12 @@ static const struct file_operations xmsg_pfd_fops = {
  * Context: process context.
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EACCES; -EMFILE; -ENOMEM.
  */
-long xmsg_ioc_poll_fd(struct xmsg_cfile *cf, void __user *arg,
+long xmsg_ioc_poll_fd(struct xmsg_file *cf, void __user *arg,
 		      unsigned int cmd)
 {
 	struct xmsg_poll_fd pf;
-	struct xmsg_pfd *pfd;
-	struct xmsg_hent *h;
+	struct xmsg_poll_file *pfd;
+	struct xmsg_handle *h;
 	struct file *file;
 	int err, fd;
 
@@ -872,12 +872,12 @@ put:
  * -EACCES for PROT_WRITE without the write right; -EIDRM for a destroyed
  * pool; the errors of remap_vmalloc_range().
  */
-int xmsg_cdev_mmap(struct xmsg_cfile *cf, struct vm_area_struct *vma)
+int xmsg_cdev_mmap(struct xmsg_file *cf, struct vm_area_struct *vma)
 {
 	unsigned int shift = XMSG_MMAP_SHIFT - PAGE_SHIFT;
 	unsigned long handle = vma->vm_pgoff >> shift;
-	struct xmsg_uobj *uobj;
-	struct xmsg_hent *h;
+	struct xmsg_cdev_obj *uobj;
+	struct xmsg_handle *h;
 	int err;
 
 	if (vma->vm_pgoff & ((1UL << shift) - 1) || handle > U32_MAX ||

@@ -87,10 +87,10 @@ bool xmsg_reg_name_reserved(const char *name)
 EXPORT_SYMBOL_NS_GPL(xmsg_reg_name_reserved, XMSG_NS);
 
 /* Name @uobj in the current IPC namespace; the name takes a reference. */
-static int xmsg_reg_publish(struct xmsg_uobj *uobj)
+static int xmsg_reg_publish(struct xmsg_cdev_obj *uobj)
 {
 	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
-	struct xmsg_uobj *old;
+	struct xmsg_cdev_obj *old;
 	int err;
 
 	mutex_lock(&xmsg_reg_lock);
@@ -102,11 +102,11 @@ static int xmsg_reg_publish(struct xmsg_uobj *uobj)
 }
 
 /* A new object for @name, after the checks common to both types. */
-static struct xmsg_uobj *xmsg_reg_uobj_new(u32 type, const char *name,
-					   umode_t mode)
+static struct xmsg_cdev_obj *xmsg_reg_uobj_new(u32 type, const char *name,
+					       umode_t mode)
 {
 	char buf[XMSG_NAME_MAX] = {};
-	struct xmsg_uobj *uobj;
+	struct xmsg_cdev_obj *uobj;
 	int err;
 
 	might_sleep();
@@ -139,10 +139,10 @@ static struct xmsg_uobj *xmsg_reg_uobj_new(u32 type, const char *name,
  * namespace has no id left; ERR_PTR(-ENOMEM).  On error nothing changed
  * and the caller still owns @pool.
  */
-struct xmsg_uobj *xmsg_reg_publish_pool(const char *name, umode_t mode,
-					struct xmsg_pool *pool)
+struct xmsg_cdev_obj *xmsg_reg_publish_pool(const char *name, umode_t mode,
+					    struct xmsg_pool *pool)
 {
-	struct xmsg_uobj *uobj;
+	struct xmsg_cdev_obj *uobj;
 	int err;
 
 	if (!pool)
@@ -181,10 +181,10 @@ EXPORT_SYMBOL_NS_GPL(xmsg_reg_publish_pool, XMSG_NS);
  * ERR_PTR(-ENOSPC) when the namespace has no id left; ERR_PTR(-ENOMEM).
  * On error nothing changed.
  */
-struct xmsg_uobj *xmsg_reg_publish_xchg(const char *name, umode_t mode,
-					struct xmsg_xchg *xchg)
+struct xmsg_cdev_obj *xmsg_reg_publish_xchg(const char *name, umode_t mode,
+					    struct xmsg_xchg *xchg)
 {
-	struct xmsg_uobj *uobj;
+	struct xmsg_cdev_obj *uobj;
 	int err;
 
 	if (!xchg)
@@ -205,7 +205,7 @@ struct xmsg_uobj *xmsg_reg_publish_xchg(const char *name, umode_t mode,
 EXPORT_SYMBOL_NS_GPL(xmsg_reg_publish_xchg, XMSG_NS);
 
 /* Mark a published pool dead for users; is it idle (no block, no map)? */
-static bool xmsg_reg_pool_close(struct xmsg_uobj *uobj)
+static bool xmsg_reg_pool_close(struct xmsg_cdev_obj *uobj)
 {
 	struct xmsg_pool_stats st;
 
@@ -237,7 +237,7 @@ static bool xmsg_reg_pool_close(struct xmsg_uobj *uobj)
  * Return: 0 when the caller's reference is dropped (also for NULL),
  * -EBUSY for a pool that is not idle yet (the caller keeps @uobj).
  */
-int xmsg_reg_unpublish(struct xmsg_uobj *uobj)
+int xmsg_reg_unpublish(struct xmsg_cdev_obj *uobj)
 {
 	bool named, idle = true;
 

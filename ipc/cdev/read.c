@@ -9,7 +9,7 @@
  *
  * Locking
  * -------
- * The message is looked up under xmsg_cfile.lock, which must not be held
+ * The message is looked up under xmsg_file.lock, which must not be held
  * across a user copy (see chardev.c).  So, still under the lock, the slice
  * to copy is pinned with a kernel-internal proxy (owner NULL): it holds a
  * reference on the body, which then stays valid even if another thread
@@ -26,10 +26,10 @@ static_assert(sizeof(struct xmsg_msg_read) == 56);
 static_assert(sizeof(struct xmsg_msg_length) == 40);
 
 /* Pin the slice @rd asks for; *@pin stays NULL for an empty one. */
-static int __xmsg_read_pin(struct xmsg_cfile *cf, const struct xmsg_msg_read *rd,
+static int __xmsg_read_pin(struct xmsg_file *cf, const struct xmsg_msg_read *rd,
 			   struct xmsg_msg **pin)
 {
-	struct xmsg_hent *h;
+	struct xmsg_handle *h;
 	struct xmsg_msg *msg, *p;
 	int err;
 
@@ -58,7 +58,7 @@ static int __xmsg_read_pin(struct xmsg_cfile *cf, const struct xmsg_msg_read *rd
  * Return: 0; -EFAULT; -EINVAL (size, flags, pad, reserved, not a message
  * handle); -E2BIG; -EBADF; -ERANGE (slice beyond the body); -ENOMEM.
  */
-long xmsg_ioc_msg_read(struct xmsg_cfile *cf, void __user *arg,
+long xmsg_ioc_msg_read(struct xmsg_file *cf, void __user *arg,
 		       unsigned int cmd)
 {
 	struct xmsg_msg *pin = NULL;
@@ -97,11 +97,11 @@ long xmsg_ioc_msg_read(struct xmsg_cfile *cf, void __user *arg,
  * handle, a proxy or a body not in a pool); -E2BIG; -EBADF; -ERANGE;
  * -EACCES (growing it without the pool's write right).
  */
-long xmsg_ioc_msg_set_length(struct xmsg_cfile *cf, void __user *arg,
+long xmsg_ioc_msg_set_length(struct xmsg_file *cf, void __user *arg,
 			     unsigned int cmd)
 {
 	struct xmsg_msg_length ml;
-	struct xmsg_hent *h;
+	struct xmsg_handle *h;
 	struct xmsg_msg *msg;
 	int err;
 

@@ -30,7 +30,7 @@
  * Locking
  * -------
  * xmsg_reg_lock (mutex) protects every registry (list, id tables, name
- * hashes), the @reg/@id/@hnode members of every struct xmsg_uobj and the
+ * hashes), the @reg/@id/@hnode members of every struct xmsg_cdev_obj and the
  * @dead flag of exchanges and semaphores.  A pool's @dead is set under its
  * @rwsem held for writing.  xmsg_user_lock (spinlock) protects the
  * per-user counters; it nests inside nothing and nothing nests inside it.
@@ -53,15 +53,15 @@
 #define XMSG_REG_HASH_BITS	6
 
 /**
- * struct xmsg_ureg - the named objects of one IPC namespace
+ * struct xmsg_registry - the named objects of one IPC namespace
  * @ns: the namespace (a reference while @nr > 0)
  * @link: on xmsg_regs
- * @ids: id -> struct xmsg_uobj, for XMSG_IOC_LIST cursors
+ * @ids: id -> struct xmsg_cdev_obj, for XMSG_IOC_LIST cursors
  * @names: name hash
  * @nr: objects named
  * @pinned: we hold a reference on @ns
  */
-struct xmsg_ureg {
+struct xmsg_registry {
 	struct ipc_namespace *ns;
 	struct list_head link;
 	struct xarray ids;
@@ -201,7 +201,7 @@ static void xmsg_user_uncharge(struct xmsg_user *u, enum xmsg_charge_kind kind,
 	kfree(u);
 }
 
-static enum xmsg_charge_kind xmsg_uobj_charge_kind(struct xmsg_uobj *uobj)
+static enum xmsg_charge_kind xmsg_uobj_charge_kind(struct xmsg_cdev_obj *uobj)
 {
 	return uobj->type == XMSG_TYPE_POOL ? XMSG_CHARGE_POOL :
 	       XMSG_CHARGE_OBJECT;
@@ -246,9 +246,9 @@ void xmsg_user_uncharge_bytes(struct xmsg_user *u, u64 bytes)
  * Context: process context.
  * Return: the object with one reference, or NULL (no memory).
  */
-struct xmsg_uobj *xmsg_uobj_alloc(u32 type, const char *name, umode_t mode)
+struct xmsg_cdev_obj *xmsg_uobj_alloc(u32 type, const char *name, umode_t mode)
 {
-	struct xmsg_uobj *uobj = kzalloc(sizeof(*uobj), GFP_KERNEL_ACCOUNT);
+	struct xmsg_cdev_obj *uobj = kzalloc(sizeof(*uobj), GFP_KERNEL_ACCOUNT);
 
 	if (!uobj)
 		return NULL;
@@ -272,7 +272,7 @@ struct xmsg_uobj *xmsg_uobj_alloc(u32 type, const char *name, umode_t mode)
  *
  * Context: process context.
  */
-void xmsg_uobj_discard(struct xmsg_uobj *uobj)
+void xmsg_uobj_discard(struct xmsg_cdev_obj *uobj)
 {
 	WARN_ON_ONCE(uobj->user || uobj->reg || kref_read(&uobj->ref) != 1);
 	put_user_ns(uobj->user_ns);
@@ -289,7 +289,7 @@ void xmsg_uobj_discard(struct xmsg_uobj *uobj)
  * xmsg_max_objects exchanges and semaphores); -ENOSPC when @bytes would
  * take the user above xmsg_max_pool_bytes; -ENOMEM.
  */
-int xmsg_uobj_charge(struct xmsg_uobj *uobj, u64 bytes)
+int xmsg_uobj_charge(struct xmsg_cdev_obj *uobj, u64 bytes)
 {
 	struct xmsg_user *u;
 
@@ -307,14 +307,14 @@ int xmsg_uobj_charge(struct xmsg_uobj *uobj, u64 bytes)
  *
  * Context: any context.
  */
-void xmsg_uobj_get(struct xmsg_uobj *uobj)
+void xmsg_uobj_get(struct xmsg_cdev_obj *uobj)
 {
 	kref_get(&uobj->ref);
 }
 
 static void xmsg_uobj_release(struct kref *ref)
 {
-	struct xmsg_uobj *uobj = container_of(ref, struct xmsg_uobj, ref);
+	struct xmsg_cdev_obj *uobj = container_of(ref, struct xmsg_cdev_obj, ref);
 	int err;
 
 	switch (uobj->type) {
@@ -351,7 +351,7 @@ static void xmsg_uobj_release(struct kref *ref)
  *
  * Context: process context, may sleep; no xmsg lock held.
  */
-void xmsg_uobj_put(struct xmsg_uobj *uobj)
+void xmsg_uobj_put(struct xmsg_cdev_obj *uobj)
 {
 	if (uobj)
 		kref_put(&uobj->ref, xmsg_uobj_release);
@@ -369,7 +369,7 @@ void xmsg_uobj_put(struct xmsg_uobj *uobj)
  * Context: process context.
  * Return: 0, or -EACCES.
  */
-int xmsg_uobj_perm(struct xmsg_uobj *uobj, u32 access)
+int xmsg_uobj_perm(struct xmsg_cdev_obj *uobj, u32 access)
 {
 	int want = 0, granted = uobj->mode;
 
@@ -395,15 +395,15 @@ int xmsg_uobj_perm(struct xmsg_uobj *uobj, u32 access)
  * Return: true for its owner (fsuid) or with CAP_IPC_OWNER over the
  * object's namespace.
  */
-bool xmsg_uobj_may_destroy(struct xmsg_uobj *uobj)
+bool xmsg_uobj_may_destroy(struct xmsg_cdev_obj *uobj)
 {
 	return uid_eq(current_fsuid(), uobj->uid) ||
 	       ns_capable(uobj->user_ns, CAP_IPC_OWNER);
 }
 
-static struct xmsg_ureg *__xmsg_reg_find(struct ipc_namespace *ns)
+static struct xmsg_registry *__xmsg_reg_find(struct ipc_namespace *ns)
 {
-	struct xmsg_ureg *reg;
+	struct xmsg_registry *reg;
 
 	lockdep_assert_held(&xmsg_reg_lock);
 	list_for_each_entry(reg, &xmsg_regs, link)
@@ -426,11 +426,11 @@ static u32 xmsg_name_hash(u32 type, const char *name)
  * Context: xmsg_reg_lock held.
  * Return: the object with a new reference, or NULL.
  */
-struct xmsg_uobj *__xmsg_reg_lookup(struct ipc_namespace *ns, u32 type,
-				    const char *name)
+struct xmsg_cdev_obj *__xmsg_reg_lookup(struct ipc_namespace *ns, u32 type,
+					const char *name)
 {
-	struct xmsg_ureg *reg = __xmsg_reg_find(ns);
-	struct xmsg_uobj *uobj;
+	struct xmsg_registry *reg = __xmsg_reg_find(ns);
+	struct xmsg_cdev_obj *uobj;
 
 	if (!reg)
 		return NULL;
@@ -449,7 +449,7 @@ struct xmsg_uobj *__xmsg_reg_lookup(struct ipc_namespace *ns, u32 type,
  * takes mq_lock (a spinlock) and defers the freeing to a work item, so it
  * is fine under xmsg_reg_lock.
  */
-static void __xmsg_reg_maybe_free(struct xmsg_ureg *reg)
+static void __xmsg_reg_maybe_free(struct xmsg_registry *reg)
 {
 	lockdep_assert_held(&xmsg_reg_lock);
 	if (reg->nr)
@@ -462,7 +462,7 @@ static void __xmsg_reg_maybe_free(struct xmsg_ureg *reg)
 }
 
 /* Only our reference keeps @reg's namespace: no name there is reachable. */
-static bool __xmsg_reg_unreachable(struct xmsg_ureg *reg)
+static bool __xmsg_reg_unreachable(struct xmsg_registry *reg)
 {
 	lockdep_assert_held(&xmsg_reg_lock);
 	return reg->pinned && refcount_read(&reg->ns->ns.count) == 1;
@@ -476,8 +476,8 @@ static bool __xmsg_reg_unreachable(struct xmsg_ureg *reg)
 static void xmsg_reg_reap_collect(struct hlist_head *out,
 				  struct list_head *pools)
 {
-	struct xmsg_ureg *reg, *rtmp;
-	struct xmsg_uobj *uobj;
+	struct xmsg_registry *reg, *rtmp;
+	struct xmsg_cdev_obj *uobj;
 	unsigned long id;
 	bool last;
 
@@ -504,7 +504,7 @@ static void xmsg_reg_reap_collect(struct hlist_head *out,
 }
 
 /* Phase two: a pool that is idle now is destroyed and unlinked. */
-static void xmsg_reg_reap_pool(struct xmsg_uobj *uobj)
+static void xmsg_reg_reap_pool(struct xmsg_cdev_obj *uobj)
 {
 	bool named = false;
 	int err;
@@ -542,7 +542,7 @@ static void xmsg_reg_reap_pool(struct xmsg_uobj *uobj)
  */
 void xmsg_reg_reap(void)
 {
-	struct xmsg_uobj *uobj, *tmp;
+	struct xmsg_cdev_obj *uobj, *tmp;
 	struct hlist_node *n;
 	HLIST_HEAD(reaped);
 	LIST_HEAD(pools);
@@ -569,9 +569,9 @@ void xmsg_reg_reap(void)
  * Context: xmsg_reg_lock held.
  * Return: 0, or -ENOMEM.
  */
-int __xmsg_reg_insert(struct ipc_namespace *ns, struct xmsg_uobj *uobj)
+int __xmsg_reg_insert(struct ipc_namespace *ns, struct xmsg_cdev_obj *uobj)
 {
-	struct xmsg_ureg *reg = __xmsg_reg_find(ns);
+	struct xmsg_registry *reg = __xmsg_reg_find(ns);
 	int err;
 
 	lockdep_assert_held(&xmsg_reg_lock);
@@ -611,9 +611,9 @@ int __xmsg_reg_insert(struct ipc_namespace *ns, struct xmsg_uobj *uobj)
  *
  * Context: xmsg_reg_lock held.
  */
-void __xmsg_reg_unlink(struct xmsg_uobj *uobj)
+void __xmsg_reg_unlink(struct xmsg_cdev_obj *uobj)
 {
-	struct xmsg_ureg *reg = uobj->reg;
+	struct xmsg_registry *reg = uobj->reg;
 
 	lockdep_assert_held(&xmsg_reg_lock);
 	if (!reg)
@@ -640,8 +640,8 @@ int xmsg_reg_list(struct ipc_namespace *ns, u32 type, u64 *cursor,
 		  struct xmsg_list_entry *ents, u32 *count)
 {
 	struct user_namespace *uns = current_user_ns();
-	struct xmsg_uobj *uobj;
-	struct xmsg_ureg *reg;
+	struct xmsg_cdev_obj *uobj;
+	struct xmsg_registry *reg;
 	unsigned long id;
 	u32 n = 0;
 
@@ -684,8 +684,8 @@ out:
  */
 void xmsg_reg_exit(void)
 {
-	struct xmsg_ureg *reg, *rtmp;
-	struct xmsg_uobj *uobj, *u;
+	struct xmsg_registry *reg, *rtmp;
+	struct xmsg_cdev_obj *uobj, *u;
 	unsigned long id;
 	int pass;
 

@@ -11,7 +11,7 @@
  * the pool the handles name (the pool is kept alive by them), and takes
  * entries out into handles.
  *
- * Locking: the open file's lock (xmsg_cfile.lock) around the handle
+ * Locking: the open file's lock (xmsg_file.lock) around the handle
  * lookups; the ring's own locking is ring.c's.
  */
 #include <linux/anon_inodes.h>
@@ -35,8 +35,8 @@
 struct xmsg_ring_file {
 	struct xmsg_ring *ring;
 	struct xmsg_xchg *xchg;
-	struct xmsg_uobj *xuobj;
-	struct xmsg_uobj *puobj;
+	struct xmsg_cdev_obj *xuobj;
+	struct xmsg_cdev_obj *puobj;
 	struct xmsg_user *user;
 	u64 charge;
 };
@@ -128,11 +128,11 @@ xmsg_ring_file_alloc(const struct xmsg_ring_setup *ro)
 }
 
 /* Take references on the exchange and the pool that @ro names. */
-static int xmsg_ring_lookup(struct xmsg_cfile *cf,
+static int xmsg_ring_lookup(struct xmsg_file *cf,
 			    const struct xmsg_ring_setup *ro,
 			    struct xmsg_ring_file *rf)
 {
-	struct xmsg_hent *hx, *hp;
+	struct xmsg_handle *hx, *hp;
 	int err;
 
 	mutex_lock(&cf->lock);
@@ -167,7 +167,7 @@ static int xmsg_ring_lookup(struct xmsg_cfile *cf,
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EACCES; -EBUSY; -EIDRM;
  * -EMFILE; -ENOSPC (the user's max_pool_bytes); -ENOMEM.
  */
-long xmsg_ioc_ring(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
+long xmsg_ioc_ring(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 {
 	struct xmsg_ring_setup ro;
 	struct xmsg_ring_file *rf;
@@ -237,12 +237,12 @@ put:
  * Context: process context.
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -ENOENT; -EMFILE; -ENOMEM.
  */
-long xmsg_ioc_ring_take(struct xmsg_cfile *cf, void __user *arg,
+long xmsg_ioc_ring_take(struct xmsg_file *cf, void __user *arg,
 			unsigned int cmd)
 {
 	struct xmsg_ring_take rt;
 	struct xmsg_ring_file *rf;
-	struct xmsg_hent *hm;
+	struct xmsg_handle *hm;
 	struct xmsg_msg *msg;
 	struct fd f;
 	int err;

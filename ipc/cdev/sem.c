@@ -3,16 +3,16 @@
  * xmsg character device: XMSG_IOC_SEM_SIGNAL and XMSG_IOC_SEM_WAIT.
  *
  * Locking: the handle is looked up under the file's lock
- * (xmsg_cfile.lock); a wait drops it before it sleeps, holding its own
+ * (xmsg_file.lock); a wait drops it before it sleeps, holding its own
  * reference on the semaphore.
  */
 #include <linux/uaccess.h>
 #include "cdev.h"
 
-static int xmsg_sem_do_signal(struct xmsg_cfile *cf,
+static int xmsg_sem_do_signal(struct xmsg_file *cf,
 			      const struct xmsg_sem_op *op)
 {
-	struct xmsg_hent *h, *close = NULL;
+	struct xmsg_handle *h, *close = NULL;
 	int err;
 
 	mutex_lock(&cf->lock);
@@ -33,11 +33,11 @@ unlock:
 	return err;
 }
 
-static int xmsg_sem_do_wait(struct xmsg_cfile *cf,
+static int xmsg_sem_do_wait(struct xmsg_file *cf,
 			    const struct xmsg_sem_op *op)
 {
 	struct xmsg_obj *obj = NULL;
-	struct xmsg_hent *h;
+	struct xmsg_handle *h;
 	long kind, jiffies;
 	int err;
 
@@ -69,7 +69,7 @@ static int xmsg_sem_do_wait(struct xmsg_cfile *cf,
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EACCES; -EIDRM; signal:
  * -EOVERFLOW; wait: -EAGAIN, -ETIMEDOUT, -EINTR.
  */
-long xmsg_ioc_sem(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
+long xmsg_ioc_sem(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 {
 	bool signal = _IOC_NR(cmd) == _IOC_NR(XMSG_IOC_SEM_SIGNAL);
 	struct xmsg_sem_op op;

@@ -6,7 +6,7 @@
  * Locking
  * -------
  * Everything that looks a handle up runs under the file's lock
- * (xmsg_cfile.lock), which also makes "use the message, then drop its
+ * (xmsg_file.lock), which also makes "use the message, then drop its
  * handle" atomic against other threads of the file.  The mm and ipc calls
  * made under it do not sleep for long (allocations only).  A blocking
  * receive drops the lock while it sleeps, holding its own reference on
@@ -48,12 +48,12 @@ static int xmsg_set_reply(struct xmsg_msg *msg, struct xmsg_obj *robj,
 	return xmsg_msg_set_reply_obj(msg, robj);
 }
 
-/* __xmsg_send(): allocate a struct xmsg_cpost and call again */
+/* __xmsg_send(): allocate a struct xmsg_file_post and call again */
 #define XMSG_NEED_CPOST	1
 
-static bool __xmsg_post_known(struct xmsg_cfile *cf, struct xmsg_obj *obj)
+static bool __xmsg_post_known(struct xmsg_file *cf, struct xmsg_obj *obj)
 {
-	struct xmsg_cpost *cp;
+	struct xmsg_file_post *cp;
 
 	lockdep_assert_held(&cf->lock);
 	list_for_each_entry(cp, &cf->posts, link)
@@ -66,10 +66,10 @@ static bool __xmsg_post_known(struct xmsg_cfile *cf, struct xmsg_obj *obj)
  * Remember a broadcast exchange this file posts to; *@cpp is a spare
  * entry, used (and cleared) if the exchange is new to the list.
  */
-static void __xmsg_note_post(struct xmsg_cfile *cf, struct xmsg_obj *obj,
-			     struct xmsg_cpost **cpp)
+static void __xmsg_note_post(struct xmsg_file *cf, struct xmsg_obj *obj,
+			     struct xmsg_file_post **cpp)
 {
-	struct xmsg_cpost *cp;
+	struct xmsg_file_post *cp;
 
 	if (__xmsg_post_known(cf, obj))
 		return;
@@ -81,8 +81,8 @@ static void __xmsg_note_post(struct xmsg_cfile *cf, struct xmsg_obj *obj,
 }
 
 /* With XMSG_XFER_PROXY: a proxy of @hm's whole message, owned by @cf. */
-static struct xmsg_msg *xmsg_send_proxy(struct xmsg_cfile *cf,
-					struct xmsg_hent *hm, bool bcast)
+static struct xmsg_msg *xmsg_send_proxy(struct xmsg_file *cf,
+					struct xmsg_handle *hm, bool bcast)
 {
 	struct xmsg_msg *proxy;
 
@@ -99,11 +99,11 @@ static struct xmsg_msg *xmsg_send_proxy(struct xmsg_cfile *cf,
  * Send a->msg (or a new proxy of it) to a->xchg.  @wake: receivers to
  * wake are put there (xmsg_xchg_send_defer()), or NULL to wake at once.
  */
-static int __xmsg_send(struct xmsg_cfile *cf, const struct xmsg_send_args *a,
-		       struct xmsg_cpost **cpp, struct xmsg_hent **closep,
+static int __xmsg_send(struct xmsg_file *cf, const struct xmsg_send_args *a,
+		       struct xmsg_file_post **cpp, struct xmsg_handle **closep,
 		       struct list_head *wake)
 {
-	struct xmsg_hent *hx, *hm, *hr = NULL;
+	struct xmsg_handle *hx, *hm, *hr = NULL;
 	struct xmsg_obj *old = NULL;
 	struct xmsg_xchg *xchg;
 	struct xmsg_msg *msg;
@@ -163,10 +163,10 @@ undo:
 	return 0;
 }
 
-static int xmsg_send(struct xmsg_cfile *cf, const struct xmsg_send_args *a)
+static int xmsg_send(struct xmsg_file *cf, const struct xmsg_send_args *a)
 {
-	struct xmsg_hent *close = NULL;
-	struct xmsg_cpost *cp = NULL;
+	struct xmsg_handle *close = NULL;
+	struct xmsg_file_post *cp = NULL;
 	int err;
 
 	mutex_lock(&cf->lock);
@@ -197,7 +197,7 @@ static int xmsg_send(struct xmsg_cfile *cf, const struct xmsg_send_args *a)
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EACCES; -EIDRM; -ENOSPC
  * (queue full); -ENOMEM.
  */
-long xmsg_ioc_send(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
+long xmsg_ioc_send(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 {
 	struct xmsg_send_args a = {};
 	struct xmsg_send s;
@@ -261,14 +261,14 @@ struct xmsg_recv_args {
  * @rid: handle reserved for @hr
  */
 struct xmsg_recv_slot {
-	struct xmsg_hent *hm;
-	struct xmsg_hent *hr;
+	struct xmsg_handle *hm;
+	struct xmsg_handle *hr;
 	u32 mid;
 	u32 rid;
 };
 
 /* Reserve the handles a receive may need (message and reply). */
-static int __xmsg_recv_reserve(struct xmsg_cfile *cf, struct xmsg_recv_slot *rs)
+static int __xmsg_recv_reserve(struct xmsg_file *cf, struct xmsg_recv_slot *rs)
 {
 	int err = -ENOMEM;
 
@@ -289,7 +289,7 @@ free:
 	return err;
 }
 
-static void __xmsg_recv_unreserve(struct xmsg_cfile *cf,
+static void __xmsg_recv_unreserve(struct xmsg_file *cf,
 				  struct xmsg_recv_slot *rs)
 {
 	xmsg_hent_unreserve(cf, rs->rid);
@@ -299,12 +299,12 @@ static void __xmsg_recv_unreserve(struct xmsg_cfile *cf,
 }
 
 /* Publish a received message (and its reply handle); cannot fail. */
-static void __xmsg_recv_publish(struct xmsg_cfile *cf, struct xmsg_msg *msg,
+static void __xmsg_recv_publish(struct xmsg_file *cf, struct xmsg_msg *msg,
 				struct xmsg_recv_slot *rs,
 				struct xmsg_recv_args *a)
 {
 	struct xmsg_obj *robj = xmsg_msg_reply_obj(msg);
-	struct xmsg_hent *hr = rs->hr;
+	struct xmsg_handle *hr = rs->hr;
 
 	rs->hm->msg = msg;
 	rs->hm->prio = msg->prio;
@@ -339,7 +339,7 @@ static void xmsg_xfer_fill(struct xmsg_xfer_recv *e,
 }
 
 /* Take what is queued already, up to a->max messages in all. */
-static void __xmsg_recv_more(struct xmsg_cfile *cf, struct xmsg_xchg *xchg,
+static void __xmsg_recv_more(struct xmsg_file *cf, struct xmsg_xchg *xchg,
 			     struct xmsg_recv_args *a)
 {
 	struct xmsg_recv_args one = {};
@@ -368,14 +368,14 @@ static void __xmsg_recv_more(struct xmsg_cfile *cf, struct xmsg_xchg *xchg,
  * exchange.  The caller's deferred wakes (a->wake) are done once the lock
  * is dropped, before any sleep.
  */
-static int xmsg_recv_locked(struct xmsg_cfile *cf, struct xmsg_recv_args *a,
+static int xmsg_recv_locked(struct xmsg_file *cf, struct xmsg_recv_args *a,
 			    bool restart)
 {
 	unsigned int flags = a->flags & XMSG_RECV_NEWER ? XMSG_RECV_NEWER : 0;
 	struct xmsg_obj *obj = NULL;
 	struct xmsg_recv_slot rs;
 	struct xmsg_xchg *xchg;
-	struct xmsg_hent *hx;
+	struct xmsg_handle *hx;
 	struct xmsg_msg *msg;
 	int err;
 
@@ -427,7 +427,7 @@ unlock:
 	return err;
 }
 
-static int xmsg_recv(struct xmsg_cfile *cf, struct xmsg_recv_args *a,
+static int xmsg_recv(struct xmsg_file *cf, struct xmsg_recv_args *a,
 		     bool restart)
 {
 	a->kind = xmsg_timeout_jiffies(a->timeout_ns, a->flags, &a->jiffies);
@@ -451,7 +451,7 @@ static int xmsg_recv(struct xmsg_cfile *cf, struct xmsg_recv_args *a,
  * -ETIMEDOUT; -EINTR (or a restart for waits without a relative timeout);
  * -EIDRM; -EMFILE; -ENOMEM.
  */
-long xmsg_ioc_recv(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
+long xmsg_ioc_recv(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 {
 	struct xmsg_recv_args a = {};
 	struct xmsg_recv r;
@@ -491,12 +491,12 @@ long xmsg_ioc_recv(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
  * with the lock dropped.  *@cpp: a spare broadcast post entry, allocated
  * here when needed; the caller frees what is left of it.
  */
-static int xmsg_call_send(struct xmsg_cfile *cf, u32 recv_xchg,
+static int xmsg_call_send(struct xmsg_file *cf, u32 recv_xchg,
 			  const struct xmsg_send_args *sa,
-			  struct xmsg_cpost **cpp, struct xmsg_hent **closep,
+			  struct xmsg_file_post **cpp, struct xmsg_handle **closep,
 			  struct list_head *wake)
 {
-	struct xmsg_hent *hx;
+	struct xmsg_handle *hx;
 	int err;
 
 	for (;;) {
@@ -531,12 +531,12 @@ static int xmsg_call_send(struct xmsg_cfile *cf, u32 recv_xchg,
  * Return: as xmsg_ioc_send() if the send fails (nothing happened); else as
  * xmsg_ioc_recv() with XMSG_CALL_SENT written to @result on failure.
  */
-long xmsg_ioc_call(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
+long xmsg_ioc_call(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 {
 	struct xmsg_recv_args ra = {};
-	struct xmsg_hent *close = NULL;
+	struct xmsg_handle *close = NULL;
 	struct xmsg_send_args sa = {};
-	struct xmsg_cpost *cp = NULL;
+	struct xmsg_file_post *cp = NULL;
 	struct xmsg_call c;
 	int err;
 
@@ -631,12 +631,12 @@ static int xmsg_xfer_check_sends(const struct xmsg_xfer_send *e, u32 n)
  * deferred to @wake.  Returns 0 with the lock held, or the error of the
  * failing send with the lock dropped.  *@sent: sends done.
  */
-static int xmsg_xfer_sends(struct xmsg_cfile *cf,
+static int xmsg_xfer_sends(struct xmsg_file *cf,
 			   const struct xmsg_xfer_send *e, u32 n, u32 *sent,
 			   struct list_head *wake)
 {
 	struct xmsg_send_args sa = {};
-	struct xmsg_cpost *cp = NULL;
+	struct xmsg_file_post *cp = NULL;
 	int err = 0;
 
 	mutex_lock(&cf->lock);
@@ -671,7 +671,7 @@ static int xmsg_xfer_sends(struct xmsg_cfile *cf,
  * Copy the sends in, do them, receive.  @ents: room for x->recv_max
  * received entries, then x->send_count send entries.
  */
-static int xmsg_xfer_do(struct xmsg_cfile *cf, struct xmsg_xfer *x,
+static int xmsg_xfer_do(struct xmsg_file *cf, struct xmsg_xfer *x,
 			struct xmsg_xfer_recv *ents)
 {
 	struct xmsg_xfer_send *sends = (void *)(ents + x->recv_max);
@@ -728,7 +728,7 @@ static int xmsg_xfer_do(struct xmsg_cfile *cf, struct xmsg_xfer *x,
  * -EACCES, -EIDRM, -ENOSPC, -ENOMEM); the receive's (-EBADF, -EACCES,
  * -EAGAIN, -ETIMEDOUT, -EINTR, -EIDRM, -EMFILE, -ENOMEM).
  */
-long xmsg_ioc_xfer(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
+long xmsg_ioc_xfer(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 {
 	struct xmsg_xfer_recv *ents;
 	struct xmsg_xfer x;
@@ -774,12 +774,12 @@ long xmsg_ioc_xfer(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EACCES; -EIDRM; -ENOENT;
  * -EPERM (posted by another file).
  */
-long xmsg_ioc_bcast_clear(struct xmsg_cfile *cf, void __user *arg,
+long xmsg_ioc_bcast_clear(struct xmsg_file *cf, void __user *arg,
 			  unsigned int cmd)
 {
 	struct xmsg_handle_op op;
 	struct xmsg_xchg *xchg;
-	struct xmsg_hent *h;
+	struct xmsg_handle *h;
 	int err;
 
 	err = xmsg_copy_in(&op, sizeof(op), sizeof(op), arg, cmd);
