@@ -42,7 +42,7 @@ static int __init xmsg_init(void)
 	err = xmsg_ipc_init(xmsg_dbg_root);
 	if (err)
 		goto undo_mm;
-	err = xmsg_chardev_init();
+	err = xmsg_cdev_init();
 	if (err)
 		goto undo_ipc;
 	return 0;
@@ -59,7 +59,7 @@ module_init(xmsg_init);
 
 static void __exit xmsg_exit(void)
 {
-	xmsg_chardev_exit();
+	xmsg_cdev_exit();
 	xmsg_ipc_exit();
 	xmsg_mm_exit();
 	debugfs_remove_recursive(xmsg_dbg_root);

@@ -16,15 +16,15 @@
 #include "cdev.h"
 
 /**
- * xmsg_buf_describe() - where a message, BCB or bare block lies
+ * xmsg_cdev_buf_describe() - where a message, BCB or bare block lies
  * @cf: the file
  * @h: a handle of type XMSG_TYPE_MSG, _BCB or _BLOCK
  * @bi: filled in (pool handle, offset, length, flags, priority)
  *
  * Context: @cf->lock held.
  */
-void xmsg_buf_describe(struct xmsg_file *cf, struct xmsg_handle *h,
-		       struct xmsg_buf_info *bi)
+void xmsg_cdev_buf_describe(struct xmsg_file *cf, struct xmsg_handle *h,
+			    struct xmsg_buf_info *bi)
 {
 	struct xmsg_pool *pool = NULL;
 	struct xmsg_msg *real;
@@ -57,18 +57,18 @@ void xmsg_buf_describe(struct xmsg_file *cf, struct xmsg_handle *h,
 	bi->length = len;
 	if (pool && xmsg_pool_owns(pool, p, len)) {
 		bi->offset = xmsg_pool_offset(pool, p);
-		bi->pool = __xmsg_pool_handle(cf, pool);
+		bi->pool = __xmsg_cdev_pool_handle(cf, pool);
 	}
 	if (!bi->pool)
 		bi->msg_flags |= XMSG_MSGF_NOPOOL;
 }
 
-static void xmsg_buf_out(struct xmsg_file *cf, struct xmsg_handle *h,
-			 struct xmsg_buf *b)
+static void xmsg_cdev_buf_out(struct xmsg_file *cf, struct xmsg_handle *h,
+			      struct xmsg_buf *b)
 {
 	struct xmsg_buf_info bi;
 
-	xmsg_buf_describe(cf, h, &bi);
+	xmsg_cdev_buf_describe(cf, h, &bi);
 	b->dst = h->id;
 	b->pool = bi.pool;
 	b->msg_flags = bi.msg_flags;
@@ -77,14 +77,14 @@ static void xmsg_buf_out(struct xmsg_file *cf, struct xmsg_handle *h,
 }
 
 /* Look up a pool handle with the write right, and take a block from it. */
-static int __xmsg_take_block(struct xmsg_file *cf, u32 src,
-			     struct xmsg_pool **poolp, void **dbpp)
+static int __xmsg_cdev_take_block(struct xmsg_file *cf, u32 src,
+				  struct xmsg_pool **poolp, void **dbpp)
 {
 	struct xmsg_handle *hp;
 	struct xmsg_cdev_obj *uobj;
 	int err = 0;
 
-	hp = __xmsg_hent_find(cf, src, XMSG_TYPE_POOL, &err);
+	hp = __xmsg_cdev_handle_find(cf, src, XMSG_TYPE_POOL, &err);
 	if (!hp)
 		return err;
 	if (!(hp->rights & XMSG_ACC_WRITE))
@@ -100,8 +100,8 @@ static int __xmsg_take_block(struct xmsg_file *cf, u32 src,
 }
 
 /* BLOCK_GET, BCB_GET, MSG_GET: a new block, standard block or message. */
-static int __xmsg_buf_get(struct xmsg_file *cf, unsigned int nr,
-			  struct xmsg_buf *b, struct xmsg_handle *hn)
+static int __xmsg_cdev_buf_get(struct xmsg_file *cf, unsigned int nr,
+			       struct xmsg_buf *b, struct xmsg_handle *hn)
 {
 	struct xmsg_pool *pool;
 	struct xmsg_msg *msg;
@@ -109,7 +109,7 @@ static int __xmsg_buf_get(struct xmsg_file *cf, unsigned int nr,
 	void *dbp;
 	int err;
 
-	err = __xmsg_take_block(cf, b->src, &pool, &dbp);
+	err = __xmsg_cdev_take_block(cf, b->src, &pool, &dbp);
 	if (err)
 		return err;
 	switch (nr) {
@@ -136,15 +136,15 @@ static int __xmsg_buf_get(struct xmsg_file *cf, unsigned int nr,
 }
 
 /* BCB_MAKE, MSG_MAKE: from a bare block.  Frees the source entry. */
-static int __xmsg_buf_make(struct xmsg_file *cf, unsigned int nr,
-			   struct xmsg_buf *b, struct xmsg_handle *hn)
+static int __xmsg_cdev_buf_make(struct xmsg_file *cf, unsigned int nr,
+				struct xmsg_buf *b, struct xmsg_handle *hn)
 {
 	struct xmsg_handle *h;
 	struct xmsg_msg *msg;
 	struct xmsg_bcb *bcb;
 	int err;
 
-	h = __xmsg_hent_find(cf, b->src, XMSG_TYPE_BLOCK, &err);
+	h = __xmsg_cdev_handle_find(cf, b->src, XMSG_TYPE_BLOCK, &err);
 	if (!h)
 		return err;
 	if (nr == _IOC_NR(XMSG_IOC_BCB_MAKE)) {
@@ -160,14 +160,14 @@ static int __xmsg_buf_make(struct xmsg_file *cf, unsigned int nr,
 			return PTR_ERR(msg);
 		hn->msg = msg;
 	}
-	__xmsg_hent_remove(cf, h);
+	__xmsg_cdev_handle_remove(cf, h);
 	kfree(h);
 	return 0;
 }
 
 /* BCB_UNMAKE, MSG_UNMAKE: back to a bare block.  Frees the source. */
-static int __xmsg_buf_unmake(struct xmsg_file *cf, unsigned int nr,
-			     struct xmsg_buf *b, struct xmsg_handle *hn)
+static int __xmsg_cdev_buf_unmake(struct xmsg_file *cf, unsigned int nr,
+				  struct xmsg_buf *b, struct xmsg_handle *hn)
 {
 	bool bcb = nr == _IOC_NR(XMSG_IOC_BCB_UNMAKE);
 	struct xmsg_pool *pool = NULL;
@@ -175,8 +175,8 @@ static int __xmsg_buf_unmake(struct xmsg_file *cf, unsigned int nr,
 	void *dbp;
 	int err;
 
-	h = __xmsg_hent_find(cf, b->src, bcb ? XMSG_TYPE_BCB : XMSG_TYPE_MSG,
-			     &err);
+	h = __xmsg_cdev_handle_find(cf, b->src, bcb ? XMSG_TYPE_BCB : XMSG_TYPE_MSG,
+				    &err);
 	if (!h)
 		return err;
 	if (bcb) {
@@ -184,8 +184,8 @@ static int __xmsg_buf_unmake(struct xmsg_file *cf, unsigned int nr,
 	} else {
 		if (h->msg->origin != XMSG_ORIGIN_POOL)
 			return -EINVAL;
-		/* a bare block is the whole block: see __xmsg_pool_writable() */
-		if (!__xmsg_pool_writable(cf, h->msg->pool))
+		/* a bare block is the whole block: see __xmsg_cdev_pool_writable() */
+		if (!__xmsg_cdev_pool_writable(cf, h->msg->pool))
 			return -EACCES;
 		dbp = xmsg_msg_unmake(h->msg, &pool);
 	}
@@ -193,20 +193,20 @@ static int __xmsg_buf_unmake(struct xmsg_file *cf, unsigned int nr,
 		return PTR_ERR(dbp);
 	hn->blk.dbp = dbp;
 	hn->blk.pool = pool;
-	__xmsg_hent_remove(cf, h);
+	__xmsg_cdev_handle_remove(cf, h);
 	kfree(h);
 	return 0;
 }
 
-static int __xmsg_buf_proxy(struct xmsg_file *cf, struct xmsg_buf *b,
-			    struct xmsg_handle *hn)
+static int __xmsg_cdev_buf_proxy(struct xmsg_file *cf, struct xmsg_buf *b,
+				 struct xmsg_handle *hn)
 {
 	struct xmsg_msg *proxy;
 	struct xmsg_handle *h;
 	u64 len;
 	int err;
 
-	h = __xmsg_hent_find(cf, b->src, XMSG_TYPE_MSG, &err);
+	h = __xmsg_cdev_handle_find(cf, b->src, XMSG_TYPE_MSG, &err);
 	if (!h)
 		return err;
 	if (b->slice_offset >= h->msg->size)
@@ -224,8 +224,8 @@ static int __xmsg_buf_proxy(struct xmsg_file *cf, struct xmsg_buf *b,
 }
 
 /* BLOCK_REL, BCB_REL, MSG_REL */
-static long xmsg_buf_rel(struct xmsg_file *cf, unsigned int nr,
-			 struct xmsg_buf *b)
+static long xmsg_cdev_buf_rel(struct xmsg_file *cf, unsigned int nr,
+			      struct xmsg_buf *b)
 {
 	u8 type = nr == _IOC_NR(XMSG_IOC_BLOCK_REL) ? XMSG_TYPE_BLOCK :
 		  nr == _IOC_NR(XMSG_IOC_BCB_REL) ? XMSG_TYPE_BCB :
@@ -234,17 +234,17 @@ static long xmsg_buf_rel(struct xmsg_file *cf, unsigned int nr,
 	int err;
 
 	mutex_lock(&cf->lock);
-	h = __xmsg_hent_find(cf, b->src, type, &err);
+	h = __xmsg_cdev_handle_find(cf, b->src, type, &err);
 	if (h)
-		__xmsg_hent_remove(cf, h);
+		__xmsg_cdev_handle_remove(cf, h);
 	mutex_unlock(&cf->lock);
 	if (!h)
 		return err;
-	xmsg_hent_drop(h);
+	xmsg_cdev_handle_drop(h);
 	return 0;
 }
 
-static u8 xmsg_buf_dst_type(unsigned int nr)
+static u8 xmsg_cdev_buf_dst_type(unsigned int nr)
 {
 	switch (nr) {
 	case _IOC_NR(XMSG_IOC_BLOCK_GET):
@@ -260,7 +260,7 @@ static u8 xmsg_buf_dst_type(unsigned int nr)
 }
 
 /**
- * xmsg_ioc_buf() - the block and message commands (struct xmsg_buf)
+ * xmsg_cdev_ioc_buf() - the block and message commands (struct xmsg_buf)
  * @cf: the file
  * @arg: struct xmsg_buf
  * @cmd: XMSG_IOC_BLOCK_*, XMSG_IOC_BCB_*, XMSG_IOC_MSG_*
@@ -273,7 +273,7 @@ static u8 xmsg_buf_dst_type(unsigned int nr)
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EACCES; -EIDRM; -ENOBUFS;
  * -EBUSY; -EMFILE; -ENOMEM.
  */
-long xmsg_ioc_buf(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
+long xmsg_cdev_ioc_buf(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 {
 	unsigned int nr = _IOC_NR(cmd);
 	struct xmsg_handle *hn;
@@ -282,7 +282,7 @@ long xmsg_ioc_buf(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 	int err;
 	u32 id;
 
-	err = xmsg_copy_in(&b, sizeof(b), sizeof(b), arg, cmd);
+	err = xmsg_cdev_copy_in(&b, sizeof(b), sizeof(b), arg, cmd);
 	if (err)
 		return err;
 	if (b.flags || memchr_inv(b.reserved, 0, sizeof(b.reserved)) ||
@@ -291,51 +291,51 @@ long xmsg_ioc_buf(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 		return -EINVAL;
 	if (nr == _IOC_NR(XMSG_IOC_BLOCK_REL) ||
 	    nr == _IOC_NR(XMSG_IOC_BCB_REL) || nr == _IOC_NR(XMSG_IOC_MSG_REL))
-		return xmsg_buf_rel(cf, nr, &b);
+		return xmsg_cdev_buf_rel(cf, nr, &b);
 
-	hn = xmsg_hent_alloc(xmsg_buf_dst_type(nr));
+	hn = xmsg_cdev_handle_alloc(xmsg_cdev_buf_dst_type(nr));
 	if (!hn)
 		return -ENOMEM;
 	mutex_lock(&cf->lock);
-	err = xmsg_hent_reserve(cf, &id);
+	err = xmsg_cdev_handle_reserve(cf, &id);
 	if (err)
 		goto unlock;
 	switch (nr) {
 	case _IOC_NR(XMSG_IOC_BLOCK_GET):
 	case _IOC_NR(XMSG_IOC_BCB_GET):
 	case _IOC_NR(XMSG_IOC_MSG_GET):
-		err = __xmsg_buf_get(cf, nr, &b, hn);
+		err = __xmsg_cdev_buf_get(cf, nr, &b, hn);
 		break;
 	case _IOC_NR(XMSG_IOC_BCB_MAKE):
 	case _IOC_NR(XMSG_IOC_MSG_MAKE):
-		err = __xmsg_buf_make(cf, nr, &b, hn);
+		err = __xmsg_cdev_buf_make(cf, nr, &b, hn);
 		break;
 	case _IOC_NR(XMSG_IOC_BCB_UNMAKE):
 	case _IOC_NR(XMSG_IOC_MSG_UNMAKE):
-		err = __xmsg_buf_unmake(cf, nr, &b, hn);
+		err = __xmsg_cdev_buf_unmake(cf, nr, &b, hn);
 		break;
 	default:
-		err = __xmsg_buf_proxy(cf, &b, hn);
+		err = __xmsg_cdev_buf_proxy(cf, &b, hn);
 		break;
 	}
 	if (err) {
-		xmsg_hent_unreserve(cf, id);
+		xmsg_cdev_handle_unreserve(cf, id);
 		goto unlock;
 	}
-	xmsg_hent_publish(cf, hn, id);
+	xmsg_cdev_handle_publish(cf, hn, id);
 	gen = hn->gen;
-	xmsg_buf_out(cf, hn, &b);
+	xmsg_cdev_buf_out(cf, hn, &b);
 	mutex_unlock(&cf->lock);
-	err = xmsg_copy_out(arg, &b, sizeof(b));
+	err = xmsg_cdev_copy_out(arg, &b, sizeof(b));
 	if (err && (nr == _IOC_NR(XMSG_IOC_BLOCK_GET) ||
 		    nr == _IOC_NR(XMSG_IOC_BCB_GET) ||
 		    nr == _IOC_NR(XMSG_IOC_MSG_GET))) {
 		mutex_lock(&cf->lock);
-		hn = __xmsg_hent_again(cf, id, gen);
+		hn = __xmsg_cdev_handle_again(cf, id, gen);
 		if (hn)
-			__xmsg_hent_remove(cf, hn);
+			__xmsg_cdev_handle_remove(cf, hn);
 		mutex_unlock(&cf->lock);
-		xmsg_hent_drop(hn);
+		xmsg_cdev_handle_drop(hn);
 	}
 	return err;
 

@@ -42,7 +42,7 @@ struct user_namespace;
  *	Protected by xmsg_reg_lock.
  * @id: index in @reg's id table.  Protected by xmsg_reg_lock.
  * @hnode: on @reg's name hash.  Protected by xmsg_reg_lock.
- * @reap_link: on a reaper's private list (xmsg_reg_reap())
+ * @reap_link: on a reaper's private list (xmsg_cdev_reg_reap())
  * @user: the user charged for the object
  * @charge: bytes counted against @user's limit
  * @rwsem: pools: read held by whoever makes blocks go out or maps the
@@ -163,95 +163,95 @@ extern unsigned long xmsg_max_pool_bytes;
 extern unsigned int xmsg_max_handles;
 extern unsigned int xmsg_max_block_count;
 
-int xmsg_may_create(void);
+int xmsg_cdev_may_create(void);
 
 /* registry.c */
 extern struct mutex xmsg_reg_lock;
-int xmsg_name_check(const char *name, bool may_be_empty);
-struct xmsg_cdev_obj *xmsg_uobj_alloc(u32 type, const char *name, umode_t mode);
-void xmsg_uobj_get(struct xmsg_cdev_obj *uobj);
-void xmsg_uobj_discard(struct xmsg_cdev_obj *uobj);
-void xmsg_uobj_put(struct xmsg_cdev_obj *uobj);
-int xmsg_uobj_charge(struct xmsg_cdev_obj *uobj, u64 bytes);
-struct xmsg_user *xmsg_user_charge_bytes(u64 bytes);
-void xmsg_user_uncharge_bytes(struct xmsg_user *u, u64 bytes);
-int xmsg_uobj_perm(struct xmsg_cdev_obj *uobj, u32 access);
-bool xmsg_uobj_may_destroy(struct xmsg_cdev_obj *uobj);
-struct xmsg_cdev_obj *__xmsg_reg_lookup(struct ipc_namespace *ns, u32 type,
-					const char *name);
-int __xmsg_reg_insert(struct ipc_namespace *ns, struct xmsg_cdev_obj *uobj);
-void __xmsg_reg_unlink(struct xmsg_cdev_obj *uobj);
-int xmsg_reg_list(struct ipc_namespace *ns, u32 type, u64 *cursor,
-		  struct xmsg_list_entry *ents, u32 *count);
-void xmsg_reg_reap(void);
-int xmsg_uobj_kill(struct xmsg_cdev_obj *uobj);
-void xmsg_reg_exit(void);
+int xmsg_cdev_name_check(const char *name, bool may_be_empty);
+struct xmsg_cdev_obj *xmsg_cdev_obj_alloc(u32 type, const char *name, umode_t mode);
+void xmsg_cdev_obj_get(struct xmsg_cdev_obj *uobj);
+void xmsg_cdev_obj_discard(struct xmsg_cdev_obj *uobj);
+void xmsg_cdev_obj_put(struct xmsg_cdev_obj *uobj);
+int xmsg_cdev_obj_charge(struct xmsg_cdev_obj *uobj, u64 bytes);
+struct xmsg_user *xmsg_cdev_user_charge_bytes(u64 bytes);
+void xmsg_cdev_user_uncharge_bytes(struct xmsg_user *u, u64 bytes);
+int xmsg_cdev_obj_perm(struct xmsg_cdev_obj *uobj, u32 access);
+bool xmsg_cdev_obj_may_destroy(struct xmsg_cdev_obj *uobj);
+struct xmsg_cdev_obj *__xmsg_cdev_reg_lookup(struct ipc_namespace *ns, u32 type,
+					     const char *name);
+int __xmsg_cdev_reg_insert(struct ipc_namespace *ns, struct xmsg_cdev_obj *uobj);
+void __xmsg_cdev_reg_unlink(struct xmsg_cdev_obj *uobj);
+int xmsg_cdev_reg_list(struct ipc_namespace *ns, u32 type, u64 *cursor,
+		       struct xmsg_list_entry *ents, u32 *count);
+void xmsg_cdev_reg_reap(void);
+int xmsg_cdev_obj_kill(struct xmsg_cdev_obj *uobj);
+void xmsg_cdev_reg_exit(void);
 
 /* chardev.c: handle table */
-struct xmsg_handle *xmsg_hent_alloc(u8 type);
-struct xmsg_handle *__xmsg_hent_new(struct xmsg_file *cf, u8 type);
-void __xmsg_hent_free(struct xmsg_file *cf, struct xmsg_handle *h);
-int xmsg_hent_reserve(struct xmsg_file *cf, u32 *id);
-void xmsg_hent_publish(struct xmsg_file *cf, struct xmsg_handle *h, u32 id);
-void xmsg_hent_unreserve(struct xmsg_file *cf, u32 id);
-struct xmsg_handle *__xmsg_hent_at(struct xmsg_file *cf, u32 id);
-struct xmsg_handle *__xmsg_hent_again(struct xmsg_file *cf, u32 id, u64 gen);
-struct xmsg_handle *__xmsg_hent_find(struct xmsg_file *cf, u32 id, u8 type,
-				     int *err);
-void __xmsg_hent_remove(struct xmsg_file *cf, struct xmsg_handle *h);
-void xmsg_hent_drop(struct xmsg_handle *h);
-u32 __xmsg_pool_handle(struct xmsg_file *cf, struct xmsg_pool *pool);
-bool __xmsg_pool_writable(struct xmsg_file *cf, struct xmsg_pool *pool);
-int xmsg_copy_in(void *karg, size_t ksize, size_t ver0,
-		 const void __user *uarg, unsigned int cmd);
-int xmsg_copy_out(void __user *uarg, const void *karg, size_t ksize);
-long xmsg_timeout_jiffies(s64 ns, u32 flags, long *jiffies);
-int xmsg_wait_err(int err, long kind, bool restart);
+struct xmsg_handle *xmsg_cdev_handle_alloc(u8 type);
+struct xmsg_handle *__xmsg_cdev_handle_new(struct xmsg_file *cf, u8 type);
+void __xmsg_cdev_handle_free(struct xmsg_file *cf, struct xmsg_handle *h);
+int xmsg_cdev_handle_reserve(struct xmsg_file *cf, u32 *id);
+void xmsg_cdev_handle_publish(struct xmsg_file *cf, struct xmsg_handle *h, u32 id);
+void xmsg_cdev_handle_unreserve(struct xmsg_file *cf, u32 id);
+struct xmsg_handle *__xmsg_cdev_handle_at(struct xmsg_file *cf, u32 id);
+struct xmsg_handle *__xmsg_cdev_handle_again(struct xmsg_file *cf, u32 id, u64 gen);
+struct xmsg_handle *__xmsg_cdev_handle_find(struct xmsg_file *cf, u32 id, u8 type,
+					    int *err);
+void __xmsg_cdev_handle_remove(struct xmsg_file *cf, struct xmsg_handle *h);
+void xmsg_cdev_handle_drop(struct xmsg_handle *h);
+u32 __xmsg_cdev_pool_handle(struct xmsg_file *cf, struct xmsg_pool *pool);
+bool __xmsg_cdev_pool_writable(struct xmsg_file *cf, struct xmsg_pool *pool);
+int xmsg_cdev_copy_in(void *karg, size_t ksize, size_t ver0,
+		      const void __user *uarg, unsigned int cmd);
+int xmsg_cdev_copy_out(void __user *uarg, const void *karg, size_t ksize);
+long xmsg_cdev_timeout_jiffies(s64 ns, u32 flags, long *jiffies);
+int xmsg_cdev_wait_err(int err, long kind, bool restart);
 
 /* object.c: objects */
-long xmsg_ioc_pool_create(struct xmsg_file *cf, void __user *arg,
-			  unsigned int cmd);
-long xmsg_ioc_xchg_create(struct xmsg_file *cf, void __user *arg,
-			  unsigned int cmd);
-long xmsg_ioc_sem_create(struct xmsg_file *cf, void __user *arg,
-			 unsigned int cmd);
-long xmsg_ioc_open(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
-long xmsg_ioc_destroy(struct xmsg_file *cf, void __user *arg,
-		      unsigned int cmd);
-long xmsg_ioc_info(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
-long xmsg_ioc_list(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
-long xmsg_ioc_poll_fd(struct xmsg_file *cf, void __user *arg,
-		      unsigned int cmd);
-int xmsg_cdev_mmap(struct xmsg_file *cf, struct vm_area_struct *vma);
+long xmsg_cdev_ioc_pool_create(struct xmsg_file *cf, void __user *arg,
+			       unsigned int cmd);
+long xmsg_cdev_ioc_xchg_create(struct xmsg_file *cf, void __user *arg,
+			       unsigned int cmd);
+long xmsg_cdev_ioc_sem_create(struct xmsg_file *cf, void __user *arg,
+			      unsigned int cmd);
+long xmsg_cdev_ioc_open(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
+long xmsg_cdev_ioc_destroy(struct xmsg_file *cf, void __user *arg,
+			   unsigned int cmd);
+long xmsg_cdev_ioc_info(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
+long xmsg_cdev_ioc_list(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
+long xmsg_cdev_ioc_poll_fd(struct xmsg_file *cf, void __user *arg,
+			   unsigned int cmd);
+int xmsg_cdev_pool_mmap(struct xmsg_file *cf, struct vm_area_struct *vma);
 
 /* buf.c: blocks, messages, proxies */
-long xmsg_ioc_buf(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
-void xmsg_buf_describe(struct xmsg_file *cf, struct xmsg_handle *h,
-		       struct xmsg_buf_info *bi);
+long xmsg_cdev_ioc_buf(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
+void xmsg_cdev_buf_describe(struct xmsg_file *cf, struct xmsg_handle *h,
+			    struct xmsg_buf_info *bi);
 
 /* sendrecv.c: send, receive, call, batches */
-long xmsg_ioc_send(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
-long xmsg_ioc_recv(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
-long xmsg_ioc_call(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
-long xmsg_ioc_xfer(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
-long xmsg_ioc_bcast_clear(struct xmsg_file *cf, void __user *arg,
-			  unsigned int cmd);
+long xmsg_cdev_ioc_send(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
+long xmsg_cdev_ioc_recv(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
+long xmsg_cdev_ioc_call(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
+long xmsg_cdev_ioc_xfer(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
+long xmsg_cdev_ioc_bcast_clear(struct xmsg_file *cf, void __user *arg,
+			       unsigned int cmd);
 
 /* sem.c: semaphores */
-long xmsg_ioc_sem(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
+long xmsg_cdev_ioc_sem(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
 
 /* read.c: copy-out read of a body */
-long xmsg_ioc_msg_read(struct xmsg_file *cf, void __user *arg,
-		       unsigned int cmd);
-long xmsg_ioc_msg_set_length(struct xmsg_file *cf, void __user *arg,
-			     unsigned int cmd);
+long xmsg_cdev_ioc_msg_read(struct xmsg_file *cf, void __user *arg,
+			    unsigned int cmd);
+long xmsg_cdev_ioc_msg_set_length(struct xmsg_file *cf, void __user *arg,
+				  unsigned int cmd);
 
 /* ring.c: receive rings (their files; the rings are ipc/ring.c) */
-long xmsg_ioc_ring(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
-long xmsg_ioc_ring_take(struct xmsg_file *cf, void __user *arg,
-			unsigned int cmd);
+long xmsg_cdev_ioc_ring(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
+long xmsg_cdev_ioc_ring_take(struct xmsg_file *cf, void __user *arg,
+			     unsigned int cmd);
 
-int xmsg_chardev_init(void);
-void xmsg_chardev_exit(void);
+int xmsg_cdev_init(void);
+void xmsg_cdev_exit(void);
 
 #endif /* _XMSG_CHARDEV_H */

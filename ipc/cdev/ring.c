@@ -29,7 +29,7 @@
  * @xuobj: the exchange as user space named it (a reference), or NULL for
  *	a reply handle
  * @puobj: the pool (a reference)
- * @user: the user whose limit counts the ring (xmsg_user_charge_bytes())
+ * @user: the user whose limit counts the ring (xmsg_cdev_user_charge_bytes())
  * @charge: the bytes counted
  */
 struct xmsg_ring_file {
@@ -45,31 +45,31 @@ struct xmsg_ring_file {
  * The ring first: it releases the messages it holds while the pool is
  * still alive, then the references, the charge and @rf.
  */
-static void xmsg_ring_file_free(struct xmsg_ring_file *rf)
+static void xmsg_cdev_ring_file_free(struct xmsg_ring_file *rf)
 {
 	xmsg_ring_destroy(rf->ring);
 	if (rf->xchg)
 		xmsg_obj_put(xmsg_xchg_obj(rf->xchg));
-	xmsg_uobj_put(rf->xuobj);
-	xmsg_uobj_put(rf->puobj);
-	xmsg_user_uncharge_bytes(rf->user, rf->charge);
+	xmsg_cdev_obj_put(rf->xuobj);
+	xmsg_cdev_obj_put(rf->puobj);
+	xmsg_cdev_user_uncharge_bytes(rf->user, rf->charge);
 	kfree(rf);
 }
 
-static int xmsg_ring_file_release(struct inode *inode, struct file *file)
+static int xmsg_cdev_ring_file_release(struct inode *inode, struct file *file)
 {
-	xmsg_ring_file_free(file->private_data);
+	xmsg_cdev_ring_file_free(file->private_data);
 	return 0;
 }
 
-static __poll_t xmsg_ring_file_poll(struct file *file, poll_table *pt)
+static __poll_t xmsg_cdev_ring_file_poll(struct file *file, poll_table *pt)
 {
 	struct xmsg_ring_file *rf = file->private_data;
 
 	return xmsg_ring_poll(rf->ring, file, pt);
 }
 
-static int xmsg_ring_file_mmap(struct file *file, struct vm_area_struct *vma)
+static int xmsg_cdev_ring_file_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct xmsg_ring_file *rf = file->private_data;
 
@@ -78,13 +78,13 @@ static int xmsg_ring_file_mmap(struct file *file, struct vm_area_struct *vma)
 
 static const struct file_operations xmsg_ring_fops = {
 	.owner = THIS_MODULE,
-	.poll = xmsg_ring_file_poll,
-	.mmap = xmsg_ring_file_mmap,
-	.release = xmsg_ring_file_release,
+	.poll = xmsg_cdev_ring_file_poll,
+	.mmap = xmsg_cdev_ring_file_mmap,
+	.release = xmsg_cdev_ring_file_release,
 	.llseek = noop_llseek,
 };
 
-static int xmsg_ring_check(const struct xmsg_ring_setup *ro)
+static int xmsg_cdev_ring_check(const struct xmsg_ring_setup *ro)
 {
 	bool batch = ro->wake_min > 1;
 
@@ -100,19 +100,19 @@ static int xmsg_ring_check(const struct xmsg_ring_setup *ro)
 }
 
 static struct xmsg_ring_file *
-xmsg_ring_file_alloc(const struct xmsg_ring_setup *ro)
+xmsg_cdev_ring_file_alloc(const struct xmsg_ring_setup *ro)
 {
 	struct xmsg_ring_file *rf;
 	struct xmsg_user *user;
 	u64 charge;
 
 	charge = sizeof(*rf) + xmsg_ring_bytes(ro->entries);
-	user = xmsg_user_charge_bytes(charge);
+	user = xmsg_cdev_user_charge_bytes(charge);
 	if (IS_ERR(user))
 		return ERR_CAST(user);
 	rf = kzalloc(sizeof(*rf), GFP_KERNEL_ACCOUNT);
 	if (!rf) {
-		xmsg_user_uncharge_bytes(user, charge);
+		xmsg_cdev_user_uncharge_bytes(user, charge);
 		return ERR_PTR(-ENOMEM);
 	}
 	rf->user = user;
@@ -121,23 +121,23 @@ xmsg_ring_file_alloc(const struct xmsg_ring_setup *ro)
 				    (u64)ro->wake_us * NSEC_PER_USEC);
 	if (IS_ERR(rf->ring)) {
 		rf->ring = NULL;
-		xmsg_ring_file_free(rf);
+		xmsg_cdev_ring_file_free(rf);
 		return ERR_PTR(-ENOMEM);
 	}
 	return rf;
 }
 
 /* Take references on the exchange and the pool that @ro names. */
-static int xmsg_ring_lookup(struct xmsg_file *cf,
-			    const struct xmsg_ring_setup *ro,
+static int xmsg_cdev_ring_lookup(struct xmsg_file *cf,
+				 const struct xmsg_ring_setup *ro,
 			    struct xmsg_ring_file *rf)
 {
 	struct xmsg_handle *hx, *hp;
 	int err;
 
 	mutex_lock(&cf->lock);
-	hx = __xmsg_hent_find(cf, ro->xchg, XMSG_TYPE_XCHG, &err);
-	hp = hx ? __xmsg_hent_find(cf, ro->pool, XMSG_TYPE_POOL, &err) : NULL;
+	hx = __xmsg_cdev_handle_find(cf, ro->xchg, XMSG_TYPE_XCHG, &err);
+	hp = hx ? __xmsg_cdev_handle_find(cf, ro->pool, XMSG_TYPE_POOL, &err) : NULL;
 	if (hp && (!(hx->rights & XMSG_ACC_READ) ||
 		   !(hp->rights & XMSG_ACC_READ))) {
 		err = -EACCES;
@@ -148,9 +148,9 @@ static int xmsg_ring_lookup(struct xmsg_file *cf,
 		xmsg_obj_get(hx->obj);
 		rf->xuobj = hx->uobj;
 		if (rf->xuobj)
-			xmsg_uobj_get(rf->xuobj);
+			xmsg_cdev_obj_get(rf->xuobj);
 		rf->puobj = hp->uobj;
-		xmsg_uobj_get(rf->puobj);
+		xmsg_cdev_obj_get(rf->puobj);
 		err = 0;
 	}
 	mutex_unlock(&cf->lock);
@@ -158,7 +158,7 @@ static int xmsg_ring_lookup(struct xmsg_file *cf,
 }
 
 /**
- * xmsg_ioc_ring() - XMSG_IOC_RING
+ * xmsg_cdev_ioc_ring() - XMSG_IOC_RING
  * @cf: the file
  * @arg: struct xmsg_ring_setup
  * @cmd: the command
@@ -167,25 +167,25 @@ static int xmsg_ring_lookup(struct xmsg_file *cf,
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EACCES; -EBUSY; -EIDRM;
  * -EMFILE; -ENOSPC (the user's max_pool_bytes); -ENOMEM.
  */
-long xmsg_ioc_ring(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
+long xmsg_cdev_ioc_ring(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 {
 	struct xmsg_ring_setup ro;
 	struct xmsg_ring_file *rf;
 	struct file *file;
 	int err, fd;
 
-	err = xmsg_copy_in(&ro, sizeof(ro), sizeof(ro), arg, cmd);
+	err = xmsg_cdev_copy_in(&ro, sizeof(ro), sizeof(ro), arg, cmd);
 	if (err)
 		return err;
-	err = xmsg_ring_check(&ro);
+	err = xmsg_cdev_ring_check(&ro);
 	if (err)
 		return err;
-	rf = xmsg_ring_file_alloc(&ro);
+	rf = xmsg_cdev_ring_file_alloc(&ro);
 	if (IS_ERR(rf))
 		return PTR_ERR(rf);
-	err = xmsg_ring_lookup(cf, &ro, rf);
+	err = xmsg_cdev_ring_lookup(cf, &ro, rf);
 	if (err) {
-		xmsg_ring_file_free(rf);
+		xmsg_cdev_ring_file_free(rf);
 		return err;
 	}
 	down_read(&rf->puobj->rwsem);
@@ -210,7 +210,7 @@ long xmsg_ioc_ring(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 	 */
 	ro.fd = fd;
 	ro.map_size = xmsg_ring_map_size(rf->ring);
-	err = xmsg_copy_out(arg, &ro, sizeof(ro));
+	err = xmsg_cdev_copy_out(arg, &ro, sizeof(ro));
 	if (!err)
 		err = xmsg_ring_attach(rf->ring, rf->xchg, rf->puobj->pool);
 	if (err) {
@@ -224,12 +224,12 @@ long xmsg_ioc_ring(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 put_fd:
 	put_unused_fd(fd);
 put:
-	xmsg_ring_file_free(rf);
+	xmsg_cdev_ring_file_free(rf);
 	return err;
 }
 
 /**
- * xmsg_ioc_ring_take() - XMSG_IOC_RING_TAKE
+ * xmsg_cdev_ioc_ring_take() - XMSG_IOC_RING_TAKE
  * @cf: the file
  * @arg: struct xmsg_ring_take
  * @cmd: the command
@@ -237,8 +237,8 @@ put:
  * Context: process context.
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -ENOENT; -EMFILE; -ENOMEM.
  */
-long xmsg_ioc_ring_take(struct xmsg_file *cf, void __user *arg,
-			unsigned int cmd)
+long xmsg_cdev_ioc_ring_take(struct xmsg_file *cf, void __user *arg,
+			     unsigned int cmd)
 {
 	struct xmsg_ring_take rt;
 	struct xmsg_ring_file *rf;
@@ -248,7 +248,7 @@ long xmsg_ioc_ring_take(struct xmsg_file *cf, void __user *arg,
 	int err;
 	u32 id;
 
-	err = xmsg_copy_in(&rt, sizeof(rt), sizeof(rt), arg, cmd);
+	err = xmsg_cdev_copy_in(&rt, sizeof(rt), sizeof(rt), arg, cmd);
 	if (err)
 		return err;
 	if (rt.flags || rt.pad || rt.msg ||
@@ -262,16 +262,16 @@ long xmsg_ioc_ring_take(struct xmsg_file *cf, void __user *arg,
 		goto put;
 	rf = xmsg_fd_file(f)->private_data;
 	err = -ENOMEM;
-	hm = xmsg_hent_alloc(XMSG_TYPE_MSG);
+	hm = xmsg_cdev_handle_alloc(XMSG_TYPE_MSG);
 	if (!hm)
 		goto put;
 	mutex_lock(&cf->lock);
-	err = xmsg_hent_reserve(cf, &id);
+	err = xmsg_cdev_handle_reserve(cf, &id);
 	if (err)
 		goto unlock;
 	msg = xmsg_ring_take(rf->ring, rt.index);
 	if (!msg) {
-		xmsg_hent_unreserve(cf, id);
+		xmsg_cdev_handle_unreserve(cf, id);
 		err = -ENOENT;
 		goto unlock;
 	}
@@ -279,14 +279,14 @@ long xmsg_ioc_ring_take(struct xmsg_file *cf, void __user *arg,
 	xmsg_msg_set_owner(msg, NULL, &cf->owner);
 	hm->msg = msg;
 	hm->prio = msg->prio;
-	xmsg_hent_publish(cf, hm, id);
+	xmsg_cdev_handle_publish(cf, hm, id);
 	hm = NULL;
 	rt.msg = id;
 unlock:
 	mutex_unlock(&cf->lock);
 	kfree(hm);
 	if (!err)
-		err = xmsg_copy_out(arg, &rt, sizeof(rt));
+		err = xmsg_cdev_copy_out(arg, &rt, sizeof(rt));
 put:
 	fdput(f);
 	return err;

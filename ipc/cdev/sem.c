@@ -9,14 +9,14 @@
 #include <linux/uaccess.h>
 #include "cdev.h"
 
-static int xmsg_sem_do_signal(struct xmsg_file *cf,
-			      const struct xmsg_sem_op *op)
+static int xmsg_cdev_sem_do_signal(struct xmsg_file *cf,
+				   const struct xmsg_sem_op *op)
 {
 	struct xmsg_handle *h, *close = NULL;
 	int err;
 
 	mutex_lock(&cf->lock);
-	h = __xmsg_hent_find(cf, op->handle, XMSG_TYPE_SEM, &err);
+	h = __xmsg_cdev_handle_find(cf, op->handle, XMSG_TYPE_SEM, &err);
 	if (!h)
 		goto unlock;
 	err = -EACCES;
@@ -24,28 +24,28 @@ static int xmsg_sem_do_signal(struct xmsg_file *cf,
 		goto unlock;
 	err = xmsg_sem_signal(xmsg_obj_sem(h->obj));
 	if (!err && op->flags & XMSG_SEM_CLOSE) {
-		__xmsg_hent_remove(cf, h);
+		__xmsg_cdev_handle_remove(cf, h);
 		close = h;
 	}
 unlock:
 	mutex_unlock(&cf->lock);
-	xmsg_hent_drop(close);
+	xmsg_cdev_handle_drop(close);
 	return err;
 }
 
-static int xmsg_sem_do_wait(struct xmsg_file *cf,
-			    const struct xmsg_sem_op *op)
+static int xmsg_cdev_sem_do_wait(struct xmsg_file *cf,
+				 const struct xmsg_sem_op *op)
 {
 	struct xmsg_obj *obj = NULL;
 	struct xmsg_handle *h;
 	long kind, jiffies;
 	int err;
 
-	kind = xmsg_timeout_jiffies(op->timeout_ns, op->flags, &jiffies);
+	kind = xmsg_cdev_timeout_jiffies(op->timeout_ns, op->flags, &jiffies);
 	if (kind < 0)
 		return kind;
 	mutex_lock(&cf->lock);
-	h = __xmsg_hent_find(cf, op->handle, XMSG_TYPE_SEM, &err);
+	h = __xmsg_cdev_handle_find(cf, op->handle, XMSG_TYPE_SEM, &err);
 	if (h && !(h->rights & XMSG_ACC_READ))
 		err = -EACCES;
 	else if (h)
@@ -56,11 +56,11 @@ static int xmsg_sem_do_wait(struct xmsg_file *cf,
 		return err;
 	err = xmsg_sem_wait(xmsg_obj_sem(obj), jiffies);
 	xmsg_obj_put(obj);
-	return xmsg_wait_err(err, kind, true);
+	return xmsg_cdev_wait_err(err, kind, true);
 }
 
 /**
- * xmsg_ioc_sem() - XMSG_IOC_SEM_SIGNAL and XMSG_IOC_SEM_WAIT
+ * xmsg_cdev_ioc_sem() - XMSG_IOC_SEM_SIGNAL and XMSG_IOC_SEM_WAIT
  * @cf: the file
  * @arg: struct xmsg_sem_op
  * @cmd: the command
@@ -69,13 +69,13 @@ static int xmsg_sem_do_wait(struct xmsg_file *cf,
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EACCES; -EIDRM; signal:
  * -EOVERFLOW; wait: -EAGAIN, -ETIMEDOUT, -EINTR.
  */
-long xmsg_ioc_sem(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
+long xmsg_cdev_ioc_sem(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 {
 	bool signal = _IOC_NR(cmd) == _IOC_NR(XMSG_IOC_SEM_SIGNAL);
 	struct xmsg_sem_op op;
 	int err;
 
-	err = xmsg_copy_in(&op, sizeof(op), sizeof(op), arg, cmd);
+	err = xmsg_cdev_copy_in(&op, sizeof(op), sizeof(op), arg, cmd);
 	if (err)
 		return err;
 	if (op.pad || memchr_inv(op.reserved, 0, sizeof(op.reserved)))
@@ -84,5 +84,5 @@ long xmsg_ioc_sem(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 		return -EINVAL;
 	if (!signal && op.flags & ~XMSG_TIMEOUT_ABS)
 		return -EINVAL;
-	return signal ? xmsg_sem_do_signal(cf, &op) : xmsg_sem_do_wait(cf, &op);
+	return signal ? xmsg_cdev_sem_do_signal(cf, &op) : xmsg_cdev_sem_do_wait(cf, &op);
 }

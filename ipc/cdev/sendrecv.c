@@ -40,18 +40,18 @@ struct xmsg_send_args {
 };
 
 /* Set @msg's reply object to @robj; *@old keeps the previous one alive. */
-static int xmsg_set_reply(struct xmsg_msg *msg, struct xmsg_obj *robj,
-			  struct xmsg_obj **old)
+static int xmsg_cdev_set_reply(struct xmsg_msg *msg, struct xmsg_obj *robj,
+			       struct xmsg_obj **old)
 {
 	*old = xmsg_msg_reply_obj(msg);
 	xmsg_obj_get(*old);
 	return xmsg_msg_set_reply_obj(msg, robj);
 }
 
-/* __xmsg_send(): allocate a struct xmsg_file_post and call again */
+/* __xmsg_cdev_send(): allocate a struct xmsg_file_post and call again */
 #define XMSG_NEED_CPOST	1
 
-static bool __xmsg_post_known(struct xmsg_file *cf, struct xmsg_obj *obj)
+static bool __xmsg_cdev_post_known(struct xmsg_file *cf, struct xmsg_obj *obj)
 {
 	struct xmsg_file_post *cp;
 
@@ -66,12 +66,12 @@ static bool __xmsg_post_known(struct xmsg_file *cf, struct xmsg_obj *obj)
  * Remember a broadcast exchange this file posts to; *@cpp is a spare
  * entry, used (and cleared) if the exchange is new to the list.
  */
-static void __xmsg_note_post(struct xmsg_file *cf, struct xmsg_obj *obj,
-			     struct xmsg_file_post **cpp)
+static void __xmsg_cdev_note_post(struct xmsg_file *cf, struct xmsg_obj *obj,
+				  struct xmsg_file_post **cpp)
 {
 	struct xmsg_file_post *cp;
 
-	if (__xmsg_post_known(cf, obj))
+	if (__xmsg_cdev_post_known(cf, obj))
 		return;
 	cp = *cpp;
 	*cpp = NULL;
@@ -81,8 +81,8 @@ static void __xmsg_note_post(struct xmsg_file *cf, struct xmsg_obj *obj,
 }
 
 /* With XMSG_XFER_PROXY: a proxy of @hm's whole message, owned by @cf. */
-static struct xmsg_msg *xmsg_send_proxy(struct xmsg_file *cf,
-					struct xmsg_handle *hm, bool bcast)
+static struct xmsg_msg *xmsg_cdev_send_proxy(struct xmsg_file *cf,
+					     struct xmsg_handle *hm, bool bcast)
 {
 	struct xmsg_msg *proxy;
 
@@ -99,8 +99,8 @@ static struct xmsg_msg *xmsg_send_proxy(struct xmsg_file *cf,
  * Send a->msg (or a new proxy of it) to a->xchg.  @wake: receivers to
  * wake are put there (xmsg_xchg_send_defer()), or NULL to wake at once.
  */
-static int __xmsg_send(struct xmsg_file *cf, const struct xmsg_send_args *a,
-		       struct xmsg_file_post **cpp, struct xmsg_handle **closep,
+static int __xmsg_cdev_send(struct xmsg_file *cf, const struct xmsg_send_args *a,
+			    struct xmsg_file_post **cpp, struct xmsg_handle **closep,
 		       struct list_head *wake)
 {
 	struct xmsg_handle *hx, *hm, *hr = NULL;
@@ -110,16 +110,16 @@ static int __xmsg_send(struct xmsg_file *cf, const struct xmsg_send_args *a,
 	bool bcast;
 	int err;
 
-	hx = __xmsg_hent_find(cf, a->xchg, XMSG_TYPE_XCHG, &err);
+	hx = __xmsg_cdev_handle_find(cf, a->xchg, XMSG_TYPE_XCHG, &err);
 	if (!hx)
 		return err;
 	if (!(hx->rights & XMSG_ACC_WRITE))
 		return -EACCES;
-	hm = __xmsg_hent_find(cf, a->msg, XMSG_TYPE_MSG, &err);
+	hm = __xmsg_cdev_handle_find(cf, a->msg, XMSG_TYPE_MSG, &err);
 	if (!hm)
 		return err;
 	if (a->reply) {
-		hr = __xmsg_hent_find(cf, a->reply, 0, &err);
+		hr = __xmsg_cdev_handle_find(cf, a->reply, 0, &err);
 		if (!hr)
 			return err;
 		if (hr->type != XMSG_TYPE_XCHG && hr->type != XMSG_TYPE_SEM)
@@ -130,13 +130,13 @@ static int __xmsg_send(struct xmsg_file *cf, const struct xmsg_send_args *a,
 	}
 	xchg = xmsg_obj_xchg(hx->obj);
 	bcast = xmsg_xchg_kind(xchg) == XMSG_XCHG_KIND_BCAST;
-	if (bcast && !a->proxy && !*cpp && !__xmsg_post_known(cf, hx->obj))
+	if (bcast && !a->proxy && !*cpp && !__xmsg_cdev_post_known(cf, hx->obj))
 		return XMSG_NEED_CPOST;
-	msg = a->proxy ? xmsg_send_proxy(cf, hm, bcast) : hm->msg;
+	msg = a->proxy ? xmsg_cdev_send_proxy(cf, hm, bcast) : hm->msg;
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
 	if (hr) {
-		err = xmsg_set_reply(msg, hr->obj, &old);
+		err = xmsg_cdev_set_reply(msg, hr->obj, &old);
 		if (err)
 			goto undo;
 	}
@@ -151,44 +151,44 @@ undo:
 		return err;
 	}
 	if (bcast) {		/* withdrawn when the file goes */
-		__xmsg_note_post(cf, hx->obj, cpp);
+		__xmsg_cdev_note_post(cf, hx->obj, cpp);
 	} else if (!a->proxy) {	/* the message is the exchange's now */
-		__xmsg_hent_remove(cf, hm);
-		__xmsg_hent_free(cf, hm);
+		__xmsg_cdev_handle_remove(cf, hm);
+		__xmsg_cdev_handle_free(cf, hm);
 	}
 	if (a->flags & XMSG_SEND_CLOSE_XCHG) {
-		__xmsg_hent_remove(cf, hx);
+		__xmsg_cdev_handle_remove(cf, hx);
 		*closep = hx;
 	}
 	return 0;
 }
 
-static int xmsg_send(struct xmsg_file *cf, const struct xmsg_send_args *a)
+static int xmsg_cdev_send(struct xmsg_file *cf, const struct xmsg_send_args *a)
 {
 	struct xmsg_handle *close = NULL;
 	struct xmsg_file_post *cp = NULL;
 	int err;
 
 	mutex_lock(&cf->lock);
-	err = __xmsg_send(cf, a, &cp, &close, NULL);
+	err = __xmsg_cdev_send(cf, a, &cp, &close, NULL);
 	mutex_unlock(&cf->lock);
 	if (err == XMSG_NEED_CPOST) {	/* first post to that exchange */
 		cp = kzalloc(sizeof(*cp), GFP_KERNEL_ACCOUNT);
 		if (!cp)
 			return -ENOMEM;
 		mutex_lock(&cf->lock);
-		err = __xmsg_send(cf, a, &cp, &close, NULL);
+		err = __xmsg_cdev_send(cf, a, &cp, &close, NULL);
 		mutex_unlock(&cf->lock);
 		if (err == XMSG_NEED_CPOST)	/* cannot happen: cp is set */
 			err = -ENOMEM;
 	}
-	xmsg_hent_drop(close);
+	xmsg_cdev_handle_drop(close);
 	kfree(cp);
 	return err;
 }
 
 /**
- * xmsg_ioc_send() - XMSG_IOC_SEND
+ * xmsg_cdev_ioc_send() - XMSG_IOC_SEND
  * @cf: the file
  * @arg: struct xmsg_send
  * @cmd: the command
@@ -197,13 +197,13 @@ static int xmsg_send(struct xmsg_file *cf, const struct xmsg_send_args *a)
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EACCES; -EIDRM; -ENOSPC
  * (queue full); -ENOMEM.
  */
-long xmsg_ioc_send(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
+long xmsg_cdev_ioc_send(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 {
 	struct xmsg_send_args a = {};
 	struct xmsg_send s;
 	int err;
 
-	err = xmsg_copy_in(&s, sizeof(s), sizeof(s), arg, cmd);
+	err = xmsg_cdev_copy_in(&s, sizeof(s), sizeof(s), arg, cmd);
 	if (err)
 		return err;
 	if (s.flags & ~XMSG_SEND_CLOSE_XCHG || s.prio > XMSG_MSG_PRIO_MAX ||
@@ -214,7 +214,7 @@ long xmsg_ioc_send(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 	a.msg = s.msg;
 	a.prio = s.prio;
 	a.reply = s.reply;
-	return xmsg_send(cf, &a);
+	return xmsg_cdev_send(cf, &a);
 }
 
 /* ---- receive --------------------------------------------------------- */
@@ -224,7 +224,7 @@ long xmsg_ioc_send(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
  * @flags: XMSG_TIMEOUT_ABS, XMSG_RECV_NEWER
  * @xchg: exchange handle
  * @timeout_ns: as the uAPI
- * @kind: what xmsg_timeout_jiffies() returned for @timeout_ns
+ * @kind: what xmsg_cdev_timeout_jiffies() returned for @timeout_ns
  * @jiffies: @timeout_ns in jiffies
  * @gen: in/out broadcast generation
  * @msg: out: message handle
@@ -268,39 +268,39 @@ struct xmsg_recv_slot {
 };
 
 /* Reserve the handles a receive may need (message and reply). */
-static int __xmsg_recv_reserve(struct xmsg_file *cf, struct xmsg_recv_slot *rs)
+static int __xmsg_cdev_recv_reserve(struct xmsg_file *cf, struct xmsg_recv_slot *rs)
 {
 	int err = -ENOMEM;
 
-	rs->hm = __xmsg_hent_new(cf, XMSG_TYPE_MSG);
-	rs->hr = __xmsg_hent_new(cf, XMSG_TYPE_XCHG);
+	rs->hm = __xmsg_cdev_handle_new(cf, XMSG_TYPE_MSG);
+	rs->hr = __xmsg_cdev_handle_new(cf, XMSG_TYPE_XCHG);
 	if (!rs->hm || !rs->hr)
 		goto free;
-	err = xmsg_hent_reserve(cf, &rs->mid);
+	err = xmsg_cdev_handle_reserve(cf, &rs->mid);
 	if (err)
 		goto free;
-	err = xmsg_hent_reserve(cf, &rs->rid);
+	err = xmsg_cdev_handle_reserve(cf, &rs->rid);
 	if (!err)
 		return 0;
-	xmsg_hent_unreserve(cf, rs->mid);
+	xmsg_cdev_handle_unreserve(cf, rs->mid);
 free:
-	__xmsg_hent_free(cf, rs->hr);
-	__xmsg_hent_free(cf, rs->hm);
+	__xmsg_cdev_handle_free(cf, rs->hr);
+	__xmsg_cdev_handle_free(cf, rs->hm);
 	return err;
 }
 
-static void __xmsg_recv_unreserve(struct xmsg_file *cf,
-				  struct xmsg_recv_slot *rs)
+static void __xmsg_cdev_recv_unreserve(struct xmsg_file *cf,
+				       struct xmsg_recv_slot *rs)
 {
-	xmsg_hent_unreserve(cf, rs->rid);
-	xmsg_hent_unreserve(cf, rs->mid);
-	__xmsg_hent_free(cf, rs->hr);
-	__xmsg_hent_free(cf, rs->hm);
+	xmsg_cdev_handle_unreserve(cf, rs->rid);
+	xmsg_cdev_handle_unreserve(cf, rs->mid);
+	__xmsg_cdev_handle_free(cf, rs->hr);
+	__xmsg_cdev_handle_free(cf, rs->hm);
 }
 
 /* Publish a received message (and its reply handle); cannot fail. */
-static void __xmsg_recv_publish(struct xmsg_file *cf, struct xmsg_msg *msg,
-				struct xmsg_recv_slot *rs,
+static void __xmsg_cdev_recv_publish(struct xmsg_file *cf, struct xmsg_msg *msg,
+				     struct xmsg_recv_slot *rs,
 				struct xmsg_recv_args *a)
 {
 	struct xmsg_obj *robj = xmsg_msg_reply_obj(msg);
@@ -308,7 +308,7 @@ static void __xmsg_recv_publish(struct xmsg_file *cf, struct xmsg_msg *msg,
 
 	rs->hm->msg = msg;
 	rs->hm->prio = msg->prio;
-	xmsg_hent_publish(cf, rs->hm, rs->mid);
+	xmsg_cdev_handle_publish(cf, rs->hm, rs->mid);
 	a->msg = rs->mid;
 	a->reply = 0;
 	if (robj) {
@@ -316,17 +316,17 @@ static void __xmsg_recv_publish(struct xmsg_file *cf, struct xmsg_msg *msg,
 		hr->type = xmsg_obj_xchg(robj) ? XMSG_TYPE_XCHG : XMSG_TYPE_SEM;
 		hr->obj = robj;
 		hr->rights = XMSG_ACC_WRITE;
-		xmsg_hent_publish(cf, hr, rs->rid);
+		xmsg_cdev_handle_publish(cf, hr, rs->rid);
 		a->reply = rs->rid;
 	} else {
-		xmsg_hent_unreserve(cf, rs->rid);
-		__xmsg_hent_free(cf, hr);
+		xmsg_cdev_handle_unreserve(cf, rs->rid);
+		__xmsg_cdev_handle_free(cf, hr);
 	}
-	xmsg_buf_describe(cf, rs->hm, &a->bi);
+	xmsg_cdev_buf_describe(cf, rs->hm, &a->bi);
 }
 
-static void xmsg_xfer_fill(struct xmsg_xfer_recv *e,
-			   const struct xmsg_recv_args *a)
+static void xmsg_cdev_xfer_fill(struct xmsg_xfer_recv *e,
+				const struct xmsg_recv_args *a)
 {
 	e->msg = a->msg;
 	e->pool = a->bi.pool;
@@ -339,23 +339,23 @@ static void xmsg_xfer_fill(struct xmsg_xfer_recv *e,
 }
 
 /* Take what is queued already, up to a->max messages in all. */
-static void __xmsg_recv_more(struct xmsg_file *cf, struct xmsg_xchg *xchg,
-			     struct xmsg_recv_args *a)
+static void __xmsg_cdev_recv_more(struct xmsg_file *cf, struct xmsg_xchg *xchg,
+				  struct xmsg_recv_args *a)
 {
 	struct xmsg_recv_args one = {};
 	struct xmsg_recv_slot rs;
 	struct xmsg_msg *msg;
 
 	while (a->got < a->max) {
-		if (__xmsg_recv_reserve(cf, &rs))
+		if (__xmsg_cdev_recv_reserve(cf, &rs))
 			return;
 		msg = xmsg_xchg_recv(xchg, &cf->owner, 0, 0, NULL);
 		if (IS_ERR(msg)) {
-			__xmsg_recv_unreserve(cf, &rs);
+			__xmsg_cdev_recv_unreserve(cf, &rs);
 			return;
 		}
-		__xmsg_recv_publish(cf, msg, &rs, &one);
-		xmsg_xfer_fill(&a->more[a->got - 1], &one);
+		__xmsg_cdev_recv_publish(cf, msg, &rs, &one);
+		xmsg_cdev_xfer_fill(&a->more[a->got - 1], &one);
 		a->got++;
 	}
 }
@@ -380,13 +380,13 @@ static int xmsg_recv_locked(struct xmsg_file *cf, struct xmsg_recv_args *a,
 	int err;
 
 	lockdep_assert_held(&cf->lock);
-	hx = __xmsg_hent_find(cf, a->xchg, XMSG_TYPE_XCHG, &err);
+	hx = __xmsg_cdev_handle_find(cf, a->xchg, XMSG_TYPE_XCHG, &err);
 	if (!hx)
 		goto unlock;
 	err = -EACCES;
 	if (!(hx->rights & XMSG_ACC_READ))
 		goto unlock;
-	err = __xmsg_recv_reserve(cf, &rs);
+	err = __xmsg_cdev_recv_reserve(cf, &rs);
 	if (err)
 		goto unlock;
 	xchg = xmsg_obj_xchg(hx->obj);
@@ -411,14 +411,14 @@ static int xmsg_recv_locked(struct xmsg_file *cf, struct xmsg_recv_args *a,
 		mutex_lock(&cf->lock);
 	}
 	if (IS_ERR(msg)) {
-		err = xmsg_wait_err(PTR_ERR(msg), a->kind, restart);
-		__xmsg_recv_unreserve(cf, &rs);
+		err = xmsg_cdev_wait_err(PTR_ERR(msg), a->kind, restart);
+		__xmsg_cdev_recv_unreserve(cf, &rs);
 		goto unlock;
 	}
-	__xmsg_recv_publish(cf, msg, &rs, a);
+	__xmsg_cdev_recv_publish(cf, msg, &rs, a);
 	a->got = 1;
 	if (a->more && xmsg_xchg_kind(xchg) != XMSG_XCHG_KIND_BCAST)
-		__xmsg_recv_more(cf, xchg, a);
+		__xmsg_cdev_recv_more(cf, xchg, a);
 unlock:
 	mutex_unlock(&cf->lock);
 	if (a->wake)
@@ -427,10 +427,10 @@ unlock:
 	return err;
 }
 
-static int xmsg_recv(struct xmsg_file *cf, struct xmsg_recv_args *a,
-		     bool restart)
+static int xmsg_cdev_recv(struct xmsg_file *cf, struct xmsg_recv_args *a,
+			  bool restart)
 {
-	a->kind = xmsg_timeout_jiffies(a->timeout_ns, a->flags, &a->jiffies);
+	a->kind = xmsg_cdev_timeout_jiffies(a->timeout_ns, a->flags, &a->jiffies);
 	if (a->kind < 0)
 		return a->kind;
 	mutex_lock(&cf->lock);
@@ -438,7 +438,7 @@ static int xmsg_recv(struct xmsg_file *cf, struct xmsg_recv_args *a,
 }
 
 /**
- * xmsg_ioc_recv() - XMSG_IOC_RECV
+ * xmsg_cdev_ioc_recv() - XMSG_IOC_RECV
  * @cf: the file
  * @arg: struct xmsg_recv
  * @cmd: the command
@@ -451,13 +451,13 @@ static int xmsg_recv(struct xmsg_file *cf, struct xmsg_recv_args *a,
  * -ETIMEDOUT; -EINTR (or a restart for waits without a relative timeout);
  * -EIDRM; -EMFILE; -ENOMEM.
  */
-long xmsg_ioc_recv(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
+long xmsg_cdev_ioc_recv(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 {
 	struct xmsg_recv_args a = {};
 	struct xmsg_recv r;
 	int err;
 
-	err = xmsg_copy_in(&r, sizeof(r), sizeof(r), arg, cmd);
+	err = xmsg_cdev_copy_in(&r, sizeof(r), sizeof(r), arg, cmd);
 	if (err)
 		return err;
 	if (r.flags & ~(XMSG_TIMEOUT_ABS | XMSG_RECV_NEWER) ||
@@ -470,7 +470,7 @@ long xmsg_ioc_recv(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 	a.xchg = r.xchg;
 	a.timeout_ns = r.timeout_ns;
 	a.gen = r.gen;
-	err = xmsg_recv(cf, &a, true);
+	err = xmsg_cdev_recv(cf, &a, true);
 	if (err)
 		return err;
 	r.msg = a.msg;
@@ -481,7 +481,7 @@ long xmsg_ioc_recv(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 	r.length = a.bi.length;
 	r.reply = a.reply;
 	r.msg_flags = a.bi.msg_flags;
-	return xmsg_copy_out(arg, &r, sizeof(r));
+	return xmsg_cdev_copy_out(arg, &r, sizeof(r));
 }
 
 /*
@@ -491,8 +491,8 @@ long xmsg_ioc_recv(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
  * with the lock dropped.  *@cpp: a spare broadcast post entry, allocated
  * here when needed; the caller frees what is left of it.
  */
-static int xmsg_call_send(struct xmsg_file *cf, u32 recv_xchg,
-			  const struct xmsg_send_args *sa,
+static int xmsg_cdev_call_send(struct xmsg_file *cf, u32 recv_xchg,
+			       const struct xmsg_send_args *sa,
 			  struct xmsg_file_post **cpp, struct xmsg_handle **closep,
 			  struct list_head *wake)
 {
@@ -501,11 +501,11 @@ static int xmsg_call_send(struct xmsg_file *cf, u32 recv_xchg,
 
 	for (;;) {
 		mutex_lock(&cf->lock);
-		hx = __xmsg_hent_find(cf, recv_xchg, XMSG_TYPE_XCHG, &err);
+		hx = __xmsg_cdev_handle_find(cf, recv_xchg, XMSG_TYPE_XCHG, &err);
 		if (hx && !(hx->rights & XMSG_ACC_READ))
 			err = -EACCES;
 		else if (hx)
-			err = __xmsg_send(cf, sa, cpp, closep, wake);
+			err = __xmsg_cdev_send(cf, sa, cpp, closep, wake);
 		if (err != XMSG_NEED_CPOST || *cpp)
 			break;
 		/* first post of this file to that broadcast exchange */
@@ -522,16 +522,16 @@ static int xmsg_call_send(struct xmsg_file *cf, u32 recv_xchg,
 }
 
 /**
- * xmsg_ioc_call() - XMSG_IOC_CALL: send, then receive
+ * xmsg_cdev_ioc_call() - XMSG_IOC_CALL: send, then receive
  * @cf: the file
  * @arg: struct xmsg_call
  * @cmd: the command
  *
  * Context: process context, may sleep.
- * Return: as xmsg_ioc_send() if the send fails (nothing happened); else as
- * xmsg_ioc_recv() with XMSG_CALL_SENT written to @result on failure.
+ * Return: as xmsg_cdev_ioc_send() if the send fails (nothing happened); else as
+ * xmsg_cdev_ioc_recv() with XMSG_CALL_SENT written to @result on failure.
  */
-long xmsg_ioc_call(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
+long xmsg_cdev_ioc_call(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 {
 	struct xmsg_recv_args ra = {};
 	struct xmsg_handle *close = NULL;
@@ -540,7 +540,7 @@ long xmsg_ioc_call(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 	struct xmsg_call c;
 	int err;
 
-	err = xmsg_copy_in(&c, sizeof(c), sizeof(c), arg, cmd);
+	err = xmsg_cdev_copy_in(&c, sizeof(c), sizeof(c), arg, cmd);
 	if (err)
 		return err;
 	if (c.flags & ~(XMSG_SEND_CLOSE_XCHG | XMSG_TIMEOUT_ABS |
@@ -552,7 +552,7 @@ long xmsg_ioc_call(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 	ra.xchg = c.recv_xchg;
 	ra.timeout_ns = c.timeout_ns;
 	ra.gen = c.gen;
-	ra.kind = xmsg_timeout_jiffies(c.timeout_ns, c.flags, &ra.jiffies);
+	ra.kind = xmsg_cdev_timeout_jiffies(c.timeout_ns, c.flags, &ra.jiffies);
 	if (ra.kind < 0)
 		return -EINVAL;
 	if (put_user(c.size, (u32 __user *)arg))
@@ -566,12 +566,12 @@ long xmsg_ioc_call(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 	 * One send: its receiver is woken at once (it may preempt us, which
 	 * on one CPU lets it answer before our receive looks), not deferred.
 	 */
-	err = xmsg_call_send(cf, c.recv_xchg, &sa, &cp, &close, NULL);
+	err = xmsg_cdev_call_send(cf, c.recv_xchg, &sa, &cp, &close, NULL);
 	kfree(cp);
 	if (err)
 		return err;
 	err = xmsg_recv_locked(cf, &ra, false);
-	xmsg_hent_drop(close);
+	xmsg_cdev_handle_drop(close);
 	if (err) {
 		if (put_user(XMSG_CALL_SENT, (u32 __user *)
 			     (arg + offsetof(struct xmsg_call, result))))
@@ -587,13 +587,13 @@ long xmsg_ioc_call(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 	c.prio = ra.bi.prio;
 	c.reply = ra.reply;
 	c.msg_flags = ra.bi.msg_flags;
-	return xmsg_copy_out(arg, &c, sizeof(c));
+	return xmsg_cdev_copy_out(arg, &c, sizeof(c));
 }
 
 /* ---- batches --------------------------------------------------------- */
 
 /* Check an XMSG_IOC_XFER argument; entries are checked once copied in. */
-static int xmsg_xfer_check(const struct xmsg_xfer *x)
+static int xmsg_cdev_xfer_check(const struct xmsg_xfer *x)
 {
 	if (x->flags & ~XMSG_TIMEOUT_ABS || x->pad ||
 	    memchr_inv(x->reserved, 0, sizeof(x->reserved)))
@@ -615,7 +615,7 @@ static int xmsg_xfer_check(const struct xmsg_xfer *x)
 	return 0;
 }
 
-static int xmsg_xfer_check_sends(const struct xmsg_xfer_send *e, u32 n)
+static int xmsg_cdev_xfer_check_sends(const struct xmsg_xfer_send *e, u32 n)
 {
 	u32 i;
 
@@ -631,8 +631,8 @@ static int xmsg_xfer_check_sends(const struct xmsg_xfer_send *e, u32 n)
  * deferred to @wake.  Returns 0 with the lock held, or the error of the
  * failing send with the lock dropped.  *@sent: sends done.
  */
-static int xmsg_xfer_sends(struct xmsg_file *cf,
-			   const struct xmsg_xfer_send *e, u32 n, u32 *sent,
+static int xmsg_cdev_xfer_sends(struct xmsg_file *cf,
+				const struct xmsg_xfer_send *e, u32 n, u32 *sent,
 			   struct list_head *wake)
 {
 	struct xmsg_send_args sa = {};
@@ -646,7 +646,7 @@ static int xmsg_xfer_sends(struct xmsg_file *cf,
 		sa.prio = e[*sent].prio;
 		sa.reply = e[*sent].reply;
 		sa.proxy = e[*sent].flags & XMSG_XFER_PROXY;
-		err = __xmsg_send(cf, &sa, &cp, NULL, wake);
+		err = __xmsg_cdev_send(cf, &sa, &cp, NULL, wake);
 		if (err == XMSG_NEED_CPOST && !cp) {
 			mutex_unlock(&cf->lock);
 			cp = kzalloc(sizeof(*cp), GFP_KERNEL_ACCOUNT);
@@ -671,8 +671,8 @@ static int xmsg_xfer_sends(struct xmsg_file *cf,
  * Copy the sends in, do them, receive.  @ents: room for x->recv_max
  * received entries, then x->send_count send entries.
  */
-static int xmsg_xfer_do(struct xmsg_file *cf, struct xmsg_xfer *x,
-			struct xmsg_xfer_recv *ents)
+static int xmsg_cdev_xfer_do(struct xmsg_file *cf, struct xmsg_xfer *x,
+			     struct xmsg_xfer_recv *ents)
 {
 	struct xmsg_xfer_send *sends = (void *)(ents + x->recv_max);
 	struct xmsg_recv_args ra = {};
@@ -682,16 +682,16 @@ static int xmsg_xfer_do(struct xmsg_file *cf, struct xmsg_xfer *x,
 	if (copy_from_user(sends, u64_to_user_ptr(x->send),
 			   x->send_count * sizeof(*sends)))
 		return -EFAULT;
-	err = xmsg_xfer_check_sends(sends, x->send_count);
+	err = xmsg_cdev_xfer_check_sends(sends, x->send_count);
 	if (err)
 		return err;
 	if (x->recv_max) {
-		ra.kind = xmsg_timeout_jiffies(x->timeout_ns, x->flags,
-					       &ra.jiffies);
+		ra.kind = xmsg_cdev_timeout_jiffies(x->timeout_ns, x->flags,
+						    &ra.jiffies);
 		if (ra.kind < 0)
 			return -EINVAL;
 	}
-	err = xmsg_xfer_sends(cf, sends, x->send_count, &x->sent, &wake);
+	err = xmsg_cdev_xfer_sends(cf, sends, x->send_count, &x->sent, &wake);
 	if (err) {
 		xmsg_xchg_wake(&wake);
 		return err;
@@ -709,13 +709,13 @@ static int xmsg_xfer_do(struct xmsg_file *cf, struct xmsg_xfer *x,
 	err = xmsg_recv_locked(cf, &ra, false);
 	if (err)
 		return err;
-	xmsg_xfer_fill(ents, &ra);
+	xmsg_cdev_xfer_fill(ents, &ra);
 	x->received = ra.got;
 	return 0;
 }
 
 /**
- * xmsg_ioc_xfer() - XMSG_IOC_XFER: a batch of sends, then of receives
+ * xmsg_cdev_ioc_xfer() - XMSG_IOC_XFER: a batch of sends, then of receives
  * @cf: the file
  * @arg: struct xmsg_xfer
  * @cmd: the command
@@ -728,16 +728,16 @@ static int xmsg_xfer_do(struct xmsg_file *cf, struct xmsg_xfer *x,
  * -EACCES, -EIDRM, -ENOSPC, -ENOMEM); the receive's (-EBADF, -EACCES,
  * -EAGAIN, -ETIMEDOUT, -EINTR, -EIDRM, -EMFILE, -ENOMEM).
  */
-long xmsg_ioc_xfer(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
+long xmsg_cdev_ioc_xfer(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 {
 	struct xmsg_xfer_recv *ents;
 	struct xmsg_xfer x;
 	int err;
 
-	err = xmsg_copy_in(&x, sizeof(x), sizeof(x), arg, cmd);
+	err = xmsg_cdev_copy_in(&x, sizeof(x), sizeof(x), arg, cmd);
 	if (err)
 		return err;
-	err = xmsg_xfer_check(&x);
+	err = xmsg_cdev_xfer_check(&x);
 	if (err)
 		return err;
 	x.sent = 0;		/* outputs: whatever the caller left there */
@@ -749,7 +749,7 @@ long xmsg_ioc_xfer(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 			     sizeof(struct xmsg_xfer_send), GFP_KERNEL_ACCOUNT);
 	if (!ents)
 		return -ENOMEM;
-	err = xmsg_xfer_do(cf, &x, ents);
+	err = xmsg_cdev_xfer_do(cf, &x, ents);
 	if (err) {
 		if (put_user(x.sent, (u32 __user *)
 			     (arg + offsetof(struct xmsg_xfer, sent))))
@@ -758,14 +758,14 @@ long xmsg_ioc_xfer(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 				x.received * sizeof(*ents))) {
 		err = -EFAULT;
 	} else {
-		err = xmsg_copy_out(arg, &x, sizeof(x));
+		err = xmsg_cdev_copy_out(arg, &x, sizeof(x));
 	}
 	kfree(ents);
 	return err;
 }
 
 /**
- * xmsg_ioc_bcast_clear() - XMSG_IOC_BCAST_CLEAR
+ * xmsg_cdev_ioc_bcast_clear() - XMSG_IOC_BCAST_CLEAR
  * @cf: the file
  * @arg: struct xmsg_handle_op
  * @cmd: the command
@@ -774,21 +774,21 @@ long xmsg_ioc_xfer(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EACCES; -EIDRM; -ENOENT;
  * -EPERM (posted by another file).
  */
-long xmsg_ioc_bcast_clear(struct xmsg_file *cf, void __user *arg,
-			  unsigned int cmd)
+long xmsg_cdev_ioc_bcast_clear(struct xmsg_file *cf, void __user *arg,
+			       unsigned int cmd)
 {
 	struct xmsg_handle_op op;
 	struct xmsg_xchg *xchg;
 	struct xmsg_handle *h;
 	int err;
 
-	err = xmsg_copy_in(&op, sizeof(op), sizeof(op), arg, cmd);
+	err = xmsg_cdev_copy_in(&op, sizeof(op), sizeof(op), arg, cmd);
 	if (err)
 		return err;
 	if (op.flags || op.pad || memchr_inv(op.reserved, 0, sizeof(op.reserved)))
 		return -EINVAL;
 	mutex_lock(&cf->lock);
-	h = __xmsg_hent_find(cf, op.handle, XMSG_TYPE_XCHG, &err);
+	h = __xmsg_cdev_handle_find(cf, op.handle, XMSG_TYPE_XCHG, &err);
 	if (!h)
 		goto unlock;
 	err = -EACCES;
