@@ -175,7 +175,8 @@ static int __xmsg_cdev_buf_unmake(struct xmsg_file *cf, unsigned int nr,
 	void *dbp;
 	int err;
 
-	h = __xmsg_cdev_handle_find(cf, b->src, bcb ? XMSG_TYPE_BCB : XMSG_TYPE_MSG,
+	h = __xmsg_cdev_handle_find(cf, b->src,
+				    bcb ? XMSG_TYPE_BCB : XMSG_TYPE_MSG,
 				    &err);
 	if (!h)
 		return err;
@@ -184,7 +185,10 @@ static int __xmsg_cdev_buf_unmake(struct xmsg_file *cf, unsigned int nr,
 	} else {
 		if (h->msg->origin != XMSG_ORIGIN_POOL)
 			return -EINVAL;
-		/* a bare block is the whole block: see __xmsg_cdev_pool_writable() */
+		/*
+		 * a bare block is the whole block: see
+		 * __xmsg_cdev_pool_writable()
+		 */
 		if (!__xmsg_cdev_pool_writable(cf, h->msg->pool))
 			return -EACCES;
 		dbp = xmsg_msg_unmake(h->msg, &pool);

@@ -168,7 +168,8 @@ int xmsg_cdev_may_create(void);
 /* registry.c */
 extern struct mutex xmsg_reg_lock;
 int xmsg_cdev_name_check(const char *name, bool may_be_empty);
-struct xmsg_cdev_obj *xmsg_cdev_obj_alloc(u32 type, const char *name, umode_t mode);
+struct xmsg_cdev_obj *xmsg_cdev_obj_alloc(u32 type, const char *name,
+					  umode_t mode);
 void xmsg_cdev_obj_get(struct xmsg_cdev_obj *uobj);
 void xmsg_cdev_obj_discard(struct xmsg_cdev_obj *uobj);
 void xmsg_cdev_obj_put(struct xmsg_cdev_obj *uobj);
@@ -179,7 +180,8 @@ int xmsg_cdev_obj_perm(struct xmsg_cdev_obj *uobj, u32 access);
 bool xmsg_cdev_obj_may_destroy(struct xmsg_cdev_obj *uobj);
 struct xmsg_cdev_obj *__xmsg_cdev_reg_lookup(struct ipc_namespace *ns, u32 type,
 					     const char *name);
-int __xmsg_cdev_reg_insert(struct ipc_namespace *ns, struct xmsg_cdev_obj *uobj);
+int __xmsg_cdev_reg_insert(struct ipc_namespace *ns,
+			   struct xmsg_cdev_obj *uobj);
 void __xmsg_cdev_reg_unlink(struct xmsg_cdev_obj *uobj);
 int xmsg_cdev_reg_list(struct ipc_namespace *ns, u32 type, u64 *cursor,
 		       struct xmsg_list_entry *ents, u32 *count);
@@ -192,11 +194,14 @@ struct xmsg_handle *xmsg_cdev_handle_alloc(u8 type);
 struct xmsg_handle *__xmsg_cdev_handle_new(struct xmsg_file *cf, u8 type);
 void __xmsg_cdev_handle_free(struct xmsg_file *cf, struct xmsg_handle *h);
 int xmsg_cdev_handle_reserve(struct xmsg_file *cf, u32 *id);
-void xmsg_cdev_handle_publish(struct xmsg_file *cf, struct xmsg_handle *h, u32 id);
+void xmsg_cdev_handle_publish(struct xmsg_file *cf, struct xmsg_handle *h,
+			      u32 id);
 void xmsg_cdev_handle_unreserve(struct xmsg_file *cf, u32 id);
 struct xmsg_handle *__xmsg_cdev_handle_at(struct xmsg_file *cf, u32 id);
-struct xmsg_handle *__xmsg_cdev_handle_again(struct xmsg_file *cf, u32 id, u64 gen);
-struct xmsg_handle *__xmsg_cdev_handle_find(struct xmsg_file *cf, u32 id, u8 type,
+struct xmsg_handle *__xmsg_cdev_handle_again(struct xmsg_file *cf, u32 id,
+					     u64 gen);
+struct xmsg_handle *__xmsg_cdev_handle_find(struct xmsg_file *cf, u32 id,
+					    u8 type,
 					    int *err);
 void __xmsg_cdev_handle_remove(struct xmsg_file *cf, struct xmsg_handle *h);
 void xmsg_cdev_handle_drop(struct xmsg_handle *h);
@@ -215,30 +220,39 @@ long xmsg_cdev_ioc_xchg_create(struct xmsg_file *cf, void __user *arg,
 			       unsigned int cmd);
 long xmsg_cdev_ioc_sem_create(struct xmsg_file *cf, void __user *arg,
 			      unsigned int cmd);
-long xmsg_cdev_ioc_open(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
+long xmsg_cdev_ioc_open(struct xmsg_file *cf, void __user *arg,
+			unsigned int cmd);
 long xmsg_cdev_ioc_destroy(struct xmsg_file *cf, void __user *arg,
 			   unsigned int cmd);
-long xmsg_cdev_ioc_info(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
-long xmsg_cdev_ioc_list(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
+long xmsg_cdev_ioc_info(struct xmsg_file *cf, void __user *arg,
+			unsigned int cmd);
+long xmsg_cdev_ioc_list(struct xmsg_file *cf, void __user *arg,
+			unsigned int cmd);
 long xmsg_cdev_ioc_poll_fd(struct xmsg_file *cf, void __user *arg,
 			   unsigned int cmd);
 int xmsg_cdev_pool_mmap(struct xmsg_file *cf, struct vm_area_struct *vma);
 
 /* buf.c: blocks, messages, proxies */
-long xmsg_cdev_ioc_buf(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
+long xmsg_cdev_ioc_buf(struct xmsg_file *cf, void __user *arg,
+		       unsigned int cmd);
 void xmsg_cdev_buf_describe(struct xmsg_file *cf, struct xmsg_handle *h,
 			    struct xmsg_buf_info *bi);
 
 /* sendrecv.c: send, receive, call, batches */
-long xmsg_cdev_ioc_send(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
-long xmsg_cdev_ioc_recv(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
-long xmsg_cdev_ioc_call(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
-long xmsg_cdev_ioc_xfer(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
+long xmsg_cdev_ioc_send(struct xmsg_file *cf, void __user *arg,
+			unsigned int cmd);
+long xmsg_cdev_ioc_recv(struct xmsg_file *cf, void __user *arg,
+			unsigned int cmd);
+long xmsg_cdev_ioc_call(struct xmsg_file *cf, void __user *arg,
+			unsigned int cmd);
+long xmsg_cdev_ioc_xfer(struct xmsg_file *cf, void __user *arg,
+			unsigned int cmd);
 long xmsg_cdev_ioc_bcast_clear(struct xmsg_file *cf, void __user *arg,
 			       unsigned int cmd);
 
 /* sem.c: semaphores */
-long xmsg_cdev_ioc_sem(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
+long xmsg_cdev_ioc_sem(struct xmsg_file *cf, void __user *arg,
+		       unsigned int cmd);
 
 /* read.c: copy-out read of a body */
 long xmsg_cdev_ioc_msg_read(struct xmsg_file *cf, void __user *arg,
@@ -247,7 +261,8 @@ long xmsg_cdev_ioc_msg_set_length(struct xmsg_file *cf, void __user *arg,
 				  unsigned int cmd);
 
 /* ring.c: receive rings (their files; the rings are ipc/ring.c) */
-long xmsg_cdev_ioc_ring(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
+long xmsg_cdev_ioc_ring(struct xmsg_file *cf, void __user *arg,
+			unsigned int cmd);
 long xmsg_cdev_ioc_ring_take(struct xmsg_file *cf, void __user *arg,
 			     unsigned int cmd);
 

@@ -385,7 +385,8 @@ int xmsg_cdev_handle_reserve(struct xmsg_file *cf, u32 *id)
  *
  * Context: @cf->lock held.  Cannot fail.
  */
-void xmsg_cdev_handle_publish(struct xmsg_file *cf, struct xmsg_handle *h, u32 id)
+void xmsg_cdev_handle_publish(struct xmsg_file *cf, struct xmsg_handle *h,
+			      u32 id)
 {
 	lockdep_assert_held(&cf->lock);
 	h->id = id;
@@ -445,7 +446,8 @@ struct xmsg_handle *__xmsg_cdev_handle_at(struct xmsg_file *cf, u32 id)
  * Context: @cf->lock held.
  * Return: the entry, or NULL if it is not the one published back then.
  */
-struct xmsg_handle *__xmsg_cdev_handle_again(struct xmsg_file *cf, u32 id, u64 gen)
+struct xmsg_handle *__xmsg_cdev_handle_again(struct xmsg_file *cf, u32 id,
+					     u64 gen)
 {
 	struct xmsg_handle *h = __xmsg_cdev_handle_at(cf, id);
 
@@ -462,7 +464,8 @@ struct xmsg_handle *__xmsg_cdev_handle_again(struct xmsg_file *cf, u32 id, u64 g
  * Context: @cf->lock held.
  * Return: the entry, or NULL with *@err set.
  */
-struct xmsg_handle *__xmsg_cdev_handle_find(struct xmsg_file *cf, u32 id, u8 type,
+struct xmsg_handle *__xmsg_cdev_handle_find(struct xmsg_file *cf, u32 id,
+					    u8 type,
 					    int *err)
 {
 	struct xmsg_handle *h = __xmsg_cdev_handle_at(cf, id);
@@ -610,7 +613,8 @@ static long xmsg_cdev_ioc_close(struct xmsg_file *cf, void __user *arg,
 	err = xmsg_cdev_copy_in(&op, sizeof(op), sizeof(op), arg, cmd);
 	if (err)
 		return err;
-	if (op.flags || op.pad || memchr_inv(op.reserved, 0, sizeof(op.reserved)))
+	if (op.flags || op.pad || memchr_inv(op.reserved, 0,
+					     sizeof(op.reserved)))
 		return -EINVAL;
 	mutex_lock(&cf->lock);
 	h = __xmsg_cdev_handle_find(cf, op.handle, 0, &err);
@@ -677,7 +681,8 @@ static const struct xmsg_ioc_desc xmsg_iocs[] = {
  * smaller struct (a different _IOC_SIZE) still finds its command; the
  * size itself is checked against the struct's size field.
  */
-static long xmsg_cdev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+static long xmsg_cdev_ioctl(struct file *file, unsigned int cmd,
+			    unsigned long arg)
 {
 	struct xmsg_file *cf = file->private_data;
 	const struct xmsg_ioc_desc *d;
@@ -736,7 +741,8 @@ static int xmsg_cdev_release(struct inode *inode, struct file *file)
 	for (id = 1; id < cf->cap; id++) {
 		h = cf->tab[id];
 		if (!h || (h->type != XMSG_TYPE_BLOCK &&
-			   h->type != XMSG_TYPE_MSG && h->type != XMSG_TYPE_BCB))
+			   h->type != XMSG_TYPE_MSG &&
+			   h->type != XMSG_TYPE_BCB))
 			continue;
 		if (h->type == XMSG_TYPE_BLOCK)
 			xmsg_block_rel(h->blk.pool, h->blk.dbp);

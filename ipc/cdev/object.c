@@ -65,9 +65,11 @@ static bool xmsg_cdev_access_ok(u32 access)
 }
 
 /* Build the object itself (not named, not charged yet). */
-static struct xmsg_cdev_obj *xmsg_cdev_create_new(const struct xmsg_create_args *mk)
+static struct xmsg_cdev_obj *
+xmsg_cdev_create_new(const struct xmsg_create_args *mk)
 {
-	struct xmsg_cdev_obj *uobj = xmsg_cdev_obj_alloc(mk->type, mk->name, mk->mode);
+	struct xmsg_cdev_obj *uobj = xmsg_cdev_obj_alloc(mk->type, mk->name,
+							 mk->mode);
 	struct xmsg_pool *pool;
 	struct xmsg_xchg *xchg;
 	struct xmsg_sem *sem;
@@ -117,10 +119,12 @@ put:
  * The object named like @mk in @ns, with a reference, if the caller may
  * have it; NULL if there is none.
  */
-static struct xmsg_cdev_obj *__xmsg_cdev_create_existing(struct ipc_namespace *ns,
-							 const struct xmsg_create_args *mk)
+static struct xmsg_cdev_obj *
+__xmsg_cdev_create_existing(struct ipc_namespace *ns,
+			    const struct xmsg_create_args *mk)
 {
-	struct xmsg_cdev_obj *uobj = __xmsg_cdev_reg_lookup(ns, mk->type, mk->name);
+	struct xmsg_cdev_obj *uobj = __xmsg_cdev_reg_lookup(ns, mk->type,
+							    mk->name);
 	int err;
 
 	lockdep_assert_held(&xmsg_reg_lock);
@@ -141,8 +145,8 @@ static struct xmsg_cdev_obj *__xmsg_cdev_create_existing(struct ipc_namespace *n
  * so a create that loses a race to the same name drops its own and opens
  * (or, with XMSG_CREATE_EXCL, refuses) the winner's.
  */
-static struct xmsg_cdev_obj *xmsg_cdev_create_object(const struct xmsg_create_args *mk,
-						     bool *created)
+static struct xmsg_cdev_obj *
+xmsg_cdev_create_object(const struct xmsg_create_args *mk, bool *created)
 {
 	struct ipc_namespace *ns = xmsg_cdev_cur_ns();
 	struct xmsg_cdev_obj *uobj, *fresh;
@@ -204,7 +208,8 @@ static void xmsg_cdev_create_undo(struct xmsg_cdev_obj *uobj, bool created)
  * Give @uobj (a reference passed in) a handle with @access, copy @karg out,
  * and only then publish the handle.  On failure everything is undone.
  */
-static int xmsg_cdev_obj_handle(struct xmsg_file *cf, const struct xmsg_create_args *mk,
+static int xmsg_cdev_obj_handle(struct xmsg_file *cf,
+				const struct xmsg_create_args *mk,
 				void __user *arg, void *karg, size_t ksize,
 			   u32 *handle, u32 *result)
 {
@@ -261,7 +266,8 @@ free:
 	return err;
 }
 
-static int xmsg_cdev_create_common(struct xmsg_create_args *mk, u32 flags, const char *name,
+static int xmsg_cdev_create_common(struct xmsg_create_args *mk, u32 flags,
+				   const char *name,
 				   u32 mode, u32 access, bool may_be_anon)
 {
 	if (flags & ~XMSG_CREATE_EXCL)
@@ -321,7 +327,8 @@ long xmsg_cdev_ioc_pool_create(struct xmsg_file *cf, void __user *arg,
 		return err;
 	if (memchr_inv(pc.reserved, 0, sizeof(pc.reserved)))
 		return -EINVAL;
-	err = xmsg_cdev_create_common(&mk, pc.flags, pc.name, pc.mode, pc.access,
+	err = xmsg_cdev_create_common(&mk, pc.flags, pc.name, pc.mode,
+				      pc.access,
 				      false);
 	if (err)
 		return err;
@@ -359,7 +366,8 @@ long xmsg_cdev_ioc_xchg_create(struct xmsg_file *cf, void __user *arg,
 	if (memchr_inv(xc.reserved, 0, sizeof(xc.reserved)) ||
 	    xc.kind > XMSG_XCHG_KIND_BCAST || xc.limit > (1U << 20))
 		return -EINVAL;
-	err = xmsg_cdev_create_common(&mk, xc.flags, xc.name, xc.mode, xc.access,
+	err = xmsg_cdev_create_common(&mk, xc.flags, xc.name, xc.mode,
+				      xc.access,
 				      true);
 	if (err)
 		return err;
@@ -407,7 +415,8 @@ long xmsg_cdev_ioc_sem_create(struct xmsg_file *cf, void __user *arg,
 	if (sc.pad || memchr_inv(sc.reserved, 0, sizeof(sc.reserved)) ||
 	    !xmsg_cdev_sem_params_ok(&sc))
 		return -EINVAL;
-	err = xmsg_cdev_create_common(&mk, sc.flags, sc.name, sc.mode, sc.access,
+	err = xmsg_cdev_create_common(&mk, sc.flags, sc.name, sc.mode,
+				      sc.access,
 				      true);
 	if (err)
 		return err;
@@ -446,7 +455,8 @@ static struct xmsg_cdev_obj *xmsg_cdev_open_object(u32 type, const char *name,
  * Context: process context.
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -ENOENT; -EACCES; -EMFILE; -ENOMEM.
  */
-long xmsg_cdev_ioc_open(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
+long xmsg_cdev_ioc_open(struct xmsg_file *cf, void __user *arg,
+			unsigned int cmd)
 {
 	struct xmsg_open op;
 	struct xmsg_cdev_obj *uobj;
@@ -457,9 +467,11 @@ long xmsg_cdev_ioc_open(struct xmsg_file *cf, void __user *arg, unsigned int cmd
 	err = xmsg_cdev_copy_in(&op, sizeof(op), sizeof(op), arg, cmd);
 	if (err)
 		return err;
-	if (op.flags || op.pad || memchr_inv(op.reserved, 0, sizeof(op.reserved)) ||
+	if (op.flags || op.pad || memchr_inv(op.reserved, 0,
+					     sizeof(op.reserved)) ||
 	    op.type < XMSG_TYPE_POOL || op.type > XMSG_TYPE_SEM ||
-	    !xmsg_cdev_access_ok(op.access) || xmsg_cdev_name_check(op.name, false))
+	    !xmsg_cdev_access_ok(op.access) || xmsg_cdev_name_check(op.name,
+								    false))
 		return -EINVAL;
 	h = xmsg_cdev_handle_alloc(op.type);
 	if (!h)
@@ -562,7 +574,8 @@ long xmsg_cdev_ioc_destroy(struct xmsg_file *cf, void __user *arg,
 	err = xmsg_cdev_copy_in(&op, sizeof(op), sizeof(op), arg, cmd);
 	if (err)
 		return err;
-	if (op.flags || op.pad || memchr_inv(op.reserved, 0, sizeof(op.reserved)))
+	if (op.flags || op.pad || memchr_inv(op.reserved, 0,
+					     sizeof(op.reserved)))
 		return -EINVAL;
 	mutex_lock(&cf->lock);
 	h = __xmsg_cdev_handle_find(cf, op.handle, 0, &err);
@@ -579,7 +592,8 @@ long xmsg_cdev_ioc_destroy(struct xmsg_file *cf, void __user *arg,
 	mutex_unlock(&cf->lock);
 	if (!uobj)
 		return err;
-	err = xmsg_cdev_obj_may_destroy(uobj) ? xmsg_cdev_obj_kill(uobj) : -EPERM;
+	err = xmsg_cdev_obj_may_destroy(uobj) ? xmsg_cdev_obj_kill(uobj) :
+						-EPERM;
 	if (err)
 		goto put;
 	mutex_lock(&xmsg_reg_lock);
@@ -664,7 +678,8 @@ static void xmsg_cdev_info_obj(struct xmsg_handle *h, struct xmsg_info *in)
  * Context: process context.
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF.
  */
-long xmsg_cdev_ioc_info(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
+long xmsg_cdev_ioc_info(struct xmsg_file *cf, void __user *arg,
+			unsigned int cmd)
 {
 	struct xmsg_info in;
 	struct xmsg_handle *h;
@@ -674,7 +689,8 @@ long xmsg_cdev_ioc_info(struct xmsg_file *cf, void __user *arg, unsigned int cmd
 	err = xmsg_cdev_copy_in(&in, sizeof(in), sizeof(in), arg, cmd);
 	if (err)
 		return err;
-	if (in.flags || in.pad || memchr_inv(in.reserved, 0, sizeof(in.reserved)))
+	if (in.flags || in.pad || memchr_inv(in.reserved, 0,
+					     sizeof(in.reserved)))
 		return -EINVAL;
 	handle = in.handle;
 	usize = in.size;
@@ -707,7 +723,8 @@ long xmsg_cdev_ioc_info(struct xmsg_file *cf, void __user *arg, unsigned int cmd
  * Context: process context.
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -ENOMEM.
  */
-long xmsg_cdev_ioc_list(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
+long xmsg_cdev_ioc_list(struct xmsg_file *cf, void __user *arg,
+			unsigned int cmd)
 {
 	struct xmsg_list_entry *ents;
 	struct xmsg_list ls;
@@ -717,7 +734,8 @@ long xmsg_cdev_ioc_list(struct xmsg_file *cf, void __user *arg, unsigned int cmd
 	err = xmsg_cdev_copy_in(&ls, sizeof(ls), sizeof(ls), arg, cmd);
 	if (err)
 		return err;
-	if (ls.flags || ls.pad || memchr_inv(ls.reserved, 0, sizeof(ls.reserved)) ||
+	if (ls.flags || ls.pad || memchr_inv(ls.reserved, 0,
+					     sizeof(ls.reserved)) ||
 	    ls.type > XMSG_TYPE_SEM || ls.entry_size != sizeof(*ents) ||
 	    (ls.count && !ls.entries))
 		return -EINVAL;

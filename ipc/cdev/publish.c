@@ -153,7 +153,8 @@ struct xmsg_cdev_obj *xmsg_reg_publish_pool(const char *name, umode_t mode,
 	uobj->pool = pool;
 	err = xmsg_cdev_reg_publish(uobj);
 	if (err) {
-		xmsg_cdev_obj_discard(uobj);	/* the pool stays the caller's */
+		/* the pool stays the caller's */
+		xmsg_cdev_obj_discard(uobj);
 		return ERR_PTR(err);
 	}
 	return uobj;

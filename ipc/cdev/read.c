@@ -26,7 +26,8 @@ static_assert(sizeof(struct xmsg_msg_read) == 56);
 static_assert(sizeof(struct xmsg_msg_length) == 40);
 
 /* Pin the slice @rd asks for; *@pin stays NULL for an empty one. */
-static int __xmsg_cdev_read_pin(struct xmsg_file *cf, const struct xmsg_msg_read *rd,
+static int __xmsg_cdev_read_pin(struct xmsg_file *cf,
+				const struct xmsg_msg_read *rd,
 				struct xmsg_msg **pin)
 {
 	struct xmsg_handle *h;
@@ -68,7 +69,8 @@ long xmsg_cdev_ioc_msg_read(struct xmsg_file *cf, void __user *arg,
 	err = xmsg_cdev_copy_in(&rd, sizeof(rd), sizeof(rd), arg, cmd);
 	if (err)
 		return err;
-	if (rd.flags || rd.pad || memchr_inv(rd.reserved, 0, sizeof(rd.reserved)))
+	if (rd.flags || rd.pad || memchr_inv(rd.reserved, 0,
+					     sizeof(rd.reserved)))
 		return -EINVAL;
 	mutex_lock(&cf->lock);
 	err = __xmsg_cdev_read_pin(cf, &rd, &pin);
@@ -108,7 +110,8 @@ long xmsg_cdev_ioc_msg_set_length(struct xmsg_file *cf, void __user *arg,
 	err = xmsg_cdev_copy_in(&ml, sizeof(ml), sizeof(ml), arg, cmd);
 	if (err)
 		return err;
-	if (ml.flags || ml.pad || memchr_inv(ml.reserved, 0, sizeof(ml.reserved)))
+	if (ml.flags || ml.pad || memchr_inv(ml.reserved, 0,
+					     sizeof(ml.reserved)))
 		return -EINVAL;
 	mutex_lock(&cf->lock);
 	h = __xmsg_cdev_handle_find(cf, ml.handle, XMSG_TYPE_MSG, &err);

@@ -183,7 +183,8 @@ static struct xmsg_user *xmsg_cdev_user_charge(enum xmsg_charge_kind kind,
 	return err ? ERR_PTR(err) : u;
 }
 
-static void xmsg_cdev_user_uncharge(struct xmsg_user *u, enum xmsg_charge_kind kind,
+static void xmsg_cdev_user_uncharge(struct xmsg_user *u,
+				    enum xmsg_charge_kind kind,
 				    u64 bytes)
 {
 	if (!u)
@@ -246,7 +247,8 @@ void xmsg_cdev_user_uncharge_bytes(struct xmsg_user *u, u64 bytes)
  * Context: process context.
  * Return: the object with one reference, or NULL (no memory).
  */
-struct xmsg_cdev_obj *xmsg_cdev_obj_alloc(u32 type, const char *name, umode_t mode)
+struct xmsg_cdev_obj *xmsg_cdev_obj_alloc(u32 type, const char *name,
+					  umode_t mode)
 {
 	struct xmsg_cdev_obj *uobj = kzalloc(sizeof(*uobj), GFP_KERNEL_ACCOUNT);
 
@@ -314,7 +316,8 @@ void xmsg_cdev_obj_get(struct xmsg_cdev_obj *uobj)
 
 static void xmsg_cdev_obj_release(struct kref *ref)
 {
-	struct xmsg_cdev_obj *uobj = container_of(ref, struct xmsg_cdev_obj, ref);
+	struct xmsg_cdev_obj *uobj = container_of(ref, struct xmsg_cdev_obj,
+						  ref);
 	int err;
 
 	switch (uobj->type) {

@@ -69,7 +69,8 @@ static __poll_t xmsg_cdev_ring_file_poll(struct file *file, poll_table *pt)
 	return xmsg_ring_poll(rf->ring, file, pt);
 }
 
-static int xmsg_cdev_ring_file_mmap(struct file *file, struct vm_area_struct *vma)
+static int xmsg_cdev_ring_file_mmap(struct file *file,
+				    struct vm_area_struct *vma)
 {
 	struct xmsg_ring_file *rf = file->private_data;
 
@@ -137,7 +138,8 @@ static int xmsg_cdev_ring_lookup(struct xmsg_file *cf,
 
 	mutex_lock(&cf->lock);
 	hx = __xmsg_cdev_handle_find(cf, ro->xchg, XMSG_TYPE_XCHG, &err);
-	hp = hx ? __xmsg_cdev_handle_find(cf, ro->pool, XMSG_TYPE_POOL, &err) : NULL;
+	hp = hx ? __xmsg_cdev_handle_find(cf, ro->pool, XMSG_TYPE_POOL,
+					  &err) : NULL;
 	if (hp && (!(hx->rights & XMSG_ACC_READ) ||
 		   !(hp->rights & XMSG_ACC_READ))) {
 		err = -EACCES;
@@ -167,7 +169,8 @@ static int xmsg_cdev_ring_lookup(struct xmsg_file *cf,
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EACCES; -EBUSY; -EIDRM;
  * -EMFILE; -ENOSPC (the user's max_pool_bytes); -ENOMEM.
  */
-long xmsg_cdev_ioc_ring(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
+long xmsg_cdev_ioc_ring(struct xmsg_file *cf, void __user *arg,
+			unsigned int cmd)
 {
 	struct xmsg_ring_setup ro;
 	struct xmsg_ring_file *rf;

@@ -84,5 +84,7 @@ long xmsg_cdev_ioc_sem(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 		return -EINVAL;
 	if (!signal && op.flags & ~XMSG_TIMEOUT_ABS)
 		return -EINVAL;
-	return signal ? xmsg_cdev_sem_do_signal(cf, &op) : xmsg_cdev_sem_do_wait(cf, &op);
+	if (signal)
+		return xmsg_cdev_sem_do_signal(cf, &op);
+	return xmsg_cdev_sem_do_wait(cf, &op);
 }

@@ -99,9 +99,10 @@ static struct xmsg_msg *xmsg_cdev_send_proxy(struct xmsg_file *cf,
  * Send a->msg (or a new proxy of it) to a->xchg.  @wake: receivers to
  * wake are put there (xmsg_xchg_send_defer()), or NULL to wake at once.
  */
-static int __xmsg_cdev_send(struct xmsg_file *cf, const struct xmsg_send_args *a,
-			    struct xmsg_file_post **cpp, struct xmsg_handle **closep,
-		       struct list_head *wake)
+static int __xmsg_cdev_send(struct xmsg_file *cf,
+			    const struct xmsg_send_args *a,
+			    struct xmsg_file_post **cpp,
+			    struct xmsg_handle **closep, struct list_head *wake)
 {
 	struct xmsg_handle *hx, *hm, *hr = NULL;
 	struct xmsg_obj *old = NULL;
@@ -197,7 +198,8 @@ static int xmsg_cdev_send(struct xmsg_file *cf, const struct xmsg_send_args *a)
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EACCES; -EIDRM; -ENOSPC
  * (queue full); -ENOMEM.
  */
-long xmsg_cdev_ioc_send(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
+long xmsg_cdev_ioc_send(struct xmsg_file *cf, void __user *arg,
+			unsigned int cmd)
 {
 	struct xmsg_send_args a = {};
 	struct xmsg_send s;
@@ -268,7 +270,8 @@ struct xmsg_recv_slot {
 };
 
 /* Reserve the handles a receive may need (message and reply). */
-static int __xmsg_cdev_recv_reserve(struct xmsg_file *cf, struct xmsg_recv_slot *rs)
+static int __xmsg_cdev_recv_reserve(struct xmsg_file *cf,
+				    struct xmsg_recv_slot *rs)
 {
 	int err = -ENOMEM;
 
@@ -430,7 +433,8 @@ unlock:
 static int xmsg_cdev_recv(struct xmsg_file *cf, struct xmsg_recv_args *a,
 			  bool restart)
 {
-	a->kind = xmsg_cdev_timeout_jiffies(a->timeout_ns, a->flags, &a->jiffies);
+	a->kind = xmsg_cdev_timeout_jiffies(a->timeout_ns, a->flags,
+					    &a->jiffies);
 	if (a->kind < 0)
 		return a->kind;
 	mutex_lock(&cf->lock);
@@ -451,7 +455,8 @@ static int xmsg_cdev_recv(struct xmsg_file *cf, struct xmsg_recv_args *a,
  * -ETIMEDOUT; -EINTR (or a restart for waits without a relative timeout);
  * -EIDRM; -EMFILE; -ENOMEM.
  */
-long xmsg_cdev_ioc_recv(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
+long xmsg_cdev_ioc_recv(struct xmsg_file *cf, void __user *arg,
+			unsigned int cmd)
 {
 	struct xmsg_recv_args a = {};
 	struct xmsg_recv r;
@@ -493,15 +498,17 @@ long xmsg_cdev_ioc_recv(struct xmsg_file *cf, void __user *arg, unsigned int cmd
  */
 static int xmsg_cdev_call_send(struct xmsg_file *cf, u32 recv_xchg,
 			       const struct xmsg_send_args *sa,
-			  struct xmsg_file_post **cpp, struct xmsg_handle **closep,
-			  struct list_head *wake)
+			       struct xmsg_file_post **cpp,
+			       struct xmsg_handle **closep,
+			       struct list_head *wake)
 {
 	struct xmsg_handle *hx;
 	int err;
 
 	for (;;) {
 		mutex_lock(&cf->lock);
-		hx = __xmsg_cdev_handle_find(cf, recv_xchg, XMSG_TYPE_XCHG, &err);
+		hx = __xmsg_cdev_handle_find(cf, recv_xchg, XMSG_TYPE_XCHG,
+					     &err);
 		if (hx && !(hx->rights & XMSG_ACC_READ))
 			err = -EACCES;
 		else if (hx)
@@ -531,7 +538,8 @@ static int xmsg_cdev_call_send(struct xmsg_file *cf, u32 recv_xchg,
  * Return: as xmsg_cdev_ioc_send() if the send fails (nothing happened); else as
  * xmsg_cdev_ioc_recv() with XMSG_CALL_SENT written to @result on failure.
  */
-long xmsg_cdev_ioc_call(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
+long xmsg_cdev_ioc_call(struct xmsg_file *cf, void __user *arg,
+			unsigned int cmd)
 {
 	struct xmsg_recv_args ra = {};
 	struct xmsg_handle *close = NULL;
@@ -632,8 +640,8 @@ static int xmsg_cdev_xfer_check_sends(const struct xmsg_xfer_send *e, u32 n)
  * failing send with the lock dropped.  *@sent: sends done.
  */
 static int xmsg_cdev_xfer_sends(struct xmsg_file *cf,
-				const struct xmsg_xfer_send *e, u32 n, u32 *sent,
-			   struct list_head *wake)
+				const struct xmsg_xfer_send *e, u32 n,
+				u32 *sent, struct list_head *wake)
 {
 	struct xmsg_send_args sa = {};
 	struct xmsg_file_post *cp = NULL;
@@ -728,7 +736,8 @@ static int xmsg_cdev_xfer_do(struct xmsg_file *cf, struct xmsg_xfer *x,
  * -EACCES, -EIDRM, -ENOSPC, -ENOMEM); the receive's (-EBADF, -EACCES,
  * -EAGAIN, -ETIMEDOUT, -EINTR, -EIDRM, -EMFILE, -ENOMEM).
  */
-long xmsg_cdev_ioc_xfer(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
+long xmsg_cdev_ioc_xfer(struct xmsg_file *cf, void __user *arg,
+			unsigned int cmd)
 {
 	struct xmsg_xfer_recv *ents;
 	struct xmsg_xfer x;
@@ -785,7 +794,8 @@ long xmsg_cdev_ioc_bcast_clear(struct xmsg_file *cf, void __user *arg,
 	err = xmsg_cdev_copy_in(&op, sizeof(op), sizeof(op), arg, cmd);
 	if (err)
 		return err;
-	if (op.flags || op.pad || memchr_inv(op.reserved, 0, sizeof(op.reserved)))
+	if (op.flags || op.pad || memchr_inv(op.reserved, 0,
+					     sizeof(op.reserved)))
 		return -EINVAL;
 	mutex_lock(&cf->lock);
 	h = __xmsg_cdev_handle_find(cf, op.handle, XMSG_TYPE_XCHG, &err);
