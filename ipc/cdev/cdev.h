@@ -126,6 +126,9 @@ struct xmsg_handle {
  *	Protected by @lock.
  * @posts: broadcast exchanges this file has posted to (struct
  *	xmsg_file_post), withdrawn on release.  Protected by @lock.
+ * @post_spare: an entry for @posts, allocated before the lock by a send
+ *	that may need one (xmsg_cdev_post_prealloc()), or NULL.  Protected
+ *	by @lock; read without it as a hint.
  * @spare: freed handle entries kept for reuse, so that a message sent and
  *	the next one received do not cost a kfree() and a kzalloc() each.
  *	Protected by @lock.
@@ -142,6 +145,7 @@ struct xmsg_file {
 	u64 gen;
 	struct list_head pools;
 	struct list_head posts;
+	struct xmsg_file_post *post_spare;
 	struct xmsg_handle *spare[XMSG_HANDLE_SPARE];
 	u32 nspare;
 };

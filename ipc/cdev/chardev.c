@@ -764,6 +764,7 @@ static int xmsg_cdev_release(struct inode *inode, struct file *file)
 	kvfree(cf->used);
 	while (cf->nspare)
 		kfree(cf->spare[--cf->nspare]);
+	kfree(cf->post_spare);
 	mutex_destroy(&cf->lock);
 	kfree(cf);
 	/* a process that leaves its IPC namespace may leave it unreachable */

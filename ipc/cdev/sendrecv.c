@@ -48,9 +48,6 @@ static int xmsg_cdev_set_reply(struct xmsg_msg *msg, struct xmsg_obj *robj,
 	return xmsg_msg_set_reply_obj(msg, robj);
 }
 
-/* __xmsg_cdev_send(): allocate a struct xmsg_file_post and call again */
-#define XMSG_NEED_CPOST	1
-
 static bool __xmsg_cdev_post_known(struct xmsg_file *cf, struct xmsg_obj *obj)
 {
 	struct xmsg_file_post *cp;
@@ -63,18 +60,51 @@ static bool __xmsg_cdev_post_known(struct xmsg_file *cf, struct xmsg_obj *obj)
 }
 
 /*
- * Remember a broadcast exchange this file posts to; *@cpp is a spare
- * entry, used (and cleared) if the exchange is new to the list.
+ * A send to a broadcast exchange this file has not posted to yet needs an
+ * entry for @cf->posts.  The file keeps one spare: a send allocates it
+ * before taking the lock when the file has none (a hint, read without the
+ * lock), and __xmsg_cdev_post_stock() keeps it under the lock.  Only a
+ * send that finds the spare taken by another thread of the file allocates
+ * under the lock (the file's lock allows allocations).
  */
-static void __xmsg_cdev_note_post(struct xmsg_file *cf, struct xmsg_obj *obj,
-				  struct xmsg_file_post **cpp)
+static struct xmsg_file_post *xmsg_cdev_post_prealloc(struct xmsg_file *cf)
+{
+	if (READ_ONCE(cf->post_spare))
+		return NULL;
+	return kzalloc(sizeof(struct xmsg_file_post), GFP_KERNEL_ACCOUNT);
+}
+
+/* Keep @cp (or NULL) as the spare if there is none; else free it. */
+static void __xmsg_cdev_post_stock(struct xmsg_file *cf,
+				   struct xmsg_file_post *cp)
+{
+	lockdep_assert_held(&cf->lock);
+	if (!cf->post_spare)
+		WRITE_ONCE(cf->post_spare, cp);
+	else
+		kfree(cp);
+}
+
+/* Make sure a spare entry is there for a first post; -ENOMEM if not. */
+static int __xmsg_cdev_post_reserve(struct xmsg_file *cf)
+{
+	lockdep_assert_held(&cf->lock);
+	if (!cf->post_spare)
+		WRITE_ONCE(cf->post_spare,
+			   kzalloc(sizeof(struct xmsg_file_post),
+				   GFP_KERNEL_ACCOUNT));
+	return cf->post_spare ? 0 : -ENOMEM;
+}
+
+/* Remember a broadcast exchange this file posts to (the spare entry). */
+static void __xmsg_cdev_note_post(struct xmsg_file *cf, struct xmsg_obj *obj)
 {
 	struct xmsg_file_post *cp;
 
 	if (__xmsg_cdev_post_known(cf, obj))
 		return;
-	cp = *cpp;
-	*cpp = NULL;
+	cp = cf->post_spare;
+	WRITE_ONCE(cf->post_spare, NULL);
 	xmsg_obj_get(obj);
 	cp->obj = obj;
 	list_add(&cp->link, &cf->posts);
@@ -101,8 +131,8 @@ static struct xmsg_msg *xmsg_cdev_send_proxy(struct xmsg_file *cf,
  */
 static int __xmsg_cdev_send(struct xmsg_file *cf,
 			    const struct xmsg_send_args *a,
-			    struct xmsg_file_post **cpp,
 			    struct xmsg_handle **closep, struct list_head *wake)
+	__must_hold(&cf->lock)
 {
 	struct xmsg_handle *hx, *hm, *hr = NULL;
 	struct xmsg_obj *old = NULL;
@@ -111,6 +141,7 @@ static int __xmsg_cdev_send(struct xmsg_file *cf,
 	bool bcast;
 	int err;
 
+	lockdep_assert_held(&cf->lock);
 	hx = __xmsg_cdev_handle_find(cf, a->xchg, XMSG_TYPE_XCHG, &err);
 	if (!hx)
 		return err;
@@ -131,8 +162,11 @@ static int __xmsg_cdev_send(struct xmsg_file *cf,
 	}
 	xchg = xmsg_obj_xchg(hx->obj);
 	bcast = xmsg_xchg_kind(xchg) == XMSG_XCHG_KIND_BCAST;
-	if (bcast && !a->proxy && !*cpp && !__xmsg_cdev_post_known(cf, hx->obj))
-		return XMSG_NEED_CPOST;
+	if (bcast && !a->proxy && !__xmsg_cdev_post_known(cf, hx->obj)) {
+		err = __xmsg_cdev_post_reserve(cf);
+		if (err)
+			return err;
+	}
 	msg = a->proxy ? xmsg_cdev_send_proxy(cf, hm, bcast) : hm->msg;
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
@@ -152,7 +186,7 @@ undo:
 		return err;
 	}
 	if (bcast) {		/* withdrawn when the file goes */
-		__xmsg_cdev_note_post(cf, hx->obj, cpp);
+		__xmsg_cdev_note_post(cf, hx->obj);
 	} else if (!a->proxy) {	/* the message is the exchange's now */
 		__xmsg_cdev_handle_remove(cf, hm);
 		__xmsg_cdev_handle_free(cf, hm);
@@ -166,25 +200,15 @@ undo:
 
 static int xmsg_cdev_send(struct xmsg_file *cf, const struct xmsg_send_args *a)
 {
+	struct xmsg_file_post *cp = xmsg_cdev_post_prealloc(cf);
 	struct xmsg_handle *close = NULL;
-	struct xmsg_file_post *cp = NULL;
 	int err;
 
 	mutex_lock(&cf->lock);
-	err = __xmsg_cdev_send(cf, a, &cp, &close, NULL);
+	__xmsg_cdev_post_stock(cf, cp);
+	err = __xmsg_cdev_send(cf, a, &close, NULL);
 	mutex_unlock(&cf->lock);
-	if (err == XMSG_NEED_CPOST) {	/* first post to that exchange */
-		cp = kzalloc(sizeof(*cp), GFP_KERNEL_ACCOUNT);
-		if (!cp)
-			return -ENOMEM;
-		mutex_lock(&cf->lock);
-		err = __xmsg_cdev_send(cf, a, &cp, &close, NULL);
-		mutex_unlock(&cf->lock);
-		if (err == XMSG_NEED_CPOST)	/* cannot happen: cp is set */
-			err = -ENOMEM;
-	}
 	xmsg_cdev_handle_drop(close);
-	kfree(cp);
 	return err;
 }
 
@@ -365,13 +389,14 @@ static void __xmsg_cdev_recv_more(struct xmsg_file *cf, struct xmsg_xchg *xchg,
 
 /*
  * The receive of XMSG_IOC_RECV, XMSG_IOC_CALL and XMSG_IOC_XFER: called
- * with @cf->lock held, returns with it dropped.  A message already queued
+ * with @cf->lock held, always returns with it released (a mutex: sparse
+ * does not track it, so no __releases).  A message already queued
  * (or posted) is taken and published under that same lock hold; only when
  * there is none is the lock dropped to sleep, with a reference on the
  * exchange.  The caller's deferred wakes (a->wake) are done once the lock
  * is dropped, before any sleep.
  */
-static int xmsg_recv_locked(struct xmsg_file *cf, struct xmsg_recv_args *a,
+static int __xmsg_cdev_recv(struct xmsg_file *cf, struct xmsg_recv_args *a,
 			    bool restart)
 {
 	unsigned int flags = a->flags & XMSG_RECV_NEWER ? XMSG_RECV_NEWER : 0;
@@ -438,7 +463,7 @@ static int xmsg_cdev_recv(struct xmsg_file *cf, struct xmsg_recv_args *a,
 	if (a->kind < 0)
 		return a->kind;
 	mutex_lock(&cf->lock);
-	return xmsg_recv_locked(cf, a, restart);
+	return __xmsg_cdev_recv(cf, a, restart);
 }
 
 /**
@@ -491,41 +516,27 @@ long xmsg_cdev_ioc_recv(struct xmsg_file *cf, void __user *arg,
 
 /*
  * The send part of XMSG_IOC_CALL, after checking the receive side, so
- * that nothing is sent when the receive cannot even start.  Returns 0 with
- * @cf->lock held (the receive goes on under the same hold), or the error
- * with the lock dropped.  *@cpp: a spare broadcast post entry, allocated
- * here when needed; the caller frees what is left of it.
+ * that nothing is sent when the receive cannot even start.  The receive
+ * goes on under the same hold of @cf->lock.
  */
-static int xmsg_cdev_call_send(struct xmsg_file *cf, u32 recv_xchg,
-			       const struct xmsg_send_args *sa,
-			       struct xmsg_file_post **cpp,
-			       struct xmsg_handle **closep,
-			       struct list_head *wake)
+static int __xmsg_cdev_call_send(struct xmsg_file *cf, u32 recv_xchg,
+				 const struct xmsg_send_args *sa,
+				 struct xmsg_handle **closep)
+	__must_hold(&cf->lock)
 {
 	struct xmsg_handle *hx;
 	int err;
 
-	for (;;) {
-		mutex_lock(&cf->lock);
-		hx = __xmsg_cdev_handle_find(cf, recv_xchg, XMSG_TYPE_XCHG,
-					     &err);
-		if (hx && !(hx->rights & XMSG_ACC_READ))
-			err = -EACCES;
-		else if (hx)
-			err = __xmsg_cdev_send(cf, sa, cpp, closep, wake);
-		if (err != XMSG_NEED_CPOST || *cpp)
-			break;
-		/* first post of this file to that broadcast exchange */
-		mutex_unlock(&cf->lock);
-		*cpp = kzalloc(sizeof(**cpp), GFP_KERNEL_ACCOUNT);
-		if (!*cpp)
-			return -ENOMEM;
-	}
-	if (err == XMSG_NEED_CPOST)	/* cannot happen: *cpp is set */
-		err = -ENOMEM;
-	if (err)
-		mutex_unlock(&cf->lock);
-	return err;
+	hx = __xmsg_cdev_handle_find(cf, recv_xchg, XMSG_TYPE_XCHG, &err);
+	if (!hx)
+		return err;
+	if (!(hx->rights & XMSG_ACC_READ))
+		return -EACCES;
+	/*
+	 * One send: its receiver is woken at once (it may preempt us, which
+	 * on one CPU lets it answer before our receive looks), not deferred.
+	 */
+	return __xmsg_cdev_send(cf, sa, closep, NULL);
 }
 
 /**
@@ -544,7 +555,7 @@ long xmsg_cdev_ioc_call(struct xmsg_file *cf, void __user *arg,
 	struct xmsg_recv_args ra = {};
 	struct xmsg_handle *close = NULL;
 	struct xmsg_send_args sa = {};
-	struct xmsg_file_post *cp = NULL;
+	struct xmsg_file_post *cp;
 	struct xmsg_call c;
 	int err;
 
@@ -570,15 +581,15 @@ long xmsg_cdev_ioc_call(struct xmsg_file *cf, void __user *arg,
 	sa.msg = c.send_msg;
 	sa.prio = c.send_prio;
 	sa.reply = c.send_reply;
-	/*
-	 * One send: its receiver is woken at once (it may preempt us, which
-	 * on one CPU lets it answer before our receive looks), not deferred.
-	 */
-	err = xmsg_cdev_call_send(cf, c.recv_xchg, &sa, &cp, &close, NULL);
-	kfree(cp);
-	if (err)
+	cp = xmsg_cdev_post_prealloc(cf);
+	mutex_lock(&cf->lock);
+	__xmsg_cdev_post_stock(cf, cp);
+	err = __xmsg_cdev_call_send(cf, c.recv_xchg, &sa, &close);
+	if (err) {
+		mutex_unlock(&cf->lock);
 		return err;
-	err = xmsg_recv_locked(cf, &ra, false);
+	}
+	err = __xmsg_cdev_recv(cf, &ra, false);
 	xmsg_cdev_handle_drop(close);
 	if (err) {
 		if (put_user(XMSG_CALL_SENT, (u32 __user *)
@@ -635,44 +646,28 @@ static int xmsg_cdev_xfer_check_sends(const struct xmsg_xfer_send *e, u32 n)
 }
 
 /*
- * The sends of an XMSG_IOC_XFER, in order, under @cf->lock; wakes are
- * deferred to @wake.  Returns 0 with the lock held, or the error of the
- * failing send with the lock dropped.  *@sent: sends done.
+ * The sends of an XMSG_IOC_XFER, in order; wakes are deferred to @wake.
+ * Return: 0, or the error of the failing send.  *@sent: sends done.
  */
-static int xmsg_cdev_xfer_sends(struct xmsg_file *cf,
-				const struct xmsg_xfer_send *e, u32 n,
-				u32 *sent, struct list_head *wake)
+static int __xmsg_cdev_xfer_sends(struct xmsg_file *cf,
+				  const struct xmsg_xfer_send *e, u32 n,
+				  u32 *sent, struct list_head *wake)
+	__must_hold(&cf->lock)
 {
 	struct xmsg_send_args sa = {};
-	struct xmsg_file_post *cp = NULL;
-	int err = 0;
+	int err;
 
-	mutex_lock(&cf->lock);
-	for (*sent = 0; *sent < n; ) {
+	for (*sent = 0; *sent < n; (*sent)++) {
 		sa.xchg = e[*sent].xchg;
 		sa.msg = e[*sent].msg;
 		sa.prio = e[*sent].prio;
 		sa.reply = e[*sent].reply;
 		sa.proxy = e[*sent].flags & XMSG_XFER_PROXY;
-		err = __xmsg_cdev_send(cf, &sa, &cp, NULL, wake);
-		if (err == XMSG_NEED_CPOST && !cp) {
-			mutex_unlock(&cf->lock);
-			cp = kzalloc(sizeof(*cp), GFP_KERNEL_ACCOUNT);
-			mutex_lock(&cf->lock);
-			if (cp)
-				continue;
-			err = -ENOMEM;
-		}
-		if (err == XMSG_NEED_CPOST)	/* cannot happen: cp is set */
-			err = -ENOMEM;
+		err = __xmsg_cdev_send(cf, &sa, NULL, wake);
 		if (err)
-			break;
-		(*sent)++;
+			return err;
 	}
-	kfree(cp);
-	if (err)
-		mutex_unlock(&cf->lock);
-	return err;
+	return 0;
 }
 
 /*
@@ -684,6 +679,7 @@ static int xmsg_cdev_xfer_do(struct xmsg_file *cf, struct xmsg_xfer *x,
 {
 	struct xmsg_xfer_send *sends = (void *)(ents + x->recv_max);
 	struct xmsg_recv_args ra = {};
+	struct xmsg_file_post *cp;
 	LIST_HEAD(wake);
 	int err;
 
@@ -699,22 +695,22 @@ static int xmsg_cdev_xfer_do(struct xmsg_file *cf, struct xmsg_xfer *x,
 		if (ra.kind < 0)
 			return -EINVAL;
 	}
-	err = xmsg_cdev_xfer_sends(cf, sends, x->send_count, &x->sent, &wake);
-	if (err) {
-		xmsg_xchg_wake(&wake);
-		return err;
-	}
-	if (!x->recv_max) {
+	cp = xmsg_cdev_post_prealloc(cf);
+	mutex_lock(&cf->lock);
+	__xmsg_cdev_post_stock(cf, cp);
+	err = __xmsg_cdev_xfer_sends(cf, sends, x->send_count, &x->sent,
+				     &wake);
+	if (err || !x->recv_max) {
 		mutex_unlock(&cf->lock);
 		xmsg_xchg_wake(&wake);
-		return 0;
+		return err;
 	}
 	ra.flags = x->flags;
 	ra.xchg = x->recv_xchg;
 	ra.wake = &wake;
 	ra.more = ents + 1;
 	ra.max = x->recv_max;
-	err = xmsg_recv_locked(cf, &ra, false);
+	err = __xmsg_cdev_recv(cf, &ra, false);
 	if (err)
 		return err;
 	xmsg_cdev_xfer_fill(ents, &ra);
