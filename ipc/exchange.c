@@ -28,6 +28,8 @@
  * A blocking receive holds a reference on the exchange while it sleeps, so
  * a concurrent destroy cannot free it.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/bitops.h>
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
@@ -309,7 +311,7 @@ void xmsg_xchg_destroy(struct xmsg_xchg *xchg)
 	if (xchg->dead) {
 		spin_unlock_irqrestore(&xchg->lock, flags);
 		rcu_read_unlock();
-		pr_warn_ratelimited("xmsg: exchange %s destroyed twice\n",
+		pr_warn_ratelimited("exchange %s destroyed twice\n",
 				    xchg->name);
 		return;
 	}
@@ -344,7 +346,7 @@ void xmsg_xchg_free(struct xmsg_obj *obj)
 	struct xmsg_xchg *xchg = container_of(obj, struct xmsg_xchg, obj);
 
 	if (!READ_ONCE(xchg->dead))
-		pr_warn_ratelimited("xmsg: exchange %s freed alive\n",
+		pr_warn_ratelimited("exchange %s freed alive\n",
 				    xchg->name);
 	wake_up_pollfree(&xchg->poll_wq);
 	kfree_rcu(xchg, rcu);
@@ -784,7 +786,7 @@ int xmsg_xchg_send_reuse(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 	if (!xchg || !msg || prio > XMSG_MSG_PRIO_MAX)
 		return -EINVAL;
 	if (READ_ONCE(msg->released) || !list_empty_careful(&msg->link)) {
-		pr_warn_ratelimited("xmsg: send of a released or queued message\n");
+		pr_warn_ratelimited("send of a released or queued message\n");
 		return -EINVAL;
 	}
 	if (xchg->kind == XMSG_XCHG_KIND_BCAST)

@@ -24,6 +24,8 @@
  * holds a reference on the semaphore.  The list of all semaphores (for
  * debugfs) is protected by xmsg_sem_list_lock (mutex).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/module.h>
@@ -137,7 +139,7 @@ void xmsg_sem_destroy(struct xmsg_sem *sem)
 	spin_lock_irqsave(&sem->lock, flags);
 	if (sem->dead) {
 		spin_unlock_irqrestore(&sem->lock, flags);
-		pr_warn_ratelimited("xmsg: semaphore %s destroyed twice\n",
+		pr_warn_ratelimited("semaphore %s destroyed twice\n",
 				    sem->name);
 		return;
 	}
@@ -161,7 +163,7 @@ void xmsg_sem_free(struct xmsg_obj *obj)
 	struct xmsg_sem *sem = container_of(obj, struct xmsg_sem, obj);
 
 	if (!READ_ONCE(sem->dead))
-		pr_warn_ratelimited("xmsg: semaphore %s freed alive\n",
+		pr_warn_ratelimited("semaphore %s freed alive\n",
 				    sem->name);
 	wake_up_pollfree(&sem->poll_wq);
 	kfree_rcu(sem, rcu);

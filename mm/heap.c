@@ -11,6 +11,8 @@
  * context.  heap->out counts chunks out (atomic).  Creating and
  * destroying a heap may sleep.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/err.h>
 #include <linux/genalloc.h>
 #include <linux/mm.h>
@@ -101,7 +103,7 @@ int xmsg_heap_destroy(struct xmsg_heap *heap)
 		return 0;
 	might_sleep();
 	if (atomic_long_read(&heap->out)) {
-		pr_warn_ratelimited("xmsg: heap %s busy (%ld bodies out), not destroyed\n",
+		pr_warn_ratelimited("heap %s busy (%ld bodies out), not destroyed\n",
 				    heap->name, atomic_long_read(&heap->out));
 		return -EBUSY;
 	}

@@ -8,6 +8,8 @@
  *
  * Locking: none; init and exit run once, at module load and unload.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/slab.h>
 #include "mm_internal.h"
@@ -32,7 +34,7 @@ int xmsg_mm_init(struct dentry *root)
 {
 	/* The lock-free free stack of block.c needs a double-word cmpxchg. */
 	if (!xmsg_has_cmpxchg_pair()) {
-		pr_err("xmsg: this CPU has no double-word cmpxchg\n");
+		pr_err("this CPU has no double-word cmpxchg\n");
 		return -EOPNOTSUPP;
 	}
 	xmsg_bcb_cache = KMEM_CACHE(xmsg_bcb, SLAB_ACCOUNT);

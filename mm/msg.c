@@ -30,6 +30,8 @@
  * release and unmake in any context, hard IRQ included, provided the ext
  * release and reply_put callbacks allow it.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/err.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -386,7 +388,7 @@ int xmsg_msg_rel(struct xmsg_msg *msg)
 		return 0;
 	}
 	if (READ_ONCE(msg->released)) {
-		pr_warn_ratelimited("xmsg: message released twice\n");
+		pr_warn_ratelimited("message released twice\n");
 		return -EINVAL;
 	}
 	if (READ_ONCE(msg->owner))

@@ -19,6 +19,8 @@
  * the pool.  Creating and destroying a pool may sleep; destroying one
  * while another thread still uses it is a caller bug, as for any object.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/log2.h>
@@ -275,7 +277,7 @@ int xmsg_pool_destroy(struct xmsg_pool *pool)
 	out = pool->count - XMSG_TOP_NFREE(READ_ONCE(pool->top));
 	mapped = atomic_read(&pool->mapped);
 	if (out || mapped) {
-		pr_warn_ratelimited("xmsg: pool %s busy (%u blocks out, %d mappings), not destroyed\n",
+		pr_warn_ratelimited("pool %s busy (%u blocks out, %d mappings), not destroyed\n",
 				    pool->name, out, mapped);
 		return -EBUSY;
 	}

@@ -37,6 +37,8 @@
  * A uobj's last reference is dropped in process context (handle close,
  * file release, poll fd release), never under a lock of ours.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/capability.h>
 #include <linux/ctype.h>
 #include <linux/cred.h>
@@ -324,7 +326,7 @@ static void xmsg_cdev_obj_release(struct kref *ref)
 	case XMSG_TYPE_POOL:
 		err = xmsg_pool_destroy(uobj->pool);
 		if (err)	/* only if our accounting is wrong */
-			pr_warn_ratelimited("xmsg: pool %s leaked (%d)\n",
+			pr_warn_ratelimited("pool %s leaked (%d)\n",
 					    uobj->name, err);
 		break;
 	case XMSG_TYPE_XCHG:
