@@ -249,7 +249,8 @@ EXPORT_SYMBOL_NS_GPL(xmsg_xchg_create, XMSG_NS);
  */
 u64 xmsg_xchg_queue_bytes(u32 kind, u32 limit)
 {
-	u64 n = kind == XMSG_XCHG_KIND_BCAST ? 1 : limit ?: XMSG_XCHG_LIMIT_DEFAULT;
+	u64 n = kind == XMSG_XCHG_KIND_BCAST ? 1 :
+		limit ?: XMSG_XCHG_LIMIT_DEFAULT;
 
 	return sizeof(struct xmsg_xchg) + n * sizeof(struct xmsg_msg);
 }

@@ -94,7 +94,8 @@ struct xmsg_sem *xmsg_sem_create(const char *name, u32 kind,
 {
 	struct xmsg_sem *sem;
 
-	if (kind > XMSG_SEM_KIND_GATE || (kind == XMSG_SEM_KIND_THRESHOLD && !threshold))
+	if (kind > XMSG_SEM_KIND_GATE ||
+	    (kind == XMSG_SEM_KIND_THRESHOLD && !threshold))
 		return ERR_PTR(-EINVAL);
 	sem = kzalloc(sizeof(*sem), GFP_KERNEL_ACCOUNT);
 	if (!sem)

@@ -205,8 +205,7 @@ struct xmsg_handle *__xmsg_cdev_handle_at(struct xmsg_file *cf, u32 id);
 struct xmsg_handle *__xmsg_cdev_handle_again(struct xmsg_file *cf, u32 id,
 					     u64 gen);
 struct xmsg_handle *__xmsg_cdev_handle_find(struct xmsg_file *cf, u32 id,
-					    u8 type,
-					    int *err);
+					    u8 type, int *err);
 void __xmsg_cdev_handle_remove(struct xmsg_file *cf, struct xmsg_handle *h);
 void xmsg_cdev_handle_drop(struct xmsg_handle *h);
 u32 __xmsg_cdev_pool_handle(struct xmsg_file *cf, struct xmsg_pool *pool);

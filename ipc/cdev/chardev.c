@@ -465,8 +465,7 @@ struct xmsg_handle *__xmsg_cdev_handle_again(struct xmsg_file *cf, u32 id,
  * Return: the entry, or NULL with *@err set.
  */
 struct xmsg_handle *__xmsg_cdev_handle_find(struct xmsg_file *cf, u32 id,
-					    u8 type,
-					    int *err)
+					    u8 type, int *err)
 {
 	struct xmsg_handle *h = __xmsg_cdev_handle_at(cf, id);
 
