@@ -211,7 +211,7 @@ static void xmsg_cdev_create_undo(struct xmsg_cdev_obj *uobj, bool created)
 static int xmsg_cdev_obj_handle(struct xmsg_file *cf,
 				const struct xmsg_create_args *mk,
 				void __user *arg, void *karg, size_t ksize,
-			   u32 *handle, u32 *result)
+				u32 *handle, u32 *result)
 {
 	struct xmsg_cdev_obj *uobj;
 	struct xmsg_handle *h;
@@ -340,7 +340,7 @@ long xmsg_cdev_ioc_pool_create(struct xmsg_file *cf, void __user *arg,
 	mk.pp.count = pc.count;
 	mk.pp.align = pc.align;
 	return xmsg_cdev_obj_handle(cf, &mk, arg, &pc, sizeof(pc), &pc.handle,
-			       &pc.result);
+				    &pc.result);
 }
 
 /**
@@ -375,7 +375,7 @@ long xmsg_cdev_ioc_xchg_create(struct xmsg_file *cf, void __user *arg,
 	mk.limit = xc.limit;
 	mk.bytes = xmsg_xchg_queue_bytes(xc.kind, xc.limit);
 	return xmsg_cdev_obj_handle(cf, &mk, arg, &xc, sizeof(xc), &xc.handle,
-			       &xc.result);
+				    &xc.result);
 }
 
 /* Threshold only (and required) for threshold sems; a gate has no count. */
@@ -424,7 +424,7 @@ long xmsg_cdev_ioc_sem_create(struct xmsg_file *cf, void __user *arg,
 	mk.count = sc.count;
 	mk.threshold = sc.threshold;
 	return xmsg_cdev_obj_handle(cf, &mk, arg, &sc, sizeof(sc), &sc.handle,
-			       &sc.result);
+				    &sc.result);
 }
 
 /* Open an existing named object: xmsg_cdev_create_object() with no create. */

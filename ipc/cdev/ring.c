@@ -131,7 +131,7 @@ xmsg_cdev_ring_file_alloc(const struct xmsg_ring_setup *ro)
 /* Take references on the exchange and the pool that @ro names. */
 static int xmsg_cdev_ring_lookup(struct xmsg_file *cf,
 				 const struct xmsg_ring_setup *ro,
-			    struct xmsg_ring_file *rf)
+				 struct xmsg_ring_file *rf)
 {
 	struct xmsg_handle *hx, *hp;
 	int err;

@@ -328,7 +328,7 @@ static void __xmsg_cdev_recv_unreserve(struct xmsg_file *cf,
 /* Publish a received message (and its reply handle); cannot fail. */
 static void __xmsg_cdev_recv_publish(struct xmsg_file *cf, struct xmsg_msg *msg,
 				     struct xmsg_recv_slot *rs,
-				struct xmsg_recv_args *a)
+				     struct xmsg_recv_args *a)
 {
 	struct xmsg_obj *robj = xmsg_msg_reply_obj(msg);
 	struct xmsg_handle *hr = rs->hr;
