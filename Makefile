@@ -5,8 +5,9 @@
 #   make            build xmsg.ko and the sample NIC module (net/) for the
 #                   running kernel (KDIR=/lib/modules/$(uname -r)/build);
 #                   KDIR=, ARCH=, CROSS_COMPILE= for another kernel
-#   make XMSG_KUNIT=1  also the KUnit suites and the harness canaries
-#                   (kunit/; only for a kernel with CONFIG_KUNIT)
+#   make XMSG_KUNIT=1  also the KUnit suites, benchmarks and harness
+#                   canaries (kunit/, kunit/bench/, scripts/canary/; only
+#                   for a kernel with CONFIG_KUNIT)
 #   make install    the modules (modules_install, then depmod), libxmsg,
 #                   its headers and pkg-config file, xmsgctl and the udev
 #                   rule; DESTDIR= and PREFIX= (/usr/local) as usual

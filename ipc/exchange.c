@@ -28,6 +28,8 @@
  * A blocking receive holds a reference on the exchange while it sleeps, so
  * a concurrent destroy cannot free it.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/bitops.h>
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
@@ -41,8 +43,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include "xmsg_ipc_priv.h"
-#include "xmsg_ring.h"
-#include "include/trace/events/xmsg.h"
+#include <xmsg/trace.h>
 
 #define XMSG_XCHG_LIMIT_DEFAULT	1024
 #define XMSG_XCHG_LIMIT_MAX	BIT(20)
@@ -76,7 +77,7 @@ struct xmsg_xchg_post {
  * struct xmsg_xchg - an exchange
  * @obj: reference counted head; first member
  * @lock: protects the members below marked so
- * @kind: enum xmsg_xchg_kind
+ * @kind: u32
  * @dead: destroyed.  Protected by @lock.
  * @limit: most messages queued at once (normal and pass)
  * @queued: messages queued.  Protected by @lock.
@@ -86,7 +87,7 @@ struct xmsg_xchg_post {
  * @waiters: waiting receivers (struct xmsg_xchg_waiter), FIFO.
  *	Protected by @lock.
  * @post: the posted broadcast message or NULL.  Protected by @lock.
- * @ring: the receive ring (XMSG_IOC_RING, chardev_ring.c) or NULL.
+ * @ring: the receive ring (ring.c) or NULL.
  *	Protected by @lock; freed only after an RCU grace period once
  *	detached.
  * @gen: broadcast generation.  Protected by @lock.
@@ -104,12 +105,12 @@ struct xmsg_xchg_post {
 struct xmsg_xchg {
 	struct xmsg_obj obj;
 	spinlock_t lock;	/* see Locking above */
-	enum xmsg_xchg_kind kind;
+	u32 kind;
 	bool dead;
 	u32 limit;
 	u32 queued;
 	u32 prio_map;
-	struct list_head queue[XMSG_PRIO_MAX + 1];
+	struct list_head queue[XMSG_MSG_PRIO_MAX + 1];
 	struct list_head waiters;
 	struct xmsg_xchg_post *post;
 	struct xmsg_ring *ring;
@@ -122,7 +123,7 @@ struct xmsg_xchg {
 	struct rcu_head rcu;
 	u32 wait_ns;
 	u32 spin_probe;
-	char name[XMSG_IPC_NAME_LEN];
+	char name[XMSG_NAME_MAX];
 };
 
 /**
@@ -145,9 +146,9 @@ static LIST_HEAD(xmsg_xchg_list);
 static DEFINE_MUTEX(xmsg_xchg_list_lock);
 
 static const char * const xmsg_xchg_kind_names[] = {
-	[XMSG_XCHG_NORMAL] = "normal",
-	[XMSG_XCHG_PASS] = "pass",
-	[XMSG_XCHG_BCAST] = "bcast",
+	[XMSG_XCHG_KIND_NORMAL] = "normal",
+	[XMSG_XCHG_KIND_PASS] = "pass",
+	[XMSG_XCHG_KIND_BCAST] = "bcast",
 };
 
 /* ---- broadcast posts ------------------------------------------------ */
@@ -193,7 +194,7 @@ static struct xmsg_xchg_post *xmsg_xchg_post_alloc(struct xmsg_msg *msg,
 /**
  * xmsg_xchg_create - create an exchange
  * @name: name for debugfs, may be NULL (truncated to 31 characters)
- * @kind: XMSG_XCHG_NORMAL, XMSG_XCHG_PASS or XMSG_XCHG_BCAST
+ * @kind: XMSG_XCHG_KIND_NORMAL, XMSG_XCHG_KIND_PASS or XMSG_XCHG_KIND_BCAST
  * @limit: most messages queued at once, 0 for the default (1024), at most
  *	1 << 20; ignored by a broadcast exchange (one posted message)
  *
@@ -204,26 +205,26 @@ static struct xmsg_xchg_post *xmsg_xchg_post_alloc(struct xmsg_msg *msg,
  * Return: the exchange, ERR_PTR(-EINVAL) for a bad @kind or @limit,
  * ERR_PTR(-ENOMEM).
  */
-struct xmsg_xchg *xmsg_xchg_create(const char *name, enum xmsg_xchg_kind kind,
+struct xmsg_xchg *xmsg_xchg_create(const char *name, u32 kind,
 				   u32 limit)
 {
 	struct xmsg_xchg *xchg;
 	int p;
 
-	BUILD_BUG_ON(XMSG_PRIO_MAX >= 32);
-	if (kind > XMSG_XCHG_BCAST || limit > XMSG_XCHG_LIMIT_MAX)
+	BUILD_BUG_ON(XMSG_MSG_PRIO_MAX >= 32);
+	if (kind > XMSG_XCHG_KIND_BCAST || limit > XMSG_XCHG_LIMIT_MAX)
 		return ERR_PTR(-EINVAL);
 	xchg = kzalloc(sizeof(*xchg), GFP_KERNEL_ACCOUNT);
 	if (!xchg)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&xchg->obj.ref);
-	xchg->obj.type = XMSG_OBJ_XCHG;
+	xchg->obj.type = XMSG_TYPE_XCHG;
 	spin_lock_init(&xchg->lock);
 	xchg->kind = kind;
 	xchg->limit = limit ?: XMSG_XCHG_LIMIT_DEFAULT;
-	if (kind == XMSG_XCHG_BCAST)
+	if (kind == XMSG_XCHG_KIND_BCAST)
 		xchg->limit = 1;
-	for (p = 0; p <= XMSG_PRIO_MAX; p++)
+	for (p = 0; p <= XMSG_MSG_PRIO_MAX; p++)
 		INIT_LIST_HEAD(&xchg->queue[p]);
 	INIT_LIST_HEAD(&xchg->waiters);
 	init_waitqueue_head(&xchg->poll_wq);
@@ -238,7 +239,7 @@ EXPORT_SYMBOL_NS_GPL(xmsg_xchg_create, XMSG_NS);
 
 /**
  * xmsg_xchg_queue_bytes() - kernel memory a full exchange may hold
- * @kind: XMSG_XCHG_NORMAL, XMSG_XCHG_PASS or XMSG_XCHG_BCAST
+ * @kind: XMSG_XCHG_KIND_NORMAL, XMSG_XCHG_KIND_PASS or XMSG_XCHG_KIND_BCAST
  * @limit: as for xmsg_xchg_create()
  *
  * Counted as a control block per message it may queue (a proxy sent
@@ -248,9 +249,10 @@ EXPORT_SYMBOL_NS_GPL(xmsg_xchg_create, XMSG_NS);
  * Context: any context.
  * Return: the bytes.
  */
-u64 xmsg_xchg_queue_bytes(enum xmsg_xchg_kind kind, u32 limit)
+u64 xmsg_xchg_queue_bytes(u32 kind, u32 limit)
 {
-	u64 n = kind == XMSG_XCHG_BCAST ? 1 : limit ?: XMSG_XCHG_LIMIT_DEFAULT;
+	u64 n = kind == XMSG_XCHG_KIND_BCAST ? 1 :
+		limit ?: XMSG_XCHG_LIMIT_DEFAULT;
 
 	return sizeof(struct xmsg_xchg) + n * sizeof(struct xmsg_msg);
 }
@@ -268,7 +270,7 @@ static struct xmsg_xchg_post *__xmsg_xchg_kill(struct xmsg_xchg *xchg,
 
 	lockdep_assert_held(&xchg->lock);
 	WRITE_ONCE(xchg->dead, true);
-	for (p = 0; p <= XMSG_PRIO_MAX; p++)
+	for (p = 0; p <= XMSG_MSG_PRIO_MAX; p++)
 		list_splice_tail_init(&xchg->queue[p], msgs);
 	xchg->prio_map = 0;
 	WRITE_ONCE(xchg->queued, 0);
@@ -307,12 +309,12 @@ void xmsg_xchg_destroy(struct xmsg_xchg *xchg)
 	if (!xchg)
 		return;
 	might_sleep();
-	rcu_read_lock();	/* for @ring, see chardev_ring.c */
+	rcu_read_lock();	/* for @ring, see ring.c */
 	spin_lock_irqsave(&xchg->lock, flags);
 	if (xchg->dead) {
 		spin_unlock_irqrestore(&xchg->lock, flags);
 		rcu_read_unlock();
-		pr_warn_ratelimited("xmsg: exchange %s destroyed twice\n",
+		pr_warn_ratelimited("exchange %s destroyed twice\n",
 				    xchg->name);
 		return;
 	}
@@ -347,7 +349,7 @@ void xmsg_xchg_free(struct xmsg_obj *obj)
 	struct xmsg_xchg *xchg = container_of(obj, struct xmsg_xchg, obj);
 
 	if (!READ_ONCE(xchg->dead))
-		pr_warn_ratelimited("xmsg: exchange %s freed alive\n",
+		pr_warn_ratelimited("exchange %s freed alive\n",
 				    xchg->name);
 	wake_up_pollfree(&xchg->poll_wq);
 	kfree_rcu(xchg, rcu);
@@ -382,7 +384,7 @@ EXPORT_SYMBOL_NS_GPL(xmsg_xchg_obj, XMSG_NS);
  */
 struct xmsg_xchg *xmsg_obj_xchg(struct xmsg_obj *obj)
 {
-	if (!obj || obj->type != XMSG_OBJ_XCHG)
+	if (!obj || obj->type != XMSG_TYPE_XCHG)
 		return NULL;
 	return container_of(obj, struct xmsg_xchg, obj);
 }
@@ -393,9 +395,9 @@ EXPORT_SYMBOL_NS_GPL(xmsg_obj_xchg, XMSG_NS);
  * @xchg: the exchange
  *
  * Context: any context.
- * Return: its enum xmsg_xchg_kind (fixed at creation).
+ * Return: its u32 (fixed at creation).
  */
-enum xmsg_xchg_kind xmsg_xchg_kind(const struct xmsg_xchg *xchg)
+u32 xmsg_xchg_kind(const struct xmsg_xchg *xchg)
 {
 	return xchg->kind;
 }
@@ -417,7 +419,7 @@ static __poll_t __xmsg_xchg_poll_mask(struct xmsg_xchg *xchg, u64 gen)
 	lockdep_assert_held(&xchg->lock);
 	if (xchg->dead)
 		return EPOLLERR | EPOLLHUP;
-	if (xchg->kind == XMSG_XCHG_BCAST) {
+	if (xchg->kind == XMSG_XCHG_KIND_BCAST) {
 		if (xchg->post && xchg->post->gen > gen)
 			mask |= EPOLLIN | EPOLLRDNORM;
 		return mask | EPOLLOUT | EPOLLWRNORM;
@@ -499,7 +501,9 @@ static void __xmsg_xchg_ring_drain(struct xmsg_xchg *xchg,
 				       struct xmsg_msg, link);
 		if (!__xmsg_ring_fits(ring, msg))
 			break;
-		__xmsg_ring_store(ring, __xmsg_xchg_dequeue(xchg));
+		msg = __xmsg_xchg_dequeue(xchg);
+		trace_xmsg_ring_publish(xchg->name,
+					__xmsg_ring_store(ring, msg), msg->size);
 	}
 	__xmsg_ring_set_queued(ring, xchg->queued);
 }
@@ -528,9 +532,14 @@ static int __xmsg_xchg_put(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 			msg->prio = prio;
 			xchg->sent++;
 			xchg->received++;
-			__xmsg_ring_store(ring, msg);
+			trace_xmsg_ring_publish(xchg->name,
+						__xmsg_ring_store(ring, msg),
+						msg->size);
 			return 2;
 		}
+		if (__xmsg_ring_overflow(ring))
+			trace_xmsg_ring_full(xchg->name, xchg->queued,
+					     msg->size);
 	}
 	if (!xw && xchg->queued >= xchg->limit) {
 		xchg->refused++;
@@ -608,7 +617,7 @@ static int xmsg_xchg_send_queue(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 	ret = xmsg_xchg_take(msg, from);
 	if (ret)
 		return ret;
-	rcu_read_lock();	/* for @ring, see chardev_ring.c */
+	rcu_read_lock();	/* for @ring, see ring.c */
 	spin_lock_irqsave(&xchg->lock, flags);
 	ret = __xmsg_xchg_put(xchg, msg, prio, wl, &done);
 	ring = xchg->ring;
@@ -706,7 +715,7 @@ static int xmsg_xchg_send_bcast(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
  * @msg: the message, owned by @from
  * @from: the sender's owner (NULL for a kernel user that does not track
  *	ownership; then @msg must have no owner)
- * @prio: priority, 0 (lowest) to XMSG_PRIO_MAX; stored in @msg->prio
+ * @prio: priority, 0 (lowest) to XMSG_MSG_PRIO_MAX; stored in @msg->prio
  *
  * Normal and pass exchanges: ownership moves to the exchange (owner NULL)
  * and then to the receiver.  A waiting receiver gets @msg at once; else it
@@ -721,7 +730,7 @@ static int xmsg_xchg_send_bcast(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
  * Context: normal and pass: any context (no allocation; xmsg_msg_set_owner()
  * decides whether @from's lock allows IRQ context).  Broadcast: process
  * context, allocates with GFP_KERNEL_ACCOUNT (charged to the caller).
- * Return: 0; -EINVAL for NULL @xchg or @msg or @prio > XMSG_PRIO_MAX;
+ * Return: 0; -EINVAL for NULL @xchg or @msg or @prio > XMSG_MSG_PRIO_MAX;
  * -EPERM when @from does not own @msg; -EIDRM when @xchg is destroyed;
  * -EINVAL too for a released message or one that is queued at an exchange
  * already (a kernel caller bug: warns, rate-limited); -ENOSPC when the
@@ -740,7 +749,7 @@ EXPORT_SYMBOL_NS_GPL(xmsg_xchg_send, XMSG_NS);
  * @xchg: the exchange
  * @msg: the message, owned by @from
  * @from: the sender's owner, or NULL (see xmsg_xchg_send())
- * @prio: priority, 0 (lowest) to XMSG_PRIO_MAX
+ * @prio: priority, 0 (lowest) to XMSG_MSG_PRIO_MAX
  * @wake: a wake list (LIST_HEAD) of the caller, or NULL to wake at once
  *
  * As xmsg_xchg_send(), except that a receiver the message is handed to
@@ -768,7 +777,7 @@ EXPORT_SYMBOL_NS_GPL(xmsg_xchg_send_defer, XMSG_NS);
  * @xchg: the exchange
  * @msg: the message, owned by @from
  * @from: the sender's owner, or NULL (see xmsg_xchg_send())
- * @prio: priority, 0 (lowest) to XMSG_PRIO_MAX
+ * @prio: priority, 0 (lowest) to XMSG_MSG_PRIO_MAX
  * @wake: a wake list, or NULL to wake at once (see xmsg_xchg_send_defer())
  * @spare: NULL, or where to put a message for the caller to reuse
  *
@@ -791,13 +800,13 @@ int xmsg_xchg_send_reuse(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 {
 	if (spare)
 		*spare = NULL;
-	if (!xchg || !msg || prio > XMSG_PRIO_MAX)
+	if (!xchg || !msg || prio > XMSG_MSG_PRIO_MAX)
 		return -EINVAL;
 	if (READ_ONCE(msg->released) || !list_empty_careful(&msg->link)) {
-		pr_warn_ratelimited("xmsg: send of a released or queued message\n");
+		pr_warn_ratelimited("send of a released or queued message\n");
 		return -EINVAL;
 	}
-	if (xchg->kind == XMSG_XCHG_BCAST)
+	if (xchg->kind == XMSG_XCHG_KIND_BCAST)
 		return xmsg_xchg_send_bcast(xchg, msg, from, prio, wake);
 	return xmsg_xchg_send_queue(xchg, msg, from, prio, wake, spare);
 }
@@ -836,7 +845,7 @@ int xmsg_xchg_bcast_clear(struct xmsg_xchg *xchg, struct xmsg_owner *from)
 	unsigned long flags;
 	int ret = 0;
 
-	if (!xchg || xchg->kind != XMSG_XCHG_BCAST)
+	if (!xchg || xchg->kind != XMSG_XCHG_KIND_BCAST)
 		return -EINVAL;
 	spin_lock_irqsave(&xchg->lock, flags);
 	if (xchg->dead)
@@ -1063,7 +1072,7 @@ struct xmsg_msg *xmsg_xchg_recv(struct xmsg_xchg *xchg,
 		return ERR_PTR(-EINVAL);
 	if (timeout)
 		might_sleep();
-	if (xchg->kind == XMSG_XCHG_BCAST)
+	if (xchg->kind == XMSG_XCHG_KIND_BCAST)
 		msg = xmsg_xchg_recv_bcast(xchg, to, timeout,
 					   flags & XMSG_RECV_NEWER, gen);
 	else
@@ -1079,7 +1088,7 @@ EXPORT_SYMBOL_NS_GPL(xmsg_xchg_recv, XMSG_NS);
 /**
  * xmsg_xchg_ring_attach() - make a ring the exchange's standing receiver
  * @xchg: a normal or pass exchange
- * @ring: the ring (chardev_ring.c)
+ * @ring: the ring (ring.c)
  *
  * Messages already queued move into the ring as far as they fit.
  *
@@ -1092,7 +1101,7 @@ int xmsg_xchg_ring_attach(struct xmsg_xchg *xchg, struct xmsg_ring *ring)
 	unsigned long flags;
 	int ret = 0;
 
-	if (xchg->kind == XMSG_XCHG_BCAST)
+	if (xchg->kind == XMSG_XCHG_KIND_BCAST)
 		return -EINVAL;
 	spin_lock_irqsave(&xchg->lock, flags);
 	if (xchg->dead) {
@@ -1201,7 +1210,7 @@ void xmsg_xchg_get_stats(struct xmsg_xchg *xchg, struct xmsg_xchg_stats *st)
 	memset(st, 0, sizeof(*st));
 	spin_lock_irqsave(&xchg->lock, flags);
 	st->kind = xchg->kind;
-	st->queued = xchg->kind == XMSG_XCHG_BCAST ? !!xchg->post :
+	st->queued = xchg->kind == XMSG_XCHG_KIND_BCAST ? !!xchg->post :
 		     xchg->queued;
 	list_for_each_entry(w, &xchg->waiters, link)
 		st->waiters++;

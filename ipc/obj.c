@@ -19,10 +19,10 @@ static void xmsg_obj_release(struct kref *ref)
 	struct xmsg_obj *obj = container_of(ref, struct xmsg_obj, ref);
 
 	switch (obj->type) {
-	case XMSG_OBJ_XCHG:
+	case XMSG_TYPE_XCHG:
 		xmsg_xchg_free(obj);
 		break;
-	case XMSG_OBJ_SEM:
+	case XMSG_TYPE_SEM:
 		xmsg_sem_free(obj);
 		break;
 	}
@@ -69,9 +69,9 @@ EXPORT_SYMBOL_NS_GPL(xmsg_obj_put, XMSG_NS);
 bool xmsg_obj_dead(struct xmsg_obj *obj)
 {
 	switch (obj->type) {
-	case XMSG_OBJ_XCHG:
+	case XMSG_TYPE_XCHG:
 		return xmsg_xchg_dead(xmsg_obj_xchg(obj));
-	case XMSG_OBJ_SEM:
+	case XMSG_TYPE_SEM:
 		return xmsg_sem_dead(xmsg_obj_sem(obj));
 	}
 	return true;
@@ -82,14 +82,14 @@ static struct dentry *xmsg_ipc_dbg_xchg, *xmsg_ipc_dbg_sem;
 
 /**
  * xmsg_ipc_init - bring up the ipc layer (debugfs files)
+ * @root: the module's debugfs directory (an ERR_PTR when debugfs is
+ *	unavailable)
  *
  * Context: process context, module init.
  * Return: 0 (debugfs is optional).
  */
-int xmsg_ipc_init(void)
+int xmsg_ipc_init(struct dentry *root)
 {
-	struct dentry *root = xmsg_debugfs_root();
-
 	if (IS_ERR_OR_NULL(root))
 		return 0;
 	xmsg_ipc_dbg_xchg = xmsg_xchg_debugfs_create(root);

@@ -24,6 +24,8 @@
  * holds a reference on the semaphore.  The list of all semaphores (for
  * debugfs) is protected by xmsg_sem_list_lock (mutex).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/module.h>
@@ -33,13 +35,13 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include "xmsg_ipc_priv.h"
-#include "include/trace/events/xmsg.h"
+#include <xmsg/trace.h>
 
 /**
  * struct xmsg_sem - a semaphore
  * @obj: reference counted head; first member
  * @lock: protects the members below marked so
- * @kind: enum xmsg_sem_kind
+ * @kind: u32
  * @dead: destroyed.  Protected by @lock.
  * @count: current count (0 for a gate).  Protected by @lock.
  * @threshold: count a waiter takes (1 for counting, 0 for a gate)
@@ -53,7 +55,7 @@
 struct xmsg_sem {
 	struct xmsg_obj obj;
 	spinlock_t lock;	/* see Locking above */
-	enum xmsg_sem_kind kind;
+	u32 kind;
 	bool dead;
 	u32 count;
 	u32 threshold;
@@ -62,24 +64,24 @@ struct xmsg_sem {
 	wait_queue_head_t poll_wq;
 	struct list_head all;
 	struct rcu_head rcu;
-	char name[XMSG_IPC_NAME_LEN];
+	char name[XMSG_NAME_MAX];
 };
 
 static LIST_HEAD(xmsg_sem_list);
 static DEFINE_MUTEX(xmsg_sem_list_lock);
 
 static const char * const xmsg_sem_kind_names[] = {
-	[XMSG_SEM_COUNT] = "count",
-	[XMSG_SEM_THRESHOLD] = "threshold",
-	[XMSG_SEM_GATE] = "gate",
+	[XMSG_SEM_KIND_COUNT] = "count",
+	[XMSG_SEM_KIND_THRESHOLD] = "threshold",
+	[XMSG_SEM_KIND_GATE] = "gate",
 };
 
 /**
  * xmsg_sem_create - create a semaphore
  * @name: name for debugfs, may be NULL (truncated to 31 characters)
- * @kind: XMSG_SEM_COUNT, XMSG_SEM_THRESHOLD or XMSG_SEM_GATE
+ * @kind: XMSG_SEM_KIND_COUNT, XMSG_SEM_KIND_THRESHOLD or XMSG_SEM_KIND_GATE
  * @count: initial count; ignored by a gate
- * @threshold: XMSG_SEM_THRESHOLD: count that releases a waiter, >= 1;
+ * @threshold: XMSG_SEM_KIND_THRESHOLD: count that releases a waiter, >= 1;
  *	ignored by the other kinds
  *
  * The caller holds the creator's reference, dropped by xmsg_sem_destroy().
@@ -88,23 +90,24 @@ static const char * const xmsg_sem_kind_names[] = {
  * Return: the semaphore, ERR_PTR(-EINVAL) for a bad @kind or a threshold
  * semaphore with @threshold 0, ERR_PTR(-ENOMEM).
  */
-struct xmsg_sem *xmsg_sem_create(const char *name, enum xmsg_sem_kind kind,
+struct xmsg_sem *xmsg_sem_create(const char *name, u32 kind,
 				 u32 count, u32 threshold)
 {
 	struct xmsg_sem *sem;
 
-	if (kind > XMSG_SEM_GATE || (kind == XMSG_SEM_THRESHOLD && !threshold))
+	if (kind > XMSG_SEM_KIND_GATE ||
+	    (kind == XMSG_SEM_KIND_THRESHOLD && !threshold))
 		return ERR_PTR(-EINVAL);
 	sem = kzalloc(sizeof(*sem), GFP_KERNEL_ACCOUNT);
 	if (!sem)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&sem->obj.ref);
-	sem->obj.type = XMSG_OBJ_SEM;
+	sem->obj.type = XMSG_TYPE_SEM;
 	spin_lock_init(&sem->lock);
 	sem->kind = kind;
-	sem->count = kind == XMSG_SEM_GATE ? 0 : count;
-	sem->threshold = kind == XMSG_SEM_THRESHOLD ? threshold :
-			 kind == XMSG_SEM_COUNT ? 1 : 0;
+	sem->count = kind == XMSG_SEM_KIND_GATE ? 0 : count;
+	sem->threshold = kind == XMSG_SEM_KIND_THRESHOLD ? threshold :
+			 kind == XMSG_SEM_KIND_COUNT ? 1 : 0;
 	INIT_LIST_HEAD(&sem->waiters);
 	init_waitqueue_head(&sem->poll_wq);
 	strscpy(sem->name, name ?: "", sizeof(sem->name));
@@ -138,7 +141,7 @@ void xmsg_sem_destroy(struct xmsg_sem *sem)
 	spin_lock_irqsave(&sem->lock, flags);
 	if (sem->dead) {
 		spin_unlock_irqrestore(&sem->lock, flags);
-		pr_warn_ratelimited("xmsg: semaphore %s destroyed twice\n",
+		pr_warn_ratelimited("semaphore %s destroyed twice\n",
 				    sem->name);
 		return;
 	}
@@ -162,7 +165,7 @@ void xmsg_sem_free(struct xmsg_obj *obj)
 	struct xmsg_sem *sem = container_of(obj, struct xmsg_sem, obj);
 
 	if (!READ_ONCE(sem->dead))
-		pr_warn_ratelimited("xmsg: semaphore %s freed alive\n",
+		pr_warn_ratelimited("semaphore %s freed alive\n",
 				    sem->name);
 	wake_up_pollfree(&sem->poll_wq);
 	kfree_rcu(sem, rcu);
@@ -195,7 +198,7 @@ EXPORT_SYMBOL_NS_GPL(xmsg_sem_obj, XMSG_NS);
  */
 struct xmsg_sem *xmsg_obj_sem(struct xmsg_obj *obj)
 {
-	if (!obj || obj->type != XMSG_OBJ_SEM)
+	if (!obj || obj->type != XMSG_TYPE_SEM)
 		return NULL;
 	return container_of(obj, struct xmsg_sem, obj);
 }
@@ -205,7 +208,7 @@ EXPORT_SYMBOL_NS_GPL(xmsg_obj_sem, XMSG_NS);
 static bool __xmsg_sem_ready(struct xmsg_sem *sem)
 {
 	lockdep_assert_held(&sem->lock);
-	return sem->kind != XMSG_SEM_GATE && sem->count >= sem->threshold;
+	return sem->kind != XMSG_SEM_KIND_GATE && sem->count >= sem->threshold;
 }
 
 /* Returns true when the count is left ready for a later waiter or poll. */
@@ -215,7 +218,7 @@ static bool __xmsg_sem_signal(struct xmsg_sem *sem, struct list_head *wake)
 
 	lockdep_assert_held(&sem->lock);
 	sem->signals++;
-	if (sem->kind == XMSG_SEM_GATE) {
+	if (sem->kind == XMSG_SEM_KIND_GATE) {
 		list_for_each_entry_safe(w, next, &sem->waiters, link)
 			__xmsg_waiter_claim(w, wake, 0);
 		return false;

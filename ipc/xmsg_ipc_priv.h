@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * xmsg inter-task layer: helpers shared by exchange.c, sem.c, reply.c and
- * obj.c.  Not for other layers; they use xmsg_ipc.h.
+ * xmsg inter-task layer: helpers shared by exchange.c, ring.c, sem.c,
+ * reply.c, obj.c and waiter.c.  Not for other layers; they use <xmsg/ipc.h>.
  */
 #ifndef _XMSG_IPC_PRIV_H
 #define _XMSG_IPC_PRIV_H
@@ -9,7 +9,7 @@
 #include <linux/list.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
-#include "xmsg_ipc.h"
+#include <xmsg/ipc.h>
 
 struct dentry;
 
@@ -70,9 +70,33 @@ void xmsg_sem_free(struct xmsg_obj *obj);
 bool xmsg_xchg_dead(struct xmsg_xchg *xchg);
 bool xmsg_sem_dead(struct xmsg_sem *sem);
 
+/*
+ * Receive rings: ring.c, called by exchange.c with the exchange lock held
+ * (the __ ones) or without it.
+ */
+void __xmsg_ring_attached(struct xmsg_ring *ring, spinlock_t *lock);
+bool __xmsg_ring_fits(struct xmsg_ring *ring, struct xmsg_msg *msg);
+u32 __xmsg_ring_store(struct xmsg_ring *ring, struct xmsg_msg *msg);
+bool __xmsg_ring_overflow(struct xmsg_ring *ring);
+void __xmsg_ring_reclaim(struct xmsg_ring *ring, struct list_head *done);
+void __xmsg_ring_set_queued(struct xmsg_ring *ring, bool queued);
+bool __xmsg_ring_wake_needed(struct xmsg_ring *ring);
+void __xmsg_ring_kill(struct xmsg_ring *ring);
+struct xmsg_msg *__xmsg_ring_take(struct xmsg_ring *ring, u32 index);
+void __xmsg_ring_take_all(struct xmsg_ring *ring, struct list_head *msgs);
+__poll_t __xmsg_ring_poll_mask(struct xmsg_ring *ring);
+void xmsg_ring_wake(struct xmsg_ring *ring, __poll_t mask);
+void xmsg_ring_release_msgs(struct list_head *done);
+
+/* Receive rings: exchange.c, called by ring.c. */
+int xmsg_xchg_ring_attach(struct xmsg_xchg *xchg, struct xmsg_ring *ring);
+void xmsg_xchg_ring_detach(struct xmsg_xchg *xchg, struct xmsg_ring *ring,
+			   struct list_head *msgs);
+__poll_t xmsg_xchg_ring_poll(struct xmsg_xchg *xchg, struct xmsg_ring *ring);
+struct xmsg_msg *xmsg_xchg_ring_take(struct xmsg_xchg *xchg,
+				     struct xmsg_ring *ring, u32 index);
+
 struct dentry *xmsg_xchg_debugfs_create(struct dentry *root);
 struct dentry *xmsg_sem_debugfs_create(struct dentry *root);
-
-#define XMSG_IPC_NAME_LEN	32
 
 #endif /* _XMSG_IPC_PRIV_H */

@@ -11,7 +11,7 @@
 static void bcast_post_recv(struct kunit *test)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_BCAST, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_BCAST, 0);
 	struct xmsg_msg *msg = ipc_t_msg(test, env, &env->a, 7), *p1, *p2;
 	u64 gen = 0;
 
@@ -53,7 +53,7 @@ static void bcast_post_recv(struct kunit *test)
 static void bcast_sender_releases(struct kunit *test)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_BCAST, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_BCAST, 0);
 	struct xmsg_msg *msg = ipc_t_msg(test, env, &env->a, 0x5a5a), *p;
 
 	KUNIT_ASSERT_EQ(test, xmsg_xchg_send(xchg, msg, &env->a, 0), 0);
@@ -71,7 +71,7 @@ static void bcast_sender_releases(struct kunit *test)
 static void bcast_resend_replaces(struct kunit *test)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_BCAST, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_BCAST, 0);
 	struct xmsg_msg *m1 = ipc_t_msg(test, env, &env->a, 1);
 	struct xmsg_msg *m2 = ipc_t_msg(test, env, &env->a, 2), *p;
 	struct xmsg_xchg_stats st;
@@ -108,8 +108,8 @@ static void bcast_resend_replaces(struct kunit *test)
 static void bcast_clear(struct kunit *test)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_BCAST, 0);
-	struct xmsg_xchg *normal = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_BCAST, 0);
+	struct xmsg_xchg *normal = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 0);
 	struct xmsg_msg *msg = ipc_t_msg(test, env, &env->a, 1);
 
 	KUNIT_EXPECT_EQ(test, xmsg_xchg_bcast_clear(xchg, &env->a), -ENOENT);
@@ -129,7 +129,7 @@ static void bcast_clear(struct kunit *test)
 static void bcast_send_errors(struct kunit *test)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_BCAST, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_BCAST, 0);
 	struct xmsg_msg *msg = ipc_t_msg(test, env, &env->a, 1), *proxy;
 	struct xmsg_obj *obj = xmsg_xchg_obj(xchg);
 
@@ -179,7 +179,7 @@ static int brx_fn(struct ipc_t_thr *thr)
 static void bcast_waiters(struct kunit *test, int n)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_BCAST, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_BCAST, 0);
 	struct brx_ctx ctx = { .xchg = xchg, .timeout = IPC_T_WAIT_NS,
 			       .flags = XMSG_RECV_NEWER };
 	struct xmsg_msg *msg = ipc_t_msg(test, env, &env->a, 0xb0);
@@ -224,7 +224,7 @@ static void bcast_waiters_8(struct kunit *test)
 
 static void bcast_destroy_wakes(struct kunit *test)
 {
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_BCAST, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_BCAST, 0);
 	struct brx_ctx ctx = { .xchg = xchg, .timeout = XMSG_WAIT_FOREVER };
 	struct xmsg_obj *obj = xmsg_xchg_obj(xchg);
 	struct ipc_t_thr *thr[4];
@@ -247,7 +247,7 @@ static void bcast_destroy_wakes(struct kunit *test)
 static void bcast_recv_timeout(struct kunit *test)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_BCAST, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_BCAST, 0);
 	struct xmsg_msg *msg = ipc_t_msg(test, env, &env->a, 1);
 	u64 gen = 0;
 
@@ -330,9 +330,9 @@ static void bcast_seed_protocol(struct kunit *test)
 	struct xmsg_msg *msg;
 	int i, s, r;
 
-	ctx.bcast = ipc_t_xchg(test, XMSG_XCHG_BCAST, 0);
-	ctx.sem_t = ipc_t_sem(test, XMSG_SEM_THRESHOLD, 0, SEED_SLAVES);
-	ctx.sem_g = ipc_t_sem(test, XMSG_SEM_GATE, 0, 0);
+	ctx.bcast = ipc_t_xchg(test, XMSG_XCHG_KIND_BCAST, 0);
+	ctx.sem_t = ipc_t_sem(test, XMSG_SEM_KIND_THRESHOLD, 0, SEED_SLAVES);
+	ctx.sem_g = ipc_t_sem(test, XMSG_SEM_KIND_GATE, 0, 0);
 	msg = ipc_t_msg(test, env, &env->a, 0);
 	body = msg->body;
 	memset(body, 0, sizeof(*body));

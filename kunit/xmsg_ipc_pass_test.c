@@ -23,7 +23,7 @@ static int prx_fn(struct ipc_t_thr *thr)
 				     NULL);
 		if (IS_ERR(msg))
 			return PTR_ERR(msg);
-		if (msg->prio != ipc_t_tag(msg) % (XMSG_PRIO_MAX + 1))
+		if (msg->prio != ipc_t_tag(msg) % (XMSG_MSG_PRIO_MAX + 1))
 			return -EBADMSG;
 		thr->tags[thr->got++] = ipc_t_tag(msg);
 		xmsg_msg_rel(msg);
@@ -33,12 +33,12 @@ static int prx_fn(struct ipc_t_thr *thr)
 
 static void pass_create(struct kunit *test)
 {
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_PASS, 8);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_PASS, 8);
 	struct xmsg_xchg_stats st;
 
-	KUNIT_EXPECT_EQ(test, xmsg_xchg_kind(xchg), XMSG_XCHG_PASS);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_kind(xchg), XMSG_XCHG_KIND_PASS);
 	xmsg_xchg_get_stats(xchg, &st);
-	KUNIT_EXPECT_EQ(test, st.kind, (u32)XMSG_XCHG_PASS);
+	KUNIT_EXPECT_EQ(test, st.kind, (u32)XMSG_XCHG_KIND_PASS);
 	KUNIT_EXPECT_EQ(test, st.limit, 8U);
 	xmsg_xchg_destroy(xchg);
 }
@@ -48,7 +48,7 @@ static void pass_prio_returned(struct kunit *test)
 	static const u8 prio[] = { 0, 17, 31, 5, 17 };
 	static const u32 want[] = { 2, 1, 4, 3, 0 };
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_PASS, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_PASS, 0);
 	struct xmsg_msg *msg;
 	int i;
 
@@ -72,7 +72,7 @@ static void pass_prio_returned(struct kunit *test)
 static void pass_errors(struct kunit *test)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_PASS, 1);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_PASS, 1);
 	struct xmsg_msg *m1 = ipc_t_msg(test, env, &env->a, 1);
 	struct xmsg_msg *m2 = ipc_t_msg(test, env, &env->a, 2);
 
@@ -93,7 +93,7 @@ static void pass_errors(struct kunit *test)
 static void pass_receivers(struct kunit *test, int n, int per)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_PASS, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_PASS, 0);
 	struct prx_ctx ctx = { .xchg = xchg, .want = per };
 	struct ipc_t_thr *thr[8];
 	struct xmsg_msg *msg;
@@ -105,7 +105,7 @@ static void pass_receivers(struct kunit *test, int n, int per)
 	for (i = 0; i < n * per; i++) {
 		msg = ipc_t_msg(test, env, &env->a, i);
 		KUNIT_EXPECT_EQ(test, xmsg_xchg_send(xchg, msg, &env->a,
-						     i % (XMSG_PRIO_MAX + 1)),
+						     i % (XMSG_MSG_PRIO_MAX + 1)),
 				0);
 	}
 	for (i = 0; i < n; i++) {
@@ -135,7 +135,7 @@ static void pass_receivers_8(struct kunit *test)
 
 static void pass_destroy_wakes(struct kunit *test)
 {
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_PASS, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_PASS, 0);
 	struct prx_ctx ctx = { .xchg = xchg, .want = 1 };
 	struct xmsg_obj *obj = xmsg_xchg_obj(xchg);
 	struct ipc_t_thr *thr[2];

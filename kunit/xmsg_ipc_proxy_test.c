@@ -48,8 +48,8 @@ static void mk_servers(struct kunit *test, struct srv_ctx *ctx)
 	int i;
 
 	for (i = 0; i < NSERVERS; i++)
-		ctx->xchg[i] = ipc_t_xchg(test, i & 1 ? XMSG_XCHG_PASS :
-					  XMSG_XCHG_NORMAL, 0);
+		ctx->xchg[i] = ipc_t_xchg(test, i & 1 ? XMSG_XCHG_KIND_PASS :
+					  XMSG_XCHG_KIND_NORMAL, 0);
 }
 
 static void rm_servers(struct srv_ctx *ctx)
@@ -70,7 +70,7 @@ static void multicast(struct kunit *test, bool real_first)
 	int i;
 
 	mk_servers(test, &ctx);
-	sem_t = ipc_t_sem(test, XMSG_SEM_THRESHOLD, 0, NSERVERS);
+	sem_t = ipc_t_sem(test, XMSG_SEM_KIND_THRESHOLD, 0, NSERVERS);
 	for (i = 0; i < NSERVERS; i++) {
 		p = xmsg_msg_make_proxy(msg, 0, msg->size, &env->a,
 					GFP_KERNEL);
@@ -135,8 +135,8 @@ static void assembly(struct kunit *test)
 	int i;
 
 	mk_servers(test, &ctx);
-	output = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
-	sem_t = ipc_t_sem(test, XMSG_SEM_THRESHOLD, 0, NSERVERS);
+	output = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 0);
+	sem_t = ipc_t_sem(test, XMSG_SEM_KIND_THRESHOLD, 0, NSERVERS);
 	memset(msg->body, 0, msg->size);
 	for (i = 0; i < NSERVERS; i++)
 		thr[i] = ipc_t_thr_start(test, srv_fn, &ctx, i);

@@ -15,8 +15,8 @@ static unsigned int obj_refs(struct xmsg_obj *obj)
 static void reply_set(struct kunit *test)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_COUNT, 0, 0);
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_KIND_COUNT, 0, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 0);
 	struct xmsg_msg *msg = ipc_t_msg(test, env, &env->a, 1);
 
 	KUNIT_EXPECT_NULL(test, xmsg_msg_reply_obj(msg));
@@ -45,7 +45,7 @@ static void reply_set(struct kunit *test)
 static void reply_sem(struct kunit *test)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_COUNT, 0, 0);
+	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_KIND_COUNT, 0, 0);
 	struct xmsg_msg *msg = ipc_t_msg(test, env, &env->a, 1);
 	struct xmsg_msg *other = ipc_t_msg(test, env, &env->a, 2);
 
@@ -68,7 +68,7 @@ static void reply_sem(struct kunit *test)
 static void reply_xchg(struct kunit *test)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 0);
 	struct xmsg_msg *req = ipc_t_msg(test, env, &env->b, 1);
 	struct xmsg_msg *ans = ipc_t_msg(test, env, &env->b, 2), *got;
 
@@ -96,8 +96,8 @@ static void reply_xchg(struct kunit *test)
 static void reply_errors(struct kunit *test)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_COUNT, 0, 0);
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 1);
+	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_KIND_COUNT, 0, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 1);
 	struct xmsg_msg *msg = ipc_t_msg(test, env, &env->a, 1);
 	struct xmsg_msg *m2 = ipc_t_msg(test, env, &env->a, 2);
 	struct xmsg_msg *a1 = ipc_t_msg(test, env, &env->a, 3);

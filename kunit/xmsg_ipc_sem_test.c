@@ -32,15 +32,15 @@ static void sem_create_destroy(struct kunit *test)
 	struct xmsg_sem_stats st;
 	struct xmsg_sem *sem;
 
-	sem = ipc_t_sem(test, XMSG_SEM_COUNT, 3, 99);
+	sem = ipc_t_sem(test, XMSG_SEM_KIND_COUNT, 3, 99);
 	xmsg_sem_get_stats(sem, &st);
-	KUNIT_EXPECT_EQ(test, st.kind, (u32)XMSG_SEM_COUNT);
+	KUNIT_EXPECT_EQ(test, st.kind, (u32)XMSG_SEM_KIND_COUNT);
 	KUNIT_EXPECT_EQ(test, st.count, 3U);
 	KUNIT_EXPECT_EQ(test, st.threshold, 1U);
 	KUNIT_EXPECT_PTR_EQ(test, xmsg_obj_sem(xmsg_sem_obj(sem)), sem);
 	KUNIT_EXPECT_NULL(test, xmsg_obj_xchg(xmsg_sem_obj(sem)));
 	xmsg_sem_destroy(sem);
-	sem = ipc_t_sem(test, XMSG_SEM_GATE, 5, 2);
+	sem = ipc_t_sem(test, XMSG_SEM_KIND_GATE, 5, 2);
 	xmsg_sem_get_stats(sem, &st);
 	KUNIT_EXPECT_EQ(test, st.count, 0U);
 	xmsg_sem_destroy(sem);
@@ -49,7 +49,7 @@ static void sem_create_destroy(struct kunit *test)
 
 static void sem_create_einval(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_sem_create("s", XMSG_SEM_THRESHOLD,
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_sem_create("s", XMSG_SEM_KIND_THRESHOLD,
 						      0, 0)), (long)-EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_sem_create("s", 9, 0, 1)),
 			(long)-EINVAL);
@@ -59,7 +59,7 @@ static void sem_create_einval(struct kunit *test)
 
 static void sem_count(struct kunit *test)
 {
-	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_COUNT, 2, 0);
+	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_KIND_COUNT, 2, 0);
 
 	KUNIT_EXPECT_EQ(test, xmsg_sem_wait(sem, 0), 0);
 	KUNIT_EXPECT_EQ(test, xmsg_sem_wait(sem, 0), 0);
@@ -72,7 +72,7 @@ static void sem_count(struct kunit *test)
 
 static void sem_threshold(struct kunit *test)
 {
-	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_THRESHOLD, 0, 3);
+	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_KIND_THRESHOLD, 0, 3);
 	struct xmsg_sem_stats st;
 	int i;
 
@@ -92,7 +92,7 @@ static void sem_threshold(struct kunit *test)
 /* One waiter, released by the threshold-th signal and not before. */
 static void sem_threshold_waiter(struct kunit *test)
 {
-	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_THRESHOLD, 0, 4);
+	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_KIND_THRESHOLD, 0, 4);
 	struct sem_ctx ctx = { .sem = sem, .timeout = IPC_T_WAIT_NS };
 	struct ipc_t_thr *thr;
 	int i;
@@ -113,7 +113,7 @@ static void sem_threshold_waiter(struct kunit *test)
 
 static void sem_count_waiters(struct kunit *test, int n)
 {
-	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_COUNT, 0, 0);
+	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_KIND_COUNT, 0, 0);
 	struct sem_ctx ctx = { .sem = sem, .timeout = IPC_T_WAIT_NS };
 	struct ipc_t_thr *thr[8];
 	int i;
@@ -144,7 +144,7 @@ static void sem_count_waiters_8(struct kunit *test)
 
 static void sem_gate(struct kunit *test, int n)
 {
-	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_GATE, 0, 0);
+	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_KIND_GATE, 0, 0);
 	struct sem_ctx ctx = { .sem = sem, .timeout = IPC_T_WAIT_NS };
 	struct ipc_t_thr *thr[8];
 	int i;
@@ -182,7 +182,7 @@ static void sem_gate_8(struct kunit *test)
 
 static void sem_timeout(struct kunit *test)
 {
-	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_THRESHOLD, 1, 2);
+	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_KIND_THRESHOLD, 1, 2);
 	ktime_t deadline;
 	int i;
 
@@ -200,7 +200,7 @@ static void sem_timeout(struct kunit *test)
 
 static void sem_signal_interrupts(struct kunit *test)
 {
-	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_COUNT, 0, 0);
+	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_KIND_COUNT, 0, 0);
 	struct sem_ctx ctx = { .sem = sem, .timeout = XMSG_WAIT_FOREVER };
 	struct ipc_t_thr *thr;
 
@@ -217,7 +217,7 @@ static void sem_signal_interrupts(struct kunit *test)
 
 static void sem_destroy_wakes(struct kunit *test)
 {
-	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_GATE, 0, 0);
+	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_KIND_GATE, 0, 0);
 	struct sem_ctx ctx = { .sem = sem, .timeout = XMSG_WAIT_FOREVER };
 	struct xmsg_obj *obj = xmsg_sem_obj(sem);
 	struct ipc_t_thr *thr[4];
@@ -244,8 +244,8 @@ static void sem_destroy_wakes(struct kunit *test)
 
 static void sem_poll(struct kunit *test)
 {
-	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_THRESHOLD, 0, 2);
-	struct xmsg_sem *gate = ipc_t_sem(test, XMSG_SEM_GATE, 0, 0);
+	struct xmsg_sem *sem = ipc_t_sem(test, XMSG_SEM_KIND_THRESHOLD, 0, 2);
+	struct xmsg_sem *gate = ipc_t_sem(test, XMSG_SEM_KIND_GATE, 0, 0);
 
 	KUNIT_EXPECT_FALSE(test, xmsg_sem_poll(sem, NULL, NULL) & EPOLLIN);
 	xmsg_sem_signal(sem);
@@ -279,7 +279,7 @@ static void sem_signal_hardirq(struct kunit *test)
 {
 	struct irq_sig s = { .ret = 1 };
 
-	s.sem = ipc_t_sem(test, XMSG_SEM_COUNT, 0, 0);
+	s.sem = ipc_t_sem(test, XMSG_SEM_KIND_COUNT, 0, 0);
 	xmsg_hrtimer_setup_on_stack(&s.timer, irq_sig_fn, CLOCK_MONOTONIC,
 				    HRTIMER_MODE_REL_HARD);
 	hrtimer_start(&s.timer, ms_to_ktime(5), HRTIMER_MODE_REL_HARD);

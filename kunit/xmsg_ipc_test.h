@@ -14,8 +14,8 @@
 #include <linux/kthread.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
-#include "mm/xmsg_mm.h"
-#include "ipc/xmsg_ipc.h"
+#include <xmsg/mm.h>
+#include <xmsg/ipc.h>
 
 #define IPC_T_BLOCKS	64
 #define IPC_T_BSIZE	64
@@ -90,7 +90,7 @@ static inline u32 ipc_t_tag(struct xmsg_msg *msg)
 }
 
 static inline struct xmsg_xchg *ipc_t_xchg(struct kunit *test,
-					   enum xmsg_xchg_kind kind, u32 limit)
+					   u32 kind, u32 limit)
 {
 	struct xmsg_xchg *xchg = xmsg_xchg_create("kunit", kind, limit);
 
@@ -99,7 +99,7 @@ static inline struct xmsg_xchg *ipc_t_xchg(struct kunit *test,
 }
 
 static inline struct xmsg_sem *ipc_t_sem(struct kunit *test,
-					 enum xmsg_sem_kind kind, u32 count,
+					 u32 kind, u32 count,
 					 u32 threshold)
 {
 	struct xmsg_sem *sem = xmsg_sem_create("kunit", kind, count,

@@ -40,13 +40,13 @@ static void xchg_create_destroy(struct kunit *test)
 	struct xmsg_xchg_stats st;
 	struct xmsg_xchg *xchg;
 
-	xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 0);
 	xmsg_xchg_get_stats(xchg, &st);
-	KUNIT_EXPECT_EQ(test, st.kind, (u32)XMSG_XCHG_NORMAL);
+	KUNIT_EXPECT_EQ(test, st.kind, (u32)XMSG_XCHG_KIND_NORMAL);
 	KUNIT_EXPECT_EQ(test, st.limit, 1024U);
 	KUNIT_EXPECT_EQ(test, st.queued, 0U);
 	KUNIT_EXPECT_EQ(test, st.waiters, 0U);
-	KUNIT_EXPECT_EQ(test, xmsg_xchg_kind(xchg), XMSG_XCHG_NORMAL);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_kind(xchg), XMSG_XCHG_KIND_NORMAL);
 	KUNIT_EXPECT_PTR_EQ(test, xmsg_obj_xchg(xmsg_xchg_obj(xchg)), xchg);
 	KUNIT_EXPECT_NULL(test, xmsg_obj_sem(xmsg_xchg_obj(xchg)));
 	KUNIT_EXPECT_FALSE(test, xmsg_obj_dead(xmsg_xchg_obj(xchg)));
@@ -58,7 +58,7 @@ static void xchg_create_einval(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_create("x", 7, 0)),
 			(long)-EINVAL);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_create("x", XMSG_XCHG_NORMAL,
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_create("x", XMSG_XCHG_KIND_NORMAL,
 						       (1U << 20) + 1)),
 			(long)-EINVAL);
 }
@@ -66,7 +66,7 @@ static void xchg_create_einval(struct kunit *test)
 static void xchg_send_recv(struct kunit *test)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 0);
 	struct xmsg_msg *msg = ipc_t_msg(test, env, &env->a, 42), *got;
 
 	KUNIT_EXPECT_EQ(test, xmsg_xchg_send(xchg, msg, &env->a, 5), 0);
@@ -90,7 +90,7 @@ static void xchg_send_recv(struct kunit *test)
 static void xchg_send_defer(struct kunit *test)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 0);
 	struct rx_ctx ctx = { .xchg = xchg, .want = 1,
 			      .timeout = IPC_T_WAIT_NS };
 	struct ipc_t_thr *thr;
@@ -132,7 +132,7 @@ static void xchg_send_defer(struct kunit *test)
 static void xchg_kernel_no_owner(struct kunit *test)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 0);
 	struct xmsg_msg *msg = ipc_t_msg(test, env, NULL, 1), *got;
 
 	KUNIT_EXPECT_EQ(test, xmsg_xchg_send(xchg, msg, NULL, 0), 0);
@@ -148,7 +148,7 @@ static void xchg_prio_order(struct kunit *test)
 	static const u8 prio[] = { 3, 10, 0, 31, 10, 3, 31, 0 };
 	static const u32 want[] = { 3, 6, 1, 4, 0, 5, 2, 7 };
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 0);
 	struct xmsg_msg *msg;
 	int i;
 
@@ -171,7 +171,7 @@ static void xchg_prio_order(struct kunit *test)
 static void xchg_fifo_within_prio(struct kunit *test)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 0);
 	struct xmsg_msg *msg;
 	int i;
 
@@ -192,13 +192,13 @@ static void xchg_fifo_within_prio(struct kunit *test)
 static void xchg_send_einval(struct kunit *test)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 0);
 	struct xmsg_msg *msg = ipc_t_msg(test, env, &env->a, 1);
 
 	KUNIT_EXPECT_EQ(test, xmsg_xchg_send(NULL, msg, &env->a, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, xmsg_xchg_send(xchg, NULL, &env->a, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, xmsg_xchg_send(xchg, msg, &env->a,
-					     XMSG_PRIO_MAX + 1), -EINVAL);
+					     XMSG_MSG_PRIO_MAX + 1), -EINVAL);
 	KUNIT_EXPECT_PTR_EQ(test, msg->owner, &env->a);
 	KUNIT_EXPECT_EQ(test, ipc_t_xchg_queued(xchg), 0U);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_recv(NULL, NULL, 0, 0, NULL)),
@@ -215,8 +215,8 @@ static void xchg_send_einval(struct kunit *test)
 static void xchg_send_queued_einval(struct kunit *test)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
-	struct xmsg_xchg *other = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 0);
+	struct xmsg_xchg *other = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 0);
 	struct xmsg_msg *msg = ipc_t_msg(test, env, NULL, 1);
 
 	KUNIT_EXPECT_EQ(test, xmsg_xchg_send(xchg, msg, NULL, 0), 0);
@@ -232,7 +232,7 @@ static void xchg_send_queued_einval(struct kunit *test)
 static void xchg_send_eperm(struct kunit *test)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 0);
 	struct xmsg_msg *msg = ipc_t_msg(test, env, &env->a, 1);
 
 	KUNIT_EXPECT_EQ(test, xmsg_xchg_send(xchg, msg, &env->b, 0), -EPERM);
@@ -247,7 +247,7 @@ static void xchg_send_eperm(struct kunit *test)
 static void xchg_send_enospc(struct kunit *test)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 2);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 2);
 	struct xmsg_msg *msg;
 	__poll_t mask;
 	int i;
@@ -271,7 +271,7 @@ static void xchg_send_enospc(struct kunit *test)
 
 static void xchg_recv_timeout(struct kunit *test)
 {
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 0);
 	ktime_t deadline;
 	int i;
 
@@ -295,7 +295,7 @@ static void xchg_recv_timeout(struct kunit *test)
 static void xchg_destroyed_eidrm(struct kunit *test)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 0);
 	struct xmsg_obj *obj = xmsg_xchg_obj(xchg);
 	struct xmsg_msg *msg = ipc_t_msg(test, env, &env->a, 1);
 
@@ -318,7 +318,7 @@ static void xchg_destroyed_eidrm(struct kunit *test)
 static void xchg_poll(struct kunit *test)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 0);
 	struct xmsg_msg *msg = ipc_t_msg(test, env, &env->a, 1);
 
 	KUNIT_EXPECT_EQ(test, ipc_t_xchg_poll(xchg, 0),
@@ -334,7 +334,7 @@ static void xchg_poll(struct kunit *test)
 static void xchg_receivers(struct kunit *test, int n, int per)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 0);
 	struct rx_ctx ctx = { .xchg = xchg, .want = per,
 			      .timeout = IPC_T_WAIT_NS };
 	DECLARE_BITMAP(seen, 64) = {};
@@ -384,7 +384,7 @@ static void xchg_receivers_8(struct kunit *test)
 
 static void xchg_destroy_wakes(struct kunit *test, int n)
 {
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 0);
 	struct rx_ctx ctx = { .xchg = xchg, .want = 1,
 			      .timeout = XMSG_WAIT_FOREVER };
 	struct xmsg_obj *obj = xmsg_xchg_obj(xchg);
@@ -421,7 +421,7 @@ static int rx_sig_fn(struct ipc_t_thr *thr)
 
 static void xchg_recv_signal(struct kunit *test)
 {
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 0);
 	struct rx_ctx ctx = { .xchg = xchg, .want = 1,
 			      .timeout = XMSG_WAIT_FOREVER };
 	struct ipc_t_thr *thr;
@@ -439,7 +439,7 @@ static void xchg_recv_signal(struct kunit *test)
 static void xchg_handoff_then_signal(struct kunit *test)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 0);
 	struct rx_ctx ctx = { .xchg = xchg, .want = 1,
 			      .timeout = XMSG_WAIT_FOREVER };
 	struct ipc_t_thr *thr;
@@ -467,7 +467,7 @@ static void xchg_handoff_then_signal(struct kunit *test)
 static void xchg_queue_then_receivers(struct kunit *test)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 0);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 0);
 	struct rx_ctx ctx = { .xchg = xchg, .want = 4,
 			      .timeout = IPC_T_WAIT_NS };
 	struct ipc_t_thr *thr[2];
@@ -492,7 +492,7 @@ static void xchg_queue_then_receivers(struct kunit *test)
 static void xchg_stats(struct kunit *test)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 16);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 16);
 	struct xmsg_xchg_stats st;
 	struct xmsg_msg *msg;
 
@@ -604,7 +604,7 @@ static void xchg_stress(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
 	ctx->env = ipc_t_env(test);
-	ctx->xchg = ipc_t_xchg(test, XMSG_XCHG_NORMAL, 8);
+	ctx->xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 8);
 	for (i = 0; i < ST_RECEIVERS; i++)
 		rx[i] = ipc_t_thr_start(test, st_recv_fn, ctx, i);
 	for (i = 0; i < ST_SENDERS; i++)

@@ -7,7 +7,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include "mm/xmsg_mm.h"
+#include <xmsg/mm.h>
 
 #define NBLK	16
 

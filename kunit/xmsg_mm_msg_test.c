@@ -7,7 +7,7 @@
 #include <linux/err.h>
 #include <linux/module.h>
 #include <linux/slab.h>
-#include "mm/xmsg_mm.h"
+#include <xmsg/mm.h>
 
 struct ctx {
 	struct xmsg_pool *pool;

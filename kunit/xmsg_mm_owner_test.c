@@ -6,7 +6,7 @@
 #include <linux/err.h>
 #include <linux/module.h>
 #include <linux/slab.h>
-#include "mm/xmsg_mm.h"
+#include <xmsg/mm.h>
 
 static int ext_released;
 

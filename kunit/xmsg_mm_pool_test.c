@@ -9,7 +9,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/slab.h>
-#include "mm/xmsg_mm.h"
+#include <xmsg/mm.h>
 
 static struct xmsg_pool *mk_pool(struct kunit *test, size_t size, u32 count,
 				 u32 align)

@@ -18,7 +18,7 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
-#include "mm/xmsg_mm.h"
+#include <xmsg/mm.h>
 
 #define NTHREADS	4
 #define NSLOTS		16

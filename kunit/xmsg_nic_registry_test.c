@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit: the registry's kernel-side publish API (ipc/registry_publish.c),
+ * KUnit: the registry's kernel-side publish API (ipc/cdev/publish.c),
  * which the NIC sample (net/xmsg_nic.c) uses to name its pool and
  * exchanges for user space: success, every documented errno, and the
  * lifetime rules (a pool given back only once idle; the last reference to
@@ -13,9 +13,9 @@
 #include <linux/err.h>
 #include <linux/module.h>
 #include <linux/stat.h>
-#include "mm/xmsg_mm.h"
-#include "ipc/xmsg_ipc.h"
-#include "ipc/xmsg_registry.h"
+#include <xmsg/mm.h>
+#include <xmsg/ipc.h>
+#include <xmsg/registry.h>
 
 static struct xmsg_pool *mk_pool(struct kunit *test)
 {
@@ -31,7 +31,7 @@ static struct xmsg_pool *mk_pool(struct kunit *test)
 static struct xmsg_xchg *mk_xchg(struct kunit *test)
 {
 	struct xmsg_xchg *x = xmsg_xchg_create("kunit-nicreg",
-					       XMSG_XCHG_NORMAL, 0);
+					       XMSG_XCHG_KIND_NORMAL, 0);
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, x);
 	return x;
@@ -41,7 +41,7 @@ static struct xmsg_xchg *mk_xchg(struct kunit *test)
 static void publish_xchg_eexist(struct kunit *test)
 {
 	struct xmsg_xchg *a = mk_xchg(test), *b = mk_xchg(test);
-	struct xmsg_uobj *ua, *ub;
+	struct xmsg_cdev_obj *ua, *ub;
 
 	ua = xmsg_reg_publish_xchg("kunit.nicreg.x", 0600, a);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ua);
@@ -60,7 +60,7 @@ static void publish_pool_eexist(struct kunit *test)
 {
 	struct xmsg_pool *p = mk_pool(test), *q = mk_pool(test);
 	struct xmsg_xchg *x = mk_xchg(test);
-	struct xmsg_uobj *up, *uq, *ux;
+	struct xmsg_cdev_obj *up, *uq, *ux;
 
 	up = xmsg_reg_publish_pool("kunit.nicreg.p", 0600, p);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, up);
@@ -94,7 +94,7 @@ static void publish_einval(struct kunit *test)
 	};
 	struct xmsg_pool *p = mk_pool(test);
 	struct xmsg_xchg *x = mk_xchg(test);
-	struct xmsg_uobj *u;
+	struct xmsg_cdev_obj *u;
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -131,7 +131,7 @@ static void unpublish_null(struct kunit *test)
 static void unpublish_pool_ebusy(struct kunit *test)
 {
 	struct xmsg_pool *p = mk_pool(test), *q = mk_pool(test);
-	struct xmsg_uobj *up, *uq;
+	struct xmsg_cdev_obj *up, *uq;
 	void *dbp;
 
 	up = xmsg_reg_publish_pool("kunit.nicreg.b", 0600, p);
@@ -155,7 +155,7 @@ static void unpublish_destroys_live_xchg(struct kunit *test)
 {
 	struct xmsg_xchg *x = mk_xchg(test);
 	struct xmsg_obj *obj = xmsg_xchg_obj(x);
-	struct xmsg_uobj *u;
+	struct xmsg_cdev_obj *u;
 
 	u = xmsg_reg_publish_xchg("kunit.nicreg.l", 0600, x);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, u);

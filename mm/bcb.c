@@ -14,7 +14,7 @@
 #include <linux/err.h>
 #include <linux/module.h>
 #include <linux/slab.h>
-#include "mm/mm_internal.h"
+#include "mm_internal.h"
 
 struct kmem_cache *xmsg_bcb_cache;
 

@@ -40,9 +40,11 @@
  * they may be called in any context, hard IRQ included (they would not
  * deadlock in NMI either, but that is not tested).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/atomic.h>
 #include <linux/module.h>
-#include "mm/mm_internal.h"
+#include "mm_internal.h"
 
 /**
  * xmsg_block_get() - get a bare block from a pool
@@ -66,7 +68,7 @@ static int xmsg_block_bad(struct xmsg_pool *pool, const char *why)
 {
 	if (pool)
 		atomic_long_inc(&pool->bad_rels);
-	pr_warn_ratelimited("xmsg: bad block release to pool %s: %s\n",
+	pr_warn_ratelimited("bad block release to pool %s: %s\n",
 			    pool ? pool->name : "(null)", why);
 	return -EINVAL;
 }

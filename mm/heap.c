@@ -11,13 +11,15 @@
  * context.  heap->out counts chunks out (atomic).  Creating and
  * destroying a heap may sleep.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/err.h>
 #include <linux/genalloc.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
-#include "mm/mm_internal.h"
+#include "mm_internal.h"
 
 #define XMSG_HEAP_MAX_ORDER	16
 
@@ -101,7 +103,7 @@ int xmsg_heap_destroy(struct xmsg_heap *heap)
 		return 0;
 	might_sleep();
 	if (atomic_long_read(&heap->out)) {
-		pr_warn_ratelimited("xmsg: heap %s busy (%ld bodies out), not destroyed\n",
+		pr_warn_ratelimited("heap %s busy (%ld bodies out), not destroyed\n",
 				    heap->name, atomic_long_read(&heap->out));
 		return -EBUSY;
 	}

@@ -14,7 +14,7 @@
 
 #include <linux/atomic.h>
 #include <linux/bug.h>
-#include "mm/xmsg_mm.h"
+#include <xmsg/mm.h>
 
 /* The free stack top packs a block index and a count in one long. */
 #ifndef CONFIG_64BIT
@@ -24,7 +24,6 @@
 struct kmem_cache;
 struct dentry;
 
-#define XMSG_POOL_NAME_MAX	32
 #define XMSG_MCB_CHUNK		32
 
 /* pool->top: the first free block (XMSG_TOP_NONE: none) and the free count */
@@ -55,6 +54,8 @@ struct dentry;
  *	use (installed with cmpxchg, freed with the pool)
  * @nchunks: entries of @mcbs
  * @dentry: the pool's debugfs file
+ * @closed: closed to users (xmsg_pool_close()); read and written with
+ *	READ_ONCE()/WRITE_ONCE()
  * @name: the pool's name
  */
 struct xmsg_pool {
@@ -75,7 +76,8 @@ struct xmsg_pool {
 	struct xmsg_msg **mcbs;
 	u32 nchunks;
 	struct dentry *dentry;
-	char name[XMSG_POOL_NAME_MAX];
+	bool closed;
+	char name[XMSG_NAME_MAX];
 };
 
 /**
@@ -231,7 +233,7 @@ void xmsg_owner_del_msg(struct xmsg_msg *msg);
 void xmsg_heap_put(struct xmsg_heap *heap, void *body, size_t size);
 void *xmsg_heap_take(struct xmsg_heap *heap, size_t size);
 
-/* debugfs.c */
+/* mm_init.c */
 struct dentry *xmsg_debugfs_pools_dir(void);
 
 /* mm/region.c */

@@ -30,14 +30,16 @@
  * release and unmake in any context, hard IRQ included, provided the ext
  * release and reply_put callbacks allow it.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/err.h>
 #include <linux/module.h>
 #include <linux/slab.h>
-#include "mm/mm_internal.h"
+#include "mm_internal.h"
 
 /* The trace events of xmsg.ko (include/trace/events/xmsg.h) live here. */
 #define CREATE_TRACE_POINTS
-#include "include/trace/events/xmsg.h"
+#include <xmsg/trace.h>
 
 struct kmem_cache *xmsg_msg_cache;
 
@@ -57,7 +59,6 @@ static __always_inline void xmsg_mcb_init(struct xmsg_msg *msg, void *body,
 	msg->in_pool = in_pool;
 	msg->reply = NULL;
 	msg->reply_put = NULL;
-	msg->cookie = 0;
 }
 
 static struct xmsg_msg *xmsg_mcb_new(void *body, size_t size,
@@ -392,7 +393,7 @@ int xmsg_msg_rel(struct xmsg_msg *msg)
 		return 0;
 	}
 	if (READ_ONCE(msg->released)) {
-		pr_warn_ratelimited("xmsg: message released twice\n");
+		pr_warn_ratelimited("message released twice\n");
 		return -EINVAL;
 	}
 	if (READ_ONCE(msg->owner))

@@ -14,7 +14,7 @@
  */
 #include <linux/module.h>
 #include <linux/sched.h>
-#include "mm/mm_internal.h"
+#include "mm_internal.h"
 
 /**
  * xmsg_owner_init() - initialise an owner

@@ -19,6 +19,8 @@
  * the pool.  Creating and destroying a pool may sleep; destroying one
  * while another thread still uses it is a caller bug, as for any object.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/log2.h>
@@ -29,8 +31,8 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
-#include "mm/mm_internal.h"
-#include "include/trace/events/xmsg.h"
+#include "mm_internal.h"
+#include <xmsg/trace.h>
 
 #define XMSG_POOL_DEFAULT_ALIGN	64
 
@@ -84,7 +86,7 @@ static void xmsg_pool_debugfs_add(struct xmsg_pool *pool)
 {
 	static DEFINE_MUTEX(lock);
 	struct dentry *dir = xmsg_debugfs_pools_dir(), *old;
-	char fname[XMSG_POOL_NAME_MAX + 12];
+	char fname[XMSG_NAME_MAX + 12];
 	char *c;
 
 	if (IS_ERR_OR_NULL(dir))
@@ -286,7 +288,7 @@ int xmsg_pool_destroy(struct xmsg_pool *pool)
 	out = pool->count - XMSG_TOP_NFREE(READ_ONCE(pool->top));
 	mapped = atomic_read(&pool->mapped);
 	if (out || mapped) {
-		pr_warn_ratelimited("xmsg: pool %s busy (%u blocks out, %d mappings), not destroyed\n",
+		pr_warn_ratelimited("pool %s busy (%u blocks out, %d mappings), not destroyed\n",
 				    pool->name, out, mapped);
 		return -EBUSY;
 	}
@@ -362,6 +364,34 @@ const char *xmsg_pool_name(const struct xmsg_pool *pool)
 	return pool->name;
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_pool_name, XMSG_NS);
+
+/**
+ * xmsg_pool_close() - close a pool to users
+ * @pool: the pool
+ *
+ * Marks the pool as destroyed or withdrawn for user space: whoever hands
+ * blocks of it to users (a receive ring) asks xmsg_pool_closed() first.
+ * The pool itself keeps working for the blocks already out.  Not undone.
+ *
+ * Context: any context.
+ */
+void xmsg_pool_close(struct xmsg_pool *pool)
+{
+	WRITE_ONCE(pool->closed, true);
+}
+
+/**
+ * xmsg_pool_closed() - whether a pool is closed to users
+ * @pool: the pool
+ *
+ * Context: any context; a hint unless the caller orders it against
+ * xmsg_pool_close().
+ * Return: true once xmsg_pool_close() was called.
+ */
+bool xmsg_pool_closed(const struct xmsg_pool *pool)
+{
+	return READ_ONCE(pool->closed);
+}
 
 /**
  * xmsg_pool_owns() - whether a byte range lies inside a pool's blocks

@@ -29,7 +29,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
-#include "mm/mm_internal.h"
+#include "mm_internal.h"
 
 /**
  * xmsg_region_alloc() - allocate a region user space may map

@@ -22,9 +22,9 @@
 #include <linux/wait.h>
 #include <linux/xmsg_nic.h>
 
-#include "mm/xmsg_mm.h"
-#include "ipc/xmsg_ipc.h"
-#include "ipc/xmsg_registry.h"
+#include <xmsg/mm.h>
+#include <xmsg/ipc.h>
+#include <xmsg/registry.h>
 
 /* Locking
  *
@@ -123,10 +123,10 @@ struct xmsg_nic {
 	struct xmsg_xchg *rx;
 	struct xmsg_xchg *tx;
 	struct xmsg_xchg *free;
-	struct xmsg_uobj *pool_u;
-	struct xmsg_uobj *rx_u;
-	struct xmsg_uobj *tx_u;
-	struct xmsg_uobj *free_u;
+	struct xmsg_cdev_obj *pool_u;
+	struct xmsg_cdev_obj *rx_u;
+	struct xmsg_cdev_obj *tx_u;
+	struct xmsg_cdev_obj *free_u;
 	wait_queue_head_t idle;
 	u64 coalesce_ns;
 	spinlock_t wake_lock;	/* see above */

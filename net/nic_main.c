@@ -82,7 +82,7 @@ LIST_HEAD(xmsg_nic_list);
  */
 struct xmsg_nic_grave {
 	struct list_head node;
-	struct xmsg_uobj *pool_u;
+	struct xmsg_cdev_obj *pool_u;
 };
 
 static LIST_HEAD(xmsg_nic_graves);
@@ -158,7 +158,7 @@ static void xmsg_nic_reap_work(struct work_struct *work)
 /* Give the pool back to the registry now, or bury it for the reaper while
  * blocks are out or users map it.
  */
-static void xmsg_nic_pool_unpublish(struct xmsg_uobj *pool_u, const char *name)
+static void xmsg_nic_pool_unpublish(struct xmsg_cdev_obj *pool_u, const char *name)
 {
 	struct xmsg_nic_grave *g;
 
@@ -175,7 +175,7 @@ static void xmsg_nic_pool_unpublish(struct xmsg_uobj *pool_u, const char *name)
 }
 
 /* Name the objects "nic.<dev>.rx", ".tx", ".free" and "nic.<dev>" in the
- * registry of /dev/xmsg (ipc/registry_publish.c), so that user processes
+ * registry of /dev/xmsg (ipc/cdev/publish.c), so that user processes
  * open them by name; the pool last, because once named it belongs to the
  * registry.  On error the caller unwinds what was published (@rx_u,
  * @tx_u, @free_u) after destroying the exchanges.
@@ -183,7 +183,7 @@ static void xmsg_nic_pool_unpublish(struct xmsg_uobj *pool_u, const char *name)
 static int xmsg_nic_publish(struct xmsg_nic *nic)
 {
 	char name[IFNAMSIZ + 16];
-	struct xmsg_uobj *u;
+	struct xmsg_cdev_obj *u;
 
 	snprintf(name, sizeof(name), "nic.%s.rx", nic->name);
 	u = xmsg_reg_publish_xchg(name, obj_mode & 0777, nic->rx);
@@ -252,20 +252,20 @@ static int xmsg_nic_objs_create(struct xmsg_nic *nic)
 	if (IS_ERR(nic->pool))
 		return PTR_ERR(nic->pool);
 	snprintf(name, sizeof(name), "nic.%s.rx", nic->name);
-	nic->rx = xmsg_xchg_create(name, XMSG_XCHG_NORMAL, xchg_limit);
+	nic->rx = xmsg_xchg_create(name, XMSG_XCHG_KIND_NORMAL, xchg_limit);
 	if (IS_ERR(nic->rx)) {
 		err = PTR_ERR(nic->rx);
 		goto destroy_pool;
 	}
 	snprintf(name, sizeof(name), "nic.%s.tx", nic->name);
-	nic->tx = xmsg_xchg_create(name, XMSG_XCHG_NORMAL, xchg_limit);
+	nic->tx = xmsg_xchg_create(name, XMSG_XCHG_KIND_NORMAL, xchg_limit);
 	if (IS_ERR(nic->tx)) {
 		err = PTR_ERR(nic->tx);
 		goto destroy_rx;
 	}
 	/* Room for every block of the pool: returning one never fails. */
 	snprintf(name, sizeof(name), "nic.%s.free", nic->name);
-	nic->free = xmsg_xchg_create(name, XMSG_XCHG_NORMAL, pool_blocks);
+	nic->free = xmsg_xchg_create(name, XMSG_XCHG_KIND_NORMAL, pool_blocks);
 	if (IS_ERR(nic->free)) {
 		err = PTR_ERR(nic->free);
 		goto destroy_tx;

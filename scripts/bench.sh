@@ -3,7 +3,7 @@
 #
 # bench.sh (make bench): boot the perf kernel in the VM with 1 and with 2
 # virtual CPUs, run tools/bench/ipc_bench, the in-kernel benchmark modules
-# (kunit/xmsg_*_bench.ko) and the other tools/bench programs (nic_bench),
+# (kunit/bench/xmsg_*_bench.ko) and the other tools/bench programs (nic_bench),
 # then write docs/benchmarks.md and docs/benchmarks.png and print the
 # tables.
 #
@@ -26,7 +26,7 @@ else
 	logs="$XMSG_CACHE/bench/$(date -u +%Y%m%d-%H%M%S)"
 	mkdir -p "$logs"
 	kos=""
-	for c in "$XMSG_ROOT"/kunit/xmsg_*_bench.c; do
+	for c in "$XMSG_ROOT"/kunit/bench/xmsg_*_bench.c; do
 		[ -f "$c" ] || continue
 		c=${c##*/}
 		kos="$kos ${c%.c}.ko"

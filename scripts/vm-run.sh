@@ -78,7 +78,8 @@ rsync -rlp --checksum --delete --exclude .git --exclude tools/out \
 	--filter 'P modules.order' --filter 'P out/' \
 	"$XMSG_ROOT/" "$bdir/src/"
 # Drop modules and programs whose source went away (another tree's).
-for ko in "$bdir"/src/kunit/*.ko "$bdir"/src/net/*.ko; do
+for ko in "$bdir"/src/kunit/*.ko "$bdir"/src/kunit/bench/*.ko \
+	"$bdir"/src/scripts/canary/*.ko "$bdir"/src/net/*.ko; do
 	[ -f "$ko" ] && [ ! -f "${ko%.ko}.c" ] && rm -f "$ko"
 done
 for d in tests examples bench; do
@@ -132,7 +133,10 @@ if [ $nokunit -eq 0 ]; then
 	done
 fi
 for k in $extra; do
-	cp "$bdir/src/kunit/$k" "$st/xmsg/kunit/"
+	for d in kunit kunit/bench scripts/canary; do
+		[ -f "$bdir/src/$d/$k" ] && cp "$bdir/src/$d/$k" "$st/xmsg/kunit/"
+	done
+	[ -f "$st/xmsg/kunit/$k" ] || die "no module $k"
 done
 for d in tests examples bench; do
 	[ -d "$bdir/tools/$d" ] && cp "$bdir/tools/$d"/* "$st/xmsg/$d/" 2>/dev/null

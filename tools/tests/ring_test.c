@@ -195,6 +195,9 @@ TEST_F(rg, full_ring_queues_in_order)
 	EXPECT_EQ(4u, xm_ring_ready(&r));
 	ASSERT_EQ(0, xm_info(self->x, self->xchg, &in));
 	EXPECT_EQ(6u, in.u.xchg.queued);
+	/* the 5th to 10th send found the ring full */
+	EXPECT_EQ(6u, r.hdr->overflows);
+	EXPECT_EQ(0u, in.u.xchg.refused);
 	EXPECT_NE(0u, r.hdr->flags & XMSG_RING_F_QUEUED);
 	while (seen < 10) {
 		n = xm_ring_ready(&r);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xmsg's trace events (include/trace/events/xmsg.h), read back through
+ * xmsg's trace events (include/xmsg/trace.h), read back through
  * tracefs: a send that queues, a send refused by a full exchange, a
  * receive, a release, a get from an empty pool and a semaphore signal and
  * wait each leave one event with the right fields.  Needs root and tracefs
@@ -149,6 +149,7 @@ FIXTURE_TEARDOWN(tr)
 TEST_F(tr, send_receive_release_and_refusals)
 {
 	struct xm_msg a, b, c, got;
+	struct xmsg_info in;
 	char want[128];
 	char *trace;
 
@@ -160,6 +161,8 @@ TEST_F(tr, send_receive_release_and_refusals)
 	ASSERT_EQ(0, xm_send(self->x, self->xchg, a.handle, 7, 0, 0));
 	/* the exchange holds one message: the second send is refused */
 	ASSERT_EQ(-ENOSPC, xm_send(self->x, self->xchg, b.handle, 3, 0, 0));
+	ASSERT_EQ(0, xm_info(self->x, self->xchg, &in));
+	EXPECT_EQ(1u, in.u.xchg.refused);
 	ASSERT_EQ(0, xm_recv(self->x, self->xchg, 0, 0, &got));
 	ASSERT_EQ(7u, got.prio);
 	ASSERT_EQ(0, xm_msg_rel(self->x, got.handle));

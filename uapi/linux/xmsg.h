@@ -478,6 +478,8 @@ struct xmsg_pool_info {
  * @sent: messages sent so far
  * @received: messages received so far
  * @gen: broadcast generation
+ * @refused: sends refused so far because the queue was at @limit
+ *	(-ENOSPC; XMSG_FEAT_COUNTERS)
  */
 struct xmsg_xchg_info {
 	__u32 kind;
@@ -487,6 +489,7 @@ struct xmsg_xchg_info {
 	__u64 sent;
 	__u64 received;
 	__u64 gen;
+	__u64 refused;
 };
 
 /**
@@ -969,6 +972,8 @@ struct xmsg_ring_entry {
  *	2^32); written by the kernel with release semantics
  * @flags: XMSG_RING_F_*, written by the kernel
  * @entries: ring size (a power of two), written by the kernel
+ * @overflows: messages that found the ring full and waited at the
+ *	exchange instead (XMSG_FEAT_COUNTERS), written by the kernel
  * @pad0: 0
  * @consumer: entries user space is done with (wraps at 2^32); written by
  *	user space (a store-release after the last read of the bodies) and
@@ -986,7 +991,8 @@ struct xmsg_ring_hdr {
 	__u32 producer;
 	__u32 flags;
 	__u32 entries;
-	__u32 pad0[13];
+	__u32 overflows;
+	__u32 pad0[12];
 	__u32 consumer;
 	__u32 pad1[15];
 };
@@ -1193,5 +1199,7 @@ struct xmsg_poll_fd {
 #define XMSG_FEAT_RING		0x400ULL
 /* XMSG_IOC_MSG_SET_LENGTH */
 #define XMSG_FEAT_MSG_LENGTH	0x800ULL
+/* xmsg_xchg_info.refused, xmsg_ring_hdr.overflows */
+#define XMSG_FEAT_COUNTERS	0x1000ULL
 
 #endif /* _UAPI_LINUX_XMSG_H */

@@ -22,11 +22,11 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-#include "xmsg_chardev.h"
-#include "xmsg_registry.h"
+#include <xmsg/registry.h>
+#include "cdev.h"
 
 /**
- * struct xmsg_mk - what to create
+ * struct xmsg_create_args - what to create
  * @type: XMSG_TYPE_POOL, _XCHG or _SEM
  * @flags: XMSG_CREATE_*
  * @name: checked name ("" for anonymous)
@@ -40,7 +40,7 @@
  * @count: semaphore count
  * @threshold: semaphore threshold
  */
-struct xmsg_mk {
+struct xmsg_create_args {
 	u32 type;
 	u32 flags;
 	const char *name;
@@ -54,20 +54,22 @@ struct xmsg_mk {
 	u32 threshold;
 };
 
-static struct ipc_namespace *xmsg_cur_ns(void)
+static struct ipc_namespace *xmsg_cdev_cur_ns(void)
 {
 	return current->nsproxy->ipc_ns;
 }
 
-static bool xmsg_access_ok(u32 access)
+static bool xmsg_cdev_access_ok(u32 access)
 {
 	return access && !(access & ~XMSG_ACC_RDWR);
 }
 
 /* Build the object itself (not named, not charged yet). */
-static struct xmsg_uobj *xmsg_mk_new(const struct xmsg_mk *mk)
+static struct xmsg_cdev_obj *
+xmsg_cdev_create_new(const struct xmsg_create_args *mk)
 {
-	struct xmsg_uobj *uobj = xmsg_uobj_alloc(mk->type, mk->name, mk->mode);
+	struct xmsg_cdev_obj *uobj = xmsg_cdev_obj_alloc(mk->type, mk->name,
+							 mk->mode);
 	struct xmsg_pool *pool;
 	struct xmsg_xchg *xchg;
 	struct xmsg_sem *sem;
@@ -75,10 +77,10 @@ static struct xmsg_uobj *xmsg_mk_new(const struct xmsg_mk *mk)
 
 	if (!uobj)
 		return ERR_PTR(-ENOMEM);
-	err = xmsg_may_create();
+	err = xmsg_cdev_may_create();
 	if (err)
 		goto put;
-	err = xmsg_uobj_charge(uobj, mk->bytes);
+	err = xmsg_cdev_obj_charge(uobj, mk->bytes);
 	if (err)
 		goto put;
 	switch (mk->type) {
@@ -109,7 +111,7 @@ static struct xmsg_uobj *xmsg_mk_new(const struct xmsg_mk *mk)
 		xmsg_obj_get(uobj->obj);
 	return uobj;
 put:
-	xmsg_uobj_put(uobj);
+	xmsg_cdev_obj_put(uobj);
 	return ERR_PTR(err);
 }
 
@@ -117,20 +119,22 @@ put:
  * The object named like @mk in @ns, with a reference, if the caller may
  * have it; NULL if there is none.
  */
-static struct xmsg_uobj *__xmsg_mk_existing(struct ipc_namespace *ns,
-					    const struct xmsg_mk *mk)
+static struct xmsg_cdev_obj *
+__xmsg_cdev_create_existing(struct ipc_namespace *ns,
+			    const struct xmsg_create_args *mk)
 {
-	struct xmsg_uobj *uobj = __xmsg_reg_lookup(ns, mk->type, mk->name);
+	struct xmsg_cdev_obj *uobj = __xmsg_cdev_reg_lookup(ns, mk->type,
+							    mk->name);
 	int err;
 
 	lockdep_assert_held(&xmsg_reg_lock);
 	if (!uobj)
 		return NULL;
 	err = mk->flags & XMSG_CREATE_EXCL ? -EEXIST :
-	      xmsg_uobj_perm(uobj, mk->access);
+	      xmsg_cdev_obj_perm(uobj, mk->access);
 	if (!err)
 		return uobj;
-	xmsg_uobj_put(uobj);	/* not the last: the name holds one */
+	xmsg_cdev_obj_put(uobj);	/* not the last: the name holds one */
 	return ERR_PTR(err);
 }
 
@@ -141,38 +145,38 @@ static struct xmsg_uobj *__xmsg_mk_existing(struct ipc_namespace *ns,
  * so a create that loses a race to the same name drops its own and opens
  * (or, with XMSG_CREATE_EXCL, refuses) the winner's.
  */
-static struct xmsg_uobj *xmsg_mk_object(const struct xmsg_mk *mk,
-					bool *created)
+static struct xmsg_cdev_obj *
+xmsg_cdev_create_object(const struct xmsg_create_args *mk, bool *created)
 {
-	struct ipc_namespace *ns = xmsg_cur_ns();
-	struct xmsg_uobj *uobj, *fresh;
+	struct ipc_namespace *ns = xmsg_cdev_cur_ns();
+	struct xmsg_cdev_obj *uobj, *fresh;
 	int err;
 
 	*created = false;
 	if (!mk->name[0]) {
 		*created = true;
-		return xmsg_mk_new(mk);
+		return xmsg_cdev_create_new(mk);
 	}
-	xmsg_reg_reap();	/* unreachable names give their quota back */
+	xmsg_cdev_reg_reap();	/* unreachable names give their quota back */
 	if (mutex_lock_killable(&xmsg_reg_lock))
 		return ERR_PTR(-EINTR);
-	uobj = __xmsg_mk_existing(ns, mk);
+	uobj = __xmsg_cdev_create_existing(ns, mk);
 	mutex_unlock(&xmsg_reg_lock);
 	if (uobj)
 		return uobj;
-	fresh = xmsg_mk_new(mk);
+	fresh = xmsg_cdev_create_new(mk);
 	if (IS_ERR(fresh)) {	/* over a limit: the winner of a race? */
 		mutex_lock(&xmsg_reg_lock);
-		uobj = __xmsg_mk_existing(ns, mk);
+		uobj = __xmsg_cdev_create_existing(ns, mk);
 		mutex_unlock(&xmsg_reg_lock);
 		return uobj ?: fresh;
 	}
 	err = mutex_lock_killable(&xmsg_reg_lock);
 	if (err)
 		goto put;
-	uobj = __xmsg_mk_existing(ns, mk);
+	uobj = __xmsg_cdev_create_existing(ns, mk);
 	if (!uobj) {
-		err = __xmsg_reg_insert(ns, fresh);
+		err = __xmsg_cdev_reg_insert(ns, fresh);
 		uobj = err ? ERR_PTR(err) : fresh;
 		*created = !err;
 	}
@@ -180,49 +184,50 @@ static struct xmsg_uobj *xmsg_mk_object(const struct xmsg_mk *mk,
 	if (uobj == fresh)
 		return fresh;
 put:
-	xmsg_uobj_put(fresh);
+	xmsg_cdev_obj_put(fresh);
 	return err ? ERR_PTR(err) : uobj;
 }
 
-/* Undo xmsg_mk_object() (the user never learnt of the handle). */
-static void xmsg_mk_undo(struct xmsg_uobj *uobj, bool created)
+/* Undo xmsg_cdev_create_object() (the user never learnt of the handle). */
+static void xmsg_cdev_create_undo(struct xmsg_cdev_obj *uobj, bool created)
 {
 	if (created && uobj->reg) {
 		mutex_lock(&xmsg_reg_lock);
 		if (uobj->reg) {
-			__xmsg_reg_unlink(uobj);
+			__xmsg_cdev_reg_unlink(uobj);
 			mutex_unlock(&xmsg_reg_lock);
-			xmsg_uobj_put(uobj);	/* the registry's */
+			xmsg_cdev_obj_put(uobj);	/* the registry's */
 		} else {
 			mutex_unlock(&xmsg_reg_lock);
 		}
 	}
-	xmsg_uobj_put(uobj);
+	xmsg_cdev_obj_put(uobj);
 }
 
 /*
  * Give @uobj (a reference passed in) a handle with @access, copy @karg out,
  * and only then publish the handle.  On failure everything is undone.
  */
-static int xmsg_obj_handle(struct xmsg_cfile *cf, const struct xmsg_mk *mk,
-			   void __user *arg, void *karg, size_t ksize,
-			   u32 *handle, u32 *result)
+static int xmsg_cdev_obj_handle(struct xmsg_file *cf,
+				const struct xmsg_create_args *mk,
+				void __user *arg, void *karg, size_t ksize,
+				u32 *handle, u32 *result)
 {
-	struct xmsg_uobj *uobj;
-	struct xmsg_hent *h;
+	struct xmsg_cdev_obj *uobj;
+	struct xmsg_handle *h;
 	bool created;
 	int err;
 	u32 id;
 
-	h = xmsg_hent_alloc(mk->type);
+	h = xmsg_cdev_handle_alloc(mk->type);
 	if (!h)
 		return -ENOMEM;
 	mutex_lock(&cf->lock);
-	err = xmsg_hent_reserve(cf, &id);
+	err = xmsg_cdev_handle_reserve(cf, &id);
 	mutex_unlock(&cf->lock);
 	if (err)
 		goto free;
-	uobj = xmsg_mk_object(mk, &created);
+	uobj = xmsg_cdev_create_object(mk, &created);
 	if (IS_ERR(uobj)) {
 		err = PTR_ERR(uobj);
 		goto unreserve;
@@ -239,38 +244,39 @@ static int xmsg_obj_handle(struct xmsg_cfile *cf, const struct xmsg_mk *mk,
 		pc->stride = xmsg_pool_block_size(uobj->pool);
 		pc->region_size = xmsg_pool_region_size(uobj->pool);
 	}
-	err = xmsg_copy_out(arg, karg, ksize);
+	err = xmsg_cdev_copy_out(arg, karg, ksize);
 	mutex_lock(&cf->lock);
 	if (!err) {
-		xmsg_hent_publish(cf, h, id);
+		xmsg_cdev_handle_publish(cf, h, id);
 		mutex_unlock(&cf->lock);
 		return 0;
 	}
-	xmsg_hent_unreserve(cf, id);
+	xmsg_cdev_handle_unreserve(cf, id);
 	mutex_unlock(&cf->lock);
-	xmsg_mk_undo(uobj, created);
+	xmsg_cdev_create_undo(uobj, created);
 	kfree(h);
 	return err;
 
 unreserve:
 	mutex_lock(&cf->lock);
-	xmsg_hent_unreserve(cf, id);
+	xmsg_cdev_handle_unreserve(cf, id);
 	mutex_unlock(&cf->lock);
 free:
 	kfree(h);
 	return err;
 }
 
-static int xmsg_mk_common(struct xmsg_mk *mk, u32 flags, const char *name,
-			  u32 mode, u32 access, bool may_be_anon)
+static int xmsg_cdev_create_common(struct xmsg_create_args *mk, u32 flags,
+				   const char *name,
+				   u32 mode, u32 access, bool may_be_anon)
 {
 	if (flags & ~XMSG_CREATE_EXCL)
 		return -EINVAL;
-	if (xmsg_name_check(name, may_be_anon))
+	if (xmsg_cdev_name_check(name, may_be_anon))
 		return -EINVAL;
 	if (xmsg_reg_name_reserved(name))
 		return -EPERM;
-	if (mode & ~0777 || !xmsg_access_ok(access))
+	if (mode & ~0777 || !xmsg_cdev_access_ok(access))
 		return -EINVAL;
 	mk->flags = flags;
 	mk->name = name;
@@ -280,7 +286,7 @@ static int xmsg_mk_common(struct xmsg_mk *mk, u32 flags, const char *name,
 }
 
 /* Same default as the mm layer: 64, or a page for page multiples. */
-static int xmsg_pool_geometry(struct xmsg_pool_create *pc, u64 *bytes)
+static int xmsg_cdev_pool_geometry(struct xmsg_pool_create *pc, u64 *bytes)
 {
 	u64 align = pc->align, stride;
 
@@ -299,7 +305,7 @@ static int xmsg_pool_geometry(struct xmsg_pool_create *pc, u64 *bytes)
 }
 
 /**
- * xmsg_ioc_pool_create() - XMSG_IOC_POOL_CREATE
+ * xmsg_cdev_ioc_pool_create() - XMSG_IOC_POOL_CREATE
  * @cf: the file
  * @arg: struct xmsg_pool_create
  * @cmd: the command
@@ -309,35 +315,36 @@ static int xmsg_pool_geometry(struct xmsg_pool_create *pc, u64 *bytes)
  * -EACCES; -EMFILE; -ENOSPC; -EPERM (the create_gid gate); -EINTR (fatal
  * signal); -ENOMEM.
  */
-long xmsg_ioc_pool_create(struct xmsg_cfile *cf, void __user *arg,
-			  unsigned int cmd)
+long xmsg_cdev_ioc_pool_create(struct xmsg_file *cf, void __user *arg,
+			       unsigned int cmd)
 {
 	struct xmsg_pool_create pc;
-	struct xmsg_mk mk = { .type = XMSG_TYPE_POOL };
+	struct xmsg_create_args mk = { .type = XMSG_TYPE_POOL };
 	int err;
 
-	err = xmsg_copy_in(&pc, sizeof(pc), sizeof(pc), arg, cmd);
+	err = xmsg_cdev_copy_in(&pc, sizeof(pc), sizeof(pc), arg, cmd);
 	if (err)
 		return err;
 	if (memchr_inv(pc.reserved, 0, sizeof(pc.reserved)))
 		return -EINVAL;
-	err = xmsg_mk_common(&mk, pc.flags, pc.name, pc.mode, pc.access,
-			     false);
+	err = xmsg_cdev_create_common(&mk, pc.flags, pc.name, pc.mode,
+				      pc.access,
+				      false);
 	if (err)
 		return err;
-	err = xmsg_pool_geometry(&pc, &mk.bytes);
+	err = xmsg_cdev_pool_geometry(&pc, &mk.bytes);
 	if (err)
 		return err;
 	mk.pp.name = pc.name;
 	mk.pp.block_size = pc.block_size;
 	mk.pp.count = pc.count;
 	mk.pp.align = pc.align;
-	return xmsg_obj_handle(cf, &mk, arg, &pc, sizeof(pc), &pc.handle,
-			       &pc.result);
+	return xmsg_cdev_obj_handle(cf, &mk, arg, &pc, sizeof(pc), &pc.handle,
+				    &pc.result);
 }
 
 /**
- * xmsg_ioc_xchg_create() - XMSG_IOC_XCHG_CREATE
+ * xmsg_cdev_ioc_xchg_create() - XMSG_IOC_XCHG_CREATE
  * @cf: the file
  * @arg: struct xmsg_xchg_create
  * @cmd: the command
@@ -346,32 +353,33 @@ long xmsg_ioc_pool_create(struct xmsg_cfile *cf, void __user *arg,
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EEXIST; -EACCES; -EMFILE; -ENOSPC;
  * -EPERM (the create_gid gate); -EINTR (fatal signal); -ENOMEM.
  */
-long xmsg_ioc_xchg_create(struct xmsg_cfile *cf, void __user *arg,
-			  unsigned int cmd)
+long xmsg_cdev_ioc_xchg_create(struct xmsg_file *cf, void __user *arg,
+			       unsigned int cmd)
 {
 	struct xmsg_xchg_create xc;
-	struct xmsg_mk mk = { .type = XMSG_TYPE_XCHG };
+	struct xmsg_create_args mk = { .type = XMSG_TYPE_XCHG };
 	int err;
 
-	err = xmsg_copy_in(&xc, sizeof(xc), sizeof(xc), arg, cmd);
+	err = xmsg_cdev_copy_in(&xc, sizeof(xc), sizeof(xc), arg, cmd);
 	if (err)
 		return err;
 	if (memchr_inv(xc.reserved, 0, sizeof(xc.reserved)) ||
 	    xc.kind > XMSG_XCHG_KIND_BCAST || xc.limit > (1U << 20))
 		return -EINVAL;
-	err = xmsg_mk_common(&mk, xc.flags, xc.name, xc.mode, xc.access,
-			     true);
+	err = xmsg_cdev_create_common(&mk, xc.flags, xc.name, xc.mode,
+				      xc.access,
+				      true);
 	if (err)
 		return err;
 	mk.kind = xc.kind;
 	mk.limit = xc.limit;
 	mk.bytes = xmsg_xchg_queue_bytes(xc.kind, xc.limit);
-	return xmsg_obj_handle(cf, &mk, arg, &xc, sizeof(xc), &xc.handle,
-			       &xc.result);
+	return xmsg_cdev_obj_handle(cf, &mk, arg, &xc, sizeof(xc), &xc.handle,
+				    &xc.result);
 }
 
 /* Threshold only (and required) for threshold sems; a gate has no count. */
-static bool xmsg_sem_params_ok(const struct xmsg_sem_create *sc)
+static bool xmsg_cdev_sem_params_ok(const struct xmsg_sem_create *sc)
 {
 	switch (sc->kind) {
 	case XMSG_SEM_KIND_COUNT:
@@ -385,7 +393,7 @@ static bool xmsg_sem_params_ok(const struct xmsg_sem_create *sc)
 }
 
 /**
- * xmsg_ioc_sem_create() - XMSG_IOC_SEM_CREATE
+ * xmsg_cdev_ioc_sem_create() - XMSG_IOC_SEM_CREATE
  * @cf: the file
  * @arg: struct xmsg_sem_create
  * @cmd: the command
@@ -394,51 +402,52 @@ static bool xmsg_sem_params_ok(const struct xmsg_sem_create *sc)
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EEXIST; -EACCES; -EMFILE;
  * -EPERM (the create_gid gate); -EINTR (fatal signal); -ENOMEM.
  */
-long xmsg_ioc_sem_create(struct xmsg_cfile *cf, void __user *arg,
-			 unsigned int cmd)
+long xmsg_cdev_ioc_sem_create(struct xmsg_file *cf, void __user *arg,
+			      unsigned int cmd)
 {
 	struct xmsg_sem_create sc;
-	struct xmsg_mk mk = { .type = XMSG_TYPE_SEM };
+	struct xmsg_create_args mk = { .type = XMSG_TYPE_SEM };
 	int err;
 
-	err = xmsg_copy_in(&sc, sizeof(sc), sizeof(sc), arg, cmd);
+	err = xmsg_cdev_copy_in(&sc, sizeof(sc), sizeof(sc), arg, cmd);
 	if (err)
 		return err;
 	if (sc.pad || memchr_inv(sc.reserved, 0, sizeof(sc.reserved)) ||
-	    !xmsg_sem_params_ok(&sc))
+	    !xmsg_cdev_sem_params_ok(&sc))
 		return -EINVAL;
-	err = xmsg_mk_common(&mk, sc.flags, sc.name, sc.mode, sc.access,
-			     true);
+	err = xmsg_cdev_create_common(&mk, sc.flags, sc.name, sc.mode,
+				      sc.access,
+				      true);
 	if (err)
 		return err;
 	mk.kind = sc.kind;
 	mk.count = sc.count;
 	mk.threshold = sc.threshold;
-	return xmsg_obj_handle(cf, &mk, arg, &sc, sizeof(sc), &sc.handle,
-			       &sc.result);
+	return xmsg_cdev_obj_handle(cf, &mk, arg, &sc, sizeof(sc), &sc.handle,
+				    &sc.result);
 }
 
-/* Open an existing named object: xmsg_mk_object() with no create. */
-static struct xmsg_uobj *xmsg_open_object(u32 type, const char *name,
-					  u32 access)
+/* Open an existing named object: xmsg_cdev_create_object() with no create. */
+static struct xmsg_cdev_obj *xmsg_cdev_open_object(u32 type, const char *name,
+						   u32 access)
 {
-	struct xmsg_uobj *uobj;
+	struct xmsg_cdev_obj *uobj;
 	int err;
 
 	if (mutex_lock_killable(&xmsg_reg_lock))
 		return ERR_PTR(-EINTR);
-	uobj = __xmsg_reg_lookup(xmsg_cur_ns(), type, name);
-	err = uobj ? xmsg_uobj_perm(uobj, access) : -ENOENT;
+	uobj = __xmsg_cdev_reg_lookup(xmsg_cdev_cur_ns(), type, name);
+	err = uobj ? xmsg_cdev_obj_perm(uobj, access) : -ENOENT;
 	mutex_unlock(&xmsg_reg_lock);
 	if (err) {
-		xmsg_uobj_put(uobj);
+		xmsg_cdev_obj_put(uobj);
 		return ERR_PTR(err);
 	}
 	return uobj;
 }
 
 /**
- * xmsg_ioc_open() - XMSG_IOC_OPEN
+ * xmsg_cdev_ioc_open() - XMSG_IOC_OPEN
  * @cf: the file
  * @arg: struct xmsg_open
  * @cmd: the command
@@ -446,55 +455,58 @@ static struct xmsg_uobj *xmsg_open_object(u32 type, const char *name,
  * Context: process context.
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -ENOENT; -EACCES; -EMFILE; -ENOMEM.
  */
-long xmsg_ioc_open(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
+long xmsg_cdev_ioc_open(struct xmsg_file *cf, void __user *arg,
+			unsigned int cmd)
 {
 	struct xmsg_open op;
-	struct xmsg_uobj *uobj;
-	struct xmsg_hent *h;
+	struct xmsg_cdev_obj *uobj;
+	struct xmsg_handle *h;
 	int err;
 	u32 id;
 
-	err = xmsg_copy_in(&op, sizeof(op), sizeof(op), arg, cmd);
+	err = xmsg_cdev_copy_in(&op, sizeof(op), sizeof(op), arg, cmd);
 	if (err)
 		return err;
-	if (op.flags || op.pad || memchr_inv(op.reserved, 0, sizeof(op.reserved)) ||
+	if (op.flags || op.pad || memchr_inv(op.reserved, 0,
+					     sizeof(op.reserved)) ||
 	    op.type < XMSG_TYPE_POOL || op.type > XMSG_TYPE_SEM ||
-	    !xmsg_access_ok(op.access) || xmsg_name_check(op.name, false))
+	    !xmsg_cdev_access_ok(op.access) || xmsg_cdev_name_check(op.name,
+								    false))
 		return -EINVAL;
-	h = xmsg_hent_alloc(op.type);
+	h = xmsg_cdev_handle_alloc(op.type);
 	if (!h)
 		return -ENOMEM;
 	mutex_lock(&cf->lock);
-	err = xmsg_hent_reserve(cf, &id);
+	err = xmsg_cdev_handle_reserve(cf, &id);
 	mutex_unlock(&cf->lock);
 	if (err)
 		goto free;
-	uobj = xmsg_open_object(op.type, op.name, op.access);
+	uobj = xmsg_cdev_open_object(op.type, op.name, op.access);
 	err = PTR_ERR_OR_ZERO(uobj);
 	if (!err) {
 		h->uobj = uobj;
 		h->obj = op.type == XMSG_TYPE_POOL ? NULL : uobj->obj;
 		h->rights = op.access;
 		op.handle = id;
-		err = xmsg_copy_out(arg, &op, sizeof(op));
+		err = xmsg_cdev_copy_out(arg, &op, sizeof(op));
 	}
 	mutex_lock(&cf->lock);
 	if (!err)
-		xmsg_hent_publish(cf, h, id);
+		xmsg_cdev_handle_publish(cf, h, id);
 	else
-		xmsg_hent_unreserve(cf, id);
+		xmsg_cdev_handle_unreserve(cf, id);
 	mutex_unlock(&cf->lock);
 	if (!err)
 		return 0;
 	if (!IS_ERR(uobj))
-		xmsg_uobj_put(uobj);
+		xmsg_cdev_obj_put(uobj);
 free:
 	kfree(h);
 	return err;
 }
 
 /**
- * xmsg_uobj_kill() - mark an object destroyed
+ * xmsg_cdev_obj_kill() - mark an object destroyed
  * @uobj: the object
  *
  * An exchange or semaphore is destroyed at once (its waiters fail with
@@ -506,7 +518,7 @@ free:
  * Return: 0; -EIDRM when destroyed already; -EBUSY for a pool with blocks
  * out or mapped.
  */
-int xmsg_uobj_kill(struct xmsg_uobj *uobj)
+int xmsg_cdev_obj_kill(struct xmsg_cdev_obj *uobj)
 {
 	struct xmsg_pool_stats st;
 	int err = 0;
@@ -520,6 +532,8 @@ int xmsg_uobj_kill(struct xmsg_uobj *uobj)
 			err = -EBUSY;
 		else
 			uobj->dead = true;
+		if (!err)
+			xmsg_pool_close(uobj->pool);
 		up_write(&uobj->rwsem);
 		return err;
 	}
@@ -539,7 +553,7 @@ int xmsg_uobj_kill(struct xmsg_uobj *uobj)
 }
 
 /**
- * xmsg_ioc_destroy() - XMSG_IOC_DESTROY
+ * xmsg_cdev_ioc_destroy() - XMSG_IOC_DESTROY
  * @cf: the file
  * @arg: struct xmsg_handle_op
  * @cmd: the command
@@ -547,23 +561,24 @@ int xmsg_uobj_kill(struct xmsg_uobj *uobj)
  * Context: process context.
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EPERM; -EBUSY; -EIDRM.
  */
-long xmsg_ioc_destroy(struct xmsg_cfile *cf, void __user *arg,
-		      unsigned int cmd)
+long xmsg_cdev_ioc_destroy(struct xmsg_file *cf, void __user *arg,
+			   unsigned int cmd)
 {
 	struct xmsg_handle_op op;
-	struct xmsg_uobj *uobj = NULL;
-	struct xmsg_hent *h;
+	struct xmsg_cdev_obj *uobj = NULL;
+	struct xmsg_handle *h;
 	bool named;
 	u64 gen = 0;
 	int err;
 
-	err = xmsg_copy_in(&op, sizeof(op), sizeof(op), arg, cmd);
+	err = xmsg_cdev_copy_in(&op, sizeof(op), sizeof(op), arg, cmd);
 	if (err)
 		return err;
-	if (op.flags || op.pad || memchr_inv(op.reserved, 0, sizeof(op.reserved)))
+	if (op.flags || op.pad || memchr_inv(op.reserved, 0,
+					     sizeof(op.reserved)))
 		return -EINVAL;
 	mutex_lock(&cf->lock);
-	h = __xmsg_hent_find(cf, op.handle, 0, &err);
+	h = __xmsg_cdev_handle_find(cf, op.handle, 0, &err);
 	if (h && (h->type < XMSG_TYPE_POOL || h->type > XMSG_TYPE_SEM))
 		err = -EINVAL;
 	else if (h && !h->uobj)
@@ -571,37 +586,38 @@ long xmsg_ioc_destroy(struct xmsg_cfile *cf, void __user *arg,
 	else if (h)
 		uobj = h->uobj;
 	if (uobj) {
-		xmsg_uobj_get(uobj);
+		xmsg_cdev_obj_get(uobj);
 		gen = h->gen;
 	}
 	mutex_unlock(&cf->lock);
 	if (!uobj)
 		return err;
-	err = xmsg_uobj_may_destroy(uobj) ? xmsg_uobj_kill(uobj) : -EPERM;
+	err = xmsg_cdev_obj_may_destroy(uobj) ? xmsg_cdev_obj_kill(uobj) :
+						-EPERM;
 	if (err)
 		goto put;
 	mutex_lock(&xmsg_reg_lock);
 	named = uobj->reg;
-	__xmsg_reg_unlink(uobj);
+	__xmsg_cdev_reg_unlink(uobj);
 	mutex_unlock(&xmsg_reg_lock);
 	if (named)
-		xmsg_uobj_put(uobj);	/* the registry's */
+		xmsg_cdev_obj_put(uobj);	/* the registry's */
 	/* Close the handle, unless another thread did already. */
 	mutex_lock(&cf->lock);
-	h = __xmsg_hent_again(cf, op.handle, gen);
+	h = __xmsg_cdev_handle_again(cf, op.handle, gen);
 	if (h)
-		__xmsg_hent_remove(cf, h);
+		__xmsg_cdev_handle_remove(cf, h);
 	mutex_unlock(&cf->lock);
-	xmsg_hent_drop(h);
+	xmsg_cdev_handle_drop(h);
 put:
-	xmsg_uobj_put(uobj);
+	xmsg_cdev_obj_put(uobj);
 	return err;
 }
 
-static void xmsg_info_obj(struct xmsg_hent *h, struct xmsg_info *in)
+static void xmsg_cdev_info_obj(struct xmsg_handle *h, struct xmsg_info *in)
 {
 	struct user_namespace *uns = current_user_ns();
-	struct xmsg_uobj *uobj = h->uobj;
+	struct xmsg_cdev_obj *uobj = h->uobj;
 	struct xmsg_pool_stats ps;
 	struct xmsg_xchg_stats xs;
 	struct xmsg_sem_stats ss;
@@ -639,6 +655,7 @@ static void xmsg_info_obj(struct xmsg_hent *h, struct xmsg_info *in)
 		in->u.xchg.sent = xs.sent;
 		in->u.xchg.received = xs.received;
 		in->u.xchg.gen = xs.gen;
+		in->u.xchg.refused = xs.refused;
 		break;
 	default:
 		xmsg_sem_get_stats(xmsg_obj_sem(h->obj), &ss);
@@ -654,7 +671,7 @@ static void xmsg_info_obj(struct xmsg_hent *h, struct xmsg_info *in)
 }
 
 /**
- * xmsg_ioc_info() - XMSG_IOC_INFO
+ * xmsg_cdev_ioc_info() - XMSG_IOC_INFO
  * @cf: the file
  * @arg: struct xmsg_info
  * @cmd: the command
@@ -662,17 +679,19 @@ static void xmsg_info_obj(struct xmsg_hent *h, struct xmsg_info *in)
  * Context: process context.
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF.
  */
-long xmsg_ioc_info(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
+long xmsg_cdev_ioc_info(struct xmsg_file *cf, void __user *arg,
+			unsigned int cmd)
 {
 	struct xmsg_info in;
-	struct xmsg_hent *h;
+	struct xmsg_handle *h;
 	u32 handle, usize;
 	int err;
 
-	err = xmsg_copy_in(&in, sizeof(in), sizeof(in), arg, cmd);
+	err = xmsg_cdev_copy_in(&in, sizeof(in), sizeof(in), arg, cmd);
 	if (err)
 		return err;
-	if (in.flags || in.pad || memchr_inv(in.reserved, 0, sizeof(in.reserved)))
+	if (in.flags || in.pad || memchr_inv(in.reserved, 0,
+					     sizeof(in.reserved)))
 		return -EINVAL;
 	handle = in.handle;
 	usize = in.size;
@@ -680,24 +699,24 @@ long xmsg_ioc_info(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
 	in.size = usize;
 	in.handle = handle;
 	mutex_lock(&cf->lock);
-	h = __xmsg_hent_find(cf, handle, 0, &err);
+	h = __xmsg_cdev_handle_find(cf, handle, 0, &err);
 	if (h) {
 		in.type = h->type;
 		if (h->type <= XMSG_TYPE_SEM)
-			xmsg_info_obj(h, &in);
+			xmsg_cdev_info_obj(h, &in);
 		else
-			xmsg_buf_describe(cf, h, &in.u.buf);
+			xmsg_cdev_buf_describe(cf, h, &in.u.buf);
 	}
 	mutex_unlock(&cf->lock);
 	if (!h)
 		return err;
-	return xmsg_copy_out(arg, &in, sizeof(in));
+	return xmsg_cdev_copy_out(arg, &in, sizeof(in));
 }
 
 #define XMSG_LIST_MAX	256
 
 /**
- * xmsg_ioc_list() - XMSG_IOC_LIST
+ * xmsg_cdev_ioc_list() - XMSG_IOC_LIST
  * @cf: the file
  * @arg: struct xmsg_list
  * @cmd: the command
@@ -705,17 +724,19 @@ long xmsg_ioc_info(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
  * Context: process context.
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -ENOMEM.
  */
-long xmsg_ioc_list(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
+long xmsg_cdev_ioc_list(struct xmsg_file *cf, void __user *arg,
+			unsigned int cmd)
 {
 	struct xmsg_list_entry *ents;
 	struct xmsg_list ls;
 	u32 n;
 	int err;
 
-	err = xmsg_copy_in(&ls, sizeof(ls), sizeof(ls), arg, cmd);
+	err = xmsg_cdev_copy_in(&ls, sizeof(ls), sizeof(ls), arg, cmd);
 	if (err)
 		return err;
-	if (ls.flags || ls.pad || memchr_inv(ls.reserved, 0, sizeof(ls.reserved)) ||
+	if (ls.flags || ls.pad || memchr_inv(ls.reserved, 0,
+					     sizeof(ls.reserved)) ||
 	    ls.type > XMSG_TYPE_SEM || ls.entry_size != sizeof(*ents) ||
 	    (ls.count && !ls.entries))
 		return -EINVAL;
@@ -723,33 +744,33 @@ long xmsg_ioc_list(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd)
 	ents = kcalloc(max_t(u32, n, 1), sizeof(*ents), GFP_KERNEL_ACCOUNT);
 	if (!ents)
 		return -ENOMEM;
-	xmsg_reg_list(xmsg_cur_ns(), ls.type, &ls.cursor, ents, &n);
+	xmsg_cdev_reg_list(xmsg_cdev_cur_ns(), ls.type, &ls.cursor, ents, &n);
 	ls.count = n;
 	err = 0;
 	if (n && copy_to_user(u64_to_user_ptr(ls.entries), ents,
 			      n * sizeof(*ents)))
 		err = -EFAULT;
 	kfree(ents);
-	return err ?: xmsg_copy_out(arg, &ls, sizeof(ls));
+	return err ?: xmsg_cdev_copy_out(arg, &ls, sizeof(ls));
 }
 
 /* ---- poll fds -------------------------------------------------------- */
 
 /**
- * struct xmsg_pfd - an fd that polls one exchange or semaphore
+ * struct xmsg_poll_file - an fd that polls one exchange or semaphore
  * @uobj: reference, or NULL for a reply handle
  * @obj: reference
  * @gen: broadcast generation already seen
  */
-struct xmsg_pfd {
-	struct xmsg_uobj *uobj;
+struct xmsg_poll_file {
+	struct xmsg_cdev_obj *uobj;
 	struct xmsg_obj *obj;
 	u64 gen;
 };
 
-static __poll_t xmsg_pfd_poll(struct file *file, poll_table *pt)
+static __poll_t xmsg_cdev_poll_file_poll(struct file *file, poll_table *pt)
 {
-	struct xmsg_pfd *pfd = file->private_data;
+	struct xmsg_poll_file *pfd = file->private_data;
 	struct xmsg_xchg *xchg = xmsg_obj_xchg(pfd->obj);
 
 	if (xchg)
@@ -757,25 +778,25 @@ static __poll_t xmsg_pfd_poll(struct file *file, poll_table *pt)
 	return xmsg_sem_poll(xmsg_obj_sem(pfd->obj), file, pt);
 }
 
-static int xmsg_pfd_release(struct inode *inode, struct file *file)
+static int xmsg_cdev_poll_file_release(struct inode *inode, struct file *file)
 {
-	struct xmsg_pfd *pfd = file->private_data;
+	struct xmsg_poll_file *pfd = file->private_data;
 
 	xmsg_obj_put(pfd->obj);
-	xmsg_uobj_put(pfd->uobj);
+	xmsg_cdev_obj_put(pfd->uobj);
 	kfree(pfd);
 	return 0;
 }
 
 static const struct file_operations xmsg_pfd_fops = {
 	.owner = THIS_MODULE,
-	.poll = xmsg_pfd_poll,
-	.release = xmsg_pfd_release,
+	.poll = xmsg_cdev_poll_file_poll,
+	.release = xmsg_cdev_poll_file_release,
 	.llseek = noop_llseek,
 };
 
 /**
- * xmsg_ioc_poll_fd() - XMSG_IOC_POLL_FD
+ * xmsg_cdev_ioc_poll_fd() - XMSG_IOC_POLL_FD
  * @cf: the file
  * @arg: struct xmsg_poll_fd
  * @cmd: the command
@@ -783,16 +804,16 @@ static const struct file_operations xmsg_pfd_fops = {
  * Context: process context.
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EACCES; -EMFILE; -ENOMEM.
  */
-long xmsg_ioc_poll_fd(struct xmsg_cfile *cf, void __user *arg,
-		      unsigned int cmd)
+long xmsg_cdev_ioc_poll_fd(struct xmsg_file *cf, void __user *arg,
+			   unsigned int cmd)
 {
 	struct xmsg_poll_fd pf;
-	struct xmsg_pfd *pfd;
-	struct xmsg_hent *h;
+	struct xmsg_poll_file *pfd;
+	struct xmsg_handle *h;
 	struct file *file;
 	int err, fd;
 
-	err = xmsg_copy_in(&pf, sizeof(pf), sizeof(pf), arg, cmd);
+	err = xmsg_cdev_copy_in(&pf, sizeof(pf), sizeof(pf), arg, cmd);
 	if (err)
 		return err;
 	if (pf.flags & ~XMSG_FD_CLOEXEC ||
@@ -802,7 +823,7 @@ long xmsg_ioc_poll_fd(struct xmsg_cfile *cf, void __user *arg,
 	if (!pfd)
 		return -ENOMEM;
 	mutex_lock(&cf->lock);
-	h = __xmsg_hent_find(cf, pf.handle, 0, &err);
+	h = __xmsg_cdev_handle_find(cf, pf.handle, 0, &err);
 	if (h && h->type != XMSG_TYPE_XCHG && h->type != XMSG_TYPE_SEM) {
 		err = -EINVAL;
 		h = NULL;
@@ -814,7 +835,7 @@ long xmsg_ioc_poll_fd(struct xmsg_cfile *cf, void __user *arg,
 		pfd->uobj = h->uobj;
 		pfd->obj = h->obj;
 		if (pfd->uobj)
-			xmsg_uobj_get(pfd->uobj);
+			xmsg_cdev_obj_get(pfd->uobj);
 		xmsg_obj_get(pfd->obj);
 	}
 	mutex_unlock(&cf->lock);
@@ -835,7 +856,7 @@ long xmsg_ioc_poll_fd(struct xmsg_cfile *cf, void __user *arg,
 		goto put_fd;
 	}
 	pf.fd = fd;
-	err = xmsg_copy_out(arg, &pf, sizeof(pf));
+	err = xmsg_cdev_copy_out(arg, &pf, sizeof(pf));
 	if (err) {
 		fput(file);	/* releases pfd */
 		put_unused_fd(fd);
@@ -848,7 +869,7 @@ put_fd:
 	put_unused_fd(fd);
 put:
 	xmsg_obj_put(pfd->obj);
-	xmsg_uobj_put(pfd->uobj);
+	xmsg_cdev_obj_put(pfd->uobj);
 	kfree(pfd);
 	return err;
 }
@@ -856,7 +877,7 @@ put:
 /* ---- mmap ------------------------------------------------------------ */
 
 /**
- * xmsg_cdev_mmap() - map a pool's region
+ * xmsg_cdev_pool_mmap() - map a pool's region
  * @cf: the file
  * @vma: the mapping; its offset is XMSG_MMAP_OFFSET(pool handle)
  *
@@ -870,19 +891,19 @@ put:
  * -EACCES for PROT_WRITE without the write right; -EIDRM for a destroyed
  * pool; the errors of remap_vmalloc_range().
  */
-int xmsg_cdev_mmap(struct xmsg_cfile *cf, struct vm_area_struct *vma)
+int xmsg_cdev_pool_mmap(struct xmsg_file *cf, struct vm_area_struct *vma)
 {
 	unsigned int shift = XMSG_MMAP_SHIFT - PAGE_SHIFT;
 	unsigned long handle = vma->vm_pgoff >> shift;
-	struct xmsg_uobj *uobj;
-	struct xmsg_hent *h;
+	struct xmsg_cdev_obj *uobj;
+	struct xmsg_handle *h;
 	int err;
 
 	if (vma->vm_pgoff & ((1UL << shift) - 1) || handle > U32_MAX ||
 	    !(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
 	mutex_lock(&cf->lock);
-	h = __xmsg_hent_find(cf, handle, XMSG_TYPE_POOL, &err);
+	h = __xmsg_cdev_handle_find(cf, handle, XMSG_TYPE_POOL, &err);
 	if (!h)
 		goto unlock;
 	err = -EACCES;

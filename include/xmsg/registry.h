@@ -2,25 +2,25 @@
 /*
  * xmsg registry, kernel side: names for pools and exchanges that a kernel
  * module creates, so that user space opens them through /dev/xmsg like
- * any named object (ipc/registry_publish.c).
+ * any named object (ipc/cdev/publish.c).
  */
 #ifndef _XMSG_REGISTRY_H
 #define _XMSG_REGISTRY_H
 
 #include <linux/skbuff.h>
 #include <linux/types.h>
-#include "include/xmsg_compat.h"
+#include <xmsg/compat.h>
 
 struct module;
 struct xmsg_pool;
-struct xmsg_uobj;
+struct xmsg_cdev_obj;
 struct xmsg_xchg;
 
-struct xmsg_uobj *xmsg_reg_publish_pool(const char *name, umode_t mode,
-					struct xmsg_pool *pool);
-struct xmsg_uobj *xmsg_reg_publish_xchg(const char *name, umode_t mode,
-					struct xmsg_xchg *xchg);
-int xmsg_reg_unpublish(struct xmsg_uobj *uobj);
+struct xmsg_cdev_obj *xmsg_reg_publish_pool(const char *name, umode_t mode,
+					    struct xmsg_pool *pool);
+struct xmsg_cdev_obj *xmsg_reg_publish_xchg(const char *name, umode_t mode,
+					    struct xmsg_xchg *xchg);
+int xmsg_reg_unpublish(struct xmsg_cdev_obj *uobj);
 bool xmsg_reg_name_reserved(const char *name);
 
 /**

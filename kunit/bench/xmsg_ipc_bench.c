@@ -22,8 +22,8 @@
 #include <linux/module.h>
 #include <linux/sched/task.h>
 #include <linux/wait.h>
-#include "mm/xmsg_mm.h"
-#include "ipc/xmsg_ipc.h"
+#include <xmsg/mm.h>
+#include <xmsg/ipc.h>
 
 static unsigned int box_ms = 500;
 module_param(box_ms, uint, 0444);
@@ -251,8 +251,8 @@ static void bench_ipc_pingpong(struct kunit *test)
 	bench_msg = xmsg_msg_get(pool, NULL, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, bench_msg);
 	*(u32 *)bench_msg->body = 0;
-	b->x_ab = xmsg_xchg_create("bench-ab", XMSG_XCHG_NORMAL, 0);
-	b->x_ba = xmsg_xchg_create("bench-ba", XMSG_XCHG_NORMAL, 0);
+	b->x_ab = xmsg_xchg_create("bench-ab", XMSG_XCHG_KIND_NORMAL, 0);
+	b->x_ba = xmsg_xchg_create("bench-ba", XMSG_XCHG_KIND_NORMAL, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b->x_ab);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b->x_ba);
 	init_waitqueue_head(&b->wq_a);
@@ -328,8 +328,8 @@ static u64 bench_bcast_n(struct kunit *test, struct bench *b, int n)
 	u64 ns, rounds;
 	int i;
 
-	b->bcast = xmsg_xchg_create("bench-bcast", XMSG_XCHG_BCAST, 0);
-	b->sem_t = xmsg_sem_create("bench-semT", XMSG_SEM_THRESHOLD, 0, n);
+	b->bcast = xmsg_xchg_create("bench-bcast", XMSG_XCHG_KIND_BCAST, 0);
+	b->sem_t = xmsg_sem_create("bench-semT", XMSG_SEM_KIND_THRESHOLD, 0, n);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b->bcast);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b->sem_t);
 	for (i = 0; i < n; i++) {

@@ -42,8 +42,8 @@
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include "xmsg_chardev.h"
-#include "xmsg_registry.h"
+#include <xmsg/registry.h>
+#include "cdev.h"
 
 /*
  * Name prefixes of kernel publishers: "nic." for net/xmsg_nic.c, which
@@ -55,7 +55,7 @@ static const char * const xmsg_reg_kernel_prefixes[] = {
 
 /**
  * xmsg_reg_name_reserved() - may the caller not create an object of @name?
- * @name: a name that passed xmsg_name_check()
+ * @name: a name that passed xmsg_cdev_name_check()
  *
  * Names starting with a kernel publisher's prefix ("nic.") are kept for
  * that publisher, so that nobody makes its publish fail with -EEXIST by
@@ -87,35 +87,35 @@ bool xmsg_reg_name_reserved(const char *name)
 EXPORT_SYMBOL_NS_GPL(xmsg_reg_name_reserved, XMSG_NS);
 
 /* Name @uobj in the current IPC namespace; the name takes a reference. */
-static int xmsg_reg_publish(struct xmsg_uobj *uobj)
+static int xmsg_cdev_reg_publish(struct xmsg_cdev_obj *uobj)
 {
 	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
-	struct xmsg_uobj *old;
+	struct xmsg_cdev_obj *old;
 	int err;
 
 	mutex_lock(&xmsg_reg_lock);
-	old = __xmsg_reg_lookup(ns, uobj->type, uobj->name);
-	err = old ? -EEXIST : __xmsg_reg_insert(ns, uobj);
+	old = __xmsg_cdev_reg_lookup(ns, uobj->type, uobj->name);
+	err = old ? -EEXIST : __xmsg_cdev_reg_insert(ns, uobj);
 	mutex_unlock(&xmsg_reg_lock);
-	xmsg_uobj_put(old);
+	xmsg_cdev_obj_put(old);
 	return err;
 }
 
 /* A new object for @name, after the checks common to both types. */
-static struct xmsg_uobj *xmsg_reg_uobj_new(u32 type, const char *name,
-					   umode_t mode)
+static struct xmsg_cdev_obj *xmsg_cdev_reg_obj_new(u32 type, const char *name,
+						   umode_t mode)
 {
 	char buf[XMSG_NAME_MAX] = {};
-	struct xmsg_uobj *uobj;
+	struct xmsg_cdev_obj *uobj;
 	int err;
 
 	might_sleep();
 	if (!name || strscpy(buf, name, sizeof(buf)) < 0 || (mode & ~0777))
 		return ERR_PTR(-EINVAL);
-	err = xmsg_name_check(buf, false);
+	err = xmsg_cdev_name_check(buf, false);
 	if (err)
 		return ERR_PTR(err);
-	uobj = xmsg_uobj_alloc(type, buf, mode);
+	uobj = xmsg_cdev_obj_alloc(type, buf, mode);
 	return uobj ? uobj : ERR_PTR(-ENOMEM);
 }
 
@@ -139,21 +139,22 @@ static struct xmsg_uobj *xmsg_reg_uobj_new(u32 type, const char *name,
  * namespace has no id left; ERR_PTR(-ENOMEM).  On error nothing changed
  * and the caller still owns @pool.
  */
-struct xmsg_uobj *xmsg_reg_publish_pool(const char *name, umode_t mode,
-					struct xmsg_pool *pool)
+struct xmsg_cdev_obj *xmsg_reg_publish_pool(const char *name, umode_t mode,
+					    struct xmsg_pool *pool)
 {
-	struct xmsg_uobj *uobj;
+	struct xmsg_cdev_obj *uobj;
 	int err;
 
 	if (!pool)
 		return ERR_PTR(-EINVAL);
-	uobj = xmsg_reg_uobj_new(XMSG_TYPE_POOL, name, mode);
+	uobj = xmsg_cdev_reg_obj_new(XMSG_TYPE_POOL, name, mode);
 	if (IS_ERR(uobj))
 		return uobj;
 	uobj->pool = pool;
-	err = xmsg_reg_publish(uobj);
+	err = xmsg_cdev_reg_publish(uobj);
 	if (err) {
-		xmsg_uobj_discard(uobj);	/* the pool stays the caller's */
+		/* the pool stays the caller's */
+		xmsg_cdev_obj_discard(uobj);
 		return ERR_PTR(err);
 	}
 	return uobj;
@@ -181,23 +182,23 @@ EXPORT_SYMBOL_NS_GPL(xmsg_reg_publish_pool, XMSG_NS);
  * ERR_PTR(-ENOSPC) when the namespace has no id left; ERR_PTR(-ENOMEM).
  * On error nothing changed.
  */
-struct xmsg_uobj *xmsg_reg_publish_xchg(const char *name, umode_t mode,
-					struct xmsg_xchg *xchg)
+struct xmsg_cdev_obj *xmsg_reg_publish_xchg(const char *name, umode_t mode,
+					    struct xmsg_xchg *xchg)
 {
-	struct xmsg_uobj *uobj;
+	struct xmsg_cdev_obj *uobj;
 	int err;
 
 	if (!xchg)
 		return ERR_PTR(-EINVAL);
-	uobj = xmsg_reg_uobj_new(XMSG_TYPE_XCHG, name, mode);
+	uobj = xmsg_cdev_reg_obj_new(XMSG_TYPE_XCHG, name, mode);
 	if (IS_ERR(uobj))
 		return uobj;
 	uobj->obj = xmsg_xchg_obj(xchg);
 	xmsg_obj_get(uobj->obj);
-	err = xmsg_reg_publish(uobj);
+	err = xmsg_cdev_reg_publish(uobj);
 	if (err) {
 		xmsg_obj_put(uobj->obj);
-		xmsg_uobj_discard(uobj);
+		xmsg_cdev_obj_discard(uobj);
 		return ERR_PTR(err);
 	}
 	return uobj;
@@ -205,12 +206,13 @@ struct xmsg_uobj *xmsg_reg_publish_xchg(const char *name, umode_t mode,
 EXPORT_SYMBOL_NS_GPL(xmsg_reg_publish_xchg, XMSG_NS);
 
 /* Mark a published pool dead for users; is it idle (no block, no map)? */
-static bool xmsg_reg_pool_close(struct xmsg_uobj *uobj)
+static bool xmsg_cdev_reg_pool_close(struct xmsg_cdev_obj *uobj)
 {
 	struct xmsg_pool_stats st;
 
 	down_write(&uobj->rwsem);
 	uobj->dead = true;
+	xmsg_pool_close(uobj->pool);
 	xmsg_pool_get_stats(uobj->pool, &st);
 	up_write(&uobj->rwsem);
 	return !st.in_use && !st.mapped;
@@ -236,7 +238,7 @@ static bool xmsg_reg_pool_close(struct xmsg_uobj *uobj)
  * Return: 0 when the caller's reference is dropped (also for NULL),
  * -EBUSY for a pool that is not idle yet (the caller keeps @uobj).
  */
-int xmsg_reg_unpublish(struct xmsg_uobj *uobj)
+int xmsg_reg_unpublish(struct xmsg_cdev_obj *uobj)
 {
 	bool named, idle = true;
 
@@ -244,16 +246,16 @@ int xmsg_reg_unpublish(struct xmsg_uobj *uobj)
 		return 0;
 	might_sleep();
 	if (uobj->type == XMSG_TYPE_POOL)
-		idle = xmsg_reg_pool_close(uobj);
+		idle = xmsg_cdev_reg_pool_close(uobj);
 	mutex_lock(&xmsg_reg_lock);
 	named = uobj->reg;
-	__xmsg_reg_unlink(uobj);
+	__xmsg_cdev_reg_unlink(uobj);
 	mutex_unlock(&xmsg_reg_lock);
 	if (named)
-		xmsg_uobj_put(uobj);	/* the name's reference */
+		xmsg_cdev_obj_put(uobj);	/* the name's reference */
 	if (!idle)
 		return -EBUSY;
-	xmsg_uobj_put(uobj);
+	xmsg_cdev_obj_put(uobj);
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_reg_unpublish, XMSG_NS);

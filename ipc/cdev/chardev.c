@@ -2,25 +2,25 @@
 /*
  * xmsg character device /dev/xmsg: open files, handle tables, ioctl
  * dispatch, mmap and module parameters.  The commands themselves are in
- * chardev_obj.c (objects) and chardev_msg.c (blocks, messages, exchanges,
- * semaphores); named objects in registry.c.  The uAPI is
- * uapi/linux/xmsg.h, documented in docs/uapi.md.
+ * object.c (objects), buf.c (blocks and messages), sendrecv.c (send and
+ * receive), sem.c (semaphores), read.c and ring.c; named objects in
+ * registry.c.  The uAPI is uapi/linux/xmsg.h, documented in docs/uapi.md.
  *
- * Every open file is an owner (struct xmsg_cfile).  What it holds is in
- * its handle table, an array of struct xmsg_hent pointers indexed by
+ * Every open file is an owner (struct xmsg_file).  What it holds is in
+ * its handle table, an array of struct xmsg_handle pointers indexed by
  * handle with a bitmap of used handles (like a file descriptor table; it
  * grows by doubling): references to pools, exchanges and semaphores, and
  * the messages, BCBs and bare blocks it owns.  Handles are small integers
  * from 1, the lowest free one first; no kernel address reaches user space.
  * A command validates everything, allocates, and only then publishes a
- * handle (xmsg_hent_reserve() takes the number first, which may grow the
+ * handle (xmsg_cdev_handle_reserve() takes the number first, which may grow the
  * table; publishing into the reserved slot cannot fail).  Freed entries
  * are kept as spares (a few per file), so that sending a message and
  * receiving the next does not cost an allocation.
  *
  * Locking
  * -------
- * xmsg_cfile.lock (mutex) serialises every use of a file's handle table:
+ * xmsg_file.lock (mutex) serialises every use of a file's handle table:
  * looking a handle up and using what it names happen under it, so two
  * threads cannot both send (and free) the same message.  It is never held
  * across a user copy (so mmap_lock -> cfile.lock, taken by mmap, has no
@@ -43,7 +43,7 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
-#include "xmsg_chardev.h"
+#include "cdev.h"
 
 unsigned int xmsg_max_pools = 64;
 module_param_named(max_pools, xmsg_max_pools, uint, 0644);
@@ -84,13 +84,13 @@ MODULE_PARM_DESC(create_gid,
 		 "Group whose members may create objects (default -1: anyone)");
 
 /**
- * xmsg_may_create() - does the gate let the current task create objects?
+ * xmsg_cdev_may_create() - does the gate let the current task create objects?
  *
  * Context: process context.
  * Return: 0, or -EPERM when create_gid is set, the caller is not in that
  * group and has no CAP_IPC_OWNER in the initial user namespace.
  */
-int xmsg_may_create(void)
+int xmsg_cdev_may_create(void)
 {
 	int gid = READ_ONCE(xmsg_create_gid);
 	kgid_t kgid;
@@ -124,22 +124,14 @@ static_assert(sizeof(struct xmsg_info) == 216);
 static_assert(offsetof(struct xmsg_info, u) == 72);
 static_assert(sizeof(struct xmsg_list_entry) == 56);
 static_assert(sizeof(struct xmsg_list) == 56);
-static_assert(XMSG_MSG_PRIO_MAX == XMSG_PRIO_MAX);
 static_assert(XMSG_MMAP_SHIFT >= PAGE_SHIFT);
-/* The uAPI kinds are the kernel's enum values. */
-static_assert(!(XMSG_XCHG_NORMAL ^ XMSG_XCHG_KIND_NORMAL) &&
-	      !(XMSG_XCHG_PASS ^ XMSG_XCHG_KIND_PASS) &&
-	      !(XMSG_XCHG_BCAST ^ XMSG_XCHG_KIND_BCAST));
-static_assert(!(XMSG_SEM_COUNT ^ XMSG_SEM_KIND_COUNT) &&
-	      !(XMSG_SEM_THRESHOLD ^ XMSG_SEM_KIND_THRESHOLD) &&
-	      !(XMSG_SEM_GATE ^ XMSG_SEM_KIND_GATE));
 static_assert(!(XMSG_RECV_NEWER & XMSG_TIMEOUT_ABS) &&
 	      !(XMSG_SEND_CLOSE_XCHG & (XMSG_TIMEOUT_ABS | XMSG_RECV_NEWER)));
 
 /* ---- user copies ----------------------------------------------------- */
 
 /**
- * xmsg_copy_in() - copy an ioctl argument struct in
+ * xmsg_cdev_copy_in() - copy an ioctl argument struct in
  * @karg: kernel struct, ksize bytes; its first member is __u32 size
  * @ksize: sizeof the kernel's struct
  * @ver0: size of the first version of the struct
@@ -148,13 +140,13 @@ static_assert(!(XMSG_RECV_NEWER & XMSG_TIMEOUT_ABS) &&
  *
  * The user's size field must equal _IOC_SIZE(@cmd) and be at least @ver0;
  * a smaller struct is zero-extended, a larger one must have a zero tail.
- * On success karg->size is the user's size (for xmsg_copy_out()).
+ * On success karg->size is the user's size (for xmsg_cdev_copy_out()).
  *
  * Context: process context, no lock held (may fault).
  * Return: 0, -EFAULT, -EINVAL (size), or -E2BIG (non-zero tail).
  */
-int xmsg_copy_in(void *karg, size_t ksize, size_t ver0,
-		 const void __user *uarg, unsigned int cmd)
+int xmsg_cdev_copy_in(void *karg, size_t ksize, size_t ver0,
+		      const void __user *uarg, unsigned int cmd)
 {
 	u32 usize;
 	int err;
@@ -176,7 +168,7 @@ int xmsg_copy_in(void *karg, size_t ksize, size_t ver0,
 }
 
 /**
- * xmsg_copy_out() - copy an ioctl argument struct back out
+ * xmsg_cdev_copy_out() - copy an ioctl argument struct back out
  * @uarg: user pointer
  * @karg: kernel struct, fully initialised; karg->size is the user's size
  * @ksize: sizeof the kernel's struct
@@ -186,7 +178,7 @@ int xmsg_copy_in(void *karg, size_t ksize, size_t ver0,
  * Context: process context, no lock held (may fault).
  * Return: 0 or -EFAULT.
  */
-int xmsg_copy_out(void __user *uarg, const void *karg, size_t ksize)
+int xmsg_cdev_copy_out(void __user *uarg, const void *karg, size_t ksize)
 {
 	size_t n = min_t(size_t, *(const u32 *)karg, ksize);
 
@@ -194,7 +186,7 @@ int xmsg_copy_out(void __user *uarg, const void *karg, size_t ksize)
 }
 
 /**
- * xmsg_timeout_deadline() - convert a uAPI timeout
+ * xmsg_cdev_timeout_deadline() - convert a uAPI timeout
  * @ns: XMSG_TIMEOUT_NONE, XMSG_TIMEOUT_FOREVER or nanoseconds
  * @flags: XMSG_TIMEOUT_ABS makes @ns an absolute CLOCK_MONOTONIC time
  * @deadline: out: the timeout of the ipc layer's wait: 0 (do not wait),
@@ -207,7 +199,7 @@ int xmsg_copy_out(void __user *uarg, const void *karg, size_t ksize)
  * has passed already (an -EAGAIN is then a timeout), 2 when the timeout
  * is relative (an interrupted wait must not be restarted).
  */
-long xmsg_timeout_deadline(s64 ns, u32 flags, ktime_t *deadline)
+long xmsg_cdev_timeout_deadline(s64 ns, u32 flags, ktime_t *deadline)
 {
 	*deadline = 0;
 	if (flags & XMSG_TIMEOUT_ABS) {
@@ -228,18 +220,37 @@ long xmsg_timeout_deadline(s64 ns, u32 flags, ktime_t *deadline)
 	return ns ? 2 : 0;
 }
 
+/**
+ * xmsg_cdev_wait_err() - map the error of a wait to the uAPI's
+ * @err: what the ipc layer's wait returned
+ * @kind: what xmsg_cdev_timeout_deadline() returned for the wait's timeout
+ * @restart: whether an interrupted wait may be restarted at all
+ *
+ * Context: any context.
+ * Return: @err, except -ETIMEDOUT for an -EAGAIN past an absolute time
+ * and -EINTR for an interrupted wait that must not be restarted.
+ */
+int xmsg_cdev_wait_err(int err, long kind, bool restart)
+{
+	if (err == -EAGAIN && (kind & 1))
+		return -ETIMEDOUT;
+	if (err == -ERESTARTSYS && ((kind & 2) || !restart))
+		return -EINTR;
+	return err;
+}
+
 /* ---- handle table ---------------------------------------------------- */
 
 /**
- * xmsg_hent_alloc() - a new handle table entry
+ * xmsg_cdev_handle_alloc() - a new handle table entry
  * @type: XMSG_TYPE_*
  *
  * Context: process context.
  * Return: the entry (charged to the memcg), or NULL.
  */
-struct xmsg_hent *xmsg_hent_alloc(u8 type)
+struct xmsg_handle *xmsg_cdev_handle_alloc(u8 type)
 {
-	struct xmsg_hent *h = kzalloc(sizeof(*h), GFP_KERNEL_ACCOUNT);
+	struct xmsg_handle *h = kzalloc(sizeof(*h), GFP_KERNEL_ACCOUNT);
 
 	if (h) {
 		h->type = type;
@@ -249,20 +260,20 @@ struct xmsg_hent *xmsg_hent_alloc(u8 type)
 }
 
 /**
- * __xmsg_hent_new() - a new handle table entry, from the file's spares
+ * __xmsg_cdev_handle_new() - a new handle table entry, from the file's spares
  * @cf: the file
  * @type: XMSG_TYPE_*
  *
  * Context: @cf->lock held; may sleep (allocates when no spare is left).
  * Return: a zeroed entry of @type, or NULL.
  */
-struct xmsg_hent *__xmsg_hent_new(struct xmsg_cfile *cf, u8 type)
+struct xmsg_handle *__xmsg_cdev_handle_new(struct xmsg_file *cf, u8 type)
 {
-	struct xmsg_hent *h;
+	struct xmsg_handle *h;
 
 	lockdep_assert_held(&cf->lock);
 	if (!cf->nspare)
-		return xmsg_hent_alloc(type);
+		return xmsg_cdev_handle_alloc(type);
 	h = cf->spare[--cf->nspare];
 	memset(h, 0, sizeof(*h));
 	h->type = type;
@@ -271,20 +282,20 @@ struct xmsg_hent *__xmsg_hent_new(struct xmsg_cfile *cf, u8 type)
 }
 
 /**
- * __xmsg_hent_free() - free an entry that names nothing (any more)
+ * __xmsg_cdev_handle_free() - free an entry that names nothing (any more)
  * @cf: the file
  * @h: an entry not in the table, or NULL
  *
- * Kept as a spare for __xmsg_hent_new() while there is room.
+ * Kept as a spare for __xmsg_cdev_handle_new() while there is room.
  *
  * Context: @cf->lock held.
  */
-void __xmsg_hent_free(struct xmsg_cfile *cf, struct xmsg_hent *h)
+void __xmsg_cdev_handle_free(struct xmsg_file *cf, struct xmsg_handle *h)
 {
 	lockdep_assert_held(&cf->lock);
 	if (!h)
 		return;
-	if (cf->nspare < XMSG_HENT_SPARE)
+	if (cf->nspare < XMSG_HANDLE_SPARE)
 		cf->spare[cf->nspare++] = h;
 	else
 		kfree(h);
@@ -295,10 +306,10 @@ void __xmsg_hent_free(struct xmsg_cfile *cf, struct xmsg_hent *h)
 #define XMSG_HTAB_MIN	64U
 
 /* Grow @cf's table to at least @need slots. */
-static int __xmsg_htab_grow(struct xmsg_cfile *cf, unsigned long need)
+static int __xmsg_cdev_htab_grow(struct xmsg_file *cf, unsigned long need)
 {
 	unsigned long *used;
-	struct xmsg_hent **tab;
+	struct xmsg_handle **tab;
 	u32 cap = max(cf->cap, XMSG_HTAB_MIN);
 
 	while (cap < need && cap < XMSG_HTAB_MAX)
@@ -328,14 +339,14 @@ static int __xmsg_htab_grow(struct xmsg_cfile *cf, unsigned long need)
 }
 
 /**
- * xmsg_hent_reserve() - reserve a handle number
+ * xmsg_cdev_handle_reserve() - reserve a handle number
  * @cf: the file, lock held
  * @id: out: the handle, the lowest free one
  *
  * Context: @cf->lock held; may sleep (grows the table).
  * Return: 0, -EMFILE (xmsg_max_handles reached) or -ENOMEM.
  */
-int xmsg_hent_reserve(struct xmsg_cfile *cf, u32 *id)
+int xmsg_cdev_handle_reserve(struct xmsg_file *cf, u32 *id)
 {
 	unsigned long i;
 	int err;
@@ -345,7 +356,7 @@ int xmsg_hent_reserve(struct xmsg_cfile *cf, u32 *id)
 		return -EMFILE;
 	i = cf->cap ? find_next_zero_bit(cf->used, cf->cap, cf->next) : 1;
 	if (i >= cf->cap) {
-		err = __xmsg_htab_grow(cf, i + 1);
+		err = __xmsg_cdev_htab_grow(cf, i + 1);
 		if (err)
 			return err;
 	}
@@ -358,14 +369,15 @@ int xmsg_hent_reserve(struct xmsg_cfile *cf, u32 *id)
 }
 
 /**
- * xmsg_hent_publish() - fill a reserved handle
+ * xmsg_cdev_handle_publish() - fill a reserved handle
  * @cf: the file
  * @h: the entry
- * @id: a handle from xmsg_hent_reserve()
+ * @id: a handle from xmsg_cdev_handle_reserve()
  *
  * Context: @cf->lock held.  Cannot fail.
  */
-void xmsg_hent_publish(struct xmsg_cfile *cf, struct xmsg_hent *h, u32 id)
+void xmsg_cdev_handle_publish(struct xmsg_file *cf, struct xmsg_handle *h,
+			      u32 id)
 {
 	lockdep_assert_held(&cf->lock);
 	h->id = id;
@@ -376,7 +388,7 @@ void xmsg_hent_publish(struct xmsg_cfile *cf, struct xmsg_hent *h, u32 id)
 }
 
 /* Free slot @id of the table. */
-static void __xmsg_htab_clear(struct xmsg_cfile *cf, u32 id)
+static void __xmsg_cdev_htab_clear(struct xmsg_file *cf, u32 id)
 {
 	cf->tab[id] = NULL;
 	__clear_bit(id, cf->used);
@@ -386,37 +398,37 @@ static void __xmsg_htab_clear(struct xmsg_cfile *cf, u32 id)
 }
 
 /**
- * xmsg_hent_unreserve() - give back a reserved, unpublished handle
+ * xmsg_cdev_handle_unreserve() - give back a reserved, unpublished handle
  * @cf: the file
  * @id: the handle
  *
  * Context: @cf->lock held.
  */
-void xmsg_hent_unreserve(struct xmsg_cfile *cf, u32 id)
+void xmsg_cdev_handle_unreserve(struct xmsg_file *cf, u32 id)
 {
 	lockdep_assert_held(&cf->lock);
-	__xmsg_htab_clear(cf, id);
+	__xmsg_cdev_htab_clear(cf, id);
 }
 
 /**
- * __xmsg_hent_at() - the entry published at a handle
+ * __xmsg_cdev_handle_at() - the entry published at a handle
  * @cf: the file
  * @id: any number
  *
  * Context: @cf->lock held.
  * Return: the entry, or NULL (free, reserved or out of range).
  */
-struct xmsg_hent *__xmsg_hent_at(struct xmsg_cfile *cf, u32 id)
+struct xmsg_handle *__xmsg_cdev_handle_at(struct xmsg_file *cf, u32 id)
 {
 	lockdep_assert_held(&cf->lock);
 	return id < cf->cap ? cf->tab[id] : NULL;
 }
 
 /**
- * __xmsg_hent_again() - the entry a caller saw before dropping the lock
+ * __xmsg_cdev_handle_again() - the entry a caller saw before dropping the lock
  * @cf: the file
  * @id: its handle
- * @gen: its generation (xmsg_hent.gen), read under the lock back then
+ * @gen: its generation (xmsg_handle.gen), read under the lock back then
  *
  * An entry closed meanwhile may have been freed and its memory reused for
  * a new entry at the same handle: comparing pointers cannot tell, the
@@ -425,15 +437,16 @@ struct xmsg_hent *__xmsg_hent_at(struct xmsg_cfile *cf, u32 id)
  * Context: @cf->lock held.
  * Return: the entry, or NULL if it is not the one published back then.
  */
-struct xmsg_hent *__xmsg_hent_again(struct xmsg_cfile *cf, u32 id, u64 gen)
+struct xmsg_handle *__xmsg_cdev_handle_again(struct xmsg_file *cf, u32 id,
+					     u64 gen)
 {
-	struct xmsg_hent *h = __xmsg_hent_at(cf, id);
+	struct xmsg_handle *h = __xmsg_cdev_handle_at(cf, id);
 
 	return h && h->gen == gen ? h : NULL;
 }
 
 /**
- * __xmsg_hent_find() - look a handle up
+ * __xmsg_cdev_handle_find() - look a handle up
  * @cf: the file
  * @id: the handle from user space
  * @type: XMSG_TYPE_* wanted, or 0 for any
@@ -442,10 +455,10 @@ struct xmsg_hent *__xmsg_hent_again(struct xmsg_cfile *cf, u32 id, u64 gen)
  * Context: @cf->lock held.
  * Return: the entry, or NULL with *@err set.
  */
-struct xmsg_hent *__xmsg_hent_find(struct xmsg_cfile *cf, u32 id, u8 type,
-				   int *err)
+struct xmsg_handle *__xmsg_cdev_handle_find(struct xmsg_file *cf, u32 id,
+					    u8 type, int *err)
 {
-	struct xmsg_hent *h = __xmsg_hent_at(cf, id);
+	struct xmsg_handle *h = __xmsg_cdev_handle_at(cf, id);
 
 	if (!h) {
 		*err = -EBADF;
@@ -459,23 +472,23 @@ struct xmsg_hent *__xmsg_hent_find(struct xmsg_cfile *cf, u32 id, u8 type,
 }
 
 /**
- * __xmsg_hent_remove() - take an entry out of the table
+ * __xmsg_cdev_handle_remove() - take an entry out of the table
  * @cf: the file
  * @h: a published entry
  *
- * What @h names is untouched (see xmsg_hent_drop()).
+ * What @h names is untouched (see xmsg_cdev_handle_drop()).
  *
  * Context: @cf->lock held.
  */
-void __xmsg_hent_remove(struct xmsg_cfile *cf, struct xmsg_hent *h)
+void __xmsg_cdev_handle_remove(struct xmsg_file *cf, struct xmsg_handle *h)
 {
 	lockdep_assert_held(&cf->lock);
-	__xmsg_htab_clear(cf, h->id);
+	__xmsg_cdev_htab_clear(cf, h->id);
 	list_del_init(&h->pool_link);
 }
 
 /**
- * xmsg_hent_drop() - release what an entry names, and the entry
+ * xmsg_cdev_handle_drop() - release what an entry names, and the entry
  * @h: an entry no longer in a table, or NULL
  *
  * Messages, BCBs and bare blocks are released; references to objects
@@ -484,7 +497,7 @@ void __xmsg_hent_remove(struct xmsg_cfile *cf, struct xmsg_hent *h)
  * Context: process context, may sleep (the last reference to an object
  * destroys it).
  */
-void xmsg_hent_drop(struct xmsg_hent *h)
+void xmsg_cdev_handle_drop(struct xmsg_handle *h)
 {
 	if (!h)
 		return;
@@ -500,7 +513,7 @@ void xmsg_hent_drop(struct xmsg_hent *h)
 		break;
 	default:
 		if (h->uobj)
-			xmsg_uobj_put(h->uobj);
+			xmsg_cdev_obj_put(h->uobj);
 		else
 			xmsg_obj_put(h->obj);
 		break;
@@ -509,16 +522,16 @@ void xmsg_hent_drop(struct xmsg_hent *h)
 }
 
 /**
- * __xmsg_pool_handle() - this file's handle for a pool
+ * __xmsg_cdev_pool_handle() - this file's handle for a pool
  * @cf: the file
  * @pool: a pool
  *
  * Context: @cf->lock held.
  * Return: the oldest pool handle of @cf naming @pool, or 0.
  */
-u32 __xmsg_pool_handle(struct xmsg_cfile *cf, struct xmsg_pool *pool)
+u32 __xmsg_cdev_pool_handle(struct xmsg_file *cf, struct xmsg_pool *pool)
 {
-	struct xmsg_hent *h;
+	struct xmsg_handle *h;
 
 	lockdep_assert_held(&cf->lock);
 	list_for_each_entry(h, &cf->pools, pool_link)
@@ -528,7 +541,7 @@ u32 __xmsg_pool_handle(struct xmsg_cfile *cf, struct xmsg_pool *pool)
 }
 
 /**
- * __xmsg_pool_writable() - may this file see and reuse all of @pool?
+ * __xmsg_cdev_pool_writable() - may this file see and reuse all of @pool?
  * @cf: the file
  * @pool: a pool
  *
@@ -540,9 +553,9 @@ u32 __xmsg_pool_handle(struct xmsg_cfile *cf, struct xmsg_pool *pool)
  * Context: @cf->lock held.
  * Return: whether @cf holds a handle of @pool with the write right.
  */
-bool __xmsg_pool_writable(struct xmsg_cfile *cf, struct xmsg_pool *pool)
+bool __xmsg_cdev_pool_writable(struct xmsg_file *cf, struct xmsg_pool *pool)
 {
-	struct xmsg_hent *h;
+	struct xmsg_handle *h;
 
 	lockdep_assert_held(&cf->lock);
 	list_for_each_entry(h, &cf->pools, pool_link)
@@ -553,13 +566,13 @@ bool __xmsg_pool_writable(struct xmsg_cfile *cf, struct xmsg_pool *pool)
 
 /* ---- commands without a home elsewhere ------------------------------- */
 
-static long xmsg_ioc_features(struct xmsg_cfile *cf, void __user *arg,
-			      unsigned int cmd)
+static long xmsg_cdev_ioc_features(struct xmsg_file *cf, void __user *arg,
+				   unsigned int cmd)
 {
 	struct xmsg_features f;
 	int err;
 
-	err = xmsg_copy_in(&f, sizeof(f), sizeof(f), arg, cmd);
+	err = xmsg_cdev_copy_in(&f, sizeof(f), sizeof(f), arg, cmd);
 	if (err)
 		return err;
 	if (f.flags || memchr_inv(f.reserved, 0, sizeof(f.reserved)))
@@ -569,7 +582,8 @@ static long xmsg_ioc_features(struct xmsg_cfile *cf, void __user *arg,
 	f.features = XMSG_FEAT_POOL | XMSG_FEAT_MSG | XMSG_FEAT_XCHG |
 		     XMSG_FEAT_SEM | XMSG_FEAT_CALL | XMSG_FEAT_POLL_FD |
 		     XMSG_FEAT_LIST | XMSG_FEAT_ABSTIME | XMSG_FEAT_MSG_READ |
-		     XMSG_FEAT_XFER | XMSG_FEAT_RING | XMSG_FEAT_MSG_LENGTH;
+		     XMSG_FEAT_XFER | XMSG_FEAT_RING | XMSG_FEAT_MSG_LENGTH |
+		     XMSG_FEAT_COUNTERS;
 	f.prio_max = XMSG_MSG_PRIO_MAX;
 	f.mmap_shift = XMSG_MMAP_SHIFT;
 	f.max_pools = READ_ONCE(xmsg_max_pools);
@@ -577,27 +591,28 @@ static long xmsg_ioc_features(struct xmsg_cfile *cf, void __user *arg,
 	f.max_pool_bytes = READ_ONCE(xmsg_max_pool_bytes);
 	f.max_handles = READ_ONCE(xmsg_max_handles);
 	f.max_block_count = READ_ONCE(xmsg_max_block_count);
-	return xmsg_copy_out(arg, &f, sizeof(f));
+	return xmsg_cdev_copy_out(arg, &f, sizeof(f));
 }
 
-static long xmsg_ioc_close(struct xmsg_cfile *cf, void __user *arg,
-			   unsigned int cmd)
+static long xmsg_cdev_ioc_close(struct xmsg_file *cf, void __user *arg,
+				unsigned int cmd)
 {
 	struct xmsg_handle_op op;
-	struct xmsg_hent *h;
+	struct xmsg_handle *h;
 	int err;
 
-	err = xmsg_copy_in(&op, sizeof(op), sizeof(op), arg, cmd);
+	err = xmsg_cdev_copy_in(&op, sizeof(op), sizeof(op), arg, cmd);
 	if (err)
 		return err;
-	if (op.flags || op.pad || memchr_inv(op.reserved, 0, sizeof(op.reserved)))
+	if (op.flags || op.pad || memchr_inv(op.reserved, 0,
+					     sizeof(op.reserved)))
 		return -EINVAL;
 	mutex_lock(&cf->lock);
-	h = __xmsg_hent_find(cf, op.handle, 0, &err);
+	h = __xmsg_cdev_handle_find(cf, op.handle, 0, &err);
 	if (h)
-		__xmsg_hent_remove(cf, h);
+		__xmsg_cdev_handle_remove(cf, h);
 	mutex_unlock(&cf->lock);
-	xmsg_hent_drop(h);
+	xmsg_cdev_handle_drop(h);
 	return h ? 0 : err;
 }
 
@@ -609,7 +624,7 @@ static long xmsg_ioc_close(struct xmsg_cfile *cf, void __user *arg,
  * @dir: _IOC_DIR it must have
  */
 struct xmsg_ioc_desc {
-	long (*fn)(struct xmsg_cfile *cf, void __user *arg, unsigned int cmd);
+	long (*fn)(struct xmsg_file *cf, void __user *arg, unsigned int cmd);
 	u32 dir;
 };
 
@@ -617,39 +632,39 @@ struct xmsg_ioc_desc {
 	[nr] = { .fn = (f), .dir = _IOC_DIR(c) }
 
 static const struct xmsg_ioc_desc xmsg_iocs[] = {
-	XMSG_IOC(_IOC_NR(XMSG_IOC_FEATURES), XMSG_IOC_FEATURES, xmsg_ioc_features),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_POOL_CREATE), XMSG_IOC_POOL_CREATE, xmsg_ioc_pool_create),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_XCHG_CREATE), XMSG_IOC_XCHG_CREATE, xmsg_ioc_xchg_create),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_SEM_CREATE), XMSG_IOC_SEM_CREATE, xmsg_ioc_sem_create),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_OPEN), XMSG_IOC_OPEN, xmsg_ioc_open),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_CLOSE), XMSG_IOC_CLOSE, xmsg_ioc_close),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_DESTROY), XMSG_IOC_DESTROY, xmsg_ioc_destroy),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_INFO), XMSG_IOC_INFO, xmsg_ioc_info),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_LIST), XMSG_IOC_LIST, xmsg_ioc_list),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_BLOCK_GET), XMSG_IOC_BLOCK_GET, xmsg_ioc_buf),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_BLOCK_REL), XMSG_IOC_BLOCK_REL, xmsg_ioc_buf),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_BCB_GET), XMSG_IOC_BCB_GET, xmsg_ioc_buf),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_BCB_REL), XMSG_IOC_BCB_REL, xmsg_ioc_buf),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_BCB_MAKE), XMSG_IOC_BCB_MAKE, xmsg_ioc_buf),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_BCB_UNMAKE), XMSG_IOC_BCB_UNMAKE, xmsg_ioc_buf),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_MSG_GET), XMSG_IOC_MSG_GET, xmsg_ioc_buf),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_MSG_REL), XMSG_IOC_MSG_REL, xmsg_ioc_buf),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_MSG_MAKE), XMSG_IOC_MSG_MAKE, xmsg_ioc_buf),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_MSG_UNMAKE), XMSG_IOC_MSG_UNMAKE, xmsg_ioc_buf),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_MSG_PROXY), XMSG_IOC_MSG_PROXY, xmsg_ioc_buf),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_SEND), XMSG_IOC_SEND, xmsg_ioc_send),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_RECV), XMSG_IOC_RECV, xmsg_ioc_recv),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_CALL), XMSG_IOC_CALL, xmsg_ioc_call),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_XFER), XMSG_IOC_XFER, xmsg_ioc_xfer),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_BCAST_CLEAR), XMSG_IOC_BCAST_CLEAR, xmsg_ioc_bcast_clear),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_SEM_SIGNAL), XMSG_IOC_SEM_SIGNAL, xmsg_ioc_sem),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_SEM_WAIT), XMSG_IOC_SEM_WAIT, xmsg_ioc_sem),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_POLL_FD), XMSG_IOC_POLL_FD, xmsg_ioc_poll_fd),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_MSG_READ), XMSG_IOC_MSG_READ, xmsg_ioc_msg_read),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_FEATURES), XMSG_IOC_FEATURES, xmsg_cdev_ioc_features),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_POOL_CREATE), XMSG_IOC_POOL_CREATE, xmsg_cdev_ioc_pool_create),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_XCHG_CREATE), XMSG_IOC_XCHG_CREATE, xmsg_cdev_ioc_xchg_create),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_SEM_CREATE), XMSG_IOC_SEM_CREATE, xmsg_cdev_ioc_sem_create),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_OPEN), XMSG_IOC_OPEN, xmsg_cdev_ioc_open),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_CLOSE), XMSG_IOC_CLOSE, xmsg_cdev_ioc_close),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_DESTROY), XMSG_IOC_DESTROY, xmsg_cdev_ioc_destroy),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_INFO), XMSG_IOC_INFO, xmsg_cdev_ioc_info),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_LIST), XMSG_IOC_LIST, xmsg_cdev_ioc_list),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_BLOCK_GET), XMSG_IOC_BLOCK_GET, xmsg_cdev_ioc_buf),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_BLOCK_REL), XMSG_IOC_BLOCK_REL, xmsg_cdev_ioc_buf),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_BCB_GET), XMSG_IOC_BCB_GET, xmsg_cdev_ioc_buf),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_BCB_REL), XMSG_IOC_BCB_REL, xmsg_cdev_ioc_buf),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_BCB_MAKE), XMSG_IOC_BCB_MAKE, xmsg_cdev_ioc_buf),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_BCB_UNMAKE), XMSG_IOC_BCB_UNMAKE, xmsg_cdev_ioc_buf),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_MSG_GET), XMSG_IOC_MSG_GET, xmsg_cdev_ioc_buf),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_MSG_REL), XMSG_IOC_MSG_REL, xmsg_cdev_ioc_buf),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_MSG_MAKE), XMSG_IOC_MSG_MAKE, xmsg_cdev_ioc_buf),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_MSG_UNMAKE), XMSG_IOC_MSG_UNMAKE, xmsg_cdev_ioc_buf),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_MSG_PROXY), XMSG_IOC_MSG_PROXY, xmsg_cdev_ioc_buf),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_SEND), XMSG_IOC_SEND, xmsg_cdev_ioc_send),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_RECV), XMSG_IOC_RECV, xmsg_cdev_ioc_recv),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_CALL), XMSG_IOC_CALL, xmsg_cdev_ioc_call),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_XFER), XMSG_IOC_XFER, xmsg_cdev_ioc_xfer),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_BCAST_CLEAR), XMSG_IOC_BCAST_CLEAR, xmsg_cdev_ioc_bcast_clear),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_SEM_SIGNAL), XMSG_IOC_SEM_SIGNAL, xmsg_cdev_ioc_sem),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_SEM_WAIT), XMSG_IOC_SEM_WAIT, xmsg_cdev_ioc_sem),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_POLL_FD), XMSG_IOC_POLL_FD, xmsg_cdev_ioc_poll_fd),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_MSG_READ), XMSG_IOC_MSG_READ, xmsg_cdev_ioc_msg_read),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_MSG_SET_LENGTH), XMSG_IOC_MSG_SET_LENGTH,
-		 xmsg_ioc_msg_set_length),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_RING), XMSG_IOC_RING, xmsg_ioc_ring),
-	XMSG_IOC(_IOC_NR(XMSG_IOC_RING_TAKE), XMSG_IOC_RING_TAKE, xmsg_ioc_ring_take),
+		 xmsg_cdev_ioc_msg_set_length),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_RING), XMSG_IOC_RING, xmsg_cdev_ioc_ring),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_RING_TAKE), XMSG_IOC_RING_TAKE, xmsg_cdev_ioc_ring_take),
 };
 
 /*
@@ -657,9 +672,10 @@ static const struct xmsg_ioc_desc xmsg_iocs[] = {
  * smaller struct (a different _IOC_SIZE) still finds its command; the
  * size itself is checked against the struct's size field.
  */
-static long xmsg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+static long xmsg_cdev_ioctl(struct file *file, unsigned int cmd,
+			    unsigned long arg)
 {
-	struct xmsg_cfile *cf = file->private_data;
+	struct xmsg_file *cf = file->private_data;
 	const struct xmsg_ioc_desc *d;
 	unsigned int nr = _IOC_NR(cmd);
 
@@ -671,9 +687,9 @@ static long xmsg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	return d->fn(cf, (void __user *)arg, cmd);
 }
 
-static int xmsg_open(struct inode *inode, struct file *file)
+static int xmsg_cdev_open(struct inode *inode, struct file *file)
 {
-	struct xmsg_cfile *cf = kzalloc(sizeof(*cf), GFP_KERNEL_ACCOUNT);
+	struct xmsg_file *cf = kzalloc(sizeof(*cf), GFP_KERNEL_ACCOUNT);
 
 	if (!cf)
 		return -ENOMEM;
@@ -687,9 +703,9 @@ static int xmsg_open(struct inode *inode, struct file *file)
 }
 
 /* Withdraw what this file still has posted at broadcast exchanges. */
-static void xmsg_release_posts(struct xmsg_cfile *cf)
+static void xmsg_cdev_release_posts(struct xmsg_file *cf)
 {
-	struct xmsg_cpost *cp, *tmp;
+	struct xmsg_file_post *cp, *tmp;
 
 	list_for_each_entry_safe(cp, tmp, &cf->posts, link) {
 		/* -EPERM/-ENOENT: someone else's post, or none: fine */
@@ -705,18 +721,19 @@ static void xmsg_release_posts(struct xmsg_cfile *cf)
  * bare blocks go back first, then every BCB and message the owner holds,
  * then the object references.
  */
-static int xmsg_release(struct inode *inode, struct file *file)
+static int xmsg_cdev_release(struct inode *inode, struct file *file)
 {
-	struct xmsg_cfile *cf = file->private_data;
-	struct xmsg_hent *h;
+	struct xmsg_file *cf = file->private_data;
+	struct xmsg_handle *h;
 	unsigned long id;
 
-	xmsg_release_posts(cf);
+	xmsg_cdev_release_posts(cf);
 
 	for (id = 1; id < cf->cap; id++) {
 		h = cf->tab[id];
 		if (!h || (h->type != XMSG_TYPE_BLOCK &&
-			   h->type != XMSG_TYPE_MSG && h->type != XMSG_TYPE_BCB))
+			   h->type != XMSG_TYPE_MSG &&
+			   h->type != XMSG_TYPE_BCB))
 			continue;
 		if (h->type == XMSG_TYPE_BLOCK)
 			xmsg_block_rel(h->blk.pool, h->blk.dbp);
@@ -730,7 +747,7 @@ static int xmsg_release(struct inode *inode, struct file *file)
 		h = cf->tab[id];
 		if (!h)
 			continue;
-		xmsg_hent_drop(h);
+		xmsg_cdev_handle_drop(h);
 		if (!(id & 63))
 			cond_resched();
 	}
@@ -738,25 +755,26 @@ static int xmsg_release(struct inode *inode, struct file *file)
 	kvfree(cf->used);
 	while (cf->nspare)
 		kfree(cf->spare[--cf->nspare]);
+	kfree(cf->post_spare);
 	mutex_destroy(&cf->lock);
 	kfree(cf);
 	/* a process that leaves its IPC namespace may leave it unreachable */
-	xmsg_reg_reap();
+	xmsg_cdev_reg_reap();
 	return 0;
 }
 
-static int xmsg_mmap(struct file *file, struct vm_area_struct *vma)
+static int xmsg_cdev_file_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	return xmsg_cdev_mmap(file->private_data, vma);
+	return xmsg_cdev_pool_mmap(file->private_data, vma);
 }
 
 static const struct file_operations xmsg_fops = {
 	.owner = THIS_MODULE,
-	.open = xmsg_open,
-	.release = xmsg_release,
-	.unlocked_ioctl = xmsg_ioctl,
+	.open = xmsg_cdev_open,
+	.release = xmsg_cdev_release,
+	.unlocked_ioctl = xmsg_cdev_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.mmap = xmsg_mmap,
+	.mmap = xmsg_cdev_file_mmap,
 	.llseek = noop_llseek,
 };
 
@@ -767,25 +785,25 @@ static struct miscdevice xmsg_miscdev = {
 };
 
 /**
- * xmsg_chardev_init() - register /dev/xmsg
+ * xmsg_cdev_init() - register /dev/xmsg
  *
  * Context: process context, module init.
  * Return: 0, or the error of misc_register().
  */
-int xmsg_chardev_init(void)
+int xmsg_cdev_init(void)
 {
 	xmsg_miscdev.mode = xmsg_dev_mode & 0666;
 	return misc_register(&xmsg_miscdev);
 }
 
 /**
- * xmsg_chardev_exit() - unregister /dev/xmsg and destroy what is left
+ * xmsg_cdev_exit() - unregister /dev/xmsg and destroy what is left
  *
  * Context: process context, module exit.  No file is open (each one pins
  * the module), but named objects may remain: they are destroyed.
  */
-void xmsg_chardev_exit(void)
+void xmsg_cdev_exit(void)
 {
 	misc_deregister(&xmsg_miscdev);
-	xmsg_reg_exit();
+	xmsg_cdev_reg_exit();
 }

@@ -19,7 +19,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
-#include "mm/xmsg_mm.h"
+#include <xmsg/mm.h>
 
 #define BSIZE	64
 #define ITERS	20000

@@ -13,7 +13,7 @@
  * Names live as long as their namespace can be reached.  When the
  * registry's reference is the last one (no task lives in the namespace and
  * no nsfs file or bind mount names it), nobody can ever look a name up
- * again: xmsg_reg_reap() unlinks every name there, and the registry lets
+ * again: xmsg_cdev_reg_reap() unlinks every name there, and the registry lets
  * the namespace go.  An exchange or semaphore still held by a handle lives
  * on unnamed, like an unlinked file, and is uncharged from its creator
  * when the last handle closes; a pool is destroyed once it is idle (no
@@ -30,13 +30,15 @@
  * Locking
  * -------
  * xmsg_reg_lock (mutex) protects every registry (list, id tables, name
- * hashes), the @reg/@id/@hnode members of every struct xmsg_uobj and the
+ * hashes), the @reg/@id/@hnode members of every struct xmsg_cdev_obj and the
  * @dead flag of exchanges and semaphores.  A pool's @dead is set under its
  * @rwsem held for writing.  xmsg_user_lock (spinlock) protects the
  * per-user counters; it nests inside nothing and nothing nests inside it.
  * A uobj's last reference is dropped in process context (handle close,
  * file release, poll fd release), never under a lock of ours.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/capability.h>
 #include <linux/ctype.h>
 #include <linux/cred.h>
@@ -48,20 +50,20 @@
 #include <linux/slab.h>
 #include <linux/stringhash.h>
 #include <linux/user_namespace.h>
-#include "xmsg_chardev.h"
+#include "cdev.h"
 
 #define XMSG_REG_HASH_BITS	6
 
 /**
- * struct xmsg_ureg - the named objects of one IPC namespace
+ * struct xmsg_registry - the named objects of one IPC namespace
  * @ns: the namespace (a reference while @nr > 0)
  * @link: on xmsg_regs
- * @ids: id -> struct xmsg_uobj, for XMSG_IOC_LIST cursors
+ * @ids: id -> struct xmsg_cdev_obj, for XMSG_IOC_LIST cursors
  * @names: name hash
  * @nr: objects named
  * @pinned: we hold a reference on @ns
  */
-struct xmsg_ureg {
+struct xmsg_registry {
 	struct ipc_namespace *ns;
 	struct list_head link;
 	struct xarray ids;
@@ -96,7 +98,7 @@ static DEFINE_SPINLOCK(xmsg_user_lock);
 static LIST_HEAD(xmsg_users);
 
 /**
- * xmsg_name_check() - validate a name from user space
+ * xmsg_cdev_name_check() - validate a name from user space
  * @name: char[XMSG_NAME_MAX]
  * @may_be_empty: an all-zero name (anonymous object) is fine
  *
@@ -105,7 +107,7 @@ static LIST_HEAD(xmsg_users);
  * a byte outside [A-Za-z0-9._-], starts with '.', or a non-zero byte after
  * its NUL.
  */
-int xmsg_name_check(const char *name, bool may_be_empty)
+int xmsg_cdev_name_check(const char *name, bool may_be_empty)
 {
 	size_t len = strnlen(name, XMSG_NAME_MAX);
 	size_t i;
@@ -121,7 +123,7 @@ int xmsg_name_check(const char *name, bool may_be_empty)
 	return 0;
 }
 
-static struct xmsg_user *xmsg_user_find(kuid_t uid)
+static struct xmsg_user *xmsg_cdev_user_find(kuid_t uid)
 {
 	struct xmsg_user *u;
 
@@ -138,14 +140,14 @@ enum xmsg_charge_kind {
 	XMSG_CHARGE_BYTES,
 };
 
-static bool xmsg_user_idle(const struct xmsg_user *u)
+static bool xmsg_cdev_user_idle(const struct xmsg_user *u)
 {
 	return !u->pools && !u->objects && !u->others;
 }
 
 /* Charge one @kind and @bytes to the current fsuid: the user charged. */
-static struct xmsg_user *xmsg_user_charge(enum xmsg_charge_kind kind,
-					  u64 bytes)
+static struct xmsg_user *xmsg_cdev_user_charge(enum xmsg_charge_kind kind,
+					       u64 bytes)
 {
 	struct xmsg_user *u, *fresh;
 	kuid_t uid = current_fsuid();
@@ -155,7 +157,7 @@ static struct xmsg_user *xmsg_user_charge(enum xmsg_charge_kind kind,
 	if (!fresh)
 		return ERR_PTR(-ENOMEM);
 	spin_lock(&xmsg_user_lock);
-	u = xmsg_user_find(uid);
+	u = xmsg_cdev_user_find(uid);
 	if (!u) {
 		u = fresh;
 		fresh = NULL;
@@ -174,7 +176,7 @@ static struct xmsg_user *xmsg_user_charge(enum xmsg_charge_kind kind,
 		u->objects += kind == XMSG_CHARGE_OBJECT;
 		u->others += kind == XMSG_CHARGE_BYTES;
 		u->bytes += bytes;
-	} else if (xmsg_user_idle(u)) {
+	} else if (xmsg_cdev_user_idle(u)) {
 		list_del(&u->link);
 		fresh = u;
 	}
@@ -183,8 +185,9 @@ static struct xmsg_user *xmsg_user_charge(enum xmsg_charge_kind kind,
 	return err ? ERR_PTR(err) : u;
 }
 
-static void xmsg_user_uncharge(struct xmsg_user *u, enum xmsg_charge_kind kind,
-			       u64 bytes)
+static void xmsg_cdev_user_uncharge(struct xmsg_user *u,
+				    enum xmsg_charge_kind kind,
+				    u64 bytes)
 {
 	if (!u)
 		return;
@@ -193,7 +196,7 @@ static void xmsg_user_uncharge(struct xmsg_user *u, enum xmsg_charge_kind kind,
 	u->objects -= kind == XMSG_CHARGE_OBJECT;
 	u->others -= kind == XMSG_CHARGE_BYTES;
 	u->bytes -= bytes;
-	if (xmsg_user_idle(u))
+	if (xmsg_cdev_user_idle(u))
 		list_del(&u->link);
 	else
 		u = NULL;
@@ -201,54 +204,55 @@ static void xmsg_user_uncharge(struct xmsg_user *u, enum xmsg_charge_kind kind,
 	kfree(u);
 }
 
-static enum xmsg_charge_kind xmsg_uobj_charge_kind(struct xmsg_uobj *uobj)
+static enum xmsg_charge_kind xmsg_uobj_charge_kind(struct xmsg_cdev_obj *uobj)
 {
 	return uobj->type == XMSG_TYPE_POOL ? XMSG_CHARGE_POOL :
 	       XMSG_CHARGE_OBJECT;
 }
 
 /**
- * xmsg_user_charge_bytes() - count kernel memory against the current user
+ * xmsg_cdev_user_charge_bytes() - count kernel memory against the current user
  * @bytes: bytes the caller is about to make the kernel hold (a receive
  *	ring, say), counted against max_pool_bytes
  *
  * Context: process context.
- * Return: the user charged, to pass to xmsg_user_uncharge_bytes();
+ * Return: the user charged, to pass to xmsg_cdev_user_uncharge_bytes();
  * ERR_PTR(-ENOSPC) above the limit, ERR_PTR(-ENOMEM).
  */
-struct xmsg_user *xmsg_user_charge_bytes(u64 bytes)
+struct xmsg_user *xmsg_cdev_user_charge_bytes(u64 bytes)
 {
-	return xmsg_user_charge(XMSG_CHARGE_BYTES, bytes);
+	return xmsg_cdev_user_charge(XMSG_CHARGE_BYTES, bytes);
 }
 
 /**
- * xmsg_user_uncharge_bytes() - undo xmsg_user_charge_bytes()
+ * xmsg_cdev_user_uncharge_bytes() - undo xmsg_cdev_user_charge_bytes()
  * @u: the user it returned, or NULL (a no-op)
  * @bytes: the same bytes
  *
  * Context: any context but hard IRQ; takes xmsg_user_lock.
  */
-void xmsg_user_uncharge_bytes(struct xmsg_user *u, u64 bytes)
+void xmsg_cdev_user_uncharge_bytes(struct xmsg_user *u, u64 bytes)
 {
-	xmsg_user_uncharge(u, XMSG_CHARGE_BYTES, bytes);
+	xmsg_cdev_user_uncharge(u, XMSG_CHARGE_BYTES, bytes);
 }
 
 /**
- * xmsg_uobj_alloc() - a new, empty user object
+ * xmsg_cdev_obj_alloc() - a new, empty user object
  * @type: XMSG_TYPE_POOL, XMSG_TYPE_XCHG or XMSG_TYPE_SEM
  * @name: its (checked) name, "" for anonymous
  * @mode: permission bits
  *
  * Owned by the caller's fsuid/fsgid, under the user namespace that owns
  * the caller's IPC namespace.  The caller sets @pool or @obj, then
- * charges it (xmsg_uobj_charge()).
+ * charges it (xmsg_cdev_obj_charge()).
  *
  * Context: process context.
  * Return: the object with one reference, or NULL (no memory).
  */
-struct xmsg_uobj *xmsg_uobj_alloc(u32 type, const char *name, umode_t mode)
+struct xmsg_cdev_obj *xmsg_cdev_obj_alloc(u32 type, const char *name,
+					  umode_t mode)
 {
-	struct xmsg_uobj *uobj = kzalloc(sizeof(*uobj), GFP_KERNEL_ACCOUNT);
+	struct xmsg_cdev_obj *uobj = kzalloc(sizeof(*uobj), GFP_KERNEL_ACCOUNT);
 
 	if (!uobj)
 		return NULL;
@@ -266,13 +270,13 @@ struct xmsg_uobj *xmsg_uobj_alloc(u32 type, const char *name, umode_t mode)
 }
 
 /**
- * xmsg_uobj_discard() - free a new object that was never charged or named
- * @uobj: from xmsg_uobj_alloc(), with its only reference; what it wraps
+ * xmsg_cdev_obj_discard() - free a new object that was never charged or named
+ * @uobj: from xmsg_cdev_obj_alloc(), with its only reference; what it wraps
  *	stays the caller's
  *
  * Context: process context.
  */
-void xmsg_uobj_discard(struct xmsg_uobj *uobj)
+void xmsg_cdev_obj_discard(struct xmsg_cdev_obj *uobj)
 {
 	WARN_ON_ONCE(uobj->user || uobj->reg || kref_read(&uobj->ref) != 1);
 	put_user_ns(uobj->user_ns);
@@ -280,7 +284,7 @@ void xmsg_uobj_discard(struct xmsg_uobj *uobj)
 }
 
 /**
- * xmsg_uobj_charge() - charge a new object to the current user
+ * xmsg_cdev_obj_charge() - charge a new object to the current user
  * @uobj: the object, not charged yet
  * @bytes: pool region bytes (0 for exchanges and semaphores)
  *
@@ -289,11 +293,11 @@ void xmsg_uobj_discard(struct xmsg_uobj *uobj)
  * xmsg_max_objects exchanges and semaphores); -ENOSPC when @bytes would
  * take the user above xmsg_max_pool_bytes; -ENOMEM.
  */
-int xmsg_uobj_charge(struct xmsg_uobj *uobj, u64 bytes)
+int xmsg_cdev_obj_charge(struct xmsg_cdev_obj *uobj, u64 bytes)
 {
 	struct xmsg_user *u;
 
-	u = xmsg_user_charge(xmsg_uobj_charge_kind(uobj), bytes);
+	u = xmsg_cdev_user_charge(xmsg_uobj_charge_kind(uobj), bytes);
 	if (IS_ERR(u))
 		return PTR_ERR(u);
 	uobj->user = u;
@@ -302,26 +306,27 @@ int xmsg_uobj_charge(struct xmsg_uobj *uobj, u64 bytes)
 }
 
 /**
- * xmsg_uobj_get() - take a reference on a user object
+ * xmsg_cdev_obj_get() - take a reference on a user object
  * @uobj: the object (the caller holds a reference or xmsg_reg_lock)
  *
  * Context: any context.
  */
-void xmsg_uobj_get(struct xmsg_uobj *uobj)
+void xmsg_cdev_obj_get(struct xmsg_cdev_obj *uobj)
 {
 	kref_get(&uobj->ref);
 }
 
-static void xmsg_uobj_release(struct kref *ref)
+static void xmsg_cdev_obj_release(struct kref *ref)
 {
-	struct xmsg_uobj *uobj = container_of(ref, struct xmsg_uobj, ref);
+	struct xmsg_cdev_obj *uobj = container_of(ref, struct xmsg_cdev_obj,
+						  ref);
 	int err;
 
 	switch (uobj->type) {
 	case XMSG_TYPE_POOL:
 		err = xmsg_pool_destroy(uobj->pool);
 		if (err)	/* only if our accounting is wrong */
-			pr_warn_ratelimited("xmsg: pool %s leaked (%d)\n",
+			pr_warn_ratelimited("pool %s leaked (%d)\n",
 					    uobj->name, err);
 		break;
 	case XMSG_TYPE_XCHG:
@@ -335,14 +340,14 @@ static void xmsg_uobj_release(struct kref *ref)
 		xmsg_obj_put(uobj->obj);
 		break;
 	}
-	xmsg_user_uncharge(uobj->user, xmsg_uobj_charge_kind(uobj),
-			   uobj->charge);
+	xmsg_cdev_user_uncharge(uobj->user, xmsg_uobj_charge_kind(uobj),
+				uobj->charge);
 	put_user_ns(uobj->user_ns);
 	kfree(uobj);
 }
 
 /**
- * xmsg_uobj_put() - drop a reference on a user object
+ * xmsg_cdev_obj_put() - drop a reference on a user object
  * @uobj: the object, or NULL
  *
  * The last reference destroys what it wraps if XMSG_IOC_DESTROY has not
@@ -351,14 +356,14 @@ static void xmsg_uobj_release(struct kref *ref)
  *
  * Context: process context, may sleep; no xmsg lock held.
  */
-void xmsg_uobj_put(struct xmsg_uobj *uobj)
+void xmsg_cdev_obj_put(struct xmsg_cdev_obj *uobj)
 {
 	if (uobj)
-		kref_put(&uobj->ref, xmsg_uobj_release);
+		kref_put(&uobj->ref, xmsg_cdev_obj_release);
 }
 
 /**
- * xmsg_uobj_perm() - may the current task open an object with @access?
+ * xmsg_cdev_obj_perm() - may the current task open an object with @access?
  * @uobj: the object
  * @access: XMSG_ACC_* wanted
  *
@@ -369,7 +374,7 @@ void xmsg_uobj_put(struct xmsg_uobj *uobj)
  * Context: process context.
  * Return: 0, or -EACCES.
  */
-int xmsg_uobj_perm(struct xmsg_uobj *uobj, u32 access)
+int xmsg_cdev_obj_perm(struct xmsg_cdev_obj *uobj, u32 access)
 {
 	int want = 0, granted = uobj->mode;
 
@@ -388,22 +393,22 @@ int xmsg_uobj_perm(struct xmsg_uobj *uobj, u32 access)
 }
 
 /**
- * xmsg_uobj_may_destroy() - may the current task destroy @uobj?
+ * xmsg_cdev_obj_may_destroy() - may the current task destroy @uobj?
  * @uobj: the object
  *
  * Context: process context.
  * Return: true for its owner (fsuid) or with CAP_IPC_OWNER over the
  * object's namespace.
  */
-bool xmsg_uobj_may_destroy(struct xmsg_uobj *uobj)
+bool xmsg_cdev_obj_may_destroy(struct xmsg_cdev_obj *uobj)
 {
 	return uid_eq(current_fsuid(), uobj->uid) ||
 	       ns_capable(uobj->user_ns, CAP_IPC_OWNER);
 }
 
-static struct xmsg_ureg *__xmsg_reg_find(struct ipc_namespace *ns)
+static struct xmsg_registry *__xmsg_cdev_reg_find(struct ipc_namespace *ns)
 {
-	struct xmsg_ureg *reg;
+	struct xmsg_registry *reg;
 
 	lockdep_assert_held(&xmsg_reg_lock);
 	list_for_each_entry(reg, &xmsg_regs, link)
@@ -412,13 +417,13 @@ static struct xmsg_ureg *__xmsg_reg_find(struct ipc_namespace *ns)
 	return NULL;
 }
 
-static u32 xmsg_name_hash(u32 type, const char *name)
+static u32 xmsg_cdev_name_hash(u32 type, const char *name)
 {
 	return full_name_hash(NULL, name, strlen(name)) ^ type;
 }
 
 /**
- * __xmsg_reg_lookup() - find a named object
+ * __xmsg_cdev_reg_lookup() - find a named object
  * @ns: IPC namespace
  * @type: XMSG_TYPE_POOL, _XCHG or _SEM
  * @name: a valid, non-empty name
@@ -426,18 +431,18 @@ static u32 xmsg_name_hash(u32 type, const char *name)
  * Context: xmsg_reg_lock held.
  * Return: the object with a new reference, or NULL.
  */
-struct xmsg_uobj *__xmsg_reg_lookup(struct ipc_namespace *ns, u32 type,
-				    const char *name)
+struct xmsg_cdev_obj *__xmsg_cdev_reg_lookup(struct ipc_namespace *ns, u32 type,
+					     const char *name)
 {
-	struct xmsg_ureg *reg = __xmsg_reg_find(ns);
-	struct xmsg_uobj *uobj;
+	struct xmsg_registry *reg = __xmsg_cdev_reg_find(ns);
+	struct xmsg_cdev_obj *uobj;
 
 	if (!reg)
 		return NULL;
 	hash_for_each_possible(reg->names, uobj, hnode,
-			       xmsg_name_hash(type, name)) {
+			       xmsg_cdev_name_hash(type, name)) {
 		if (uobj->type == type && !strcmp(uobj->name, name)) {
-			xmsg_uobj_get(uobj);
+			xmsg_cdev_obj_get(uobj);
 			return uobj;
 		}
 	}
@@ -449,7 +454,7 @@ struct xmsg_uobj *__xmsg_reg_lookup(struct ipc_namespace *ns, u32 type,
  * takes mq_lock (a spinlock) and defers the freeing to a work item, so it
  * is fine under xmsg_reg_lock.
  */
-static void __xmsg_reg_maybe_free(struct xmsg_ureg *reg)
+static void __xmsg_cdev_reg_maybe_free(struct xmsg_registry *reg)
 {
 	lockdep_assert_held(&xmsg_reg_lock);
 	if (reg->nr)
@@ -462,7 +467,7 @@ static void __xmsg_reg_maybe_free(struct xmsg_ureg *reg)
 }
 
 /* Only our reference keeps @reg's namespace: no name there is reachable. */
-static bool __xmsg_reg_unreachable(struct xmsg_ureg *reg)
+static bool __xmsg_cdev_reg_unreachable(struct xmsg_registry *reg)
 {
 	lockdep_assert_held(&xmsg_reg_lock);
 	return reg->pinned && refcount_read(&reg->ns->ns.count) == 1;
@@ -473,27 +478,27 @@ static bool __xmsg_reg_unreachable(struct xmsg_ureg *reg)
  * unreachable registries onto @out, and queue their pools, with a
  * reference, on @pools.
  */
-static void xmsg_reg_reap_collect(struct hlist_head *out,
-				  struct list_head *pools)
+static void xmsg_cdev_reg_reap_collect(struct hlist_head *out,
+				       struct list_head *pools)
 {
-	struct xmsg_ureg *reg, *rtmp;
-	struct xmsg_uobj *uobj;
+	struct xmsg_registry *reg, *rtmp;
+	struct xmsg_cdev_obj *uobj;
 	unsigned long id;
 	bool last;
 
 	mutex_lock(&xmsg_reg_lock);
 	list_for_each_entry_safe(reg, rtmp, &xmsg_regs, link) {
-		if (!__xmsg_reg_unreachable(reg))
+		if (!__xmsg_cdev_reg_unreachable(reg))
 			continue;
 		/* the last unlink frees @reg (@rtmp is read already) */
 		xa_for_each(&reg->ids, id, uobj) {	/* safe to erase */
 			if (uobj->type == XMSG_TYPE_POOL) {
-				xmsg_uobj_get(uobj);
+				xmsg_cdev_obj_get(uobj);
 				list_add_tail(&uobj->reap_link, pools);
 				continue;
 			}
 			last = reg->nr == 1;
-			__xmsg_reg_unlink(uobj);
+			__xmsg_cdev_reg_unlink(uobj);
 			/* unhashed now: @hnode is ours until the put */
 			hlist_add_head(&uobj->hnode, out);
 			if (last)	/* @reg is freed */
@@ -504,26 +509,26 @@ static void xmsg_reg_reap_collect(struct hlist_head *out,
 }
 
 /* Phase two: a pool that is idle now is destroyed and unlinked. */
-static void xmsg_reg_reap_pool(struct xmsg_uobj *uobj)
+static void xmsg_cdev_reg_reap_pool(struct xmsg_cdev_obj *uobj)
 {
 	bool named = false;
 	int err;
 
-	err = xmsg_uobj_kill(uobj);
+	err = xmsg_cdev_obj_kill(uobj);
 	if (err && err != -EIDRM)
 		return;		/* blocks out or mapped: next time */
 	mutex_lock(&xmsg_reg_lock);
 	if (uobj->reg) {
 		named = true;
-		__xmsg_reg_unlink(uobj);
+		__xmsg_cdev_reg_unlink(uobj);
 	}
 	mutex_unlock(&xmsg_reg_lock);
 	if (named)
-		xmsg_uobj_put(uobj);	/* the registry's */
+		xmsg_cdev_obj_put(uobj);	/* the registry's */
 }
 
 /**
- * xmsg_reg_reap() - unlink the names of namespaces nobody can reach
+ * xmsg_cdev_reg_reap() - unlink the names of namespaces nobody can reach
  *
  * A namespace whose only reference is its registry's has no task in it,
  * and no nsfs file or mount of it, so no xmsg lookup can reach it again
@@ -540,28 +545,28 @@ static void xmsg_reg_reap_pool(struct xmsg_uobj *uobj)
  * Context: process context, may sleep; takes xmsg_reg_lock and pool
  * rwsems, no xmsg lock held.
  */
-void xmsg_reg_reap(void)
+void xmsg_cdev_reg_reap(void)
 {
-	struct xmsg_uobj *uobj, *tmp;
+	struct xmsg_cdev_obj *uobj, *tmp;
 	struct hlist_node *n;
 	HLIST_HEAD(reaped);
 	LIST_HEAD(pools);
 
 	might_sleep();
-	xmsg_reg_reap_collect(&reaped, &pools);
+	xmsg_cdev_reg_reap_collect(&reaped, &pools);
 	hlist_for_each_entry_safe(uobj, n, &reaped, hnode) {
 		hlist_del_init(&uobj->hnode);
-		xmsg_uobj_put(uobj);
+		xmsg_cdev_obj_put(uobj);
 	}
 	list_for_each_entry_safe(uobj, tmp, &pools, reap_link) {
 		list_del(&uobj->reap_link);
-		xmsg_reg_reap_pool(uobj);
-		xmsg_uobj_put(uobj);
+		xmsg_cdev_reg_reap_pool(uobj);
+		xmsg_cdev_obj_put(uobj);
 	}
 }
 
 /**
- * __xmsg_reg_insert() - name an object in a namespace
+ * __xmsg_cdev_reg_insert() - name an object in a namespace
  * @ns: IPC namespace
  * @uobj: the object, with a name not in use there; the registry takes a
  *	reference
@@ -569,9 +574,9 @@ void xmsg_reg_reap(void)
  * Context: xmsg_reg_lock held.
  * Return: 0, or -ENOMEM.
  */
-int __xmsg_reg_insert(struct ipc_namespace *ns, struct xmsg_uobj *uobj)
+int __xmsg_cdev_reg_insert(struct ipc_namespace *ns, struct xmsg_cdev_obj *uobj)
 {
-	struct xmsg_ureg *reg = __xmsg_reg_find(ns);
+	struct xmsg_registry *reg = __xmsg_cdev_reg_find(ns);
 	int err;
 
 	lockdep_assert_held(&xmsg_reg_lock);
@@ -587,33 +592,33 @@ int __xmsg_reg_insert(struct ipc_namespace *ns, struct xmsg_uobj *uobj)
 	err = xa_alloc(&reg->ids, &uobj->id, uobj, xa_limit_32b,
 		       GFP_KERNEL_ACCOUNT);
 	if (err) {
-		__xmsg_reg_maybe_free(reg);
+		__xmsg_cdev_reg_maybe_free(reg);
 		return err == -EBUSY ? -ENOSPC : err;
 	}
 	if (!reg->pinned && IS_ENABLED(CONFIG_IPC_NS)) {
 		get_ipc_ns(ns);
 		reg->pinned = true;
 	}
-	hash_add(reg->names, &uobj->hnode, xmsg_name_hash(uobj->type,
-							  uobj->name));
+	hash_add(reg->names, &uobj->hnode, xmsg_cdev_name_hash(uobj->type,
+							       uobj->name));
 	reg->nr++;
 	uobj->reg = reg;
-	xmsg_uobj_get(uobj);
+	xmsg_cdev_obj_get(uobj);
 	return 0;
 }
 
 /**
- * __xmsg_reg_unlink() - remove an object's name
+ * __xmsg_cdev_reg_unlink() - remove an object's name
  * @uobj: the object; a no-op when it is not named
  *
  * The registry's reference passes to the caller, who must drop it with
- * xmsg_uobj_put() after dropping xmsg_reg_lock.
+ * xmsg_cdev_obj_put() after dropping xmsg_reg_lock.
  *
  * Context: xmsg_reg_lock held.
  */
-void __xmsg_reg_unlink(struct xmsg_uobj *uobj)
+void __xmsg_cdev_reg_unlink(struct xmsg_cdev_obj *uobj)
 {
-	struct xmsg_ureg *reg = uobj->reg;
+	struct xmsg_registry *reg = uobj->reg;
 
 	lockdep_assert_held(&xmsg_reg_lock);
 	if (!reg)
@@ -622,11 +627,11 @@ void __xmsg_reg_unlink(struct xmsg_uobj *uobj)
 	xa_erase(&reg->ids, uobj->id);
 	uobj->reg = NULL;
 	reg->nr--;
-	__xmsg_reg_maybe_free(reg);
+	__xmsg_cdev_reg_maybe_free(reg);
 }
 
 /**
- * xmsg_reg_list() - list named objects
+ * xmsg_cdev_reg_list() - list named objects
  * @ns: IPC namespace
  * @type: 0 for all, or one XMSG_TYPE_POOL, _XCHG, _SEM
  * @cursor: in: first id; out: next id to ask for, 0 when done
@@ -636,17 +641,17 @@ void __xmsg_reg_unlink(struct xmsg_uobj *uobj)
  * Context: process context, takes xmsg_reg_lock.
  * Return: 0.
  */
-int xmsg_reg_list(struct ipc_namespace *ns, u32 type, u64 *cursor,
-		  struct xmsg_list_entry *ents, u32 *count)
+int xmsg_cdev_reg_list(struct ipc_namespace *ns, u32 type, u64 *cursor,
+		       struct xmsg_list_entry *ents, u32 *count)
 {
 	struct user_namespace *uns = current_user_ns();
-	struct xmsg_uobj *uobj;
-	struct xmsg_ureg *reg;
+	struct xmsg_cdev_obj *uobj;
+	struct xmsg_registry *reg;
 	unsigned long id;
 	u32 n = 0;
 
 	mutex_lock(&xmsg_reg_lock);
-	reg = __xmsg_reg_find(ns);
+	reg = __xmsg_cdev_reg_find(ns);
 	if (!reg || *cursor > U32_MAX) {
 		*cursor = 0;
 		goto out;
@@ -675,21 +680,21 @@ out:
 }
 
 /**
- * xmsg_reg_exit() - destroy every object still named, at module unload
+ * xmsg_cdev_reg_exit() - destroy every object still named, at module unload
  *
  * Context: process context, module exit.  No file of /dev/xmsg is open any
  * more (each one pins the module), so only the registries hold references.
  * Exchanges and semaphores go first: they may hold messages whose bodies
  * are in pools.
  */
-void xmsg_reg_exit(void)
+void xmsg_cdev_reg_exit(void)
 {
-	struct xmsg_ureg *reg, *rtmp;
-	struct xmsg_uobj *uobj, *u;
+	struct xmsg_registry *reg, *rtmp;
+	struct xmsg_cdev_obj *uobj, *u;
 	unsigned long id;
 	int pass;
 
-	xmsg_reg_reap();
+	xmsg_cdev_reg_reap();
 	for (pass = 0; pass < 2; pass++) {
 		for (;;) {
 			uobj = NULL;
@@ -706,19 +711,21 @@ void xmsg_reg_exit(void)
 			}
 			if (uobj) {
 				uobj->dead = true;
-				__xmsg_reg_unlink(uobj);
+				if (uobj->type == XMSG_TYPE_POOL)
+					xmsg_pool_close(uobj->pool);
+				__xmsg_cdev_reg_unlink(uobj);
 			}
 			mutex_unlock(&xmsg_reg_lock);
 			if (!uobj)
 				break;
-			xmsg_uobj_put(uobj);
+			xmsg_cdev_obj_put(uobj);
 		}
 	}
 	mutex_lock(&xmsg_reg_lock);
 	list_for_each_entry_safe(reg, rtmp, &xmsg_regs, link) {
 		WARN_ON_ONCE(reg->nr);
 		reg->nr = 0;
-		__xmsg_reg_maybe_free(reg);
+		__xmsg_cdev_reg_maybe_free(reg);
 	}
 	mutex_unlock(&xmsg_reg_lock);
 }

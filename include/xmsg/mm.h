@@ -49,7 +49,8 @@
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/refcount.h>
-#include "include/xmsg_compat.h"
+#include <linux/xmsg.h>
+#include <xmsg/compat.h>
 
 struct xmsg_pool;
 struct xmsg_heap;
@@ -167,13 +168,12 @@ struct xmsg_ext_body {
  * @owner_link: on @owner->msgs.  Protected by @owner->lock.
  * @link: queue link for the current holder (exchange queue, user list).
  *	Protected by the holder's lock.
- * @prio: priority, 0 (lowest) to XMSG_PRIO_MAX
+ * @prio: priority, 0 (lowest) to XMSG_MSG_PRIO_MAX
  * @released: the real message itself was released (proxies may live on)
  * @in_pool: the MCB is its pool block's own MCB slot (pool messages), not
  *	from the MCB cache; it lives and dies with the body
  * @reply: reply object (an exchange or a semaphore), or NULL
  * @reply_put: drops the reference @reply holds, called when the MCB is freed
- * @cookie: free for the current holder (e.g. a user-space handle)
  */
 struct xmsg_msg {
 	void *body;
@@ -194,10 +194,7 @@ struct xmsg_msg {
 	bool in_pool;
 	void *reply;
 	void (*reply_put)(void *reply);
-	u64 cookie;
 };
-
-#define XMSG_PRIO_MAX	31
 
 /* owner.c */
 void xmsg_owner_init(struct xmsg_owner *owner, const char *name);
@@ -214,6 +211,8 @@ size_t xmsg_pool_block_size(const struct xmsg_pool *pool);
 size_t xmsg_pool_region_size(const struct xmsg_pool *pool);
 u64 xmsg_pool_meta_bytes(u32 count);
 const char *xmsg_pool_name(const struct xmsg_pool *pool);
+void xmsg_pool_close(struct xmsg_pool *pool);
+bool xmsg_pool_closed(const struct xmsg_pool *pool);
 bool xmsg_pool_owns(const struct xmsg_pool *pool, const void *p, size_t len);
 unsigned long xmsg_pool_offset(const struct xmsg_pool *pool, const void *p);
 void *xmsg_pool_block_at(struct xmsg_pool *pool, unsigned long offset);
@@ -259,11 +258,11 @@ void xmsg_msg_set_reply(struct xmsg_msg *msg, void *reply,
 struct xmsg_msg *xmsg_msg_real(struct xmsg_msg *msg);
 int xmsg_msg_set_length(struct xmsg_msg *msg, size_t len);
 
-/* debugfs.c */
+/* module.c: the module's debugfs directory */
 struct dentry *xmsg_debugfs_root(void);
 
-/* module init/exit of the mm layer */
-int xmsg_mm_init(void);
+/* mm_init.c: module init/exit of the mm layer */
+int xmsg_mm_init(struct dentry *root);
 void xmsg_mm_exit(void);
 
 #endif /* _XMSG_MM_H */

@@ -15,7 +15,7 @@
 #define _TRACE_XMSG_H
 
 #include <linux/tracepoint.h>
-#include "mm/xmsg_mm.h"
+#include <xmsg/mm.h>
 
 TRACE_DEFINE_ENUM(XMSG_ORIGIN_POOL);
 TRACE_DEFINE_ENUM(XMSG_ORIGIN_HEAP);
@@ -188,8 +188,8 @@ TRACE_EVENT(xmsg_sem_wait,
 #endif /* _TRACE_XMSG_H */
 
 #undef TRACE_INCLUDE_PATH
-/* Found through the module's -I$(src): see Kbuild. */
-#define TRACE_INCLUDE_PATH include/trace/events
+/* Found through the module's -I$(src)/include: see Kbuild. */
+#define TRACE_INCLUDE_PATH xmsg
 #undef TRACE_INCLUDE_FILE
-#define TRACE_INCLUDE_FILE xmsg
+#define TRACE_INCLUDE_FILE trace
 #include <trace/define_trace.h>

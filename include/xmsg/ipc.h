@@ -40,7 +40,8 @@
 #include <linux/ktime.h>
 #include <linux/poll.h>
 #include <linux/types.h>
-#include "../mm/xmsg_mm.h"
+#include <linux/xmsg.h>
+#include <xmsg/mm.h>
 
 /*
  * The timeout of a wait at an exchange or a semaphore (xmsg_xchg_recv(),
@@ -66,43 +67,23 @@ static inline ktime_t xmsg_wait_ns(s64 ns)
 }
 
 /**
- * enum xmsg_obj_type - what an xmsg_obj is
- * @XMSG_OBJ_XCHG: struct xmsg_xchg
- * @XMSG_OBJ_SEM: struct xmsg_sem
- */
-enum xmsg_obj_type {
-	XMSG_OBJ_XCHG = 1,
-	XMSG_OBJ_SEM,
-};
-
-/**
  * struct xmsg_obj - common, reference counted head of exchanges and sems
  * @ref: references; the object is freed when it drops to zero
- * @type: what the object is
+ * @type: what the object is: XMSG_TYPE_XCHG (struct xmsg_xchg) or
+ *	XMSG_TYPE_SEM (struct xmsg_sem), the uAPI's names
  */
 struct xmsg_obj {
 	struct kref ref;
-	enum xmsg_obj_type type;
-};
-
-enum xmsg_xchg_kind {
-	XMSG_XCHG_NORMAL,
-	XMSG_XCHG_PASS,
-	XMSG_XCHG_BCAST,
-};
-
-enum xmsg_sem_kind {
-	XMSG_SEM_COUNT,
-	XMSG_SEM_THRESHOLD,
-	XMSG_SEM_GATE,
+	u32 type;
 };
 
 struct xmsg_xchg;
 struct xmsg_sem;
+struct xmsg_ring;
 
 /**
  * struct xmsg_xchg_stats - a snapshot of an exchange's counters
- * @kind: enum xmsg_xchg_kind
+ * @kind: XMSG_XCHG_KIND_*
  * @queued: messages queued now
  * @waiters: receivers waiting now
  * @limit: queue limit
@@ -124,7 +105,7 @@ struct xmsg_xchg_stats {
 
 /**
  * struct xmsg_sem_stats - a snapshot of a semaphore
- * @kind: enum xmsg_sem_kind
+ * @kind: XMSG_SEM_KIND_*
  * @count: current count
  * @threshold: threshold (1 for counting)
  * @waiters: tasks waiting now
@@ -138,22 +119,19 @@ struct xmsg_sem_stats {
 	u64 signals;
 };
 
-/* Flags for xmsg_xchg_recv() */
-#define XMSG_RECV_NEWER	0x1	/* broadcast: only a generation > *gen */
-
 /* obj.c */
 void xmsg_obj_get(struct xmsg_obj *obj);
 void xmsg_obj_put(struct xmsg_obj *obj);
 bool xmsg_obj_dead(struct xmsg_obj *obj);
 
 /* exchange.c */
-u64 xmsg_xchg_queue_bytes(enum xmsg_xchg_kind kind, u32 limit);
-struct xmsg_xchg *xmsg_xchg_create(const char *name, enum xmsg_xchg_kind kind,
+u64 xmsg_xchg_queue_bytes(u32 kind, u32 limit);
+struct xmsg_xchg *xmsg_xchg_create(const char *name, u32 kind,
 				   u32 limit);
 void xmsg_xchg_destroy(struct xmsg_xchg *xchg);
 struct xmsg_obj *xmsg_xchg_obj(struct xmsg_xchg *xchg);
 struct xmsg_xchg *xmsg_obj_xchg(struct xmsg_obj *obj);
-enum xmsg_xchg_kind xmsg_xchg_kind(const struct xmsg_xchg *xchg);
+u32 xmsg_xchg_kind(const struct xmsg_xchg *xchg);
 int xmsg_xchg_send(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 		   struct xmsg_owner *from, u8 prio);
 int xmsg_xchg_send_defer(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
@@ -171,8 +149,20 @@ __poll_t xmsg_xchg_poll(struct xmsg_xchg *xchg, struct file *file,
 			poll_table *pt, u64 gen);
 void xmsg_xchg_get_stats(struct xmsg_xchg *xchg, struct xmsg_xchg_stats *st);
 
+/* ring.c: receive rings */
+u64 xmsg_ring_bytes(u32 entries);
+struct xmsg_ring *xmsg_ring_create(u32 entries, u32 wake_min, u64 wake_ns);
+void xmsg_ring_destroy(struct xmsg_ring *ring);
+int xmsg_ring_attach(struct xmsg_ring *ring, struct xmsg_xchg *xchg,
+		     struct xmsg_pool *pool);
+size_t xmsg_ring_map_size(const struct xmsg_ring *ring);
+int xmsg_ring_mmap(struct xmsg_ring *ring, struct vm_area_struct *vma);
+__poll_t xmsg_ring_poll(struct xmsg_ring *ring, struct file *file,
+			poll_table *pt);
+struct xmsg_msg *xmsg_ring_take(struct xmsg_ring *ring, u32 index);
+
 /* sem.c */
-struct xmsg_sem *xmsg_sem_create(const char *name, enum xmsg_sem_kind kind,
+struct xmsg_sem *xmsg_sem_create(const char *name, u32 kind,
 				 u32 count, u32 threshold);
 void xmsg_sem_destroy(struct xmsg_sem *sem);
 struct xmsg_obj *xmsg_sem_obj(struct xmsg_sem *sem);
@@ -189,7 +179,8 @@ struct xmsg_obj *xmsg_msg_reply_obj(struct xmsg_msg *msg);
 int xmsg_reply(struct xmsg_msg *msg, struct xmsg_msg *answer,
 	       struct xmsg_owner *from);
 
-int xmsg_ipc_init(void);
+struct dentry;
+int xmsg_ipc_init(struct dentry *root);
 void xmsg_ipc_exit(void);
 
 #endif /* _XMSG_IPC_H */
