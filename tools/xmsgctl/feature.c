@@ -61,9 +61,9 @@ static uint64_t limit_of(const struct xmsg_features *f, size_t k)
 	return limits[k].u64 ? *(const uint64_t *)p : *(const uint32_t *)p;
 }
 
-static int feature_show(const struct ctl_obj *obj, struct xm *x, int argc,
-			char **argv)
+static int feature_show(const struct ctl_obj *obj, int argc, char **argv)
 {
+	struct xm *x = ctl_xm();
 	struct xmsg_features f;
 	char buf[16];
 	unsigned int i;

@@ -288,19 +288,17 @@ static int version(void)
 }
 
 /* list [TYPE]: every named object, or those of TYPE */
-static int top_list(const struct ctl_obj *obj, struct xm *x, int argc,
-		    char **argv)
+static int top_list(const struct ctl_obj *obj, int argc, char **argv)
 {
 	const struct ctl_obj *type = argc ? obj_named(argv[0]) : NULL;
 
 	if (argc && (!type || !type->type))
 		return ctl_usage("unknown object type '%s' (pool, xchg, sem)",
 				 argv[0]);
-	return obj_list_type(x, type ? type->type : 0);
+	return obj_list_type(ctl_xm(), type ? type->type : 0);
 }
 
-static int top_version(const struct ctl_obj *obj, struct xm *x, int argc,
-		       char **argv)
+static int top_version(const struct ctl_obj *obj, int argc, char **argv)
 {
 	return version();
 }
@@ -308,7 +306,7 @@ static int top_version(const struct ctl_obj *obj, struct xm *x, int argc,
 static const struct ctl_cmd top_cmds[] = {
 	{ "list", top_list, "[TYPE]", "", NULL, 0, 1, 0 },
 	{ "ls", top_list, "[TYPE]", "", NULL, 0, 1, 0 },
-	{ "version", top_version, "", "", NULL, 0, 0, CTL_NODEV },
+	{ "version", top_version, "", "", NULL, 0, 0, 0 },
 	{ NULL }
 };
 
@@ -338,13 +336,17 @@ static int global_opt(int key, const char *arg)
 	return ctl_usage("bad option");
 }
 
-static void open_device(struct xm **x)
+static struct xm *ctl_x;
+
+struct xm *ctl_xm(void)
 {
 	int ret;
 
-	ret = xm_open(x, ctl_device);
+	if (ctl_x)
+		return ctl_x;
+	ret = xm_open(&ctl_x, ctl_device);
 	if (!ret)
-		return;
+		return ctl_x;
 	/* a file system error, not an xmsg one: strerror() */
 	fprintf(stderr, "%s: cannot open %s: %s%s\n", ctl_prog, device_path(),
 		strerror(-ret), ret == -ENOENT ? " (is xmsg.ko loaded?)" : "");
@@ -379,7 +381,6 @@ static int cmd_run(const struct ctl_obj *obj, const struct ctl_cmd *c,
 	struct option lo[32];
 	char shorts[80] = "-", *args[MAX_ARGS];
 	int n, nargs = 0, key, ret;
-	struct xm *x = NULL;
 
 	n = add_long_opts(lo, 0, obj->opts, c->keys, shorts);
 	n = add_long_opts(lo, n, ctl_global_opts, GLOBAL_KEYS, shorts);
@@ -425,11 +426,10 @@ static int cmd_run(const struct ctl_obj *obj, const struct ctl_cmd *c,
 				obj->name);
 		return EX_USAGE;
 	}
-	if (!(c->flags & CTL_NODEV))
-		open_device(&x);
-	ret = c->fn(obj, x, nargs, args);
+	ret = c->fn(obj, nargs, args);
 	fflush(stdout);
-	xm_close(x);
+	xm_close(ctl_x);
+	ctl_x = NULL;
 	return ret;
 }
 

@@ -128,9 +128,9 @@ static int open_reply(struct xm *x)
 	return h;
 }
 
-static int msg_send(const struct ctl_obj *obj, struct xm *x, int argc,
-		    char **argv)
+static int msg_send(const struct ctl_obj *obj, int argc, char **argv)
 {
+	struct xm *x = ctl_xm();
 	int xchg, pool, reply, ret, too_long;
 	struct xm_msg m, p;
 	uint32_t send_h;
@@ -216,9 +216,9 @@ static int recv_copy(struct xm *x, const struct xm_msg *m)
 	return EX_OK;
 }
 
-static int msg_recv(const struct ctl_obj *obj, struct xm *x, int argc,
-		    char **argv)
+static int msg_recv(const struct ctl_obj *obj, int argc, char **argv)
 {
+	struct xm *x = ctl_xm();
 	struct xm_msg m = { 0 };
 	int xchg, ret;
 

@@ -53,8 +53,7 @@ static int nic_why(const char *root, const char *path, int err)
 	return err == ENOENT ? EX_NOENT : EX_ERR;
 }
 
-static int nic_stats(const struct ctl_obj *obj, struct xm *x, int argc,
-		     char **argv)
+static int nic_stats(const struct ctl_obj *obj, int argc, char **argv)
 {
 	const char *root = getenv("XMSG_DEBUGFS");
 	char path[PATH_MAX], line[4096], want[64];
@@ -91,7 +90,7 @@ static const struct ctl_cmd nic_cmds[] = {
 	  "statistics of every attached device (or DEV): frames made, "
 	  "delivered, dropped by reason, transmitted, blocks in flight. "
 	  "Read from debugfs ($XMSG_DEBUGFS or /sys/kernel/debug; needs "
-	  "root)", 0, 1, CTL_NODEV },
+	  "root)", 0, 1, 0 },
 	{ NULL }
 };
 

@@ -59,9 +59,9 @@ int obj_open(struct xm *x, uint32_t type, const char *name, uint32_t access)
 	return h;
 }
 
-int obj_destroy(const struct ctl_obj *obj, struct xm *x, int argc,
-		char **argv)
+int obj_destroy(const struct ctl_obj *obj, int argc, char **argv)
 {
+	struct xm *x = ctl_xm();
 	int h, ret;
 
 	h = obj_open(x, obj->type, argv[0], 0);
@@ -158,8 +158,9 @@ int obj_list_type(struct xm *x, uint32_t type)
 	return EX_OK;
 }
 
-int obj_list(const struct ctl_obj *obj, struct xm *x, int argc, char **argv)
+int obj_list(const struct ctl_obj *obj, int argc, char **argv)
 {
+	struct xm *x = ctl_xm();
 	return obj_list_type(x, obj->type);
 }
 
@@ -213,14 +214,15 @@ static int info_loop(const struct ctl_obj *obj, struct xm *x,
 	return EX_OK;
 }
 
-int obj_info(const struct ctl_obj *obj, struct xm *x, int argc, char **argv)
+int obj_info(const struct ctl_obj *obj, int argc, char **argv)
 {
+	struct xm *x = ctl_xm();
 	return info_loop(obj, x, argv[0], 0);
 }
 
-int obj_watch(const struct ctl_obj *obj, struct xm *x, int argc,
-	      char **argv)
+int obj_watch(const struct ctl_obj *obj, int argc, char **argv)
 {
+	struct xm *x = ctl_xm();
 	return info_loop(obj, x, argv[0], obj_opts.interval_ms ?
 			 obj_opts.interval_ms : 1000);
 }

@@ -6,8 +6,7 @@
 #include <stdio.h>
 #include "xmsgctl.h"
 
-static int pool_create(const struct ctl_obj *obj, struct xm *x, int argc,
-		       char **argv)
+static int pool_create(const struct ctl_obj *obj, int argc, char **argv)
 {
 	uint32_t bs, count;
 	int h;
@@ -16,7 +15,7 @@ static int pool_create(const struct ctl_obj *obj, struct xm *x, int argc,
 	    ctl_parse_u32(argv[2], &count, 0))
 		return ctl_usage("pool create NAME BLOCK_SIZE COUNT: bad "
 				 "number");
-	h = xm_pool_create(x, argv[0], bs, count, obj_opts.mode,
+	h = xm_pool_create(ctl_xm(), argv[0], bs, count, obj_opts.mode,
 			   obj_create_flags());
 	if (h < 0)
 		return ctl_fail(h, "cannot create", argv[0]);

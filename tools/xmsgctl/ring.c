@@ -42,9 +42,9 @@ static long ring_print(struct xm_ring *r, unsigned int n, long got, long left)
 	return i;
 }
 
-static int ring_read(const struct ctl_obj *obj, struct xm *x, int argc,
-		     char **argv)
+static int ring_read(const struct ctl_obj *obj, int argc, char **argv)
 {
+	struct xm *x = ctl_xm();
 	int timeout = opt.timeout_ms > INT_MAX ? INT_MAX : (int)opt.timeout_ms;
 	struct xm_ring r;
 	int xchg, pool, ret;

@@ -17,14 +17,13 @@ static struct {
 	long timeout_ms;
 } opt = { .timeout_ms = CTL_TIMEOUT_DEFAULT };
 
-static int sem_create(const struct ctl_obj *obj, struct xm *x, int argc,
-		      char **argv)
+static int sem_create(const struct ctl_obj *obj, int argc, char **argv)
 {
 	int h;
 
 	if (opt.kind == XMSG_SEM_KIND_THRESHOLD && !opt.threshold)
 		return ctl_usage("a threshold semaphore needs -t THRESHOLD");
-	h = xm_sem_create(x, argv[0], opt.kind, opt.count,
+	h = xm_sem_create(ctl_xm(), argv[0], opt.kind, opt.count,
 			  opt.kind == XMSG_SEM_KIND_THRESHOLD ?
 			  opt.threshold : 0, obj_opts.mode,
 			  obj_create_flags());
@@ -33,9 +32,9 @@ static int sem_create(const struct ctl_obj *obj, struct xm *x, int argc,
 	return EX_OK;
 }
 
-static int sem_signal(const struct ctl_obj *obj, struct xm *x, int argc,
-		      char **argv)
+static int sem_signal(const struct ctl_obj *obj, int argc, char **argv)
 {
+	struct xm *x = ctl_xm();
 	long i, n = obj_opts.number_set ? obj_opts.number : 1;
 	int h, ret;
 
@@ -50,9 +49,9 @@ static int sem_signal(const struct ctl_obj *obj, struct xm *x, int argc,
 	return EX_OK;
 }
 
-static int sem_wait(const struct ctl_obj *obj, struct xm *x, int argc,
-		    char **argv)
+static int sem_wait(const struct ctl_obj *obj, int argc, char **argv)
 {
+	struct xm *x = ctl_xm();
 	int h, ret;
 
 	h = xm_sem_open(x, argv[0], XMSG_ACC_READ);

@@ -16,9 +16,9 @@ static struct {
 	uint32_t limit;
 } opt;
 
-static int xchg_create(const struct ctl_obj *obj, struct xm *x, int argc,
-		       char **argv)
+static int xchg_create(const struct ctl_obj *obj, int argc, char **argv)
 {
+	struct xm *x = ctl_xm();
 	int h;
 
 	h = xm_xchg_create(x, argv[0], opt.kind, opt.limit, obj_opts.mode,
@@ -28,9 +28,9 @@ static int xchg_create(const struct ctl_obj *obj, struct xm *x, int argc,
 	return EX_OK;
 }
 
-static int xchg_bcast_clear(const struct ctl_obj *obj, struct xm *x,
-			    int argc, char **argv)
+static int xchg_bcast_clear(const struct ctl_obj *obj, int argc, char **argv)
 {
+	struct xm *x = ctl_xm();
 	int h, ret;
 
 	h = xm_xchg_open(x, argv[0], XMSG_ACC_WRITE);

@@ -52,18 +52,18 @@ struct ctl_opt {
 /**
  * struct ctl_cmd - one command of an object
  * @name: the command word
- * @fn: runs it on the arguments left once the options are taken out
+ * @fn: runs it on the arguments left once the options are taken out; it
+ *	opens the device, if it needs it, with ctl_xm()
  * @args: synopsis of the arguments ("NAME BLOCK_SIZE COUNT")
  * @keys: letters of the object's options this command takes
  * @help: what it does (may run over several lines)
  * @min_args: fewest arguments
  * @max_args: most arguments, -1 for any number
- * @flags: CTL_NODEV, CTL_ALIAS
+ * @flags: CTL_ALIAS or 0
  */
 struct ctl_cmd {
 	const char *name;
-	int (*fn)(const struct ctl_obj *obj, struct xm *x, int argc,
-		  char **argv);
+	int (*fn)(const struct ctl_obj *obj, int argc, char **argv);
 	const char *args;
 	const char *keys;
 	const char *help;
@@ -72,8 +72,7 @@ struct ctl_cmd {
 	unsigned int flags;
 };
 
-#define CTL_NODEV	0x1	/* runs without /dev/xmsg (@x is NULL) */
-#define CTL_ALIAS	0x2	/* another name of the command before it */
+#define CTL_ALIAS	0x1	/* another name of the command before it */
 
 /**
  * struct ctl_obj - an object of the command line
@@ -119,6 +118,8 @@ extern const struct ctl_obj pool_object, xchg_object, sem_object,
 extern const char *ctl_prog;
 extern const char *ctl_device;
 extern bool ctl_json;
+/* The open device (opened at the first call; exits if it cannot be). */
+struct xm *ctl_xm(void);
 
 /* common.c: errors */
 int ctl_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -157,12 +158,10 @@ int ctl_opt_format(int key, enum ctl_body_format *format);
 
 /* obj.c: the commands every named object has */
 int obj_open(struct xm *x, uint32_t type, const char *name, uint32_t access);
-int obj_destroy(const struct ctl_obj *obj, struct xm *x, int argc,
-		char **argv);
-int obj_list(const struct ctl_obj *obj, struct xm *x, int argc, char **argv);
-int obj_info(const struct ctl_obj *obj, struct xm *x, int argc, char **argv);
-int obj_watch(const struct ctl_obj *obj, struct xm *x, int argc,
-	      char **argv);
+int obj_destroy(const struct ctl_obj *obj, int argc, char **argv);
+int obj_list(const struct ctl_obj *obj, int argc, char **argv);
+int obj_info(const struct ctl_obj *obj, int argc, char **argv);
+int obj_watch(const struct ctl_obj *obj, int argc, char **argv);
 /* -m, -e of create; -i, -n of watch (sem signal reads -n too) */
 struct obj_opts {
 	uint32_t mode;
