@@ -262,6 +262,44 @@ TEST_F(ctl, semaphores)
 	ASSERT_EQ(0, CTL("destroy", "sem", self->sem));
 }
 
+/* The parser the JSON tests rely on takes JSON and nothing else. */
+TEST(json_parser_is_strict)
+{
+	static const char *const good[] = {
+		"{}", "[]", " [1, -2, 3.5e+2, 0, true, false, null] \n",
+		"{\"a\":{\"b\":[\"x\\\"y\\\\z\\n\\u00e9\\ud83d\\ude00\"]}}",
+	};
+	static const char *const bad[] = {
+		"", "{", "[1,]", "{\"a\":1,}", "{a:1}", "[01]", "[1.]",
+		"[-]", "[tru]", "\"\\x\"", "\"\\ud800\"", "[1] [2]", "{\"a\"}",
+		"[\"a\nb\"]", "[\"\\u0000\"]", "nul", "[1e]",
+	};
+	const struct xt_jnode *d;
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(good); i++)
+		EXPECT_NE(NULL, xt_json_parse(&jp, good[i], NULL))
+			TH_LOG("good[%zu] rejected", i);
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		EXPECT_EQ(NULL, xt_json_parse(&jp, bad[i], NULL))
+			TH_LOG("bad[%zu] accepted", i);
+	d = xt_json_parse(&jp, good[3], NULL);
+	ASSERT_NE(NULL, d);
+	d = xt_json_at(xt_json_get(xt_json_get(d, "a"), "b"), 0);
+	ASSERT_NE(NULL, d);
+	EXPECT_STREQ("x\"y\\z\n\xc3\xa9\xf0\x9f\x98\x80", d->str);
+	d = xt_json_parse(&jp, good[2], NULL);
+	ASSERT_NE(NULL, d);
+	EXPECT_EQ(7U, d->n);
+	ASSERT_EQ(0, xt_json_u64(xt_json_at(d, 0), &v));
+	EXPECT_EQ(1U, v);
+	EXPECT_EQ(-1, xt_json_u64(xt_json_at(d, 1), &v));	/* negative */
+	EXPECT_EQ(-1, xt_json_u64(xt_json_at(d, 2), &v));	/* not whole */
+	EXPECT_EQ(XT_JBOOL, xt_json_at(d, 4)->type);
+	EXPECT_EQ(XT_JNULL, xt_json_at(d, 6)->type);
+}
+
 /* A string member, never NULL (for the comparisons). */
 #define JSTR(o, key) (xt_json_str((o), (key)) ?: "(missing)")
 
