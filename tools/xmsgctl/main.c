@@ -57,13 +57,13 @@ static const char exit_codes[] =
 
 static const char older_forms[] =
 "Older forms, still accepted:\n"
-"  create|destroy|info|stats|watch TYPE NAME ...   TYPE COMMAND NAME ...\n"
-"  send ..., recv ...                           msg send ..., msg recv ...\n"
-"  signal SEM ..., wait SEM ...                 sem signal ..., sem wait ...\n"
-"  bcast-clear XCHG                             xchg bcast-clear XCHG\n"
-"  ring XCHG POOL ...                           ring read XCHG POOL ...\n"
-"  nic [DEV]                                    nic stats [DEV]\n"
-"  features                                     feature show\n";
+"  create|destroy|info|stats|watch TYPE NAME   ->  TYPE create|... NAME\n"
+"  send ..., recv ...                          ->  msg send ..., msg recv ...\n"
+"  signal SEM ..., wait SEM ...                ->  sem signal ..., sem wait ...\n"
+"  bcast-clear XCHG                            ->  xchg bcast-clear XCHG\n"
+"  ring XCHG POOL ...                          ->  ring read XCHG POOL ...\n"
+"  nic [DEV]                                   ->  nic stats [DEV]\n"
+"  features                                    ->  feature show\n";
 
 /* ---- help, from the tables --------------------------------------------- */
 
