@@ -160,8 +160,7 @@ int obj_list_type(struct xm *x, uint32_t type)
 
 int obj_list(const struct ctl_obj *obj, int argc, char **argv)
 {
-	struct xm *x = ctl_xm();
-	return obj_list_type(x, obj->type);
+	return obj_list_type(ctl_xm(), obj->type);
 }
 
 static void sleep_ms(long ms)
@@ -216,13 +215,11 @@ static int info_loop(const struct ctl_obj *obj, struct xm *x,
 
 int obj_info(const struct ctl_obj *obj, int argc, char **argv)
 {
-	struct xm *x = ctl_xm();
-	return info_loop(obj, x, argv[0], 0);
+	return info_loop(obj, ctl_xm(), argv[0], 0);
 }
 
 int obj_watch(const struct ctl_obj *obj, int argc, char **argv)
 {
-	struct xm *x = ctl_xm();
-	return info_loop(obj, x, argv[0], obj_opts.interval_ms ?
+	return info_loop(obj, ctl_xm(), argv[0], obj_opts.interval_ms ?
 			 obj_opts.interval_ms : 1000);
 }
