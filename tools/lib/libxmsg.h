@@ -92,6 +92,14 @@ int xm_list(struct xm *x, uint32_t type, struct xmsg_list_entry **entries,
 	    size_t *n);
 const char *xm_type_name(uint32_t type);
 
+/*
+ * What errno @err (negative, as returned here, or positive) means for xmsg:
+ * "pool empty: no free block" for ENOBUFS, "exchange queue full ..." for
+ * ENOSPC, "object destroyed" for EIDRM, ...; strerror() of the others.
+ * The string is constant (do not free it).
+ */
+const char *xm_strerror(int err);
+
 /* pools */
 int xm_pool_create(struct xm *x, const char *name, uint32_t block_size,
 		   uint32_t count, uint32_t mode, uint32_t flags);

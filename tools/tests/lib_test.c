@@ -207,6 +207,55 @@ TEST_F(lib, pool_destroy_refused_while_busy)
 	ASSERT_EQ(-EIDRM, xm_destroy(self->x, h));
 }
 
+/*
+ * xm_strerror(): the errors the kernel really returns read in xmsg terms,
+ * either sign; other errnos as strerror().
+ */
+TEST_F(lib, strerror_explains_errors)
+{
+	struct xm_msg m[NBLK + 1];
+	char n[XMSG_NAME_MAX];
+	struct xmsg_info in;
+	int i, lx, other, ret;
+
+	for (i = 0; i < NBLK; i++)
+		ASSERT_EQ(0, xm_msg_get(self->x, self->pool, &m[i]));
+	ret = xm_msg_get(self->x, self->pool, &m[NBLK]);
+	ASSERT_EQ(-ENOBUFS, ret);
+	EXPECT_STREQ("pool empty: no free block", xm_strerror(ret));
+	EXPECT_STREQ(xm_strerror(ret), xm_strerror(-ret));
+	ret = xm_pool_destroy(self->x, self->pool);
+	ASSERT_EQ(-EBUSY, ret);
+	EXPECT_EQ(0, strncmp(xm_strerror(ret), "pool busy", 9));
+	lx = xm_xchg_create(self->x, xt_name(n, "strerr"),
+			    XMSG_XCHG_KIND_NORMAL, 1, 0600, XMSG_CREATE_EXCL);
+	ASSERT_LT(0, lx);
+	ASSERT_EQ(0, xm_send(self->x, lx, m[0].handle, 0, 0, 0));
+	ret = xm_send(self->x, lx, m[1].handle, 0, 0, 0);
+	ASSERT_EQ(-ENOSPC, ret);
+	EXPECT_EQ(0, strncmp(xm_strerror(ret), "exchange queue full", 19));
+	other = xm_xchg_open(self->x, n, XMSG_ACC_WRITE);
+	ASSERT_LT(0, other);
+	ASSERT_EQ(0, xm_destroy(self->x, lx));
+	ret = xm_send(self->x, other, m[1].handle, 0, 0, 0);
+	ASSERT_EQ(-EIDRM, ret);
+	EXPECT_STREQ("object destroyed", xm_strerror(ret));
+	ret = xm_send(self->x, 999999, m[1].handle, 0, 0, 0);
+	ASSERT_EQ(-EBADF, ret);
+	EXPECT_STREQ("no such handle in this context", xm_strerror(ret));
+	EXPECT_EQ(0, strncmp(xm_strerror(-EMFILE), "handle limit", 12));
+	/* not an xmsg error: the C library's text */
+	EXPECT_STREQ(strerror(EPIPE), xm_strerror(-EPIPE));
+	EXPECT_STREQ(strerror(EPIPE), xm_strerror(EPIPE));
+	EXPECT_NE(NULL, xm_strerror(0));
+	EXPECT_NE(NULL, xm_strerror(-100000));
+	for (i = 1; i < NBLK; i++)
+		ASSERT_EQ(0, xm_msg_rel(self->x, m[i].handle));
+	ASSERT_EQ(0, xm_handle_close(self->x, other));
+	ASSERT_EQ(0, XT_WAIT_INFO(self->x, self->pool, in,
+				  in.u.pool.free == NBLK, 1000));
+}
+
 /* bare and standard blocks */
 
 TEST_F(lib, blocks)

@@ -30,12 +30,12 @@ static inline int xt_tool(char *buf, size_t len, const char *sub,
 
 /*
  * Run @argv (argv[0] = path) with @in on standard input (NULL: empty),
- * standard output into @out (NUL-terminated, truncated to @outsz), as
- * @uid/@uid if @uid is not (uid_t)-1.  Returns the exit code, 1000 +
- * signal, or -1.
+ * its file descriptor @fd (1: standard output, 2: standard error) into @out
+ * (NUL-terminated, truncated to @outsz), as @uid/@uid if @uid is not
+ * (uid_t)-1.  Returns the exit code, 1000 + signal, or -1.
  */
-static inline int xt_run(const char *in, char *out, size_t outsz, uid_t uid,
-			 char *const argv[])
+static inline int xt_run_fd(int fd, const char *in, char *out, size_t outsz,
+			    uid_t uid, char *const argv[])
 {
 	int ip[2], op[2];
 	char sink[256];
@@ -52,7 +52,7 @@ static inline int xt_run(const char *in, char *out, size_t outsz, uid_t uid,
 		return -1;
 	if (pid == 0) {
 		dup2(ip[0], 0);
-		dup2(op[1], 1);
+		dup2(op[1], fd);
 		close(ip[0]);
 		close(ip[1]);
 		close(op[0]);
@@ -77,6 +77,13 @@ static inline int xt_run(const char *in, char *out, size_t outsz, uid_t uid,
 		;
 	close(op[0]);
 	return xt_wait(pid);
+}
+
+/* xt_run_fd() of standard output. */
+static inline int xt_run(const char *in, char *out, size_t outsz, uid_t uid,
+			 char *const argv[])
+{
+	return xt_run_fd(1, in, out, outsz, uid, argv);
 }
 
 /* Start @argv in the background (output to /dev/null); its pid or -1. */
