@@ -158,6 +158,28 @@ links() {
 }
 check "libxmsg.so -> libxmsg.so.0 -> $so" links
 
+# The functions libxmsg.h declares (not the static inline ones).
+hdr_syms() {
+	sed -n 's/^[a-z][a-z0-9_ ]*[ *]\(xm_[a-z0-9_]*\)(.*/\1/p' \
+		"$p/include/libxmsg.h" | sort
+}
+exports() {
+	want=$(hdr_syms)
+	got=$(nm -D --defined-only "$p/lib/$so" | awk '$2 == "T" { print $3 }' |
+		sed 's/@.*//' | sort)
+	map=$(sed -n 's/^[[:space:]]*\(xm_[a-z0-9_]*\);$/\1/p' \
+		"$src/tools/lib/libxmsg.map" | sort)
+	echo "exported, not in libxmsg.h:"
+	echo "$got" | grep -vxF "$want"
+	echo "in libxmsg.h, not exported:"
+	echo "$want" | grep -vxF "$got"
+	echo "in libxmsg.map, not exported:"
+	echo "$map" | grep -vxF "$got"
+	[ -n "$want" ] && [ "$want" = "$got" ] && [ "$map" = "$got" ] &&
+		nm -D --defined-only "$p/lib/$so" | grep -q ' xm_open@@LIBXMSG_'
+}
+check "$so exports exactly libxmsg.h's functions (libxmsg.map)" exports
+
 native_ctl() {
 	file_m=$(readelf -h "$p/bin/xmsgctl" | sed -n 's/.*Machine: *//p')
 	self_m=$(readelf -h /bin/sh | sed -n 's/.*Machine: *//p')
@@ -194,6 +216,8 @@ int main(void)
 	struct xm *x;
 	int r = xm_open(&x, "/nonexistent/xmsg");
 
+	if (xm_check_version(LIBXMSG_VERSION_MAJOR, LIBXMSG_VERSION_MINOR))
+		return 2;
 	printf("%s %d\n", xm_type_name(XMSG_TYPE_POOL), r == -ENOENT);
 	return r == -ENOENT ? 0 : 1;
 }

@@ -28,6 +28,21 @@ int xm_ioctl(struct xm *x, unsigned long cmd, void *arg)
 	return ret < 0 ? -errno : ret;
 }
 
+int xm_version_major(void)
+{
+	return LIBXMSG_VERSION_MAJOR;
+}
+
+int xm_version_minor(void)
+{
+	return LIBXMSG_VERSION_MINOR;
+}
+
+int xm_check_version(int major, int minor)
+{
+	return LIBXMSG_CHECK_VERSION(major, minor) ? 0 : -ENOTSUP;
+}
+
 int xm_name(char *dst, const char *name)
 {
 	size_t len = name ? strlen(name) : 0;
