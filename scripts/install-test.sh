@@ -135,6 +135,24 @@ files_there() {
 }
 check "installed files are there" files_there
 
+# Every page of docs/man in its section, and "man xm_send" finds the page
+# of its group (the one-line .so pages, resolved from the man root).
+man_there() {
+	m="$p/share/man"
+	for f in "$src"/docs/man/*.[1-9]; do
+		n=${f##*/}
+		cmp "$f" "$m/man${n##*.}/$n" || return 1
+	done
+	for a in xm_send:xm_xchg xm_ptr:xm_pool xm_check_version:xm_open; do
+		(cd "$m" && mandoc -T ascii "man3/${a%%:*}.3") >"$tmp/man.txt" ||
+			return 1
+		grep -q "^XM_$(echo "${a#*:}" | sed 's/^xm_//' |
+			tr a-z A-Z)(3)" "$tmp/man.txt" ||
+			{ echo "man3/${a%%:*}.3 is not ${a#*:}(3)"; return 1; }
+	done
+}
+check "man pages in share/man/man{3,4}, function names resolve" man_there
+
 modules_there() {
 	m="$d/lib/modules/$rel/extra"
 	find "$d/lib/modules" -name '*.ko*'
@@ -263,7 +281,8 @@ cross_tree() {
 	echo "xmsgctl: $ctl, libxmsg: $lib, xmsg.ko: $ko"
 	[ "$ctl" = "$ko" ] && [ "$lib" = "$ko" ] &&
 		grep -q '^prefix=/usr$' "$p/lib/pkgconfig/libxmsg.pc" &&
-		[ "$(find "$d" ! -type d | wc -l)" -eq 11 ]
+		[ "$(find "$d" ! -type d ! -path "$p/share/man/*" | wc -l)" \
+			-eq 11 ] && [ -f "$p/share/man/man4/xmsg.4" ]
 }
 check "one make install: modules and user space for one target" cross_tree
 check "make uninstall PREFIX=/usr DESTDIR" \
