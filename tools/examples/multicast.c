@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: BSD-2-Clause
+// Copyright (c) 2026 the xmsg contributors
 /*
  * multicast: distributed message assembly with proxies, across processes.
  *
