@@ -178,7 +178,7 @@ check "libxmsg.so -> libxmsg.so.0 -> $so" links
 
 # The functions libxmsg.h declares (not the static inline ones).
 hdr_syms() {
-	sed -n 's/^[a-z][a-z0-9_ ]*[ *]\(xm_[a-z0-9_]*\)(.*/\1/p' \
+	sed -n '/^static/!s/^[a-z][a-z0-9_ ]*[ *]\(xm_[a-z0-9_]*\)(.*/\1/p' \
 		"$p/include/libxmsg.h" | sort
 }
 exports() {
