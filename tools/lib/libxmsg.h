@@ -185,7 +185,8 @@ int xm_bcast_clear(struct xm *x, uint32_t xchg);
  * A signal is never followed by a new attempt, neither here nor in the
  * kernel: a signal during the receive returns -EINTR with *@sent = @n
  * (every send done, the handles of @sends consumed); to go on receiving,
- * call again with @n = 0.  The library never re-issues a call after EINTR.
+ * call again with @n = 0.  The library never issues an ioctl again after
+ * EINTR.
  */
 int xm_xfer(struct xm *x, const struct xmsg_xfer_send *sends, unsigned int n,
 	    uint32_t recv_xchg, struct xm_msg *msgs, unsigned int max,
