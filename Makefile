@@ -12,7 +12,9 @@
 #                   its headers and pkg-config file, xmsgctl and the udev
 #                   rule; DESTDIR= and PREFIX= (/usr/local) as usual
 #                   (install-modules and install-user: one half of it)
+#                   and the man pages (docs/man: $(PREFIX)/share/man)
 #   make uninstall  remove what make install installed
+#   make man-lint   mandoc -T lint over docs/man (scripts/man-lint.sh)
 #   make tools      build libxmsg, xmsgctl, examples and user tests (static
 #                   arm64, for the test VM; CROSS_COMPILE= for native)
 #   make check      every test: debug kernel (KUnit + user tests + harness
@@ -34,6 +36,7 @@ PWD := $(CURDIR)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PREFIX ?= /usr/local
+MANDIR ?= $(PREFIX)/share/man
 UDEVDIR ?= /etc/udev/rules.d
 
 # Where modules_install puts external modules (kbuild's default).
@@ -48,7 +51,7 @@ NIC_MODS := net/xmsg_nic.ko
 
 .PHONY: all modules tools check fuzz demo bench vm-shell clean setup \
 	sparse checkpatch install uninstall install-modules install-user \
-	uninstall-modules uninstall-user
+	uninstall-modules uninstall-user install-man uninstall-man man-lint
 
 all: modules
 
@@ -78,14 +81,42 @@ uninstall-modules:
 
 # User space is built for the same target as the modules: natively unless
 # CROSS_COMPILE is set.
-install-user:
+install-user: install-man
 	$(MAKE) -C tools CROSS_COMPILE=$(CROSS_COMPILE) PREFIX=$(PREFIX) install
 	install -d $(DESTDIR)$(UDEVDIR)
 	install -m 0644 udev/60-xmsg.rules $(DESTDIR)$(UDEVDIR)/
 
-uninstall-user:
+uninstall-user: uninstall-man
 	$(MAKE) -C tools CROSS_COMPILE=$(CROSS_COMPILE) PREFIX=$(PREFIX) uninstall
 	rm -f $(DESTDIR)$(UDEVDIR)/60-xmsg.rules
+
+# Man pages: docs/man/NAME.SECTION into $(MANDIR)/manSECTION, and for every
+# other name a page's NAME line lists (the functions of a libxmsg group) a
+# one-line page that includes it (".so man3/xm_xchg.3"), so that
+# "man xm_send" works.
+MAN_PAGES := $(wildcard docs/man/*.[1-9])
+man_aliases = sed -n '/^\.SH NAME/,/\\-/p' $(1) | \
+	sed '1d;s/\\-.*//;s/,/ /g' | tr ' ' '\n' | grep -vx "$$(basename $(1) | \
+	sed 's/\.[1-9]$$//')" | grep .
+install-man:
+	@set -e; for p in $(MAN_PAGES); do \
+		s=$${p##*.}; d=$(DESTDIR)$(MANDIR)/man$$s; \
+		install -d $$d; install -m 0644 $$p $$d/; \
+		for a in $$($(call man_aliases,$$p)); do \
+			echo ".so man$$s/$${p##*/}" > $$d/$$a.$$s; \
+		done; \
+	done
+
+uninstall-man:
+	@for p in $(MAN_PAGES); do \
+		s=$${p##*.}; d=$(DESTDIR)$(MANDIR)/man$$s; \
+		rm -f $$d/$${p##*/}; \
+		for a in $$($(call man_aliases,$$p)); do rm -f $$d/$$a.$$s; done; \
+		rmdir $$d 2>/dev/null || true; \
+	done
+
+man-lint:
+	scripts/man-lint.sh
 
 install: install-modules install-user
 uninstall: uninstall-modules uninstall-user

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xmsg reply handles: a message's MCB may name an exchange or a semaphore
- * to answer through (the seed's reply handle).  A server that got the
+ * to answer through (its reply handle).  A server that got the
  * message (or a proxy of it) signals the semaphore or sends an answer to
  * the exchange with xmsg_reply(); e.g. in distributed message assembly
  * each server fills its slice of a proxy and signals the client's

@@ -4,11 +4,11 @@
  *
  * - counting: a signal adds one to the count, a wait takes one (a
  *   threshold semaphore with threshold 1);
- * - threshold (the seed's semT): signals add to the count; when it
+ * - threshold: signals add to the count; when it
  *   reaches the threshold the first waiter is released and the threshold
  *   is taken off the count; with nobody waiting the count stays and the
  *   next waiter passes at once;
- * - gate (the seed's semG): a signal releases every task waiting now;
+ * - gate: a signal releases every task waiting now;
  *   with nobody waiting it is lost.  A gate has no count.
  *
  * A signal to a counting or threshold semaphore with waiters hands the

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit: xmsg broadcast exchanges (sticky message, proxies per receiver,
- * generations, clear, destroy, waiters woken at once) and the seed's
- * master/slave broadcast protocol with a threshold and a gate semaphore.
+ * generations, clear, destroy, waiters woken at once) and the master/slave
+ * broadcast protocol with a threshold and a gate semaphore.
  */
 #include <kunit/test.h>
 #include <linux/module.h>
@@ -267,36 +267,37 @@ static void bcast_recv_timeout(struct kunit *test)
 }
 
 /*
- * The seed's protocol: the master posts round r; each slave reads it,
- * signals semT (threshold = slaves) and waits at semG (gate); when semT
- * releases the master, every slave has read round r, so the master
- * changes the body, re-sends it and then opens the gate.  Slaves receive
+ * The broadcast protocol: the master posts round r; each slave reads it,
+ * signals the threshold semaphore (threshold = slaves) and waits at the
+ * gate; when the threshold semaphore releases the master, every slave has
+ * read round r, so the master changes the body, re-sends it and then
+ * opens the gate.  Slaves receive
  * without XMSG_RECV_NEWER: only the interlock keeps them from reading a
  * round twice.  A gate signal with no waiter is lost, so the master opens
  * it only once every slave waits there.
  */
-#define SEED_SLAVES	4
-#define SEED_ROUNDS	50
+#define PROTO_SLAVES	4
+#define PROTO_ROUNDS	50
 
-struct seed_ctx {
+struct proto_ctx {
 	struct xmsg_xchg *bcast;
-	struct xmsg_sem *sem_t, *sem_g;
+	struct xmsg_sem *thresh, *gate;
 };
 
-struct seed_body {
+struct proto_body {
 	u32 round;
-	u32 seen[SEED_SLAVES];
+	u32 seen[PROTO_SLAVES];
 };
 
-static int seed_slave(struct ipc_t_thr *thr)
+static int proto_slave(struct ipc_t_thr *thr)
 {
-	struct seed_ctx *ctx = thr->ctx;
-	struct seed_body *body;
+	struct proto_ctx *ctx = thr->ctx;
+	struct proto_body *body;
 	struct xmsg_msg *p;
 	u32 r, last = 0;
 	int ret;
 
-	for (r = 1; r <= SEED_ROUNDS; r++) {
+	for (r = 1; r <= PROTO_ROUNDS; r++) {
 		p = xmsg_xchg_recv(ctx->bcast, &thr->owner, ipc_t_wait(), 0,
 				   NULL);
 		if (IS_ERR(p))
@@ -312,67 +313,67 @@ static int seed_slave(struct ipc_t_thr *thr)
 		body->seen[thr->idx]++;	/* its own slice of the body */
 		xmsg_msg_rel(p);
 		thr->got++;
-		ret = xmsg_sem_signal(ctx->sem_t);
-		if (!ret && r < SEED_ROUNDS)
-			ret = xmsg_sem_wait(ctx->sem_g, ipc_t_wait());
+		ret = xmsg_sem_signal(ctx->thresh);
+		if (!ret && r < PROTO_ROUNDS)
+			ret = xmsg_sem_wait(ctx->gate, ipc_t_wait());
 		if (ret)
 			return ret;
 	}
 	return 0;
 }
 
-static void bcast_seed_protocol(struct kunit *test)
+static void bcast_threshold_gate(struct kunit *test)
 {
 	struct ipc_t_env *env = ipc_t_env(test);
-	struct seed_ctx ctx;
-	struct ipc_t_thr *thr[SEED_SLAVES];
-	struct seed_body *body;
+	struct proto_ctx ctx;
+	struct ipc_t_thr *thr[PROTO_SLAVES];
+	struct proto_body *body;
 	struct xmsg_msg *msg;
 	int i, s, r;
 
 	ctx.bcast = ipc_t_xchg(test, XMSG_XCHG_KIND_BCAST, 0);
-	ctx.sem_t = ipc_t_sem(test, XMSG_SEM_KIND_THRESHOLD, 0, SEED_SLAVES);
-	ctx.sem_g = ipc_t_sem(test, XMSG_SEM_KIND_GATE, 0, 0);
+	ctx.thresh = ipc_t_sem(test, XMSG_SEM_KIND_THRESHOLD, 0, PROTO_SLAVES);
+	ctx.gate = ipc_t_sem(test, XMSG_SEM_KIND_GATE, 0, 0);
 	msg = ipc_t_msg(test, env, &env->a, 0);
 	body = msg->body;
 	memset(body, 0, sizeof(*body));
-	for (i = 0; i < SEED_SLAVES; i++)
-		thr[i] = ipc_t_thr_start(test, seed_slave, &ctx, i);
+	for (i = 0; i < PROTO_SLAVES; i++)
+		thr[i] = ipc_t_thr_start(test, proto_slave, &ctx, i);
 
 	body->round = 1;
 	r = xmsg_xchg_send(ctx.bcast, msg, &env->a, 0) ? 0 : 1;
-	for (; r && r <= SEED_ROUNDS; r++) {
-		if (xmsg_sem_wait(ctx.sem_t, ipc_t_wait()))
+	for (; r && r <= PROTO_ROUNDS; r++) {
+		if (xmsg_sem_wait(ctx.thresh, ipc_t_wait()))
 			break;
 		/* every slave read round r exactly once */
-		for (s = 0; s < SEED_SLAVES; s++)
+		for (s = 0; s < PROTO_SLAVES; s++)
 			if (body->seen[s] != r)
 				break;
-		if (s < SEED_SLAVES)
+		if (s < PROTO_SLAVES)
 			break;
-		if (r == SEED_ROUNDS)
+		if (r == PROTO_ROUNDS)
 			continue;
 		/* new information, then open the gate */
 		body->round = r + 1;
 		if (xmsg_xchg_send(ctx.bcast, msg, &env->a, 0))
 			break;
-		if (!ipc_t_sem_wait_waiters(ctx.sem_g, SEED_SLAVES))
+		if (!ipc_t_sem_wait_waiters(ctx.gate, PROTO_SLAVES))
 			break;
-		xmsg_sem_signal(ctx.sem_g);
+		xmsg_sem_signal(ctx.gate);
 	}
-	KUNIT_EXPECT_EQ(test, r, SEED_ROUNDS + 1);
-	if (r <= SEED_ROUNDS)	/* unblock the slaves on failure */
+	KUNIT_EXPECT_EQ(test, r, PROTO_ROUNDS + 1);
+	if (r <= PROTO_ROUNDS)	/* unblock the slaves on failure */
 		xmsg_xchg_destroy(ctx.bcast);
-	for (i = 0; i < SEED_SLAVES; i++) {
+	for (i = 0; i < PROTO_SLAVES; i++) {
 		KUNIT_EXPECT_EQ(test, ipc_t_thr_join(test, thr[i]), 0);
-		KUNIT_EXPECT_EQ(test, thr[i]->got, SEED_ROUNDS);
-		KUNIT_EXPECT_EQ(test, body->seen[i], (u32)SEED_ROUNDS);
+		KUNIT_EXPECT_EQ(test, thr[i]->got, PROTO_ROUNDS);
+		KUNIT_EXPECT_EQ(test, body->seen[i], (u32)PROTO_ROUNDS);
 		ipc_t_thr_free(thr[i]);
 	}
-	if (r > SEED_ROUNDS)
+	if (r > PROTO_ROUNDS)
 		xmsg_xchg_destroy(ctx.bcast);
-	xmsg_sem_destroy(ctx.sem_t);
-	xmsg_sem_destroy(ctx.sem_g);
+	xmsg_sem_destroy(ctx.thresh);
+	xmsg_sem_destroy(ctx.gate);
 	xmsg_msg_rel(msg);
 	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 0ULL);
 }
@@ -388,7 +389,7 @@ static struct kunit_case xmsg_ipc_bcast_cases[] = {
 	KUNIT_CASE(bcast_waiters_2),
 	KUNIT_CASE(bcast_waiters_8),
 	KUNIT_CASE(bcast_destroy_wakes),
-	KUNIT_CASE(bcast_seed_protocol),
+	KUNIT_CASE(bcast_threshold_gate),
 	{}
 };
 

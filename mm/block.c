@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xmsg mm: bare blocks (the seed's base blocks).
+ * xmsg mm: bare blocks.
  *
  * A bare block is just a data block pointer.  The free blocks of a pool
  * form a stack linked through pool->next[] (beside the region, never

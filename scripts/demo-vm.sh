@@ -68,7 +68,7 @@ xmsgctl pool info demo-pool
 step "client/server through a normal exchange, replies via the reply handle"
 run client_server 2 3
 
-step "the seed's broadcast protocol: master, 4 slaves, semT and semG"
+step "broadcast protocol: master, 4 slaves, a threshold semaphore and a gate"
 run broadcast 4 3
 
 step "multicast: distributed message assembly with proxies"

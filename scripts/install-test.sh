@@ -135,6 +135,24 @@ files_there() {
 }
 check "installed files are there" files_there
 
+# Every page of docs/man in its section, and "man xm_send" finds the page
+# of its group (the one-line .so pages, resolved from the man root).
+man_there() {
+	m="$p/share/man"
+	for f in "$src"/docs/man/*.[1-9]; do
+		n=${f##*/}
+		cmp "$f" "$m/man${n##*.}/$n" || return 1
+	done
+	for a in xm_send:xm_xchg xm_ptr:xm_pool xm_check_version:xm_open; do
+		(cd "$m" && mandoc -T ascii "man3/${a%%:*}.3") >"$tmp/man.txt" ||
+			return 1
+		grep -q "^XM_$(echo "${a#*:}" | sed 's/^xm_//' |
+			tr a-z A-Z)(3)" "$tmp/man.txt" ||
+			{ echo "man3/${a%%:*}.3 is not ${a#*:}(3)"; return 1; }
+	done
+}
+check "man pages in share/man/man{3,4}, function names resolve" man_there
+
 modules_there() {
 	m="$d/lib/modules/$rel/extra"
 	find "$d/lib/modules" -name '*.ko*'
@@ -157,6 +175,28 @@ links() {
 		[ "$(readlink "$p/lib/libxmsg.so")" = libxmsg.so.0 ]
 }
 check "libxmsg.so -> libxmsg.so.0 -> $so" links
+
+# The functions libxmsg.h declares (not the static inline ones).
+hdr_syms() {
+	sed -n '/^static/!s/^[a-z][a-z0-9_ ]*[ *]\(xm_[a-z0-9_]*\)(.*/\1/p' \
+		"$p/include/libxmsg.h" | sort
+}
+exports() {
+	want=$(hdr_syms)
+	got=$(nm -D --defined-only "$p/lib/$so" | awk '$2 == "T" { print $3 }' |
+		sed 's/@.*//' | sort)
+	map=$(sed -n 's/^[[:space:]]*\(xm_[a-z0-9_]*\);$/\1/p' \
+		"$src/tools/lib/libxmsg.map" | sort)
+	echo "exported, not in libxmsg.h:"
+	echo "$got" | grep -vxF "$want"
+	echo "in libxmsg.h, not exported:"
+	echo "$want" | grep -vxF "$got"
+	echo "in libxmsg.map, not exported:"
+	echo "$map" | grep -vxF "$got"
+	[ -n "$want" ] && [ "$want" = "$got" ] && [ "$map" = "$got" ] &&
+		nm -D --defined-only "$p/lib/$so" | grep -q ' xm_open@@LIBXMSG_'
+}
+check "$so exports exactly libxmsg.h's functions (libxmsg.map)" exports
 
 native_ctl() {
 	file_m=$(readelf -h "$p/bin/xmsgctl" | sed -n 's/.*Machine: *//p')
@@ -194,6 +234,8 @@ int main(void)
 	struct xm *x;
 	int r = xm_open(&x, "/nonexistent/xmsg");
 
+	if (xm_check_version(LIBXMSG_VERSION_MAJOR, LIBXMSG_VERSION_MINOR))
+		return 2;
 	printf("%s %d\n", xm_type_name(XMSG_TYPE_POOL), r == -ENOENT);
 	return r == -ENOENT ? 0 : 1;
 }
@@ -239,7 +281,8 @@ cross_tree() {
 	echo "xmsgctl: $ctl, libxmsg: $lib, xmsg.ko: $ko"
 	[ "$ctl" = "$ko" ] && [ "$lib" = "$ko" ] &&
 		grep -q '^prefix=/usr$' "$p/lib/pkgconfig/libxmsg.pc" &&
-		[ "$(find "$d" ! -type d | wc -l)" -eq 11 ]
+		[ "$(find "$d" ! -type d ! -path "$p/share/man/*" | wc -l)" \
+			-eq 11 ] && [ -f "$p/share/man/man4/xmsg.4" ]
 }
 check "one make install: modules and user space for one target" cross_tree
 check "make uninstall PREFIX=/usr DESTDIR" \

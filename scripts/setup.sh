@@ -7,7 +7,7 @@ set -eu
 PKGS="make gcc gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 linux-source-6.1 linux-source-6.12 flex bison bc libssl-dev libelf-dev cpio kmod xz-utils
 python3 sparse gnuplot-nox rsync gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
-pkg-config binutils"
+pkg-config binutils mandoc"
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -15,7 +15,7 @@
  * block release can be validated (wrong pool, not a block start, already
  * free) without trusting the caller.
  *
- * A *bare block* (the seed's base block) is just a data block pointer.
+ * A *bare block* is just a data block pointer.
  * xmsg_block_get() and xmsg_block_rel() are O(1), lock-free and may be
  * called from any context, hard IRQ included.
  *

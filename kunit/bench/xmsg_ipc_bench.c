@@ -41,7 +41,7 @@ struct bench {
 	void *slot_ab, *slot_ba;
 	struct completion c_ab, c_ba;
 	struct xmsg_xchg *bcast;
-	struct xmsg_sem *sem_t;
+	struct xmsg_sem *thresh;
 	int ret;
 };
 
@@ -307,7 +307,7 @@ static int bcast_slave(void *arg)
 		xmsg_msg_rel(p);
 		if (tag == STOP_TAG)
 			break;
-		if (xmsg_sem_signal(b->sem_t))
+		if (xmsg_sem_signal(b->thresh))
 			return -EIO;
 	}
 	while (!kthread_should_stop())
@@ -319,7 +319,7 @@ static int bcast_step(struct bench *b)
 {
 	if (xmsg_xchg_send(b->bcast, bench_msg, NULL, 0))
 		return -EIO;
-	return xmsg_sem_wait(b->sem_t, BENCH_WAIT());
+	return xmsg_sem_wait(b->thresh, BENCH_WAIT());
 }
 
 static u64 bench_bcast_n(struct kunit *test, struct bench *b, int n)
@@ -329,9 +329,9 @@ static u64 bench_bcast_n(struct kunit *test, struct bench *b, int n)
 	int i;
 
 	b->bcast = xmsg_xchg_create("bench-bcast", XMSG_XCHG_KIND_BCAST, 0);
-	b->sem_t = xmsg_sem_create("bench-semT", XMSG_SEM_KIND_THRESHOLD, 0, n);
+	b->thresh = xmsg_sem_create("bench-thresh", XMSG_SEM_KIND_THRESHOLD, 0, n);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b->bcast);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b->sem_t);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b->thresh);
 	for (i = 0; i < n; i++) {
 		t[i] = bench_thread(bcast_slave, b, i);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(t[i]));
@@ -346,7 +346,7 @@ static u64 bench_bcast_n(struct kunit *test, struct bench *b, int n)
 	pr_info("xmsg_ipc_bench: broadcast to %d waiters %8llu ns/round %8llu ns/receiver (%llu rounds)\n",
 		n, ns, div64_u64(ns, n), rounds);
 	xmsg_xchg_destroy(b->bcast);
-	xmsg_sem_destroy(b->sem_t);
+	xmsg_sem_destroy(b->thresh);
 	return ns;
 }
 

@@ -1,18 +1,20 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: BSD-2-Clause
+// Copyright (c) 2026 the xmsg contributors
 /*
- * broadcast: the seed's broadcast protocol across processes.
+ * broadcast: a broadcast protocol across processes, interlocked by a
+ * threshold semaphore and a gate.
  *
  * A master posts one message at a broadcast exchange.  Every slave gets a
  * proxy of the same body (no copy), reads it, releases the proxy, signals
- * the threshold semaphore semT and waits at the gate semaphore semG.  semT's
- * threshold is the number of slaves, so the master, waiting at semT, wakes
- * once all slaves are done with the round.  It then changes the body in
- * place, resends it (a new broadcast generation) and opens the gate: every
- * slave comes back for the next round.  No slave may miss or see a round
- * twice.
+ * the threshold semaphore "done" and waits at the gate semaphore "gate".
+ * The threshold of "done" is the number of slaves, so the master, waiting
+ * there, wakes once all slaves are done with the round.  It then changes
+ * the body in place, resends it (a new broadcast generation) and opens the
+ * gate: every slave comes back for the next round.  No slave may miss or
+ * see a round twice.
  *
  * A gate signal with no waiter is lost, so before opening the gate the
- * master waits until semG reports all slaves waiting.
+ * master waits until the gate reports all slaves waiting.
  *
  * usage: broadcast [SLAVES [ROUNDS]]       (default 3 slaves, 4 rounds)
  * Exits 0 if every slave saw every round exactly once, in order.
@@ -30,7 +32,7 @@
 #define MAX_ROUNDS	64
 
 static char pool_name[XMSG_NAME_MAX], xchg_name[XMSG_NAME_MAX];
-static char semt_name[XMSG_NAME_MAX], semg_name[XMSG_NAME_MAX];
+static char done_name[XMSG_NAME_MAX], gate_name[XMSG_NAME_MAX];
 
 #define CHECK(expr) ({						\
 	int __r = (expr);					\
@@ -60,8 +62,8 @@ static int slave(int id, int rounds)
 {
 	struct xm *x = ctx();
 	int xchg = CHECK(xm_xchg_open(x, xchg_name, XMSG_ACC_READ));
-	int semt = CHECK(xm_sem_open(x, semt_name, XMSG_ACC_WRITE));
-	int semg = CHECK(xm_sem_open(x, semg_name, XMSG_ACC_READ));
+	int done = CHECK(xm_sem_open(x, done_name, XMSG_ACC_WRITE));
+	int gate = CHECK(xm_sem_open(x, gate_name, XMSG_ACC_READ));
 	int seen[MAX_ROUNDS], n = 0, r, bad = 0, i;
 	struct xm_msg m = { 0 };
 	char want[BLOCK], line[512];
@@ -80,9 +82,9 @@ static int slave(int id, int rounds)
 			bad = 1;
 		n++;
 		CHECK(xm_msg_rel(x, m.handle));	/* the proxy */
-		CHECK(xm_sem_signal(x, semt, 0));
+		CHECK(xm_sem_signal(x, done, 0));
 		if (r + 1 < rounds)
-			CHECK(xm_sem_wait(x, semg, XM_MS(20000)));
+			CHECK(xm_sem_wait(x, gate, XM_MS(20000)));
 	}
 	off = snprintf(line, sizeof(line), "slave %d saw rounds:", id);
 	for (i = 0; i < n; i++) {
@@ -97,14 +99,14 @@ static int slave(int id, int rounds)
 	return bad;
 }
 
-static void wait_gate_waiters(struct xm *x, int semg, unsigned int n)
+static void wait_gate_waiters(struct xm *x, int gate, unsigned int n)
 {
 	struct timespec ts = { 0, 1000000 };
 	struct xmsg_info in;
 	int i;
 
 	for (i = 0; i < 20000; i++) {
-		CHECK(xm_info(x, semg, &in));
+		CHECK(xm_info(x, gate, &in));
 		if (in.u.sem.waiters >= n)
 			return;
 		nanosleep(&ts, NULL);
@@ -113,7 +115,7 @@ static void wait_gate_waiters(struct xm *x, int semg, unsigned int n)
 	exit(1);
 }
 
-static int master(struct xm *x, int pool, int xchg, int semt, int semg,
+static int master(struct xm *x, int pool, int xchg, int done, int gate,
 		  int slaves, int rounds)
 {
 	struct xmsg_info in;
@@ -129,15 +131,15 @@ static int master(struct xm *x, int pool, int xchg, int semt, int semg,
 		printf("master: posted \"%s\" (generation %llu)\n",
 		       (char *)m.body, (unsigned long long)in.u.xchg.gen);
 		fflush(stdout);
-		CHECK(xm_sem_wait(x, semt, XM_MS(20000)));
-		printf("master: semT reached %d: every slave has round %d\n",
+		CHECK(xm_sem_wait(x, done, XM_MS(20000)));
+		printf("master: \"done\" reached %d: every slave has round %d\n",
 		       slaves, r);
 		fflush(stdout);
 		if (r + 1 < rounds) {
-			wait_gate_waiters(x, semg, slaves);
+			wait_gate_waiters(x, gate, slaves);
 			/* the body may change now: nobody looks at it */
 			write_round(m.body, m.length, r + 1);
-			CHECK(xm_sem_signal(x, semg, 0));
+			CHECK(xm_sem_signal(x, gate, 0));
 		}
 	}
 	CHECK(xm_bcast_clear(x, xchg));
@@ -149,7 +151,7 @@ int main(int argc, char **argv)
 {
 	int slaves = argc > 1 ? atoi(argv[1]) : 3;
 	int rounds = argc > 2 ? atoi(argv[2]) : 4;
-	int pool, xchg, semt, semg, i, st, bad = 0;
+	int pool, xchg, done, gate, i, st, bad = 0;
 	struct xmsg_pool_info pi;
 	struct xm *x;
 
@@ -160,24 +162,24 @@ int main(int argc, char **argv)
 	}
 	snprintf(pool_name, sizeof(pool_name), "bc%d.pool", (int)getpid());
 	snprintf(xchg_name, sizeof(xchg_name), "bc%d.news", (int)getpid());
-	snprintf(semt_name, sizeof(semt_name), "bc%d.semT", (int)getpid());
-	snprintf(semg_name, sizeof(semg_name), "bc%d.semG", (int)getpid());
+	snprintf(done_name, sizeof(done_name), "bc%d.done", (int)getpid());
+	snprintf(gate_name, sizeof(gate_name), "bc%d.gate", (int)getpid());
 	x = ctx();
 	pool = CHECK(xm_pool_create(x, pool_name, BLOCK, 4, 0600,
 				    XMSG_CREATE_EXCL));
 	xchg = CHECK(xm_xchg_create(x, xchg_name, XMSG_XCHG_KIND_BCAST, 0,
 				    0600, XMSG_CREATE_EXCL));
-	semt = CHECK(xm_sem_create(x, semt_name, XMSG_SEM_KIND_THRESHOLD, 0,
+	done = CHECK(xm_sem_create(x, done_name, XMSG_SEM_KIND_THRESHOLD, 0,
 				   slaves, 0600, XMSG_CREATE_EXCL));
-	semg = CHECK(xm_sem_create(x, semg_name, XMSG_SEM_KIND_GATE, 0, 0,
+	gate = CHECK(xm_sem_create(x, gate_name, XMSG_SEM_KIND_GATE, 0, 0,
 				   0600, XMSG_CREATE_EXCL));
-	printf("broadcast: master %d, %d slaves, %d rounds; semT threshold %d,"
-	       " semG gate\n", (int)getpid(), slaves, rounds, slaves);
+	printf("broadcast: master %d, %d slaves, %d rounds; \"done\" threshold"
+	       " %d, \"gate\" gate\n", (int)getpid(), slaves, rounds, slaves);
 	fflush(stdout);
 	for (i = 0; i < slaves; i++)
 		if (fork() == 0)
 			_exit(slave(i, rounds));
-	bad = master(x, pool, xchg, semt, semg, slaves, rounds);
+	bad = master(x, pool, xchg, done, gate, slaves, rounds);
 	for (i = 0; i < slaves; i++) {
 		if (wait(&st) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
 			bad = 1;
@@ -187,8 +189,8 @@ int main(int argc, char **argv)
 	       (unsigned long long)pi.free, (unsigned long long)pi.count);
 	if (pi.free != pi.count)
 		bad = 1;
-	CHECK(xm_destroy(x, semg));
-	CHECK(xm_destroy(x, semt));
+	CHECK(xm_destroy(x, gate));
+	CHECK(xm_destroy(x, done));
 	CHECK(xm_destroy(x, xchg));
 	CHECK(xm_pool_destroy(x, pool));
 	xm_close(x);

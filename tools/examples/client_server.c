@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: BSD-2-Clause
+// Copyright (c) 2026 the xmsg contributors
 /*
  * client_server: a server process and client processes meet at a normal
  * exchange.  Each client sends a request with XMSG_IOC_CALL (send + receive

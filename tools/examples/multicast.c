@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: BSD-2-Clause
+// Copyright (c) 2026 the xmsg contributors
 /*
  * multicast: distributed message assembly with proxies, across processes.
  *
@@ -95,7 +96,7 @@ static int server(int s, int rounds)
 		       "(pool offset %llu)\n", role[s], SLICE,
 		       (unsigned long long)m.offset);
 		fflush(stdout);
-		/* signal the client's semT and drop the reply handle */
+		/* signal the client's threshold semaphore, drop the reply handle */
 		CHECK(xm_sem_signal(x, m.reply, XMSG_SEM_CLOSE));
 		CHECK(xm_msg_rel(x, m.handle));
 	}
@@ -130,13 +131,13 @@ static int sink(int rounds)
 
 static int client(struct xm *x, int pool, int rounds)
 {
-	int serv[NSERV], out, semt, r, s, bad = 0;
+	int serv[NSERV], out, done, r, s, bad = 0;
 	struct xm_msg m, p;
 
 	for (s = 0; s < NSERV; s++)
 		serv[s] = CHECK(xm_xchg_open(x, serv_name[s], XMSG_ACC_WRITE));
 	out = CHECK(xm_xchg_open(x, out_name, XMSG_ACC_WRITE));
-	semt = CHECK(xm_sem_create(x, NULL, XMSG_SEM_KIND_THRESHOLD, 0, NSERV,
+	done = CHECK(xm_sem_create(x, NULL, XMSG_SEM_KIND_THRESHOLD, 0, NSERV,
 				   0600, 0));
 	for (r = 0; r < rounds; r++) {
 		CHECK(xm_msg_get(x, pool, &m));
@@ -146,15 +147,15 @@ static int client(struct xm *x, int pool, int rounds)
 		fflush(stdout);
 		for (s = 0; s < NSERV; s++) {
 			CHECK(xm_msg_proxy(x, m.handle, s * SLICE, SLICE, &p));
-			CHECK(xm_send(x, serv[s], p.handle, r, semt, 0));
+			CHECK(xm_send(x, serv[s], p.handle, r, done, 0));
 		}
-		CHECK(xm_sem_wait(x, semt, XM_MS(20000)));
+		CHECK(xm_sem_wait(x, done, XM_MS(20000)));
 		if (check_body(m.body, r)) {
 			fprintf(stderr, "client: round %d: assembly wrong\n",
 				r);
 			bad = 1;
 		}
-		printf("client: round %d: semT reached %d, body assembled "
+		printf("client: round %d: %d servers signalled, body assembled "
 		       "%s; sending it on\n", r, NSERV,
 		       bad ? "WRONG" : "correctly");
 		fflush(stdout);

@@ -10,17 +10,37 @@
 #include <unistd.h>
 #include "xm_priv.h"
 
+/*
+ * One ioctl, never issued again after EINTR.  The kernel restarts the waits
+ * that may be restarted (after an SA_RESTART handler, without a relative
+ * timeout); the others return -EINTR and say what was done before the
+ * signal (XMSG_IOC_CALL: whether it sent; XMSG_IOC_XFER: how many sends).
+ * Issuing those again would send handles already consumed, or, once
+ * another thread got the same numbers, that thread's messages.
+ */
 int xm_ioctl(struct xm *x, unsigned long cmd, void *arg)
 {
 	int ret;
 
 	if (!x)
 		return -EINVAL;
-	do {
-		ret = ioctl(x->fd, cmd, arg);
-	} while (ret < 0 && errno == EINTR && cmd != XMSG_IOC_CALL &&
-		 cmd != XMSG_IOC_RECV && cmd != XMSG_IOC_SEM_WAIT);
+	ret = ioctl(x->fd, cmd, arg);
 	return ret < 0 ? -errno : ret;
+}
+
+int xm_version_major(void)
+{
+	return LIBXMSG_VERSION_MAJOR;
+}
+
+int xm_version_minor(void)
+{
+	return LIBXMSG_VERSION_MINOR;
+}
+
+int xm_check_version(int major, int minor)
+{
+	return LIBXMSG_CHECK_VERSION(major, minor) ? 0 : -ENOTSUP;
 }
 
 int xm_name(char *dst, const char *name)

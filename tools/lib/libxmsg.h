@@ -37,6 +37,18 @@
 extern "C" {
 #endif
 
+/*
+ * The version of this header.  The major changes when the ABI breaks (the
+ * soname is libxmsg.so.MAJOR), the minor when functions are added.
+ * LIBXMSG_CHECK_VERSION(major, minor) is true at compile time when this
+ * header provides major.minor; xm_check_version() asks the library loaded
+ * at run time the same question.
+ */
+#define LIBXMSG_VERSION_MAJOR	0
+#define LIBXMSG_VERSION_MINOR	2
+#define LIBXMSG_CHECK_VERSION(major, minor)				\
+	(LIBXMSG_VERSION_MAJOR == (major) && LIBXMSG_VERSION_MINOR >= (minor))
+
 #define XM_NOWAIT	((int64_t)XMSG_TIMEOUT_NONE)
 #define XM_FOREVER	((int64_t)XMSG_TIMEOUT_FOREVER)
 #define XM_MS(n)	((int64_t)(n) * 1000000LL)
@@ -75,6 +87,15 @@ struct xm_msg {
 	uint32_t flags;
 	uint64_t gen;
 };
+
+/* library version (of the library loaded, not of this header) */
+int xm_version_major(void);
+int xm_version_minor(void);
+/* 0 if the library provides @major.@minor (same major, minor at least
+ * @minor), else -ENOTSUP: xm_check_version(LIBXMSG_VERSION_MAJOR,
+ * LIBXMSG_VERSION_MINOR) tells whether it has what this header declares.
+ */
+int xm_check_version(int major, int minor);
 
 /* contexts */
 int xm_open(struct xm **xp, const char *path);
@@ -168,6 +189,12 @@ int xm_bcast_clear(struct xm *x, uint32_t xchg);
  * receive) or a negative errno; *@sent, if not NULL, is the number of
  * sends done, also on failure.  -ENOTTY from a kernel without
  * XMSG_FEAT_XFER; @n and @max at most XMSG_XFER_MAX.
+ *
+ * A signal is never followed by a new attempt, neither here nor in the
+ * kernel: a signal during the receive returns -EINTR with *@sent = @n
+ * (every send done, the handles of @sends consumed); to go on receiving,
+ * call again with @n = 0.  The library never issues an ioctl again after
+ * EINTR.
  */
 int xm_xfer(struct xm *x, const struct xmsg_xfer_send *sends, unsigned int n,
 	    uint32_t recv_xchg, struct xm_msg *msgs, unsigned int max,

@@ -3,6 +3,7 @@
  * libxmsg: one or more cases per library call, through the real device.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
 #include "kselftest_harness.h"
@@ -63,6 +64,21 @@ TEST(open_close)
 	xm_close(x);
 	xm_close(NULL);			/* a no-op */
 	ASSERT_EQ(-EINVAL, xm_fd(NULL));
+}
+
+TEST(version)
+{
+	ASSERT_EQ(LIBXMSG_VERSION_MAJOR, xm_version_major());
+	ASSERT_EQ(LIBXMSG_VERSION_MINOR, xm_version_minor());
+	ASSERT_EQ(0, xm_check_version(LIBXMSG_VERSION_MAJOR,
+				      LIBXMSG_VERSION_MINOR));
+	ASSERT_EQ(0, xm_check_version(LIBXMSG_VERSION_MAJOR, 0));
+	ASSERT_EQ(-ENOTSUP, xm_check_version(LIBXMSG_VERSION_MAJOR,
+					     LIBXMSG_VERSION_MINOR + 1));
+	ASSERT_EQ(-ENOTSUP, xm_check_version(LIBXMSG_VERSION_MAJOR + 1, 0));
+	ASSERT_TRUE(LIBXMSG_CHECK_VERSION(LIBXMSG_VERSION_MAJOR, 0));
+	ASSERT_FALSE(LIBXMSG_CHECK_VERSION(LIBXMSG_VERSION_MAJOR,
+					   LIBXMSG_VERSION_MINOR + 1));
 }
 
 TEST_F(lib, features)
@@ -589,6 +605,91 @@ TEST_F(lib, xfer_batches)
 	ASSERT_EQ(-EINVAL, xm_xfer(self->x, se, XMSG_XFER_MAX + 1, 0, NULL, 0,
 				   0, &sent));
 	ASSERT_EQ(0, xm_destroy(self->x, other));
+}
+
+/*
+ * A signal while XMSG_IOC_XFER waits in its receive: -EINTR with every send
+ * counted, and nothing sent again.  The signalling thread takes two
+ * messages of its own in the same context first, so that a call issued
+ * again after EINTR would either fail on the consumed handles (-EBADF,
+ * *sent 0) or, where the handle numbers were given out again, send the
+ * thread's messages.
+ */
+struct xfer_sig_arg {
+	struct xm *x;
+	int pool, rx;
+	pthread_t target;
+	struct xm_msg mine[2];
+	int ret;
+};
+
+static void xfer_sig_handler(int sig)
+{
+}
+
+static void *xfer_signaller(void *p)
+{
+	struct xfer_sig_arg *a = p;
+	struct xmsg_info in;
+	int i;
+
+	a->ret = XT_WAIT_INFO(a->x, a->rx, in, in.u.xchg.waiters == 1, 5000);
+	for (i = 0; !a->ret && i < 2; i++)
+		a->ret = xm_msg_get(a->x, a->pool, &a->mine[i]);
+	if (!a->ret)
+		a->ret = pthread_kill(a->target, SIGUSR1);
+	return NULL;
+}
+
+TEST_F(lib, xfer_signal_in_receive)
+{
+	struct sigaction sa = { .sa_handler = xfer_sig_handler };
+	struct xfer_sig_arg a = { .x = self->x, .pool = self->pool };
+	struct xmsg_xfer_send se[2];
+	struct xm_msg m[2], got[2];
+	struct xmsg_info in;
+	unsigned int sent = 99;
+	char n[XMSG_NAME_MAX];
+	pthread_t t;
+	int i, ret;
+
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;		/* no SA_RESTART */
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	a.rx = xm_xchg_create(self->x, xt_name(n, "rx"), XMSG_XCHG_KIND_NORMAL,
+			      0, 0600, XMSG_CREATE_EXCL);
+	ASSERT_LT(0, a.rx);
+	memset(se, 0, sizeof(se));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, xm_msg_get(self->x, self->pool, &m[i]));
+		se[i].xchg = self->xchg;
+		se[i].msg = m[i].handle;
+	}
+	a.target = pthread_self();
+	a.ret = -1;
+	ASSERT_EQ(0, pthread_create(&t, NULL, xfer_signaller, &a));
+	/* both sent, then the receive from the empty rx waits */
+	ret = xm_xfer(self->x, se, 2, a.rx, got, 2, XM_MS(5000), &sent);
+	pthread_join(t, NULL);
+	ASSERT_EQ(0, a.ret);
+	EXPECT_EQ(-EINTR, ret);
+	EXPECT_EQ(2U, sent);
+	/* exactly the two messages are queued; the thread still has its own */
+	ASSERT_EQ(0, xm_info(self->x, self->xchg, &in));
+	EXPECT_EQ(2U, in.u.xchg.queued);
+	for (i = 0; i < 2; i++) {
+		struct xm_msg r;
+
+		ASSERT_EQ(0, xm_msg_info(self->x, a.mine[i].handle, &r));
+		EXPECT_EQ(a.mine[i].offset, r.offset);
+		ASSERT_EQ(0, xm_recv(self->x, self->xchg, XM_NOWAIT, 0, &r));
+		EXPECT_EQ(m[i].offset, r.offset);
+		ASSERT_EQ(0, xm_msg_rel(self->x, r.handle));
+		ASSERT_EQ(0, xm_msg_rel(self->x, a.mine[i].handle));
+	}
+	ASSERT_EQ(-EAGAIN, xm_recv(self->x, self->xchg, XM_NOWAIT, 0, &got[0]));
+	ASSERT_EQ(0, xm_destroy(self->x, a.rx));
+	ASSERT_EQ((uint64_t)NBLK, pool_free(self));
 }
 
 TEST_F(lib, broadcast_generations)
