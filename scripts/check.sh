@@ -11,7 +11,8 @@
 #  3. Debian's stock arm64 kernel: all user tests;
 #  4. make install / uninstall and the DKMS make line (scripts/install-test.sh);
 #  5. builds against Debian's 6.1 and 6.12 headers, amd64 and arm64, -Werror
-#     (scripts/build-matrix.sh).
+#     (scripts/build-matrix.sh);
+#  6. the man pages linted (scripts/man-lint.sh).
 # Ends with "N passed, N failed[, N skipped]"; exits non-zero on any failed
 # test, kernel splat, leak, VM timeout, or when no test ran.
 set -eu
@@ -94,5 +95,12 @@ else
 fi
 grep '^build-matrix:' "$logdir/build-matrix.log" || true
 totals_line "$logdir/build-matrix.log"
+
+# 6. The man pages: mandoc -T lint and groff warnings, one result a page.
+log "== man pages"
+"$XMSG_ROOT/scripts/man-lint.sh" > "$logdir/man-lint.log" 2>&1 || BAD=1
+grep 'FAILED' "$logdir/man-lint.log" || true
+echo "man-lint: $(tail -1 "$logdir/man-lint.log")"
+totals_line "$logdir/man-lint.log"
 
 totals_end "$logdir"

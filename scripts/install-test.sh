@@ -282,7 +282,7 @@ cross_tree() {
 	[ "$ctl" = "$ko" ] && [ "$lib" = "$ko" ] &&
 		grep -q '^prefix=/usr$' "$p/lib/pkgconfig/libxmsg.pc" &&
 		[ "$(find "$d" ! -type d ! -path "$p/share/man/*" | wc -l)" \
-			-eq 11 ] && [ -f "$p/share/man/man4/xmsg.4" ]
+			-eq 13 ] && [ -f "$p/share/man/man4/xmsg.4" ]
 }
 check "one make install: modules and user space for one target" cross_tree
 check "make uninstall PREFIX=/usr DESTDIR" \

@@ -352,6 +352,7 @@ static void check_xchg(struct __test_metadata *_metadata,
 	EXPECT_EQ(1, xt_json_num(e, "sent"));
 	EXPECT_EQ(received, xt_json_num(e, "received"));
 	EXPECT_EQ(0, xt_json_num(e, "generation"));
+	EXPECT_EQ(0, xt_json_num(e, "refused"));
 }
 
 static void check_sem(struct __test_metadata *_metadata,

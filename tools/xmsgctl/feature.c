@@ -23,6 +23,7 @@ static const struct {
 	{ XMSG_FEAT_XFER, "xfer" },
 	{ XMSG_FEAT_RING, "ring" },
 	{ XMSG_FEAT_MSG_LENGTH, "msg_length" },
+	{ XMSG_FEAT_COUNTERS, "counters" },
 };
 
 /* The name of feature bit @i, or "bit@i" (in @buf) for one unknown here. */

@@ -61,6 +61,7 @@ static void xchg_show(const struct xmsg_info *in)
 	printf("  sent     %" PRIu64 "  received %" PRIu64 "  generation %"
 	       PRIu64 "\n", (uint64_t)e->sent, (uint64_t)e->received,
 	       (uint64_t)e->gen);
+	printf("  refused  %" PRIu64 " (queue full)\n", (uint64_t)e->refused);
 }
 
 static void xchg_show_short(const struct xmsg_info *in)
@@ -81,6 +82,7 @@ static void xchg_show_json(const struct xmsg_info *in)
 	jw_u64("sent", e->sent);
 	jw_u64("received", e->received);
 	jw_u64("generation", e->gen);
+	jw_u64("refused", e->refused);
 }
 
 static int xchg_parse(int key, const char *arg)
