@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ipc_bench measurement "exit": cleanup of held messages.  A child
+ * process opens /dev/xmsg, takes @held messages from a pool and either
+ * closes the file (the owner's cleanup releases them all) or releases
+ * them one by one; the time of that close() or of that loop is the
+ * figure.  The pools are created by the parent on its own file, so the
+ * child's close does not also tear a pool down.  Each round measures
+ * every count both ways and the count held from an 8x bigger pool, so
+ * that the ratios compare figures taken side by side.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "ipc_bench.h"
+
+#define EXIT_POOL	50000
+#define EXIT_BIGPOOL	(8 * EXIT_POOL)
+#define EXIT_BIGHELD	10000
+
+static const unsigned int held[] = { 1000, 10000, 50000 };
+#define NHELD (sizeof(held) / sizeof(held[0]))
+
+struct exit_res {
+	_Atomic uint64_t ns;
+	_Atomic int err;
+};
+
+static int exit_child(const char *pname, unsigned int n, bool close_it,
+		      struct exit_res *res)
+{
+	uint32_t pool, *h = calloc(n, sizeof(*h));
+	uint64_t off, t0;
+	int fd = xb_open(), r;
+
+	if (!h || fd < 0)
+		return 1;
+	r = xb_pool_open(fd, pname, &pool);
+	for (unsigned int i = 0; !r && i < n; i++)
+		r = xb_get(fd, pool, &h[i], &off);
+	if (r) {
+		atomic_store(&res->err, -r);
+		return 2;
+	}
+	t0 = now_ns();
+	if (close_it) {
+		close(fd);
+	} else {
+		for (unsigned int i = 0; !r && i < n; i++)
+			r = xb_rel(fd, h[i]);
+	}
+	atomic_store(&res->ns, now_ns() - t0);
+	return r ? 3 : 0;
+}
+
+/* One cleanup in a child: its time in ns, NAN on failure. */
+static double exit_once(const char *pname, unsigned int n, bool close_it,
+			struct exit_res *res)
+{
+	pid_t pid;
+
+	memset(res, 0, sizeof(*res));
+	pid = fork();
+	if (!pid)
+		_exit(exit_child(pname, n, close_it, res));
+	if (reap(pid, false))
+		return NAN;
+	return atomic_load(&res->ns);
+}
+
+static void exit_emit(const char *measure, unsigned int n, const double *v,
+		      int rounds)
+{
+	for (int i = 0; i < rounds; i++) {
+		if (isnan(v[i])) {
+			result_na(measure, "xmsg", n, "failed");
+			return;
+		}
+	}
+	result_rounds(measure, "xmsg", n, v, rounds, "ns");
+}
+
+void cleanup_all(void)
+{
+	struct exit_res *res = shm_alloc(sizeof(*res));
+	double c[NHELD][MAX_ROUNDS], rel[NHELD][MAX_ROUNDS];
+	double big[MAX_ROUNDS];
+	char pname[XNAME], bname[XNAME];
+	uint32_t pool, bpool;
+	int fd = xb_open(), r;
+
+	snprintf(pname, sizeof(pname), "ipcb.%d.exit", getpid());
+	snprintf(bname, sizeof(bname), "ipcb.%d.exitbig", getpid());
+	r = fd < 0 ? fd : xb_pool_create(fd, pname, 64, EXIT_POOL, &pool);
+	if (!r) {
+		r = xb_pool_create(fd, bname, 64, EXIT_BIGPOOL, &bpool);
+		if (r)
+			xb_pool_destroy(fd, pool);
+	}
+	if (r || !res) {
+		const char *why = fd < 0 ? xb_why : r ? strerror(-r)
+						      : "no_memory";
+
+		for (size_t i = 0; i < NHELD; i++) {
+			result_na("exit_close", "xmsg", held[i], why);
+			result_na("exit_release", "xmsg", held[i], why);
+		}
+		result_na("exit_close_bigpool", "xmsg", EXIT_BIGHELD, why);
+		goto out;
+	}
+	arm_watchdog();
+	for (int k = 0; k < opt.rounds; k++) {
+		for (size_t i = 0; i < NHELD; i++) {
+			c[i][k] = exit_once(pname, held[i], true, res);
+			rel[i][k] = exit_once(pname, held[i], false, res);
+		}
+		big[k] = exit_once(bname, EXIT_BIGHELD, true, res);
+	}
+	alarm(0);
+	for (size_t i = 0; i < NHELD; i++) {
+		exit_emit("exit_close", held[i], c[i], opt.rounds);
+		exit_emit("exit_release", held[i], rel[i], opt.rounds);
+	}
+	exit_emit("exit_close_bigpool", EXIT_BIGHELD, big, opt.rounds);
+	xb_pool_destroy(fd, pool);
+	xb_pool_destroy(fd, bpool);
+out:
+	if (fd >= 0)
+		close(fd);
+	if (res)
+		munmap(res, sizeof(*res));
+}
