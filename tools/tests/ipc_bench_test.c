@@ -68,7 +68,7 @@ TEST_F(bench, usage)
 	ASSERT_EQ(2, BENCH("-x"));
 }
 
-TEST_F(bench, every_peer_round_trip_and_throughput)
+TEST_F_TIMEOUT(bench, every_peer_round_trip_and_throughput, 500)
 {
 	ASSERT_EQ(0, BENCH("-t", "0.2", "-r", "2", "-n", "2", "-m",
 			   "rtt,tput", "-V"));
@@ -105,7 +105,7 @@ TEST_F(bench, every_peer_round_trip_and_throughput)
 	EXPECT_LT(0, figure(self->out, "rtt_median", "shmpool", 64));
 }
 
-TEST_F(bench, fanout_and_cleanup)
+TEST_F_TIMEOUT(bench, fanout_and_cleanup, 500)
 {
 	static const char *const fan[] = { "xmsg-bcast", "shmpool", "pipe" };
 
@@ -122,8 +122,10 @@ TEST_F(bench, fanout_and_cleanup)
 	}
 	EXPECT_LT(0, figure(self->out, "exit_close_bigpool", "xmsg", 10000));
 	/* the ratios come from the interleaved rounds */
-	EXPECT_NE(NULL, strstr(self->out, "\nRATIO fanout_median 8 shmpool pipe "));
-	EXPECT_NE(NULL, strstr(self->out, "\nROUNDS fanout_median pipe 8 ns "));
+	EXPECT_NE(NULL, strstr(self->out,
+			       "\nRATIO fanout_median 8 shmpool pipe "));
+	EXPECT_NE(NULL, strstr(self->out,
+			       "\nROUNDS fanout_median pipe 8 ns "));
 }
 
 TEST_HARNESS_MAIN
