@@ -83,51 +83,64 @@ static void exit_emit(const char *measure, unsigned int n, const double *v,
 	result_rounds(measure, "xmsg", n, v, rounds, "ns");
 }
 
+/*
+ * One round on a pool of @blocks created for it (one pool at a time: the
+ * two together may exceed the user's max_pool_bytes): each of @n counts
+ * closed, and released one by one when @rel is set.  0 or -errno.
+ */
+static int exit_round(int fd, const char *pname, unsigned int blocks,
+		      const unsigned int *n, size_t nn, double (*c)[MAX_ROUNDS],
+		      double (*rel)[MAX_ROUNDS], int k, struct exit_res *res)
+{
+	uint32_t pool;
+	int r = xb_pool_create(fd, pname, 64, blocks, &pool);
+
+	if (r)
+		return r;
+	for (size_t i = 0; i < nn; i++) {
+		c[i][k] = exit_once(pname, n[i], true, res);
+		if (rel)
+			rel[i][k] = exit_once(pname, n[i], false, res);
+	}
+	xb_pool_destroy(fd, pool);
+	return 0;
+}
+
 void cleanup_all(void)
 {
+	static const unsigned int bigheld[] = { EXIT_BIGHELD };
 	struct exit_res *res = shm_alloc(sizeof(*res));
 	double c[NHELD][MAX_ROUNDS], rel[NHELD][MAX_ROUNDS];
-	double big[MAX_ROUNDS];
-	char pname[XNAME], bname[XNAME];
-	uint32_t pool, bpool;
-	int fd = xb_open(), r;
+	double big[1][MAX_ROUNDS];
+	char pname[XNAME];
+	int fd = xb_open(), r = res ? 0 : -ENOMEM;
 
 	snprintf(pname, sizeof(pname), "ipcb.%d.exit", getpid());
-	snprintf(bname, sizeof(bname), "ipcb.%d.exitbig", getpid());
-	r = fd < 0 ? fd : xb_pool_create(fd, pname, 64, EXIT_POOL, &pool);
-	if (!r) {
-		r = xb_pool_create(fd, bname, 64, EXIT_BIGPOOL, &bpool);
-		if (r)
-			xb_pool_destroy(fd, pool);
+	arm_watchdog();
+	for (int k = 0; !r && fd >= 0 && k < opt.rounds; k++) {
+		r = exit_round(fd, pname, EXIT_POOL, held, NHELD, c, rel, k,
+			       res);
+		if (!r)
+			r = exit_round(fd, pname, EXIT_BIGPOOL, bigheld, 1, big,
+				       NULL, k, res);
 	}
-	if (r || !res) {
-		const char *why = fd < 0 ? xb_why : r ? strerror(-r)
-						      : "no_memory";
+	alarm(0);
+	if (r || fd < 0) {
+		const char *why = fd < 0 ? xb_why : strerror(-r);
 
 		for (size_t i = 0; i < NHELD; i++) {
 			result_na("exit_close", "xmsg", held[i], why);
 			result_na("exit_release", "xmsg", held[i], why);
 		}
 		result_na("exit_close_bigpool", "xmsg", EXIT_BIGHELD, why);
-		goto out;
-	}
-	arm_watchdog();
-	for (int k = 0; k < opt.rounds; k++) {
+	} else {
 		for (size_t i = 0; i < NHELD; i++) {
-			c[i][k] = exit_once(pname, held[i], true, res);
-			rel[i][k] = exit_once(pname, held[i], false, res);
+			exit_emit("exit_close", held[i], c[i], opt.rounds);
+			exit_emit("exit_release", held[i], rel[i], opt.rounds);
 		}
-		big[k] = exit_once(bname, EXIT_BIGHELD, true, res);
+		exit_emit("exit_close_bigpool", EXIT_BIGHELD, big[0],
+			  opt.rounds);
 	}
-	alarm(0);
-	for (size_t i = 0; i < NHELD; i++) {
-		exit_emit("exit_close", held[i], c[i], opt.rounds);
-		exit_emit("exit_release", held[i], rel[i], opt.rounds);
-	}
-	exit_emit("exit_close_bigpool", EXIT_BIGHELD, big, opt.rounds);
-	xb_pool_destroy(fd, pool);
-	xb_pool_destroy(fd, bpool);
-out:
 	if (fd >= 0)
 		close(fd);
 	if (res)
