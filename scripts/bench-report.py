@@ -445,10 +445,12 @@ def met(rr, bar, higher):
 def versus(run, measure, x, p, param, unit):
     """'xmsg-call 96444 msg/s vs pipe 5796 = 16.6 [15-18] (5 rounds)'"""
     rr = rratio(run, measure, x, p, param)
-    u = {"ns": " us", "msg/s": " msg/s"}.get(unit, "")
-    return rr, "%s %s%s vs %s %s%s = %s%s" % (
-        x, fmt(val(run, measure, x, param), unit), u, p,
-        fmt(val(run, measure, p, param), unit), u, frr(rr),
+    def f(v):
+        u = {"ns": " us", "msg/s": " msg/s"}.get(unit, "")
+        return fmt(v, unit) + ("" if v is None else u)
+    return rr, "%s %s vs %s %s = %s%s" % (
+        x, f(val(run, measure, x, param)), p,
+        f(val(run, measure, p, param)), frr(rr),
         " (%d rounds)" % rr[3] if rr and rr[3] > 1 else "")
 
 
