@@ -84,25 +84,32 @@ static void exit_emit(const char *measure, unsigned int n, const double *v,
 }
 
 /*
- * One round on a pool of @blocks created for it (one pool at a time: the
- * two together may exceed the user's max_pool_bytes): each of @n counts
- * closed, and released one by one when @rel is set.  0 or -errno.
+ * One round on a pool of @blocks created for it on a file of its own, so
+ * that it is gone when the round ends (two at once may exceed the user's
+ * max_pool_bytes): each of @n counts closed, and released one by one when
+ * @rel is set.  0 or -errno.
  */
-static int exit_round(int fd, const char *pname, unsigned int blocks,
+static int exit_round(const char *pname, unsigned int blocks,
 		      const unsigned int *n, size_t nn, double (*c)[MAX_ROUNDS],
 		      double (*rel)[MAX_ROUNDS], int k, struct exit_res *res)
 {
 	uint32_t pool;
-	int r = xb_pool_create(fd, pname, 64, blocks, &pool);
+	int fd = xb_open(), r;
 
-	if (r)
+	if (fd < 0)
+		return fd;
+	r = xb_pool_create(fd, pname, 64, blocks, &pool);
+	if (r) {
+		close(fd);
 		return r;
+	}
 	for (size_t i = 0; i < nn; i++) {
 		c[i][k] = exit_once(pname, n[i], true, res);
 		if (rel)
 			rel[i][k] = exit_once(pname, n[i], false, res);
 	}
 	xb_pool_destroy(fd, pool);
+	close(fd);
 	return 0;
 }
 
@@ -113,20 +120,19 @@ void cleanup_all(void)
 	double c[NHELD][MAX_ROUNDS], rel[NHELD][MAX_ROUNDS];
 	double big[1][MAX_ROUNDS];
 	char pname[XNAME];
-	int fd = xb_open(), r = res ? 0 : -ENOMEM;
+	int r = res ? 0 : -ENOMEM;
 
 	snprintf(pname, sizeof(pname), "ipcb.%d.exit", getpid());
 	arm_watchdog();
-	for (int k = 0; !r && fd >= 0 && k < opt.rounds; k++) {
-		r = exit_round(fd, pname, EXIT_POOL, held, NHELD, c, rel, k,
-			       res);
+	for (int k = 0; !r && k < opt.rounds; k++) {
+		r = exit_round(pname, EXIT_POOL, held, NHELD, c, rel, k, res);
 		if (!r)
-			r = exit_round(fd, pname, EXIT_BIGPOOL, bigheld, 1, big,
+			r = exit_round(pname, EXIT_BIGPOOL, bigheld, 1, big,
 				       NULL, k, res);
 	}
 	alarm(0);
-	if (r || fd < 0) {
-		const char *why = fd < 0 ? xb_why : strerror(-r);
+	if (r) {
+		const char *why = r == -ENOENT ? xb_why : strerror(-r);
 
 		for (size_t i = 0; i < NHELD; i++) {
 			result_na("exit_close", "xmsg", held[i], why);
@@ -141,8 +147,6 @@ void cleanup_all(void)
 		exit_emit("exit_close_bigpool", EXIT_BIGHELD, big[0],
 			  opt.rounds);
 	}
-	if (fd >= 0)
-		close(fd);
 	if (res)
 		munmap(res, sizeof(*res));
 }
