@@ -166,12 +166,14 @@ bool listed(const char *list, const char *name)
 
 volatile sig_atomic_t watchdog_fired;
 
-ssize_t write_full(int fd, const void *buf, size_t len)
+/* The whole of @len bytes through write() (@out) or read(); -1 on error. */
+static ssize_t io_full(int fd, char *buf, size_t len, bool out)
 {
 	size_t done = 0;
 
 	while (done < len) {
-		ssize_t n = write(fd, (const char *)buf + done, len - done);
+		ssize_t n = out ? write(fd, buf + done, len - done)
+				: read(fd, buf + done, len - done);
 
 		if (n < 0 && errno == EINTR && !watchdog_fired)
 			continue;
@@ -182,20 +184,14 @@ ssize_t write_full(int fd, const void *buf, size_t len)
 	return done;
 }
 
+ssize_t write_full(int fd, const void *buf, size_t len)
+{
+	return io_full(fd, (char *)buf, len, true);
+}
+
 ssize_t read_full(int fd, void *buf, size_t len)
 {
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = read(fd, (char *)buf + done, len - done);
-
-		if (n < 0 && errno == EINTR && !watchdog_fired)
-			continue;
-		if (n <= 0)
-			return -1;
-		done += n;
-	}
-	return done;
+	return io_full(fd, buf, len, false);
 }
 
 /* ----------------------------------------------------------- placement */

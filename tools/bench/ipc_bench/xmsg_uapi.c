@@ -172,6 +172,15 @@ int xb_send(int fd, uint32_t xchg, uint32_t msg)
 	return xb_ioctl(fd, XMSG_IOC_SEND, &a);
 }
 
+static void xb_rx_set(struct xrx *rx, uint32_t msg, uint64_t off,
+		      uint64_t len, uint64_t gen)
+{
+	rx->msg = msg;
+	rx->off = off;
+	rx->len = len;
+	rx->gen = gen;
+}
+
 int xb_recv(int fd, uint32_t xchg, bool newer, struct xrx *rx)
 {
 	struct xmsg_recv a;
@@ -185,13 +194,9 @@ int xb_recv(int fd, uint32_t xchg, bool newer, struct xrx *rx)
 		a.gen = rx->gen;
 	}
 	r = xb_ioctl(fd, XMSG_IOC_RECV, &a);
-	if (r)
-		return r;
-	rx->msg = a.msg;
-	rx->off = a.offset;
-	rx->len = a.length;
-	rx->gen = a.gen;
-	return 0;
+	if (!r)
+		xb_rx_set(rx, a.msg, a.offset, a.length, a.gen);
+	return r;
 }
 
 int xb_call(int fd, uint32_t sx, uint32_t msg, uint32_t rxx, struct xrx *rx)
@@ -205,13 +210,9 @@ int xb_call(int fd, uint32_t sx, uint32_t msg, uint32_t rxx, struct xrx *rx)
 	a.recv_xchg = rxx;
 	a.timeout_ns = XB_TIMEOUT_NS;
 	r = xb_ioctl(fd, XMSG_IOC_CALL, &a);
-	if (r)
-		return r;
-	rx->msg = a.msg;
-	rx->off = a.offset;
-	rx->len = a.length;
-	rx->gen = a.gen;
-	return 0;
+	if (!r)
+		xb_rx_set(rx, a.msg, a.offset, a.length, a.gen);
+	return r;
 }
 
 int xb_proxy(int fd, uint32_t msg, uint64_t off, uint64_t len,
@@ -267,12 +268,8 @@ int xb_xfer(int fd, uint32_t sx, const uint32_t *msgs, unsigned int n,
 	r = xb_ioctl(fd, XMSG_IOC_XFER, &a);
 	if (r)
 		return r;
-	for (unsigned int i = 0; i < a.received; i++) {
-		rx[i].msg = re[i].msg;
-		rx[i].off = re[i].offset;
-		rx[i].len = re[i].length;
-		rx[i].gen = 0;
-	}
+	for (unsigned int i = 0; i < a.received; i++)
+		xb_rx_set(&rx[i], re[i].msg, re[i].offset, re[i].length, 0);
 	if (got)
 		*got = a.received;
 	return 0;
