@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # bench-plot.gp: docs/benchmarks.png from the data files bench-report.py
 # writes.  Variables: dir (data files), out (PNG), nruns, titles
-# (";"-separated run names, e.g. "-smp 1;-smp 2"), have (per run a word of
+# (";"-separated run names without spaces, e.g. "-smp 1;-smp 2/split"), have (per run a word of
 # four 0/1 flags: round trip, throughput, fan-out, cleanup have data).
 set terminal pngcairo size 1800,420*nruns font ",10" noenhanced
 set output out
@@ -10,7 +10,7 @@ set grid
 set key top left font ",8"
 set logscale x 2
 set style data linespoints
-peers = "xmsg xmsg-call pipe unix mq shmring"
+peers = "xmsg xmsg-call pipe unix mq shmring shmpool"
 run(i) = word(system("echo '".titles."' | tr ';' ' ' | sed 's/-smp /smp/g'"), i+1)
 ok(i, k) = substr(word(have, i + 1), k, k) eq "1"
 # An empty panel instead of an error when a measure has no data.
@@ -22,13 +22,13 @@ do for [i=0:nruns-1] {
 	set ylabel "round trip, median (us)"
 	set title sprintf("%s: round trip latency (lower is better)", run(i))
 	if (ok(i, 1)) {
-	plot for [p=1:6] sprintf("%s/rtt_median.%d.dat", dir, i) \
+	plot for [p=1:7] sprintf("%s/rtt_median.%d.dat", dir, i) \
 		using 1:(column(p+1)/1000) title word(peers, p) lw 2
 	} else { eval empty(run(i) . ": round trip") }
 	set ylabel "MB/s"
 	set title sprintf("%s: one-way throughput (higher is better)", run(i))
 	if (ok(i, 2)) {
-	plot for [p=1:6] sprintf("%s/tput_bytes.%d.dat", dir, i) \
+	plot for [p=1:7] sprintf("%s/tput_bytes.%d.dat", dir, i) \
 		using 1:(column(p+1)/1e6) title word(peers, p) lw 2
 	} else { eval empty(run(i) . ": throughput") }
 	set xtics autofreq
@@ -39,7 +39,8 @@ do for [i=0:nruns-1] {
 	plot sprintf("%s/fanout.%d.dat", dir, i) using 1:($2/1000) \
 		title "xmsg broadcast" lw 2, \
 	     "" using 1:($3/1000) title "xmsg proxies" lw 2 pt 7 ps 2, \
-	     "" using 1:($4/1000) title "pipes" lw 2
+	     "" using 1:($4/1000) title "pipes" lw 2, \
+	     "" using 1:($5/1000) title "shmpool" lw 2
 	} else { eval empty(run(i) . ": fan-out") }
 	set logscale x 10
 	set xlabel "messages held"

@@ -3,14 +3,23 @@
 # the user-space IPC benchmark, the in-kernel benchmark modules and the
 # NIC benchmark, each between markers that bench-report.py reads.
 BOX=${BOX:-0.5}
+ROUNDS=${ROUNDS:-5}
 cd /tmp || exit 1
 echo "BENCH-CPUS $(nproc)"
 echo "BENCH-UNAME $(uname -r)"
-if [ -x /xmsg/bench/ipc_bench ]; then
-	echo "IPC-BENCH-BEGIN"
-	/xmsg/bench/ipc_bench -t "$BOX"
+# Round trip and throughput with the two processes pinned to one CPU and,
+# when there are two, to different CPUs (-a), so that both the switch
+# and the spin paths are measured; fan-out and cleanup once.
+places=same
+[ "$(nproc)" -ge 2 ] && places="split same"
+m=rtt,tput,fanout,exit
+for a in $places; do
+	[ -x /xmsg/bench/ipc_bench ] || break
+	echo "IPC-BENCH-BEGIN $a"
+	/xmsg/bench/ipc_bench -t "$BOX" -r "$ROUNDS" -a "$a" -m "$m"
 	echo "IPC-BENCH-END $?"
-fi
+	m=rtt,tput
+done
 for k in /xmsg/kunit/xmsg_*_bench.ko; do
 	[ -f "$k" ] || continue
 	n=${k##*/}

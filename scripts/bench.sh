@@ -8,6 +8,7 @@
 # tables.
 #
 #   BENCH_BOX=0.5     seconds per measurement inside the VM
+#   BENCH_ROUNDS=5    interleaved rounds the box is split into
 #   BENCH_SMP="1 2"   virtual CPU counts
 #   BENCH_LOGS=DIR    reuse console logs smp1.log, smp2.log from DIR
 #                     instead of booting (regenerate the docs only)
@@ -15,6 +16,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 box=${BENCH_BOX:-0.5}
+rounds=${BENCH_ROUNDS:-5}
 smps=${BENCH_SMP:-1 2}
 docs="$XMSG_ROOT/docs"
 
@@ -31,7 +33,7 @@ else
 		c=${c##*/}
 		kos="$kos ${c%.c}.ko"
 	done
-	run="BOX=$box; $(cat "$XMSG_ROOT/scripts/bench-vm.sh")"
+	run="BOX=$box; ROUNDS=$rounds; $(cat "$XMSG_ROOT/scripts/bench-vm.sh")"
 	for smp in $smps; do
 		log "perf kernel, -smp $smp: running the benchmarks" \
 			"(console: $logs/smp$smp.log)"

@@ -87,6 +87,7 @@ for d in tests examples bench; do
 		[ -f "$b" ] || continue
 		n=${b##*/}
 		[ -f "$bdir/src/tools/$d/${n%_32}.c" ] ||
+			[ -d "$bdir/src/tools/$d/$n" ] ||
 			[ -f "$bdir/src/tools/fuzz/$n.c" ] || rm -f "$b"
 	done
 done
