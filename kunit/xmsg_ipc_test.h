@@ -64,7 +64,7 @@ static inline struct ipc_t_env *ipc_t_env(struct kunit *test)
 	env->pool = xmsg_pool_create(&p);
 	if (IS_ERR(env->pool)) {
 		kfree(env);
-		KUNIT_ASSERT_FAILURE(test, "pool create failed");
+		KUNIT_ASSERT_TRUE_MSG(test, false, "pool create failed");
 	}
 	xmsg_owner_init(&env->a, "kunit-a");
 	xmsg_owner_init(&env->b, "kunit-b");
@@ -215,7 +215,7 @@ static inline struct ipc_t_thr *ipc_t_thr_start(struct kunit *test,
 	t = kthread_create(ipc_t_thr_main, thr, "xmsg-kunit/%d", idx);
 	if (IS_ERR(t)) {
 		kfree(thr);
-		KUNIT_ASSERT_FAILURE(test, "kthread_create failed");
+		KUNIT_ASSERT_TRUE_MSG(test, false, "kthread_create failed");
 	}
 	get_task_struct(t);
 	thr->task = t;
