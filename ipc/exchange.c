@@ -8,7 +8,8 @@
  * hands the message straight to it.  A broadcast exchange holds one posted
  * message (struct xmsg_xchg_post: the exchange's own proxy of the sent
  * message) and a FIFO of waiting receivers; a send wakes all of them at
- * once and each makes its own proxy of the post in its own context.
+ * once and each makes its own proxy of the post in its own context
+ * (bcast.c).
  *
  * Locking
  * -------
@@ -19,10 +20,7 @@
  * or after it, and waiters are woken after it is dropped
  * (xmsg_waiters_wake(), see waiter.c for XMSG_WAKE_BARRIER) -- by the
  * sender itself, possibly after more sends (xmsg_xchg_send_defer()).
- * A post is reference counted (@xmsg_xchg_post.ref): the exchange holds
- * one reference, and a receiver takes one under the lock before making its
- * proxy outside it, so a concurrent send or destroy cannot free the post
- * under it.
+ * Broadcast posts are reference counted, see bcast.c.
  * The list of all exchanges (for debugfs) is protected by
  * xmsg_xchg_list_lock (mutex), so create and destroy may sleep.
  * A blocking receive holds a reference on the exchange while it sleeps, so
@@ -57,91 +55,6 @@ module_param_named(spin_max_ns, xmsg_spin_max_ns, uint, 0644);
 MODULE_PARM_DESC(spin_max_ns,
 		 "Longest spin of a receiver before it sleeps, ns (0: never spin; default 50000)");
 
-/**
- * struct xmsg_xchg_post - the message posted at a broadcast exchange
- * @ref: references: the exchange while posted, plus receivers making a
- *	proxy of it
- * @proxy: the exchange's own proxy of the whole sent message (owner NULL);
- *	keeps the body alive while posted
- * @from: owner that posted it (only it may clear the post)
- * @gen: generation: the exchange's send count when posted
- */
-struct xmsg_xchg_post {
-	struct kref ref;
-	struct xmsg_msg *proxy;
-	struct xmsg_owner *from;
-	u64 gen;
-};
-
-/**
- * struct xmsg_xchg - an exchange
- * @obj: reference counted head; first member
- * @lock: protects the members below marked so
- * @kind: u32
- * @dead: destroyed.  Protected by @lock.
- * @limit: most messages queued at once (normal and pass)
- * @queued: messages queued.  Protected by @lock.
- * @prio_map: bit p set when @queue[p] is not empty.  Protected by @lock.
- * @queue: message queues, one per priority, linked by @xmsg_msg.link.
- *	Protected by @lock.
- * @waiters: waiting receivers (struct xmsg_xchg_waiter), FIFO.
- *	Protected by @lock.
- * @post: the posted broadcast message or NULL.  Protected by @lock.
- * @ring: the receive ring (ring.c) or NULL.
- *	Protected by @lock; freed only after an RCU grace period once
- *	detached.
- * @gen: broadcast generation.  Protected by @lock.
- * @sent: messages sent.  Protected by @lock.
- * @received: messages received.  Protected by @lock.
- * @poll_wq: poll() waiters; woken with the lock dropped
- * @all: on xmsg_xchg_list.  Protected by xmsg_xchg_list_lock.
- * @rcu: RCU-delayed free (wake_up_pollfree() needs it)
- * @wait_ns: moving average of how long receivers waited until a sender
- *	chose them, 0 while unknown (see xmsg_xchg_spin_ns()); read and
- *	written without lock (a hint)
- * @spin_probe: waits that did not spin, to spin now and then (a hint)
- * @name: for debugfs
- */
-struct xmsg_xchg {
-	struct xmsg_obj obj;
-	spinlock_t lock;	/* see Locking above */
-	u32 kind;
-	bool dead;
-	u32 limit;
-	u32 queued;
-	u32 prio_map;
-	struct list_head queue[XMSG_MSG_PRIO_MAX + 1];
-	struct list_head waiters;
-	struct xmsg_xchg_post *post;
-	struct xmsg_ring *ring;
-	u64 gen;
-	u64 sent;
-	u64 received;
-	u64 refused;
-	wait_queue_head_t poll_wq;
-	struct list_head all;
-	struct rcu_head rcu;
-	u32 wait_ns;
-	u32 spin_probe;
-	char name[XMSG_NAME_MAX];
-};
-
-/**
- * struct xmsg_xchg_waiter - a receiver waiting at an exchange
- * @w: generic waiter (waiter.c)
- * @msg: normal/pass: the message handed over, set when claimed
- * @post: broadcast: the post, with a reference for us, set when claimed
- * @newer: broadcast: only a generation > @gen will do
- * @gen: broadcast: last generation the receiver has seen
- */
-struct xmsg_xchg_waiter {
-	struct xmsg_waiter w;
-	struct xmsg_msg *msg;
-	struct xmsg_xchg_post *post;
-	bool newer;
-	u64 gen;
-};
-
 static LIST_HEAD(xmsg_xchg_list);
 static DEFINE_MUTEX(xmsg_xchg_list_lock);
 
@@ -150,44 +63,6 @@ static const char * const xmsg_xchg_kind_names[] = {
 	[XMSG_XCHG_KIND_PASS] = "pass",
 	[XMSG_XCHG_KIND_BCAST] = "bcast",
 };
-
-/* ---- broadcast posts ------------------------------------------------ */
-
-static void xmsg_xchg_post_release(struct kref *ref)
-{
-	struct xmsg_xchg_post *post =
-		container_of(ref, struct xmsg_xchg_post, ref);
-
-	xmsg_msg_rel(post->proxy);
-	kfree(post);
-}
-
-static void xmsg_xchg_post_put(struct xmsg_xchg_post *post)
-{
-	if (post)
-		kref_put(&post->ref, xmsg_xchg_post_release);
-}
-
-static struct xmsg_xchg_post *xmsg_xchg_post_alloc(struct xmsg_msg *msg,
-						   struct xmsg_owner *from)
-{
-	struct xmsg_xchg_post *post;
-	struct xmsg_msg *proxy;
-
-	post = kzalloc(sizeof(*post), GFP_KERNEL_ACCOUNT);
-	if (!post)
-		return ERR_PTR(-ENOMEM);
-	proxy = xmsg_msg_make_proxy(msg, 0, msg->size, NULL,
-				    GFP_KERNEL_ACCOUNT);
-	if (IS_ERR(proxy)) {
-		kfree(post);
-		return ERR_CAST(proxy);
-	}
-	kref_init(&post->ref);
-	post->proxy = proxy;
-	post->from = from;
-	return post;
-}
 
 /* ---- create, destroy, free ------------------------------------------ */
 
@@ -405,7 +280,7 @@ EXPORT_SYMBOL_NS_GPL(xmsg_xchg_kind, XMSG_NS);
 
 /* ---- poll ----------------------------------------------------------- */
 
-static void xmsg_xchg_poll_wake(struct xmsg_xchg *xchg, __poll_t mask)
+void xmsg_xchg_poll_wake(struct xmsg_xchg *xchg, __poll_t mask)
 {
 	/* wq_has_sleeper() orders our queue change before the check. */
 	if (wq_has_sleeper(&xchg->poll_wq))
@@ -419,11 +294,8 @@ static __poll_t __xmsg_xchg_poll_mask(struct xmsg_xchg *xchg, u64 gen)
 	lockdep_assert_held(&xchg->lock);
 	if (xchg->dead)
 		return EPOLLERR | EPOLLHUP;
-	if (xchg->kind == XMSG_XCHG_KIND_BCAST) {
-		if (xchg->post && xchg->post->gen > gen)
-			mask |= EPOLLIN | EPOLLRDNORM;
-		return mask | EPOLLOUT | EPOLLWRNORM;
-	}
+	if (xchg->kind == XMSG_XCHG_KIND_BCAST)
+		return __xmsg_xchg_bcast_poll_mask(xchg, gen);
 	if (xchg->queued)
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (xchg->queued < xchg->limit)
@@ -642,73 +514,6 @@ static int xmsg_xchg_send_queue(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 	return 0;
 }
 
-/* ---- broadcast exchanges -------------------------------------------- */
-
-static bool xmsg_xchg_post_fits(struct xmsg_xchg_post *post, bool newer,
-				u64 gen)
-{
-	return post && (!newer || post->gen > gen);
-}
-
-static struct xmsg_xchg_post *__xmsg_xchg_repost(struct xmsg_xchg *xchg,
-						 struct xmsg_xchg_post *post,
-						 u8 prio, struct list_head *wake)
-{
-	struct xmsg_xchg_waiter *xw, *next;
-	struct xmsg_xchg_post *old = xchg->post;
-
-	lockdep_assert_held(&xchg->lock);
-	post->gen = ++xchg->gen;
-	post->proxy->prio = prio;
-	xchg->post = post;
-	xchg->sent++;
-	list_for_each_entry_safe(xw, next, &xchg->waiters, w.link) {
-		if (!xmsg_xchg_post_fits(post, xw->newer, xw->gen))
-			continue;
-		kref_get(&post->ref);
-		xw->post = post;
-		xchg->received++;
-		__xmsg_waiter_claim(&xw->w, wake, 0);
-	}
-	return old;
-}
-
-static int xmsg_xchg_send_bcast(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
-				struct xmsg_owner *from, u8 prio,
-				struct list_head *wake)
-{
-	struct xmsg_xchg_post *post, *old;
-	struct list_head *wl = wake;
-	unsigned long flags;
-	LIST_HEAD(now);
-
-	might_sleep();
-	if (READ_ONCE(msg->owner) != from)
-		return -EPERM;
-	post = xmsg_xchg_post_alloc(msg, from);
-	if (IS_ERR(post))
-		return PTR_ERR(post);
-	spin_lock_irqsave(&xchg->lock, flags);
-	if (xchg->dead) {
-		spin_unlock_irqrestore(&xchg->lock, flags);
-		xmsg_xchg_post_put(post);
-		trace_xmsg_msg_send(xchg->name, prio, msg->size, -EIDRM);
-		return -EIDRM;
-	}
-	if (!wl)
-		wl = &now;
-	old = __xmsg_xchg_repost(xchg, post, prio, wl);
-	spin_unlock_irqrestore(&xchg->lock, flags);
-	trace_xmsg_msg_send(xchg->name, prio, msg->size,
-			    XMSG_TRACE_SEND_POSTED);
-
-	if (!wake)
-		xmsg_waiters_wake(&now);
-	xmsg_xchg_poll_wake(xchg, EPOLLIN | EPOLLRDNORM);
-	xmsg_xchg_post_put(old);
-	return 0;
-}
-
 /**
  * xmsg_xchg_send - send a message to an exchange
  * @xchg: the exchange
@@ -827,41 +632,6 @@ void xmsg_xchg_wake(struct list_head *wake)
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_xchg_wake, XMSG_NS);
 
-/**
- * xmsg_xchg_bcast_clear - take the posted message off a broadcast exchange
- * @xchg: a broadcast exchange
- * @from: the owner that posted it
- *
- * Receivers that already have a proxy keep it.
- *
- * Context: process context.
- * Return: 0; -EINVAL for NULL @xchg or not a broadcast exchange; -EIDRM
- * when destroyed; -ENOENT when nothing is posted; -EPERM when @from did not
- * post the message.
- */
-int xmsg_xchg_bcast_clear(struct xmsg_xchg *xchg, struct xmsg_owner *from)
-{
-	struct xmsg_xchg_post *post = NULL;
-	unsigned long flags;
-	int ret = 0;
-
-	if (!xchg || xchg->kind != XMSG_XCHG_KIND_BCAST)
-		return -EINVAL;
-	spin_lock_irqsave(&xchg->lock, flags);
-	if (xchg->dead)
-		ret = -EIDRM;
-	else if (!xchg->post)
-		ret = -ENOENT;
-	else if (xchg->post->from != from)
-		ret = -EPERM;
-	else
-		swap(post, xchg->post);
-	spin_unlock_irqrestore(&xchg->lock, flags);
-	xmsg_xchg_post_put(post);
-	return ret;
-}
-EXPORT_SYMBOL_NS_GPL(xmsg_xchg_bcast_clear, XMSG_NS);
-
 /* ---- receive -------------------------------------------------------- */
 
 /*
@@ -908,8 +678,8 @@ static void xmsg_xchg_spin_done(struct xmsg_xchg *xchg,
 }
 
 /* Sleep at @xchg until claimed; @flags: the saved state of the lock. */
-static int xmsg_xchg_wait(struct xmsg_xchg *xchg, struct xmsg_xchg_waiter *xw,
-			  unsigned long flags, ktime_t timeout)
+int xmsg_xchg_wait(struct xmsg_xchg *xchg, struct xmsg_xchg_waiter *xw,
+		   unsigned long flags, ktime_t timeout)
 	__releases(&xchg->lock)
 {
 	int ret;
@@ -967,67 +737,6 @@ static struct xmsg_msg *xmsg_xchg_recv_queue(struct xmsg_xchg *xchg,
 	if (to)
 		xmsg_msg_set_owner(msg, NULL, to);
 	return msg;
-}
-
-/* Get a reference on a fitting post, waiting for one if need be. */
-static struct xmsg_xchg_post *xmsg_xchg_bcast_take(struct xmsg_xchg *xchg,
-						   struct xmsg_xchg_waiter *xw,
-						   ktime_t timeout)
-{
-	struct xmsg_xchg_post *post;
-	unsigned long flags;
-	int ret;
-
-	spin_lock_irqsave(&xchg->lock, flags);
-	post = xchg->post;
-	if (xchg->dead) {
-		post = ERR_PTR(-EIDRM);
-	} else if (xmsg_xchg_post_fits(post, xw->newer, xw->gen)) {
-		kref_get(&post->ref);
-		xchg->received++;
-	} else if (!timeout) {
-		post = ERR_PTR(-EAGAIN);
-	} else {
-		ret = xmsg_xchg_wait(xchg, xw, flags, timeout);
-		return ret ? ERR_PTR(ret) : xw->post;
-	}
-	spin_unlock_irqrestore(&xchg->lock, flags);
-	return post;
-}
-
-static struct xmsg_msg *xmsg_xchg_recv_bcast(struct xmsg_xchg *xchg,
-					     struct xmsg_owner *to,
-					     ktime_t timeout, bool newer,
-					     u64 *gen)
-{
-	struct xmsg_xchg_waiter xw = { .newer = newer, .gen = gen ? *gen : 0 };
-	struct xmsg_xchg_post *post;
-	struct xmsg_msg *proxy;
-
-	might_sleep();
-	post = xmsg_xchg_bcast_take(xchg, &xw, timeout);
-	if (IS_ERR(post))
-		return ERR_CAST(post);
-	/*
-	 * Charged to the receiver, who may queue proxies anywhere: at its
-	 * memory cgroup's limit the receive fails (-ENOMEM), no OOM kill.
-	 */
-	proxy = xmsg_msg_make_proxy(post->proxy, 0, post->proxy->size, to,
-				    GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL |
-				    __GFP_NOWARN);
-	if (!IS_ERR(proxy)) {
-		proxy->prio = post->proxy->prio;
-		if (gen)
-			*gen = post->gen;
-	} else {		/* not received after all */
-		unsigned long flags;
-
-		spin_lock_irqsave(&xchg->lock, flags);
-		xchg->received--;
-		spin_unlock_irqrestore(&xchg->lock, flags);
-	}
-	xmsg_xchg_post_put(post);
-	return proxy;
 }
 
 /**

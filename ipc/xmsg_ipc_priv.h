@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * xmsg inter-task layer: helpers shared by exchange.c, ring.c, sem.c,
- * reply.c, obj.c and waiter.c.  Not for other layers; they use <xmsg/ipc.h>.
+ * xmsg inter-task layer: helpers shared by exchange.c, bcast.c, ring.c,
+ * sem.c, reply.c, obj.c and waiter.c.  Not for other layers; they use <xmsg/ipc.h>.
  */
 #ifndef _XMSG_IPC_PRIV_H
 #define _XMSG_IPC_PRIV_H
 
+#include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/poll.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
+#include <linux/wait.h>
 #include <xmsg/ipc.h>
 
 struct dentry;
@@ -63,6 +67,96 @@ void __xmsg_waiter_claim(struct xmsg_waiter *w, struct list_head *wake,
 void xmsg_waiters_wake(struct list_head *wake);
 int xmsg_waiter_wait(struct xmsg_waiter *w, spinlock_t *lock,
 		     unsigned long flags, ktime_t timeout) __releases(lock);
+
+/*
+ * Exchanges: exchange.c (normal and pass exchanges, waiting, poll) and
+ * bcast.c (broadcast exchanges).  Locking: see exchange.c.
+ */
+struct xmsg_xchg_post;
+
+/**
+ * struct xmsg_xchg - an exchange
+ * @obj: reference counted head; first member
+ * @lock: protects the members below marked so
+ * @kind: u32
+ * @dead: destroyed.  Protected by @lock.
+ * @limit: most messages queued at once (normal and pass)
+ * @queued: messages queued.  Protected by @lock.
+ * @prio_map: bit p set when @queue[p] is not empty.  Protected by @lock.
+ * @queue: message queues, one per priority, linked by @xmsg_msg.link.
+ *	Protected by @lock.
+ * @waiters: waiting receivers (struct xmsg_xchg_waiter), FIFO.
+ *	Protected by @lock.
+ * @post: the posted broadcast message (bcast.c) or NULL.  Protected by
+ *	@lock.
+ * @ring: the receive ring (ring.c) or NULL.
+ *	Protected by @lock; freed only after an RCU grace period once
+ *	detached.
+ * @gen: broadcast generation.  Protected by @lock.
+ * @sent: messages sent.  Protected by @lock.
+ * @received: messages received.  Protected by @lock.
+ * @refused: sends refused by a full queue.  Protected by @lock.
+ * @poll_wq: poll() waiters; woken with the lock dropped
+ * @all: on xmsg_xchg_list.  Protected by xmsg_xchg_list_lock.
+ * @rcu: RCU-delayed free (wake_up_pollfree() needs it)
+ * @wait_ns: moving average of how long receivers waited until a sender
+ *	chose them, 0 while unknown (see xmsg_xchg_spin_ns()); read and
+ *	written without lock (a hint)
+ * @spin_probe: waits that did not spin, to spin now and then (a hint)
+ * @name: for debugfs
+ */
+struct xmsg_xchg {
+	struct xmsg_obj obj;
+	spinlock_t lock;	/* see Locking in exchange.c */
+	u32 kind;
+	bool dead;
+	u32 limit;
+	u32 queued;
+	u32 prio_map;
+	struct list_head queue[XMSG_MSG_PRIO_MAX + 1];
+	struct list_head waiters;
+	struct xmsg_xchg_post *post;
+	struct xmsg_ring *ring;
+	u64 gen;
+	u64 sent;
+	u64 received;
+	u64 refused;
+	wait_queue_head_t poll_wq;
+	struct list_head all;
+	struct rcu_head rcu;
+	u32 wait_ns;
+	u32 spin_probe;
+	char name[XMSG_NAME_MAX];
+};
+
+/**
+ * struct xmsg_xchg_waiter - a receiver waiting at an exchange
+ * @w: generic waiter (waiter.c)
+ * @msg: normal/pass: the message handed over, set when claimed
+ * @post: broadcast: the post, with a reference for us, set when claimed
+ * @newer: broadcast: only a generation > @gen will do
+ * @gen: broadcast: last generation the receiver has seen
+ */
+struct xmsg_xchg_waiter {
+	struct xmsg_waiter w;
+	struct xmsg_msg *msg;
+	struct xmsg_xchg_post *post;
+	bool newer;
+	u64 gen;
+};
+
+void xmsg_xchg_poll_wake(struct xmsg_xchg *xchg, __poll_t mask);
+int xmsg_xchg_wait(struct xmsg_xchg *xchg, struct xmsg_xchg_waiter *xw,
+		   unsigned long flags, ktime_t timeout) __releases(&xchg->lock);
+
+/* Broadcast exchanges: bcast.c, called by exchange.c. */
+void xmsg_xchg_post_put(struct xmsg_xchg_post *post);
+int xmsg_xchg_send_bcast(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
+			 struct xmsg_owner *from, u8 prio, struct list_head *wake);
+struct xmsg_msg *xmsg_xchg_recv_bcast(struct xmsg_xchg *xchg,
+				      struct xmsg_owner *to, ktime_t timeout,
+				      bool newer, u64 *gen);
+__poll_t __xmsg_xchg_bcast_poll_mask(struct xmsg_xchg *xchg, u64 gen);
 
 /* Object types' release functions, called by xmsg_obj_put(). */
 void xmsg_xchg_free(struct xmsg_obj *obj);
