@@ -805,6 +805,10 @@ static int ctl_json_differs(struct __test_metadata *_metadata,
 	bad += !s || st->mode > 1 || strcmp(s, modes[st->mode]);
 	s = xt_json_str(o, "krecv");
 	bad += !s || st->krecv > 2 || strcmp(s, krecvs[st->krecv]);
+	s = xt_json_str(o, "rx");
+	bad += !s || strncmp(s, "nic.", 4) || strncmp(s + 4, st->ifname,
+						       strlen(st->ifname)) ||
+		strcmp(s + 4 + strlen(st->ifname), ".rx");
 	if (bad)
 		TH_LOG("settings differ from xm_nic_stats()");
 	for (i = 0; i <= XMSG_NIC_STAT_MAX; i++) {

@@ -73,9 +73,15 @@ static int nic_detach(const struct ctl_obj *obj, int argc, char **argv)
 	return ret ? nic_fail(ret, "cannot detach", argv[0]) : EX_OK;
 }
 
+/* The objects of an attachment: "nic.DEV" and "nic.DEV.<suffix>". */
+static const char *const nic_objs[][2] = {
+	{ "pool", "" }, { "rx", ".rx" }, { "tx", ".tx" }, { "free", ".free" },
+};
+
 /* One attachment: its settings, then every counter the library names. */
 static void nic_show(const struct xm_nic_stats *st)
 {
+	char obj[XMSG_NAME_MAX + 16];
 	const char *name;
 	unsigned int i;
 
@@ -96,6 +102,14 @@ static void nic_show(const struct xm_nic_stats *st)
 		printf("  %-18s %s\n", "krecv",
 		       ctl_kind_name(krecvs, ARRAY_SIZE(krecvs), st->krecv));
 		printf("  %-18s 0x%04x\n", "ethertype", st->ethertype);
+	}
+	for (i = 0; i < ARRAY_SIZE(nic_objs); i++) {
+		snprintf(obj, sizeof(obj), "nic.%s%s", st->ifname,
+			 nic_objs[i][1]);
+		if (ctl_json)
+			jw_str(nic_objs[i][0], obj);
+		else
+			printf("  %-18s %s\n", nic_objs[i][0], obj);
 	}
 	for (i = 0; i <= XMSG_NIC_STAT_MAX; i++) {
 		name = xm_nic_stat_name(i);
