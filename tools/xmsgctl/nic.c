@@ -163,7 +163,7 @@ static int nic_parse(int key, const char *arg)
 	switch (key) {
 	case 'm':
 		return ctl_kind_of(arg, modes, ARRAY_SIZE(modes), &opt.mode);
-	case 'k':
+	case 'K':
 		return ctl_kind_of(arg, krecvs, ARRAY_SIZE(krecvs),
 				   &opt.krecv);
 	case 'E':
@@ -177,7 +177,7 @@ static int nic_parse(int key, const char *arg)
 }
 
 static const struct ctl_cmd nic_cmds[] = {
-	{ "attach", nic_attach, "DEV", "mEk",
+	{ "attach", nic_attach, "DEV", "mEK",
 	  "attach network device DEV: frames of the EtherType become "
 	  "messages at nic.DEV.rx, messages sent to nic.DEV.tx leave DEV "
 	  "(needs CAP_NET_ADMIN)", 1, 1, 0 },
@@ -198,7 +198,7 @@ static const struct ctl_opt nic_opts[] = {
 	{ "ethertype", 'E', "TYPE",
 	  "attach: the EtherType taken (default: the module parameter "
 	  "ethertype, 0x88B5)" },
-	{ "krecv", 'k', "KRECV",
+	{ "krecv", 'K', "KRECV",
 	  "attach: a kernel receiver at nic.DEV.rx: none (default: user "
 	  "space receives), echo (sends each message on to nic.DEV.tx) or "
 	  "sink (reads each one and releases it)" },
