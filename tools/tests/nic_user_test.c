@@ -12,6 +12,7 @@
  */
 #include "nic_common.h"
 #include "xt_exec.h"
+#include "xt_json.h"
 
 /*
  * Open the attachment's pool (mapped) and one of its exchanges through
@@ -772,12 +773,149 @@ TEST_F(nic, xmsgctl_nic)
 	EXPECT_EQ(6, ctl_counter(out, "rx_made"));
 	EXPECT_EQ(4, xt_run(NULL, out, sizeof(out), (uid_t)-1, other));
 	EXPECT_EQ(2, xt_run(NULL, out, sizeof(out), (uid_t)-1, two));
-	setenv("XMSG_DEBUGFS", "/tmp", 1);	/* a tmpfs, not debugfs */
-	EXPECT_EQ(4, xt_run(NULL, out, sizeof(out), (uid_t)-1, all));
-	unsetenv("XMSG_DEBUGFS");
 	EXPECT_EQ(0, nic_detach(RX_DEV));
 	ASSERT_EQ(0, xt_run(NULL, out, sizeof(out), (uid_t)-1, all));
 	EXPECT_NE(NULL, strstr(out, "no device attached"));
+}
+
+static struct xt_jnode ctl_nodes[256];
+static struct xt_json ctl_jp = { .nodes = ctl_nodes, .max = 256 };
+
+/*
+ * Does the JSON object @o of xmsgctl -j nic stats describe @st: the
+ * device, its settings and every counter the library names?  The first
+ * difference is logged; returns the number of differences.
+ */
+static int ctl_json_differs(struct __test_metadata *_metadata,
+			    const struct xt_jnode *o,
+			    const struct xm_nic_stats *st)
+{
+	static const char *const modes[] = { "pool", "zc" };
+	static const char *const krecvs[] = { "none", "echo", "sink" };
+	const char *name, *s;
+	unsigned int i;
+	uint64_t v;
+	int bad = 0;
+
+	s = xt_json_str(o, "dev");
+	bad += !s || strcmp(s, st->ifname);
+	bad += xt_json_num(o, "ifindex") != st->ifindex;
+	bad += xt_json_num(o, "ethertype") != st->ethertype;
+	s = xt_json_str(o, "mode");
+	bad += !s || st->mode > 1 || strcmp(s, modes[st->mode]);
+	s = xt_json_str(o, "krecv");
+	bad += !s || st->krecv > 2 || strcmp(s, krecvs[st->krecv]);
+	s = xt_json_str(o, "rx");
+	bad += !s || strncmp(s, "nic.", 4) || strncmp(s + 4, st->ifname,
+						       strlen(st->ifname)) ||
+		strcmp(s + 4 + strlen(st->ifname), ".rx");
+	if (bad)
+		TH_LOG("settings differ from xm_nic_stats()");
+	for (i = 0; i <= XMSG_NIC_STAT_MAX; i++) {
+		name = xm_nic_stat_name(i);
+		if (!name)
+			continue;
+		if (xt_json_u64(xt_json_get(o, name), &v) ||
+		    v != st->stat[i]) {
+			TH_LOG("%s: xm_nic_stats() %llu", name,
+			       (unsigned long long)st->stat[i]);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+/*
+ * xmsgctl nic attach / stats / detach through the netlink family: the
+ * attachment it makes is the one asked for, its JSON statistics are those
+ * of xm_nic_stats(), and errors (attached twice, not attached, no such
+ * device, bad option) give an error line and their exit code.
+ */
+TEST_F(nic, xmsgctl_nic_netlink)
+{
+	char ctl[PATH_MAX], out[CTL_OUT];
+	char *attach[] = { ctl, "nic", "attach", RX_DEV, "--mode", "pool",
+			   NULL };
+	char *attach_zc[] = { ctl, "nic", "attach", RX_DEV, "-m", "zc",
+			      "--krecv", "sink", "--ethertype", "0x88b6",
+			      NULL };
+	char *attach_bad[] = { ctl, "nic", "attach", RX_DEV, "--krecv",
+			       "loop", NULL };
+	char *attach_none[] = { ctl, "nic", "attach", "xmnone0", NULL };
+	char *detach[] = { ctl, "nic", "detach", RX_DEV, NULL };
+	char *stats[] = { ctl, "-j", "nic", "stats", RX_DEV, NULL };
+	char *stats_all[] = { ctl, "nic", "stats", "-j", NULL };
+	char *stats_text[] = { ctl, "nic", "stats", RX_DEV, NULL };
+	const struct xt_jnode *d;
+	struct xm_nic_stats st;
+
+	if (xt_tool(ctl, sizeof(ctl), "bin", "xmsgctl"))
+		SKIP(return, "no xmsgctl next to the tests");
+	ASSERT_EQ(0, xt_run(NULL, out, sizeof(out), (uid_t)-1, attach));
+	ASSERT_EQ(0, xm_nic_stats(RX_DEV, 0, &st));
+	EXPECT_EQ((uint32_t)XMSG_NIC_MODE_POOL, st.mode);
+	EXPECT_EQ((uint32_t)XMSG_NIC_KRECV_NONE, st.krecv);
+	EXPECT_EQ(NIC_TYPE, st.ethertype);
+	/* attached twice: EEXIST, exit 1, the attachment unchanged */
+	EXPECT_EQ(1, xt_run_fd(2, NULL, out, sizeof(out), (uid_t)-1, attach));
+	EXPECT_NE(NULL, strstr(out, "cannot attach '" RX_DEV "'")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "attached already")) TH_LOG("%s", out);
+
+	ASSERT_EQ(5, send_frames(self->fd, self->mac, 0, 5));
+	ASSERT_EQ(5, wait_stat(RX_DEV, "rx_delivered", 5, 2000));
+	ASSERT_EQ(0, xt_run(NULL, out, sizeof(out), (uid_t)-1, stats));
+	ASSERT_EQ(0, xm_nic_stats(RX_DEV, 0, &st));
+	d = xt_json_parse(&ctl_jp, out, NULL);
+	ASSERT_NE(NULL, d) TH_LOG("not JSON: %s", out);
+	ASSERT_EQ(XT_JOBJ, d->type);
+	EXPECT_EQ(0, ctl_json_differs(_metadata, d, &st)) TH_LOG("%s", out);
+	EXPECT_EQ(5, xt_json_num(d, "rx_delivered"));
+	EXPECT_EQ(5, xt_json_num(d, "pool_in_use"));
+	EXPECT_LT(0, xt_json_num(d, "pool_count"));
+
+	/* every device: an array of one */
+	ASSERT_EQ(0, xt_run(NULL, out, sizeof(out), (uid_t)-1, stats_all));
+	d = xt_json_parse(&ctl_jp, out, NULL);
+	ASSERT_NE(NULL, d) TH_LOG("not JSON: %s", out);
+	ASSERT_EQ(XT_JARR, d->type);
+	ASSERT_EQ((size_t)1, d->n);
+	EXPECT_EQ(0, ctl_json_differs(_metadata, xt_json_at(d, 0), &st));
+
+	ASSERT_EQ(0, xt_run(NULL, out, sizeof(out), (uid_t)-1, detach));
+	EXPECT_EQ(-ENOENT, xm_nic_stats(RX_DEV, 0, &st));
+	EXPECT_EQ(0, nic_pools(RX_DEV));
+	/* not attached: an error line, exit 4, nothing on standard output */
+	EXPECT_EQ(4, xt_run(NULL, out, sizeof(out), (uid_t)-1, stats));
+	EXPECT_STREQ("", out);
+	EXPECT_EQ(4, xt_run_fd(2, NULL, out, sizeof(out), (uid_t)-1,
+			       stats_text));
+	EXPECT_NE(NULL, strstr(out, RX_DEV "': not attached to xmsg_nic\n"))
+		TH_LOG("%s", out);
+	EXPECT_EQ(4, xt_run_fd(2, NULL, out, sizeof(out), (uid_t)-1, detach));
+	EXPECT_NE(NULL, strstr(out, "cannot detach '" RX_DEV "'"))
+		TH_LOG("%s", out);
+	ASSERT_EQ(0, xt_run(NULL, out, sizeof(out), (uid_t)-1, stats_all));
+	EXPECT_STREQ("[]\n", out);
+	EXPECT_EQ(4, xt_run_fd(2, NULL, out, sizeof(out), (uid_t)-1,
+			       attach_none));
+	EXPECT_NE(NULL, strstr(out, "no such network device"))
+		TH_LOG("%s", out);
+	EXPECT_EQ(2, xt_run(NULL, out, sizeof(out), (uid_t)-1, attach_bad));
+	EXPECT_EQ(-ENOENT, xm_nic_stats(RX_DEV, 0, &st));
+
+	/* the options reach the module */
+	ASSERT_EQ(0, xt_run(NULL, out, sizeof(out), (uid_t)-1, attach_zc));
+	ASSERT_EQ(0, xt_run(NULL, out, sizeof(out), (uid_t)-1, stats));
+	ASSERT_EQ(0, xm_nic_stats(RX_DEV, 0, &st));
+	EXPECT_EQ((uint32_t)XMSG_NIC_MODE_ZC, st.mode);
+	EXPECT_EQ((uint32_t)XMSG_NIC_KRECV_SINK, st.krecv);
+	EXPECT_EQ(0x88b6, st.ethertype);
+	d = xt_json_parse(&ctl_jp, out, NULL);
+	ASSERT_NE(NULL, d) TH_LOG("not JSON: %s", out);
+	EXPECT_EQ(0, ctl_json_differs(_metadata, d, &st)) TH_LOG("%s", out);
+	EXPECT_EQ(0x88b6, xt_json_num(d, "ethertype"));
+	EXPECT_EQ(0, xt_run(NULL, out, sizeof(out), (uid_t)-1, detach));
+	EXPECT_EQ(-ENOENT, xm_nic_stats(RX_DEV, 0, &st));
 }
 
 /* xmsgctl recv prints a zero-copy frame (not mappable: read by copy). */
