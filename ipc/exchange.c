@@ -476,6 +476,8 @@ static int xmsg_xchg_send_queue(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 				struct list_head *wake,
 				struct xmsg_msg **spare)
 {
+	/* read now: once put, the message may be received and released */
+	size_t len = msg->size;
 	struct list_head *wl = wake;
 	struct xmsg_ring *ring;
 	bool ring_wake = false;
@@ -499,7 +501,7 @@ static int xmsg_xchg_send_queue(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 	if (ring_wake)
 		xmsg_ring_wake(ring, EPOLLIN | EPOLLRDNORM);
 	rcu_read_unlock();
-	trace_xmsg_msg_send(xchg->name, prio, msg->size, ret);
+	trace_xmsg_msg_send(xchg->name, prio, len, ret);
 	if (spare)
 		*spare = xmsg_xchg_pick_spare(&done);
 	xmsg_ring_release_msgs(&done);
