@@ -3,9 +3,11 @@
 #
 # make check-all: make check (scripts/check.sh, unchanged), then the user
 # tests on the kernels people run, booted under QEMU (TCG):
-#  1. Debian's stock 6.12 arm64 kernel (qemu-system-aarch64), with the
+#  1. the debug kernel built from Debian's linux-source-6.12: KUnit and
+#     user tests;
+#  2. Debian's stock 6.12 arm64 kernel (qemu-system-aarch64), with the
 #     NIC sample and two virtio NICs;
-#  2. Debian's stock 6.12 amd64 kernel (qemu-system-x86_64 -M q35), xmsg.ko
+#  3. Debian's stock 6.12 amd64 kernel (qemu-system-x86_64 -M q35), xmsg.ko
 #     built natively, the user tests as static x86_64 binaries, same NICs.
 # Each run prints its uname -r, its counts and its time.  Ends with one
 # "N passed, N failed[, N skipped]" over everything; exits non-zero on any
@@ -34,12 +36,12 @@ if [ $extra_only -eq 0 ]; then
 	totals_line "$logdir/check.log"
 fi
 
-run() {	# run NAME VM-RUN-DEB-ARGS...
-	name=$1
-	shift
+run() {	# run NAME RUNNER ARGS...: RUNNER is vm-run.sh or vm-run-deb.sh
+	name=$1 runner=$2
+	shift 2
 	log "== $name"
 	t0=$(date +%s)
-	"$XMSG_ROOT/scripts/vm-run-deb.sh" "$@" --log "$logdir/$name.log" \
+	"$XMSG_ROOT/scripts/$runner" "$@" --log "$logdir/$name.log" \
 		>/dev/null 2>"$logdir/$name.err" || true
 	t1=$(date +%s)
 	if [ ! -s "$logdir/$name.log" ]; then
@@ -54,10 +56,15 @@ run() {	# run NAME VM-RUN-DEB-ARGS...
 	totals_add "$logdir/$name.parse"
 }
 
-# 1. Debian 6.12 arm64: user tests, NIC sample, two virtio NICs.
-run stock-6.12-arm64 --series 6.12 --arch arm64 --net --timeout 1800
+# 1. The debug kernel built from Debian's linux-source-6.12 (the options of
+#    the 6.1 one): KUnit and user tests, two NICs; the fuzzer for 20 s.
+run debug-6.12 vm-run.sh --kernel debug-6.12 --net --timeout 2700 \
+	--config 'export XMSG_FUZZ_SECONDS=20'
 
-# 2. Debian 6.12 amd64 on qemu-system-x86_64: the same.
-run stock-6.12-amd64 --series 6.12 --arch amd64 --net --timeout 1800
+# 2. Debian 6.12 arm64: user tests, NIC sample, two virtio NICs.
+run stock-6.12-arm64 vm-run-deb.sh --series 6.12 --arch arm64 --net --timeout 1800
+
+# 3. Debian 6.12 amd64 on qemu-system-x86_64: the same.
+run stock-6.12-amd64 vm-run-deb.sh --series 6.12 --arch amd64 --net --timeout 1800
 
 totals_end "$logdir"
