@@ -150,7 +150,7 @@ static void xmsg_nic_rx_recycled(struct xmsg_nic *nic, struct sk_buff *skb,
 	xmsg_nic_rx_send(nic, msg);
 }
 
-/* Pool mode: the seed's ISR get.  Take a bare block, copy the frame into it
+/* Pool mode: the interrupt-time get.  Take a bare block, copy the frame into it
  * (the DMA step of a real NIC), make it a message.  A message a user
  * returned to the free exchange is used instead when there is one (no
  * get, no make).  Never sleeps.

@@ -48,7 +48,7 @@
  * blocks of 2048 bytes, rx exchange limit 4096), so neither side wins by
  * buffering more.
  *
- * After each size, the issue's targets are checked on these figures, for
+ * After each size, the targets (docs/nic.md) are checked on these figures, for
  * the pool-mode user receivers (xmsg-pool, xmsg-batch, xmsg-coal,
  * xmsg-ring):
  * >= tpacket_v3 and >= 2 x recvfrom (frames/s), with
