@@ -5,7 +5,8 @@
  * This is the input/output model of exchange messaging on a real Linux
  * network path: an interrupt handler (here the device's rx_handler,
  * softirq context) gets a bare block, fills it (the DMA step: one copy
- * of the frame), makes it a message and sends it to an exchange; on output a message is unmade back into a bare block
+ * of the frame), makes it a message and sends it to an exchange; on
+ * output a message is unmade back into a bare block
  * that the driver transmits and that returns to its pool when the driver
  * frees the skb.
  *
