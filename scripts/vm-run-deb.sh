@@ -140,7 +140,7 @@ cp "$bdir/src/xmsg.ko" "$st/xmsg/modules/"
 for ko in "$bdir"/src/net/*.ko; do
 	[ -f "$ko" ] && cp "$ko" "$st/xmsg/modules/"
 done
-for d in tests examples; do
+for d in tests examples bench; do
 	[ -d "$bdir/tools/$d" ] && cp "$bdir/tools/$d"/* "$st/xmsg/$d/" 2>/dev/null
 done
 [ -d "$bdir/tools/bin" ] && cp "$bdir/tools/bin"/* "$st/xmsg/bin/"

@@ -643,6 +643,9 @@ TEST_F_TIMEOUT(br, broadcast, 300)
  * how many sends succeeded, failed with -EIDRM and with -ENOENT, and
  * whether a send succeeded after an error.
  */
+/* kill_bridge: the highest sequence number a sender may reach */
+#define SEQ_MAX 20000u
+
 static int stream_sender(FIXTURE_DATA(br) *self, int total, int fd)
 {
 	uint64_t ok = 0, idrm = 0, noent = 0, back = 0;
@@ -654,7 +657,13 @@ static int stream_sender(FIXTURE_DATA(br) *self, int total, int fd)
 	CHILD_CHECK(xm_open(&x, NULL) == 0, 20);
 	pool = xm_pool_open(x, self->tx, XMSG_ACC_RDWR);
 	CHILD_CHECK(pool > 0, 21);
-	while (ok < (uint64_t)total && xt_now() < end) {
+	/*
+	 * At least @total; then on until a send succeeded after a failed one
+	 * (on a loaded machine the first @total may all be out before the
+	 * outage), at most SEQ_MAX.
+	 */
+	while ((ok < (uint64_t)total || (!back && seq < SEQ_MAX)) &&
+	       xt_now() < end) {
 		if (xa < 0) {
 			xa = xm_xchg_open(x, self->adata, XMSG_ACC_WRITE);
 			if (xa < 0) {
@@ -691,11 +700,10 @@ static int stream_sender(FIXTURE_DATA(br) *self, int total, int fd)
  * told to stop (a byte on @stop) and nothing came for 300 ms; checks each
  * body; writes how many it got, duplicates and bad ones to @fd.
  */
-static int stream_receiver(FIXTURE_DATA(br) *self, int total, int stop,
-			   int fd)
+static int stream_receiver(FIXTURE_DATA(br) *self, int stop, int fd)
 {
 	uint64_t got = 0, dups = 0, bad = 0;
-	unsigned char *seen = calloc(total, 1);
+	unsigned char *seen = calloc(SEQ_MAX, 1);
 	struct pollfd p = { .fd = stop, .events = POLLIN };
 	int stopping = 0, xb, ret;
 	struct xm_msg m;
@@ -716,7 +724,7 @@ static int stream_receiver(FIXTURE_DATA(br) *self, int total, int stop,
 		}
 		CHILD_CHECK(ret == 0 && m.body, 33);
 		memcpy(&seq, m.body, 4);
-		if (seq >= (uint32_t)total || m.length != 1000 ||
+		if (seq >= SEQ_MAX || m.length != 1000 ||
 		    check_body(m.body, m.length, seq))
 			bad++;
 		else if (seen[seq]++)
@@ -754,7 +762,7 @@ TEST_F_TIMEOUT(br, kill_bridge, 600)
 	ASSERT_EQ(0, pipe(stop));
 	rcv = fork();
 	if (rcv == 0)
-		_exit(stream_receiver(self, TOTAL, stop[0], rfd[1]));
+		_exit(stream_receiver(self, stop[0], rfd[1]));
 	snd = fork();
 	if (snd == 0)
 		_exit(stream_sender(self, TOTAL, sfd[1]));
@@ -783,8 +791,8 @@ TEST_F_TIMEOUT(br, kill_bridge, 600)
 	ASSERT_EQ(0, xt_get(sfd[0], &back));
 	ASSERT_EQ(0, xt_get(sfd[0], &seqs));
 	EXPECT_EQ(0, xt_wait(snd));
-	EXPECT_EQ((uint64_t)TOTAL, ok);
-	EXPECT_EQ((uint64_t)TOTAL, seqs);
+	EXPECT_LE((uint64_t)TOTAL, ok);
+	EXPECT_EQ(ok, seqs);
 	EXPECT_LT(0U, idrm + noent) TH_LOG("no send failed");
 	EXPECT_EQ(1U, back) TH_LOG("no send succeeded after the restart");
 	/* every message sent is acknowledged, lost in flight or dropped */
