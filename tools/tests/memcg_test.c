@@ -211,18 +211,20 @@ TEST_F(memcg, ring_charged_and_uncharged)
 	EXPECT_LE(before + ring_bytes - ring_bytes / 8, during);
 	xm_ring_close(&r);
 	/*
-	 * Some of the file's own memory goes after an RCU grace period; on
-	 * a loaded host that took long enough to be seen (+200 KiB once):
-	 * give the level up to 2 s to settle.
+	 * Some of the file's own memory goes after an RCU grace period, and
+	 * the group also holds this process's own pages, which move on
+	 * their own (+240 KiB was seen once on a loaded host): wait up to
+	 * 2 s, then require that at least three quarters of the ring's
+	 * charge went, which a ring left charged cannot fake.
 	 */
 	for (i = 0; i < 40; i++) {
 		after = read_ll(self->group, "memory.current");
-		if (after <= during - ring_bytes + ring_bytes / 8)
+		if (during - after >= ring_bytes - ring_bytes / 4)
 			break;
 		xt_sleep_ms(50);
 	}
 	TH_LOG("memory.current: %lld after close", after);
-	EXPECT_GE(during - ring_bytes + ring_bytes / 8, after);
+	EXPECT_LE(ring_bytes - ring_bytes / 4, during - after);
 	EXPECT_EQ(0, xm_destroy(self->x, xchg));
 	EXPECT_EQ(0, xm_pool_destroy(self->x, pool));
 }
