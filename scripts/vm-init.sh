@@ -71,6 +71,16 @@ load_modules() {
 	done
 }
 
+# Seconds since boot, and since such a time (the per-test times in the log
+# show where make check spends its minutes).
+now() {
+	cut -d' ' -f1 /proc/uptime
+}
+
+since() {
+	awk -v t0="$1" '{ printf "%.1f", $1 - t0 }' /proc/uptime
+}
+
 run_kunit() {
 	for m in /xmsg/kunit/*.ko; do
 		[ -f "$m" ] || continue
@@ -78,7 +88,9 @@ run_kunit() {
 		n=${n%.ko}
 		match "$n" || continue
 		echo "init: kunit $n"
+		t0=$(now)
 		insmod "$m" || echo "# insmod $n failed" >> "$KTAP"
+		echo "init: kunit $n took $(since "$t0") s"
 	done
 	for r in /sys/kernel/debug/kunit/*/results; do
 		[ -f "$r" ] || continue
@@ -117,9 +129,11 @@ run_user_tests() {
 				"32-bit binaries (no CONFIG_COMPAT)" >> "$KTAP"
 			continue
 		fi
+		t0=$(now)
 		(cd /tmp && timeout -s KILL "$TEST_TIMEOUT" "$t") \
 			> /tmp/out.$n 2>&1
 		rc=$?
+		echo "init: test $n took $(since "$t0") s"
 		NTOP=$((NTOP + 1))
 		{
 			echo "    KTAP version 1"
