@@ -27,55 +27,6 @@ if ! command -v pahole >/dev/null 2>&1; then
 		die "cannot install dwarves"
 fi
 
-# The first package that apt-cache depends lists for $1 (a dependency or a
-# provider of one, without its :arch) matching the regex $2.
-dep_of() {
-	apt-cache depends "$1" | sed 1d |
-		sed 's/^ *|\{0,1\}\(Depends: \)\{0,1\}//; s/[<>]//g; s/:[a-z0-9]*$//' |
-		grep -x "$2" | head -1
-}
-
-# Unpack the headers of series $1 for Debian arch $2; print a KDIR.
-fetch_headers() {
-	ser=$1 darch=$2
-	if [ "$ser" = 6.1 ]; then
-		meta=linux-headers-$darch
-	else
-		meta=linux-headers-$ser-$darch
-	fi
-	hpkg=$(dep_of "$meta:$darch" "linux-headers-.*-$darch")
-	[ -n "$hpkg" ] || die "cannot resolve $meta:$darch"
-	abi=${hpkg#linux-headers-}
-	ver=$(apt-cache show "$hpkg:$darch" | sed -n 's/^Version: //p' | head -1)
-	common=$(dep_of "$hpkg:$darch" "linux-headers-.*-common")
-	kbuild=$(dep_of "$hpkg:$darch" "linux-kbuild-.*")
-	if [ -z "$common" ] || [ -z "$kbuild" ]; then
-		die "cannot resolve the dependencies of $hpkg"
-	fi
-	out="$XMSG_CACHE/headers/$abi-$ver"
-	hdr="$out/root/usr/src/linux-headers-$abi"
-	if [ ! -f "$out/.ready" ]; then
-		log "fetching $hpkg $ver"
-		rm -rf "$out" && mkdir -p "$out/root"
-		deb_unpack "$hpkg:$darch" "$out/root"
-		deb_unpack "$common" "$out/root"
-		deb_unpack "$kbuild" "$out/root"
-		# Absolute /usr/... paths to the -common folder and the kbuild
-		# tools: point them at the unpacked tree.
-		grep -rlE '/usr/(src|lib/linux-kbuild)' "$hdr/Makefile" \
-			"$out/root/usr/src/$common" 2>/dev/null |
-			xargs -r sed -i "s|/usr/src/|$out/root/usr/src/|g; s|/usr/lib/linux-kbuild|$out/root/usr/lib/linux-kbuild|g"
-		for l in scripts tools; do
-			t=$(readlink "$hdr/$l" 2>/dev/null || true)
-			case "$t" in
-			/*) ln -sfn "$out/root$t" "$hdr/$l" ;;
-			esac
-		done
-		touch "$out/.ready"
-	fi
-	echo "$hdr"
-}
-
 # Build in a private copy for KDIR $1, kernel arch $2, prefix $3; log to $4.
 build_one() {
 	kdir=$1 karch=$2 cross=$3 blog=$4
@@ -109,7 +60,10 @@ for ser in $series; do
 		amd64) karch=x86_64 cross= ;;
 		arm64) karch=arm64 cross=aarch64-linux-gnu- ;;
 		esac
-		kdir=$(fetch_headers "$ser" "$darch")
+		hpkg=$(deb_dep "$(deb_meta "$ser" headers "$darch"):$darch" \
+			"linux-headers-.*-$darch")
+		[ -n "$hpkg" ] || die "cannot resolve the $ser headers for $darch"
+		kdir=$(deb_headers "$hpkg" "$darch")
 		kver=$(sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
 			"$kdir/include/generated/utsrelease.h")
 		blog="$bdir/$kver.log"

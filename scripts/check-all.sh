@@ -8,7 +8,8 @@
 #  2. Debian's stock 6.12 arm64 kernel (qemu-system-aarch64), with the
 #     NIC sample and two virtio NICs;
 #  3. Debian's stock 6.12 amd64 kernel (qemu-system-x86_64 -M q35), xmsg.ko
-#     built natively, the user tests as static x86_64 binaries, same NICs.
+#     built natively, the user tests as static x86_64 binaries, same NICs;
+#  4. Debian's own 6.1 amd64 kernel (bookworm's), the same way.
 # Each run prints its uname -r, its counts and its time.  Ends with one
 # "N passed, N failed[, N skipped]" over everything; exits non-zero on any
 # failed test, kernel splat, VM timeout, or when make check failed.
@@ -66,5 +67,8 @@ run stock-6.12-arm64 vm-run-deb.sh --series 6.12 --arch arm64 --net --timeout 18
 
 # 3. Debian 6.12 amd64 on qemu-system-x86_64: the same.
 run stock-6.12-amd64 vm-run-deb.sh --series 6.12 --arch amd64 --net --timeout 1800
+
+# 4. Debian's own 6.1 amd64 (bookworm's kernel): the same.
+run stock-6.1-amd64 vm-run-deb.sh --series 6.1 --arch amd64 --net --timeout 1800
 
 totals_end "$logdir"

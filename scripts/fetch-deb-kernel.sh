@@ -19,15 +19,9 @@ set -eu
 ser=${1:?usage: fetch-deb-kernel.sh SERIES DEB-ARCH}
 darch=${2:?usage: fetch-deb-kernel.sh SERIES DEB-ARCH}
 
-# The first package that apt-cache depends lists for $1 matching regex $2.
-dep_of() {
-	apt-cache depends "$1" | sed 1d |
-		sed 's/^ *|\{0,1\}\(Depends: \)\{0,1\}//; s/[<>]//g; s/:[a-z0-9]*$//' |
-		grep -x "$2" | head -1
-}
-
-img=$(dep_of "linux-image-$ser-$darch:$darch" "linux-image-.*-$darch")
-[ -n "$img" ] || die "cannot resolve linux-image-$ser-$darch:$darch"
+meta=$(deb_meta "$ser" image "$darch")
+img=$(deb_dep "$meta:$darch" "linux-image-.*-$darch")
+[ -n "$img" ] || die "cannot resolve $meta:$darch"
 abi=${img#linux-image-}		# e.g. 6.12.118+deb12-arm64
 ver=$(apt-cache show "$img:$darch" | sed -n 's/^Version: //p' | head -1)
 out="$XMSG_CACHE/stock/$abi-$ver"
@@ -38,35 +32,12 @@ if [ -f "$out/.ready" ]; then
 fi
 
 # Headers: build-matrix.sh's folder, under its lock.
-hpkg=linux-headers-$abi
-common=$(dep_of "$hpkg:$darch" "linux-headers-.*-common")
-kbuild=$(dep_of "$hpkg:$darch" "linux-kbuild-.*")
-if [ -z "$common" ] || [ -z "$kbuild" ]; then
-	die "cannot resolve the dependencies of $hpkg"
-fi
-hout="$XMSG_CACHE/headers/$abi-$ver"
-hdr="$hout/root/usr/src/linux-headers-$abi"
 mkdir -p "$XMSG_CACHE/build"
-(
+hdr=$({
 	flock 9
-	[ -f "$hout/.ready" ] && exit 0
-	log "fetching $hpkg $ver"
-	rm -rf "$hout" && mkdir -p "$hout/root"
-	deb_unpack "$hpkg:$darch" "$hout/root"
-	deb_unpack "$common" "$hout/root"
-	deb_unpack "$kbuild" "$hout/root"
-	grep -rlE '/usr/(src|lib/linux-kbuild)' "$hdr/Makefile" \
-		"$hout/root/usr/src/$common" 2>/dev/null |
-		xargs -r sed -i "s|/usr/src/|$hout/root/usr/src/|g; s|/usr/lib/linux-kbuild|$hout/root/usr/lib/linux-kbuild|g"
-	for l in scripts tools; do
-		t=$(readlink "$hdr/$l" 2>/dev/null || true)
-		case "$t" in
-		/*) ln -sfn "$hout/root$t" "$hdr/$l" ;;
-		esac
-	done
-	touch "$hout/.ready"
-) 9>"$XMSG_CACHE/build/matrix.lock"
-[ -f "$hout/.ready" ] || die "cannot prepare the headers of $abi"
+	deb_headers "linux-headers-$abi" "$darch"
+} 9>"$XMSG_CACHE/build/matrix.lock")
+[ -n "$hdr" ] && [ -d "$hdr" ] || die "cannot prepare the headers of $abi"
 
 log "fetching Debian kernel $img $ver"
 rm -rf "$out" && mkdir -p "$out/root"

@@ -55,6 +55,61 @@ deb_unpack() {
 	done
 }
 
+# The first package that apt-cache depends lists for $1 (a dependency or a
+# provider of one, without its :arch) matching the regex $2.
+deb_dep() {
+	apt-cache depends "$1" | sed 1d |
+		sed 's/^ *|\{0,1\}\(Depends: \)\{0,1\}//; s/[<>]//g; s/:[a-z0-9]*$//' |
+		grep -x "$2" | head -1
+}
+
+# deb_meta SERIES KIND DEB-ARCH: the meta-package of a kernel series, e.g.
+# linux-image-arm64 for bookworm's own 6.1, linux-headers-6.12-amd64.
+deb_meta() {
+	if [ "$1" = 6.1 ]; then
+		echo "linux-$2-$3"
+	else
+		echo "linux-$2-$1-$3"
+	fi
+}
+
+# deb_headers HEADERS-PACKAGE DEB-ARCH: unpack a Debian kernel's headers
+# with their -common part and kbuild tools into
+# $XMSG_CACHE/headers/<abi>-<version> (once); print a KDIR for out-of-tree
+# modules.  The caller holds $XMSG_CACHE/build/matrix.lock.
+deb_headers() {
+	hpkg=$1 darch=$2
+	abi=${hpkg#linux-headers-}
+	ver=$(apt-cache show "$hpkg:$darch" | sed -n 's/^Version: //p' | head -1)
+	common=$(deb_dep "$hpkg:$darch" "linux-headers-.*-common")
+	kbuild=$(deb_dep "$hpkg:$darch" "linux-kbuild-.*")
+	if [ -z "$ver" ] || [ -z "$common" ] || [ -z "$kbuild" ]; then
+		die "cannot resolve the dependencies of $hpkg"
+	fi
+	hout="$XMSG_CACHE/headers/$abi-$ver"
+	hdr="$hout/root/usr/src/linux-headers-$abi"
+	if [ ! -f "$hout/.ready" ]; then
+		log "fetching $hpkg $ver"
+		rm -rf "$hout" && mkdir -p "$hout/root"
+		deb_unpack "$hpkg:$darch" "$hout/root"
+		deb_unpack "$common" "$hout/root"
+		deb_unpack "$kbuild" "$hout/root"
+		# Absolute /usr/... paths to the -common folder and the kbuild
+		# tools: point them at the unpacked tree.
+		grep -rlE '/usr/(src|lib/linux-kbuild)' "$hdr/Makefile" \
+			"$hout/root/usr/src/$common" 2>/dev/null |
+			xargs -r sed -i "s|/usr/src/|$hout/root/usr/src/|g; s|/usr/lib/linux-kbuild|$hout/root/usr/lib/linux-kbuild|g"
+		for l in scripts tools; do
+			t=$(readlink "$hdr/$l" 2>/dev/null || true)
+			case "$t" in
+			/*) ln -sfn "$hout/root$t" "$hdr/$l" ;;
+			esac
+		done
+		touch "$hout/.ready"
+	fi
+	echo "$hdr"
+}
+
 # Path of a static arm64 busybox, fetched once.
 busybox_bin() {
 	d="$XMSG_CACHE/busybox"
