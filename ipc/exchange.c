@@ -409,9 +409,7 @@ static int __xmsg_xchg_put(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 						msg->size);
 			return 2;
 		}
-		if (__xmsg_ring_overflow(ring))
-			trace_xmsg_ring_full(xchg->name, xchg->queued,
-					     msg->size);
+		__xmsg_ring_overflow(ring, msg->size);
 	}
 	if (!xw && xchg->queued >= xchg->limit) {
 		xchg->refused++;

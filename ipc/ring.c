@@ -46,7 +46,11 @@
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
 #include <linux/xmsg.h>
+#include <xmsg/trace.h>
 #include "xmsg_ipc_priv.h"
+
+/* Entries reclaimed at most under one hold of the exchange lock */
+#define XMSG_RING_RECLAIM_MAX	1024
 
 /**
  * struct xmsg_ring - a receive ring
@@ -65,6 +69,8 @@
  * @done: entries reclaimed so far.  Protected by @lock.
  * @wake_min: wake the poller at this many ready entries
  * @wake_ns: else this long after it found fewer (0: never)
+ * @flags: XMSG_RING_F_* as published in @hdr.  Protected by @lock.
+ * @overflows: as published in @hdr.  Protected by @lock.
  * @timed_out: the timer fired since the ring was last empty.  Written by
  *	the timer, read and cleared under @lock.
  * @dead: the exchange is destroyed or the ring detached.  Protected by
@@ -84,6 +90,8 @@ struct xmsg_ring {
 	u32 prod;
 	u32 done;
 	u32 wake_min;
+	u32 flags;
+	u32 overflows;
 	u64 wake_ns;
 	bool timed_out;
 	bool dead;
@@ -135,17 +143,18 @@ u32 __xmsg_ring_store(struct xmsg_ring *ring, struct xmsg_msg *msg)
 }
 
 /*
- * A message for the ring found it full (it waits at the exchange instead):
- * count it in the header's @overflows.
- * Return: true when the ring was full.
+ * A message of @len bytes for the ring found it full (it waits at the
+ * exchange instead): count it in the header's @overflows.  The kernel
+ * keeps its own count and only writes the header's: user space may write
+ * there too.
  */
-bool __xmsg_ring_overflow(struct xmsg_ring *ring)
+void __xmsg_ring_overflow(struct xmsg_ring *ring, size_t len)
 {
 	lockdep_assert_held(ring->lock);
 	if (ring->dead || ring->prod - ring->done <= ring->mask)
-		return false;
-	WRITE_ONCE(ring->hdr->overflows, ring->hdr->overflows + 1);
-	return true;
+		return;
+	WRITE_ONCE(ring->hdr->overflows, ++ring->overflows);
+	trace_xmsg_ring_full(ring->xchg->name, ring->prod, len);
 }
 
 /*
@@ -164,13 +173,20 @@ static u32 __xmsg_ring_consumer(struct xmsg_ring *ring)
 	return cons;
 }
 
-/* Move the messages user space is done with to @done (released later). */
+/*
+ * Move the messages user space is done with to @done (released later), at
+ * most XMSG_RING_RECLAIM_MAX of them: the exchange lock is held with
+ * interrupts off, and a ring of 65536 entries consumed at once would keep
+ * them off for the whole walk.  The rest goes at the next send or poll.
+ */
 void __xmsg_ring_reclaim(struct xmsg_ring *ring, struct list_head *done)
 {
 	u32 cons = __xmsg_ring_consumer(ring);
 	u32 i;
 
 	lockdep_assert_held(ring->lock);
+	if (cons - ring->done > XMSG_RING_RECLAIM_MAX)
+		cons = ring->done + XMSG_RING_RECLAIM_MAX;
 	while (ring->done != cons) {
 		i = ring->done++ & ring->mask;
 		if (ring->slot[i])
@@ -193,13 +209,21 @@ struct xmsg_msg *__xmsg_ring_take(struct xmsg_ring *ring, u32 index)
 	return msg;
 }
 
+/* Publish @flags in the header (never read back from there). */
+static void __xmsg_ring_set_flags(struct xmsg_ring *ring, u32 flags)
+{
+	lockdep_assert_held(ring->lock);
+	if (ring->flags == flags)
+		return;
+	ring->flags = flags;
+	WRITE_ONCE(ring->hdr->flags, flags);
+}
+
 void __xmsg_ring_set_queued(struct xmsg_ring *ring, bool queued)
 {
-	u32 flags = READ_ONCE(ring->hdr->flags);
-
-	lockdep_assert_held(ring->lock);
-	if (!!(flags & XMSG_RING_F_QUEUED) != queued)
-		WRITE_ONCE(ring->hdr->flags, flags ^ XMSG_RING_F_QUEUED);
+	__xmsg_ring_set_flags(ring, queued ?
+			      ring->flags | XMSG_RING_F_QUEUED :
+			      ring->flags & ~XMSG_RING_F_QUEUED);
 }
 
 static void __xmsg_ring_arm(struct xmsg_ring *ring)
@@ -237,9 +261,8 @@ void __xmsg_ring_kill(struct xmsg_ring *ring)
 {
 	lockdep_assert_held(ring->lock);
 	ring->dead = true;
-	WRITE_ONCE(ring->hdr->flags,
-		   (READ_ONCE(ring->hdr->flags) | XMSG_RING_F_DEAD) &
-		   ~XMSG_RING_F_QUEUED);
+	__xmsg_ring_set_flags(ring, (ring->flags | XMSG_RING_F_DEAD) &
+			      ~XMSG_RING_F_QUEUED);
 }
 
 /* Detach: every message still in the ring goes to @msgs. */

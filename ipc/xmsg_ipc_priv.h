@@ -171,7 +171,7 @@ bool xmsg_sem_dead(struct xmsg_sem *sem);
 void __xmsg_ring_attached(struct xmsg_ring *ring, spinlock_t *lock);
 bool __xmsg_ring_fits(struct xmsg_ring *ring, struct xmsg_msg *msg);
 u32 __xmsg_ring_store(struct xmsg_ring *ring, struct xmsg_msg *msg);
-bool __xmsg_ring_overflow(struct xmsg_ring *ring);
+void __xmsg_ring_overflow(struct xmsg_ring *ring, size_t len);
 void __xmsg_ring_reclaim(struct xmsg_ring *ring, struct list_head *done);
 void __xmsg_ring_set_queued(struct xmsg_ring *ring, bool queued);
 bool __xmsg_ring_wake_needed(struct xmsg_ring *ring);

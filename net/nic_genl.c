@@ -6,6 +6,7 @@
  * which protects the list of attachments.
  */
 
+#include <linux/if_ether.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <net/genetlink.h>
@@ -24,7 +25,8 @@ static const struct nla_policy xmsg_nic_policy[XMSG_NIC_A_KRECV + 1] = {
 	[XMSG_NIC_A_IFINDEX] = { .type = NLA_U32 },
 	[XMSG_NIC_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[XMSG_NIC_A_MODE] = NLA_POLICY_MAX(NLA_U32, XMSG_NIC_MODE_ZC),
-	[XMSG_NIC_A_ETHERTYPE] = { .type = NLA_U16 },
+	/* below 0x0600 it is a length: no frame would match */
+	[XMSG_NIC_A_ETHERTYPE] = NLA_POLICY_MIN(NLA_U16, ETH_P_802_3_MIN),
 	[XMSG_NIC_A_KRECV] = NLA_POLICY_MAX(NLA_U32, XMSG_NIC_KRECV_SINK),
 };
 

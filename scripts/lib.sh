@@ -110,6 +110,67 @@ deb_headers() {
 	echo "$hdr"
 }
 
+# stage_root DIR BUSYBOX: the BusyBox root of a test VM's initramfs in DIR
+# (emptied first): the applets the tests and /init use, two users, /init
+# (scripts/vm-init.sh) and the empty /xmsg folders the runners fill.
+stage_root() {
+	st=$1
+	rm -rf "$st"
+	mkdir -p "$st/bin" "$st/sbin" "$st/usr/bin" "$st/usr/sbin" \
+		"$st/proc" "$st/sys" "$st/dev" "$st/tmp" "$st/root" "$st/etc" \
+		"$st/xmsg/modules" "$st/xmsg/kunit" "$st/xmsg/tests" \
+		"$st/xmsg/bin" "$st/xmsg/examples" "$st/xmsg/bench"
+	cp "$2" "$st/bin/busybox"
+	# The busybox is another arch than this machine: its applet links
+	# come from a static list of the applets used, plus "sh".
+	for a in sh ash cat cp dd dmesg echo env false grep head insmod ip \
+		ls lsmod mkdir mknod modprobe mount mv poweroff printf ps rm \
+		rmmod sed seq setsid cttyhack sleep sort sync tail tee test \
+		timeout touch tr true umount uname unshare wc xargs chmod \
+		chown id su kill pidof hexdump od sha256sum md5sum awk cut \
+		expr find basename dirname ifconfig stat date uptime free top \
+		vi less more nproc tc ping nc yes watch readlink realpath; do
+		ln -sf busybox "$st/bin/$a"
+	done
+	echo 'root:x:0:0:root:/root:/bin/sh' > "$st/etc/passwd"
+	echo 'nobody:x:65534:65534:nobody:/:/bin/false' >> "$st/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' > "$st/etc/group"
+	cp "$XMSG_ROOT/scripts/vm-init.sh" "$st/init"
+	chmod +x "$st/init"
+}
+
+# stage_xmsg DIR BUILD: xmsg.ko, the NIC sample and the built tools of a
+# runner's build copy BUILD (src/ and tools/) into the root in DIR.
+stage_xmsg() {
+	st=$1 b=$2
+	[ -f "$b/src/xmsg.ko" ] && cp "$b/src/xmsg.ko" "$st/xmsg/modules/"
+	for ko in "$b"/src/net/*.ko; do
+		[ -f "$ko" ] && cp "$ko" "$st/xmsg/modules/"
+	done
+	for d in tests examples bench; do
+		[ -d "$b/tools/$d" ] &&
+			cp "$b/tools/$d"/* "$st/xmsg/$d/" 2>/dev/null
+	done
+	[ -d "$b/tools/bin" ] && cp "$b/tools/bin"/* "$st/xmsg/bin/"
+	return 0
+}
+
+# stage_pack DIR FILE: the root in DIR as a gzip'ed cpio initramfs.
+stage_pack() {
+	(cd "$1" && find . | cpio -o -H newc --quiet | gzip -1) > "$2"
+}
+
+# vm_netargs 0|1: QEMU's network options: none, or two virtio NICs on one
+# hub (the NIC sample's tests send from one to the other).
+vm_netargs() {
+	if [ "$1" -eq 1 ]; then
+		echo "-netdev hubport,id=n0,hubid=0 -device virtio-net-pci,netdev=n0,romfile=" \
+			"-netdev hubport,id=n1,hubid=0 -device virtio-net-pci,netdev=n1,romfile="
+	else
+		echo "-nic none"
+	fi
+}
+
 # Path of a static arm64 busybox, fetched once.
 busybox_bin() {
 	d="$XMSG_CACHE/busybox"

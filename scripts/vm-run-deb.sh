@@ -115,35 +115,8 @@ make -s -C "$bdir/src/tools" CROSS_COMPILE="$cross" STATIC="$static" \
 
 # Stage the initramfs.
 st="$bdir/stage"
-rm -rf "$st"
-mkdir -p "$st/bin" "$st/sbin" "$st/usr/bin" "$st/usr/sbin" "$st/proc" \
-	"$st/sys" "$st/dev" "$st/tmp" "$st/root" "$st/etc" \
-	"$st/xmsg/modules" "$st/xmsg/kunit" "$st/xmsg/tests" "$st/xmsg/bin" \
-	"$st/xmsg/examples" "$st/xmsg/bench"
-cp "$busybox" "$st/bin/busybox"
-for a in sh ash cat cp dd dmesg echo env false grep head insmod ip ls \
-	lsmod mkdir mknod modprobe mount mv poweroff printf ps rm rmmod sed \
-	seq setsid cttyhack sleep sort sync tail tee test timeout touch tr \
-	true umount uname unshare wc xargs chmod chown id su kill pidof \
-	hexdump od sha256sum md5sum awk cut expr find basename dirname \
-	ifconfig stat date uptime free top vi less more nproc tc ping nc \
-	yes watch readlink realpath; do
-	ln -sf busybox "$st/bin/$a"
-done
-echo 'root:x:0:0:root:/root:/bin/sh' > "$st/etc/passwd"
-echo 'nobody:x:65534:65534:nobody:/:/bin/false' >> "$st/etc/passwd"
-printf 'root:x:0:\nnogroup:x:65534:\n' > "$st/etc/group"
-cp "$XMSG_ROOT/scripts/vm-init.sh" "$st/init"
-chmod +x "$st/init"
-
-cp "$bdir/src/xmsg.ko" "$st/xmsg/modules/"
-for ko in "$bdir"/src/net/*.ko; do
-	[ -f "$ko" ] && cp "$ko" "$st/xmsg/modules/"
-done
-for d in tests examples bench; do
-	[ -d "$bdir/tools/$d" ] && cp "$bdir/tools/$d"/* "$st/xmsg/$d/" 2>/dev/null
-done
-[ -d "$bdir/tools/bin" ] && cp "$bdir/tools/bin"/* "$st/xmsg/bin/"
+stage_root "$st" "$busybox"
+stage_xmsg "$st" "$bdir"
 
 # The kernel's NIC drivers, uncompressed (BusyBox insmod), each after what
 # it depends on (modinfo's depends: field); built-in ones are skipped.
@@ -183,15 +156,11 @@ fi
 } > "$st/xmsg/config"
 
 initrd="$bdir/initramfs.$$.cpio.gz"
-(cd "$st" && find . | cpio -o -H newc --quiet | gzip -1) > "$initrd"
+stage_pack "$st" "$initrd"
 flock -u 8
 trap 'rm -f "$initrd" "$initrd.rc"' EXIT
 
-netargs="-nic none"
-if [ $net -eq 1 ]; then
-	netargs="-netdev hubport,id=n0,hubid=0 -device virtio-net-pci,netdev=n0,romfile="
-	netargs="$netargs -netdev hubport,id=n1,hubid=0 -device virtio-net-pci,netdev=n1,romfile="
-fi
+netargs=$(vm_netargs $net)
 
 log "booting Debian's $rel ($darch, -smp $smp)"
 cmdline="console=$console panic=-1 oops=panic loglevel=1"

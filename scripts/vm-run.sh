@@ -101,33 +101,8 @@ make -s -C "$bdir/src/tools" OUT="$bdir/tools" KSRC="$(kernel_src)" \
 
 # Stage the initramfs.
 st="$bdir/stage"
-rm -rf "$st"
-mkdir -p "$st/bin" "$st/sbin" "$st/usr/bin" "$st/usr/sbin" "$st/proc" \
-	"$st/sys" "$st/dev" "$st/tmp" "$st/root" "$st/etc" \
-	"$st/xmsg/modules" "$st/xmsg/kunit" "$st/xmsg/tests" "$st/xmsg/bin" \
-	"$st/xmsg/examples" "$st/xmsg/bench"
-cp "$(busybox_bin)" "$st/bin/busybox"
-# busybox is arm64: install its applet links from a static list of the
-# applets we use, plus "sh".
-for a in sh ash cat cp dd dmesg echo env false grep head insmod ip ls \
-	lsmod mkdir mknod modprobe mount mv poweroff printf ps rm rmmod sed \
-	seq setsid cttyhack sleep sort sync tail tee test timeout touch tr \
-	true umount uname unshare wc xargs chmod chown id su kill pidof \
-	hexdump od sha256sum md5sum awk cut expr find basename dirname \
-	ifconfig stat date uptime free top vi less more nproc tc ping nc \
-	head seq yes watch readlink realpath; do
-	ln -sf busybox "$st/bin/$a"
-done
-echo 'root:x:0:0:root:/root:/bin/sh' > "$st/etc/passwd"
-echo 'nobody:x:65534:65534:nobody:/:/bin/false' >> "$st/etc/passwd"
-printf 'root:x:0:\nnogroup:x:65534:\n' > "$st/etc/group"
-cp "$XMSG_ROOT/scripts/vm-init.sh" "$st/init"
-chmod +x "$st/init"
-
-[ -f "$bdir/src/xmsg.ko" ] && cp "$bdir/src/xmsg.ko" "$st/xmsg/modules/"
-for ko in "$bdir"/src/net/*.ko; do
-	[ -f "$ko" ] && cp "$ko" "$st/xmsg/modules/"
-done
+stage_root "$st" "$(busybox_bin)"
+stage_xmsg "$st" "$bdir"
 if [ $nokunit -eq 0 ]; then
 	for ko in "$bdir"/src/kunit/xmsg_*_test.ko; do
 		[ -f "$ko" ] && cp "$ko" "$st/xmsg/kunit/"
@@ -139,10 +114,6 @@ for k in $extra; do
 	done
 	[ -f "$st/xmsg/kunit/$k" ] || die "no module $k"
 done
-for d in tests examples bench; do
-	[ -d "$bdir/tools/$d" ] && cp "$bdir/tools/$d"/* "$st/xmsg/$d/" 2>/dev/null
-done
-[ -d "$bdir/tools/bin" ] && cp "$bdir/tools/bin"/* "$st/xmsg/bin/"
 # The stock kernel has the virtio PCI and network drivers, veth and TIPC
 # (with its UDP tunnel dependencies) as modules: /init loads them (in this
 # order) before xmsg.
@@ -169,16 +140,12 @@ cp "$XMSG_ROOT/scripts/demo-vm.sh" "$st/xmsg/demo.sh" 2>/dev/null || true
 	printf %s "$config"
 } > "$st/xmsg/config"
 
-(cd "$st" && find . | cpio -o -H newc --quiet | gzip -1) > "$bdir/initramfs.$$.cpio.gz"
-flock -u 8
 initrd="$bdir/initramfs.$$.cpio.gz"
+stage_pack "$st" "$initrd"
+flock -u 8
 trap 'rm -f "$initrd" "$initrd.rc"' EXIT
 
-netargs="-nic none"
-if [ $net -eq 1 ]; then
-	netargs="-netdev hubport,id=n0,hubid=0 -device virtio-net-pci,netdev=n0,romfile="
-	netargs="$netargs -netdev hubport,id=n1,hubid=0 -device virtio-net-pci,netdev=n1,romfile="
-fi
+netargs=$(vm_netargs $net)
 ttyargs="-nographic"
 [ "$mode" = shell ] || ttyargs="-nographic -serial mon:stdio"
 

@@ -87,7 +87,8 @@ static int __xmsg_cdev_take_block(struct xmsg_file *cf, u32 src,
 	hp = __xmsg_cdev_handle_find(cf, src, XMSG_TYPE_POOL, &err);
 	if (!hp)
 		return err;
-	if (!(hp->rights & XMSG_ACC_WRITE))
+	/* a block may hold what its last user wrote: read is needed too */
+	if ((hp->rights & XMSG_ACC_RDWR) != XMSG_ACC_RDWR)
 		return -EACCES;
 	uobj = hp->uobj;
 	down_read(&uobj->rwsem);

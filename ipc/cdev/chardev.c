@@ -559,7 +559,8 @@ bool __xmsg_cdev_pool_writable(struct xmsg_file *cf, struct xmsg_pool *pool)
 
 	lockdep_assert_held(&cf->lock);
 	list_for_each_entry(h, &cf->pools, pool_link)
-		if (h->uobj->pool == pool && (h->rights & XMSG_ACC_WRITE))
+		if (h->uobj->pool == pool &&
+		    (h->rights & XMSG_ACC_RDWR) == XMSG_ACC_RDWR)
 			return true;
 	return false;
 }

@@ -888,7 +888,8 @@ put:
  * Context: process context, mmap_lock held.
  * Return: 0; -EINVAL for a bad offset, MAP_PRIVATE, a handle that is not a
  * pool or a length beyond the region; -EBADF for an unknown handle;
- * -EACCES for PROT_WRITE without the write right; -EIDRM for a destroyed
+ * -EACCES without the read right, or for PROT_WRITE without the write
+ * right; -EIDRM for a destroyed
  * pool; the errors of remap_vmalloc_range().
  */
 int xmsg_cdev_pool_mmap(struct xmsg_file *cf, struct vm_area_struct *vma)
@@ -907,6 +908,8 @@ int xmsg_cdev_pool_mmap(struct xmsg_file *cf, struct vm_area_struct *vma)
 	if (!h)
 		goto unlock;
 	err = -EACCES;
+	if (!(h->rights & XMSG_ACC_READ))
+		goto unlock;
 	if (!(h->rights & XMSG_ACC_WRITE)) {
 		if (vma->vm_flags & VM_WRITE)
 			goto unlock;

@@ -238,6 +238,7 @@ static void nic_close(struct nic_sock *s)
 /* Open a socket and find the family: -ENOPROTOOPT without the module. */
 static int nic_open(struct nic_sock *s)
 {
+	const struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	struct nic_req r;
 	int err;
 
@@ -249,6 +250,13 @@ static int nic_open(struct nic_sock *s)
 	if (s->fd < 0) {
 		err = -errno;
 		free(s->buf);
+		return err;
+	}
+	/* Connected to the kernel (port 0): no other sender is heard. */
+	if (connect(s->fd, (const struct sockaddr *)&kernel,
+		    sizeof(kernel))) {
+		err = -errno;
+		nic_close(s);
 		return err;
 	}
 	nic_req_init(&r, GENL_ID_CTRL, NLM_F_ACK, CTRL_CMD_GETFAMILY, 1);

@@ -238,9 +238,9 @@ static const struct xm_nic_stats *genl_find(const struct xm_nic_stats *st,
 }
 
 /*
- * Attach (pool mode, echo) by name, echo 24 frames, read the counters
- * (one device, and a dump), detach by ifindex; a second detach and a
- * read of a detached device say ENOENT.
+ * A bad EtherType is refused; attach (pool mode, echo) by name, echo 24
+ * frames, read the counters (one device, and a dump), detach by ifindex;
+ * a second detach and a read of a detached device say ENOENT.
  */
 TEST_F(nic, genl_attach_stats_detach)
 {
@@ -256,6 +256,11 @@ TEST_F(nic, genl_attach_stats_detach)
 	size_t nall;
 
 	ASSERT_LT(0u, ifindex);
+	/* an EtherType below 0x0600 is a length: refused, nothing made */
+	o.ethertype = 0x05ff;
+	EXPECT_EQ(-ERANGE, xm_nic_attach(RX_DEV, 0, &o));
+	EXPECT_EQ(0, nic_pools(RX_DEV));
+	o.ethertype = NIC_TYPE;
 	ASSERT_EQ(0, xm_nic_attach(RX_DEV, 0, &o));
 	EXPECT_EQ(1, nic_pools(RX_DEV));
 	EXPECT_EQ(-EEXIST, xm_nic_attach(NULL, ifindex, &o));

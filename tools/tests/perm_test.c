@@ -231,6 +231,47 @@ TEST_F(perm, root_read_only_handle_maps_read_only)
 	ASSERT_EQ(0, xm_handle_close(self->x, h));
 }
 
+/*
+ * Write without read on a pool allows nothing: a block taken may hold its
+ * last user's bytes, and a mapping shows every block.
+ */
+TEST_F(perm, write_only_pool_handle_can_neither_map_nor_take)
+{
+	struct xmsg_pool_info pi;
+	char name[XMSG_NAME_MAX];
+	struct xm_msg m;
+	int pwo;
+
+	pwo = xm_pool_create(self->x, xt_name(name, "pwo"), BS, 4, 0622,
+			     XMSG_CREATE_EXCL);
+	ASSERT_LT(0, pwo);
+	ASSERT_EQ(0, xm_msg_get(self->x, pwo, &m));
+	strcpy(m.body, "secret");
+	ASSERT_EQ(0, xm_msg_rel(self->x, m.handle));
+	RUN_AS_NOBODY({
+		int pool = xm_pool_open(x, name, XMSG_ACC_WRITE);
+		off_t off = (off_t)XMSG_MMAP_OFFSET(pool);
+		struct xm_msg b;
+		void *p;
+
+		CHILD_CHECK(pool > 0, 1);
+		p = mmap(NULL, BS, PROT_READ, MAP_SHARED, xm_fd(x), off);
+		CHILD_CHECK(p == MAP_FAILED && errno == EACCES, 2);
+		p = mmap(NULL, BS, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 xm_fd(x), off);
+		CHILD_CHECK(p == MAP_FAILED && errno == EACCES, 3);
+		CHILD_CHECK(xm_msg_get(x, pool, &b) == -EACCES, 4);
+		CHILD_CHECK(xm_block_get(x, pool, &b) == -EACCES, 5);
+		CHILD_CHECK(xm_bcb_get(x, pool, &b) == -EACCES, 6);
+		/* read alone (the mode has no read for others): refused */
+		CHILD_CHECK(xm_pool_open(x, name, XMSG_ACC_READ) == -EACCES, 7);
+	});
+	/* nothing was taken: all four blocks are free */
+	ASSERT_EQ(0, xm_pool_info(self->x, pwo, &pi));
+	ASSERT_EQ(4ULL, pi.free);
+	ASSERT_EQ(0, xm_pool_destroy(self->x, pwo));
+}
+
 TEST_F(perm, nobody_cannot_send_without_write_right)
 {
 	char own[XMSG_NAME_MAX];

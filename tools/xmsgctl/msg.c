@@ -139,7 +139,7 @@ static int msg_send(const struct ctl_obj *obj, int argc, char **argv)
 	xchg = xm_xchg_open(x, argv[0], XMSG_ACC_WRITE);
 	if (xchg < 0)
 		return ctl_fail(xchg, "cannot open exchange", argv[0]);
-	pool = xm_pool_open(x, argv[1], XMSG_ACC_WRITE);
+	pool = xm_pool_open(x, argv[1], XMSG_ACC_RDWR);
 	if (pool < 0)
 		return ctl_fail(pool, "cannot open pool", argv[1]);
 	reply = open_reply(x);

@@ -54,6 +54,8 @@
  * creator's fsuid/fsgid) and a mode (0 to 0777, no umask applied), checked
  * like POSIX IPC: read (XMSG_ACC_READ) = receive, wait, map read-only;
  * write (XMSG_ACC_WRITE) = send, signal, get blocks/messages, map writable.
+ * On a pool, what write allows needs read too (a block taken may still
+ * hold its last user's bytes): a write-only pool handle can do nothing.
  * The owner or a task with CAP_IPC_OWNER may destroy.  Exchanges and
  * semaphores may be anonymous (empty name): reachable only through the
  * creator's handle and through reply handles.  Pools must be named.
@@ -634,13 +636,13 @@ struct xmsg_list {
  * ==================== ============= ============== =======================
  * command              @src          @dst           right needed on @src
  * ==================== ============= ============== =======================
- * XMSG_IOC_BLOCK_GET   pool          bare block     write
+ * XMSG_IOC_BLOCK_GET   pool          bare block     read and write
  * XMSG_IOC_BLOCK_REL   bare block    -              -
- * XMSG_IOC_BCB_GET     pool          BCB            write
+ * XMSG_IOC_BCB_GET     pool          BCB            read and write
  * XMSG_IOC_BCB_REL     BCB           -              -
  * XMSG_IOC_BCB_MAKE    bare block    BCB            - (@src is consumed)
  * XMSG_IOC_BCB_UNMAKE  BCB           bare block     - (@src is consumed)
- * XMSG_IOC_MSG_GET     pool          message        write
+ * XMSG_IOC_MSG_GET     pool          message        read and write
  * XMSG_IOC_MSG_REL     message       -              -
  * XMSG_IOC_MSG_MAKE    bare block    message        - (@src is consumed)
  * XMSG_IOC_MSG_UNMAKE  message       bare block     - (@src is consumed)

@@ -23,7 +23,8 @@
  *		of the wrong length, ifindex and ifname naming different
  *		devices, not an Ethernet device, or a device name that is
  *		not a valid xmsg name
- *   ERANGE	XMSG_NIC_A_MODE or XMSG_NIC_A_KRECV out of range
+ *   ERANGE	XMSG_NIC_A_MODE, XMSG_NIC_A_KRECV or XMSG_NIC_A_ETHERTYPE out of
+ *		range
  *   ENODEV	no such device in the requester's network namespace
  *   ENOENT	DETACH, GET: the device is not attached
  *   EEXIST	ATTACH: already attached, or one of its object names is
@@ -65,7 +66,9 @@ enum xmsg_nic_cmd {
  *	attach time, which the objects are named after)
  * @XMSG_NIC_A_MODE: u32, enum xmsg_nic_mode (default pool)
  * @XMSG_NIC_A_ETHERTYPE: u16, host order, the EtherType taken (default:
- *	the module parameter ethertype)
+ *	the module parameter ethertype); 0x0600 or above (-ERANGE).  The
+ *	device's frames of that type go to xmsg only: taking one a protocol
+ *	uses (0x0800 IPv4, 0x0806 ARP) takes its traffic away
  * @XMSG_NIC_A_KRECV: u32, enum xmsg_nic_krecv (default none)
  * @XMSG_NIC_A_STATS: nested, the counters (enum xmsg_nic_stat)
  */
