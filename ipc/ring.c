@@ -503,3 +503,41 @@ struct xmsg_msg *xmsg_ring_take(struct xmsg_ring *ring, u32 index)
 {
 	return xmsg_xchg_ring_take(ring->xchg, ring, index);
 }
+
+/* Fill @st; the exchange's lock held once @ring is attached. */
+static void __xmsg_ring_get_stats(struct xmsg_ring *ring,
+				  struct xmsg_ring_stats *st)
+{
+	st->entries = ring->mask + 1;
+	st->producer = ring->prod;
+	st->consumer = READ_ONCE(ring->hdr->consumer);
+	st->reclaimed = ring->done;
+	st->ready = ring->prod - __xmsg_ring_consumer(ring);
+	st->flags = READ_ONCE(ring->hdr->flags);
+	st->overflows = READ_ONCE(ring->hdr->overflows);
+	st->wake_min = ring->wake_min;
+	st->wake_ns = ring->wake_ns;
+}
+
+/**
+ * xmsg_ring_get_stats() - a snapshot of a ring's indexes and counters
+ * @ring: the ring
+ * @st: filled in
+ *
+ * Taken under the exchange's lock once the ring is attached, so that the
+ * indexes agree with each other; before, the ring is its creator's alone.
+ *
+ * Context: any context.
+ */
+void xmsg_ring_get_stats(struct xmsg_ring *ring, struct xmsg_ring_stats *st)
+{
+	unsigned long flags;
+
+	if (!ring->lock) {	/* set once, at attach */
+		__xmsg_ring_get_stats(ring, st);
+		return;
+	}
+	spin_lock_irqsave(ring->lock, flags);
+	__xmsg_ring_get_stats(ring, st);
+	spin_unlock_irqrestore(ring->lock, flags);
+}

@@ -119,6 +119,32 @@ struct xmsg_sem_stats {
 	u64 signals;
 };
 
+/**
+ * struct xmsg_ring_stats - a snapshot of a receive ring
+ * @entries: ring size
+ * @producer: entries put in the ring so far (wraps at 2^32)
+ * @consumer: the consumer index user space last wrote, as written (the
+ *	kernel ignores a value outside [@reclaimed, @producer])
+ * @reclaimed: entries whose messages went back (the kernel's consumer)
+ * @ready: entries put and not passed by a valid @consumer yet
+ * @flags: XMSG_RING_F_* of the shared header
+ * @overflows: messages that found the ring full and waited at the
+ *	exchange instead
+ * @wake_min: poll() reports the ring readable at this many ready entries
+ * @wake_ns: or this long after it found fewer (0: never)
+ */
+struct xmsg_ring_stats {
+	u32 entries;
+	u32 producer;
+	u32 consumer;
+	u32 reclaimed;
+	u32 ready;
+	u32 flags;
+	u32 overflows;
+	u32 wake_min;
+	u64 wake_ns;
+};
+
 /* obj.c */
 void xmsg_obj_get(struct xmsg_obj *obj);
 void xmsg_obj_put(struct xmsg_obj *obj);
@@ -160,6 +186,7 @@ int xmsg_ring_mmap(struct xmsg_ring *ring, struct vm_area_struct *vma);
 __poll_t xmsg_ring_poll(struct xmsg_ring *ring, struct file *file,
 			poll_table *pt);
 struct xmsg_msg *xmsg_ring_take(struct xmsg_ring *ring, u32 index);
+void xmsg_ring_get_stats(struct xmsg_ring *ring, struct xmsg_ring_stats *st);
 
 /* sem.c */
 struct xmsg_sem *xmsg_sem_create(const char *name, u32 kind,

@@ -12,13 +12,15 @@
  * entries out into handles.
  *
  * Locking: the open file's lock (xmsg_file.lock) around the handle
- * lookups; the ring's own locking is ring.c's.
+ * lookups; the ring's own locking is ring.c's (its fdinfo is a snapshot
+ * taken under the exchange's lock).
  */
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include "cdev.h"
 
@@ -77,10 +79,36 @@ static int xmsg_cdev_ring_file_mmap(struct file *file,
 	return xmsg_ring_mmap(rf->ring, vma);
 }
 
+/*
+ * /proc/<pid>/fdinfo/<fd> of a ring: what it is attached to and where its
+ * indexes stand.  A snapshot taken under the exchange's lock
+ * (xmsg_ring_get_stats()); names, never addresses.
+ */
+static void xmsg_cdev_ring_file_show_fdinfo(struct seq_file *m,
+					    struct file *file)
+{
+	struct xmsg_ring_file *rf = file->private_data;
+	struct xmsg_ring_stats st;
+
+	xmsg_ring_get_stats(rf->ring, &st);
+	seq_printf(m, "xchg:\t%s\n", rf->xuobj ? rf->xuobj->name : "");
+	seq_printf(m, "pool:\t%s\n", rf->puobj->name);
+	seq_printf(m, "entries:\t%u\n", st.entries);
+	seq_printf(m, "producer:\t%u\n", st.producer);
+	seq_printf(m, "consumer:\t%u\n", st.consumer);
+	seq_printf(m, "reclaimed:\t%u\n", st.reclaimed);
+	seq_printf(m, "ready:\t%u\n", st.ready);
+	seq_printf(m, "flags:\t%#x\n", st.flags);
+	seq_printf(m, "overflows:\t%u\n", st.overflows);
+	seq_printf(m, "wake_min:\t%u\n", st.wake_min);
+	seq_printf(m, "wake_us:\t%llu\n", div_u64(st.wake_ns, NSEC_PER_USEC));
+}
+
 static const struct file_operations xmsg_ring_fops = {
 	.owner = THIS_MODULE,
 	.poll = xmsg_cdev_ring_file_poll,
 	.mmap = xmsg_cdev_ring_file_mmap,
+	.show_fdinfo = xmsg_cdev_ring_file_show_fdinfo,
 	.release = xmsg_cdev_ring_file_release,
 	.llseek = noop_llseek,
 };
