@@ -98,7 +98,7 @@ static void xmsg_cdev_ring_file_show_fdinfo(struct seq_file *m,
 	seq_printf(m, "consumer:\t%u\n", st.consumer);
 	seq_printf(m, "reclaimed:\t%u\n", st.reclaimed);
 	seq_printf(m, "ready:\t%u\n", st.ready);
-	seq_printf(m, "flags:\t%#x\n", st.flags);
+	seq_printf(m, "ring_flags:\t%#x\n", st.flags);
 	seq_printf(m, "overflows:\t%u\n", st.overflows);
 	seq_printf(m, "wake_min:\t%u\n", st.wake_min);
 	seq_printf(m, "wake_us:\t%llu\n", div_u64(st.wake_ns, NSEC_PER_USEC));
