@@ -39,6 +39,8 @@
 #include <net/net_namespace.h>
 
 #include "nic.h"
+#define CREATE_TRACE_POINTS
+#include "nic_trace.h"
 
 static char *ifname;
 module_param(ifname, charp, 0444);

@@ -10,6 +10,15 @@
 #include <linux/rcupdate.h>
 
 #include "nic.h"
+#include "nic_trace.h"
+
+/* Count a frame of @len bytes dropped for @why (an RX_DROP counter). */
+static void xmsg_nic_rx_drop(struct xmsg_nic *nic, enum xmsg_nic_stat why,
+			     unsigned int len)
+{
+	trace_xmsg_nic_rx_drop(nic->name, len, why);
+	xmsg_nic_inc(nic, why);
+}
 
 /* Release the spare messages (detach, after the rx_handler is gone). */
 void xmsg_nic_spares_release(struct xmsg_nic *nic)
@@ -83,6 +92,7 @@ static void xmsg_nic_spare_put(struct xmsg_nic *nic, struct xmsg_msg *msg)
 /* Send a message made from a frame; drop and count on failure. */
 static void xmsg_nic_rx_send(struct xmsg_nic *nic, struct xmsg_msg *msg)
 {
+	enum xmsg_nic_stat why;
 	struct xmsg_msg *spare;
 	int err;
 
@@ -97,8 +107,9 @@ static void xmsg_nic_rx_send(struct xmsg_nic *nic, struct xmsg_msg *msg)
 		xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_DELIVERED);
 		return;
 	}
-	xmsg_nic_inc(nic, err == -ENOSPC || err == -EAGAIN || err == -ENOBUFS ?
-		     XMSG_NIC_STAT_RX_DROP_FULL : XMSG_NIC_STAT_RX_DROP_OTHER);
+	why = err == -ENOSPC || err == -EAGAIN || err == -ENOBUFS ?
+	      XMSG_NIC_STAT_RX_DROP_FULL : XMSG_NIC_STAT_RX_DROP_OTHER;
+	xmsg_nic_rx_drop(nic, why, msg->size);
 	xmsg_msg_rel(msg);
 }
 
@@ -141,7 +152,7 @@ static void xmsg_nic_rx_recycled(struct xmsg_nic *nic, struct sk_buff *skb,
 {
 	if (skb_copy_bits(skb, -skb->mac_len, msg->body, len)) {
 		xmsg_msg_rel(msg);
-		xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_DROP_NOMEM);
+		xmsg_nic_rx_drop(nic, XMSG_NIC_STAT_RX_DROP_NOMEM, len);
 		kfree_skb(skb);
 		return;
 	}
@@ -162,7 +173,7 @@ static void xmsg_nic_rx_pool(struct xmsg_nic *nic, struct sk_buff *skb,
 	void *dbp;
 
 	if (unlikely(len > xmsg_pool_block_size(nic->pool))) {
-		xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_DROP_OVERSIZE);
+		xmsg_nic_rx_drop(nic, XMSG_NIC_STAT_RX_DROP_OVERSIZE, len);
 		goto free_skb;
 	}
 	msg = this_cpu_xchg(*nic->spare, NULL);
@@ -178,7 +189,7 @@ static void xmsg_nic_rx_pool(struct xmsg_nic *nic, struct sk_buff *skb,
 	}
 	dbp = xmsg_block_get(nic->pool);
 	if (unlikely(!dbp)) {
-		xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_DROP_NOBLOCK);
+		xmsg_nic_rx_drop(nic, XMSG_NIC_STAT_RX_DROP_NOBLOCK, len);
 		goto free_skb;
 	}
 	if (skb_copy_bits(skb, -skb->mac_len, dbp, len))
@@ -193,7 +204,7 @@ static void xmsg_nic_rx_pool(struct xmsg_nic *nic, struct sk_buff *skb,
 
 rel_block:
 	xmsg_block_rel(nic->pool, dbp);
-	xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_DROP_NOMEM);
+	xmsg_nic_rx_drop(nic, XMSG_NIC_STAT_RX_DROP_NOMEM, len);
 free_skb:
 	kfree_skb(skb);
 }
@@ -248,13 +259,13 @@ static void xmsg_nic_rx_zc(struct xmsg_nic *nic, struct sk_buff *skb,
 
 	if (skb_is_nonlinear(skb)) {
 		if (skb_linearize(skb)) {
-			xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_DROP_NOMEM);
+			xmsg_nic_rx_drop(nic, XMSG_NIC_STAT_RX_DROP_NOMEM, len);
 			goto free_skb;
 		}
 		xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_LINEARIZED);
 	}
 	if (unlikely(!xmsg_nic_pin(nic))) {	/* rmmod has begun */
-		xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_DROP_UNLOAD);
+		xmsg_nic_rx_drop(nic, XMSG_NIC_STAT_RX_DROP_UNLOAD, len);
 		goto free_skb;
 	}
 	zc->cb.fn = xmsg_nic_zc_release;
@@ -265,7 +276,7 @@ static void xmsg_nic_rx_zc(struct xmsg_nic *nic, struct sk_buff *skb,
 				GFP_ATOMIC);
 	if (IS_ERR(msg)) {
 		xmsg_nic_unpin(nic);
-		xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_DROP_NOMEM);
+		xmsg_nic_rx_drop(nic, XMSG_NIC_STAT_RX_DROP_NOMEM, len);
 		goto free_skb;
 	}
 	/* From here the skb belongs to the message. */
@@ -307,7 +318,7 @@ rx_handler_result_t xmsg_nic_rx(struct sk_buff **pskb)
 	xmsg_nic_rx_reuse(nic);	/* zc: releases what users returned */
 	skb = skb_share_check(skb, GFP_ATOMIC);
 	if (unlikely(!skb)) {
-		xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_DROP_NOMEM);
+		xmsg_nic_rx_drop(nic, XMSG_NIC_STAT_RX_DROP_NOMEM, len);
 		return RX_HANDLER_CONSUMED;
 	}
 	xmsg_nic_rx_zc(nic, skb, len);

@@ -15,6 +15,7 @@
 #include <linux/vmalloc.h>
 
 #include "nic.h"
+#include "nic_trace.h"
 
 /**
  * struct xmsg_nic_txctx - one body out in an skb
@@ -24,6 +25,7 @@
  * @msg: a message held until then (a proxy of a pool body), or NULL
  * @pool: else: the bare block's pool
  * @dbp: the frame: the bare block, or @msg's body
+ * @len: the frame's length
  */
 struct xmsg_nic_txctx {
 	struct xmsg_mod_ubuf mu;
@@ -31,6 +33,7 @@ struct xmsg_nic_txctx {
 	struct xmsg_msg *msg;
 	struct xmsg_pool *pool;
 	void *dbp;
+	unsigned int len;
 };
 
 /**
@@ -51,6 +54,7 @@ static void xmsg_nic_tx_done(struct xmsg_mod_cb *cb)
 		container_of(cb, struct xmsg_nic_txctx, mu.cb);
 	struct xmsg_nic *nic = ctx->nic;
 
+	trace_xmsg_nic_tx_complete(nic->name, ctx->len, !!ctx->msg);
 	if (ctx->msg)
 		xmsg_msg_rel(ctx->msg);
 	else
@@ -244,6 +248,7 @@ static void xmsg_nic_tx_one(struct xmsg_nic *nic, struct xmsg_msg *msg)
 		goto copy;
 	}
 	ctx->nic = nic;
+	ctx->len = len;
 	xmsg_nic_inc(nic, XMSG_NIC_STAT_TX_INFLIGHT);
 	skb = xmsg_nic_tx_skb(nic, ctx, len);
 	if (!skb) {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Shared by the xmsg_nic tests (nic_test.c, nic_user_test.c): debugfs
- * control of xmsg_nic.ko, AF_PACKET frames on eth1, and the fixture.
+ * Shared by the xmsg_nic tests (nic_test.c, nic_user_test.c,
+ * nic_trace_test.c): debugfs control of xmsg_nic.ko, AF_PACKET frames on
+ * eth1, the module's objects through /dev/xmsg, and the fixture.
  */
 #ifndef NIC_COMMON_H
 #define NIC_COMMON_H
@@ -129,7 +130,7 @@ static long wait_stat(const char *dev, const char *key, long v, int ms)
  * Number of live pools named nic.@dev in mm's debugfs: the file is named
  * after the pool, with "-<id>" appended when the name is taken.
  */
-static int nic_pools(const char *dev)
+static __attribute__((unused)) int nic_pools(const char *dev)
 {
 	char pat[128];
 	glob_t g;
@@ -219,6 +220,31 @@ static void pkt_drain(int fd)
 
 	while (pkt_recv(fd, buf, sizeof(buf), 50) >= 0)
 		;
+}
+
+/*
+ * Open the attachment's pool (mapped) and one of its exchanges through
+ * /dev/xmsg.  Returns 0, or -ENOENT when the module's objects are not
+ * reachable from user space.
+ */
+static __attribute__((unused)) int
+user_open(struct xm **x, const char *xname, uint32_t acc,
+	  int *pool, int *xchg)
+{
+	void *base;
+	size_t size;
+	int err;
+
+	err = xm_open(x, NULL);
+	if (err)
+		return err;
+	*pool = xm_pool_open(*x, "nic." RX_DEV, acc);
+	*xchg = xm_xchg_open(*x, xname, acc);
+	if (*pool <= 0 || *xchg <= 0) {
+		xm_close(*x);
+		return -ENOENT;
+	}
+	return xm_pool_map(*x, *pool, &base, &size);
 }
 
 FIXTURE(nic) {

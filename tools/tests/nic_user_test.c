@@ -14,30 +14,6 @@
 #include "xt_exec.h"
 #include "xt_json.h"
 
-/*
- * Open the attachment's pool (mapped) and one of its exchanges through
- * /dev/xmsg.  Returns 0, or -ENOENT when the module's objects are not
- * reachable from user space.
- */
-static int user_open(struct xm **x, const char *xname, uint32_t acc,
-		     int *pool, int *xchg)
-{
-	void *base;
-	size_t size;
-	int err;
-
-	err = xm_open(x, NULL);
-	if (err)
-		return err;
-	*pool = xm_pool_open(*x, "nic." RX_DEV, acc);
-	*xchg = xm_xchg_open(*x, xname, acc);
-	if (*pool <= 0 || *xchg <= 0) {
-		xm_close(*x);
-		return -ENOENT;
-	}
-	return xm_pool_map(*x, *pool, &base, &size);
-}
-
 /* Receive: a user process gets every frame as a message, read in place. */
 TEST_F(nic, rx_user_pool)
 {

@@ -6,101 +6,12 @@
  * wait each leave one event with the right fields.  Needs root and tracefs
  * (mounted here when it is not); skipped on a kernel without tracing.
  */
-#include <fcntl.h>
 #include <stdint.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
 #include "kselftest_harness.h"
 #include "xm_test.h"
+#include "xt_trace.h"
 
 #define BS	128
-
-static char tracefs[64];
-
-/* Find (or mount) tracefs; 0 when it has an events/xmsg directory. */
-static int trace_find(void)
-{
-	static const char * const dirs[] = {
-		"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
-	};
-	char path[128];
-	unsigned int i;
-
-	for (i = 0; i < 2; i++) {
-		snprintf(path, sizeof(path), "%s/events", dirs[i]);
-		if (access(path, F_OK) && i == 0)
-			mount("nodev", dirs[0], "tracefs", 0, NULL);
-		if (access(path, F_OK) == 0) {
-			snprintf(tracefs, sizeof(tracefs), "%s", dirs[i]);
-			snprintf(path, sizeof(path), "%s/events/xmsg",
-				 tracefs);
-			return access(path, F_OK) ? -ENOENT : 0;
-		}
-	}
-	return -ENODEV;
-}
-
-static int trace_write(const char *file, const char *val)
-{
-	char path[160];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", tracefs, file);
-	fd = open(path, O_WRONLY | O_TRUNC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -EIO;
-}
-
-/* The whole trace buffer, NUL-terminated; free() it. */
-static char *trace_read(void)
-{
-	size_t len = 0, cap = 1 << 16;
-	char path[160], *buf = malloc(cap + 1);
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/trace", tracefs);
-	fd = open(path, O_RDONLY);
-	if (fd < 0 || !buf) {
-		free(buf);
-		return NULL;
-	}
-	while ((n = read(fd, buf + len, cap - len)) > 0) {
-		len += n;
-		if (len == cap) {
-			char *nb = realloc(buf, 2 * cap + 1);
-
-			if (!nb)
-				break;
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	close(fd);
-	buf[len] = '\0';
-	return buf;
-}
-
-/* Does the trace have a line with "@event: " followed by exactly @fields? */
-static int trace_has(const char *trace, const char *event, const char *fields)
-{
-	char want[256];
-	const char *p = trace;
-	size_t n;
-
-	n = snprintf(want, sizeof(want), "%s: %s", event, fields);
-	while ((p = strstr(p, want))) {
-		if (p[n] == '\n' || p[n] == '\0')
-			return 1;
-		p += n;
-	}
-	fprintf(stderr, "# no event \"%s\" in the trace\n", want);
-	return 0;
-}
 
 FIXTURE(tr) {
 	struct xm *x;
@@ -114,10 +25,11 @@ FIXTURE_SETUP(tr)
 
 	if (geteuid() != 0)
 		SKIP(return, "tracefs needs root");
-	ret = trace_find();
+	ret = xt_trace_find("xmsg");
 	if (ret == -ENODEV)
 		SKIP(return, "no tracefs on this kernel");
-	ASSERT_EQ(0, ret) TH_LOG("tracefs at %s has no events/xmsg", tracefs);
+	ASSERT_EQ(0, ret) TH_LOG("tracefs at %s has no events/xmsg",
+				 xt_tracefs);
 	ASSERT_EQ(0, xm_open(&self->x, NULL));
 	self->pool = xm_pool_create(self->x, xt_name(self->pname, "trpool"),
 				    BS, 2, 0600, XMSG_CREATE_EXCL);
@@ -130,16 +42,16 @@ FIXTURE_SETUP(tr)
 				  XMSG_SEM_KIND_COUNT, 0, 0, 0600,
 				  XMSG_CREATE_EXCL);
 	ASSERT_LT(0, self->sem);
-	ASSERT_EQ(0, trace_write("trace", ""));
-	ASSERT_EQ(0, trace_write("events/xmsg/enable", "1"));
-	ASSERT_EQ(0, trace_write("tracing_on", "1"));
+	ASSERT_EQ(0, xt_trace_write("trace", ""));
+	ASSERT_EQ(0, xt_trace_write("events/xmsg/enable", "1"));
+	ASSERT_EQ(0, xt_trace_write("tracing_on", "1"));
 }
 
 FIXTURE_TEARDOWN(tr)
 {
 	if (!self->x)
 		return;
-	trace_write("events/xmsg/enable", "0");
+	xt_trace_write("events/xmsg/enable", "0");
 	xm_destroy(self->x, self->sem);
 	xm_destroy(self->x, self->xchg);
 	xm_pool_destroy(self->x, self->pool);
@@ -169,30 +81,30 @@ TEST_F(tr, send_receive_release_and_refusals)
 	ASSERT_EQ(0, xm_msg_rel(self->x, b.handle));
 	ASSERT_EQ(0, xm_sem_signal(self->x, self->sem, 0));
 	ASSERT_EQ(0, xm_sem_wait(self->x, self->sem, 0));
-	ASSERT_EQ(0, trace_write("events/xmsg/enable", "0"));
+	ASSERT_EQ(0, xt_trace_write("events/xmsg/enable", "0"));
 
-	trace = trace_read();
+	trace = xt_trace_read();
 	ASSERT_NE(NULL, trace);
 	snprintf(want, sizeof(want), "pool=%s block_size=%d count=2",
 		 self->pname, BS);
-	EXPECT_TRUE(trace_has(trace, "xmsg_pool_empty", want));
+	EXPECT_TRUE(xt_trace_has(trace, "xmsg_pool_empty", want));
 	snprintf(want, sizeof(want), "xchg=%s prio=7 len=100 result=queued",
 		 self->xname);
-	EXPECT_TRUE(trace_has(trace, "xmsg_msg_send", want));
+	EXPECT_TRUE(xt_trace_has(trace, "xmsg_msg_send", want));
 	snprintf(want, sizeof(want), "xchg=%s queued=1 limit=1", self->xname);
-	EXPECT_TRUE(trace_has(trace, "xmsg_xchg_full", want));
+	EXPECT_TRUE(xt_trace_has(trace, "xmsg_xchg_full", want));
 	snprintf(want, sizeof(want), "xchg=%s prio=3 len=%d result=full",
 		 self->xname, BS);
-	EXPECT_TRUE(trace_has(trace, "xmsg_msg_send", want));
+	EXPECT_TRUE(xt_trace_has(trace, "xmsg_msg_send", want));
 	snprintf(want, sizeof(want), "xchg=%s prio=7 len=100", self->xname);
-	EXPECT_TRUE(trace_has(trace, "xmsg_msg_recv", want));
-	EXPECT_TRUE(trace_has(trace, "xmsg_msg_rel", "origin=pool len=100"));
+	EXPECT_TRUE(xt_trace_has(trace, "xmsg_msg_recv", want));
+	EXPECT_TRUE(xt_trace_has(trace, "xmsg_msg_rel", "origin=pool len=100"));
 	snprintf(want, sizeof(want), "origin=pool len=%d", BS);
-	EXPECT_TRUE(trace_has(trace, "xmsg_msg_rel", want));
+	EXPECT_TRUE(xt_trace_has(trace, "xmsg_msg_rel", want));
 	snprintf(want, sizeof(want), "sem=%s count=1 woke=0", self->sname);
-	EXPECT_TRUE(trace_has(trace, "xmsg_sem_signal", want));
+	EXPECT_TRUE(xt_trace_has(trace, "xmsg_sem_signal", want));
 	snprintf(want, sizeof(want), "sem=%s result=0", self->sname);
-	EXPECT_TRUE(trace_has(trace, "xmsg_sem_wait", want));
+	EXPECT_TRUE(xt_trace_has(trace, "xmsg_sem_wait", want));
 	free(trace);
 }
 
