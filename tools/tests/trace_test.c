@@ -2,8 +2,9 @@
 /*
  * xmsg's trace events (include/xmsg/trace.h), read back through
  * tracefs: a send that queues, a send refused by a full exchange, a
- * receive, a release, a get from an empty pool and a semaphore signal and
- * wait each leave one event with the right fields.  Needs root and tracefs
+ * receive, a release, a get from an empty pool, a semaphore signal and
+ * wait, a send into a receive ring and one that finds it full each leave
+ * one event with the right fields.  Needs root and tracefs
  * (mounted here when it is not); skipped on a kernel without tracing.
  */
 #include <stdint.h>
@@ -105,6 +106,46 @@ TEST_F(tr, send_receive_release_and_refusals)
 	EXPECT_TRUE(xt_trace_has(trace, "xmsg_sem_signal", want));
 	snprintf(want, sizeof(want), "sem=%s result=0", self->sname);
 	EXPECT_TRUE(xt_trace_has(trace, "xmsg_sem_wait", want));
+	free(trace);
+}
+
+/*
+ * A ring of one entry at the exchange: the first message goes into it,
+ * the second finds it full and waits at the exchange.
+ */
+TEST_F(tr, ring_publish_and_full)
+{
+	struct xm_msg a, b;
+	struct xm_ring r;
+	char want[128];
+	char *trace;
+
+	ASSERT_EQ(0, xm_ring_open(self->x, self->xchg, self->pool, 1, 0, 0,
+				  &r));
+	ASSERT_EQ(0, xm_msg_get(self->x, self->pool, &a));
+	ASSERT_EQ(0, xm_msg_set_length(self->x, a.handle, 50));
+	ASSERT_EQ(0, xm_msg_get(self->x, self->pool, &b));
+	ASSERT_EQ(0, xm_send(self->x, self->xchg, a.handle, 1, 0, 0));
+	ASSERT_EQ(0, xm_send(self->x, self->xchg, b.handle, 2, 0, 0));
+	EXPECT_EQ(1u, xm_ring_ready(&r));
+	EXPECT_EQ(1u, r.hdr->overflows);
+	ASSERT_EQ(0, xt_trace_write("events/xmsg/enable", "0"));
+	xm_ring_close(&r);
+
+	trace = xt_trace_read();
+	ASSERT_NE(NULL, trace);
+	snprintf(want, sizeof(want), "xchg=%s index=0 len=50", self->xname);
+	EXPECT_TRUE(xt_trace_has(trace, "xmsg_ring_publish", want));
+	snprintf(want, sizeof(want), "xchg=%s prio=1 len=50 result=ring",
+		 self->xname);
+	EXPECT_TRUE(xt_trace_has(trace, "xmsg_msg_send", want));
+	/* index: the messages waiting at the exchange before this one */
+	snprintf(want, sizeof(want), "xchg=%s index=0 len=%d", self->xname,
+		 BS);
+	EXPECT_TRUE(xt_trace_has(trace, "xmsg_ring_full", want));
+	snprintf(want, sizeof(want), "xchg=%s prio=2 len=%d result=queued",
+		 self->xname, BS);
+	EXPECT_TRUE(xt_trace_has(trace, "xmsg_msg_send", want));
 	free(trace);
 }
 
