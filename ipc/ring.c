@@ -513,8 +513,8 @@ static void __xmsg_ring_get_stats(struct xmsg_ring *ring,
 	st->consumer = READ_ONCE(ring->hdr->consumer);
 	st->reclaimed = ring->done;
 	st->ready = ring->prod - __xmsg_ring_consumer(ring);
-	st->flags = READ_ONCE(ring->hdr->flags);
-	st->overflows = READ_ONCE(ring->hdr->overflows);
+	st->flags = ring->flags;
+	st->overflows = ring->overflows;
 	st->wake_min = ring->wake_min;
 	st->wake_ns = ring->wake_ns;
 }

@@ -127,9 +127,10 @@ struct xmsg_sem_stats {
  *	kernel ignores a value outside [@reclaimed, @producer])
  * @reclaimed: entries whose messages went back (the kernel's consumer)
  * @ready: entries put and not passed by a valid @consumer yet
- * @flags: XMSG_RING_F_* of the shared header
+ * @flags: XMSG_RING_F_*, the kernel's copy of what it published in the
+ *	shared header (where user space may write anything)
  * @overflows: messages that found the ring full and waited at the
- *	exchange instead
+ *	exchange instead, the kernel's copy as @flags
  * @wake_min: poll() reports the ring readable at this many ready entries
  * @wake_ns: or this long after it found fewer (0: never)
  */

@@ -250,12 +250,18 @@ TEST_F(fi, ring_indexes_follow_sends_and_consumer)
 	EXPECT_EQ(2, fdinfo_num(r.fd, "overflows"));
 	EXPECT_EQ(XMSG_RING_F_QUEUED, fdinfo_num(r.fd, "ring_flags"));
 	EXPECT_EQ(r.hdr->overflows, fdinfo_num(r.fd, "overflows"));
+	EXPECT_EQ(2u, r.hdr->overflows);
 
-	/* garbage from user space is shown as written, and ignored */
+	/* a garbage consumer index is shown as written, and ignored */
 	r.hdr->consumer = 1000;
 	EXPECT_EQ(1000, fdinfo_num(r.fd, "consumer"));
 	EXPECT_EQ(4, fdinfo_num(r.fd, "ready"));
 	r.hdr->consumer = r.cons;
+	/* the flags and the count are the kernel's, whatever the header says */
+	r.hdr->flags = 0xff;
+	r.hdr->overflows = 77;
+	EXPECT_EQ(XMSG_RING_F_QUEUED, fdinfo_num(r.fd, "ring_flags"));
+	EXPECT_EQ(2, fdinfo_num(r.fd, "overflows"));
 
 	ASSERT_EQ(0, xm_destroy(self->x, self->xchg));
 	self->xchg = 0;

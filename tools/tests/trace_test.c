@@ -139,8 +139,8 @@ TEST_F(tr, ring_publish_and_full)
 	snprintf(want, sizeof(want), "xchg=%s prio=1 len=50 result=ring",
 		 self->xname);
 	EXPECT_TRUE(xt_trace_has(trace, "xmsg_msg_send", want));
-	/* index: the messages waiting at the exchange before this one */
-	snprintf(want, sizeof(want), "xchg=%s index=0 len=%d", self->xname,
+	/* index: the producer index, the entry it would have been */
+	snprintf(want, sizeof(want), "xchg=%s index=1 len=%d", self->xname,
 		 BS);
 	EXPECT_TRUE(xt_trace_has(trace, "xmsg_ring_full", want));
 	snprintf(want, sizeof(want), "xchg=%s prio=2 len=%d result=queued",
