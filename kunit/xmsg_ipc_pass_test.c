@@ -218,16 +218,18 @@ static void pass_sched_map(struct kunit *test)
 
 static void pass_sched_einval(struct kunit *test)
 {
+	static const u32 bad[][2] = {
+		{ XMSG_XCHG_KIND_NORMAL, XMSG_XCHG_PASS_SCHED },
+		{ XMSG_XCHG_KIND_BCAST, XMSG_XCHG_PASS_SCHED },
+		{ XMSG_XCHG_KIND_PASS, 0x80 },
+	};
 	struct xmsg_xchg *xchg;
+	int i;
 
-	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_create_flags(NULL,
-				XMSG_XCHG_KIND_NORMAL, 0, XMSG_XCHG_PASS_SCHED)),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_create_flags(NULL,
-				XMSG_XCHG_KIND_BCAST, 0, XMSG_XCHG_PASS_SCHED)),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_create_flags(NULL,
-				XMSG_XCHG_KIND_PASS, 0, 0x80)), -EINVAL);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		xchg = xmsg_xchg_create_flags(NULL, bad[i][0], 0, bad[i][1]);
+		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(xchg), -EINVAL, "case %d", i);
+	}
 	xchg = xmsg_xchg_create_flags(NULL, XMSG_XCHG_KIND_PASS, 0,
 				      XMSG_XCHG_PASS_SCHED);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, xchg);
