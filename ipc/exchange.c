@@ -4,10 +4,11 @@
  *
  * A normal or pass exchange holds either a priority queue of messages (one
  * list per priority and a bitmap of non-empty lists: O(1) send and
- * receive) or a FIFO of waiting receivers.  A send with a receiver waiting
- * hands the message straight to it.  A broadcast exchange holds one posted
- * message (struct xmsg_xchg_post: the exchange's own proxy of the sent
- * message) and a FIFO of waiting receivers; a send wakes all of them at
+ * receive) or a list of waiting receivers, highest scheduling priority
+ * first and FIFO among equals (waiter.c).  A send with a receiver waiting
+ * hands the message straight to the first.  A broadcast exchange holds one
+ * posted message (struct xmsg_xchg_post: the exchange's own proxy of the
+ * sent message) and a list of waiting receivers; a send wakes all of them at
  * once and each makes its own proxy of the post in its own context
  * (bcast.c).
  *
@@ -83,11 +84,35 @@ static const char * const xmsg_xchg_kind_names[] = {
 struct xmsg_xchg *xmsg_xchg_create(const char *name, u32 kind,
 				   u32 limit)
 {
+	return xmsg_xchg_create_flags(name, kind, limit, 0);
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_create, XMSG_NS);
+
+/**
+ * xmsg_xchg_create_flags - create an exchange, with options
+ * @name: as for xmsg_xchg_create()
+ * @kind: as for xmsg_xchg_create()
+ * @limit: as for xmsg_xchg_create()
+ * @flags: 0 or XMSG_XCHG_PASS_SCHED (pass exchanges only): a receiver
+ *	runs at a scheduling priority derived from the priority of the
+ *	message it received until its next receive there (see prio.c and
+ *	xmsg_xchg_recv())
+ *
+ * Context: process context, may sleep.
+ * Return: as xmsg_xchg_create(); ERR_PTR(-EINVAL) too for unknown @flags
+ * or XMSG_XCHG_PASS_SCHED on another kind than XMSG_XCHG_KIND_PASS.
+ */
+struct xmsg_xchg *xmsg_xchg_create_flags(const char *name, u32 kind,
+					 u32 limit, u32 flags)
+{
 	struct xmsg_xchg *xchg;
 	int p;
 
 	BUILD_BUG_ON(XMSG_MSG_PRIO_MAX >= 32);
 	if (kind > XMSG_XCHG_KIND_BCAST || limit > XMSG_XCHG_LIMIT_MAX)
+		return ERR_PTR(-EINVAL);
+	if ((flags & ~XMSG_XCHG_PASS_SCHED) ||
+	    ((flags & XMSG_XCHG_PASS_SCHED) && kind != XMSG_XCHG_KIND_PASS))
 		return ERR_PTR(-EINVAL);
 	xchg = kzalloc(sizeof(*xchg), GFP_KERNEL_ACCOUNT);
 	if (!xchg)
@@ -96,12 +121,14 @@ struct xmsg_xchg *xmsg_xchg_create(const char *name, u32 kind,
 	xchg->obj.type = XMSG_TYPE_XCHG;
 	spin_lock_init(&xchg->lock);
 	xchg->kind = kind;
+	xchg->flags = flags;
 	xchg->limit = limit ?: XMSG_XCHG_LIMIT_DEFAULT;
 	if (kind == XMSG_XCHG_KIND_BCAST)
 		xchg->limit = 1;
 	for (p = 0; p <= XMSG_MSG_PRIO_MAX; p++)
 		INIT_LIST_HEAD(&xchg->queue[p]);
 	INIT_LIST_HEAD(&xchg->waiters);
+	INIT_LIST_HEAD(&xchg->passed);
 	init_waitqueue_head(&xchg->poll_wq);
 	strscpy(xchg->name, name ?: "", sizeof(xchg->name));
 
@@ -110,7 +137,7 @@ struct xmsg_xchg *xmsg_xchg_create(const char *name, u32 kind,
 	mutex_unlock(&xmsg_xchg_list_lock);
 	return xchg;
 }
-EXPORT_SYMBOL_NS_GPL(xmsg_xchg_create, XMSG_NS);
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_create_flags, XMSG_NS);
 
 /**
  * xmsg_xchg_queue_bytes() - kernel memory a full exchange may hold
@@ -166,7 +193,9 @@ static struct xmsg_xchg_post *__xmsg_xchg_kill(struct xmsg_xchg *xchg,
  *
  * Marks it dead, releases its queued messages and its posted broadcast
  * message, wakes every waiting receiver with -EIDRM and pollers with
- * EPOLLERR | EPOLLHUP, and drops the creator's reference.  The memory goes
+ * EPOLLERR | EPOLLHUP, gives receivers running at a passed priority
+ * their own back (XMSG_XCHG_PASS_SCHED), and drops the creator's
+ * reference.  The memory goes
  * when the last reference does.  Destroying twice is a caller bug; the
  * second call only warns.
  *
@@ -178,6 +207,7 @@ void xmsg_xchg_destroy(struct xmsg_xchg *xchg)
 	struct xmsg_msg *msg, *tmp;
 	struct xmsg_ring *ring;
 	unsigned long flags;
+	LIST_HEAD(passed);
 	LIST_HEAD(msgs);
 	LIST_HEAD(wake);
 
@@ -194,6 +224,7 @@ void xmsg_xchg_destroy(struct xmsg_xchg *xchg)
 		return;
 	}
 	post = __xmsg_xchg_kill(xchg, &msgs, &wake, &ring);
+	list_splice_init(&xchg->passed, &passed);
 	spin_unlock_irqrestore(&xchg->lock, flags);
 	if (ring)
 		xmsg_ring_wake(ring, EPOLLIN | EPOLLHUP);
@@ -206,6 +237,7 @@ void xmsg_xchg_destroy(struct xmsg_xchg *xchg)
 		xmsg_msg_rel(msg);
 	}
 	xmsg_xchg_post_put(post);
+	xmsg_prio_restore_list(&passed);
 
 	mutex_lock(&xmsg_xchg_list_lock);
 	list_del(&xchg->all);
@@ -684,13 +716,11 @@ int xmsg_xchg_wait(struct xmsg_xchg *xchg, struct xmsg_xchg_waiter *xw,
 {
 	int ret;
 
-	xw->w.task = current;
-	xw->w.state = XMSG_WAITER_PENDING;
 	xw->w.spin_ns = xmsg_xchg_spin_ns(xchg);
 	/* SMP with spinning allowed: measure the claim latency */
 	if (num_online_cpus() > 1 && READ_ONCE(xmsg_spin_max_ns))
 		xw->w.start_ns = local_clock();
-	list_add_tail(&xw->w.link, &xchg->waiters);
+	__xmsg_waiter_queue(&xw->w, &xchg->waiters);
 	xmsg_obj_get(&xchg->obj);
 	ret = xmsg_waiter_wait(&xw->w, &xchg->lock, flags, timeout);
 	if (!ret)
@@ -752,9 +782,14 @@ static struct xmsg_msg *xmsg_xchg_recv_queue(struct xmsg_xchg *xchg,
  *	Ignored by other kinds.
  *
  * Normal and pass exchanges: returns the highest priority message, oldest
- * first, now owned by @to.  @msg->prio is the priority it was sent with; a
- * pass exchange documents it as the priority passed on to the receiver
- * (applying it to the thread is left to the caller).
+ * first, now owned by @to.  @msg->prio is the priority it was sent with.
+ * Waiting receivers are served highest scheduling priority first (see
+ * waiter.c).  At a pass exchange created with XMSG_XCHG_PASS_SCHED the
+ * calling thread first gets its own scheduling priority back if an
+ * earlier receive there had changed it, and after a successful receive
+ * runs at the priority derived from @msg->prio (prio.c) until its next
+ * receive there or the exchange's destruction.  At other exchanges the
+ * thread's priority is never changed.
  * Broadcast exchanges: returns a new proxy of the whole posted message,
  * owned by @to, at once when a (newer) message is posted, else after the
  * next send.  Release it with xmsg_msg_rel() like any message.
@@ -762,9 +797,10 @@ static struct xmsg_msg *xmsg_xchg_recv_queue(struct xmsg_xchg *xchg,
  * A message handed to a waiting receiver is never lost: if a signal or the
  * timeout comes after the hand-over, the message is returned anyway.
  *
- * Context: process context, may sleep, when @timeout != 0 or for a
- * broadcast exchange (allocates the proxy).  A non-blocking receive at a
- * normal or pass exchange may be called from any context.
+ * Context: process context, may sleep, when @timeout != 0, for a
+ * broadcast exchange (allocates the proxy) or at an exchange created with
+ * XMSG_XCHG_PASS_SCHED.  Any other non-blocking receive at a normal or
+ * pass exchange may be called from any context.
  * Return: the message; ERR_PTR(-EINVAL) for NULL @xchg, negative @timeout
  * or unknown @flags; ERR_PTR(-EAGAIN) when @timeout is 0 and nothing is
  * there; ERR_PTR(-ETIMEDOUT); ERR_PTR(-ERESTARTSYS) on a signal;
@@ -776,18 +812,25 @@ struct xmsg_msg *xmsg_xchg_recv(struct xmsg_xchg *xchg,
 				unsigned int flags, u64 *gen)
 {
 	struct xmsg_msg *msg;
+	bool pass;
 
 	if (!xchg || timeout < 0 || (flags & ~XMSG_RECV_NEWER))
 		return ERR_PTR(-EINVAL);
-	if (timeout)
+	pass = xchg->flags & XMSG_XCHG_PASS_SCHED;
+	if (timeout || pass)
 		might_sleep();
+	if (pass)
+		xmsg_prio_restore(xchg);
 	if (xchg->kind == XMSG_XCHG_KIND_BCAST)
 		msg = xmsg_xchg_recv_bcast(xchg, to, timeout,
 					   flags & XMSG_RECV_NEWER, gen);
 	else
 		msg = xmsg_xchg_recv_queue(xchg, to, timeout);
-	if (!IS_ERR(msg))
-		trace_xmsg_msg_recv(xchg->name, msg->prio, msg->size);
+	if (IS_ERR(msg))
+		return msg;
+	trace_xmsg_msg_recv(xchg->name, msg->prio, msg->size);
+	if (pass)
+		xmsg_prio_pass(xchg, msg->prio);
 	return msg;
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_xchg_recv, XMSG_NS);

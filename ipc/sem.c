@@ -12,8 +12,9 @@
  *   with nobody waiting it is lost.  A gate has no count.
  *
  * A signal to a counting or threshold semaphore with waiters hands the
- * count straight to the first waiter (FIFO), which then returns 0 even if
- * a signal or its timeout arrives at the same moment.
+ * count straight to the first waiter -- the highest scheduling priority
+ * one, FIFO among equals (waiter.c) -- which then returns 0 even if a
+ * signal or its timeout arrives at the same moment.
  *
  * Locking
  * -------
@@ -45,7 +46,8 @@
  * @dead: destroyed.  Protected by @lock.
  * @count: current count (0 for a gate).  Protected by @lock.
  * @threshold: count a waiter takes (1 for counting, 0 for a gate)
- * @waiters: waiting tasks (struct xmsg_waiter), FIFO.  Protected by @lock.
+ * @waiters: waiting tasks (struct xmsg_waiter), highest scheduling
+ *	priority first, FIFO among equals.  Protected by @lock.
  * @signals: signals so far.  Protected by @lock.
  * @poll_wq: poll() waiters; woken with the lock dropped
  * @all: on xmsg_sem_list.  Protected by xmsg_sem_list_lock.
@@ -236,7 +238,8 @@ static bool __xmsg_sem_signal(struct xmsg_sem *sem, struct list_head *wake)
  * xmsg_sem_signal - signal a semaphore
  * @sem: the semaphore
  *
- * Counting: adds one to the count or releases the first waiter.
+ * Counting: adds one to the count or releases the first waiter (the
+ * highest priority one, FIFO among equals).
  * Threshold: adds one; when the count reaches the threshold and a task
  * waits, the first waiter is released and the threshold taken off.
  * Gate: releases every task waiting now; lost when none waits.
@@ -306,9 +309,7 @@ int xmsg_sem_wait(struct xmsg_sem *sem, ktime_t timeout)
 	} else if (!timeout) {
 		ret = -EAGAIN;
 	} else {
-		w.task = current;
-		w.state = XMSG_WAITER_PENDING;
-		list_add_tail(&w.link, &sem->waiters);
+		__xmsg_waiter_queue(&w, &sem->waiters);
 		xmsg_obj_get(&sem->obj);
 		ret = xmsg_waiter_wait(&w, &sem->lock, flags, timeout);
 		xmsg_obj_put(&sem->obj);

@@ -3,6 +3,15 @@
  * xmsg waiters: how a task sleeps at an exchange or a semaphore and how a
  * sender or signaller hands it a result.
  *
+ * A wait list is ordered as futexes order their waiters: by the waiting
+ * task's normal priority when it queued (min(normal_prio, MAX_RT_PRIO):
+ * real-time and deadline tasks by their priority, every other task alike),
+ * first come first served among equals.  A waker that serves one waiter
+ * serves the head: the highest priority task that has waited longest.
+ * The kernel's plist would do the sorting but is not exported to modules;
+ * a list sorted on insertion from the tail costs O(1) for the common case
+ * (a waiter of the lowest priority present) and O(waiters) at worst.
+ *
  * The kernel's wake_q is not exported to modules, so xmsg keeps the same
  * idea with the waiters themselves: under the object lock a waker takes
  * each chosen waiter off the wait list onto a private wake list (CLAIMED)
@@ -24,7 +33,9 @@
  */
 #include <linux/cpumask.h>
 #include <linux/hrtimer.h>
+#include <linux/minmax.h>
 #include <linux/preempt.h>
+#include <linux/sched/prio.h>
 #include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/stat.h>
@@ -33,6 +44,35 @@
 
 /* Wake-ups done with preemption disabled at a time */
 #define XMSG_WAKE_BATCH	16
+
+/**
+ * __xmsg_waiter_queue - put the current task on a wait list
+ * @w: the waiter, on the caller's stack
+ * @head: the object's wait list
+ *
+ * Sets @w->task to current and @w->state to PENDING, and queues @w behind
+ * every waiter of the same or a higher priority.  The key is the task's
+ * normal priority capped at MAX_RT_PRIO, as futex_q_init() keys futex
+ * waiters: real-time tasks are served by priority, all others in arrival
+ * order.  A priority change while waiting does not requeue.
+ *
+ * Context: the object lock of @head held.
+ */
+void __xmsg_waiter_queue(struct xmsg_waiter *w, struct list_head *head)
+{
+	struct xmsg_waiter *pos;
+
+	w->task = current;
+	w->state = XMSG_WAITER_PENDING;
+	w->prio = min(current->normal_prio, MAX_RT_PRIO);
+	list_for_each_entry_reverse(pos, head, link) {
+		if (pos->prio <= w->prio) {
+			list_add(&w->link, &pos->link);
+			return;
+		}
+	}
+	list_add(&w->link, head);
+}
 
 /**
  * __xmsg_waiter_claim - choose a waiter to be woken with @result
@@ -129,8 +169,7 @@ static bool xmsg_waiter_spin(struct xmsg_waiter *w)
 
 /**
  * xmsg_waiter_wait - sleep until claimed, signalled or timed out
- * @w: waiter, already on the object's wait list with @w->task = current
- *	and @w->state = XMSG_WAITER_PENDING
+ * @w: waiter, queued by __xmsg_waiter_queue()
  * @lock: the object lock, held (taken with spin_lock_irqsave(@flags))
  * @flags: the saved interrupt state of @lock
  * @timeout: the CLOCK_MONOTONIC time to give up at (> 0), or

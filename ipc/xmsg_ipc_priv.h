@@ -35,6 +35,8 @@ enum xmsg_waiter_state {
  * struct xmsg_waiter - a task waiting at an exchange or a semaphore
  * @link: on the object's wait list (protected by the object lock), then
  *	on a waker's private wake list
+ * @prio: the wait list's sort key, set by __xmsg_waiter_queue() (lower
+ *	is served first)
  * @task: the waiting task
  * @state: enum xmsg_waiter_state.  PENDING -> CLAIMED under the object
  *	lock; CLAIMED -> DONE by smp_store_release() in xmsg_waiters_wake()
@@ -53,6 +55,7 @@ enum xmsg_waiter_state {
  */
 struct xmsg_waiter {
 	struct list_head link;
+	int prio;
 	struct task_struct *task;
 	int state;
 	int result;
@@ -62,6 +65,7 @@ struct xmsg_waiter {
 	u64 claimed_ns;
 };
 
+void __xmsg_waiter_queue(struct xmsg_waiter *w, struct list_head *head);
 void __xmsg_waiter_claim(struct xmsg_waiter *w, struct list_head *wake,
 			 int result);
 void xmsg_waiters_wake(struct list_head *wake);
@@ -79,19 +83,23 @@ struct xmsg_xchg_post;
  * @obj: reference counted head; first member
  * @lock: protects the members below marked so
  * @kind: u32
+ * @flags: XMSG_XCHG_PASS_SCHED or 0, fixed at creation
  * @dead: destroyed.  Protected by @lock.
  * @limit: most messages queued at once (normal and pass)
  * @queued: messages queued.  Protected by @lock.
  * @prio_map: bit p set when @queue[p] is not empty.  Protected by @lock.
  * @queue: message queues, one per priority, linked by @xmsg_msg.link.
  *	Protected by @lock.
- * @waiters: waiting receivers (struct xmsg_xchg_waiter), FIFO.
+ * @waiters: waiting receivers (struct xmsg_xchg_waiter), highest
+ *	scheduling priority first, FIFO among equals (waiter.c).
  *	Protected by @lock.
  * @post: the posted broadcast message (bcast.c) or NULL.  Protected by
  *	@lock.
  * @ring: the receive ring (ring.c) or NULL.
  *	Protected by @lock; freed only after an RCU grace period once
  *	detached.
+ * @passed: receivers running at a passed priority (prio.c).
+ *	Protected by @lock.
  * @gen: broadcast generation.  Protected by @lock.
  * @sent: messages sent.  Protected by @lock.
  * @received: messages received.  Protected by @lock.
@@ -109,6 +117,7 @@ struct xmsg_xchg {
 	struct xmsg_obj obj;
 	spinlock_t lock;	/* see Locking in exchange.c */
 	u32 kind;
+	u32 flags;
 	bool dead;
 	u32 limit;
 	u32 queued;
@@ -117,6 +126,7 @@ struct xmsg_xchg {
 	struct list_head waiters;
 	struct xmsg_xchg_post *post;
 	struct xmsg_ring *ring;
+	struct list_head passed;
 	u64 gen;
 	u64 sent;
 	u64 received;
@@ -157,6 +167,11 @@ struct xmsg_msg *xmsg_xchg_recv_bcast(struct xmsg_xchg *xchg,
 				      struct xmsg_owner *to, ktime_t timeout,
 				      bool newer, u64 *gen);
 __poll_t __xmsg_xchg_bcast_poll_mask(struct xmsg_xchg *xchg, u64 gen);
+
+/* Priority passing: prio.c, called by exchange.c with no lock held. */
+void xmsg_prio_restore(struct xmsg_xchg *xchg);
+void xmsg_prio_pass(struct xmsg_xchg *xchg, u8 prio);
+void xmsg_prio_restore_list(struct list_head *recs);
 
 /* Object types' release functions, called by xmsg_obj_put(). */
 void xmsg_xchg_free(struct xmsg_obj *obj);

@@ -27,6 +27,20 @@ static int waiter_fn(struct ipc_t_thr *thr)
 	return ret;
 }
 
+/* Wait at the priority of the thread's index; note when it passed. */
+static int waiter_prio_fn(struct ipc_t_thr *thr)
+{
+	struct sem_ctx *ctx = thr->ctx;
+	int ret = ipc_t_set_fifo(ipc_t_prios[thr->idx]);
+
+	if (ret)
+		return ret;
+	ret = xmsg_sem_wait(ctx->sem, xmsg_wait_ns(ctx->timeout));
+	if (!ret)
+		thr->got = atomic_inc_return(&ctx->passed);
+	return ret;
+}
+
 static void sem_create_destroy(struct kunit *test)
 {
 	struct xmsg_sem_stats st;
@@ -140,6 +154,54 @@ static void sem_count_waiters_1(struct kunit *test)
 static void sem_count_waiters_8(struct kunit *test)
 {
 	sem_count_waiters(test, 8);
+}
+
+/*
+ * Waiters of different scheduling priorities queue one after the other;
+ * each release (@per signals) frees the highest priority one, FIFO among
+ * equals.
+ */
+static void sem_waiters_prio(struct kunit *test, u32 kind, u32 per)
+{
+	struct xmsg_sem *sem = ipc_t_sem(test, kind, 0,
+					 kind == XMSG_SEM_KIND_THRESHOLD ?
+					 per : 0);
+	struct sem_ctx ctx = { .sem = sem, .timeout = IPC_T_WAIT_NS };
+	struct ipc_t_thr *thr[IPC_T_PRIO_N];
+	unsigned long end;
+	int i, j;
+
+	for (i = 0; i < IPC_T_PRIO_N; i++) {
+		thr[i] = ipc_t_thr_start(test, waiter_prio_fn, &ctx, i);
+		KUNIT_EXPECT_TRUE(test, ipc_t_sem_wait_waiters(sem, i + 1));
+	}
+	/* one release at a time: each waiter notes its turn before the next */
+	for (i = 0; i < IPC_T_PRIO_N; i++) {
+		for (j = 0; j < per; j++)
+			KUNIT_EXPECT_EQ(test, xmsg_sem_signal(sem), 0);
+		end = jiffies + IPC_T_WAIT;
+		while (atomic_read(&ctx.passed) < i + 1 &&
+		       time_before(jiffies, end))
+			usleep_range(200, 1000);
+		KUNIT_EXPECT_EQ(test, atomic_read(&ctx.passed), i + 1);
+	}
+	for (i = 0; i < IPC_T_PRIO_N; i++) {
+		KUNIT_EXPECT_EQ(test, ipc_t_thr_join(test, thr[i]), 0);
+		KUNIT_EXPECT_EQ_MSG(test, thr[i]->got, ipc_t_prio_rank[i] + 1,
+				    "waiter %d (prio %d)", i, ipc_t_prios[i]);
+		ipc_t_thr_free(thr[i]);
+	}
+	xmsg_sem_destroy(sem);
+}
+
+static void sem_count_waiters_prio(struct kunit *test)
+{
+	sem_waiters_prio(test, XMSG_SEM_KIND_COUNT, 1);
+}
+
+static void sem_threshold_waiters_prio(struct kunit *test)
+{
+	sem_waiters_prio(test, XMSG_SEM_KIND_THRESHOLD, 3);
 }
 
 static void sem_gate(struct kunit *test, int n)
@@ -300,6 +362,8 @@ static struct kunit_case xmsg_ipc_sem_cases[] = {
 	KUNIT_CASE(sem_threshold_waiter),
 	KUNIT_CASE(sem_count_waiters_1),
 	KUNIT_CASE(sem_count_waiters_8),
+	KUNIT_CASE(sem_count_waiters_prio),
+	KUNIT_CASE(sem_threshold_waiters_prio),
 	KUNIT_CASE(sem_gate_1),
 	KUNIT_CASE(sem_gate_2),
 	KUNIT_CASE(sem_gate_8),

@@ -14,6 +14,7 @@
 #include <linux/kthread.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <uapi/linux/sched/types.h>
 #include <xmsg/mm.h>
 #include <xmsg/ipc.h>
 
@@ -107,6 +108,29 @@ static inline struct xmsg_sem *ipc_t_sem(struct kunit *test,
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sem);
 	return sem;
+}
+
+/*
+ * Waiter priorities for the priority order cases: the kthread of index i
+ * runs SCHED_FIFO at ipc_t_prios[i] (0: stays SCHED_NORMAL).  Queued in
+ * index order, they must be served in the order ipc_t_prio_rank[i]
+ * (0 first): the highest priority first, FIFO among equals (1 before 3),
+ * SCHED_NORMAL last.
+ */
+#define IPC_T_PRIO_N	5
+static const int ipc_t_prios[IPC_T_PRIO_N] = { 0, 10, 50, 10, 30 };
+static const int ipc_t_prio_rank[IPC_T_PRIO_N] = { 4, 2, 0, 3, 1 };
+
+/* Run the calling kthread at SCHED_FIFO @prio (0: leave it as it is). */
+static inline int ipc_t_set_fifo(int prio)
+{
+	struct sched_attr attr = {
+		.size = sizeof(attr),
+		.sched_policy = SCHED_FIFO,
+		.sched_priority = prio,
+	};
+
+	return prio ? sched_setattr_nocheck(current, &attr) : 0;
 }
 
 /* A poll mask as a plain number, for KUNIT_EXPECT_EQ(). */

@@ -382,6 +382,57 @@ static void xchg_receivers_8(struct kunit *test)
 	xchg_receivers(test, 8, 4);
 }
 
+static int rx_prio_fn(struct ipc_t_thr *thr)
+{
+	int err = ipc_t_set_fifo(ipc_t_prios[thr->idx]);
+
+	return err ?: rx_fn(thr);
+}
+
+/*
+ * Receivers of different scheduling priorities queue one after the other;
+ * the messages go to the highest priority first, FIFO among equals.
+ */
+static void xchg_receivers_prio(struct kunit *test, u32 kind)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, kind, 0);
+	struct rx_ctx ctx = { .xchg = xchg, .want = 1,
+			      .timeout = IPC_T_WAIT_NS };
+	struct ipc_t_thr *thr[IPC_T_PRIO_N];
+	struct xmsg_msg *msg;
+	int i;
+
+	for (i = 0; i < IPC_T_PRIO_N; i++) {
+		thr[i] = ipc_t_thr_start(test, rx_prio_fn, &ctx, i);
+		KUNIT_EXPECT_TRUE(test, ipc_t_xchg_wait_waiters(xchg, i + 1));
+	}
+	for (i = 0; i < IPC_T_PRIO_N; i++) {
+		msg = ipc_t_msg(test, env, &env->a, i);
+		KUNIT_EXPECT_EQ(test, xmsg_xchg_send(xchg, msg, &env->a, 0), 0);
+	}
+	for (i = 0; i < IPC_T_PRIO_N; i++) {
+		KUNIT_EXPECT_EQ(test, ipc_t_thr_join(test, thr[i]), 0);
+		KUNIT_EXPECT_EQ(test, thr[i]->got, 1);
+		KUNIT_EXPECT_EQ_MSG(test, thr[i]->tags[0],
+				    (u32)ipc_t_prio_rank[i],
+				    "receiver %d (prio %d)", i, ipc_t_prios[i]);
+		ipc_t_thr_free(thr[i]);
+	}
+	xmsg_xchg_destroy(xchg);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 0ULL);
+}
+
+static void xchg_receivers_prio_normal(struct kunit *test)
+{
+	xchg_receivers_prio(test, XMSG_XCHG_KIND_NORMAL);
+}
+
+static void xchg_receivers_prio_pass(struct kunit *test)
+{
+	xchg_receivers_prio(test, XMSG_XCHG_KIND_PASS);
+}
+
 static void xchg_destroy_wakes(struct kunit *test, int n)
 {
 	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 0);
@@ -668,6 +719,8 @@ static struct kunit_case xmsg_ipc_xchg_cases[] = {
 	KUNIT_CASE(xchg_receivers_2),
 	KUNIT_CASE(xchg_receivers_8),
 	KUNIT_CASE(xchg_queue_then_receivers),
+	KUNIT_CASE(xchg_receivers_prio_normal),
+	KUNIT_CASE(xchg_receivers_prio_pass),
 	KUNIT_CASE(xchg_destroy_wakes_1),
 	KUNIT_CASE(xchg_destroy_wakes_8),
 	KUNIT_CASE(xchg_recv_signal),

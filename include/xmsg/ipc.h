@@ -146,6 +146,37 @@ struct xmsg_ring_stats {
 	u64 wake_ns;
 };
 
+/**
+ * struct xmsg_sched - a thread's scheduling class and priority
+ * @policy: SCHED_NORMAL, SCHED_BATCH, SCHED_FIFO, SCHED_RR, ...
+ * @nice: SCHED_NORMAL and SCHED_BATCH: nice value, MIN_NICE to MAX_NICE
+ * @rt_prio: SCHED_FIFO and SCHED_RR: real-time priority, 1 to 99
+ */
+struct xmsg_sched {
+	u32 policy;
+	int nice;
+	int rt_prio;
+};
+
+/**
+ * struct xmsg_sched_limits - what a thread may set itself
+ * @min_nice: the lowest nice value it may set (RLIMIT_NICE, or MIN_NICE
+ *	with CAP_SYS_NICE)
+ * @max_rt_prio: the highest real-time priority it may set (RLIMIT_RTPRIO,
+ *	or 99 with CAP_SYS_NICE)
+ */
+struct xmsg_sched_limits {
+	int min_nice;
+	int max_rt_prio;
+};
+
+/*
+ * Flags of xmsg_xchg_create_flags().  XMSG_XCHG_PASS_SCHED (pass exchanges
+ * only): a receiver runs at a scheduling priority derived from the
+ * received message's priority until its next receive there (prio.c).
+ */
+#define XMSG_XCHG_PASS_SCHED	0x1
+
 /* obj.c */
 void xmsg_obj_get(struct xmsg_obj *obj);
 void xmsg_obj_put(struct xmsg_obj *obj);
@@ -155,6 +186,8 @@ bool xmsg_obj_dead(struct xmsg_obj *obj);
 u64 xmsg_xchg_queue_bytes(u32 kind, u32 limit);
 struct xmsg_xchg *xmsg_xchg_create(const char *name, u32 kind,
 				   u32 limit);
+struct xmsg_xchg *xmsg_xchg_create_flags(const char *name, u32 kind,
+					 u32 limit, u32 flags);
 void xmsg_xchg_destroy(struct xmsg_xchg *xchg);
 struct xmsg_obj *xmsg_xchg_obj(struct xmsg_xchg *xchg);
 struct xmsg_xchg *xmsg_obj_xchg(struct xmsg_obj *obj);
@@ -175,6 +208,11 @@ int xmsg_xchg_bcast_clear(struct xmsg_xchg *xchg, struct xmsg_owner *from);
 __poll_t xmsg_xchg_poll(struct xmsg_xchg *xchg, struct file *file,
 			poll_table *pt, u64 gen);
 void xmsg_xchg_get_stats(struct xmsg_xchg *xchg, struct xmsg_xchg_stats *st);
+
+/* prio.c: priority passing */
+bool xmsg_prio_pass_map(const struct xmsg_sched *own, u8 prio,
+			const struct xmsg_sched_limits *lim,
+			struct xmsg_sched *out);
 
 /* ring.c: receive rings */
 u64 xmsg_ring_bytes(u32 entries);

@@ -585,7 +585,8 @@ static long xmsg_cdev_ioc_features(struct xmsg_file *cf, void __user *arg,
 		     XMSG_FEAT_SEM | XMSG_FEAT_CALL | XMSG_FEAT_POLL_FD |
 		     XMSG_FEAT_LIST | XMSG_FEAT_ABSTIME | XMSG_FEAT_MSG_READ |
 		     XMSG_FEAT_XFER | XMSG_FEAT_RING | XMSG_FEAT_MSG_LENGTH |
-		     XMSG_FEAT_COUNTERS;
+		     XMSG_FEAT_COUNTERS | XMSG_FEAT_PRIO_WAIT |
+		     XMSG_FEAT_PRIO_PASS;
 	f.prio_max = XMSG_MSG_PRIO_MAX;
 	f.mmap_shift = XMSG_MMAP_SHIFT;
 	f.max_pools = READ_ONCE(xmsg_max_pools);

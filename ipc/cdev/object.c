@@ -50,6 +50,7 @@ struct xmsg_create_args {
 	u64 bytes;
 	u32 kind;
 	u32 limit;
+	u32 xchg_flags;
 	u32 count;
 	u32 threshold;
 };
@@ -91,7 +92,8 @@ xmsg_cdev_create_new(const struct xmsg_create_args *mk)
 			uobj->pool = pool;
 		break;
 	case XMSG_TYPE_XCHG:
-		xchg = xmsg_xchg_create(mk->name, mk->kind, mk->limit);
+		xchg = xmsg_xchg_create_flags(mk->name, mk->kind, mk->limit,
+					      mk->xchg_flags);
 		err = PTR_ERR_OR_ZERO(xchg);
 		if (!err)
 			uobj->obj = xmsg_xchg_obj(xchg);
@@ -366,11 +368,15 @@ long xmsg_cdev_ioc_xchg_create(struct xmsg_file *cf, void __user *arg,
 	if (memchr_inv(xc.reserved, 0, sizeof(xc.reserved)) ||
 	    xc.kind > XMSG_XCHG_KIND_BCAST || xc.limit > (1U << 20))
 		return -EINVAL;
-	err = xmsg_cdev_create_common(&mk, xc.flags, xc.name, xc.mode,
-				      xc.access,
-				      true);
+	if ((xc.flags & XMSG_XCHG_F_PASS_SCHED) &&
+	    xc.kind != XMSG_XCHG_KIND_PASS)
+		return -EINVAL;
+	err = xmsg_cdev_create_common(&mk, xc.flags & ~XMSG_XCHG_F_PASS_SCHED,
+				      xc.name, xc.mode, xc.access, true);
 	if (err)
 		return err;
+	if (xc.flags & XMSG_XCHG_F_PASS_SCHED)
+		mk.xchg_flags = XMSG_XCHG_PASS_SCHED;
 	mk.kind = xc.kind;
 	mk.limit = xc.limit;
 	mk.bytes = xmsg_xchg_queue_bytes(xc.kind, xc.limit);

@@ -53,4 +53,10 @@ TEST_F_TIMEOUT(ex, multicast, 120)
 	run_example(_metadata, self, "multicast", "4", NULL, "multicast: ok");
 }
 
+TEST_F_TIMEOUT(ex, pass_server, 120)
+{
+	run_example(_metadata, self, "pass_server", "2", NULL,
+		    "pass_server: ok");
+}
+
 TEST_HARNESS_MAIN

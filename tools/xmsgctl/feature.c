@@ -24,6 +24,8 @@ static const struct {
 	{ XMSG_FEAT_RING, "ring" },
 	{ XMSG_FEAT_MSG_LENGTH, "msg_length" },
 	{ XMSG_FEAT_COUNTERS, "counters" },
+	{ XMSG_FEAT_PRIO_WAIT, "prio_wait" },
+	{ XMSG_FEAT_PRIO_PASS, "prio_pass" },
 };
 
 /* The name of feature bit @i, or "bit@i" (in @buf) for one unknown here. */

@@ -124,6 +124,13 @@
  */
 /* fail with -EEXIST if it exists */
 #define XMSG_CREATE_EXCL	0x1
+/*
+ * XMSG_IOC_XCHG_CREATE of an XMSG_XCHG_KIND_PASS exchange only (-EINVAL
+ * with another kind): a receiver runs at a scheduling priority derived
+ * from the received message's priority until its next receive there
+ * (XMSG_FEAT_PRIO_PASS).  Used only when the exchange is created.
+ */
+#define XMSG_XCHG_F_PASS_SCHED	0x10
 
 /*
  * xmsg_*_create.result bits (out)
@@ -336,7 +343,7 @@ struct xmsg_pool_create {
 /**
  * struct xmsg_xchg_create - XMSG_IOC_XCHG_CREATE: create (or open) an exchange
  * @size: sizeof(struct xmsg_xchg_create)
- * @flags: XMSG_CREATE_EXCL or 0
+ * @flags: XMSG_CREATE_EXCL, XMSG_XCHG_F_PASS_SCHED, or 0
  * @name: its name, or all zero for an anonymous exchange (never opened
  *	by name; XMSG_CREATE_EXCL is then meaningless but allowed)
  * @mode: permission bits, 0 to 0777
@@ -1203,5 +1210,9 @@ struct xmsg_poll_fd {
 #define XMSG_FEAT_MSG_LENGTH	0x800ULL
 /* xmsg_xchg_info.refused, xmsg_ring_hdr.overflows */
 #define XMSG_FEAT_COUNTERS	0x1000ULL
+/* waiters at exchanges and semaphores served by scheduling priority */
+#define XMSG_FEAT_PRIO_WAIT	0x2000ULL
+/* XMSG_XCHG_F_PASS_SCHED */
+#define XMSG_FEAT_PRIO_PASS	0x4000ULL
 
 #endif /* _UAPI_LINUX_XMSG_H */
