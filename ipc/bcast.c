@@ -138,6 +138,24 @@ int xmsg_xchg_send_bcast(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 	return 0;
 }
 
+/*
+ * Take the post off a live broadcast exchange into *@post (the caller
+ * drops it with xmsg_xchg_post_put() once the lock is dropped).
+ * Return: 0, -ENOENT (nothing posted), -EPERM (posted by another owner).
+ */
+int __xmsg_xchg_bcast_unpost(struct xmsg_xchg *xchg, struct xmsg_owner *from,
+			     struct xmsg_xchg_post **post)
+{
+	lockdep_assert_held(&xchg->lock);
+	if (!xchg->post)
+		return -ENOENT;
+	if (xchg->post->from != from)
+		return -EPERM;
+	*post = xchg->post;
+	xchg->post = NULL;
+	return 0;
+}
+
 /**
  * xmsg_xchg_bcast_clear - take the posted message off a broadcast exchange
  * @xchg: a broadcast exchange
@@ -154,19 +172,12 @@ int xmsg_xchg_bcast_clear(struct xmsg_xchg *xchg, struct xmsg_owner *from)
 {
 	struct xmsg_xchg_post *post = NULL;
 	unsigned long flags;
-	int ret = 0;
+	int ret;
 
 	if (!xchg || xchg->kind != XMSG_XCHG_KIND_BCAST)
 		return -EINVAL;
 	spin_lock_irqsave(&xchg->lock, flags);
-	if (xchg->dead)
-		ret = -EIDRM;
-	else if (!xchg->post)
-		ret = -ENOENT;
-	else if (xchg->post->from != from)
-		ret = -EPERM;
-	else
-		swap(post, xchg->post);
+	ret = xchg->dead ? -EIDRM : __xmsg_xchg_bcast_unpost(xchg, from, &post);
 	spin_unlock_irqrestore(&xchg->lock, flags);
 	xmsg_xchg_post_put(post);
 	return ret;

@@ -87,6 +87,9 @@ struct xmsg_xchg_post;
  *	Protected by @lock.
  * @waiters: waiting receivers (struct xmsg_xchg_waiter), FIFO.
  *	Protected by @lock.
+ * @senders: senders waiting for room in a full queue
+ *	(xmsg_xchg_send_wait(), struct xmsg_xchg_sender), FIFO.  Protected
+ *	by @lock.
  * @post: the posted broadcast message (bcast.c) or NULL.  Protected by
  *	@lock.
  * @ring: the receive ring (ring.c) or NULL.
@@ -115,6 +118,7 @@ struct xmsg_xchg {
 	u32 prio_map;
 	struct list_head queue[XMSG_MSG_PRIO_MAX + 1];
 	struct list_head waiters;
+	struct list_head senders;
 	struct xmsg_xchg_post *post;
 	struct xmsg_ring *ring;
 	u64 gen;
@@ -151,6 +155,8 @@ int xmsg_xchg_wait(struct xmsg_xchg *xchg, struct xmsg_xchg_waiter *xw,
 
 /* Broadcast exchanges: bcast.c, called by exchange.c. */
 void xmsg_xchg_post_put(struct xmsg_xchg_post *post);
+int __xmsg_xchg_bcast_unpost(struct xmsg_xchg *xchg, struct xmsg_owner *from,
+			     struct xmsg_xchg_post **post);
 int xmsg_xchg_send_bcast(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 			 struct xmsg_owner *from, u8 prio, struct list_head *wake);
 struct xmsg_msg *xmsg_xchg_recv_bcast(struct xmsg_xchg *xchg,

@@ -141,6 +141,9 @@ int xmsg_xchg_send_reuse(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 			 struct xmsg_owner *from, u8 prio,
 			 struct list_head *wake, struct xmsg_msg **spare);
 void xmsg_xchg_wake(struct list_head *wake);
+int xmsg_xchg_send_wait(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
+			struct xmsg_owner *from, u8 prio, ktime_t timeout);
+int xmsg_xchg_clear(struct xmsg_xchg *xchg, struct xmsg_owner *from);
 struct xmsg_msg *xmsg_xchg_recv(struct xmsg_xchg *xchg,
 				struct xmsg_owner *to, ktime_t timeout,
 				unsigned int flags, u64 *gen);
@@ -169,6 +172,9 @@ struct xmsg_obj *xmsg_sem_obj(struct xmsg_sem *sem);
 struct xmsg_sem *xmsg_obj_sem(struct xmsg_obj *obj);
 int xmsg_sem_signal(struct xmsg_sem *sem);
 int xmsg_sem_wait(struct xmsg_sem *sem, ktime_t timeout);
+int xmsg_sem_signal_wait(struct xmsg_sem *sig, struct xmsg_sem *wait,
+			 ktime_t timeout, bool *signalled);
+int xmsg_sem_clear(struct xmsg_sem *sem);
 __poll_t xmsg_sem_poll(struct xmsg_sem *sem, struct file *file,
 		       poll_table *pt);
 void xmsg_sem_get_stats(struct xmsg_sem *sem, struct xmsg_sem_stats *st);

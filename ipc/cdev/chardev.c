@@ -111,7 +111,9 @@ static_assert(sizeof(struct xmsg_sem_create) == 88);
 static_assert(sizeof(struct xmsg_open) == 72);
 static_assert(sizeof(struct xmsg_handle_op) == 32);
 static_assert(sizeof(struct xmsg_buf) == 72);
-static_assert(sizeof(struct xmsg_send) == 40);
+static_assert(sizeof(struct xmsg_send) == 48);
+static_assert(offsetof(struct xmsg_send, timeout_ns) == 40);
+static_assert(sizeof(struct xmsg_sem_signal_wait) == 48);
 static_assert(sizeof(struct xmsg_recv) == 80);
 static_assert(sizeof(struct xmsg_call) == 104);
 static_assert(sizeof(struct xmsg_xfer) == 80);
@@ -126,7 +128,9 @@ static_assert(sizeof(struct xmsg_list_entry) == 56);
 static_assert(sizeof(struct xmsg_list) == 56);
 static_assert(XMSG_MMAP_SHIFT >= PAGE_SHIFT);
 static_assert(!(XMSG_RECV_NEWER & XMSG_TIMEOUT_ABS) &&
-	      !(XMSG_SEND_CLOSE_XCHG & (XMSG_TIMEOUT_ABS | XMSG_RECV_NEWER)));
+	      !(XMSG_SEND_CLOSE_XCHG & (XMSG_TIMEOUT_ABS | XMSG_RECV_NEWER)) &&
+	      !(XMSG_SEND_WAIT & (XMSG_SEND_CLOSE_XCHG | XMSG_TIMEOUT_ABS |
+				  XMSG_RECV_NEWER)));
 
 /* ---- user copies ----------------------------------------------------- */
 
@@ -387,6 +391,20 @@ void xmsg_cdev_handle_publish(struct xmsg_file *cf, struct xmsg_handle *h,
 		list_add_tail(&h->pool_link, &cf->pools);
 }
 
+/**
+ * xmsg_cdev_handle_unpublish() - make a published handle reserved again
+ * @cf: the file
+ * @h: a published entry; it keeps its number (h->id) but is no longer
+ *	found, until xmsg_cdev_handle_publish() or _unreserve()
+ *
+ * Context: @cf->lock held.
+ */
+void xmsg_cdev_handle_unpublish(struct xmsg_file *cf, struct xmsg_handle *h)
+{
+	lockdep_assert_held(&cf->lock);
+	cf->tab[h->id] = NULL;
+}
+
 /* Free slot @id of the table. */
 static void __xmsg_cdev_htab_clear(struct xmsg_file *cf, u32 id)
 {
@@ -583,7 +601,8 @@ static long xmsg_cdev_ioc_features(struct xmsg_file *cf, void __user *arg,
 		     XMSG_FEAT_SEM | XMSG_FEAT_CALL | XMSG_FEAT_POLL_FD |
 		     XMSG_FEAT_LIST | XMSG_FEAT_ABSTIME | XMSG_FEAT_MSG_READ |
 		     XMSG_FEAT_XFER | XMSG_FEAT_RING | XMSG_FEAT_MSG_LENGTH |
-		     XMSG_FEAT_COUNTERS;
+		     XMSG_FEAT_COUNTERS | XMSG_FEAT_SEM_SIGNAL_WAIT |
+		     XMSG_FEAT_SEND_WAIT | XMSG_FEAT_CLEAR;
 	f.prio_max = XMSG_MSG_PRIO_MAX;
 	f.mmap_shift = XMSG_MMAP_SHIFT;
 	f.max_pools = READ_ONCE(xmsg_max_pools);
@@ -657,8 +676,12 @@ static const struct xmsg_ioc_desc xmsg_iocs[] = {
 	XMSG_IOC(_IOC_NR(XMSG_IOC_CALL), XMSG_IOC_CALL, xmsg_cdev_ioc_call),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_XFER), XMSG_IOC_XFER, xmsg_cdev_ioc_xfer),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_BCAST_CLEAR), XMSG_IOC_BCAST_CLEAR, xmsg_cdev_ioc_bcast_clear),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_XCHG_CLEAR), XMSG_IOC_XCHG_CLEAR, xmsg_cdev_ioc_xchg_clear),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_SEM_SIGNAL), XMSG_IOC_SEM_SIGNAL, xmsg_cdev_ioc_sem),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_SEM_WAIT), XMSG_IOC_SEM_WAIT, xmsg_cdev_ioc_sem),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_SEM_SIGNAL_WAIT), XMSG_IOC_SEM_SIGNAL_WAIT,
+		 xmsg_cdev_ioc_sem_signal_wait),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_SEM_CLEAR), XMSG_IOC_SEM_CLEAR, xmsg_cdev_ioc_sem_clear),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_POLL_FD), XMSG_IOC_POLL_FD, xmsg_cdev_ioc_poll_fd),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_MSG_READ), XMSG_IOC_MSG_READ, xmsg_cdev_ioc_msg_read),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_MSG_SET_LENGTH), XMSG_IOC_MSG_SET_LENGTH,

@@ -614,6 +614,49 @@ put:
 	return err;
 }
 
+/**
+ * xmsg_cdev_clear_target() - the object of XMSG_IOC_XCHG_CLEAR / _SEM_CLEAR
+ * @cf: the file
+ * @arg: struct xmsg_handle_op
+ * @cmd: the command
+ * @type: XMSG_TYPE_XCHG or XMSG_TYPE_SEM
+ *
+ * A clear throws away what others sent or signalled and cancels their
+ * waits: it needs the write right, and a handle the caller opened or
+ * created (a reply handle, which a peer handed over, is refused).
+ *
+ * Context: process context.
+ * Return: the object with a reference, or ERR_PTR(): -EFAULT, -EINVAL,
+ * -E2BIG, -EBADF, -EACCES, -EPERM.
+ */
+struct xmsg_obj *xmsg_cdev_clear_target(struct xmsg_file *cf,
+					void __user *arg, unsigned int cmd,
+					u32 type)
+{
+	struct xmsg_obj *obj = NULL;
+	struct xmsg_handle_op op;
+	struct xmsg_handle *h;
+	int err;
+
+	err = xmsg_cdev_copy_in(&op, sizeof(op), sizeof(op), arg, cmd);
+	if (err)
+		return ERR_PTR(err);
+	if (op.flags || op.pad || memchr_inv(op.reserved, 0,
+					     sizeof(op.reserved)))
+		return ERR_PTR(-EINVAL);
+	mutex_lock(&cf->lock);
+	h = __xmsg_cdev_handle_find(cf, op.handle, type, &err);
+	if (h && !(h->rights & XMSG_ACC_WRITE))
+		err = -EACCES;
+	else if (h && !h->uobj)
+		err = -EPERM;
+	else if (h)
+		obj = h->obj;
+	xmsg_obj_get(obj);
+	mutex_unlock(&cf->lock);
+	return obj ?: ERR_PTR(err);
+}
+
 static void xmsg_cdev_info_obj(struct xmsg_handle *h, struct xmsg_info *in)
 {
 	struct user_namespace *uns = current_user_ns();

@@ -151,7 +151,7 @@
 
 /*
  * Flags of struct xmsg_handle_op (XMSG_IOC_CLOSE, XMSG_IOC_DESTROY,
- * XMSG_IOC_BCAST_CLEAR): none yet.
+ * XMSG_IOC_BCAST_CLEAR, XMSG_IOC_XCHG_CLEAR, XMSG_IOC_SEM_CLEAR): none yet.
  */
 
 /*
@@ -183,10 +183,17 @@
  */
 /* close @xchg after a successful send (one-shot reply handles) */
 #define XMSG_SEND_CLOSE_XCHG	0x4
+/*
+ * XMSG_IOC_SEND only: when the queue is at its limit, wait up to
+ * xmsg_send.timeout_ns for room instead of failing with -ENOSPC
+ * (XMSG_TIMEOUT_ABS makes it absolute); XMSG_FEAT_SEND_WAIT
+ */
+#define XMSG_SEND_WAIT		0x8
 
 /*
  * Flags of struct xmsg_recv, struct xmsg_call, struct xmsg_sem_op,
- * struct xmsg_xfer
+ * struct xmsg_xfer, struct xmsg_sem_signal_wait (and of struct xmsg_send
+ * with XMSG_SEND_WAIT: XMSG_TIMEOUT_ABS)
  */
 /* broadcast: only a message of a generation newer than @gen */
 #define XMSG_RECV_NEWER		0x1
@@ -206,6 +213,12 @@
  */
 /* the send part succeeded */
 #define XMSG_CALL_SENT		0x1
+
+/*
+ * xmsg_sem_signal_wait.result bits (out, written even when the call fails)
+ */
+/* the signal part happened */
+#define XMSG_SEM_SIGNALLED	0x1
 
 /*
  * Most entries of each array of one XMSG_IOC_XFER
@@ -436,6 +449,24 @@ struct xmsg_open {
  * XMSG_IOC_BCAST_CLEAR: withdraw the message posted at a broadcast
  * exchange (write right).  Errors: -EBADF, -EINVAL (not a broadcast
  * exchange), -EACCES, -EIDRM, -ENOENT (nothing posted).
+ *
+ * XMSG_IOC_XCHG_CLEAR: empty an exchange and keep it (write right; not
+ * through a reply handle).  Every queued message is released to its pool
+ * (messages already in a receive ring stay there); at a broadcast
+ * exchange the post is withdrawn as by XMSG_IOC_BCAST_CLEAR (only by the
+ * file that posted it, else -EPERM; nothing posted is no error).  Every
+ * receiver waiting there, and every sender waiting for room
+ * (XMSG_SEND_WAIT, its message stays its own), fails with -ECANCELED.
+ * Errors: -EBADF, -EINVAL (not an exchange), -EACCES (no write right),
+ * -EPERM (a reply handle; a post of another file), -EIDRM.
+ *
+ * XMSG_IOC_SEM_CLEAR: set a semaphore's count to 0; every task waiting
+ * there fails with -ECANCELED (write right; not through a reply handle).
+ * Errors: -EBADF, -EINVAL (not a semaphore), -EACCES, -EPERM (a reply
+ * handle), -EIDRM.
+ *
+ * -ECANCELED is returned by a receive, a wait or a waiting send only
+ * when a clear cancelled it; nothing was received, taken or sent.
  */
 struct xmsg_handle_op {
 	__u32 size;
@@ -742,10 +773,27 @@ struct xmsg_msg_length {
  * @reply: 0, or an exchange or semaphore handle (any right) that the
  *	receiver gets as its reply handle
  * @reserved: 0
+ * @timeout_ns: with XMSG_SEND_WAIT: how long to wait for room, as
+ *	xmsg_recv.timeout_ns (XMSG_TIMEOUT_NONE: do not wait); else 0.
+ *	Added with XMSG_FEAT_SEND_WAIT: the first version of the struct
+ *	ends before it (40 bytes), and XMSG_SEND_WAIT needs it.
+ *
+ * With XMSG_SEND_WAIT, a send to a normal or pass exchange whose queue is
+ * at its limit waits for room instead of failing with -ENOSPC: waiting
+ * senders are served in order, each time a receive (or a receive ring)
+ * takes a message out of the full queue.  While it waits, the message
+ * handle is busy: other threads of the file get -EBADF for it, and its
+ * number is not reused.  If the wait ends without the message sent
+ * (-ETIMEDOUT, -EINTR, -EIDRM, -ECANCELED; also a fatal signal: the file
+ * then releases it) the handle names the message again, unchanged.  A
+ * wait for ever or to an absolute time is restarted after a SA_RESTART
+ * handler.
  *
  * Errors: -EBADF, -EINVAL, -EACCES, -EIDRM (exchange or reply object
- * destroyed), -ENOSPC (queue at its limit), -ENOMEM.  On error the message
- * (and its reply handle) is unchanged and still the caller's.
+ * destroyed), -ENOSPC (queue at its limit), -ENOMEM; with XMSG_SEND_WAIT
+ * also -ETIMEDOUT, -EINTR, -ECANCELED (XMSG_IOC_XCHG_CLEAR), and -EINVAL
+ * for a struct without @timeout_ns.  On error the message (and its reply
+ * handle) is unchanged and still the caller's.
  */
 struct xmsg_send {
 	__u32 size;
@@ -755,6 +803,7 @@ struct xmsg_send {
 	__u32 prio;
 	__u32 reply;
 	__u64 reserved[2];
+	__s64 timeout_ns;
 };
 
 /**
@@ -1099,6 +1148,44 @@ struct xmsg_sem_op {
 };
 
 /**
+ * struct xmsg_sem_signal_wait - XMSG_IOC_SEM_SIGNAL_WAIT: signal one
+ *	semaphore and wait at another in one step
+ * @size: sizeof(struct xmsg_sem_signal_wait)
+ * @flags: XMSG_TIMEOUT_ABS or 0
+ * @signal: semaphore handle to signal, write right
+ * @wait: semaphore handle to wait at, read right; not the same semaphore
+ * @timeout_ns: as xmsg_sem_op.timeout_ns for the wait
+ * @result: out: XMSG_SEM_SIGNALLED once @signal is signalled (written
+ *	also when the call fails)
+ * @pad: 0
+ * @reserved: 0
+ *
+ * The caller is queued at @wait before the signal of @signal can be seen
+ * by anyone: a task released by that signal that then signals @wait (a
+ * gate, whose signal is lost when nobody waits) finds the caller waiting.
+ * With XMSG_TIMEOUT_NONE nothing is signalled unless @wait passes at once
+ * (-EAGAIN; always for a gate).  If the wait fails after the signal
+ * (-ETIMEDOUT, -EINTR, -EIDRM, -ECANCELED), the call returns that error
+ * with @result = XMSG_SEM_SIGNALLED (only @result is written); a signal
+ * never restarts this call.
+ *
+ * Errors: -EFAULT, -EINVAL (size, flags, pad, reserved, timeout; handles
+ * of the wrong type; the same semaphore twice), -E2BIG, -EBADF, -EACCES,
+ * -EIDRM, -EOVERFLOW (@signal's count at its maximum), -EAGAIN,
+ * -ETIMEDOUT, -EINTR, -ECANCELED (XMSG_IOC_SEM_CLEAR of @wait).
+ */
+struct xmsg_sem_signal_wait {
+	__u32 size;
+	__u32 flags;
+	__u32 signal;
+	__u32 wait;
+	__s64 timeout_ns;
+	__u32 result;
+	__u32 pad;
+	__u64 reserved[2];
+};
+
+/**
  * struct xmsg_poll_fd - XMSG_IOC_POLL_FD: an fd to poll one exchange/sem
  * @size: sizeof(struct xmsg_poll_fd)
  * @flags: XMSG_FD_CLOEXEC
@@ -1164,9 +1251,12 @@ struct xmsg_poll_fd {
 #define XMSG_IOC_XFER		_IOWR(XMSG_IOC_MAGIC, 0x24, struct xmsg_xfer)
 #define XMSG_IOC_RING		_IOWR(XMSG_IOC_MAGIC, 0x25, struct xmsg_ring_setup)
 #define XMSG_IOC_RING_TAKE	_IOWR(XMSG_IOC_MAGIC, 0x26, struct xmsg_ring_take)
+#define XMSG_IOC_XCHG_CLEAR	_IOW(XMSG_IOC_MAGIC, 0x27, struct xmsg_handle_op)
 
 #define XMSG_IOC_SEM_SIGNAL	_IOW(XMSG_IOC_MAGIC, 0x30, struct xmsg_sem_op)
 #define XMSG_IOC_SEM_WAIT	_IOW(XMSG_IOC_MAGIC, 0x31, struct xmsg_sem_op)
+#define XMSG_IOC_SEM_SIGNAL_WAIT	_IOWR(XMSG_IOC_MAGIC, 0x32, struct xmsg_sem_signal_wait)
+#define XMSG_IOC_SEM_CLEAR	_IOW(XMSG_IOC_MAGIC, 0x33, struct xmsg_handle_op)
 
 #define XMSG_IOC_POLL_FD	_IOWR(XMSG_IOC_MAGIC, 0x40, struct xmsg_poll_fd)
 
@@ -1201,5 +1291,11 @@ struct xmsg_poll_fd {
 #define XMSG_FEAT_MSG_LENGTH	0x800ULL
 /* xmsg_xchg_info.refused, xmsg_ring_hdr.overflows */
 #define XMSG_FEAT_COUNTERS	0x1000ULL
+/* XMSG_IOC_SEM_SIGNAL_WAIT */
+#define XMSG_FEAT_SEM_SIGNAL_WAIT	0x8000ULL
+/* XMSG_SEND_WAIT, xmsg_send.timeout_ns */
+#define XMSG_FEAT_SEND_WAIT	0x10000ULL
+/* XMSG_IOC_XCHG_CLEAR, XMSG_IOC_SEM_CLEAR, -ECANCELED */
+#define XMSG_FEAT_CLEAR		0x20000ULL
 
 #endif /* _UAPI_LINUX_XMSG_H */
