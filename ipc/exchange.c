@@ -1116,6 +1116,8 @@ void xmsg_xchg_get_stats(struct xmsg_xchg *xchg, struct xmsg_xchg_stats *st)
 		     xchg->queued;
 	list_for_each_entry(w, &xchg->waiters, link)
 		st->waiters++;
+	list_for_each_entry(w, &xchg->senders, link)
+		st->senders++;
 	st->limit = xchg->limit;
 	st->sent = xchg->sent;
 	st->received = xchg->received;

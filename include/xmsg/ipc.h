@@ -86,6 +86,7 @@ struct xmsg_ring;
  * @kind: XMSG_XCHG_KIND_*
  * @queued: messages queued now
  * @waiters: receivers waiting now
+ * @senders: senders waiting for room now (xmsg_xchg_send_wait())
  * @limit: queue limit
  * @sent: messages sent
  * @received: messages received
@@ -96,6 +97,7 @@ struct xmsg_xchg_stats {
 	u32 kind;
 	u32 queued;
 	u32 waiters;
+	u32 senders;
 	u32 limit;
 	u64 sent;
 	u64 received;
