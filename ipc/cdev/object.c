@@ -699,6 +699,7 @@ static void xmsg_cdev_info_obj(struct xmsg_handle *h, struct xmsg_info *in)
 		in->u.xchg.received = xs.received;
 		in->u.xchg.gen = xs.gen;
 		in->u.xchg.refused = xs.refused;
+		in->u.xchg.senders = xs.senders;
 		break;
 	default:
 		xmsg_sem_get_stats(xmsg_obj_sem(h->obj), &ss);

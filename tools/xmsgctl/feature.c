@@ -24,6 +24,9 @@ static const struct {
 	{ XMSG_FEAT_RING, "ring" },
 	{ XMSG_FEAT_MSG_LENGTH, "msg_length" },
 	{ XMSG_FEAT_COUNTERS, "counters" },
+	{ XMSG_FEAT_SEM_SIGNAL_WAIT, "sem_signal_wait" },
+	{ XMSG_FEAT_SEND_WAIT, "send_wait" },
+	{ XMSG_FEAT_CLEAR, "clear" },
 };
 
 /* The name of feature bit @i, or "bit@i" (in @buf) for one unknown here. */

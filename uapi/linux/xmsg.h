@@ -510,7 +510,11 @@ struct xmsg_pool_info {
  * @received: messages received so far
  * @gen: broadcast generation
  * @refused: sends refused so far because the queue was at @limit
- *	(-ENOSPC; XMSG_FEAT_COUNTERS)
+ *	(-ENOSPC; XMSG_FEAT_COUNTERS); a send that then waits for room
+ *	(XMSG_SEND_WAIT) counts too
+ * @senders: senders waiting for room now (XMSG_SEND_WAIT;
+ *	XMSG_FEAT_SEND_WAIT)
+ * @pad: 0
  */
 struct xmsg_xchg_info {
 	__u32 kind;
@@ -521,6 +525,8 @@ struct xmsg_xchg_info {
 	__u64 received;
 	__u64 gen;
 	__u64 refused;
+	__u32 senders;
+	__u32 pad;
 };
 
 /**
