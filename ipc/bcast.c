@@ -156,6 +156,13 @@ int __xmsg_xchg_bcast_unpost(struct xmsg_xchg *xchg, struct xmsg_owner *from,
 	return 0;
 }
 
+/* The exchange's proxy of the post, or NULL; for a look, not to keep. */
+struct xmsg_msg *__xmsg_xchg_bcast_posted(struct xmsg_xchg *xchg)
+{
+	lockdep_assert_held(&xchg->lock);
+	return xchg->post ? xchg->post->proxy : NULL;
+}
+
 /**
  * xmsg_xchg_bcast_clear - take the posted message off a broadcast exchange
  * @xchg: a broadcast exchange

@@ -1127,6 +1127,45 @@ void xmsg_xchg_get_stats(struct xmsg_xchg *xchg, struct xmsg_xchg_stats *st)
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_xchg_get_stats, XMSG_NS);
 
+/**
+ * xmsg_xchg_peek - what a receive at an exchange would find, taking nothing
+ * @xchg: the exchange
+ * @ns: the PID namespace to report the first waiter's IDs in
+ * @pk: filled in: one snapshot, under the exchange lock
+ *
+ * Context: any context.
+ */
+void xmsg_xchg_peek(struct xmsg_xchg *xchg, struct pid_namespace *ns,
+		    struct xmsg_xchg_peek *pk)
+{
+	struct xmsg_waiter *w;
+	struct xmsg_msg *msg = NULL;
+	unsigned long flags;
+
+	memset(pk, 0, sizeof(*pk));
+	spin_lock_irqsave(&xchg->lock, flags);
+	if (xchg->kind == XMSG_XCHG_KIND_BCAST) {
+		msg = __xmsg_xchg_bcast_posted(xchg);
+		pk->queued = !!msg;
+	} else {
+		if (xchg->prio_map)
+			msg = list_first_entry(&xchg->queue[fls(xchg->prio_map) - 1],
+					       struct xmsg_msg, link);
+		pk->queued = xchg->queued;
+	}
+	if (msg) {
+		pk->has_msg = true;
+		pk->prio = msg->prio;
+		pk->length = msg->size;
+	}
+	list_for_each_entry(w, &xchg->waiters, link)
+		pk->waiters++;
+	pk->has_waiter = __xmsg_waiter_ids(&xchg->waiters, ns, &pk->pid,
+					   &pk->tid);
+	spin_unlock_irqrestore(&xchg->lock, flags);
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_peek, XMSG_NS);
+
 static int xmsg_xchg_debugfs_show(struct seq_file *m, void *v)
 {
 	struct xmsg_xchg_stats st;

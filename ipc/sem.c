@@ -512,6 +512,32 @@ void xmsg_sem_get_stats(struct xmsg_sem *sem, struct xmsg_sem_stats *st)
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_sem_get_stats, XMSG_NS);
 
+/**
+ * xmsg_sem_peek - a semaphore and its first waiter, taking nothing
+ * @sem: the semaphore
+ * @ns: the PID namespace to report the first waiter's IDs in
+ * @pk: filled in: one snapshot, under the semaphore lock
+ *
+ * Context: any context.
+ */
+void xmsg_sem_peek(struct xmsg_sem *sem, struct pid_namespace *ns,
+		   struct xmsg_sem_peek *pk)
+{
+	struct xmsg_waiter *w;
+	unsigned long flags;
+
+	memset(pk, 0, sizeof(*pk));
+	spin_lock_irqsave(&sem->lock, flags);
+	pk->count = sem->count;
+	pk->threshold = sem->threshold;
+	list_for_each_entry(w, &sem->waiters, link)
+		pk->waiters++;
+	pk->has_waiter = __xmsg_waiter_ids(&sem->waiters, ns, &pk->pid,
+					   &pk->tid);
+	spin_unlock_irqrestore(&sem->lock, flags);
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_sem_peek, XMSG_NS);
+
 static int xmsg_sem_debugfs_show(struct seq_file *m, void *v)
 {
 	struct xmsg_sem_stats st;

@@ -64,6 +64,8 @@ struct xmsg_waiter {
 
 void __xmsg_waiter_claim(struct xmsg_waiter *w, struct list_head *wake,
 			 int result);
+bool __xmsg_waiter_ids(struct list_head *waiters, struct pid_namespace *ns,
+		       pid_t *pid, pid_t *tid);
 void xmsg_waiters_wake(struct list_head *wake);
 int xmsg_waiter_wait(struct xmsg_waiter *w, spinlock_t *lock,
 		     unsigned long flags, ktime_t timeout) __releases(lock);
@@ -157,6 +159,7 @@ int xmsg_xchg_wait(struct xmsg_xchg *xchg, struct xmsg_xchg_waiter *xw,
 void xmsg_xchg_post_put(struct xmsg_xchg_post *post);
 int __xmsg_xchg_bcast_unpost(struct xmsg_xchg *xchg, struct xmsg_owner *from,
 			     struct xmsg_xchg_post **post);
+struct xmsg_msg *__xmsg_xchg_bcast_posted(struct xmsg_xchg *xchg);
 int xmsg_xchg_send_bcast(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 			 struct xmsg_owner *from, u8 prio, struct list_head *wake);
 struct xmsg_msg *xmsg_xchg_recv_bcast(struct xmsg_xchg *xchg,

@@ -2,10 +2,11 @@
 /*
  * KUnit: xmsg services beyond send, receive, signal and wait:
  * signal-and-wait, sends that wait for room, clearing exchanges and
- * semaphores.
+ * semaphores, peeking at them.
  */
 #include <kunit/test.h>
 #include <linux/module.h>
+#include <linux/pid_namespace.h>
 #include <linux/sched/signal.h>
 #include "xmsg_ipc_test.h"
 
@@ -394,6 +395,88 @@ static void svc_bcast_clear(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 0ULL);
 }
 
+/* ---- peek ---------------------------------------------------------- */
+
+static void svc_peek(struct kunit *test)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct svc_ctx ctx = {};
+	struct xmsg_xchg_peek xp;
+	struct xmsg_sem_peek sp;
+	struct xmsg_msg *m1, *m2, *got;
+	struct xmsg_xchg *bc;
+	struct ipc_t_thr *thr;
+
+	ctx.xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 0);
+	ctx.sem = ipc_t_sem(test, XMSG_SEM_KIND_COUNT, 0, 0);
+	xmsg_xchg_peek(ctx.xchg, &init_pid_ns, &xp);
+	KUNIT_EXPECT_EQ(test, xp.queued, 0U);
+	KUNIT_EXPECT_FALSE(test, xp.has_msg);
+	KUNIT_EXPECT_FALSE(test, xp.has_waiter);
+	m1 = ipc_t_msg(test, env, &env->a, 1);
+	m2 = ipc_t_msg(test, env, &env->a, 2);
+	KUNIT_ASSERT_EQ(test, xmsg_msg_set_length(m2, 10), 0);
+	KUNIT_ASSERT_EQ(test, xmsg_xchg_send(ctx.xchg, m1, &env->a, 2), 0);
+	KUNIT_ASSERT_EQ(test, xmsg_xchg_send(ctx.xchg, m2, &env->a, 5), 0);
+	/* the highest priority first: m2; nothing is taken */
+	xmsg_xchg_peek(ctx.xchg, &init_pid_ns, &xp);
+	KUNIT_EXPECT_EQ(test, xp.queued, 2U);
+	KUNIT_EXPECT_TRUE(test, xp.has_msg);
+	KUNIT_EXPECT_EQ(test, xp.prio, 5);
+	KUNIT_EXPECT_EQ(test, xp.length, 10ULL);
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_queued(ctx.xchg), 2U);
+	got = xmsg_xchg_recv(ctx.xchg, &env->a, 0, 0, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, got);
+	KUNIT_EXPECT_EQ(test, ipc_t_tag(got), 2U);
+	xmsg_msg_rel(got);
+	got = xmsg_xchg_recv(ctx.xchg, &env->a, 0, 0, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, got);
+	xmsg_msg_rel(got);
+
+	/* the first waiting receiver, by its IDs */
+	thr = ipc_t_thr_start(test, svc_receiver, &ctx, 0);
+	KUNIT_ASSERT_TRUE(test, ipc_t_xchg_wait_waiters(ctx.xchg, 1));
+	xmsg_xchg_peek(ctx.xchg, &init_pid_ns, &xp);
+	KUNIT_EXPECT_TRUE(test, xp.has_waiter);
+	KUNIT_EXPECT_FALSE(test, xp.has_msg);
+	KUNIT_EXPECT_EQ(test, xp.waiters, 1U);
+	KUNIT_EXPECT_EQ(test, xp.pid, task_tgid_nr(thr->task));
+	KUNIT_EXPECT_EQ(test, xp.tid, task_pid_nr(thr->task));
+	m1 = ipc_t_msg(test, env, &env->a, 3);
+	KUNIT_ASSERT_EQ(test, xmsg_xchg_send(ctx.xchg, m1, &env->a, 0), 0);
+	KUNIT_EXPECT_EQ(test, ipc_t_thr_join(test, thr), 0);
+	ipc_t_thr_free(thr);
+
+	thr = ipc_t_thr_start(test, svc_sem_waiter, &ctx, 1);
+	KUNIT_ASSERT_TRUE(test, ipc_t_sem_wait_waiters(ctx.sem, 1));
+	xmsg_sem_peek(ctx.sem, &init_pid_ns, &sp);
+	KUNIT_EXPECT_TRUE(test, sp.has_waiter);
+	KUNIT_EXPECT_EQ(test, sp.waiters, 1U);
+	KUNIT_EXPECT_EQ(test, sp.threshold, 1U);
+	KUNIT_EXPECT_EQ(test, sp.tid, task_pid_nr(thr->task));
+	KUNIT_EXPECT_EQ(test, xmsg_sem_signal(ctx.sem), 0);
+	KUNIT_EXPECT_EQ(test, ipc_t_thr_join(test, thr), 0);
+	ipc_t_thr_free(thr);
+	xmsg_sem_peek(ctx.sem, &init_pid_ns, &sp);
+	KUNIT_EXPECT_FALSE(test, sp.has_waiter);
+	KUNIT_EXPECT_EQ(test, sp.count, 0U);
+
+	/* a broadcast exchange: the post */
+	bc = ipc_t_xchg(test, XMSG_XCHG_KIND_BCAST, 0);
+	m1 = ipc_t_msg(test, env, &env->a, 4);
+	KUNIT_ASSERT_EQ(test, xmsg_xchg_send(bc, m1, &env->a, 7), 0);
+	xmsg_xchg_peek(bc, &init_pid_ns, &xp);
+	KUNIT_EXPECT_EQ(test, xp.queued, 1U);
+	KUNIT_EXPECT_TRUE(test, xp.has_msg);
+	KUNIT_EXPECT_EQ(test, xp.prio, 7);
+	KUNIT_EXPECT_EQ(test, xp.length, (u64)IPC_T_BSIZE);
+	xmsg_xchg_destroy(bc);
+	xmsg_msg_rel(m1);
+	xmsg_sem_destroy(ctx.sem);
+	xmsg_xchg_destroy(ctx.xchg);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 0ULL);
+}
+
 static struct kunit_case xmsg_ipc_svc_cases[] = {
 	KUNIT_CASE(svc_signal_wait_pass),
 	KUNIT_CASE(svc_signal_wait_errors),
@@ -403,6 +486,7 @@ static struct kunit_case xmsg_ipc_svc_cases[] = {
 	KUNIT_CASE(svc_send_wait_fail),
 	KUNIT_CASE(svc_xchg_clear),
 	KUNIT_CASE(svc_bcast_clear),
+	KUNIT_CASE(svc_peek),
 	{}
 };
 

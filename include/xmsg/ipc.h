@@ -121,6 +121,48 @@ struct xmsg_sem_stats {
 	u64 signals;
 };
 
+struct pid_namespace;
+
+/**
+ * struct xmsg_xchg_peek - what a receive at an exchange would find now
+ * @queued: messages queued (broadcast: 1 while posted)
+ * @waiters: receivers waiting
+ * @has_msg: a message is queued (or posted): @prio and @length are its
+ * @prio: priority of the message a receive would take
+ * @length: its length
+ * @has_waiter: a receiver waits: @pid and @tid are the first one's
+ * @pid: its thread group ID in the namespace asked for (0: not visible)
+ * @tid: its thread ID, likewise
+ */
+struct xmsg_xchg_peek {
+	u32 queued;
+	u32 waiters;
+	bool has_msg;
+	u8 prio;
+	u64 length;
+	bool has_waiter;
+	pid_t pid;
+	pid_t tid;
+};
+
+/**
+ * struct xmsg_sem_peek - a semaphore and its first waiter, now
+ * @count: current count
+ * @threshold: threshold (1 for counting, 0 for a gate)
+ * @waiters: tasks waiting
+ * @has_waiter: a task waits: @pid and @tid are the first one's
+ * @pid: its thread group ID in the namespace asked for (0: not visible)
+ * @tid: its thread ID, likewise
+ */
+struct xmsg_sem_peek {
+	u32 count;
+	u32 threshold;
+	u32 waiters;
+	bool has_waiter;
+	pid_t pid;
+	pid_t tid;
+};
+
 /* obj.c */
 void xmsg_obj_get(struct xmsg_obj *obj);
 void xmsg_obj_put(struct xmsg_obj *obj);
@@ -153,6 +195,8 @@ int xmsg_xchg_bcast_clear(struct xmsg_xchg *xchg, struct xmsg_owner *from);
 __poll_t xmsg_xchg_poll(struct xmsg_xchg *xchg, struct file *file,
 			poll_table *pt, u64 gen);
 void xmsg_xchg_get_stats(struct xmsg_xchg *xchg, struct xmsg_xchg_stats *st);
+void xmsg_xchg_peek(struct xmsg_xchg *xchg, struct pid_namespace *ns,
+		    struct xmsg_xchg_peek *pk);
 
 /* ring.c: receive rings */
 u64 xmsg_ring_bytes(u32 entries);
@@ -180,6 +224,8 @@ int xmsg_sem_clear(struct xmsg_sem *sem);
 __poll_t xmsg_sem_poll(struct xmsg_sem *sem, struct file *file,
 		       poll_table *pt);
 void xmsg_sem_get_stats(struct xmsg_sem *sem, struct xmsg_sem_stats *st);
+void xmsg_sem_peek(struct xmsg_sem *sem, struct pid_namespace *ns,
+		   struct xmsg_sem_peek *pk);
 
 /* reply.c */
 int xmsg_msg_set_reply_obj(struct xmsg_msg *msg, struct xmsg_obj *obj);

@@ -124,6 +124,8 @@ static_assert(sizeof(struct xmsg_sem_op) == 40);
 static_assert(sizeof(struct xmsg_poll_fd) == 40);
 static_assert(sizeof(struct xmsg_info) == 216);
 static_assert(offsetof(struct xmsg_info, u) == 72);
+static_assert(sizeof(struct xmsg_xchg_info) == 80 &&
+	      sizeof(struct xmsg_sem_info) == 40);
 static_assert(sizeof(struct xmsg_list_entry) == 56);
 static_assert(sizeof(struct xmsg_list) == 56);
 static_assert(XMSG_MMAP_SHIFT >= PAGE_SHIFT);
@@ -602,7 +604,7 @@ static long xmsg_cdev_ioc_features(struct xmsg_file *cf, void __user *arg,
 		     XMSG_FEAT_LIST | XMSG_FEAT_ABSTIME | XMSG_FEAT_MSG_READ |
 		     XMSG_FEAT_XFER | XMSG_FEAT_RING | XMSG_FEAT_MSG_LENGTH |
 		     XMSG_FEAT_COUNTERS | XMSG_FEAT_SEM_SIGNAL_WAIT |
-		     XMSG_FEAT_SEND_WAIT | XMSG_FEAT_CLEAR;
+		     XMSG_FEAT_SEND_WAIT | XMSG_FEAT_CLEAR | XMSG_FEAT_PEEK;
 	f.prio_max = XMSG_MSG_PRIO_MAX;
 	f.mmap_shift = XMSG_MMAP_SHIFT;
 	f.max_pools = READ_ONCE(xmsg_max_pools);

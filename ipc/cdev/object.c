@@ -18,6 +18,7 @@
 #include <linux/ipc_namespace.h>
 #include <linux/mm.h>
 #include <linux/nsproxy.h>
+#include <linux/pid_namespace.h>
 #include <linux/poll.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -657,6 +658,42 @@ struct xmsg_obj *xmsg_cdev_clear_target(struct xmsg_file *cf,
 	return obj ?: ERR_PTR(err);
 }
 
+/*
+ * The peek fields (read right only): a snapshot of what a receive or wait
+ * would find, whose counts replace those of the statistics.
+ */
+static void xmsg_cdev_info_peek(struct xmsg_handle *h, struct xmsg_info *in)
+{
+	struct pid_namespace *ns = task_active_pid_ns(current);
+	struct xmsg_xchg_peek xp;
+	struct xmsg_sem_peek sp;
+
+	if (h->type == XMSG_TYPE_XCHG) {
+		xmsg_xchg_peek(xmsg_obj_xchg(h->obj), ns, &xp);
+		in->u.xchg.queued = xp.queued;
+		in->u.xchg.waiters = xp.waiters;
+		if (xp.has_msg) {
+			in->u.xchg.peek |= XMSG_PEEK_MSG;
+			in->u.xchg.first_prio = xp.prio;
+			in->u.xchg.first_length = xp.length;
+		}
+		if (xp.has_waiter) {
+			in->u.xchg.peek |= XMSG_PEEK_WAITER;
+			in->u.xchg.waiter_pid = xp.pid;
+			in->u.xchg.waiter_tid = xp.tid;
+		}
+		return;
+	}
+	xmsg_sem_peek(xmsg_obj_sem(h->obj), ns, &sp);
+	in->u.sem.count = sp.count;
+	in->u.sem.waiters = sp.waiters;
+	if (sp.has_waiter) {
+		in->u.sem.peek = XMSG_PEEK_WAITER;
+		in->u.sem.waiter_pid = sp.pid;
+		in->u.sem.waiter_tid = sp.tid;
+	}
+}
+
 static void xmsg_cdev_info_obj(struct xmsg_handle *h, struct xmsg_info *in)
 {
 	struct user_namespace *uns = current_user_ns();
@@ -710,6 +747,8 @@ static void xmsg_cdev_info_obj(struct xmsg_handle *h, struct xmsg_info *in)
 		in->u.sem.signals = ss.signals;
 		break;
 	}
+	if (h->rights & XMSG_ACC_READ)
+		xmsg_cdev_info_peek(h, in);
 	if (xmsg_obj_dead(h->obj))
 		in->obj_flags |= XMSG_OBJF_DEAD;
 }

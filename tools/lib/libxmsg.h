@@ -106,6 +106,9 @@ int xm_features(struct xm *x, struct xmsg_features *f);
 /* any handle */
 int xm_handle_close(struct xm *x, uint32_t handle);
 int xm_destroy(struct xm *x, uint32_t handle);
+/* XMSG_IOC_INFO; with the read right on an exchange or semaphore also its
+ * peek fields (XMSG_FEAT_PEEK: first message, first waiter's IDs)
+ */
 int xm_info(struct xm *x, uint32_t handle, struct xmsg_info *info);
 int xm_obj_open(struct xm *x, uint32_t type, const char *name,
 		uint32_t access);

@@ -5,7 +5,8 @@
  * polling), sends that wait for room in a full queue (served in order,
  * the handle busy meanwhile and given back unchanged on failure, nothing
  * lost when the sender is killed), and clearing exchanges and semaphores
- * (-ECANCELED for every waiter).  Every bad argument gets its errno and
+ * (-ECANCELED for every waiter), and XMSG_IOC_INFO's peek at the first
+ * message and the first waiter.  Every bad argument gets its errno and
  * changes nothing; a process running as nobody cannot clear without the
  * write right.
  */
@@ -654,28 +655,124 @@ TEST_F(svc, sem_clear_cancels_waiters)
 /* A broadcast exchange: the clear withdraws our post, not another's. */
 TEST_F(svc, bcast_clear_is_the_posters)
 {
+	char name[XMSG_NAME_MAX];
 	struct xm_msg m, r;
 	struct xm *y;
 	int bc, yb;
 
-	bc = xm_xchg_create(self->x, NULL, XMSG_XCHG_KIND_BCAST, 0, 0600, 0);
+	bc = xm_xchg_create(self->x, xt_name(name, "bc"), XMSG_XCHG_KIND_BCAST,
+			    0, 0600, XMSG_CREATE_EXCL);
 	ASSERT_LT(0, bc);
+	ASSERT_EQ(0, xm_open(&y, NULL));
+	yb = xm_xchg_open(y, name, XMSG_ACC_RDWR);
+	ASSERT_LT(0, yb);
 	ASSERT_EQ(0, xm_msg_get(self->x, self->pool, &m));
 	ASSERT_EQ(0, xm_send(self->x, bc, m.handle, 0, 0, 0));
-	ASSERT_EQ(0, xm_open(&y, NULL));
-	/* the other context reaches the anonymous exchange by a reply */
+	/* another context (file) did not post: -EPERM, the post stays */
+	EXPECT_EQ(-EPERM, xm_xchg_clear(y, yb));
+	ASSERT_EQ(0, xm_recv(y, yb, XM_NOWAIT, 0, &r));
+	xm_msg_rel(y, r.handle);
 	ASSERT_EQ(0, xm_xchg_clear(self->x, bc));
-	EXPECT_EQ(-EAGAIN, xm_recv(self->x, bc, XM_NOWAIT, 0, &r));
-	EXPECT_EQ(0, xm_xchg_clear(self->x, bc));	/* nothing posted */
-	ASSERT_EQ(0, xm_send(self->x, bc, m.handle, 0, 0, 0));
-	yb = xm_xchg_open(y, self->n_xchg, XMSG_ACC_RDWR);
-	ASSERT_LT(0, yb);
+	EXPECT_EQ(-EAGAIN, xm_recv(y, yb, XM_NOWAIT, 0, &r));
+	/* nothing posted: no error, unlike XMSG_IOC_BCAST_CLEAR */
+	EXPECT_EQ(0, xm_xchg_clear(self->x, bc));
+	EXPECT_EQ(0, xm_xchg_clear(y, yb));
+	EXPECT_EQ(-ENOENT, xm_bcast_clear(self->x, bc));
 	xm_close(y);
-	ASSERT_EQ(0, xm_recv(self->x, bc, XM_NOWAIT, 0, &r));
-	xm_msg_rel(self->x, r.handle);
 	xm_msg_rel(self->x, m.handle);
 	xm_destroy(self->x, bc);
 	EXPECT_EQ(0, pool_in_use(self->x, self->pool));
+}
+
+/* ---- peek ----------------------------------------------------------- */
+
+struct recv_arg {
+	struct xm *x;
+	int xchg;
+	pid_t tid;
+	int ret;
+};
+
+static void *receiver(void *p)
+{
+	struct recv_arg *a = p;
+	struct xm_msg m;
+
+	a->tid = gettid();
+	a->ret = xm_recv(a->x, a->xchg, XM_FOREVER, 0, &m);
+	if (!a->ret)
+		xm_msg_rel(a->x, m.handle);
+	return NULL;
+}
+
+/*
+ * XMSG_IOC_INFO peeks (read right): the message a receive would take and
+ * the first waiter's IDs, taking nothing; a write-only handle sees none.
+ */
+TEST_F(svc, info_peeks_without_taking)
+{
+	struct recv_arg a = { .x = self->x, .xchg = self->xchg };
+	struct xmsg_info in;
+	struct xm_msg m;
+	pthread_t t;
+	int wo, h;
+
+	ASSERT_EQ(0, xm_info(self->x, self->xchg, &in));
+	EXPECT_EQ(0U, in.u.xchg.peek);
+	h = tagged_msg(self->x, self->pool, 1);
+	ASSERT_EQ(0, xm_msg_set_length(self->x, h, 12));
+	ASSERT_EQ(0, xm_send(self->x, self->xchg, h, 6, 0, 0));
+	ASSERT_EQ(0, xm_info(self->x, self->xchg, &in));
+	EXPECT_EQ((uint32_t)XMSG_PEEK_MSG, in.u.xchg.peek);
+	EXPECT_EQ(6U, in.u.xchg.first_prio);
+	EXPECT_EQ(12U, in.u.xchg.first_length);
+	EXPECT_EQ(1U, in.u.xchg.queued);
+	wo = xm_xchg_open(self->x, self->n_xchg, XMSG_ACC_WRITE);
+	ASSERT_LT(0, wo);
+	ASSERT_EQ(0, xm_info(self->x, wo, &in));
+	EXPECT_EQ(0U, in.u.xchg.peek);
+	EXPECT_EQ(0U, in.u.xchg.first_prio);
+	EXPECT_EQ(1U, in.u.xchg.queued);
+	ASSERT_EQ(0, xm_recv(self->x, self->xchg, XM_NOWAIT, 0, &m));
+	xm_msg_rel(self->x, m.handle);
+
+	ASSERT_EQ(0, pthread_create(&t, NULL, receiver, &a));
+	ASSERT_EQ(0, XT_WAIT_INFO(self->x, self->xchg, in,
+				  in.u.xchg.waiters == 1, 5000));
+	EXPECT_EQ((uint32_t)XMSG_PEEK_WAITER, in.u.xchg.peek);
+	EXPECT_EQ(getpid(), in.u.xchg.waiter_pid);
+	EXPECT_EQ(a.tid, in.u.xchg.waiter_tid);
+	EXPECT_NE(getpid(), in.u.xchg.waiter_tid);
+	ASSERT_EQ(0, xm_info(self->x, wo, &in));
+	EXPECT_EQ(0U, in.u.xchg.peek);
+	EXPECT_EQ(0, in.u.xchg.waiter_pid);
+	h = tagged_msg(self->x, self->pool, 2);
+	ASSERT_EQ(0, xm_send(self->x, self->xchg, h, 0, 0, 0));
+	pthread_join(t, NULL);
+	EXPECT_EQ(0, a.ret);
+	xm_handle_close(self->x, wo);
+}
+
+TEST_F(svc, sem_info_peeks_first_waiter)
+{
+	struct waiter_arg a = { .x = self->x, .sem = self->gate };
+	struct xmsg_info in;
+	pthread_t t;
+
+	ASSERT_EQ(0, xm_info(self->x, self->gate, &in));
+	EXPECT_EQ(0U, in.u.sem.peek);
+	ASSERT_EQ(0, pthread_create(&t, NULL, sem_waiter, &a));
+	ASSERT_EQ(0, XT_WAIT_INFO(self->x, self->gate, in,
+				  in.u.sem.waiters == 1, 5000));
+	EXPECT_EQ((uint32_t)XMSG_PEEK_WAITER, in.u.sem.peek);
+	EXPECT_EQ(getpid(), in.u.sem.waiter_pid);
+	EXPECT_NE(0, in.u.sem.waiter_tid);
+	EXPECT_NE(getpid(), in.u.sem.waiter_tid);
+	ASSERT_EQ(0, xm_sem_signal(self->x, self->gate, 0));
+	pthread_join(t, NULL);
+	EXPECT_EQ(0, a.ret);
+	ASSERT_EQ(0, xm_info(self->x, self->gate, &in));
+	EXPECT_EQ(0U, in.u.sem.peek);
 }
 
 /* ---- another user --------------------------------------------------- */
@@ -727,6 +824,7 @@ TEST_F(svc, features_announced)
 	EXPECT_TRUE(!!(f.features & XMSG_FEAT_SEM_SIGNAL_WAIT));
 	EXPECT_TRUE(!!(f.features & XMSG_FEAT_SEND_WAIT));
 	EXPECT_TRUE(!!(f.features & XMSG_FEAT_CLEAR));
+	EXPECT_TRUE(!!(f.features & XMSG_FEAT_PEEK));
 }
 
 TEST_HARNESS_MAIN

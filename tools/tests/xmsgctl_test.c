@@ -280,6 +280,8 @@ TEST_F(ctl, clear_send_wait_signal_wait)
 	EXPECT_LE(0.049, xt_now() - t0);
 	ASSERT_EQ(0, CTL("xchg", "info", self->xchg));
 	EXPECT_NE(NULL, strstr(self->out, "queued   1  waiters 0  senders 0"));
+	/* a peek at the first message: "first" with its 5 bytes */
+	EXPECT_NE(NULL, strstr(self->out, "first    prio 0  length 5"));
 	ASSERT_EQ(0, CTL("xchg", "clear", self->xchg));
 	ASSERT_EQ(0, CTL("xchg", "info", self->xchg));
 	EXPECT_NE(NULL, strstr(self->out, "queued   0"));
@@ -545,6 +547,7 @@ TEST_F(ctl, json_features)
 	EXPECT_EQ(!!(f.features & XMSG_FEAT_SEND_WAIT),
 		  arr_has(arr, "send_wait"));
 	EXPECT_EQ(!!(f.features & XMSG_FEAT_CLEAR), arr_has(arr, "clear"));
+	EXPECT_EQ(!!(f.features & XMSG_FEAT_PEEK), arr_has(arr, "peek"));
 	EXPECT_EQ((long long)f.name_max, xt_json_num(doc, "name_max"));
 	EXPECT_EQ((long long)f.prio_max, xt_json_num(doc, "prio_max"));
 	EXPECT_EQ((long long)f.mmap_shift, xt_json_num(doc, "mmap_shift"));

@@ -27,6 +27,7 @@ static const struct {
 	{ XMSG_FEAT_SEM_SIGNAL_WAIT, "sem_signal_wait" },
 	{ XMSG_FEAT_SEND_WAIT, "send_wait" },
 	{ XMSG_FEAT_CLEAR, "clear" },
+	{ XMSG_FEAT_PEEK, "peek" },
 };
 
 /* The name of feature bit @i, or "bit@i" (in @buf) for one unknown here. */

@@ -108,6 +108,9 @@ static void sem_show(const struct xmsg_info *in)
 	       ctl_kind_name(kinds, ARRAY_SIZE(kinds), s->kind), s->threshold);
 	printf("  count    %u  waiters %u  signals %" PRIu64 "\n", s->count,
 	       s->waiters, (uint64_t)s->signals);
+	if (s->peek & XMSG_PEEK_WAITER)
+		printf("  waiter   pid %d  tid %d\n", s->waiter_pid,
+		       s->waiter_tid);
 }
 
 static void sem_show_short(const struct xmsg_info *in)
@@ -126,6 +129,10 @@ static void sem_show_json(const struct xmsg_info *in)
 	jw_u64("count", s->count);
 	jw_u64("waiters", s->waiters);
 	jw_u64("signals", s->signals);
+	if (s->peek & XMSG_PEEK_WAITER) {
+		jw_int("waiter_pid", s->waiter_pid);
+		jw_int("waiter_tid", s->waiter_tid);
+	}
 }
 
 static int sem_parse(int key, const char *arg)

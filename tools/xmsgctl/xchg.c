@@ -81,6 +81,12 @@ static void xchg_show(const struct xmsg_info *in)
 	       PRIu64 "\n", (uint64_t)e->sent, (uint64_t)e->received,
 	       (uint64_t)e->gen);
 	printf("  refused  %" PRIu64 " (queue full)\n", (uint64_t)e->refused);
+	if (e->peek & XMSG_PEEK_MSG)
+		printf("  first    prio %u  length %" PRIu64 "\n",
+		       e->first_prio, (uint64_t)e->first_length);
+	if (e->peek & XMSG_PEEK_WAITER)
+		printf("  waiter   pid %d  tid %d\n", e->waiter_pid,
+		       e->waiter_tid);
 }
 
 static void xchg_show_short(const struct xmsg_info *in)
@@ -103,6 +109,14 @@ static void xchg_show_json(const struct xmsg_info *in)
 	jw_u64("received", e->received);
 	jw_u64("generation", e->gen);
 	jw_u64("refused", e->refused);
+	if (e->peek & XMSG_PEEK_MSG) {
+		jw_u64("first_prio", e->first_prio);
+		jw_u64("first_length", e->first_length);
+	}
+	if (e->peek & XMSG_PEEK_WAITER) {
+		jw_int("waiter_pid", e->waiter_pid);
+		jw_int("waiter_tid", e->waiter_tid);
+	}
 }
 
 static int xchg_parse(int key, const char *arg)

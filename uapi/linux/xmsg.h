@@ -175,6 +175,16 @@
 #define XMSG_MSGF_NOPOOL	0x2
 
 /*
+ * xmsg_xchg_info.peek, xmsg_sem_info.peek (out; XMSG_FEAT_PEEK): what the
+ * peek fields describe.  Filled only through a handle with the read right
+ * (else 0).
+ */
+/* @first_prio, @first_length: the message a receive would take now */
+#define XMSG_PEEK_MSG		0x1
+/* @waiter_pid, @waiter_tid: the task first in line to receive / pass */
+#define XMSG_PEEK_WAITER	0x2
+
+/*
  * Flags of struct xmsg_msg_read: none yet.
  */
 
@@ -514,7 +524,18 @@ struct xmsg_pool_info {
  *	(XMSG_SEND_WAIT) counts too
  * @senders: senders waiting for room now (XMSG_SEND_WAIT;
  *	XMSG_FEAT_SEND_WAIT)
+ * @peek: XMSG_PEEK_* bits: which of the fields below are valid
+ *	(XMSG_FEAT_PEEK; read right only, else 0)
+ * @first_length: XMSG_PEEK_MSG: bytes of the message a receive would take
+ *	now (the first of the highest priority; broadcast: the post)
+ * @first_prio: XMSG_PEEK_MSG: its priority
+ * @waiter_pid: XMSG_PEEK_WAITER: process ID of the receiver first in
+ *	line, in the caller's PID namespace (0 if not visible there)
+ * @waiter_tid: XMSG_PEEK_WAITER: its thread ID, likewise
  * @pad: 0
+ *
+ * @queued, @waiters and the peek fields are one snapshot; nothing is
+ * taken or changed.
  */
 struct xmsg_xchg_info {
 	__u32 kind;
@@ -526,6 +547,11 @@ struct xmsg_xchg_info {
 	__u64 gen;
 	__u64 refused;
 	__u32 senders;
+	__u32 peek;
+	__u64 first_length;
+	__u32 first_prio;
+	__s32 waiter_pid;
+	__s32 waiter_tid;
 	__u32 pad;
 };
 
@@ -536,6 +562,12 @@ struct xmsg_xchg_info {
  * @threshold: threshold (1 for counting semaphores, 0 for gates)
  * @waiters: tasks waiting now
  * @signals: signals so far
+ * @peek: XMSG_PEEK_WAITER when the fields below are valid (XMSG_FEAT_PEEK;
+ *	read right only, else 0)
+ * @waiter_pid: process ID of the task first in line, in the caller's PID
+ *	namespace (0 if not visible there)
+ * @waiter_tid: its thread ID, likewise
+ * @pad: 0
  */
 struct xmsg_sem_info {
 	__u32 kind;
@@ -543,6 +575,10 @@ struct xmsg_sem_info {
 	__u32 threshold;
 	__u32 waiters;
 	__u64 signals;
+	__u32 peek;
+	__s32 waiter_pid;
+	__s32 waiter_tid;
+	__u32 pad;
 };
 
 /**
@@ -1303,5 +1339,7 @@ struct xmsg_poll_fd {
 #define XMSG_FEAT_SEND_WAIT	0x10000ULL
 /* XMSG_IOC_XCHG_CLEAR, XMSG_IOC_SEM_CLEAR, -ECANCELED */
 #define XMSG_FEAT_CLEAR		0x20000ULL
+/* the peek fields of xmsg_xchg_info and xmsg_sem_info (XMSG_IOC_INFO) */
+#define XMSG_FEAT_PEEK		0x40000ULL
 
 #endif /* _UAPI_LINUX_XMSG_H */
