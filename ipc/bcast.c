@@ -191,6 +191,41 @@ int xmsg_xchg_bcast_clear(struct xmsg_xchg *xchg, struct xmsg_owner *from)
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_xchg_bcast_clear, XMSG_NS);
 
+/**
+ * xmsg_xchg_bcast_withdraw - withdraw the post of a message being released
+ * @xchg: a broadcast exchange
+ * @msg: a real message that @from posted there and is about to release
+ * @from: its owner
+ *
+ * For a master that asked for its post to go with its message: the post
+ * is taken off only if it is still @msg's (its proxy's real message is
+ * @msg) and @from's.  Receivers keep their proxies.
+ *
+ * Context: process context.
+ * Return: 0 withdrawn; -EINVAL for NULL or not a broadcast exchange;
+ * -EIDRM when destroyed; -ENOENT when @xchg holds no post of @msg by
+ * @from (replaced or cleared meanwhile).
+ */
+int xmsg_xchg_bcast_withdraw(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
+			     struct xmsg_owner *from)
+{
+	struct xmsg_xchg_post *post = NULL;
+	unsigned long flags;
+	int ret = -ENOENT;
+
+	if (!xchg || !msg || xchg->kind != XMSG_XCHG_KIND_BCAST)
+		return -EINVAL;
+	spin_lock_irqsave(&xchg->lock, flags);
+	if (xchg->dead)
+		ret = -EIDRM;
+	else if (xchg->post && xchg->post->proxy->real == msg)
+		ret = __xmsg_xchg_bcast_unpost(xchg, from, &post);
+	spin_unlock_irqrestore(&xchg->lock, flags);
+	xmsg_xchg_post_put(post);
+	return ret == -EPERM ? -ENOENT : ret;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_bcast_withdraw, XMSG_NS);
+
 /* Get a reference on a fitting post, waiting for one if need be. */
 static struct xmsg_xchg_post *xmsg_xchg_bcast_take(struct xmsg_xchg *xchg,
 						   struct xmsg_xchg_waiter *xw,

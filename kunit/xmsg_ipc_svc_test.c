@@ -395,6 +395,52 @@ static void svc_bcast_clear(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 0ULL);
 }
 
+/* A master's release withdraws its post: only its own, only that one's. */
+static void svc_bcast_withdraw(struct kunit *test)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct xmsg_msg *m, *m2, *got;
+	struct xmsg_xchg *bc;
+
+	bc = ipc_t_xchg(test, XMSG_XCHG_KIND_BCAST, 0);
+	m = ipc_t_msg(test, env, &env->a, 1);
+	m2 = ipc_t_msg(test, env, &env->a, 2);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bcast_withdraw(bc, m, &env->a),
+			-ENOENT);
+	KUNIT_ASSERT_EQ(test, xmsg_xchg_send(bc, m, &env->a, 0), 0);
+	got = xmsg_xchg_recv(bc, &env->b, 0, 0, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, got);
+	/* another owner, another message: nothing changes */
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bcast_withdraw(bc, m, &env->b),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bcast_withdraw(bc, m2, &env->a),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_queued(bc), 1U);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bcast_withdraw(bc, m, &env->a), 0);
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_queued(bc), 0U);
+	KUNIT_EXPECT_PTR_EQ(test, xmsg_xchg_recv(bc, &env->b, 0, 0, NULL),
+			    ERR_PTR(-EAGAIN));
+	xmsg_msg_rel(m);
+	/* the receiver's proxy still holds the body */
+	KUNIT_EXPECT_EQ(test, ipc_t_tag(got), 1U);
+	xmsg_msg_rel(got);
+	/* replaced by another message's post: not withdrawn */
+	m = ipc_t_msg(test, env, &env->a, 3);
+	KUNIT_ASSERT_EQ(test, xmsg_xchg_send(bc, m, &env->a, 0), 0);
+	KUNIT_ASSERT_EQ(test, xmsg_xchg_send(bc, m2, &env->a, 0), 0);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bcast_withdraw(bc, m, &env->a),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_queued(bc), 1U);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bcast_withdraw(NULL, m, &env->a),
+			-EINVAL);
+	xmsg_msg_rel(m);
+	xmsg_msg_rel(m2);
+	xmsg_xchg_destroy(bc);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bcast_withdraw(bc, m2, &env->a),
+			-EIDRM);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 0ULL);
+}
+
 /* ---- peek ---------------------------------------------------------- */
 
 static void svc_peek(struct kunit *test)
@@ -486,6 +532,7 @@ static struct kunit_case xmsg_ipc_svc_cases[] = {
 	KUNIT_CASE(svc_send_wait_fail),
 	KUNIT_CASE(svc_xchg_clear),
 	KUNIT_CASE(svc_bcast_clear),
+	KUNIT_CASE(svc_bcast_withdraw),
 	KUNIT_CASE(svc_peek),
 	{}
 };

@@ -192,6 +192,8 @@ struct xmsg_msg *xmsg_xchg_recv(struct xmsg_xchg *xchg,
 				struct xmsg_owner *to, ktime_t timeout,
 				unsigned int flags, u64 *gen);
 int xmsg_xchg_bcast_clear(struct xmsg_xchg *xchg, struct xmsg_owner *from);
+int xmsg_xchg_bcast_withdraw(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
+			     struct xmsg_owner *from);
 __poll_t xmsg_xchg_poll(struct xmsg_xchg *xchg, struct file *file,
 			poll_table *pt, u64 gen);
 void xmsg_xchg_get_stats(struct xmsg_xchg *xchg, struct xmsg_xchg_stats *st);

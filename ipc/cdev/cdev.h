@@ -154,10 +154,16 @@ struct xmsg_file {
  * struct xmsg_file_post - a broadcast exchange an open file posted to
  * @obj: the exchange (a reference)
  * @link: on xmsg_file.posts
+ * @withdraw: the real message of the file's last post there when it was
+ *	sent with XMSG_SEND_BCAST_WITHDRAW (releasing it withdraws the
+ *	post), else NULL.  Only compared, never dereferenced: the engine
+ *	checks the post is still that message's.  Protected by
+ *	xmsg_file.lock.
  */
 struct xmsg_file_post {
 	struct xmsg_obj *obj;
 	struct list_head link;
+	struct xmsg_msg *withdraw;
 };
 
 /* module parameters (chardev.c) */
@@ -258,6 +264,7 @@ long xmsg_cdev_ioc_bcast_clear(struct xmsg_file *cf, void __user *arg,
 			       unsigned int cmd);
 long xmsg_cdev_ioc_xchg_clear(struct xmsg_file *cf, void __user *arg,
 			      unsigned int cmd);
+void __xmsg_cdev_posts_released(struct xmsg_file *cf, struct xmsg_handle *h);
 
 /* sem.c: semaphores */
 long xmsg_cdev_ioc_sem(struct xmsg_file *cf, void __user *arg,

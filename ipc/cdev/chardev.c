@@ -132,7 +132,11 @@ static_assert(XMSG_MMAP_SHIFT >= PAGE_SHIFT);
 static_assert(!(XMSG_RECV_NEWER & XMSG_TIMEOUT_ABS) &&
 	      !(XMSG_SEND_CLOSE_XCHG & (XMSG_TIMEOUT_ABS | XMSG_RECV_NEWER)) &&
 	      !(XMSG_SEND_WAIT & (XMSG_SEND_CLOSE_XCHG | XMSG_TIMEOUT_ABS |
-				  XMSG_RECV_NEWER)));
+				  XMSG_RECV_NEWER)) &&
+	      !(XMSG_SEND_BCAST_WITHDRAW & (XMSG_SEND_WAIT |
+					    XMSG_SEND_CLOSE_XCHG |
+					    XMSG_TIMEOUT_ABS |
+					    XMSG_RECV_NEWER)));
 
 /* ---- user copies ----------------------------------------------------- */
 
@@ -630,8 +634,10 @@ static long xmsg_cdev_ioc_close(struct xmsg_file *cf, void __user *arg,
 		return -EINVAL;
 	mutex_lock(&cf->lock);
 	h = __xmsg_cdev_handle_find(cf, op.handle, 0, &err);
-	if (h)
+	if (h) {
 		__xmsg_cdev_handle_remove(cf, h);
+		__xmsg_cdev_posts_released(cf, h);
+	}
 	mutex_unlock(&cf->lock);
 	xmsg_cdev_handle_drop(h);
 	return h ? 0 : err;

@@ -29,8 +29,10 @@
  * @prio: priority
  * @reply: reply handle or 0
  * @proxy: send a new proxy of the whole message instead (XMSG_IOC_XFER)
+ * @withdraw: XMSG_SEND_BCAST_WITHDRAW (XMSG_IOC_SEND only)
  */
 struct xmsg_send_args {
+	bool withdraw;
 	u32 flags;
 	u32 xchg;
 	u32 msg;
@@ -96,18 +98,54 @@ static int __xmsg_cdev_post_reserve(struct xmsg_file *cf)
 	return cf->post_spare ? 0 : -ENOMEM;
 }
 
-/* Remember a broadcast exchange this file posts to (the spare entry). */
-static void __xmsg_cdev_note_post(struct xmsg_file *cf, struct xmsg_obj *obj)
+/*
+ * Remember a broadcast exchange this file posts to (the spare entry), and
+ * whether releasing @withdraw (or NULL) withdraws the post.
+ */
+static void __xmsg_cdev_note_post(struct xmsg_file *cf, struct xmsg_obj *obj,
+				  struct xmsg_msg *withdraw)
 {
 	struct xmsg_file_post *cp;
 
-	if (__xmsg_cdev_post_known(cf, obj))
-		return;
+	list_for_each_entry(cp, &cf->posts, link) {
+		if (cp->obj == obj) {
+			cp->withdraw = withdraw;
+			return;
+		}
+	}
 	cp = cf->post_spare;
 	WRITE_ONCE(cf->post_spare, NULL);
 	xmsg_obj_get(obj);
 	cp->obj = obj;
+	cp->withdraw = withdraw;
 	list_add(&cp->link, &cf->posts);
+}
+
+/**
+ * __xmsg_cdev_posts_released() - a message handle is being released
+ * @cf: the file
+ * @h: the handle (any type), taken out of the table
+ *
+ * A message this file posted with XMSG_SEND_BCAST_WITHDRAW takes its post
+ * with it.
+ *
+ * Context: @cf->lock held.
+ */
+void __xmsg_cdev_posts_released(struct xmsg_file *cf, struct xmsg_handle *h)
+{
+	struct xmsg_file_post *cp;
+
+	lockdep_assert_held(&cf->lock);
+	if (h->type != XMSG_TYPE_MSG)
+		return;
+	list_for_each_entry(cp, &cf->posts, link) {
+		if (cp->withdraw != h->msg)
+			continue;
+		cp->withdraw = NULL;
+		/* -ENOENT: replaced or cleared meanwhile, nothing to do */
+		xmsg_xchg_bcast_withdraw(xmsg_obj_xchg(cp->obj), h->msg,
+					 &cf->owner);
+	}
 }
 
 /* With XMSG_XFER_PROXY: a proxy of @hm's whole message, owned by @cf. */
@@ -181,6 +219,9 @@ static int __xmsg_cdev_send(struct xmsg_file *cf,
 		return err;
 	xchg = xmsg_obj_xchg(hx->obj);
 	bcast = xmsg_xchg_kind(xchg) == XMSG_XCHG_KIND_BCAST;
+	/* a post that goes with the message: a real one, broadcast only */
+	if (a->withdraw && (!bcast || xmsg_msg_real(hm->msg) != hm->msg))
+		return -EINVAL;
 	if (bcast && !a->proxy && !__xmsg_cdev_post_known(cf, hx->obj)) {
 		err = __xmsg_cdev_post_reserve(cf);
 		if (err)
@@ -205,7 +246,8 @@ undo:
 		return err;
 	}
 	if (bcast) {		/* withdrawn when the file goes */
-		__xmsg_cdev_note_post(cf, hx->obj);
+		__xmsg_cdev_note_post(cf, hx->obj,
+				      a->withdraw ? hm->msg : NULL);
 	} else if (!a->proxy) {	/* the message is the exchange's now */
 		__xmsg_cdev_handle_remove(cf, hm);
 		__xmsg_cdev_handle_free(cf, hm);
@@ -332,7 +374,7 @@ long xmsg_cdev_ioc_send(struct xmsg_file *cf, void __user *arg,
 			unsigned int cmd)
 {
 	const u32 known = XMSG_SEND_CLOSE_XCHG | XMSG_SEND_WAIT |
-			  XMSG_TIMEOUT_ABS;
+			  XMSG_TIMEOUT_ABS | XMSG_SEND_BCAST_WITHDRAW;
 	struct xmsg_send_args a = {};
 	struct xmsg_send s;
 	bool wait;
@@ -351,6 +393,7 @@ long xmsg_cdev_ioc_send(struct xmsg_file *cf, void __user *arg,
 	    s.timeout_ns || (s.flags & XMSG_TIMEOUT_ABS))
 		return -EINVAL;
 	a.flags = s.flags & XMSG_SEND_CLOSE_XCHG;
+	a.withdraw = s.flags & XMSG_SEND_BCAST_WITHDRAW;
 	a.xchg = s.xchg;
 	a.msg = s.msg;
 	a.prio = s.prio;

@@ -684,6 +684,65 @@ TEST_F(svc, bcast_clear_is_the_posters)
 	EXPECT_EQ(0, pool_in_use(self->x, self->pool));
 }
 
+/*
+ * XMSG_SEND_BCAST_WITHDRAW: the master's release of the posted message
+ * withdraws the post; a receiver's proxy stays valid.  Without the flag
+ * the post outlives the release, as before.
+ */
+TEST_F(svc, bcast_release_withdraws_post)
+{
+	char name[XMSG_NAME_MAX];
+	struct xm_msg m, p, r, r2;
+	struct send_v0 s0;
+	int bc;
+
+	bc = xm_xchg_create(self->x, xt_name(name, "bw"), XMSG_XCHG_KIND_BCAST,
+			    0, 0600, XMSG_CREATE_EXCL);
+	ASSERT_LT(0, bc);
+	ASSERT_EQ(0, xm_msg_get(self->x, self->pool, &m));
+	strcpy(m.body, "news");
+	/* only for a real message to a broadcast exchange */
+	EXPECT_EQ(-EINVAL, xm_send(self->x, self->xchg, m.handle, 0, 0,
+				   XMSG_SEND_BCAST_WITHDRAW));
+	ASSERT_EQ(0, xm_msg_proxy(self->x, m.handle, 0, 0, &p));
+	EXPECT_EQ(-EINVAL, xm_send(self->x, bc, p.handle, 0, 0,
+				   XMSG_SEND_BCAST_WITHDRAW));
+	ASSERT_EQ(0, xm_msg_rel(self->x, p.handle));
+	/* the first version of struct xmsg_send can ask for it too */
+	memset(&s0, 0, sizeof(s0));
+	s0.size = sizeof(s0);
+	s0.flags = XMSG_SEND_BCAST_WITHDRAW;
+	s0.xchg = bc;
+	s0.msg = m.handle;
+	ASSERT_EQ(0, ioctl(xm_fd(self->x), XMSG_IOC_SEND_V0, &s0) ? -errno : 0);
+	ASSERT_EQ(0, xm_recv(self->x, bc, XM_NOWAIT, 0, &r));
+	ASSERT_EQ(0, xm_msg_rel(self->x, m.handle));
+	EXPECT_EQ(-EAGAIN, xm_recv(self->x, bc, XM_NOWAIT, 0, &r2));
+	EXPECT_EQ(0, queued(self->x, bc));
+	EXPECT_STREQ("news", (char *)r.body);
+	ASSERT_EQ(0, xm_msg_rel(self->x, r.handle));
+	EXPECT_EQ(0, pool_in_use(self->x, self->pool));
+
+	/* closing the handle withdraws it too */
+	ASSERT_EQ(0, xm_msg_get(self->x, self->pool, &m));
+	ASSERT_EQ(0, xm_send(self->x, bc, m.handle, 0, 0,
+			     XMSG_SEND_BCAST_WITHDRAW));
+	ASSERT_EQ(0, xm_handle_close(self->x, m.handle));
+	EXPECT_EQ(-EAGAIN, xm_recv(self->x, bc, XM_NOWAIT, 0, &r2));
+
+	/* a later send without the flag keeps the post after the release */
+	ASSERT_EQ(0, xm_msg_get(self->x, self->pool, &m));
+	ASSERT_EQ(0, xm_send(self->x, bc, m.handle, 0, 0,
+			     XMSG_SEND_BCAST_WITHDRAW));
+	ASSERT_EQ(0, xm_send(self->x, bc, m.handle, 0, 0, 0));
+	ASSERT_EQ(0, xm_msg_rel(self->x, m.handle));
+	ASSERT_EQ(0, xm_recv(self->x, bc, XM_NOWAIT, 0, &r));
+	ASSERT_EQ(0, xm_msg_rel(self->x, r.handle));
+	ASSERT_EQ(0, xm_bcast_clear(self->x, bc));
+	xm_destroy(self->x, bc);
+	EXPECT_EQ(0, pool_in_use(self->x, self->pool));
+}
+
 /* ---- peek ----------------------------------------------------------- */
 
 struct recv_arg {

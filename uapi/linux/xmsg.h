@@ -199,6 +199,14 @@
  * (XMSG_TIMEOUT_ABS makes it absolute); XMSG_FEAT_SEND_WAIT
  */
 #define XMSG_SEND_WAIT		0x8
+/*
+ * XMSG_IOC_SEND of a real message (not a proxy) to a broadcast exchange
+ * only: releasing the message (XMSG_IOC_MSG_REL, or XMSG_IOC_CLOSE of its
+ * handle) withdraws this post, as XMSG_IOC_BCAST_CLEAR would; without it
+ * the post stays until replaced, cleared, destroyed or the file closes.
+ * Receivers keep their proxies either way.  XMSG_FEAT_CLEAR
+ */
+#define XMSG_SEND_BCAST_WITHDRAW	0x10
 
 /*
  * Flags of struct xmsg_recv, struct xmsg_call, struct xmsg_sem_op,
@@ -831,6 +839,12 @@ struct xmsg_msg_length {
  * wait for ever or to an absolute time is restarted after a SA_RESTART
  * handler.
  *
+ * XMSG_SEND_BCAST_WITHDRAW (with a real message, to a broadcast exchange;
+ * else -EINVAL): the post is withdrawn when this file releases the
+ * message, so a master that is done with its message need not clear
+ * first.  A later send of this file to that exchange without the flag
+ * (any command) cancels it.
+ *
  * Errors: -EBADF, -EINVAL, -EACCES, -EIDRM (exchange or reply object
  * destroyed), -ENOSPC (queue at its limit), -ENOMEM; with XMSG_SEND_WAIT
  * also -ETIMEDOUT, -EINTR, -ECANCELED (XMSG_IOC_XCHG_CLEAR), and -EINVAL
@@ -1337,7 +1351,10 @@ struct xmsg_poll_fd {
 #define XMSG_FEAT_SEM_SIGNAL_WAIT	0x8000ULL
 /* XMSG_SEND_WAIT, xmsg_send.timeout_ns */
 #define XMSG_FEAT_SEND_WAIT	0x10000ULL
-/* XMSG_IOC_XCHG_CLEAR, XMSG_IOC_SEM_CLEAR, -ECANCELED */
+/*
+ * XMSG_IOC_XCHG_CLEAR, XMSG_IOC_SEM_CLEAR, -ECANCELED,
+ * XMSG_SEND_BCAST_WITHDRAW
+ */
 #define XMSG_FEAT_CLEAR		0x20000ULL
 /* the peek fields of xmsg_xchg_info and xmsg_sem_info (XMSG_IOC_INFO) */
 #define XMSG_FEAT_PEEK		0x40000ULL
