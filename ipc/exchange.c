@@ -158,8 +158,7 @@ static struct xmsg_xchg_post *__xmsg_xchg_kill(struct xmsg_xchg *xchg,
 		__xmsg_ring_kill(*ring);
 	list_for_each_entry_safe(w, next, &xchg->waiters, link)
 		__xmsg_waiter_claim(w, wake, -EIDRM);
-	list_for_each_entry_safe(w, next, &xchg->senders, link)
-		__xmsg_waiter_claim(w, wake, -EIDRM);
+	__xmsg_waiters_claim_all(&xchg->senders, wake, -EIDRM);
 	return post;
 }
 
@@ -775,7 +774,6 @@ EXPORT_SYMBOL_NS_GPL(xmsg_xchg_send_wait, XMSG_NS);
 int xmsg_xchg_clear(struct xmsg_xchg *xchg, struct xmsg_owner *from)
 {
 	struct xmsg_xchg_post *post = NULL;
-	struct xmsg_waiter *w, *next;
 	struct xmsg_msg *msg, *tmp;
 	unsigned long flags;
 	LIST_HEAD(msgs);
@@ -800,10 +798,8 @@ int xmsg_xchg_clear(struct xmsg_xchg *xchg, struct xmsg_owner *from)
 	WRITE_ONCE(xchg->queued, 0);
 	if (xchg->ring)
 		__xmsg_ring_set_queued(xchg->ring, 0);
-	list_for_each_entry_safe(w, next, &xchg->waiters, link)
-		__xmsg_waiter_claim(w, &wake, -ECANCELED);
-	list_for_each_entry_safe(w, next, &xchg->senders, link)
-		__xmsg_waiter_claim(w, &wake, -ECANCELED);
+	__xmsg_waiters_claim_all(&xchg->waiters, &wake, -ECANCELED);
+	__xmsg_waiters_claim_all(&xchg->senders, &wake, -ECANCELED);
 	spin_unlock_irqrestore(&xchg->lock, flags);
 
 	xmsg_xchg_wake(&wake);

@@ -437,7 +437,6 @@ EXPORT_SYMBOL_NS_GPL(xmsg_sem_signal_wait, XMSG_NS);
  */
 int xmsg_sem_clear(struct xmsg_sem *sem)
 {
-	struct xmsg_waiter *w, *next;
 	unsigned long flags;
 	LIST_HEAD(wake);
 
@@ -449,8 +448,7 @@ int xmsg_sem_clear(struct xmsg_sem *sem)
 		return -EIDRM;
 	}
 	sem->count = 0;
-	list_for_each_entry_safe(w, next, &sem->waiters, link)
-		__xmsg_waiter_claim(w, &wake, -ECANCELED);
+	__xmsg_waiters_claim_all(&sem->waiters, &wake, -ECANCELED);
 	spin_unlock_irqrestore(&sem->lock, flags);
 	xmsg_waiters_wake(&wake);
 	return 0;

@@ -202,6 +202,23 @@ int xmsg_waiter_wait(struct xmsg_waiter *w, spinlock_t *lock,
 }
 
 /**
+ * __xmsg_waiters_claim_all - choose every waiter of a wait list
+ * @waiters: an object's wait list
+ * @wake: the caller's wake list
+ * @result: what each waiter's xmsg_waiter_wait() returns
+ *
+ * Context: the object lock of @waiters held.
+ */
+void __xmsg_waiters_claim_all(struct list_head *waiters,
+			      struct list_head *wake, int result)
+{
+	struct xmsg_waiter *w, *next;
+
+	list_for_each_entry_safe(w, next, waiters, link)
+		__xmsg_waiter_claim(w, wake, result);
+}
+
+/**
  * __xmsg_waiter_ids - who waits first on a wait list
  * @waiters: an object's wait list (struct xmsg_waiter.link)
  * @ns: the PID namespace to give the IDs in

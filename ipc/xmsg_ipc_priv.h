@@ -64,6 +64,8 @@ struct xmsg_waiter {
 
 void __xmsg_waiter_claim(struct xmsg_waiter *w, struct list_head *wake,
 			 int result);
+void __xmsg_waiters_claim_all(struct list_head *waiters,
+			      struct list_head *wake, int result);
 bool __xmsg_waiter_ids(struct list_head *waiters, struct pid_namespace *ns,
 		       pid_t *pid, pid_t *tid);
 void xmsg_waiters_wake(struct list_head *wake);

@@ -130,6 +130,33 @@ static struct xm *child_ctx(const char *pool, int *p)
 	return x;
 }
 
+/*
+ * Fork a process with a context of its own that sends a message tagged
+ * @tag at @prio to exchange @xchg, waiting for room for ever; it exits 0
+ * once sent, @code if something failed.
+ */
+static pid_t fork_waiting_sender(struct xm *parent, const char *pool,
+				 const char *xchg, uint32_t tag, uint32_t prio,
+				 int code)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct xm *x;
+		int p, q, h;
+
+		xm_close(parent);
+		x = child_ctx(pool, &p);
+		q = xm_xchg_open(x, xchg, XMSG_ACC_WRITE);
+		h = tagged_msg(x, p, tag);
+		CHILD_CHECK(q > 0 && h > 0, code);
+		CHILD_CHECK(xm_send_wait(x, q, h, prio, 0, 0, XM_FOREVER) == 0,
+			    code + 1);
+		_exit(0);
+	}
+	return pid;
+}
+
 /* ---- signal-and-wait ------------------------------------------------ */
 
 #define SLAVES	3
@@ -313,21 +340,9 @@ TEST_F(svc, send_wait_served_in_order)
 	/* full, no waiting asked for */
 	EXPECT_EQ(-ENOSPC, xm_send_wait(self->x, self->xchg, b, 0, 0, 0,
 					XM_NOWAIT));
-	pid = fork();
+	pid = fork_waiting_sender(self->x, self->n_pool, self->n_xchg, 2, 7,
+				  20);
 	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		struct xm *x;
-		int p, q, h;
-
-		xm_close(self->x);
-		x = child_ctx(self->n_pool, &p);
-		q = xm_xchg_open(x, self->n_xchg, XMSG_ACC_WRITE);
-		h = tagged_msg(x, p, 2);
-		CHILD_CHECK(q > 0 && h > 0, 20);
-		CHILD_CHECK(xm_send_wait(x, q, h, 7, 0, 0, XM_FOREVER) == 0,
-			    21);
-		_exit(0);
-	}
 	ASSERT_EQ(0, XT_WAIT_INFO(self->x, self->xchg, in,
 				  in.u.xchg.senders == 1, 5000)) {
 		kill(pid, SIGKILL);
@@ -483,20 +498,9 @@ TEST_F(svc, send_wait_killed_loses_nothing)
 
 	a = tagged_msg(self->x, self->pool, 1);
 	ASSERT_EQ(0, xm_send(self->x, self->xchg, a, 0, 0, 0));
-	pid = fork();
+	pid = fork_waiting_sender(self->x, self->n_pool, self->n_xchg, 2, 0,
+				  30);
 	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		struct xm *x;
-		int p, q, h;
-
-		xm_close(self->x);
-		x = child_ctx(self->n_pool, &p);
-		q = xm_xchg_open(x, self->n_xchg, XMSG_ACC_WRITE);
-		h = tagged_msg(x, p, 2);
-		CHILD_CHECK(q > 0 && h > 0, 30);
-		xm_send_wait(x, q, h, 0, 0, 0, XM_FOREVER);
-		_exit(31);
-	}
 	ASSERT_EQ(0, XT_WAIT_INFO(self->x, self->xchg, in,
 				  in.u.xchg.senders == 1, 5000)) {
 		kill(pid, SIGKILL);
