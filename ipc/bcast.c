@@ -138,6 +138,31 @@ int xmsg_xchg_send_bcast(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 	return 0;
 }
 
+/*
+ * Take the post off a live broadcast exchange into *@post (the caller
+ * drops it with xmsg_xchg_post_put() once the lock is dropped).
+ * Return: 0, -ENOENT (nothing posted), -EPERM (posted by another owner).
+ */
+int __xmsg_xchg_bcast_unpost(struct xmsg_xchg *xchg, struct xmsg_owner *from,
+			     struct xmsg_xchg_post **post)
+{
+	lockdep_assert_held(&xchg->lock);
+	if (!xchg->post)
+		return -ENOENT;
+	if (xchg->post->from != from)
+		return -EPERM;
+	*post = xchg->post;
+	xchg->post = NULL;
+	return 0;
+}
+
+/* The exchange's proxy of the post, or NULL; for a look, not to keep. */
+struct xmsg_msg *__xmsg_xchg_bcast_posted(struct xmsg_xchg *xchg)
+{
+	lockdep_assert_held(&xchg->lock);
+	return xchg->post ? xchg->post->proxy : NULL;
+}
+
 /**
  * xmsg_xchg_bcast_clear - take the posted message off a broadcast exchange
  * @xchg: a broadcast exchange
@@ -154,24 +179,52 @@ int xmsg_xchg_bcast_clear(struct xmsg_xchg *xchg, struct xmsg_owner *from)
 {
 	struct xmsg_xchg_post *post = NULL;
 	unsigned long flags;
-	int ret = 0;
+	int ret;
 
 	if (!xchg || xchg->kind != XMSG_XCHG_KIND_BCAST)
 		return -EINVAL;
 	spin_lock_irqsave(&xchg->lock, flags);
-	if (xchg->dead)
-		ret = -EIDRM;
-	else if (!xchg->post)
-		ret = -ENOENT;
-	else if (xchg->post->from != from)
-		ret = -EPERM;
-	else
-		swap(post, xchg->post);
+	ret = xchg->dead ? -EIDRM : __xmsg_xchg_bcast_unpost(xchg, from, &post);
 	spin_unlock_irqrestore(&xchg->lock, flags);
 	xmsg_xchg_post_put(post);
 	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_xchg_bcast_clear, XMSG_NS);
+
+/**
+ * xmsg_xchg_bcast_withdraw - withdraw the post of a message being released
+ * @xchg: a broadcast exchange
+ * @msg: a real message that @from posted there and is about to release
+ * @from: its owner
+ *
+ * For a master that asked for its post to go with its message: the post
+ * is taken off only if it is still @msg's (its proxy's real message is
+ * @msg) and @from's.  Receivers keep their proxies.
+ *
+ * Context: process context.
+ * Return: 0 withdrawn; -EINVAL for NULL or not a broadcast exchange;
+ * -EIDRM when destroyed; -ENOENT when @xchg holds no post of @msg by
+ * @from (replaced or cleared meanwhile).
+ */
+int xmsg_xchg_bcast_withdraw(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
+			     struct xmsg_owner *from)
+{
+	struct xmsg_xchg_post *post = NULL;
+	unsigned long flags;
+	int ret = -ENOENT;
+
+	if (!xchg || !msg || xchg->kind != XMSG_XCHG_KIND_BCAST)
+		return -EINVAL;
+	spin_lock_irqsave(&xchg->lock, flags);
+	if (xchg->dead)
+		ret = -EIDRM;
+	else if (xchg->post && xchg->post->proxy->real == msg)
+		ret = __xmsg_xchg_bcast_unpost(xchg, from, &post);
+	spin_unlock_irqrestore(&xchg->lock, flags);
+	xmsg_xchg_post_put(post);
+	return ret == -EPERM ? -ENOENT : ret;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_bcast_withdraw, XMSG_NS);
 
 /* Get a reference on a fitting post, waiting for one if need be. */
 static struct xmsg_xchg_post *xmsg_xchg_bcast_take(struct xmsg_xchg *xchg,

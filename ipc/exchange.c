@@ -129,6 +129,7 @@ struct xmsg_xchg *xmsg_xchg_create_flags(const char *name, u32 kind,
 		INIT_LIST_HEAD(&xchg->queue[p]);
 	INIT_LIST_HEAD(&xchg->waiters);
 	INIT_LIST_HEAD(&xchg->passed);
+	INIT_LIST_HEAD(&xchg->senders);
 	init_waitqueue_head(&xchg->poll_wq);
 	strscpy(xchg->name, name ?: "", sizeof(xchg->name));
 
@@ -184,6 +185,7 @@ static struct xmsg_xchg_post *__xmsg_xchg_kill(struct xmsg_xchg *xchg,
 		__xmsg_ring_kill(*ring);
 	list_for_each_entry_safe(w, next, &xchg->waiters, link)
 		__xmsg_waiter_claim(w, wake, -EIDRM);
+	__xmsg_waiters_claim_all(&xchg->senders, wake, -EIDRM);
 	return post;
 }
 
@@ -664,6 +666,183 @@ void xmsg_xchg_wake(struct list_head *wake)
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_xchg_wake, XMSG_NS);
 
+/* ---- blocking send and clear ---------------------------------------- */
+
+/**
+ * struct xmsg_xchg_sender - a sender waiting for room at a full exchange
+ * @w: generic waiter (waiter.c); claimed with 0 once @msg is queued
+ * @msg: the message (owner NULL while it waits)
+ * @prio: its priority
+ */
+struct xmsg_xchg_sender {
+	struct xmsg_waiter w;
+	struct xmsg_msg *msg;
+	u8 prio;
+};
+
+/*
+ * Room was made in the queue (a receive, a ring drain): queue the
+ * messages of waiting senders in the places freed, oldest sender first,
+ * and choose those senders for waking.  A new send thus cannot overtake a
+ * sender that waits.
+ */
+static void __xmsg_xchg_admit(struct xmsg_xchg *xchg, struct list_head *wake)
+{
+	struct xmsg_xchg_sender *xs;
+
+	lockdep_assert_held(&xchg->lock);
+	while (xchg->queued < xchg->limit) {
+		xs = list_first_entry_or_null(&xchg->senders,
+					      struct xmsg_xchg_sender, w.link);
+		if (!xs)
+			break;
+		xs->msg->prio = xs->prio;
+		xchg->sent++;
+		__xmsg_xchg_enqueue(xchg, xs->msg);
+		__xmsg_waiter_claim(&xs->w, wake, 0);
+	}
+}
+
+/* Queue full, nobody waiting to receive: wait for room (lock dropped). */
+static int xmsg_xchg_send_sleep(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
+				u8 prio, ktime_t timeout)
+{
+	struct xmsg_xchg_sender xs = { .msg = msg, .prio = prio };
+	unsigned long flags;
+	int ret;
+
+	spin_lock_irqsave(&xchg->lock, flags);
+	if (xchg->dead) {
+		spin_unlock_irqrestore(&xchg->lock, flags);
+		return -EIDRM;
+	}
+	if (xchg->queued < xchg->limit || !list_empty(&xchg->waiters)) {
+		spin_unlock_irqrestore(&xchg->lock, flags);
+		return -EAGAIN;		/* room already: send again */
+	}
+	xs.w.task = current;
+	xs.w.state = XMSG_WAITER_PENDING;
+	list_add_tail(&xs.w.link, &xchg->senders);
+	xmsg_obj_get(&xchg->obj);
+	ret = xmsg_waiter_wait(&xs.w, &xchg->lock, flags, timeout);
+	xmsg_obj_put(&xchg->obj);
+	return ret;
+}
+
+/**
+ * xmsg_xchg_send_wait - send a message, waiting for room if the queue is full
+ * @xchg: the exchange; the caller holds a reference
+ * @msg: the message, owned by @from
+ * @from: the sender's owner, or NULL (see xmsg_xchg_send())
+ * @prio: priority, 0 (lowest) to XMSG_MSG_PRIO_MAX
+ * @timeout: 0 does not wait (as xmsg_xchg_send()), XMSG_WAIT_FOREVER, or
+ *	the CLOCK_MONOTONIC time to give up at (see xmsg_wait_ns())
+ *
+ * As xmsg_xchg_send(), except that at a normal or pass exchange whose
+ * queue is at its limit the sender waits (FIFO with other waiting
+ * senders) instead of failing with -ENOSPC.  A receive that takes a
+ * message out of a full queue queues the first waiting sender's message
+ * in its place and wakes that sender: once queued the message is sent
+ * (0), even if a signal or the timeout comes at the same moment.  While
+ * it waits the message belongs to no one (owner NULL); on any error it is
+ * @from's again, unchanged.  A broadcast exchange never waits.
+ *
+ * Context: process context, may sleep when @timeout != 0.
+ * Return: as xmsg_xchg_send(); -EINVAL also for a negative @timeout; when
+ * waiting: -ETIMEDOUT, -ERESTARTSYS, -EIDRM (destroyed meanwhile),
+ * -ECANCELED (xmsg_xchg_clear() meanwhile).
+ */
+int xmsg_xchg_send_wait(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
+			struct xmsg_owner *from, u8 prio, ktime_t timeout)
+{
+	size_t len;
+	int ret;
+
+	if (timeout < 0)
+		return -EINVAL;
+	for (;;) {
+		ret = xmsg_xchg_send(xchg, msg, from, prio);
+		if (ret != -ENOSPC || !timeout)
+			return ret;
+		might_sleep();
+		ret = xmsg_xchg_take(msg, from);
+		if (ret)
+			return ret;
+		len = msg->size;	/* once queued it may go at once */
+		ret = xmsg_xchg_send_sleep(xchg, msg, prio, timeout);
+		if (ret != -EAGAIN)
+			break;
+		xmsg_xchg_untake(msg, from);
+	}
+	if (ret) {
+		xmsg_xchg_untake(msg, from);
+		return ret;
+	}
+	trace_xmsg_msg_send(xchg->name, prio, len, 1);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_send_wait, XMSG_NS);
+
+/**
+ * xmsg_xchg_clear - empty an exchange, cancelling everyone waiting there
+ * @xchg: the exchange
+ * @from: broadcast exchanges: the owner that posted (see
+ *	xmsg_xchg_bcast_clear()); ignored by other kinds
+ *
+ * Normal and pass exchanges: every queued message is released (its block
+ * goes back to its pool); messages already in a receive ring stay there.
+ * Broadcast exchanges: the post is withdrawn as by xmsg_xchg_bcast_clear()
+ * (receivers keep their proxies).  Every waiting receiver and every
+ * sender waiting for room (xmsg_xchg_send_wait(); its message stays its
+ * own) returns -ECANCELED, an errno no other path of a receive returns.
+ * The exchange stays usable.
+ *
+ * Context: process context (releases messages).
+ * Return: 0; -EINVAL for NULL @xchg; -EIDRM when destroyed; broadcast:
+ * -EPERM when another owner posted the message (nothing changed).
+ */
+int xmsg_xchg_clear(struct xmsg_xchg *xchg, struct xmsg_owner *from)
+{
+	struct xmsg_xchg_post *post = NULL;
+	struct xmsg_msg *msg, *tmp;
+	unsigned long flags;
+	LIST_HEAD(msgs);
+	LIST_HEAD(wake);
+	int ret = 0, p;
+
+	if (!xchg)
+		return -EINVAL;
+	might_sleep();
+	spin_lock_irqsave(&xchg->lock, flags);
+	if (xchg->dead)
+		ret = -EIDRM;
+	else if (xchg->kind == XMSG_XCHG_KIND_BCAST)
+		ret = __xmsg_xchg_bcast_unpost(xchg, from, &post);
+	if (ret && ret != -ENOENT) {
+		spin_unlock_irqrestore(&xchg->lock, flags);
+		return ret;
+	}
+	for (p = 0; p <= XMSG_MSG_PRIO_MAX; p++)
+		list_splice_tail_init(&xchg->queue[p], &msgs);
+	xchg->prio_map = 0;
+	WRITE_ONCE(xchg->queued, 0);
+	if (xchg->ring)
+		__xmsg_ring_set_queued(xchg->ring, 0);
+	__xmsg_waiters_claim_all(&xchg->waiters, &wake, -ECANCELED);
+	__xmsg_waiters_claim_all(&xchg->senders, &wake, -ECANCELED);
+	spin_unlock_irqrestore(&xchg->lock, flags);
+
+	xmsg_xchg_wake(&wake);
+	xmsg_xchg_poll_wake(xchg, EPOLLOUT | EPOLLWRNORM);
+	list_for_each_entry_safe(msg, tmp, &msgs, link) {
+		list_del_init(&msg->link);
+		xmsg_msg_rel(msg);
+	}
+	xmsg_xchg_post_put(post);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_clear, XMSG_NS);
+
 /* ---- receive -------------------------------------------------------- */
 
 /*
@@ -736,6 +915,7 @@ static struct xmsg_msg *xmsg_xchg_recv_queue(struct xmsg_xchg *xchg,
 	struct xmsg_xchg_waiter xw = {};
 	unsigned long flags;
 	struct xmsg_msg *msg;
+	LIST_HEAD(wake);
 	bool was_full;
 	int ret;
 
@@ -752,11 +932,14 @@ static struct xmsg_msg *xmsg_xchg_recv_queue(struct xmsg_xchg *xchg,
 	}
 	was_full = xchg->queued >= xchg->limit;
 	msg = __xmsg_xchg_dequeue(xchg);
+	if (msg && was_full)
+		__xmsg_xchg_admit(xchg, &wake);
 	if (msg || !timeout) {
 		spin_unlock_irqrestore(&xchg->lock, flags);
 		if (!msg)
 			return ERR_PTR(-EAGAIN);
-		if (was_full)
+		xmsg_xchg_wake(&wake);
+		if (was_full && READ_ONCE(xchg->queued) < xchg->limit)
 			xmsg_xchg_poll_wake(xchg, EPOLLOUT | EPOLLWRNORM);
 	} else {
 		ret = xmsg_xchg_wait(xchg, &xw, flags, timeout);
@@ -907,6 +1090,7 @@ __poll_t xmsg_xchg_ring_poll(struct xmsg_xchg *xchg, struct xmsg_ring *ring)
 	unsigned long flags;
 	bool was_full, room;
 	LIST_HEAD(done);
+	LIST_HEAD(wake);
 	__poll_t mask;
 
 	spin_lock_irqsave(&xchg->lock, flags);
@@ -914,9 +1098,12 @@ __poll_t xmsg_xchg_ring_poll(struct xmsg_xchg *xchg, struct xmsg_ring *ring)
 	was_full = xchg->queued >= xchg->limit;
 	if (xchg->ring == ring)
 		__xmsg_xchg_ring_drain(xchg, ring);
+	if (was_full)
+		__xmsg_xchg_admit(xchg, &wake);
 	room = xchg->queued < xchg->limit;
 	mask = __xmsg_ring_poll_mask(ring);
 	spin_unlock_irqrestore(&xchg->lock, flags);
+	xmsg_xchg_wake(&wake);
 	xmsg_ring_release_msgs(&done);
 	if (was_full && room)
 		xmsg_xchg_poll_wake(xchg, EPOLLOUT | EPOLLWRNORM);
@@ -966,6 +1153,8 @@ void xmsg_xchg_get_stats(struct xmsg_xchg *xchg, struct xmsg_xchg_stats *st)
 		     xchg->queued;
 	list_for_each_entry(w, &xchg->waiters, link)
 		st->waiters++;
+	list_for_each_entry(w, &xchg->senders, link)
+		st->senders++;
 	st->limit = xchg->limit;
 	st->sent = xchg->sent;
 	st->received = xchg->received;
@@ -974,6 +1163,45 @@ void xmsg_xchg_get_stats(struct xmsg_xchg *xchg, struct xmsg_xchg_stats *st)
 	spin_unlock_irqrestore(&xchg->lock, flags);
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_xchg_get_stats, XMSG_NS);
+
+/**
+ * xmsg_xchg_peek - what a receive at an exchange would find, taking nothing
+ * @xchg: the exchange
+ * @ns: the PID namespace to report the first waiter's IDs in
+ * @pk: filled in: one snapshot, under the exchange lock
+ *
+ * Context: any context.
+ */
+void xmsg_xchg_peek(struct xmsg_xchg *xchg, struct pid_namespace *ns,
+		    struct xmsg_xchg_peek *pk)
+{
+	struct xmsg_waiter *w;
+	struct xmsg_msg *msg = NULL;
+	unsigned long flags;
+
+	memset(pk, 0, sizeof(*pk));
+	spin_lock_irqsave(&xchg->lock, flags);
+	if (xchg->kind == XMSG_XCHG_KIND_BCAST) {
+		msg = __xmsg_xchg_bcast_posted(xchg);
+		pk->queued = !!msg;
+	} else {
+		if (xchg->prio_map)
+			msg = list_first_entry(&xchg->queue[fls(xchg->prio_map) - 1],
+					       struct xmsg_msg, link);
+		pk->queued = xchg->queued;
+	}
+	if (msg) {
+		pk->has_msg = true;
+		pk->prio = msg->prio;
+		pk->length = msg->size;
+	}
+	list_for_each_entry(w, &xchg->waiters, link)
+		pk->waiters++;
+	pk->has_waiter = __xmsg_waiter_ids(&xchg->waiters, ns, &pk->pid,
+					   &pk->tid);
+	spin_unlock_irqrestore(&xchg->lock, flags);
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_peek, XMSG_NS);
 
 static int xmsg_xchg_debugfs_show(struct seq_file *m, void *v)
 {

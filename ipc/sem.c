@@ -322,6 +322,138 @@ int xmsg_sem_wait(struct xmsg_sem *sem, ktime_t timeout)
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_sem_wait, XMSG_NS);
 
+/*
+ * Take both locks, in address order (@a != @b), so that two tasks that
+ * signal-and-wait on the same pair in opposite roles cannot deadlock.
+ * The saved interrupt state is the first lock's.
+ */
+static void xmsg_sem_lock_pair(struct xmsg_sem *a, struct xmsg_sem *b,
+			       unsigned long *flags)
+	__acquires(&a->lock) __acquires(&b->lock)
+{
+	if (a > b)
+		swap(a, b);
+	spin_lock_irqsave(&a->lock, *flags);
+	spin_lock_nested(&b->lock, SINGLE_DEPTH_NESTING);
+}
+
+/* Checks and the signal of xmsg_sem_signal_wait(), both locks held. */
+static int __xmsg_sem_signal_wait_start(struct xmsg_sem *sig,
+					struct xmsg_sem *wait,
+					ktime_t timeout, struct list_head *wake,
+					bool *ready)
+{
+	lockdep_assert_held(&sig->lock);
+	lockdep_assert_held(&wait->lock);
+	if (sig->dead || wait->dead)
+		return -EIDRM;
+	if (sig->count == U32_MAX)
+		return -EOVERFLOW;
+	if (!timeout && !__xmsg_sem_ready(wait))
+		return -EAGAIN;
+	*ready = __xmsg_sem_signal(sig, wake);
+	trace_xmsg_sem_signal(sig->name, sig->count, !list_empty(wake));
+	return 0;
+}
+
+/**
+ * xmsg_sem_signal_wait - signal one semaphore and wait at another, atomically
+ * @sig: the semaphore to signal
+ * @wait: the semaphore to wait at (not @sig); the caller holds a reference
+ * @timeout: as for xmsg_sem_wait()
+ * @signalled: out: whether @sig was signalled (also when the wait then
+ *	fails: timeout, signal, @wait destroyed)
+ *
+ * With both semaphores locked, @sig is signalled and the caller is queued
+ * at @wait (or passes it at once when it is ready): whoever is released
+ * by the signal finds the caller already waiting at @wait.  This closes
+ * the race of the broadcast protocol: a slave that signals "done" and
+ * then waits at a gate could miss the gate's signal (lost, with nobody
+ * waiting) if the master ran in between.  The tasks released by @sig are
+ * woken before the caller sleeps, while @wait's lock is still held (so
+ * the caller cannot be claimed before it sleeps).
+ *
+ * With @timeout 0 nothing happens unless @wait is ready at once (-EAGAIN;
+ * always for a gate).  An error before the signal changes nothing.
+ *
+ * Context: process context, may sleep when @timeout != 0.
+ * Return: 0 (signalled and passed @wait); -EINVAL for NULL or equal
+ * semaphores or a negative @timeout; -EIDRM when either is destroyed;
+ * -EOVERFLOW when @sig's count is at U32_MAX; -EAGAIN; then, with
+ * *@signalled set: -ETIMEDOUT, -ERESTARTSYS, -EIDRM (@wait destroyed
+ * while waiting), -ECANCELED (@wait cleared, xmsg_sem_clear()).
+ */
+int xmsg_sem_signal_wait(struct xmsg_sem *sig, struct xmsg_sem *wait,
+			 ktime_t timeout, bool *signalled)
+{
+	struct xmsg_waiter w = {};
+	bool ready = false;
+	unsigned long flags;
+	LIST_HEAD(wake);
+	int ret;
+
+	*signalled = false;
+	if (!sig || !wait || sig == wait || timeout < 0)
+		return -EINVAL;
+	if (timeout)
+		might_sleep();
+	xmsg_sem_lock_pair(sig, wait, &flags);
+	ret = __xmsg_sem_signal_wait_start(sig, wait, timeout, &wake, &ready);
+	spin_unlock(&sig->lock);
+	if (ret) {
+		spin_unlock_irqrestore(&wait->lock, flags);
+		return ret;
+	}
+	*signalled = true;
+	/* the released tasks need neither lock; ours keeps @w unclaimed */
+	xmsg_waiters_wake(&wake);
+	if (ready && wq_has_sleeper(&sig->poll_wq))
+		wake_up_interruptible_poll(&sig->poll_wq, EPOLLIN | EPOLLRDNORM);
+	if (__xmsg_sem_ready(wait)) {
+		wait->count -= wait->threshold;
+		spin_unlock_irqrestore(&wait->lock, flags);
+		trace_xmsg_sem_wait(wait->name, 0);
+		return 0;
+	}
+	__xmsg_waiter_queue(&w, &wait->waiters);
+	xmsg_obj_get(&wait->obj);
+	ret = xmsg_waiter_wait(&w, &wait->lock, flags, timeout);
+	xmsg_obj_put(&wait->obj);
+	trace_xmsg_sem_wait(wait->name, ret);
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_sem_signal_wait, XMSG_NS);
+
+/**
+ * xmsg_sem_clear - reset a semaphore: count 0, every waiter cancelled
+ * @sem: the semaphore
+ *
+ * Every task waiting at @sem returns -ECANCELED (an errno no other path
+ * of a wait returns); the semaphore stays usable.
+ *
+ * Context: any context (no allocation, spinlock irqsave).
+ * Return: 0; -EINVAL for NULL @sem; -EIDRM when destroyed.
+ */
+int xmsg_sem_clear(struct xmsg_sem *sem)
+{
+	unsigned long flags;
+	LIST_HEAD(wake);
+
+	if (!sem)
+		return -EINVAL;
+	spin_lock_irqsave(&sem->lock, flags);
+	if (sem->dead) {
+		spin_unlock_irqrestore(&sem->lock, flags);
+		return -EIDRM;
+	}
+	sem->count = 0;
+	__xmsg_waiters_claim_all(&sem->waiters, &wake, -ECANCELED);
+	spin_unlock_irqrestore(&sem->lock, flags);
+	xmsg_waiters_wake(&wake);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_sem_clear, XMSG_NS);
+
 /**
  * xmsg_sem_poll - poll a semaphore
  * @sem: the semaphore
@@ -376,6 +508,32 @@ void xmsg_sem_get_stats(struct xmsg_sem *sem, struct xmsg_sem_stats *st)
 	spin_unlock_irqrestore(&sem->lock, flags);
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_sem_get_stats, XMSG_NS);
+
+/**
+ * xmsg_sem_peek - a semaphore and its first waiter, taking nothing
+ * @sem: the semaphore
+ * @ns: the PID namespace to report the first waiter's IDs in
+ * @pk: filled in: one snapshot, under the semaphore lock
+ *
+ * Context: any context.
+ */
+void xmsg_sem_peek(struct xmsg_sem *sem, struct pid_namespace *ns,
+		   struct xmsg_sem_peek *pk)
+{
+	struct xmsg_waiter *w;
+	unsigned long flags;
+
+	memset(pk, 0, sizeof(*pk));
+	spin_lock_irqsave(&sem->lock, flags);
+	pk->count = sem->count;
+	pk->threshold = sem->threshold;
+	list_for_each_entry(w, &sem->waiters, link)
+		pk->waiters++;
+	pk->has_waiter = __xmsg_waiter_ids(&sem->waiters, ns, &pk->pid,
+					   &pk->tid);
+	spin_unlock_irqrestore(&sem->lock, flags);
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_sem_peek, XMSG_NS);
 
 static int xmsg_sem_debugfs_show(struct seq_file *m, void *v)
 {

@@ -239,3 +239,46 @@ int xmsg_waiter_wait(struct xmsg_waiter *w, spinlock_t *lock,
 	__set_current_state(TASK_RUNNING);
 	return err;
 }
+
+/**
+ * __xmsg_waiters_claim_all - choose every waiter of a wait list
+ * @waiters: an object's wait list
+ * @wake: the caller's wake list
+ * @result: what each waiter's xmsg_waiter_wait() returns
+ *
+ * Context: the object lock of @waiters held.
+ */
+void __xmsg_waiters_claim_all(struct list_head *waiters,
+			      struct list_head *wake, int result)
+{
+	struct xmsg_waiter *w, *next;
+
+	list_for_each_entry_safe(w, next, waiters, link)
+		__xmsg_waiter_claim(w, wake, result);
+}
+
+/**
+ * __xmsg_waiter_ids - who waits first on a wait list
+ * @waiters: an object's wait list (struct xmsg_waiter.link)
+ * @ns: the PID namespace to give the IDs in
+ * @pid: out: the first waiter's thread group ID in @ns (0: not visible)
+ * @tid: out: its thread ID in @ns (0: not visible)
+ *
+ * A waiter on the list is asleep in xmsg_waiter_wait() (or about to be),
+ * so its task is alive.
+ *
+ * Context: the object lock of @waiters held.
+ * Return: whether anyone waits.
+ */
+bool __xmsg_waiter_ids(struct list_head *waiters, struct pid_namespace *ns,
+		       pid_t *pid, pid_t *tid)
+{
+	struct xmsg_waiter *w;
+
+	w = list_first_entry_or_null(waiters, struct xmsg_waiter, link);
+	if (!w)
+		return false;
+	*pid = task_tgid_nr_ns(w->task, ns);
+	*tid = task_pid_nr_ns(w->task, ns);
+	return true;
+}

@@ -68,6 +68,10 @@ struct xmsg_waiter {
 void __xmsg_waiter_queue(struct xmsg_waiter *w, struct list_head *head);
 void __xmsg_waiter_claim(struct xmsg_waiter *w, struct list_head *wake,
 			 int result);
+void __xmsg_waiters_claim_all(struct list_head *waiters,
+			      struct list_head *wake, int result);
+bool __xmsg_waiter_ids(struct list_head *waiters, struct pid_namespace *ns,
+		       pid_t *pid, pid_t *tid);
 void xmsg_waiters_wake(struct list_head *wake);
 int xmsg_waiter_wait(struct xmsg_waiter *w, spinlock_t *lock,
 		     unsigned long flags, ktime_t timeout) __releases(lock);
@@ -93,6 +97,9 @@ struct xmsg_xchg_post;
  * @waiters: waiting receivers (struct xmsg_xchg_waiter), highest
  *	scheduling priority first, FIFO among equals (waiter.c).
  *	Protected by @lock.
+ * @senders: senders waiting for room in a full queue
+ *	(xmsg_xchg_send_wait(), struct xmsg_xchg_sender), FIFO.  Protected
+ *	by @lock.
  * @post: the posted broadcast message (bcast.c) or NULL.  Protected by
  *	@lock.
  * @ring: the receive ring (ring.c) or NULL.
@@ -124,6 +131,7 @@ struct xmsg_xchg {
 	u32 prio_map;
 	struct list_head queue[XMSG_MSG_PRIO_MAX + 1];
 	struct list_head waiters;
+	struct list_head senders;
 	struct xmsg_xchg_post *post;
 	struct xmsg_ring *ring;
 	struct list_head passed;
@@ -161,6 +169,9 @@ int xmsg_xchg_wait(struct xmsg_xchg *xchg, struct xmsg_xchg_waiter *xw,
 
 /* Broadcast exchanges: bcast.c, called by exchange.c. */
 void xmsg_xchg_post_put(struct xmsg_xchg_post *post);
+int __xmsg_xchg_bcast_unpost(struct xmsg_xchg *xchg, struct xmsg_owner *from,
+			     struct xmsg_xchg_post **post);
+struct xmsg_msg *__xmsg_xchg_bcast_posted(struct xmsg_xchg *xchg);
 int xmsg_xchg_send_bcast(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 			 struct xmsg_owner *from, u8 prio, struct list_head *wake);
 struct xmsg_msg *xmsg_xchg_recv_bcast(struct xmsg_xchg *xchg,

@@ -273,8 +273,10 @@ static void bcast_recv_timeout(struct kunit *test)
  * read round r, so the master changes the body, re-sends it and then
  * opens the gate.  Slaves receive
  * without XMSG_RECV_NEWER: only the interlock keeps them from reading a
- * round twice.  A gate signal with no waiter is lost, so the master opens
- * it only once every slave waits there.
+ * round twice.  A gate signal with no waiter is lost, so each slave
+ * signals the threshold semaphore and waits at the gate in one step
+ * (xmsg_sem_signal_wait()): when the master is released, every slave
+ * waits at the gate already, and the master opens it without polling.
  */
 #define PROTO_SLAVES	4
 #define PROTO_ROUNDS	50
@@ -295,6 +297,7 @@ static int proto_slave(struct ipc_t_thr *thr)
 	struct proto_body *body;
 	struct xmsg_msg *p;
 	u32 r, last = 0;
+	bool signalled;
 	int ret;
 
 	for (r = 1; r <= PROTO_ROUNDS; r++) {
@@ -313,9 +316,12 @@ static int proto_slave(struct ipc_t_thr *thr)
 		body->seen[thr->idx]++;	/* its own slice of the body */
 		xmsg_msg_rel(p);
 		thr->got++;
-		ret = xmsg_sem_signal(ctx->thresh);
-		if (!ret && r < PROTO_ROUNDS)
-			ret = xmsg_sem_wait(ctx->gate, ipc_t_wait());
+		/* at the gate before the master can see the signal */
+		if (r < PROTO_ROUNDS)
+			ret = xmsg_sem_signal_wait(ctx->thresh, ctx->gate,
+						   ipc_t_wait(), &signalled);
+		else
+			ret = xmsg_sem_signal(ctx->thresh);
 		if (ret)
 			return ret;
 	}
@@ -357,8 +363,9 @@ static void bcast_threshold_gate(struct kunit *test)
 		body->round = r + 1;
 		if (xmsg_xchg_send(ctx.bcast, msg, &env->a, 0))
 			break;
-		if (!ipc_t_sem_wait_waiters(ctx.gate, PROTO_SLAVES))
-			break;
+		/* every slave waits at the gate: it signalled and waited at once */
+		KUNIT_EXPECT_EQ(test, ipc_t_sem_waiters(ctx.gate),
+				(u32)PROTO_SLAVES);
 		xmsg_sem_signal(ctx.gate);
 	}
 	KUNIT_EXPECT_EQ(test, r, PROTO_ROUNDS + 1);

@@ -86,6 +86,7 @@ struct xmsg_ring;
  * @kind: XMSG_XCHG_KIND_*
  * @queued: messages queued now
  * @waiters: receivers waiting now
+ * @senders: senders waiting for room now (xmsg_xchg_send_wait())
  * @limit: queue limit
  * @sent: messages sent
  * @received: messages received
@@ -96,6 +97,7 @@ struct xmsg_xchg_stats {
 	u32 kind;
 	u32 queued;
 	u32 waiters;
+	u32 senders;
 	u32 limit;
 	u64 sent;
 	u64 received;
@@ -177,6 +179,48 @@ struct xmsg_sched_limits {
  */
 #define XMSG_XCHG_PASS_SCHED	0x1
 
+struct pid_namespace;
+
+/**
+ * struct xmsg_xchg_peek - what a receive at an exchange would find now
+ * @queued: messages queued (broadcast: 1 while posted)
+ * @waiters: receivers waiting
+ * @has_msg: a message is queued (or posted): @prio and @length are its
+ * @prio: priority of the message a receive would take
+ * @length: its length
+ * @has_waiter: a receiver waits: @pid and @tid are the first one's
+ * @pid: its thread group ID in the namespace asked for (0: not visible)
+ * @tid: its thread ID, likewise
+ */
+struct xmsg_xchg_peek {
+	u32 queued;
+	u32 waiters;
+	bool has_msg;
+	u8 prio;
+	u64 length;
+	bool has_waiter;
+	pid_t pid;
+	pid_t tid;
+};
+
+/**
+ * struct xmsg_sem_peek - a semaphore and its first waiter, now
+ * @count: current count
+ * @threshold: threshold (1 for counting, 0 for a gate)
+ * @waiters: tasks waiting
+ * @has_waiter: a task waits: @pid and @tid are the first one's
+ * @pid: its thread group ID in the namespace asked for (0: not visible)
+ * @tid: its thread ID, likewise
+ */
+struct xmsg_sem_peek {
+	u32 count;
+	u32 threshold;
+	u32 waiters;
+	bool has_waiter;
+	pid_t pid;
+	pid_t tid;
+};
+
 /* obj.c */
 void xmsg_obj_get(struct xmsg_obj *obj);
 void xmsg_obj_put(struct xmsg_obj *obj);
@@ -201,13 +245,20 @@ int xmsg_xchg_send_reuse(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 			 struct xmsg_owner *from, u8 prio,
 			 struct list_head *wake, struct xmsg_msg **spare);
 void xmsg_xchg_wake(struct list_head *wake);
+int xmsg_xchg_send_wait(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
+			struct xmsg_owner *from, u8 prio, ktime_t timeout);
+int xmsg_xchg_clear(struct xmsg_xchg *xchg, struct xmsg_owner *from);
 struct xmsg_msg *xmsg_xchg_recv(struct xmsg_xchg *xchg,
 				struct xmsg_owner *to, ktime_t timeout,
 				unsigned int flags, u64 *gen);
 int xmsg_xchg_bcast_clear(struct xmsg_xchg *xchg, struct xmsg_owner *from);
+int xmsg_xchg_bcast_withdraw(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
+			     struct xmsg_owner *from);
 __poll_t xmsg_xchg_poll(struct xmsg_xchg *xchg, struct file *file,
 			poll_table *pt, u64 gen);
 void xmsg_xchg_get_stats(struct xmsg_xchg *xchg, struct xmsg_xchg_stats *st);
+void xmsg_xchg_peek(struct xmsg_xchg *xchg, struct pid_namespace *ns,
+		    struct xmsg_xchg_peek *pk);
 
 /* prio.c: priority passing */
 bool xmsg_prio_pass_map(const struct xmsg_sched *own, u8 prio,
@@ -235,9 +286,14 @@ struct xmsg_obj *xmsg_sem_obj(struct xmsg_sem *sem);
 struct xmsg_sem *xmsg_obj_sem(struct xmsg_obj *obj);
 int xmsg_sem_signal(struct xmsg_sem *sem);
 int xmsg_sem_wait(struct xmsg_sem *sem, ktime_t timeout);
+int xmsg_sem_signal_wait(struct xmsg_sem *sig, struct xmsg_sem *wait,
+			 ktime_t timeout, bool *signalled);
+int xmsg_sem_clear(struct xmsg_sem *sem);
 __poll_t xmsg_sem_poll(struct xmsg_sem *sem, struct file *file,
 		       poll_table *pt);
 void xmsg_sem_get_stats(struct xmsg_sem *sem, struct xmsg_sem_stats *st);
+void xmsg_sem_peek(struct xmsg_sem *sem, struct pid_namespace *ns,
+		   struct xmsg_sem_peek *pk);
 
 /* reply.c */
 int xmsg_msg_set_reply_obj(struct xmsg_msg *msg, struct xmsg_obj *obj);

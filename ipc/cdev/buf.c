@@ -240,8 +240,10 @@ static long xmsg_cdev_buf_rel(struct xmsg_file *cf, unsigned int nr,
 
 	mutex_lock(&cf->lock);
 	h = __xmsg_cdev_handle_find(cf, b->src, type, &err);
-	if (h)
+	if (h) {
 		__xmsg_cdev_handle_remove(cf, h);
+		__xmsg_cdev_posts_released(cf, h);
+	}
 	mutex_unlock(&cf->lock);
 	if (!h)
 		return err;

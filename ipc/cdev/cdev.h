@@ -154,10 +154,16 @@ struct xmsg_file {
  * struct xmsg_file_post - a broadcast exchange an open file posted to
  * @obj: the exchange (a reference)
  * @link: on xmsg_file.posts
+ * @withdraw: the real message of the file's last post there when it was
+ *	sent with XMSG_SEND_BCAST_WITHDRAW (releasing it withdraws the
+ *	post), else NULL.  Only compared, never dereferenced: the engine
+ *	checks the post is still that message's.  Protected by
+ *	xmsg_file.lock.
  */
 struct xmsg_file_post {
 	struct xmsg_obj *obj;
 	struct list_head link;
+	struct xmsg_msg *withdraw;
 };
 
 /* module parameters (chardev.c) */
@@ -201,6 +207,7 @@ int xmsg_cdev_handle_reserve(struct xmsg_file *cf, u32 *id);
 void xmsg_cdev_handle_publish(struct xmsg_file *cf, struct xmsg_handle *h,
 			      u32 id);
 void xmsg_cdev_handle_unreserve(struct xmsg_file *cf, u32 id);
+void xmsg_cdev_handle_unpublish(struct xmsg_file *cf, struct xmsg_handle *h);
 struct xmsg_handle *__xmsg_cdev_handle_at(struct xmsg_file *cf, u32 id);
 struct xmsg_handle *__xmsg_cdev_handle_again(struct xmsg_file *cf, u32 id,
 					     u64 gen);
@@ -233,6 +240,9 @@ long xmsg_cdev_ioc_list(struct xmsg_file *cf, void __user *arg,
 			unsigned int cmd);
 long xmsg_cdev_ioc_poll_fd(struct xmsg_file *cf, void __user *arg,
 			   unsigned int cmd);
+struct xmsg_obj *xmsg_cdev_clear_target(struct xmsg_file *cf,
+					void __user *arg, unsigned int cmd,
+					u32 type);
 int xmsg_cdev_pool_mmap(struct xmsg_file *cf, struct vm_area_struct *vma);
 
 /* buf.c: blocks, messages, proxies */
@@ -252,10 +262,17 @@ long xmsg_cdev_ioc_xfer(struct xmsg_file *cf, void __user *arg,
 			unsigned int cmd);
 long xmsg_cdev_ioc_bcast_clear(struct xmsg_file *cf, void __user *arg,
 			       unsigned int cmd);
+long xmsg_cdev_ioc_xchg_clear(struct xmsg_file *cf, void __user *arg,
+			      unsigned int cmd);
+void __xmsg_cdev_posts_released(struct xmsg_file *cf, struct xmsg_handle *h);
 
 /* sem.c: semaphores */
 long xmsg_cdev_ioc_sem(struct xmsg_file *cf, void __user *arg,
 		       unsigned int cmd);
+long xmsg_cdev_ioc_sem_signal_wait(struct xmsg_file *cf, void __user *arg,
+				   unsigned int cmd);
+long xmsg_cdev_ioc_sem_clear(struct xmsg_file *cf, void __user *arg,
+			     unsigned int cmd);
 
 /* read.c: copy-out read of a body */
 long xmsg_cdev_ioc_msg_read(struct xmsg_file *cf, void __user *arg,

@@ -112,7 +112,9 @@ static_assert(sizeof(struct xmsg_sem_create) == 88);
 static_assert(sizeof(struct xmsg_open) == 72);
 static_assert(sizeof(struct xmsg_handle_op) == 32);
 static_assert(sizeof(struct xmsg_buf) == 72);
-static_assert(sizeof(struct xmsg_send) == 40);
+static_assert(sizeof(struct xmsg_send) == 48);
+static_assert(offsetof(struct xmsg_send, timeout_ns) == 40);
+static_assert(sizeof(struct xmsg_sem_signal_wait) == 48);
 static_assert(sizeof(struct xmsg_recv) == 80);
 static_assert(sizeof(struct xmsg_call) == 104);
 static_assert(sizeof(struct xmsg_xfer) == 80);
@@ -123,11 +125,19 @@ static_assert(sizeof(struct xmsg_sem_op) == 40);
 static_assert(sizeof(struct xmsg_poll_fd) == 40);
 static_assert(sizeof(struct xmsg_info) == 216);
 static_assert(offsetof(struct xmsg_info, u) == 72);
+static_assert(sizeof(struct xmsg_xchg_info) == 80 &&
+	      sizeof(struct xmsg_sem_info) == 40);
 static_assert(sizeof(struct xmsg_list_entry) == 56);
 static_assert(sizeof(struct xmsg_list) == 56);
 static_assert(XMSG_MMAP_SHIFT >= PAGE_SHIFT);
 static_assert(!(XMSG_RECV_NEWER & XMSG_TIMEOUT_ABS) &&
-	      !(XMSG_SEND_CLOSE_XCHG & (XMSG_TIMEOUT_ABS | XMSG_RECV_NEWER)));
+	      !(XMSG_SEND_CLOSE_XCHG & (XMSG_TIMEOUT_ABS | XMSG_RECV_NEWER)) &&
+	      !(XMSG_SEND_WAIT & (XMSG_SEND_CLOSE_XCHG | XMSG_TIMEOUT_ABS |
+				  XMSG_RECV_NEWER)) &&
+	      !(XMSG_SEND_BCAST_WITHDRAW & (XMSG_SEND_WAIT |
+					    XMSG_SEND_CLOSE_XCHG |
+					    XMSG_TIMEOUT_ABS |
+					    XMSG_RECV_NEWER)));
 
 /* ---- user copies ----------------------------------------------------- */
 
@@ -388,6 +398,20 @@ void xmsg_cdev_handle_publish(struct xmsg_file *cf, struct xmsg_handle *h,
 		list_add_tail(&h->pool_link, &cf->pools);
 }
 
+/**
+ * xmsg_cdev_handle_unpublish() - make a published handle reserved again
+ * @cf: the file
+ * @h: a published entry; it keeps its number (h->id) but is no longer
+ *	found, until xmsg_cdev_handle_publish() or _unreserve()
+ *
+ * Context: @cf->lock held.
+ */
+void xmsg_cdev_handle_unpublish(struct xmsg_file *cf, struct xmsg_handle *h)
+{
+	lockdep_assert_held(&cf->lock);
+	cf->tab[h->id] = NULL;
+}
+
 /* Free slot @id of the table. */
 static void __xmsg_cdev_htab_clear(struct xmsg_file *cf, u32 id)
 {
@@ -586,7 +610,8 @@ static long xmsg_cdev_ioc_features(struct xmsg_file *cf, void __user *arg,
 		     XMSG_FEAT_LIST | XMSG_FEAT_ABSTIME | XMSG_FEAT_MSG_READ |
 		     XMSG_FEAT_XFER | XMSG_FEAT_RING | XMSG_FEAT_MSG_LENGTH |
 		     XMSG_FEAT_COUNTERS | XMSG_FEAT_PRIO_WAIT |
-		     XMSG_FEAT_PRIO_PASS;
+		     XMSG_FEAT_PRIO_PASS | XMSG_FEAT_SEM_SIGNAL_WAIT |
+		     XMSG_FEAT_SEND_WAIT | XMSG_FEAT_CLEAR | XMSG_FEAT_PEEK;
 	f.prio_max = XMSG_MSG_PRIO_MAX;
 	f.mmap_shift = XMSG_MMAP_SHIFT;
 	f.max_pools = READ_ONCE(xmsg_max_pools);
@@ -612,8 +637,10 @@ static long xmsg_cdev_ioc_close(struct xmsg_file *cf, void __user *arg,
 		return -EINVAL;
 	mutex_lock(&cf->lock);
 	h = __xmsg_cdev_handle_find(cf, op.handle, 0, &err);
-	if (h)
+	if (h) {
 		__xmsg_cdev_handle_remove(cf, h);
+		__xmsg_cdev_posts_released(cf, h);
+	}
 	mutex_unlock(&cf->lock);
 	xmsg_cdev_handle_drop(h);
 	return h ? 0 : err;
@@ -660,8 +687,12 @@ static const struct xmsg_ioc_desc xmsg_iocs[] = {
 	XMSG_IOC(_IOC_NR(XMSG_IOC_CALL), XMSG_IOC_CALL, xmsg_cdev_ioc_call),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_XFER), XMSG_IOC_XFER, xmsg_cdev_ioc_xfer),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_BCAST_CLEAR), XMSG_IOC_BCAST_CLEAR, xmsg_cdev_ioc_bcast_clear),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_XCHG_CLEAR), XMSG_IOC_XCHG_CLEAR, xmsg_cdev_ioc_xchg_clear),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_SEM_SIGNAL), XMSG_IOC_SEM_SIGNAL, xmsg_cdev_ioc_sem),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_SEM_WAIT), XMSG_IOC_SEM_WAIT, xmsg_cdev_ioc_sem),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_SEM_SIGNAL_WAIT), XMSG_IOC_SEM_SIGNAL_WAIT,
+		 xmsg_cdev_ioc_sem_signal_wait),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_SEM_CLEAR), XMSG_IOC_SEM_CLEAR, xmsg_cdev_ioc_sem_clear),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_POLL_FD), XMSG_IOC_POLL_FD, xmsg_cdev_ioc_poll_fd),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_MSG_READ), XMSG_IOC_MSG_READ, xmsg_cdev_ioc_msg_read),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_MSG_SET_LENGTH), XMSG_IOC_MSG_SET_LENGTH,

@@ -18,6 +18,7 @@
 #include <linux/ipc_namespace.h>
 #include <linux/mm.h>
 #include <linux/nsproxy.h>
+#include <linux/pid_namespace.h>
 #include <linux/poll.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -620,6 +621,85 @@ put:
 	return err;
 }
 
+/**
+ * xmsg_cdev_clear_target() - the object of XMSG_IOC_XCHG_CLEAR / _SEM_CLEAR
+ * @cf: the file
+ * @arg: struct xmsg_handle_op
+ * @cmd: the command
+ * @type: XMSG_TYPE_XCHG or XMSG_TYPE_SEM
+ *
+ * A clear throws away what others sent or signalled and cancels their
+ * waits: it needs the write right, and a handle the caller opened or
+ * created (a reply handle, which a peer handed over, is refused).
+ *
+ * Context: process context.
+ * Return: the object with a reference, or ERR_PTR(): -EFAULT, -EINVAL,
+ * -E2BIG, -EBADF, -EACCES, -EPERM.
+ */
+struct xmsg_obj *xmsg_cdev_clear_target(struct xmsg_file *cf,
+					void __user *arg, unsigned int cmd,
+					u32 type)
+{
+	struct xmsg_obj *obj = NULL;
+	struct xmsg_handle_op op;
+	struct xmsg_handle *h;
+	int err;
+
+	err = xmsg_cdev_copy_in(&op, sizeof(op), sizeof(op), arg, cmd);
+	if (err)
+		return ERR_PTR(err);
+	if (op.flags || op.pad || memchr_inv(op.reserved, 0,
+					     sizeof(op.reserved)))
+		return ERR_PTR(-EINVAL);
+	mutex_lock(&cf->lock);
+	h = __xmsg_cdev_handle_find(cf, op.handle, type, &err);
+	if (h && !(h->rights & XMSG_ACC_WRITE))
+		err = -EACCES;
+	else if (h && !h->uobj)
+		err = -EPERM;
+	else if (h)
+		obj = h->obj;
+	xmsg_obj_get(obj);
+	mutex_unlock(&cf->lock);
+	return obj ?: ERR_PTR(err);
+}
+
+/*
+ * The peek fields (read right only): a snapshot of what a receive or wait
+ * would find, whose counts replace those of the statistics.
+ */
+static void xmsg_cdev_info_peek(struct xmsg_handle *h, struct xmsg_info *in)
+{
+	struct pid_namespace *ns = task_active_pid_ns(current);
+	struct xmsg_xchg_peek xp;
+	struct xmsg_sem_peek sp;
+
+	if (h->type == XMSG_TYPE_XCHG) {
+		xmsg_xchg_peek(xmsg_obj_xchg(h->obj), ns, &xp);
+		in->u.xchg.queued = xp.queued;
+		in->u.xchg.waiters = xp.waiters;
+		if (xp.has_msg) {
+			in->u.xchg.peek |= XMSG_PEEK_MSG;
+			in->u.xchg.first_prio = xp.prio;
+			in->u.xchg.first_length = xp.length;
+		}
+		if (xp.has_waiter) {
+			in->u.xchg.peek |= XMSG_PEEK_WAITER;
+			in->u.xchg.waiter_pid = xp.pid;
+			in->u.xchg.waiter_tid = xp.tid;
+		}
+		return;
+	}
+	xmsg_sem_peek(xmsg_obj_sem(h->obj), ns, &sp);
+	in->u.sem.count = sp.count;
+	in->u.sem.waiters = sp.waiters;
+	if (sp.has_waiter) {
+		in->u.sem.peek = XMSG_PEEK_WAITER;
+		in->u.sem.waiter_pid = sp.pid;
+		in->u.sem.waiter_tid = sp.tid;
+	}
+}
+
 static void xmsg_cdev_info_obj(struct xmsg_handle *h, struct xmsg_info *in)
 {
 	struct user_namespace *uns = current_user_ns();
@@ -662,6 +742,7 @@ static void xmsg_cdev_info_obj(struct xmsg_handle *h, struct xmsg_info *in)
 		in->u.xchg.received = xs.received;
 		in->u.xchg.gen = xs.gen;
 		in->u.xchg.refused = xs.refused;
+		in->u.xchg.senders = xs.senders;
 		break;
 	default:
 		xmsg_sem_get_stats(xmsg_obj_sem(h->obj), &ss);
@@ -672,6 +753,8 @@ static void xmsg_cdev_info_obj(struct xmsg_handle *h, struct xmsg_info *in)
 		in->u.sem.signals = ss.signals;
 		break;
 	}
+	if (h->rights & XMSG_ACC_READ)
+		xmsg_cdev_info_peek(h, in);
 	if (xmsg_obj_dead(h->obj))
 		in->obj_flags |= XMSG_OBJF_DEAD;
 }

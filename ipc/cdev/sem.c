@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xmsg character device: XMSG_IOC_SEM_SIGNAL and XMSG_IOC_SEM_WAIT.
+ * xmsg character device: XMSG_IOC_SEM_SIGNAL, XMSG_IOC_SEM_WAIT,
+ * XMSG_IOC_SEM_SIGNAL_WAIT and XMSG_IOC_SEM_CLEAR.
  *
  * Locking: the handle is looked up under the file's lock
  * (xmsg_file.lock); a wait drops it before it sleeps, holding its own
@@ -89,4 +90,100 @@ long xmsg_cdev_ioc_sem(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 	if (signal)
 		return xmsg_cdev_sem_do_signal(cf, &op);
 	return xmsg_cdev_sem_do_wait(cf, &op);
+}
+
+/* The semaphore of handle @id with @right, with a reference; or NULL. */
+static struct xmsg_obj *__xmsg_cdev_sem_get(struct xmsg_file *cf, u32 id,
+					    u32 right, int *err)
+{
+	struct xmsg_handle *h;
+
+	h = __xmsg_cdev_handle_find(cf, id, XMSG_TYPE_SEM, err);
+	if (!h)
+		return NULL;
+	if (!(h->rights & right)) {
+		*err = -EACCES;
+		return NULL;
+	}
+	xmsg_obj_get(h->obj);
+	return h->obj;
+}
+
+/**
+ * xmsg_cdev_ioc_sem_signal_wait() - XMSG_IOC_SEM_SIGNAL_WAIT
+ * @cf: the file
+ * @arg: struct xmsg_sem_signal_wait
+ * @cmd: the command
+ *
+ * Context: process context, may sleep.
+ * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EACCES; -EIDRM;
+ * -EOVERFLOW; -EAGAIN; -ETIMEDOUT; -EINTR; -ECANCELED.  After the signal,
+ * a failure writes XMSG_SEM_SIGNALLED to @result.
+ */
+long xmsg_cdev_ioc_sem_signal_wait(struct xmsg_file *cf, void __user *arg,
+				   unsigned int cmd)
+{
+	struct xmsg_obj *sig = NULL, *wait = NULL;
+	struct xmsg_sem_signal_wait sw;
+	bool signalled = false;
+	ktime_t deadline;
+	long kind;
+	int err;
+
+	err = xmsg_cdev_copy_in(&sw, sizeof(sw), sizeof(sw), arg, cmd);
+	if (err)
+		return err;
+	if (sw.flags & ~XMSG_TIMEOUT_ABS || sw.pad ||
+	    memchr_inv(sw.reserved, 0, sizeof(sw.reserved)))
+		return -EINVAL;
+	kind = xmsg_cdev_timeout_deadline(sw.timeout_ns, sw.flags, &deadline);
+	if (kind < 0)
+		return kind;
+	/* Fail an unwritable struct before anything is signalled. */
+	if (put_user(sw.size, (u32 __user *)arg))
+		return -EFAULT;
+	mutex_lock(&cf->lock);
+	sig = __xmsg_cdev_sem_get(cf, sw.signal, XMSG_ACC_WRITE, &err);
+	if (sig)
+		wait = __xmsg_cdev_sem_get(cf, sw.wait, XMSG_ACC_READ, &err);
+	mutex_unlock(&cf->lock);
+	if (wait)
+		err = xmsg_sem_signal_wait(xmsg_obj_sem(sig), xmsg_obj_sem(wait),
+					   deadline, &signalled);
+	xmsg_obj_put(wait);
+	xmsg_obj_put(sig);
+	/* a call that signalled cannot be restarted */
+	err = xmsg_cdev_wait_err(err, kind, !signalled);
+	sw.result = signalled ? XMSG_SEM_SIGNALLED : 0;
+	if (err && signalled &&
+	    put_user(sw.result, (u32 __user *)(arg +
+			offsetof(struct xmsg_sem_signal_wait, result))))
+		return -EFAULT;
+	if (err)
+		return err;
+	return xmsg_cdev_copy_out(arg, &sw, sizeof(sw));
+}
+
+/**
+ * xmsg_cdev_ioc_sem_clear() - XMSG_IOC_SEM_CLEAR
+ * @cf: the file
+ * @arg: struct xmsg_handle_op
+ * @cmd: the command
+ *
+ * Context: process context.
+ * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EACCES; -EPERM (a reply
+ * handle); -EIDRM.
+ */
+long xmsg_cdev_ioc_sem_clear(struct xmsg_file *cf, void __user *arg,
+			     unsigned int cmd)
+{
+	struct xmsg_obj *obj;
+	int err;
+
+	obj = xmsg_cdev_clear_target(cf, arg, cmd, XMSG_TYPE_SEM);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	err = xmsg_sem_clear(xmsg_obj_sem(obj));
+	xmsg_obj_put(obj);
+	return err;
 }

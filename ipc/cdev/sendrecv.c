@@ -29,8 +29,10 @@
  * @prio: priority
  * @reply: reply handle or 0
  * @proxy: send a new proxy of the whole message instead (XMSG_IOC_XFER)
+ * @withdraw: XMSG_SEND_BCAST_WITHDRAW (XMSG_IOC_SEND only)
  */
 struct xmsg_send_args {
+	bool withdraw;
 	u32 flags;
 	u32 xchg;
 	u32 msg;
@@ -96,18 +98,54 @@ static int __xmsg_cdev_post_reserve(struct xmsg_file *cf)
 	return cf->post_spare ? 0 : -ENOMEM;
 }
 
-/* Remember a broadcast exchange this file posts to (the spare entry). */
-static void __xmsg_cdev_note_post(struct xmsg_file *cf, struct xmsg_obj *obj)
+/*
+ * Remember a broadcast exchange this file posts to (the spare entry), and
+ * whether releasing @withdraw (or NULL) withdraws the post.
+ */
+static void __xmsg_cdev_note_post(struct xmsg_file *cf, struct xmsg_obj *obj,
+				  struct xmsg_msg *withdraw)
 {
 	struct xmsg_file_post *cp;
 
-	if (__xmsg_cdev_post_known(cf, obj))
-		return;
+	list_for_each_entry(cp, &cf->posts, link) {
+		if (cp->obj == obj) {
+			cp->withdraw = withdraw;
+			return;
+		}
+	}
 	cp = cf->post_spare;
 	WRITE_ONCE(cf->post_spare, NULL);
 	xmsg_obj_get(obj);
 	cp->obj = obj;
+	cp->withdraw = withdraw;
 	list_add(&cp->link, &cf->posts);
+}
+
+/**
+ * __xmsg_cdev_posts_released() - a message handle is being released
+ * @cf: the file
+ * @h: the handle (any type), taken out of the table
+ *
+ * A message this file posted with XMSG_SEND_BCAST_WITHDRAW takes its post
+ * with it.
+ *
+ * Context: @cf->lock held.
+ */
+void __xmsg_cdev_posts_released(struct xmsg_file *cf, struct xmsg_handle *h)
+{
+	struct xmsg_file_post *cp;
+
+	lockdep_assert_held(&cf->lock);
+	if (h->type != XMSG_TYPE_MSG)
+		return;
+	list_for_each_entry(cp, &cf->posts, link) {
+		if (cp->withdraw != h->msg)
+			continue;
+		cp->withdraw = NULL;
+		/* -ENOENT: replaced or cleared meanwhile, nothing to do */
+		xmsg_xchg_bcast_withdraw(xmsg_obj_xchg(cp->obj), h->msg,
+					 &cf->owner);
+	}
 }
 
 /* With XMSG_XFER_PROXY: a proxy of @hm's whole message, owned by @cf. */
@@ -125,20 +163,14 @@ static struct xmsg_msg *xmsg_cdev_send_proxy(struct xmsg_file *cf,
 	return proxy;
 }
 
-/*
- * Send a->msg (or a new proxy of it) to a->xchg.  @wake: receivers to
- * wake are put there (xmsg_xchg_send_defer()), or NULL to wake at once.
- */
-static int __xmsg_cdev_send(struct xmsg_file *cf,
-			    const struct xmsg_send_args *a,
-			    struct xmsg_handle **closep, struct list_head *wake)
-	__must_hold(&cf->lock)
+/* Look up and check the handles of a send: exchange, message, reply. */
+static int __xmsg_cdev_send_find(struct xmsg_file *cf,
+				 const struct xmsg_send_args *a,
+				 struct xmsg_handle **hxp,
+				 struct xmsg_handle **hmp,
+				 struct xmsg_handle **hrp)
 {
 	struct xmsg_handle *hx, *hm, *hr = NULL;
-	struct xmsg_obj *old = NULL;
-	struct xmsg_xchg *xchg;
-	struct xmsg_msg *msg;
-	bool bcast;
 	int err;
 
 	lockdep_assert_held(&cf->lock);
@@ -160,8 +192,36 @@ static int __xmsg_cdev_send(struct xmsg_file *cf,
 		if (!(hr->rights & XMSG_ACC_WRITE))
 			return -EACCES;
 	}
+	*hxp = hx;
+	*hmp = hm;
+	*hrp = hr;
+	return 0;
+}
+
+/*
+ * Send a->msg (or a new proxy of it) to a->xchg.  @wake: receivers to
+ * wake are put there (xmsg_xchg_send_defer()), or NULL to wake at once.
+ */
+static int __xmsg_cdev_send(struct xmsg_file *cf,
+			    const struct xmsg_send_args *a,
+			    struct xmsg_handle **closep, struct list_head *wake)
+	__must_hold(&cf->lock)
+{
+	struct xmsg_handle *hx, *hm, *hr;
+	struct xmsg_obj *old = NULL;
+	struct xmsg_xchg *xchg;
+	struct xmsg_msg *msg;
+	bool bcast;
+	int err;
+
+	err = __xmsg_cdev_send_find(cf, a, &hx, &hm, &hr);
+	if (err)
+		return err;
 	xchg = xmsg_obj_xchg(hx->obj);
 	bcast = xmsg_xchg_kind(xchg) == XMSG_XCHG_KIND_BCAST;
+	/* a post that goes with the message: a real one, broadcast only */
+	if (a->withdraw && (!bcast || xmsg_msg_real(hm->msg) != hm->msg))
+		return -EINVAL;
 	if (bcast && !a->proxy && !__xmsg_cdev_post_known(cf, hx->obj)) {
 		err = __xmsg_cdev_post_reserve(cf);
 		if (err)
@@ -186,7 +246,8 @@ undo:
 		return err;
 	}
 	if (bcast) {		/* withdrawn when the file goes */
-		__xmsg_cdev_note_post(cf, hx->obj);
+		__xmsg_cdev_note_post(cf, hx->obj,
+				      a->withdraw ? hm->msg : NULL);
 	} else if (!a->proxy) {	/* the message is the exchange's now */
 		__xmsg_cdev_handle_remove(cf, hm);
 		__xmsg_cdev_handle_free(cf, hm);
@@ -212,34 +273,133 @@ static int xmsg_cdev_send(struct xmsg_file *cf, const struct xmsg_send_args *a)
 	return err;
 }
 
+/*
+ * The wait of XMSG_SEND_WAIT, @cf->lock held on entry and dropped on
+ * return.  The queue was full: the message handle stays reserved but names
+ * nothing while the lock is dropped for the wait (another thread gets
+ * -EBADF, the number is not reused), and names the message again if it
+ * was not sent.
+ */
+static int __xmsg_cdev_send_sleep(struct xmsg_file *cf,
+				  const struct xmsg_send_args *a,
+				  ktime_t deadline, struct xmsg_handle **closep)
+{
+	struct xmsg_handle *hx, *hm, *hr, *h;
+	struct xmsg_obj *xobj, *old = NULL;
+	struct xmsg_msg *msg;
+	u64 xgen;
+	u32 mid;
+	int err;
+
+	err = __xmsg_cdev_send_find(cf, a, &hx, &hm, &hr);
+	if (err)
+		goto unlock;
+	msg = hm->msg;
+	if (hr) {
+		err = xmsg_cdev_set_reply(msg, hr->obj, &old);
+		if (err)
+			goto put;
+	}
+	xobj = hx->obj;
+	xgen = hx->gen;
+	mid = hm->id;
+	xmsg_obj_get(xobj);
+	xmsg_cdev_handle_unpublish(cf, hm);
+	mutex_unlock(&cf->lock);
+	err = xmsg_xchg_send_wait(xmsg_obj_xchg(xobj), msg, &cf->owner,
+				  a->prio, deadline);
+	mutex_lock(&cf->lock);
+	xmsg_obj_put(xobj);
+	if (err) {
+		if (hr)
+			xmsg_msg_set_reply_obj(msg, old);
+		xmsg_cdev_handle_publish(cf, hm, mid);
+		goto put;
+	}
+	xmsg_cdev_handle_unreserve(cf, mid);
+	__xmsg_cdev_handle_free(cf, hm);
+	h = __xmsg_cdev_handle_again(cf, a->xchg, xgen);
+	if (h && (a->flags & XMSG_SEND_CLOSE_XCHG)) {
+		__xmsg_cdev_handle_remove(cf, h);
+		*closep = h;
+	}
+put:
+	xmsg_obj_put(old);
+unlock:
+	mutex_unlock(&cf->lock);
+	return err;
+}
+
+/* XMSG_SEND_WAIT: as xmsg_cdev_send(), waiting for room if need be. */
+static int xmsg_cdev_send_wait(struct xmsg_file *cf,
+			       const struct xmsg_send_args *a,
+			       s64 timeout_ns, u32 flags)
+{
+	struct xmsg_file_post *cp = xmsg_cdev_post_prealloc(cf);
+	struct xmsg_handle *close = NULL;
+	ktime_t deadline;
+	long kind;
+	int err;
+
+	kind = xmsg_cdev_timeout_deadline(timeout_ns, flags, &deadline);
+	if (kind < 0) {
+		kfree(cp);
+		return kind;
+	}
+	mutex_lock(&cf->lock);
+	__xmsg_cdev_post_stock(cf, cp);
+	err = __xmsg_cdev_send(cf, a, &close, NULL);
+	if (err == -ENOSPC && deadline)
+		err = __xmsg_cdev_send_sleep(cf, a, deadline, &close);
+	else
+		mutex_unlock(&cf->lock);
+	xmsg_cdev_handle_drop(close);
+	if (err == -ENOSPC && (kind & 1))	/* an absolute time passed */
+		return -ETIMEDOUT;
+	return xmsg_cdev_wait_err(err, kind, true);
+}
+
 /**
  * xmsg_cdev_ioc_send() - XMSG_IOC_SEND
  * @cf: the file
  * @arg: struct xmsg_send
  * @cmd: the command
  *
- * Context: process context.
+ * Context: process context; with XMSG_SEND_WAIT may sleep.
  * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EACCES; -EIDRM; -ENOSPC
- * (queue full); -ENOMEM.
+ * (queue full); -ENOMEM; with XMSG_SEND_WAIT also -ETIMEDOUT, -EINTR (or a
+ * restart), -ECANCELED.
  */
 long xmsg_cdev_ioc_send(struct xmsg_file *cf, void __user *arg,
 			unsigned int cmd)
 {
+	const u32 known = XMSG_SEND_CLOSE_XCHG | XMSG_SEND_WAIT |
+			  XMSG_TIMEOUT_ABS | XMSG_SEND_BCAST_WITHDRAW;
 	struct xmsg_send_args a = {};
 	struct xmsg_send s;
+	bool wait;
 	int err;
 
-	err = xmsg_cdev_copy_in(&s, sizeof(s), sizeof(s), arg, cmd);
+	err = xmsg_cdev_copy_in(&s, sizeof(s),
+				offsetof(struct xmsg_send, timeout_ns), arg, cmd);
 	if (err)
 		return err;
-	if (s.flags & ~XMSG_SEND_CLOSE_XCHG || s.prio > XMSG_MSG_PRIO_MAX ||
+	wait = s.flags & XMSG_SEND_WAIT;
+	if (s.flags & ~known || s.prio > XMSG_MSG_PRIO_MAX ||
 	    memchr_inv(s.reserved, 0, sizeof(s.reserved)))
 		return -EINVAL;
-	a.flags = s.flags;
+	/* XMSG_SEND_WAIT needs @timeout_ns; without it, nothing of it */
+	if (wait ? s.size < sizeof(s) :
+	    s.timeout_ns || (s.flags & XMSG_TIMEOUT_ABS))
+		return -EINVAL;
+	a.flags = s.flags & XMSG_SEND_CLOSE_XCHG;
+	a.withdraw = s.flags & XMSG_SEND_BCAST_WITHDRAW;
 	a.xchg = s.xchg;
 	a.msg = s.msg;
 	a.prio = s.prio;
 	a.reply = s.reply;
+	if (wait)
+		return xmsg_cdev_send_wait(cf, &a, s.timeout_ns, s.flags);
 	return xmsg_cdev_send(cf, &a);
 }
 
@@ -808,5 +968,29 @@ long xmsg_cdev_ioc_bcast_clear(struct xmsg_file *cf, void __user *arg,
 	err = xmsg_xchg_bcast_clear(xchg, &cf->owner);
 unlock:
 	mutex_unlock(&cf->lock);
+	return err;
+}
+
+/**
+ * xmsg_cdev_ioc_xchg_clear() - XMSG_IOC_XCHG_CLEAR
+ * @cf: the file
+ * @arg: struct xmsg_handle_op
+ * @cmd: the command
+ *
+ * Context: process context.
+ * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EACCES; -EPERM (a reply
+ * handle, or a broadcast post of another file); -EIDRM.
+ */
+long xmsg_cdev_ioc_xchg_clear(struct xmsg_file *cf, void __user *arg,
+			      unsigned int cmd)
+{
+	struct xmsg_obj *obj;
+	int err;
+
+	obj = xmsg_cdev_clear_target(cf, arg, cmd, XMSG_TYPE_XCHG);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	err = xmsg_xchg_clear(xmsg_obj_xchg(obj), &cf->owner);
+	xmsg_obj_put(obj);
 	return err;
 }

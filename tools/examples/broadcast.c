@@ -13,8 +13,10 @@
  * gate: every slave comes back for the next round.  No slave may miss or
  * see a round twice.
  *
- * A gate signal with no waiter is lost, so before opening the gate the
- * master waits until the gate reports all slaves waiting.
+ * A gate signal with no waiter is lost, so a slave signals "done" and
+ * waits at the gate in one step (xm_sem_signal_wait()): it waits at the
+ * gate before the master can see its signal, and the master, once
+ * released by "done", opens the gate at once.
  *
  * usage: broadcast [SLAVES [ROUNDS]]       (default 3 slaves, 4 rounds)
  * Exits 0 if every slave saw every round exactly once, in order.
@@ -82,9 +84,11 @@ static int slave(int id, int rounds)
 			bad = 1;
 		n++;
 		CHECK(xm_msg_rel(x, m.handle));	/* the proxy */
-		CHECK(xm_sem_signal(x, done, 0));
-		if (r + 1 < rounds)
-			CHECK(xm_sem_wait(x, gate, XM_MS(20000)));
+		if (r + 1 < rounds)	/* at the gate before "done" counts us */
+			CHECK(xm_sem_signal_wait(x, done, gate, XM_MS(20000),
+						 0, NULL));
+		else
+			CHECK(xm_sem_signal(x, done, 0));
 	}
 	off = snprintf(line, sizeof(line), "slave %d saw rounds:", id);
 	for (i = 0; i < n; i++) {
@@ -97,22 +101,6 @@ static int slave(int id, int rounds)
 	fflush(stdout);
 	xm_close(x);
 	return bad;
-}
-
-static void wait_gate_waiters(struct xm *x, int gate, unsigned int n)
-{
-	struct timespec ts = { 0, 1000000 };
-	struct xmsg_info in;
-	int i;
-
-	for (i = 0; i < 20000; i++) {
-		CHECK(xm_info(x, gate, &in));
-		if (in.u.sem.waiters >= n)
-			return;
-		nanosleep(&ts, NULL);
-	}
-	fprintf(stderr, "master: slaves never reached the gate\n");
-	exit(1);
 }
 
 static int master(struct xm *x, int pool, int xchg, int done, int gate,
@@ -136,7 +124,13 @@ static int master(struct xm *x, int pool, int xchg, int done, int gate,
 		       slaves, r);
 		fflush(stdout);
 		if (r + 1 < rounds) {
-			wait_gate_waiters(x, gate, slaves);
+			/* every slave waits at the gate already */
+			CHECK(xm_info(x, gate, &in));
+			if (in.u.sem.waiters != (uint32_t)slaves) {
+				fprintf(stderr, "master: %u of %d slaves at "
+					"the gate\n", in.u.sem.waiters, slaves);
+				return 1;
+			}
 			/* the body may change now: nobody looks at it */
 			write_round(m.body, m.length, r + 1);
 			CHECK(xm_sem_signal(x, gate, 0));

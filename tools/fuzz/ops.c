@@ -101,7 +101,8 @@ static const char *const op_names[OP_NR] = {
 	"close", "destroy", "info", "list", "get", "rel", "make", "unmake",
 	"proxy", "send", "recv", "call", "xfer", "bcast_clear", "sem_signal",
 	"sem_wait", "poll_fd", "poll", "msg_read", "set_length", "ring",
-	"ring_take", "ring_mmap", "mmap", "raw",
+	"ring_take", "ring_mmap", "mmap", "raw", "xchg_clear",
+	"sem_signal_wait", "sem_clear",
 };
 
 const char *fz_op_name(int op)
@@ -208,21 +209,28 @@ static int counted(int op, int rc)
 
 /*
  * One ioctl of @op with the struct at @arg: mutated first with a chance
- * of MUT_PCT (or always with @force).  Returns ioctl()'s result.
+ * of MUT_PCT (or always with @force); its last @rsv bytes are reserved.
+ * Returns ioctl()'s result.
  */
-static int call(int op, unsigned long cmd, void *arg, size_t len,
-		const int *ptrs, int force)
+static int call_rsv(int op, unsigned long cmd, void *arg, size_t len,
+		    const int *ptrs, int force, size_t rsv)
 {
 	struct fz_mut m = { 0, 0, 0 };
 	int rc;
 
 	if (force || (!no_mutate && (mutate_ops & (1UL << op)) &&
 		      chance(MUT_PCT)))
-		m = mutate(arg, len, 16, ptrs);
+		m = mutate(arg, len, rsv, ptrs);
 	rc = counted(op, ioctl(S->fd, cmd, arg));
 	if (rc >= 0 && m.reserved)
 		note_anomaly(op, cmd, m.off);
 	return rc;
+}
+
+static int call(int op, unsigned long cmd, void *arg, size_t len,
+		const int *ptrs, int force)
+{
+	return call_rsv(op, cmd, arg, len, ptrs, force, 16);
 }
 
 #define CALL(op, cmd, s)	call(op, cmd, &(s), sizeof(s), NO_PTR, 0)
@@ -710,7 +718,13 @@ static void op_send(void)
 	s.reply = reply_handle();
 	if (chance(5))
 		s.flags = XMSG_SEND_CLOSE_XCHG;
-	if (CALL(OP_SEND, XMSG_IOC_SEND, s) == 0) {
+	if (chance(10)) {	/* wait for room in a full queue */
+		s.flags |= XMSG_SEND_WAIT;
+		s.timeout_ns = timeout();
+	}
+	/* with XMSG_SEND_WAIT the tail is timeout_ns, not reserved */
+	if (call_rsv(OP_SEND, XMSG_IOC_SEND, &s, sizeof(s), NO_PTR, 0,
+		     s.flags & XMSG_SEND_WAIT ? 0 : 16) == 0) {
 		if (S->xchg[x].kind != XMSG_XCHG_KIND_BCAST)
 			forget(s.msg);
 		if (s.flags & XMSG_SEND_CLOSE_XCHG)
@@ -832,6 +846,41 @@ static void op_bcast_clear(void)
 		return;
 	c.handle = S->xchg[x].h;
 	CALL(OP_BCLEAR, XMSG_IOC_BCAST_CLEAR, c);
+}
+
+static void op_xchg_clear(void)
+{
+	struct xmsg_handle_op c = { .size = sizeof(c) };
+	int x = pick(S->nxchg);
+
+	if (x < 0)
+		return;
+	c.handle = S->xchg[x].h;
+	CALL(OP_XCLEAR, XMSG_IOC_XCHG_CLEAR, c);
+}
+
+static void op_sem_clear(void)
+{
+	struct xmsg_handle_op c = { .size = sizeof(c) };
+	int s = pick(S->nsem);
+
+	if (s < 0)
+		return;
+	c.handle = S->sem[s].h;
+	CALL(OP_SCLEAR, XMSG_IOC_SEM_CLEAR, c);
+}
+
+static void op_signal_wait(void)
+{
+	struct xmsg_sem_signal_wait o = { .size = sizeof(o),
+					  .timeout_ns = timeout() };
+	int a = pick(S->nsem), b = pick(S->nsem);
+
+	if (a < 0)
+		return;
+	o.signal = S->sem[a].h;
+	o.wait = S->sem[b].h;
+	CALL(OP_SIGWAIT, XMSG_IOC_SEM_SIGNAL_WAIT, o);
 }
 
 static void op_signal(void)
@@ -1087,7 +1136,8 @@ static struct fz_weighted ops[] = {
 	OP(unmake, 3), OP(proxy, 4), OP(send, 12), OP(recv, 9), OP(call, 2),
 	OP(xfer, 3), OP(bcast_clear, 1), OP(signal, 6), OP(wait, 3),
 	OP(poll_fd, 2), OP(msg_read, 3), OP(set_length, 2), OP(ring, 3),
-	OP(mmap, 3), OP(raw, 1), OP(fork, 1),
+	OP(mmap, 3), OP(raw, 1), OP(fork, 1), OP(xchg_clear, 1),
+	OP(sem_clear, 1), OP(signal_wait, 2),
 };
 
 /* Leave out the operations named in @skip (comma separated). */

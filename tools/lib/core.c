@@ -137,6 +137,16 @@ int xm_bcast_clear(struct xm *x, uint32_t xchg)
 	return xm_handle_op(x, XMSG_IOC_BCAST_CLEAR, xchg);
 }
 
+int xm_xchg_clear(struct xm *x, uint32_t xchg)
+{
+	return xm_handle_op(x, XMSG_IOC_XCHG_CLEAR, xchg);
+}
+
+int xm_sem_clear(struct xm *x, uint32_t sem)
+{
+	return xm_handle_op(x, XMSG_IOC_SEM_CLEAR, sem);
+}
+
 int xm_info(struct xm *x, uint32_t handle, struct xmsg_info *info)
 {
 	XM_INIT(*info);

@@ -45,7 +45,7 @@ extern "C" {
  * at run time the same question.
  */
 #define LIBXMSG_VERSION_MAJOR	0
-#define LIBXMSG_VERSION_MINOR	2
+#define LIBXMSG_VERSION_MINOR	3
 #define LIBXMSG_CHECK_VERSION(major, minor)				\
 	(LIBXMSG_VERSION_MAJOR == (major) && LIBXMSG_VERSION_MINOR >= (minor))
 
@@ -106,6 +106,9 @@ int xm_features(struct xm *x, struct xmsg_features *f);
 /* any handle */
 int xm_handle_close(struct xm *x, uint32_t handle);
 int xm_destroy(struct xm *x, uint32_t handle);
+/* XMSG_IOC_INFO; with the read right on an exchange or semaphore also its
+ * peek fields (XMSG_FEAT_PEEK: first message, first waiter's IDs)
+ */
 int xm_info(struct xm *x, uint32_t handle, struct xmsg_info *info);
 int xm_obj_open(struct xm *x, uint32_t type, const char *name,
 		uint32_t access);
@@ -180,6 +183,25 @@ int xm_call(struct xm *x, uint32_t send_xchg, uint32_t msg, uint32_t prio,
 	    uint32_t flags, struct xm_msg *answer, int *sent);
 int xm_bcast_clear(struct xm *x, uint32_t xchg);
 /*
+ * Since 0.3.  As xm_send(), but when the exchange's queue is at its limit
+ * wait up to @timeout_ns (XM_NOWAIT, XM_FOREVER, relative; absolute
+ * CLOCK_MONOTONIC with XMSG_TIMEOUT_ABS in @flags) for room instead of
+ * failing with -ENOSPC (XMSG_SEND_WAIT).  @flags: XMSG_SEND_CLOSE_XCHG,
+ * XMSG_TIMEOUT_ABS.  Errors as xm_send(), plus -ETIMEDOUT, -EINTR,
+ * -ECANCELED (the exchange was cleared); on error the message is still
+ * the caller's.  -EINVAL or -E2BIG from a kernel without
+ * XMSG_FEAT_SEND_WAIT.
+ */
+int xm_send_wait(struct xm *x, uint32_t xchg, uint32_t msg, uint32_t prio,
+		 uint32_t reply, uint32_t flags, int64_t timeout_ns);
+/*
+ * Since 0.3.  Empty exchange @xchg (XMSG_IOC_XCHG_CLEAR, write right): its
+ * queued messages go back to their pools (a broadcast exchange: our post
+ * is withdrawn), and every receiver and sender waiting there fails with
+ * -ECANCELED.  -ENOTTY from a kernel without XMSG_FEAT_CLEAR.
+ */
+int xm_xchg_clear(struct xm *x, uint32_t xchg);
+/*
  * Batches (XMSG_IOC_XFER): send the @n entries of @sends in order (struct
  * xmsg_xfer_send of <linux/xmsg.h>: exchange, message, priority, reply,
  * XMSG_XFER_PROXY to send a proxy of the message instead), then receive
@@ -207,6 +229,23 @@ int xm_sem_create(struct xm *x, const char *name, uint32_t kind,
 int xm_sem_open(struct xm *x, const char *name, uint32_t access);
 int xm_sem_signal(struct xm *x, uint32_t sem, uint32_t flags);
 int xm_sem_wait(struct xm *x, uint32_t sem, int64_t timeout_ns);
+/*
+ * Since 0.3.  Signal @sig and wait at @wait in one step
+ * (XMSG_IOC_SEM_SIGNAL_WAIT): the caller waits at @wait before anyone can
+ * see the signal, so a gate opened by a task that the signal released is
+ * not missed.  @flags: XMSG_TIMEOUT_ABS or 0.  *@signalled (may be NULL)
+ * tells whether @sig was signalled, also on failure (-ETIMEDOUT, -EINTR,
+ * -EIDRM, -ECANCELED after the signal; -EAGAIN, -EOVERFLOW, ... before
+ * it).  Never retried after a signal.  -ENOTTY from a kernel without
+ * XMSG_FEAT_SEM_SIGNAL_WAIT.
+ */
+int xm_sem_signal_wait(struct xm *x, uint32_t sig, uint32_t wait,
+		       int64_t timeout_ns, uint32_t flags, int *signalled);
+/*
+ * Since 0.3.  Set semaphore @sem's count to 0 (XMSG_IOC_SEM_CLEAR, write
+ * right); every task waiting there fails with -ECANCELED.
+ */
+int xm_sem_clear(struct xm *x, uint32_t sem);
 
 /* poll: an fd that polls readable when a receive/wait would not block */
 int xm_poll_fd(struct xm *x, uint32_t handle, uint64_t gen);

@@ -171,6 +171,21 @@ int xm_send(struct xm *x, uint32_t xchg, uint32_t msg, uint32_t prio,
 	return xm_ioctl(x, XMSG_IOC_SEND, &s);
 }
 
+int xm_send_wait(struct xm *x, uint32_t xchg, uint32_t msg, uint32_t prio,
+		 uint32_t reply, uint32_t flags, int64_t timeout_ns)
+{
+	struct xmsg_send s;
+
+	XM_INIT(s);
+	s.flags = flags | XMSG_SEND_WAIT;
+	s.xchg = xchg;
+	s.msg = msg;
+	s.prio = prio;
+	s.reply = reply;
+	s.timeout_ns = timeout_ns;
+	return xm_ioctl(x, XMSG_IOC_SEND, &s);
+}
+
 int xm_recv(struct xm *x, uint32_t xchg, int64_t timeout_ns, uint32_t flags,
 	    struct xm_msg *m)
 {

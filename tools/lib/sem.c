@@ -52,6 +52,23 @@ int xm_sem_wait(struct xm *x, uint32_t sem, int64_t timeout_ns)
 	return xm_ioctl(x, XMSG_IOC_SEM_WAIT, &op);
 }
 
+int xm_sem_signal_wait(struct xm *x, uint32_t sig, uint32_t wait,
+		       int64_t timeout_ns, uint32_t flags, int *signalled)
+{
+	struct xmsg_sem_signal_wait sw;
+	int ret;
+
+	XM_INIT(sw);
+	sw.flags = flags;
+	sw.signal = sig;
+	sw.wait = wait;
+	sw.timeout_ns = timeout_ns;
+	ret = xm_ioctl(x, XMSG_IOC_SEM_SIGNAL_WAIT, &sw);
+	if (signalled)
+		*signalled = !!(sw.result & XMSG_SEM_SIGNALLED);
+	return ret;
+}
+
 int xm_poll_fd(struct xm *x, uint32_t handle, uint64_t gen)
 {
 	struct xmsg_poll_fd p;

@@ -20,6 +20,8 @@ static const struct {
 	{ ENOSPC, "exchange queue full (at its limit), or the per-user limit "
 		  "of pool memory reached" },
 	{ EIDRM, "object destroyed" },
+	{ ECANCELED, "cancelled: the exchange or semaphore was cleared while "
+		     "waiting" },
 	{ EMFILE, "handle limit reached (handles per open file, pools or "
 		  "objects per user), or no free file descriptor" },
 	{ EBUSY, "pool busy (blocks out or the region mapped), exchange "

@@ -262,6 +262,55 @@ TEST_F(ctl, semaphores)
 	ASSERT_EQ(0, CTL("destroy", "sem", self->sem));
 }
 
+/* Clears, a send that waits for room, signal-and-wait. */
+TEST_F(ctl, clear_send_wait_signal_wait)
+{
+	char gate[XMSG_NAME_MAX];
+	double t0;
+
+	xt_name(gate, "gate");
+	ASSERT_EQ(0, CTL("pool", "create", self->pool, "64", "4"));
+	ASSERT_EQ(0, CTL("xchg", "create", self->xchg, "-l", "1"));
+	ASSERT_EQ(0, CTL("msg", "send", self->xchg, self->pool, "first"));
+	/* full: fails at once, or waits -T ms for room */
+	ASSERT_EQ(1, CTL("msg", "send", self->xchg, self->pool, "second"));
+	t0 = xt_now();
+	ASSERT_EQ(3, CTL("msg", "send", self->xchg, self->pool, "second",
+			 "-T", "50"));
+	EXPECT_LE(0.049, xt_now() - t0);
+	ASSERT_EQ(0, CTL("xchg", "info", self->xchg));
+	EXPECT_NE(NULL, strstr(self->out, "queued   1  waiters 0  senders 0"));
+	/* a peek at the first message: "first" with its 5 bytes */
+	EXPECT_NE(NULL, strstr(self->out, "first    prio 0  length 5"));
+	ASSERT_EQ(0, CTL("xchg", "clear", self->xchg));
+	ASSERT_EQ(0, CTL("xchg", "info", self->xchg));
+	EXPECT_NE(NULL, strstr(self->out, "queued   0"));
+	ASSERT_EQ(0, CTL("pool", "info", self->pool));
+	EXPECT_NE(NULL, strstr(self->out, "free     4"));
+	ASSERT_EQ(0, CTL("msg", "send", self->xchg, self->pool, "second",
+			 "-T", "50"));
+	ASSERT_EQ(0, CTL("msg", "recv", self->xchg));
+	EXPECT_STREQ("second\n", self->out);
+	ASSERT_EQ(4, CTL("xchg", "clear", "no.such.xchg"));
+
+	ASSERT_EQ(0, CTL("sem", "create", self->sem));
+	ASSERT_EQ(0, CTL("sem", "create", gate, "-k", "gate"));
+	ASSERT_EQ(0, CTL("sem", "signal", self->sem, "-n", "3"));
+	ASSERT_EQ(0, CTL("sem", "clear", self->sem));
+	ASSERT_EQ(3, CTL("sem", "wait", self->sem));
+	/* nobody opens the gate: signalled, then timed out */
+	ASSERT_EQ(3, CTL("sem", "signal-wait", self->sem, gate, "-T", "20"));
+	ASSERT_EQ(0, CTL("sem", "wait", self->sem));
+	/* not waiting at all: nothing signalled */
+	ASSERT_EQ(3, CTL("sem", "signal-wait", self->sem, gate));
+	ASSERT_EQ(3, CTL("sem", "wait", self->sem));
+	ASSERT_EQ(2, CTL("sem", "signal-wait", self->sem));
+	ASSERT_EQ(0, CTL("sem", "destroy", gate));
+	ASSERT_EQ(0, CTL("sem", "destroy", self->sem));
+	ASSERT_EQ(0, CTL("xchg", "destroy", self->xchg));
+	ASSERT_EQ(0, CTL("pool", "destroy", self->pool));
+}
+
 /* The parser the JSON tests rely on takes JSON and nothing else. */
 TEST(json_parser_is_strict)
 {
@@ -493,6 +542,12 @@ TEST_F(ctl, json_features)
 	EXPECT_EQ(!!(f.features & XMSG_FEAT_RING), arr_has(arr, "ring"));
 	EXPECT_EQ(!!(f.features & XMSG_FEAT_MSG_LENGTH),
 		  arr_has(arr, "msg_length"));
+	EXPECT_EQ(!!(f.features & XMSG_FEAT_SEM_SIGNAL_WAIT),
+		  arr_has(arr, "sem_signal_wait"));
+	EXPECT_EQ(!!(f.features & XMSG_FEAT_SEND_WAIT),
+		  arr_has(arr, "send_wait"));
+	EXPECT_EQ(!!(f.features & XMSG_FEAT_CLEAR), arr_has(arr, "clear"));
+	EXPECT_EQ(!!(f.features & XMSG_FEAT_PEEK), arr_has(arr, "peek"));
 	EXPECT_EQ((long long)f.name_max, xt_json_num(doc, "name_max"));
 	EXPECT_EQ((long long)f.prio_max, xt_json_num(doc, "prio_max"));
 	EXPECT_EQ((long long)f.mmap_shift, xt_json_num(doc, "mmap_shift"));

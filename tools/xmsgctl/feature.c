@@ -26,6 +26,10 @@ static const struct {
 	{ XMSG_FEAT_COUNTERS, "counters" },
 	{ XMSG_FEAT_PRIO_WAIT, "prio_wait" },
 	{ XMSG_FEAT_PRIO_PASS, "prio_pass" },
+	{ XMSG_FEAT_SEM_SIGNAL_WAIT, "sem_signal_wait" },
+	{ XMSG_FEAT_SEND_WAIT, "send_wait" },
+	{ XMSG_FEAT_CLEAR, "clear" },
+	{ XMSG_FEAT_PEEK, "peek" },
 };
 
 /* The name of feature bit @i, or "bit@i" (in @buf) for one unknown here. */

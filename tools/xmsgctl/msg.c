@@ -165,7 +165,11 @@ static int msg_send(const struct ctl_obj *obj, int argc, char **argv)
 	if (!opt.full && n && n < m.length &&
 	    !xm_msg_proxy(x, m.handle, 0, n, &p))
 		send_h = p.handle;
-	ret = xm_send(x, xchg, send_h, opt.prio, reply, 0);
+	if (opt.timeout_ms)	/* wait for room in a full queue */
+		ret = xm_send_wait(x, xchg, send_h, opt.prio, reply, 0,
+				   ctl_timeout_ns(opt.timeout_ms));
+	else
+		ret = xm_send(x, xchg, send_h, opt.prio, reply, 0);
 	if (ret)
 		return ctl_fail(ret, "cannot send to", argv[0]);
 	if (opt.verbose)
@@ -295,10 +299,11 @@ static int msg_parse(int key, const char *arg)
 }
 
 static const struct ctl_cmd msg_cmds[] = {
-	{ "send", msg_send, "XCHG POOL [TEXT...]", "prfwv",
+	{ "send", msg_send, "XCHG POOL [TEXT...]", "prfwvT",
 	  "send TEXT (words joined by spaces) or, without TEXT, standard "
 	  "input, in a message of POOL.  The body is exactly the data (a "
-	  "proxy slice of the block) unless -f sends the whole block",
+	  "proxy slice of the block) unless -f sends the whole block.  "
+	  "With -T, a full queue is waited on for room",
 	  2, -1, 0 },
 	{ "recv", msg_recv, "XCHG", "TPRxva",
 	  "receive one message and print its body: text up to the first "
@@ -318,8 +323,8 @@ static const struct ctl_opt msg_opts[] = {
 	{ "verbose", 'v', NULL,
 	  "send, recv: say what was sent or received on stderr" },
 	{ "timeout", 'T', "MS",
-	  "recv: milliseconds to wait (default 0: do not block; -1: "
-	  "forever)" },
+	  "recv: milliseconds to wait for a message; send: for room in a "
+	  "full queue (default 0: do not block; -1: forever)" },
 	{ "pool", 'P', "POOL",
 	  "recv: open POOL to map the body (default: every pool we may "
 	  "read)" },

@@ -66,6 +66,40 @@ static int sem_wait(const struct ctl_obj *obj, int argc, char **argv)
 	return ret ? ctl_fail(ret, "cannot wait on", argv[0]) : EX_OK;
 }
 
+static int sem_signal_wait(const struct ctl_obj *obj, int argc, char **argv)
+{
+	struct xm *x = ctl_xm();
+	int sig, wait, ret, signalled;
+
+	sig = xm_sem_open(x, argv[0], XMSG_ACC_WRITE);
+	if (sig < 0)
+		return ctl_fail(sig, "cannot open semaphore", argv[0]);
+	wait = xm_sem_open(x, argv[1], XMSG_ACC_READ);
+	if (wait < 0)
+		return ctl_fail(wait, "cannot open semaphore", argv[1]);
+	ret = xm_sem_signal_wait(x, sig, wait, ctl_timeout_ns(opt.timeout_ms),
+				 0, &signalled);
+	if (ret == -EAGAIN || ret == -ETIMEDOUT) {
+		fprintf(stderr, "%s: %s: %s (%s %ssignalled)\n", ctl_prog,
+			argv[1], ret == -EAGAIN ? "not signalled" :
+			"timed out", argv[0], signalled ? "" : "not ");
+		return EX_EMPTY;
+	}
+	return ret ? ctl_fail(ret, "cannot signal and wait", argv[1]) : EX_OK;
+}
+
+static int sem_clear(const struct ctl_obj *obj, int argc, char **argv)
+{
+	struct xm *x = ctl_xm();
+	int h, ret;
+
+	h = xm_sem_open(x, argv[0], XMSG_ACC_WRITE);
+	if (h < 0)
+		return ctl_fail(h, "cannot open semaphore", argv[0]);
+	ret = xm_sem_clear(x, h);
+	return ret ? ctl_fail(ret, "cannot clear", argv[0]) : EX_OK;
+}
+
 static void sem_show(const struct xmsg_info *in)
 {
 	const struct xmsg_sem_info *s = &in->u.sem;
@@ -74,6 +108,9 @@ static void sem_show(const struct xmsg_info *in)
 	       ctl_kind_name(kinds, ARRAY_SIZE(kinds), s->kind), s->threshold);
 	printf("  count    %u  waiters %u  signals %" PRIu64 "\n", s->count,
 	       s->waiters, (uint64_t)s->signals);
+	if (s->peek & XMSG_PEEK_WAITER)
+		printf("  waiter   pid %d  tid %d\n", s->waiter_pid,
+		       s->waiter_tid);
 }
 
 static void sem_show_short(const struct xmsg_info *in)
@@ -92,6 +129,10 @@ static void sem_show_json(const struct xmsg_info *in)
 	jw_u64("count", s->count);
 	jw_u64("waiters", s->waiters);
 	jw_u64("signals", s->signals);
+	if (s->peek & XMSG_PEEK_WAITER) {
+		jw_int("waiter_pid", s->waiter_pid);
+		jw_int("waiter_tid", s->waiter_tid);
+	}
 }
 
 static int sem_parse(int key, const char *arg)
@@ -121,6 +162,12 @@ static const struct ctl_cmd sem_cmds[] = {
 	{ "wait", sem_wait, "NAME", "T",
 	  "wait until signalled (-T: default 0, do not block; -1 forever)",
 	  1, 1, 0 },
+	{ "signal-wait", sem_signal_wait, "SIGNAL WAIT", "T",
+	  "signal SIGNAL and wait at WAIT in one step: WAIT is waited on "
+	  "before anyone sees the signal (-T as for wait)", 2, 2, 0 },
+	{ "clear", sem_clear, "NAME", "",
+	  "set the count to 0 and cancel every waiter (they fail with "
+	  "ECANCELED)", 1, 1, 0 },
 	OBJ_CMDS("semaphore"),
 	{ NULL }
 };
@@ -136,8 +183,8 @@ static const struct ctl_opt sem_opts[] = {
 	OBJ_OPT_MODE,
 	OBJ_OPT_EXIST_OK("semaphore"),
 	{ "timeout", 'T', "MS",
-	  "wait: milliseconds to wait (default 0: do not block; -1: "
-	  "forever)" },
+	  "wait, signal-wait: milliseconds to wait (default 0: do not "
+	  "block; -1: forever)" },
 	OBJ_OPT_INTERVAL,
 	{ "number", 'n', "COUNT",
 	  "signal: signals to send; watch: snapshots to print" },
@@ -159,7 +206,8 @@ const struct ctl_obj sem_object = {
 	.examples =
 		"xmsgctl sem create done -k threshold -t 3\n"
 		"xmsgctl sem signal done -n 3\n"
-		"xmsgctl sem wait done -T 1000\n",
+		"xmsgctl sem wait done -T 1000\n"
+		"xmsgctl sem signal-wait done gate -T -1\n",
 	.show = sem_show,
 	.show_short = sem_show_short,
 	.show_json = sem_show_json,

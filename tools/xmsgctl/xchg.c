@@ -51,17 +51,42 @@ static int xchg_bcast_clear(const struct ctl_obj *obj, int argc, char **argv)
 	return ret ? ctl_fail(ret, "cannot clear", argv[0]) : EX_OK;
 }
 
+static int xchg_clear(const struct ctl_obj *obj, int argc, char **argv)
+{
+	struct xm *x = ctl_xm();
+	int h, ret;
+
+	h = xm_xchg_open(x, argv[0], XMSG_ACC_WRITE);
+	if (h < 0)
+		return ctl_fail(h, "cannot open exchange", argv[0]);
+	ret = xm_xchg_clear(x, h);
+	if (ret == -EPERM) {
+		fprintf(stderr, "%s: cannot clear '%s': its broadcast post "
+			"belongs to another owner (only the poster may "
+			"withdraw it)\n", ctl_prog, argv[0]);
+		return EX_PERM;
+	}
+	return ret ? ctl_fail(ret, "cannot clear", argv[0]) : EX_OK;
+}
+
 static void xchg_show(const struct xmsg_info *in)
 {
 	const struct xmsg_xchg_info *e = &in->u.xchg;
 
 	printf("  kind     %s  limit %u\n",
 	       ctl_kind_name(kinds, ARRAY_SIZE(kinds), e->kind), e->limit);
-	printf("  queued   %u  waiters %u\n", e->queued, e->waiters);
+	printf("  queued   %u  waiters %u  senders %u\n", e->queued,
+	       e->waiters, e->senders);
 	printf("  sent     %" PRIu64 "  received %" PRIu64 "  generation %"
 	       PRIu64 "\n", (uint64_t)e->sent, (uint64_t)e->received,
 	       (uint64_t)e->gen);
 	printf("  refused  %" PRIu64 " (queue full)\n", (uint64_t)e->refused);
+	if (e->peek & XMSG_PEEK_MSG)
+		printf("  first    prio %u  length %" PRIu64 "\n",
+		       e->first_prio, (uint64_t)e->first_length);
+	if (e->peek & XMSG_PEEK_WAITER)
+		printf("  waiter   pid %d  tid %d\n", e->waiter_pid,
+		       e->waiter_tid);
 }
 
 static void xchg_show_short(const struct xmsg_info *in)
@@ -79,10 +104,19 @@ static void xchg_show_json(const struct xmsg_info *in)
 	jw_u64("limit", e->limit);
 	jw_u64("queued", e->queued);
 	jw_u64("waiters", e->waiters);
+	jw_u64("senders", e->senders);
 	jw_u64("sent", e->sent);
 	jw_u64("received", e->received);
 	jw_u64("generation", e->gen);
 	jw_u64("refused", e->refused);
+	if (e->peek & XMSG_PEEK_MSG) {
+		jw_u64("first_prio", e->first_prio);
+		jw_u64("first_length", e->first_length);
+	}
+	if (e->peek & XMSG_PEEK_WAITER) {
+		jw_int("waiter_pid", e->waiter_pid);
+		jw_int("waiter_tid", e->waiter_tid);
+	}
 }
 
 static int xchg_parse(int key, const char *arg)
@@ -109,6 +143,10 @@ static const struct ctl_cmd xchg_cmds[] = {
 	  "withdraw the message posted at a broadcast exchange (only the "
 	  "owner that posted it may; it is withdrawn anyway when that "
 	  "owner exits)", 1, 1, 0 },
+	{ "clear", xchg_clear, "NAME", "",
+	  "release every queued message to its pool and cancel every "
+	  "receiver and sender waiting there (they fail with ECANCELED); "
+	  "the exchange stays", 1, 1, 0 },
 	OBJ_CMDS("exchange"),
 	{ NULL }
 };

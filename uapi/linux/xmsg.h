@@ -160,7 +160,7 @@
 
 /*
  * Flags of struct xmsg_handle_op (XMSG_IOC_CLOSE, XMSG_IOC_DESTROY,
- * XMSG_IOC_BCAST_CLEAR): none yet.
+ * XMSG_IOC_BCAST_CLEAR, XMSG_IOC_XCHG_CLEAR, XMSG_IOC_SEM_CLEAR): none yet.
  */
 
 /*
@@ -184,6 +184,16 @@
 #define XMSG_MSGF_NOPOOL	0x2
 
 /*
+ * xmsg_xchg_info.peek, xmsg_sem_info.peek (out; XMSG_FEAT_PEEK): what the
+ * peek fields describe.  Filled only through a handle with the read right
+ * (else 0).
+ */
+/* @first_prio, @first_length: the message a receive would take now */
+#define XMSG_PEEK_MSG		0x1
+/* @waiter_pid, @waiter_tid: the task first in line to receive / pass */
+#define XMSG_PEEK_WAITER	0x2
+
+/*
  * Flags of struct xmsg_msg_read: none yet.
  */
 
@@ -192,10 +202,25 @@
  */
 /* close @xchg after a successful send (one-shot reply handles) */
 #define XMSG_SEND_CLOSE_XCHG	0x4
+/*
+ * XMSG_IOC_SEND only: when the queue is at its limit, wait up to
+ * xmsg_send.timeout_ns for room instead of failing with -ENOSPC
+ * (XMSG_TIMEOUT_ABS makes it absolute); XMSG_FEAT_SEND_WAIT
+ */
+#define XMSG_SEND_WAIT		0x8
+/*
+ * XMSG_IOC_SEND of a real message (not a proxy) to a broadcast exchange
+ * only: releasing the message (XMSG_IOC_MSG_REL, or XMSG_IOC_CLOSE of its
+ * handle) withdraws this post, as XMSG_IOC_BCAST_CLEAR would; without it
+ * the post stays until replaced, cleared, destroyed or the file closes.
+ * Receivers keep their proxies either way.  XMSG_FEAT_CLEAR
+ */
+#define XMSG_SEND_BCAST_WITHDRAW	0x10
 
 /*
  * Flags of struct xmsg_recv, struct xmsg_call, struct xmsg_sem_op,
- * struct xmsg_xfer
+ * struct xmsg_xfer, struct xmsg_sem_signal_wait (and of struct xmsg_send
+ * with XMSG_SEND_WAIT: XMSG_TIMEOUT_ABS)
  */
 /* broadcast: only a message of a generation newer than @gen */
 #define XMSG_RECV_NEWER		0x1
@@ -215,6 +240,12 @@
  */
 /* the send part succeeded */
 #define XMSG_CALL_SENT		0x1
+
+/*
+ * xmsg_sem_signal_wait.result bits (out, written even when the call fails)
+ */
+/* the signal part happened */
+#define XMSG_SEM_SIGNALLED	0x1
 
 /*
  * Most entries of each array of one XMSG_IOC_XFER
@@ -445,6 +476,24 @@ struct xmsg_open {
  * XMSG_IOC_BCAST_CLEAR: withdraw the message posted at a broadcast
  * exchange (write right).  Errors: -EBADF, -EINVAL (not a broadcast
  * exchange), -EACCES, -EIDRM, -ENOENT (nothing posted).
+ *
+ * XMSG_IOC_XCHG_CLEAR: empty an exchange and keep it (write right; not
+ * through a reply handle).  Every queued message is released to its pool
+ * (messages already in a receive ring stay there); at a broadcast
+ * exchange the post is withdrawn as by XMSG_IOC_BCAST_CLEAR (only by the
+ * file that posted it, else -EPERM; nothing posted is no error).  Every
+ * receiver waiting there, and every sender waiting for room
+ * (XMSG_SEND_WAIT, its message stays its own), fails with -ECANCELED.
+ * Errors: -EBADF, -EINVAL (not an exchange), -EACCES (no write right),
+ * -EPERM (a reply handle; a post of another file), -EIDRM.
+ *
+ * XMSG_IOC_SEM_CLEAR: set a semaphore's count to 0; every task waiting
+ * there fails with -ECANCELED (write right; not through a reply handle).
+ * Errors: -EBADF, -EINVAL (not a semaphore), -EACCES, -EPERM (a reply
+ * handle), -EIDRM.
+ *
+ * -ECANCELED is returned by a receive, a wait or a waiting send only
+ * when a clear cancelled it; nothing was received, taken or sent.
  */
 struct xmsg_handle_op {
 	__u32 size;
@@ -488,7 +537,22 @@ struct xmsg_pool_info {
  * @received: messages received so far
  * @gen: broadcast generation
  * @refused: sends refused so far because the queue was at @limit
- *	(-ENOSPC; XMSG_FEAT_COUNTERS)
+ *	(-ENOSPC; XMSG_FEAT_COUNTERS); a send that then waits for room
+ *	(XMSG_SEND_WAIT) counts too
+ * @senders: senders waiting for room now (XMSG_SEND_WAIT;
+ *	XMSG_FEAT_SEND_WAIT)
+ * @peek: XMSG_PEEK_* bits: which of the fields below are valid
+ *	(XMSG_FEAT_PEEK; read right only, else 0)
+ * @first_length: XMSG_PEEK_MSG: bytes of the message a receive would take
+ *	now (the first of the highest priority; broadcast: the post)
+ * @first_prio: XMSG_PEEK_MSG: its priority
+ * @waiter_pid: XMSG_PEEK_WAITER: process ID of the receiver first in
+ *	line, in the caller's PID namespace (0 if not visible there)
+ * @waiter_tid: XMSG_PEEK_WAITER: its thread ID, likewise
+ * @pad: 0
+ *
+ * @queued, @waiters and the peek fields are one snapshot; nothing is
+ * taken or changed.
  */
 struct xmsg_xchg_info {
 	__u32 kind;
@@ -499,6 +563,13 @@ struct xmsg_xchg_info {
 	__u64 received;
 	__u64 gen;
 	__u64 refused;
+	__u32 senders;
+	__u32 peek;
+	__u64 first_length;
+	__u32 first_prio;
+	__s32 waiter_pid;
+	__s32 waiter_tid;
+	__u32 pad;
 };
 
 /**
@@ -508,6 +579,12 @@ struct xmsg_xchg_info {
  * @threshold: threshold (1 for counting semaphores, 0 for gates)
  * @waiters: tasks waiting now
  * @signals: signals so far
+ * @peek: XMSG_PEEK_WAITER when the fields below are valid (XMSG_FEAT_PEEK;
+ *	read right only, else 0)
+ * @waiter_pid: process ID of the task first in line, in the caller's PID
+ *	namespace (0 if not visible there)
+ * @waiter_tid: its thread ID, likewise
+ * @pad: 0
  */
 struct xmsg_sem_info {
 	__u32 kind;
@@ -515,6 +592,10 @@ struct xmsg_sem_info {
 	__u32 threshold;
 	__u32 waiters;
 	__u64 signals;
+	__u32 peek;
+	__s32 waiter_pid;
+	__s32 waiter_tid;
+	__u32 pad;
 };
 
 /**
@@ -751,10 +832,33 @@ struct xmsg_msg_length {
  * @reply: 0, or an exchange or semaphore handle (any right) that the
  *	receiver gets as its reply handle
  * @reserved: 0
+ * @timeout_ns: with XMSG_SEND_WAIT: how long to wait for room, as
+ *	xmsg_recv.timeout_ns (XMSG_TIMEOUT_NONE: do not wait); else 0.
+ *	Added with XMSG_FEAT_SEND_WAIT: the first version of the struct
+ *	ends before it (40 bytes), and XMSG_SEND_WAIT needs it.
+ *
+ * With XMSG_SEND_WAIT, a send to a normal or pass exchange whose queue is
+ * at its limit waits for room instead of failing with -ENOSPC: waiting
+ * senders are served in order, each time a receive (or a receive ring)
+ * takes a message out of the full queue.  While it waits, the message
+ * handle is busy: other threads of the file get -EBADF for it, and its
+ * number is not reused.  If the wait ends without the message sent
+ * (-ETIMEDOUT, -EINTR, -EIDRM, -ECANCELED; also a fatal signal: the file
+ * then releases it) the handle names the message again, unchanged.  A
+ * wait for ever or to an absolute time is restarted after a SA_RESTART
+ * handler.
+ *
+ * XMSG_SEND_BCAST_WITHDRAW (with a real message, to a broadcast exchange;
+ * else -EINVAL): the post is withdrawn when this file releases the
+ * message, so a master that is done with its message need not clear
+ * first.  A later send of this file to that exchange without the flag
+ * (any command) cancels it.
  *
  * Errors: -EBADF, -EINVAL, -EACCES, -EIDRM (exchange or reply object
- * destroyed), -ENOSPC (queue at its limit), -ENOMEM.  On error the message
- * (and its reply handle) is unchanged and still the caller's.
+ * destroyed), -ENOSPC (queue at its limit), -ENOMEM; with XMSG_SEND_WAIT
+ * also -ETIMEDOUT, -EINTR, -ECANCELED (XMSG_IOC_XCHG_CLEAR), and -EINVAL
+ * for a struct without @timeout_ns.  On error the message (and its reply
+ * handle) is unchanged and still the caller's.
  */
 struct xmsg_send {
 	__u32 size;
@@ -764,6 +868,7 @@ struct xmsg_send {
 	__u32 prio;
 	__u32 reply;
 	__u64 reserved[2];
+	__s64 timeout_ns;
 };
 
 /**
@@ -1108,6 +1213,44 @@ struct xmsg_sem_op {
 };
 
 /**
+ * struct xmsg_sem_signal_wait - XMSG_IOC_SEM_SIGNAL_WAIT: signal one
+ *	semaphore and wait at another in one step
+ * @size: sizeof(struct xmsg_sem_signal_wait)
+ * @flags: XMSG_TIMEOUT_ABS or 0
+ * @signal: semaphore handle to signal, write right
+ * @wait: semaphore handle to wait at, read right; not the same semaphore
+ * @timeout_ns: as xmsg_sem_op.timeout_ns for the wait
+ * @result: out: XMSG_SEM_SIGNALLED once @signal is signalled (written
+ *	also when the call fails)
+ * @pad: 0
+ * @reserved: 0
+ *
+ * The caller is queued at @wait before the signal of @signal can be seen
+ * by anyone: a task released by that signal that then signals @wait (a
+ * gate, whose signal is lost when nobody waits) finds the caller waiting.
+ * With XMSG_TIMEOUT_NONE nothing is signalled unless @wait passes at once
+ * (-EAGAIN; always for a gate).  If the wait fails after the signal
+ * (-ETIMEDOUT, -EINTR, -EIDRM, -ECANCELED), the call returns that error
+ * with @result = XMSG_SEM_SIGNALLED (only @result is written); a signal
+ * never restarts this call.
+ *
+ * Errors: -EFAULT, -EINVAL (size, flags, pad, reserved, timeout; handles
+ * of the wrong type; the same semaphore twice), -E2BIG, -EBADF, -EACCES,
+ * -EIDRM, -EOVERFLOW (@signal's count at its maximum), -EAGAIN,
+ * -ETIMEDOUT, -EINTR, -ECANCELED (XMSG_IOC_SEM_CLEAR of @wait).
+ */
+struct xmsg_sem_signal_wait {
+	__u32 size;
+	__u32 flags;
+	__u32 signal;
+	__u32 wait;
+	__s64 timeout_ns;
+	__u32 result;
+	__u32 pad;
+	__u64 reserved[2];
+};
+
+/**
  * struct xmsg_poll_fd - XMSG_IOC_POLL_FD: an fd to poll one exchange/sem
  * @size: sizeof(struct xmsg_poll_fd)
  * @flags: XMSG_FD_CLOEXEC
@@ -1173,9 +1316,12 @@ struct xmsg_poll_fd {
 #define XMSG_IOC_XFER		_IOWR(XMSG_IOC_MAGIC, 0x24, struct xmsg_xfer)
 #define XMSG_IOC_RING		_IOWR(XMSG_IOC_MAGIC, 0x25, struct xmsg_ring_setup)
 #define XMSG_IOC_RING_TAKE	_IOWR(XMSG_IOC_MAGIC, 0x26, struct xmsg_ring_take)
+#define XMSG_IOC_XCHG_CLEAR	_IOW(XMSG_IOC_MAGIC, 0x27, struct xmsg_handle_op)
 
 #define XMSG_IOC_SEM_SIGNAL	_IOW(XMSG_IOC_MAGIC, 0x30, struct xmsg_sem_op)
 #define XMSG_IOC_SEM_WAIT	_IOW(XMSG_IOC_MAGIC, 0x31, struct xmsg_sem_op)
+#define XMSG_IOC_SEM_SIGNAL_WAIT	_IOWR(XMSG_IOC_MAGIC, 0x32, struct xmsg_sem_signal_wait)
+#define XMSG_IOC_SEM_CLEAR	_IOW(XMSG_IOC_MAGIC, 0x33, struct xmsg_handle_op)
 
 #define XMSG_IOC_POLL_FD	_IOWR(XMSG_IOC_MAGIC, 0x40, struct xmsg_poll_fd)
 
@@ -1214,5 +1360,16 @@ struct xmsg_poll_fd {
 #define XMSG_FEAT_PRIO_WAIT	0x2000ULL
 /* XMSG_XCHG_F_PASS_SCHED */
 #define XMSG_FEAT_PRIO_PASS	0x4000ULL
+/* XMSG_IOC_SEM_SIGNAL_WAIT */
+#define XMSG_FEAT_SEM_SIGNAL_WAIT	0x8000ULL
+/* XMSG_SEND_WAIT, xmsg_send.timeout_ns */
+#define XMSG_FEAT_SEND_WAIT	0x10000ULL
+/*
+ * XMSG_IOC_XCHG_CLEAR, XMSG_IOC_SEM_CLEAR, -ECANCELED,
+ * XMSG_SEND_BCAST_WITHDRAW
+ */
+#define XMSG_FEAT_CLEAR		0x20000ULL
+/* the peek fields of xmsg_xchg_info and xmsg_sem_info (XMSG_IOC_INFO) */
+#define XMSG_FEAT_PEEK		0x40000ULL
 
 #endif /* _UAPI_LINUX_XMSG_H */
