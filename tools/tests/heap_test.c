@@ -206,8 +206,11 @@ TEST_F(heap, two_processes_exchange_in_place)
 		EXPECT_EQ(sizes[k], r.length);
 		p = r.body;
 		ASSERT_NE(NULL, p);
-		for (i = 0; i < r.length; i++)
-			bad += p[i] != (uint8_t)(0xff ^ pattern(r.length, i));
+		for (i = 0; i < r.length; i++) {
+			uint8_t want = 0xff ^ pattern(r.length, i);
+
+			bad += p[i] != want;
+		}
 		EXPECT_EQ(0, bad) TH_LOG("size %zu", sizes[k]);
 		ASSERT_EQ(0, xm_msg_rel(self->x, r.handle));
 		EXPECT_EQ(0u, chunks_out(self->x, self->heap));
@@ -352,6 +355,7 @@ TEST_F(heap, chunks_make_unmake_free)
 /* Destroy is refused while a chunk is out or the heap is mapped. */
 TEST_F(heap, destroy_busy_like_a_pool)
 {
+	struct xmsg_handle_op op = { .size = sizeof(op) };
 	struct xm_msg m;
 	void *base;
 	size_t size;
@@ -362,13 +366,9 @@ TEST_F(heap, destroy_busy_like_a_pool)
 	base = mmap(NULL, HEAP_SIZE, PROT_READ, MAP_SHARED, xm_fd(self->x),
 		    (off_t)XMSG_MMAP_OFFSET(self->heap));
 	ASSERT_NE(MAP_FAILED, base);
-	{
-		struct xmsg_handle_op op = { .size = sizeof(op),
-					     .handle = self->heap };
-
-		EXPECT_EQ(-1, ioctl(xm_fd(self->x), XMSG_IOC_DESTROY, &op));
-		EXPECT_EQ(EBUSY, errno);
-	}
+	op.handle = self->heap;
+	EXPECT_EQ(-1, ioctl(xm_fd(self->x), XMSG_IOC_DESTROY, &op));
+	EXPECT_EQ(EBUSY, errno);
 	/* beyond the region, private: refused */
 	EXPECT_EQ(MAP_FAILED, mmap(NULL, HEAP_SIZE + 4096, PROT_READ,
 				   MAP_SHARED, xm_fd(self->x),
