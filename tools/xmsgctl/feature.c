@@ -24,6 +24,7 @@ static const struct {
 	{ XMSG_FEAT_RING, "ring" },
 	{ XMSG_FEAT_MSG_LENGTH, "msg_length" },
 	{ XMSG_FEAT_COUNTERS, "counters" },
+	{ XMSG_FEAT_HEAP, "heap" },
 };
 
 /* The name of feature bit @i, or "bit@i" (in @buf) for one unknown here. */
