@@ -165,7 +165,8 @@ static void heap_stats_owns_offset(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, xmsg_heap_owns(heap, msg->body, 200));
 	KUNIT_EXPECT_LT(test, xmsg_heap_offset(heap, msg->body),
 			(unsigned long)HEAP_SIZE);
-	KUNIT_EXPECT_FALSE(test, xmsg_heap_owns(heap, msg->body, HEAP_SIZE + 1));
+	KUNIT_EXPECT_FALSE(test,
+			   xmsg_heap_owns(heap, msg->body, HEAP_SIZE + 1));
 	KUNIT_EXPECT_FALSE(test, xmsg_heap_owns(heap, &st, 1));
 	KUNIT_EXPECT_TRUE(test, IS_ERR(xmsg_msg_get_heap(heap, HEAP_SIZE,
 							 NULL, GFP_KERNEL)));
