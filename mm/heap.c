@@ -166,6 +166,7 @@ EXPORT_SYMBOL_NS_GPL(xmsg_heap_avail, XMSG_NS);
  * @st: filled with a snapshot (zeroes for a NULL @heap)
  *
  * Context: any context.
+ * Return: nothing.
  */
 void xmsg_heap_get_stats(struct xmsg_heap *heap, struct xmsg_heap_stats *st)
 {

@@ -138,6 +138,7 @@ int __xmsg_cdev_heap_make(struct xmsg_file *cf, struct xmsg_buf *b,
 	struct xmsg_msg *msg;
 	int err;
 
+	lockdep_assert_held(&cf->lock);
 	h = __xmsg_cdev_handle_find(cf, b->src, XMSG_TYPE_CHUNK, &err);
 	if (!h)
 		return err;
@@ -170,6 +171,7 @@ int __xmsg_cdev_heap_unmake(struct xmsg_file *cf, struct xmsg_buf *b,
 	void *p;
 	int err;
 
+	lockdep_assert_held(&cf->lock);
 	h = __xmsg_cdev_handle_find(cf, b->src, XMSG_TYPE_MSG, &err);
 	if (!h)
 		return err;
