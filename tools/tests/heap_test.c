@@ -8,6 +8,7 @@
  * count goes back to 0).
  */
 #include <grp.h>
+#include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include "kselftest_harness.h"
@@ -438,6 +439,36 @@ TEST_F(heap, other_uid_refused)
 	EXPECT_EQ(0, st);
 	EXPECT_EQ(0u, chunks_out(self->x, hpub));
 	EXPECT_EQ(0, xm_destroy(self->x, hpub));
+}
+
+/* Heap names are per IPC namespace, as every object's. */
+TEST_F(heap, ipc_namespace_scoped)
+{
+	pid_t pid;
+
+	if (getuid() != 0)
+		SKIP(return, "needs root for unshare(CLONE_NEWIPC)");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct xm *x;
+		int h;
+
+		xm_close(self->x);
+		CHILD_CHECK(unshare(CLONE_NEWIPC) == 0, 10);
+		CHILD_CHECK(xm_open(&x, NULL) == 0, 11);
+		CHILD_CHECK(xm_heap_open(x, self->hname, XMSG_ACC_READ) ==
+			    -ENOENT, 12);
+		/* the same name is free here */
+		h = xm_heap_create(x, self->hname, 4096, 0, 0600,
+				   XMSG_CREATE_EXCL);
+		CHILD_CHECK(h > 0, 13);
+		CHILD_CHECK(xm_destroy(x, h) == 0, 14);
+		xm_close(x);
+		_exit(0);
+	}
+	EXPECT_EQ(0, xt_wait(pid));
+	EXPECT_LT(0, xm_heap_open(self->x, self->hname, XMSG_ACC_READ));
 }
 
 /* kill -9 of a process holding messages, chunks and a mapping: all back. */
