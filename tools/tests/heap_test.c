@@ -7,14 +7,12 @@
  * release of everything a killed process held (the heap's chunks-out
  * count goes back to 0).
  */
-#include <grp.h>
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include "kselftest_harness.h"
 #include "xm_test.h"
 
-#define NOBODY		65534
 #define HEAP_SIZE	(64u * 1024)
 
 FIXTURE(heap) {
@@ -385,19 +383,6 @@ TEST_F(heap, destroy_busy_like_a_pool)
 	EXPECT_EQ(-ENOENT, xm_heap_open(self->x, self->hname, XMSG_ACC_READ));
 }
 
-/* In a forked child: a new context as nobody. */
-static struct xm *become_nobody(struct xm *inherited)
-{
-	struct xm *x;
-
-	xm_close(inherited);
-	CHILD_CHECK(setgroups(0, NULL) == 0, 90);
-	CHILD_CHECK(setgid(NOBODY) == 0, 91);
-	CHILD_CHECK(setuid(NOBODY) == 0, 92);
-	CHILD_CHECK(xm_open(&x, NULL) == 0, 94);
-	return x;
-}
-
 /* Another uid without rights is refused; with read only, it cannot write. */
 TEST_F(heap, other_uid_refused)
 {
@@ -413,7 +398,7 @@ TEST_F(heap, other_uid_refused)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		struct xm *x = become_nobody(self->x);
+		struct xm *x = xt_become_nobody(self->x);
 		struct xm_msg m;
 		int h;
 
