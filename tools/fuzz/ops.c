@@ -655,11 +655,13 @@ static void op_heap_get(void)
 {
 	struct xmsg_buf b = { .size = sizeof(b) };
 	struct fz_pool *p;
-	int chunk = chance(30);
+	int chunk = chance(30), i;
 
 	if (!S->npool)
 		return;
 	p = &S->pool[pick(S->npool)];
+	for (i = 0; i < S->npool && !p->heap && chance(90); i++)
+		p = &S->pool[(p - S->pool + 1) % S->npool];	/* a heap */
 	b.src = p->h;
 	b.length = p->region ? 1 + below(p->region + 2) : below(64);
 	if (chance(5))
