@@ -232,6 +232,7 @@ void xmsg_owner_del_msg(struct xmsg_msg *msg);
 /* heap.c */
 void xmsg_heap_put(struct xmsg_heap *heap, void *body, size_t size);
 void *xmsg_heap_take(struct xmsg_heap *heap, size_t size);
+bool xmsg_heap_is_out(struct xmsg_heap *heap, const void *p, bool claim);
 
 /* mm_init.c */
 struct dentry *xmsg_debugfs_pools_dir(void);

@@ -255,6 +255,39 @@ struct xmsg_msg *xmsg_msg_make(struct xmsg_pool *pool, void *dbp,
 EXPORT_SYMBOL_NS_GPL(xmsg_msg_make, XMSG_NS);
 
 /**
+ * xmsg_msg_make_heap() - make a message from a bare heap chunk, without
+ *	copying
+ * @heap: the heap @chunk came from (recorded as the origin)
+ * @chunk: a bare chunk out of @heap (xmsg_heap_chunk_get())
+ * @size: the size it was got with: the body's size
+ * @owner: the new owner, or NULL
+ * @gfp: how to allocate the MCB
+ *
+ * Context: any context allowed by @gfp.
+ * Return: the message, ERR_PTR(-EINVAL) when @heap or @chunk is NULL,
+ * @size is zero or @chunk is not the start of a chunk out of @heap;
+ * ERR_PTR(-ENOMEM) when no MCB could be allocated (the chunk stays the
+ * caller's).
+ */
+struct xmsg_msg *xmsg_msg_make_heap(struct xmsg_heap *heap, void *chunk,
+				    size_t size, struct xmsg_owner *owner,
+				    gfp_t gfp)
+{
+	struct xmsg_msg *msg;
+
+	if (!size || !xmsg_heap_is_out(heap, chunk, false) ||
+	    !xmsg_heap_owns(heap, chunk, size))
+		return ERR_PTR(-EINVAL);
+	msg = xmsg_mcb_new(chunk, size, XMSG_ORIGIN_HEAP, gfp);
+	if (!msg)
+		return ERR_PTR(-ENOMEM);
+	msg->heap = heap;
+	xmsg_owner_add_msg(owner, msg);
+	return msg;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_msg_make_heap, XMSG_NS);
+
+/**
  * xmsg_msg_make_ext() - make a message from someone else's memory
  * @body: the body
  * @size: bytes of @body
@@ -332,6 +365,26 @@ struct xmsg_msg *xmsg_msg_make_proxy(struct xmsg_msg *real,
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_msg_make_proxy, XMSG_NS);
 
+/*
+ * Unmake @msg, a real message of @origin: free its MCB and return its
+ * body, still out of its origin, which *@o receives a copy of.
+ */
+static void *xmsg_msg_unmake_origin(struct xmsg_msg *msg,
+				    enum xmsg_origin origin,
+				    struct xmsg_msg *o)
+{
+	if (!msg || msg->origin != origin || READ_ONCE(msg->released))
+		return ERR_PTR(-EINVAL);
+	if (!refcount_dec_if_one(&msg->body_ref))
+		return ERR_PTR(-EBUSY);
+	xmsg_owner_del_msg(msg);
+	o->body = msg->body;
+	o->size = msg->size;
+	o->ext = msg->ext;	/* the largest member: copies pool/heap too */
+	xmsg_mcb_free(msg);
+	return o->body;
+}
+
 /**
  * xmsg_msg_unmake() - turn a pool message back into a bare block
  * @msg: a real message with a pool body and no live proxy; its MCB is
@@ -346,21 +399,42 @@ EXPORT_SYMBOL_NS_GPL(xmsg_msg_make_proxy, XMSG_NS);
  */
 void *xmsg_msg_unmake(struct xmsg_msg *msg, struct xmsg_pool **poolp)
 {
-	void *dbp;
+	struct xmsg_msg o;
+	void *dbp = xmsg_msg_unmake_origin(msg, XMSG_ORIGIN_POOL, &o);
 
-	if (!msg || msg->origin != XMSG_ORIGIN_POOL ||
-	    READ_ONCE(msg->released))
-		return ERR_PTR(-EINVAL);
-	if (!refcount_dec_if_one(&msg->body_ref))
-		return ERR_PTR(-EBUSY);
-	xmsg_owner_del_msg(msg);
-	dbp = msg->body;
-	if (poolp)
-		*poolp = msg->pool;
-	xmsg_mcb_free(msg);
+	if (!IS_ERR(dbp) && poolp)
+		*poolp = o.pool;
 	return dbp;
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_msg_unmake, XMSG_NS);
+
+/**
+ * xmsg_msg_unmake_heap() - turn a heap message back into a bare chunk
+ * @msg: a real message with a heap body and no live proxy; its MCB is
+ *	freed (after its reply handle is put)
+ * @heapp: if not NULL, set to the chunk's heap
+ * @sizep: if not NULL, set to the chunk's size (to free it with)
+ *
+ * Context: any context.
+ * Return: the chunk (still out of its heap, now bare), ERR_PTR(-EINVAL)
+ * when @msg is NULL, a proxy, has no heap body, or was released;
+ * ERR_PTR(-EBUSY) while proxies of it live (nothing changes).
+ */
+void *xmsg_msg_unmake_heap(struct xmsg_msg *msg, struct xmsg_heap **heapp,
+			   size_t *sizep)
+{
+	struct xmsg_msg o;
+	void *chunk = xmsg_msg_unmake_origin(msg, XMSG_ORIGIN_HEAP, &o);
+
+	if (IS_ERR(chunk))
+		return chunk;
+	if (heapp)
+		*heapp = o.heap;
+	if (sizep)
+		*sizep = o.size;
+	return chunk;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_msg_unmake_heap, XMSG_NS);
 
 /**
  * xmsg_msg_rel() - release a message

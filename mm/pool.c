@@ -470,25 +470,6 @@ bool xmsg_pool_is_out(struct xmsg_pool *pool, const void *dbp)
 	return READ_ONCE(pool->state[idx]);
 }
 
-static void xmsg_pool_vm_open(struct vm_area_struct *vma)
-{
-	struct xmsg_pool *pool = vma->vm_private_data;
-
-	atomic_inc(&pool->mapped);
-}
-
-static void xmsg_pool_vm_close(struct vm_area_struct *vma)
-{
-	struct xmsg_pool *pool = vma->vm_private_data;
-
-	atomic_dec(&pool->mapped);
-}
-
-static const struct vm_operations_struct xmsg_pool_vm_ops = {
-	.open = xmsg_pool_vm_open,
-	.close = xmsg_pool_vm_close,
-};
-
 /**
  * xmsg_pool_mmap() - map a pool's region into a user process
  * @pool: the pool
@@ -506,23 +487,9 @@ static const struct vm_operations_struct xmsg_pool_vm_ops = {
  */
 int xmsg_pool_mmap(struct xmsg_pool *pool, struct vm_area_struct *vma)
 {
-	unsigned long pages, npages;
-	int ret;
-
 	if (!pool || !vma)
 		return -EINVAL;
-	pages = PAGE_ALIGN(pool->span) >> PAGE_SHIFT;
-	npages = vma_pages(vma);
-	if (vma->vm_pgoff >= pages || npages > pages - vma->vm_pgoff)
-		return -EINVAL;
-	ret = remap_vmalloc_range(vma, pool->region, vma->vm_pgoff);
-	if (ret)
-		return ret;
-	xmsg_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
-	vma->vm_private_data = pool;
-	vma->vm_ops = &xmsg_pool_vm_ops;
-	atomic_inc(&pool->mapped);
-	return 0;
+	return xmsg_region_mmap(pool->region, pool->span, vma, &pool->mapped);
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_pool_mmap, XMSG_NS);
 

@@ -19,8 +19,10 @@
  * vfree() of the region frees both, and the pages are uncharged as they
  * are freed.
  *
- * Locking: none.  A region belongs to one pool; it is allocated before the
- * pool is visible and freed after its last user is gone.
+ * Locking: none.  A region belongs to one pool (or heap); it is allocated
+ * before the pool is visible and freed after its last user is gone.  The
+ * mapping counter of xmsg_region_mmap() is an atomic, changed by the
+ * vm_ops of the user mappings (mmap_lock held by the mm core).
  */
 
 #include <linux/gfp.h>
@@ -83,3 +85,56 @@ free_pages:
 	return NULL;
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_region_alloc, XMSG_NS);
+
+static void xmsg_region_vm_open(struct vm_area_struct *vma)
+{
+	atomic_t *mapped = vma->vm_private_data;
+
+	atomic_inc(mapped);
+}
+
+static void xmsg_region_vm_close(struct vm_area_struct *vma)
+{
+	atomic_t *mapped = vma->vm_private_data;
+
+	atomic_dec(mapped);
+}
+
+static const struct vm_operations_struct xmsg_region_vm_ops = {
+	.open = xmsg_region_vm_open,
+	.close = xmsg_region_vm_close,
+};
+
+/**
+ * xmsg_region_mmap() - map (part of) a region into a user process
+ * @region: from xmsg_region_alloc()
+ * @size: bytes of @region in use (the mapping may cover their last page)
+ * @vma: the user mapping; @vma->vm_pgoff is the page offset into @region
+ * @mapped: counts the live mappings: raised now and by every copy of
+ *	the mapping (fork, split), lowered as each goes
+ *
+ * The mapping cannot grow (VM_DONTEXPAND) nor be dumped.  This sets
+ * @vma->vm_ops and @vma->vm_private_data.
+ *
+ * Context: process context, mmap_lock held (an f_op->mmap handler).
+ * Return: 0, -EINVAL for a range outside the region's pages, or the error
+ * of remap_vmalloc_range().
+ */
+int xmsg_region_mmap(void *region, size_t size, struct vm_area_struct *vma,
+		     atomic_t *mapped)
+{
+	unsigned long pages = PAGE_ALIGN(size) >> PAGE_SHIFT;
+	unsigned long npages = vma_pages(vma);
+	int ret;
+
+	if (vma->vm_pgoff >= pages || npages > pages - vma->vm_pgoff)
+		return -EINVAL;
+	ret = remap_vmalloc_range(vma, region, vma->vm_pgoff);
+	if (ret)
+		return ret;
+	xmsg_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_private_data = mapped;
+	vma->vm_ops = &xmsg_region_vm_ops;
+	atomic_inc(mapped);
+	return 0;
+}

@@ -113,6 +113,26 @@ struct xmsg_pool_stats {
 };
 
 /**
+ * struct xmsg_heap_stats - a snapshot of a heap's counters
+ * @size: bytes the heap manages (the largest chunk one get may ask for)
+ * @granule: allocation granule in bytes: chunks are rounded up to it
+ * @avail: bytes free now (possibly fragmented)
+ * @out: chunks out now (bare chunks and message bodies)
+ * @failed_gets: gets that found no room
+ * @mapped: live user mappings of the heap's memory
+ * @region_size: bytes of the mappable region (@size rounded up to pages)
+ */
+struct xmsg_heap_stats {
+	u64 size;
+	u64 granule;
+	u64 avail;
+	u64 out;
+	u64 failed_gets;
+	u64 mapped;
+	u64 region_size;
+};
+
+/**
  * struct xmsg_bcb - block control block of a standard block
  * @dbp: the data block
  * @pool: its pool of origin
@@ -202,6 +222,8 @@ void xmsg_owner_release_all(struct xmsg_owner *owner);
 
 /* region.c */
 void *xmsg_region_alloc(size_t size);
+int xmsg_region_mmap(void *region, size_t size, struct vm_area_struct *vma,
+		     atomic_t *mapped);
 
 /* pool.c */
 struct xmsg_pool *xmsg_pool_create(const struct xmsg_pool_params *params);
@@ -235,6 +257,13 @@ struct xmsg_heap *xmsg_heap_create(const char *name, size_t size,
 				   unsigned int min_order);
 int xmsg_heap_destroy(struct xmsg_heap *heap);
 size_t xmsg_heap_avail(struct xmsg_heap *heap);
+void xmsg_heap_get_stats(struct xmsg_heap *heap, struct xmsg_heap_stats *st);
+size_t xmsg_heap_size(const struct xmsg_heap *heap);
+bool xmsg_heap_owns(const struct xmsg_heap *heap, const void *p, size_t len);
+unsigned long xmsg_heap_offset(const struct xmsg_heap *heap, const void *p);
+void *xmsg_heap_chunk_get(struct xmsg_heap *heap, size_t size);
+int xmsg_heap_chunk_free(struct xmsg_heap *heap, void *chunk, size_t size);
+int xmsg_heap_mmap(struct xmsg_heap *heap, struct vm_area_struct *vma);
 
 /* msg.c: messages */
 struct xmsg_msg *xmsg_msg_get(struct xmsg_pool *pool,
@@ -243,6 +272,9 @@ struct xmsg_msg *xmsg_msg_get_heap(struct xmsg_heap *heap, size_t size,
 				   struct xmsg_owner *owner, gfp_t gfp);
 struct xmsg_msg *xmsg_msg_make(struct xmsg_pool *pool, void *dbp,
 			       struct xmsg_owner *owner, gfp_t gfp);
+struct xmsg_msg *xmsg_msg_make_heap(struct xmsg_heap *heap, void *chunk,
+				    size_t size, struct xmsg_owner *owner,
+				    gfp_t gfp);
 struct xmsg_msg *xmsg_msg_make_ext(void *body, size_t size,
 				   const struct xmsg_ext_body *ext,
 				   struct xmsg_owner *owner, gfp_t gfp);
@@ -250,6 +282,8 @@ struct xmsg_msg *xmsg_msg_make_proxy(struct xmsg_msg *real,
 				     size_t offset, size_t len,
 				     struct xmsg_owner *owner, gfp_t gfp);
 void *xmsg_msg_unmake(struct xmsg_msg *msg, struct xmsg_pool **poolp);
+void *xmsg_msg_unmake_heap(struct xmsg_msg *msg, struct xmsg_heap **heapp,
+			   size_t *sizep);
 int xmsg_msg_rel(struct xmsg_msg *msg);
 int xmsg_msg_set_owner(struct xmsg_msg *msg, struct xmsg_owner *from,
 		       struct xmsg_owner *to);

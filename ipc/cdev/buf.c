@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xmsg character device: bare blocks, standard blocks, messages and
- * proxies (XMSG_IOC_BUF_*); send and receive are in sendrecv.c,
- * semaphores in sem.c.
+ * proxies (XMSG_IOC_BUF_*), and the dispatch of the heap commands on
+ * struct xmsg_buf (their work is in heap.c); send and receive are in
+ * sendrecv.c, semaphores in sem.c.
  *
  * Locking
  * -------
@@ -16,9 +17,9 @@
 #include "cdev.h"
 
 /**
- * xmsg_cdev_buf_describe() - where a message, BCB or bare block lies
+ * xmsg_cdev_buf_describe() - where a message, BCB, bare block or chunk lies
  * @cf: the file
- * @h: a handle of type XMSG_TYPE_MSG, _BCB or _BLOCK
+ * @h: a handle of type XMSG_TYPE_MSG, _BCB, _BLOCK or _CHUNK
  * @bi: filled in (pool handle, offset, length, flags, priority)
  *
  * Context: @cf->lock held.
@@ -43,6 +44,10 @@ void xmsg_cdev_buf_describe(struct xmsg_file *cf, struct xmsg_handle *h,
 		p = h->bcb->dbp;
 		len = xmsg_pool_block_size(pool);
 		break;
+	case XMSG_TYPE_CHUNK:
+		bi->length = h->chunk.size;
+		xmsg_cdev_heap_describe(cf, h->chunk.heap, h->chunk.p, bi);
+		return;
 	case XMSG_TYPE_MSG:
 		real = xmsg_msg_real(h->msg);
 		if (real->origin == XMSG_ORIGIN_POOL)
@@ -52,6 +57,11 @@ void xmsg_cdev_buf_describe(struct xmsg_file *cf, struct xmsg_handle *h,
 		p = h->msg->body;
 		len = h->msg->size;
 		bi->prio = h->prio;
+		if (real->origin == XMSG_ORIGIN_HEAP) {
+			bi->length = len;
+			xmsg_cdev_heap_describe(cf, real->heap, p, bi);
+			return;
+		}
 		break;
 	}
 	bi->length = len;
@@ -76,21 +86,40 @@ static void xmsg_cdev_buf_out(struct xmsg_file *cf, struct xmsg_handle *h,
 	b->length = bi.length;
 }
 
-/* Look up a pool handle with the write right, and take a block from it. */
+/**
+ * __xmsg_cdev_src_writable() - the object of a handle to take memory from
+ * @cf: the file
+ * @src: a pool or heap handle from user space
+ * @type: XMSG_TYPE_POOL or XMSG_TYPE_HEAP
+ * @err: out: -EBADF (unknown), -EINVAL (not @type), -EACCES (not both
+ *	the read and the write right)
+ *
+ * Context: @cf->lock held.
+ * Return: the pool or heap, or NULL with *@err set.
+ */
+struct xmsg_cdev_obj *__xmsg_cdev_src_writable(struct xmsg_file *cf, u32 src,
+					       u8 type, int *err)
+{
+	struct xmsg_handle *hp = __xmsg_cdev_handle_find(cf, src, type, err);
+
+	/* a block or chunk may hold what its last user wrote: read too */
+	if (hp && (hp->rights & XMSG_ACC_RDWR) != XMSG_ACC_RDWR) {
+		*err = -EACCES;
+		hp = NULL;
+	}
+	return hp ? hp->uobj : NULL;
+}
+
+/* Look up a pool handle with read and write, and take a block from it. */
 static int __xmsg_cdev_take_block(struct xmsg_file *cf, u32 src,
 				  struct xmsg_pool **poolp, void **dbpp)
 {
-	struct xmsg_handle *hp;
 	struct xmsg_cdev_obj *uobj;
 	int err = 0;
 
-	hp = __xmsg_cdev_handle_find(cf, src, XMSG_TYPE_POOL, &err);
-	if (!hp)
+	uobj = __xmsg_cdev_src_writable(cf, src, XMSG_TYPE_POOL, &err);
+	if (!uobj)
 		return err;
-	/* a block may hold what its last user wrote: read is needed too */
-	if ((hp->rights & XMSG_ACC_RDWR) != XMSG_ACC_RDWR)
-		return -EACCES;
-	uobj = hp->uobj;
 	down_read(&uobj->rwsem);
 	*dbpp = uobj->dead ? NULL : xmsg_block_get(uobj->pool);
 	if (!*dbpp)
@@ -234,6 +263,7 @@ static long xmsg_cdev_buf_rel(struct xmsg_file *cf, unsigned int nr,
 {
 	u8 type = nr == _IOC_NR(XMSG_IOC_BLOCK_REL) ? XMSG_TYPE_BLOCK :
 		  nr == _IOC_NR(XMSG_IOC_BCB_REL) ? XMSG_TYPE_BCB :
+		  nr == _IOC_NR(XMSG_IOC_HEAP_CHUNK_FREE) ? XMSG_TYPE_CHUNK :
 		  XMSG_TYPE_MSG;
 	struct xmsg_handle *h;
 	int err;
@@ -261,16 +291,31 @@ static u8 xmsg_cdev_buf_dst_type(unsigned int nr)
 	case _IOC_NR(XMSG_IOC_BCB_GET):
 	case _IOC_NR(XMSG_IOC_BCB_MAKE):
 		return XMSG_TYPE_BCB;
+	case _IOC_NR(XMSG_IOC_HEAP_CHUNK_GET):
+	case _IOC_NR(XMSG_IOC_HEAP_MSG_UNMAKE):
+		return XMSG_TYPE_CHUNK;
 	default:
 		return XMSG_TYPE_MSG;
 	}
+}
+
+/* The *_GET commands: a copy-out failure undoes them. */
+static bool xmsg_cdev_buf_is_get(unsigned int nr)
+{
+	return nr == _IOC_NR(XMSG_IOC_BLOCK_GET) ||
+	       nr == _IOC_NR(XMSG_IOC_BCB_GET) ||
+	       nr == _IOC_NR(XMSG_IOC_MSG_GET) ||
+	       nr == _IOC_NR(XMSG_IOC_HEAP_MSG_GET) ||
+	       nr == _IOC_NR(XMSG_IOC_HEAP_CHUNK_GET);
 }
 
 /**
  * xmsg_cdev_ioc_buf() - the block and message commands (struct xmsg_buf)
  * @cf: the file
  * @arg: struct xmsg_buf
- * @cmd: XMSG_IOC_BLOCK_*, XMSG_IOC_BCB_*, XMSG_IOC_MSG_*
+ * @cmd: XMSG_IOC_BLOCK_*, XMSG_IOC_BCB_*, XMSG_IOC_MSG_*, and the heap
+ *	commands XMSG_IOC_HEAP_MSG_GET, _CHUNK_GET, _CHUNK_FREE, _MSG_MAKE,
+ *	_MSG_UNMAKE
  *
  * A new handle is published before the copy out; if that copy fails after
  * a *_GET, the get is undone, otherwise (make, unmake, proxy) the new
@@ -297,7 +342,8 @@ long xmsg_cdev_ioc_buf(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 	     (b.slice_offset || b.slice_length)))
 		return -EINVAL;
 	if (nr == _IOC_NR(XMSG_IOC_BLOCK_REL) ||
-	    nr == _IOC_NR(XMSG_IOC_BCB_REL) || nr == _IOC_NR(XMSG_IOC_MSG_REL))
+	    nr == _IOC_NR(XMSG_IOC_BCB_REL) || nr == _IOC_NR(XMSG_IOC_MSG_REL) ||
+	    nr == _IOC_NR(XMSG_IOC_HEAP_CHUNK_FREE))
 		return xmsg_cdev_buf_rel(cf, nr, &b);
 
 	hn = xmsg_cdev_handle_alloc(xmsg_cdev_buf_dst_type(nr));
@@ -321,6 +367,16 @@ long xmsg_cdev_ioc_buf(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 	case _IOC_NR(XMSG_IOC_MSG_UNMAKE):
 		err = __xmsg_cdev_buf_unmake(cf, nr, &b, hn);
 		break;
+	case _IOC_NR(XMSG_IOC_HEAP_MSG_GET):
+	case _IOC_NR(XMSG_IOC_HEAP_CHUNK_GET):
+		err = __xmsg_cdev_heap_get(cf, nr, &b, hn);
+		break;
+	case _IOC_NR(XMSG_IOC_HEAP_MSG_MAKE):
+		err = __xmsg_cdev_heap_make(cf, &b, hn);
+		break;
+	case _IOC_NR(XMSG_IOC_HEAP_MSG_UNMAKE):
+		err = __xmsg_cdev_heap_unmake(cf, &b, hn);
+		break;
 	default:
 		err = __xmsg_cdev_buf_proxy(cf, &b, hn);
 		break;
@@ -334,9 +390,7 @@ long xmsg_cdev_ioc_buf(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 	xmsg_cdev_buf_out(cf, hn, &b);
 	mutex_unlock(&cf->lock);
 	err = xmsg_cdev_copy_out(arg, &b, sizeof(b));
-	if (err && (nr == _IOC_NR(XMSG_IOC_BLOCK_GET) ||
-		    nr == _IOC_NR(XMSG_IOC_BCB_GET) ||
-		    nr == _IOC_NR(XMSG_IOC_MSG_GET))) {
+	if (err && xmsg_cdev_buf_is_get(nr)) {
 		mutex_lock(&cf->lock);
 		hn = __xmsg_cdev_handle_again(cf, id, gen);
 		if (hn)

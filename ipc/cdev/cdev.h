@@ -26,11 +26,13 @@ struct ipc_namespace;
 struct user_namespace;
 
 /**
- * struct xmsg_cdev_obj - a pool, exchange or semaphore as user space sees it
+ * struct xmsg_cdev_obj - a pool, heap, exchange or semaphore as user space
+ *	sees it
  * @ref: references: the registry while named, each handle, each poll fd
- * @type: XMSG_TYPE_POOL, XMSG_TYPE_XCHG or XMSG_TYPE_SEM
+ * @type: XMSG_TYPE_POOL, XMSG_TYPE_XCHG, XMSG_TYPE_SEM or XMSG_TYPE_HEAP
  * @dead: destroyed by XMSG_IOC_DESTROY.  Set under @rwsem (write) for a
- *	pool, under xmsg_reg_lock for the others; read without lock as a hint.
+ *	pool or heap, under xmsg_reg_lock for the others; read without lock
+ *	as a hint.
  * @mode: permission bits (0777)
  * @uid: owner
  * @gid: owner group
@@ -45,9 +47,10 @@ struct user_namespace;
  * @reap_link: on a reaper's private list (xmsg_cdev_reg_reap())
  * @user: the user charged for the object
  * @charge: bytes counted against @user's limit
- * @rwsem: pools: read held by whoever makes blocks go out or maps the
- *	region, write by destroy (which must see the pool idle)
+ * @rwsem: pools and heaps: read held by whoever makes blocks (chunks) go
+ *	out or maps the region, write by destroy (which must see it idle)
  * @pool: XMSG_TYPE_POOL: the pool
+ * @heap: XMSG_TYPE_HEAP: the heap
  * @obj: XMSG_TYPE_XCHG / XMSG_TYPE_SEM: the object (creator's reference)
  */
 struct xmsg_cdev_obj {
@@ -68,9 +71,23 @@ struct xmsg_cdev_obj {
 	struct rw_semaphore rwsem;
 	union {
 		struct xmsg_pool *pool;
+		struct xmsg_heap *heap;
 		struct xmsg_obj *obj;
 	};
 };
+
+/* Pools and heaps: objects with a mappable region and no ipc object. */
+static inline bool xmsg_cdev_type_has_region(u32 type)
+{
+	return type == XMSG_TYPE_POOL || type == XMSG_TYPE_HEAP;
+}
+
+/* Types of the named objects (struct xmsg_cdev_obj). */
+static inline bool xmsg_cdev_type_is_obj(u32 type)
+{
+	return (type >= XMSG_TYPE_POOL && type <= XMSG_TYPE_SEM) ||
+	       type == XMSG_TYPE_HEAP;
+}
 
 /**
  * struct xmsg_handle - one entry of an open file's handle table
@@ -79,15 +96,20 @@ struct xmsg_cdev_obj {
  * @id: the handle
  * @gen: publication number in its file, unique for the file's life
  * @prio: messages: priority received with
- * @uobj: pool/exchange/semaphore (a reference), NULL for a reply handle
+ * @uobj: pool/heap/exchange/semaphore (a reference), NULL for a reply
+ *	handle
  * @obj: exchange/semaphore: the object (a reference of its own when
  *	@uobj is NULL)
- * @pool_link: pools: on xmsg_file.pools
+ * @pool_link: pools and heaps: on xmsg_file.pools
  * @msg: XMSG_TYPE_MSG
  * @bcb: XMSG_TYPE_BCB
  * @blk: XMSG_TYPE_BLOCK: the data block and its pool
  * @blk.dbp: data block pointer
  * @blk.pool: its pool
+ * @chunk: XMSG_TYPE_CHUNK: a bare heap chunk
+ * @chunk.p: the chunk
+ * @chunk.heap: its heap
+ * @chunk.size: its size
  */
 struct xmsg_handle {
 	u8 type;
@@ -105,6 +127,11 @@ struct xmsg_handle {
 			void *dbp;
 			struct xmsg_pool *pool;
 		} blk;
+		struct {
+			void *p;
+			struct xmsg_heap *heap;
+			size_t size;
+		} chunk;
 	};
 };
 
@@ -122,8 +149,8 @@ struct xmsg_handle {
  *	handle starts there.  Protected by @lock.
  * @nr: handles in use.  Protected by @lock.
  * @gen: entries published so far (xmsg_handle.gen).  Protected by @lock.
- * @pools: pool handle entries, to find the handle of a body's pool.
- *	Protected by @lock.
+ * @pools: pool and heap handle entries, to find the handle of a body's
+ *	pool or heap.  Protected by @lock.
  * @posts: broadcast exchanges this file has posted to (struct
  *	xmsg_file_post), withdrawn on release.  Protected by @lock.
  * @post_spare: an entry for @posts, allocated before the lock by a send
@@ -216,6 +243,7 @@ struct xmsg_handle *__xmsg_cdev_handle_find(struct xmsg_file *cf, u32 id,
 void __xmsg_cdev_handle_remove(struct xmsg_file *cf, struct xmsg_handle *h);
 void xmsg_cdev_handle_drop(struct xmsg_handle *h);
 u32 __xmsg_cdev_pool_handle(struct xmsg_file *cf, struct xmsg_pool *pool);
+u32 __xmsg_cdev_heap_handle(struct xmsg_file *cf, struct xmsg_heap *heap);
 bool __xmsg_cdev_pool_writable(struct xmsg_file *cf, struct xmsg_pool *pool);
 int xmsg_cdev_copy_in(void *karg, size_t ksize, size_t ver0,
 		      const void __user *uarg, unsigned int cmd);
@@ -230,6 +258,8 @@ long xmsg_cdev_ioc_xchg_create(struct xmsg_file *cf, void __user *arg,
 			       unsigned int cmd);
 long xmsg_cdev_ioc_sem_create(struct xmsg_file *cf, void __user *arg,
 			      unsigned int cmd);
+long xmsg_cdev_ioc_heap_create(struct xmsg_file *cf, void __user *arg,
+			       unsigned int cmd);
 long xmsg_cdev_ioc_open(struct xmsg_file *cf, void __user *arg,
 			unsigned int cmd);
 long xmsg_cdev_ioc_destroy(struct xmsg_file *cf, void __user *arg,
@@ -250,6 +280,20 @@ long xmsg_cdev_ioc_buf(struct xmsg_file *cf, void __user *arg,
 		       unsigned int cmd);
 void xmsg_cdev_buf_describe(struct xmsg_file *cf, struct xmsg_handle *h,
 			    struct xmsg_buf_info *bi);
+
+struct xmsg_cdev_obj *__xmsg_cdev_src_writable(struct xmsg_file *cf, u32 src,
+					       u8 type, int *err);
+
+/* heap.c: heap messages and bare chunks (dispatched by buf.c) */
+int __xmsg_cdev_heap_get(struct xmsg_file *cf, unsigned int nr,
+			 struct xmsg_buf *b, struct xmsg_handle *hn);
+int __xmsg_cdev_heap_make(struct xmsg_file *cf, struct xmsg_buf *b,
+			  struct xmsg_handle *hn);
+int __xmsg_cdev_heap_unmake(struct xmsg_file *cf, struct xmsg_buf *b,
+			    struct xmsg_handle *hn);
+void xmsg_cdev_heap_describe(struct xmsg_file *cf, struct xmsg_heap *heap,
+			     const void *p, struct xmsg_buf_info *bi);
+void xmsg_cdev_heap_info(struct xmsg_heap *heap, struct xmsg_heap_info *hi);
 
 /* sendrecv.c: send, receive, call, batches */
 long xmsg_cdev_ioc_send(struct xmsg_file *cf, void __user *arg,

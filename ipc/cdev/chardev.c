@@ -109,6 +109,8 @@ static_assert(sizeof(struct xmsg_features) == 88);
 static_assert(sizeof(struct xmsg_pool_create) == 96);
 static_assert(sizeof(struct xmsg_xchg_create) == 80);
 static_assert(sizeof(struct xmsg_sem_create) == 88);
+static_assert(sizeof(struct xmsg_heap_create) == 96);
+static_assert(sizeof(struct xmsg_heap_info) <= sizeof(((struct xmsg_info *)0)->u));
 static_assert(sizeof(struct xmsg_open) == 72);
 static_assert(sizeof(struct xmsg_handle_op) == 32);
 static_assert(sizeof(struct xmsg_buf) == 72);
@@ -394,7 +396,7 @@ void xmsg_cdev_handle_publish(struct xmsg_file *cf, struct xmsg_handle *h,
 	h->id = id;
 	h->gen = ++cf->gen;
 	cf->tab[id] = h;
-	if (h->type == XMSG_TYPE_POOL)
+	if (xmsg_cdev_type_has_region(h->type))
 		list_add_tail(&h->pool_link, &cf->pools);
 }
 
@@ -536,6 +538,9 @@ void xmsg_cdev_handle_drop(struct xmsg_handle *h)
 	case XMSG_TYPE_BLOCK:
 		xmsg_block_rel(h->blk.pool, h->blk.dbp);
 		break;
+	case XMSG_TYPE_CHUNK:
+		xmsg_heap_chunk_free(h->chunk.heap, h->chunk.p, h->chunk.size);
+		break;
 	default:
 		if (h->uobj)
 			xmsg_cdev_obj_put(h->uobj);
@@ -560,7 +565,26 @@ u32 __xmsg_cdev_pool_handle(struct xmsg_file *cf, struct xmsg_pool *pool)
 
 	lockdep_assert_held(&cf->lock);
 	list_for_each_entry(h, &cf->pools, pool_link)
-		if (h->uobj->pool == pool)
+		if (h->type == XMSG_TYPE_POOL && h->uobj->pool == pool)
+			return h->id;
+	return 0;
+}
+
+/**
+ * __xmsg_cdev_heap_handle() - this file's handle for a heap
+ * @cf: the file
+ * @heap: a heap
+ *
+ * Context: @cf->lock held.
+ * Return: the oldest heap handle of @cf naming @heap, or 0.
+ */
+u32 __xmsg_cdev_heap_handle(struct xmsg_file *cf, struct xmsg_heap *heap)
+{
+	struct xmsg_handle *h;
+
+	lockdep_assert_held(&cf->lock);
+	list_for_each_entry(h, &cf->pools, pool_link)
+		if (h->type == XMSG_TYPE_HEAP && h->uobj->heap == heap)
 			return h->id;
 	return 0;
 }
@@ -584,7 +608,7 @@ bool __xmsg_cdev_pool_writable(struct xmsg_file *cf, struct xmsg_pool *pool)
 
 	lockdep_assert_held(&cf->lock);
 	list_for_each_entry(h, &cf->pools, pool_link)
-		if (h->uobj->pool == pool &&
+		if (h->type == XMSG_TYPE_POOL && h->uobj->pool == pool &&
 		    (h->rights & XMSG_ACC_RDWR) == XMSG_ACC_RDWR)
 			return true;
 	return false;
@@ -611,7 +635,8 @@ static long xmsg_cdev_ioc_features(struct xmsg_file *cf, void __user *arg,
 		     XMSG_FEAT_XFER | XMSG_FEAT_RING | XMSG_FEAT_MSG_LENGTH |
 		     XMSG_FEAT_COUNTERS | XMSG_FEAT_PRIO_WAIT |
 		     XMSG_FEAT_PRIO_PASS | XMSG_FEAT_SEM_SIGNAL_WAIT |
-		     XMSG_FEAT_SEND_WAIT | XMSG_FEAT_CLEAR | XMSG_FEAT_PEEK;
+		     XMSG_FEAT_SEND_WAIT | XMSG_FEAT_CLEAR | XMSG_FEAT_PEEK |
+		     XMSG_FEAT_HEAP;
 	f.prio_max = XMSG_MSG_PRIO_MAX;
 	f.mmap_shift = XMSG_MMAP_SHIFT;
 	f.max_pools = READ_ONCE(xmsg_max_pools);
@@ -699,6 +724,12 @@ static const struct xmsg_ioc_desc xmsg_iocs[] = {
 		 xmsg_cdev_ioc_msg_set_length),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_RING), XMSG_IOC_RING, xmsg_cdev_ioc_ring),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_RING_TAKE), XMSG_IOC_RING_TAKE, xmsg_cdev_ioc_ring_take),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_HEAP_CREATE), XMSG_IOC_HEAP_CREATE, xmsg_cdev_ioc_heap_create),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_HEAP_MSG_GET), XMSG_IOC_HEAP_MSG_GET, xmsg_cdev_ioc_buf),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_HEAP_CHUNK_GET), XMSG_IOC_HEAP_CHUNK_GET, xmsg_cdev_ioc_buf),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_HEAP_CHUNK_FREE), XMSG_IOC_HEAP_CHUNK_FREE, xmsg_cdev_ioc_buf),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_HEAP_MSG_MAKE), XMSG_IOC_HEAP_MSG_MAKE, xmsg_cdev_ioc_buf),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_HEAP_MSG_UNMAKE), XMSG_IOC_HEAP_MSG_UNMAKE, xmsg_cdev_ioc_buf),
 };
 
 /*
@@ -752,7 +783,7 @@ static void xmsg_cdev_release_posts(struct xmsg_file *cf)
 /*
  * Last reference to the file (close, exit, kill -9; mappings hold the file
  * too, so no mapping of ours is left).  Broadcast posts are withdrawn and
- * bare blocks go back first, then every BCB and message the owner holds,
+ * bare blocks and chunks go back first, then every BCB and message the owner holds,
  * then the object references.
  */
 static int xmsg_cdev_release(struct inode *inode, struct file *file)
@@ -767,10 +798,14 @@ static int xmsg_cdev_release(struct inode *inode, struct file *file)
 		h = cf->tab[id];
 		if (!h || (h->type != XMSG_TYPE_BLOCK &&
 			   h->type != XMSG_TYPE_MSG &&
-			   h->type != XMSG_TYPE_BCB))
+			   h->type != XMSG_TYPE_BCB &&
+			   h->type != XMSG_TYPE_CHUNK))
 			continue;
 		if (h->type == XMSG_TYPE_BLOCK)
 			xmsg_block_rel(h->blk.pool, h->blk.dbp);
+		if (h->type == XMSG_TYPE_CHUNK)
+			xmsg_heap_chunk_free(h->chunk.heap, h->chunk.p,
+					     h->chunk.size);
 		cf->tab[id] = NULL;
 		kfree(h);
 		if (!(id & 1023))

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xmsg character device: commands on objects (pools, exchanges,
+ * xmsg character device: commands on objects (pools, heaps, exchanges,
  * semaphores): create, open, destroy, info, list, poll fds, and mmap of a
- * pool's region.
+ * pool's or heap's region.
  *
  * Locking
  * -------
  * As chardev.c: the file's lock around handle lookups and publishing,
  * never across user copies.  xmsg_reg_lock (registry.c) around name
  * lookups, creation of a named object and destroy of an exchange or
- * semaphore; a pool's rwsem (write) around its destroy.  Order:
+ * semaphore; a pool's (heap's) rwsem (write) around its destroy.  Order:
  * cfile.lock -> uobj.rwsem -> xmsg_reg_lock.
  */
 #include <linux/anon_inodes.h>
@@ -28,7 +28,7 @@
 
 /**
  * struct xmsg_create_args - what to create
- * @type: XMSG_TYPE_POOL, _XCHG or _SEM
+ * @type: XMSG_TYPE_POOL, _XCHG, _SEM or _HEAP
  * @flags: XMSG_CREATE_*
  * @name: checked name ("" for anonymous)
  * @mode: permission bits
@@ -40,6 +40,8 @@
  * @limit: exchange queue limit
  * @count: semaphore count
  * @threshold: semaphore threshold
+ * @heap_size: heap bytes
+ * @min_order: heap granule order
  */
 struct xmsg_create_args {
 	u32 type;
@@ -54,6 +56,8 @@ struct xmsg_create_args {
 	u32 xchg_flags;
 	u32 count;
 	u32 threshold;
+	u64 heap_size;
+	u32 min_order;
 };
 
 static struct ipc_namespace *xmsg_cdev_cur_ns(void)
@@ -73,6 +77,7 @@ xmsg_cdev_create_new(const struct xmsg_create_args *mk)
 	struct xmsg_cdev_obj *uobj = xmsg_cdev_obj_alloc(mk->type, mk->name,
 							 mk->mode);
 	struct xmsg_pool *pool;
+	struct xmsg_heap *heap;
 	struct xmsg_xchg *xchg;
 	struct xmsg_sem *sem;
 	int err;
@@ -92,6 +97,12 @@ xmsg_cdev_create_new(const struct xmsg_create_args *mk)
 		if (!err)
 			uobj->pool = pool;
 		break;
+	case XMSG_TYPE_HEAP:
+		heap = xmsg_heap_create(mk->name, mk->heap_size, mk->min_order);
+		err = PTR_ERR_OR_ZERO(heap);
+		if (!err)
+			uobj->heap = heap;
+		break;
 	case XMSG_TYPE_XCHG:
 		xchg = xmsg_xchg_create_flags(mk->name, mk->kind, mk->limit,
 					      mk->xchg_flags);
@@ -110,7 +121,7 @@ xmsg_cdev_create_new(const struct xmsg_create_args *mk)
 	if (err)
 		goto put;
 	/* The creator's reference goes with destroy; this one with uobj. */
-	if (mk->type != XMSG_TYPE_POOL)
+	if (!xmsg_cdev_type_has_region(mk->type))
 		xmsg_obj_get(uobj->obj);
 	return uobj;
 put:
@@ -236,7 +247,7 @@ static int xmsg_cdev_obj_handle(struct xmsg_file *cf,
 		goto unreserve;
 	}
 	h->uobj = uobj;
-	h->obj = mk->type == XMSG_TYPE_POOL ? NULL : uobj->obj;
+	h->obj = xmsg_cdev_type_has_region(mk->type) ? NULL : uobj->obj;
 	h->rights = mk->access;
 	*handle = id;
 	if (result)
@@ -246,6 +257,12 @@ static int xmsg_cdev_obj_handle(struct xmsg_file *cf,
 
 		pc->stride = xmsg_pool_block_size(uobj->pool);
 		pc->region_size = xmsg_pool_region_size(uobj->pool);
+	} else if (mk->type == XMSG_TYPE_HEAP) {
+		struct xmsg_heap_create *hc = karg;
+		struct xmsg_heap_stats st;
+
+		xmsg_heap_get_stats(uobj->heap, &st);
+		hc->region_size = st.region_size;
 	}
 	err = xmsg_cdev_copy_out(arg, karg, ksize);
 	mutex_lock(&cf->lock);
@@ -434,6 +451,47 @@ long xmsg_cdev_ioc_sem_create(struct xmsg_file *cf, void __user *arg,
 				    &sc.result);
 }
 
+/**
+ * xmsg_cdev_ioc_heap_create() - XMSG_IOC_HEAP_CREATE
+ * @cf: the file
+ * @arg: struct xmsg_heap_create
+ * @cmd: the command
+ *
+ * Context: process context.
+ * Return: 0; -EFAULT, -EINVAL, -E2BIG (copy and validation); -EEXIST;
+ * -EACCES; -EMFILE; -ENOSPC; -EPERM (the create_gid gate); -EINTR (fatal
+ * signal); -ENOMEM.
+ */
+long xmsg_cdev_ioc_heap_create(struct xmsg_file *cf, void __user *arg,
+			       unsigned int cmd)
+{
+	struct xmsg_heap_create hc;
+	struct xmsg_create_args mk = { .type = XMSG_TYPE_HEAP };
+	u32 order;
+	int err;
+
+	err = xmsg_cdev_copy_in(&hc, sizeof(hc), sizeof(hc), arg, cmd);
+	if (err)
+		return err;
+	order = hc.min_order ?: XMSG_HEAP_ORDER_DEFAULT;
+	if (hc.pad || memchr_inv(hc.reserved, 0, sizeof(hc.reserved)) ||
+	    order < XMSG_HEAP_ORDER_MIN || order > XMSG_HEAP_ORDER_MAX ||
+	    hc.heap_size < (1ULL << order) ||
+	    hc.heap_size > XMSG_HEAP_SIZE_MAX)
+		return -EINVAL;
+	err = xmsg_cdev_create_common(&mk, hc.flags, hc.name, hc.mode,
+				      hc.access, false);
+	if (err)
+		return err;
+	mk.heap_size = hc.heap_size;
+	mk.min_order = order;
+	/* the region, and the allocator's and our bitmaps beside it */
+	mk.bytes = PAGE_ALIGN(hc.heap_size) +
+		   2 * BITS_TO_LONGS(hc.heap_size >> order) * sizeof(long);
+	return xmsg_cdev_obj_handle(cf, &mk, arg, &hc, sizeof(hc), &hc.handle,
+				    &hc.result);
+}
+
 /* Open an existing named object: xmsg_cdev_create_object() with no create. */
 static struct xmsg_cdev_obj *xmsg_cdev_open_object(u32 type, const char *name,
 						   u32 access)
@@ -476,7 +534,7 @@ long xmsg_cdev_ioc_open(struct xmsg_file *cf, void __user *arg,
 		return err;
 	if (op.flags || op.pad || memchr_inv(op.reserved, 0,
 					     sizeof(op.reserved)) ||
-	    op.type < XMSG_TYPE_POOL || op.type > XMSG_TYPE_SEM ||
+	    !xmsg_cdev_type_is_obj(op.type) ||
 	    !xmsg_cdev_access_ok(op.access) || xmsg_cdev_name_check(op.name,
 								    false))
 		return -EINVAL;
@@ -492,7 +550,7 @@ long xmsg_cdev_ioc_open(struct xmsg_file *cf, void __user *arg,
 	err = PTR_ERR_OR_ZERO(uobj);
 	if (!err) {
 		h->uobj = uobj;
-		h->obj = op.type == XMSG_TYPE_POOL ? NULL : uobj->obj;
+		h->obj = xmsg_cdev_type_has_region(op.type) ? NULL : uobj->obj;
 		h->rights = op.access;
 		op.handle = id;
 		err = xmsg_cdev_copy_out(arg, &op, sizeof(op));
@@ -517,29 +575,37 @@ free:
  * @uobj: the object
  *
  * An exchange or semaphore is destroyed at once (its waiters fail with
- * -EIDRM, its queue is released); a pool only when idle, and then no
- * block goes out of it and no mapping is made any more.  The name and
+ * -EIDRM, its queue is released); a pool or heap only when idle, and then
+ * no block (chunk) goes out of it and no mapping is made any more.  The name and
  * the references are the caller's business.
  *
  * Context: process context; takes the pool's rwsem or xmsg_reg_lock.
- * Return: 0; -EIDRM when destroyed already; -EBUSY for a pool with blocks
- * out or mapped.
+ * Return: 0; -EIDRM when destroyed already; -EBUSY for a pool (heap) with
+ * blocks (chunks) out or mapped.
  */
 int xmsg_cdev_obj_kill(struct xmsg_cdev_obj *uobj)
 {
+	struct xmsg_heap_stats hs;
 	struct xmsg_pool_stats st;
+	bool busy;
 	int err = 0;
 
-	if (uobj->type == XMSG_TYPE_POOL) {
+	if (xmsg_cdev_type_has_region(uobj->type)) {
 		down_write(&uobj->rwsem);
-		xmsg_pool_get_stats(uobj->pool, &st);
+		if (uobj->type == XMSG_TYPE_POOL) {
+			xmsg_pool_get_stats(uobj->pool, &st);
+			busy = st.in_use || st.mapped;
+		} else {
+			xmsg_heap_get_stats(uobj->heap, &hs);
+			busy = hs.out || hs.mapped;
+		}
 		if (uobj->dead)
 			err = -EIDRM;
-		else if (st.in_use || st.mapped)
+		else if (busy)
 			err = -EBUSY;
 		else
 			uobj->dead = true;
-		if (!err)
+		if (!err && uobj->type == XMSG_TYPE_POOL)
 			xmsg_pool_close(uobj->pool);
 		up_write(&uobj->rwsem);
 		return err;
@@ -586,7 +652,7 @@ long xmsg_cdev_ioc_destroy(struct xmsg_file *cf, void __user *arg,
 		return -EINVAL;
 	mutex_lock(&cf->lock);
 	h = __xmsg_cdev_handle_find(cf, op.handle, 0, &err);
-	if (h && (h->type < XMSG_TYPE_POOL || h->type > XMSG_TYPE_SEM))
+	if (h && !xmsg_cdev_type_is_obj(h->type))
 		err = -EINVAL;
 	else if (h && !h->uobj)
 		err = -EPERM;
@@ -732,6 +798,9 @@ static void xmsg_cdev_info_obj(struct xmsg_handle *h, struct xmsg_info *in)
 		in->u.pool.mapped = ps.mapped;
 		in->u.pool.region_size = ps.region_size;
 		return;
+	case XMSG_TYPE_HEAP:
+		xmsg_cdev_heap_info(uobj->heap, &in->u.heap);
+		return;
 	case XMSG_TYPE_XCHG:
 		xmsg_xchg_get_stats(xmsg_obj_xchg(h->obj), &xs);
 		in->u.xchg.kind = xs.kind;
@@ -791,7 +860,7 @@ long xmsg_cdev_ioc_info(struct xmsg_file *cf, void __user *arg,
 	h = __xmsg_cdev_handle_find(cf, handle, 0, &err);
 	if (h) {
 		in.type = h->type;
-		if (h->type <= XMSG_TYPE_SEM)
+		if (xmsg_cdev_type_is_obj(h->type))
 			xmsg_cdev_info_obj(h, &in);
 		else
 			xmsg_cdev_buf_describe(cf, h, &in.u.buf);
@@ -826,7 +895,8 @@ long xmsg_cdev_ioc_list(struct xmsg_file *cf, void __user *arg,
 		return err;
 	if (ls.flags || ls.pad || memchr_inv(ls.reserved, 0,
 					     sizeof(ls.reserved)) ||
-	    ls.type > XMSG_TYPE_SEM || ls.entry_size != sizeof(*ents) ||
+	    (ls.type && !xmsg_cdev_type_is_obj(ls.type)) ||
+	    ls.entry_size != sizeof(*ents) ||
 	    (ls.count && !ls.entries))
 		return -EINVAL;
 	n = min_t(u32, ls.count, XMSG_LIST_MAX);
@@ -966,9 +1036,9 @@ put:
 /* ---- mmap ------------------------------------------------------------ */
 
 /**
- * xmsg_cdev_pool_mmap() - map a pool's region
+ * xmsg_cdev_pool_mmap() - map a pool's (or heap's) region
  * @cf: the file
- * @vma: the mapping; its offset is XMSG_MMAP_OFFSET(pool handle)
+ * @vma: the mapping; its offset is XMSG_MMAP_OFFSET(pool or heap handle)
  *
  * The region (or a prefix of it) is mapped from its start, MAP_SHARED
  * only.  A handle without the write right gets a mapping that can never
@@ -976,7 +1046,7 @@ put:
  *
  * Context: process context, mmap_lock held.
  * Return: 0; -EINVAL for a bad offset, MAP_PRIVATE, a handle that is not a
- * pool or a length beyond the region; -EBADF for an unknown handle;
+ * pool or heap or a length beyond the region; -EBADF for an unknown handle;
  * -EACCES without the read right, or for PROT_WRITE without the write
  * right; -EIDRM for a destroyed
  * pool; the errors of remap_vmalloc_range().
@@ -993,8 +1063,11 @@ int xmsg_cdev_pool_mmap(struct xmsg_file *cf, struct vm_area_struct *vma)
 	    !(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
 	mutex_lock(&cf->lock);
-	h = __xmsg_cdev_handle_find(cf, handle, XMSG_TYPE_POOL, &err);
+	h = __xmsg_cdev_handle_find(cf, handle, 0, &err);
 	if (!h)
+		goto unlock;
+	err = -EINVAL;
+	if (!xmsg_cdev_type_has_region(h->type))
 		goto unlock;
 	err = -EACCES;
 	if (!(h->rights & XMSG_ACC_READ))
@@ -1010,7 +1083,10 @@ int xmsg_cdev_pool_mmap(struct xmsg_file *cf, struct vm_area_struct *vma)
 		err = -EIDRM;
 	} else {
 		vma->vm_pgoff = 0;
-		err = xmsg_pool_mmap(uobj->pool, vma);
+		if (h->type == XMSG_TYPE_HEAP)
+			err = xmsg_heap_mmap(uobj->heap, vma);
+		else
+			err = xmsg_pool_mmap(uobj->pool, vma);
 	}
 	up_read(&uobj->rwsem);
 unlock:

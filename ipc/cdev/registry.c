@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xmsg named objects: the pools, exchanges and semaphores user space
+ * xmsg named objects: the pools, heaps, exchanges and semaphores user space
  * creates through /dev/xmsg, their names (one registry per IPC namespace),
  * permissions and per-user limits.
  *
@@ -16,7 +16,7 @@
  * again: xmsg_cdev_reg_reap() unlinks every name there, and the registry lets
  * the namespace go.  An exchange or semaphore still held by a handle lives
  * on unnamed, like an unlinked file, and is uncharged from its creator
- * when the last handle closes; a pool is destroyed once it is idle (no
+ * when the last handle closes; a pool (heap) is destroyed once it is idle (no
  * block out, no mapping), as XMSG_IOC_DESTROY would.  The reap runs
  * before every create and whenever a file of /dev/xmsg is released, so a
  * user who loops "unshare -Ui; create" neither pins namespaces nor burns
@@ -206,7 +206,8 @@ static void xmsg_cdev_user_uncharge(struct xmsg_user *u,
 
 static enum xmsg_charge_kind xmsg_uobj_charge_kind(struct xmsg_cdev_obj *uobj)
 {
-	return uobj->type == XMSG_TYPE_POOL ? XMSG_CHARGE_POOL :
+	/* a heap counts as a pool */
+	return xmsg_cdev_type_has_region(uobj->type) ? XMSG_CHARGE_POOL :
 	       XMSG_CHARGE_OBJECT;
 }
 
@@ -327,6 +328,12 @@ static void xmsg_cdev_obj_release(struct kref *ref)
 		err = xmsg_pool_destroy(uobj->pool);
 		if (err)	/* only if our accounting is wrong */
 			pr_warn_ratelimited("pool %s leaked (%d)\n",
+					    uobj->name, err);
+		break;
+	case XMSG_TYPE_HEAP:
+		err = xmsg_heap_destroy(uobj->heap);
+		if (err)	/* only if our accounting is wrong */
+			pr_warn_ratelimited("heap %s leaked (%d)\n",
 					    uobj->name, err);
 		break;
 	case XMSG_TYPE_XCHG:
@@ -492,7 +499,7 @@ static void xmsg_cdev_reg_reap_collect(struct hlist_head *out,
 			continue;
 		/* the last unlink frees @reg (@rtmp is read already) */
 		xa_for_each(&reg->ids, id, uobj) {	/* safe to erase */
-			if (uobj->type == XMSG_TYPE_POOL) {
+			if (xmsg_cdev_type_has_region(uobj->type)) {
 				xmsg_cdev_obj_get(uobj);
 				list_add_tail(&uobj->reap_link, pools);
 				continue;
@@ -701,7 +708,7 @@ void xmsg_cdev_reg_exit(void)
 			mutex_lock(&xmsg_reg_lock);
 			list_for_each_entry(reg, &xmsg_regs, link) {
 				xa_for_each(&reg->ids, id, u) {
-					if (pass == !!(u->type == XMSG_TYPE_POOL)) {
+					if (pass == xmsg_cdev_type_has_region(u->type)) {
 						uobj = u;
 						break;
 					}

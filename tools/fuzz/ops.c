@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xmsg_fuzz workers: each process keeps tables of the handles its calls
- * returned (pools, exchanges, semaphores, messages, BCBs, bare blocks,
- * rings, poll fds) and issues calls on them: mostly well-formed, with the
+ * returned (pools, heaps, exchanges, semaphores, messages, BCBs, bare
+ * blocks, bare heap chunks, rings, poll fds) and issues calls on them: mostly well-formed, with the
  * right struct sizes and live handles, and now and then with one field
  * mutated (flags, reserved, sizes, handles, offsets, lengths, priorities,
  * timeouts) or an unknown command.  Names come from a small set shared by
@@ -45,6 +45,7 @@ struct fz_pool {
 	void *map;
 	size_t maplen;
 	int mapw;
+	int heap;		/* a heap: @region bytes of chunks */
 };
 
 struct fz_obj {
@@ -55,7 +56,7 @@ struct fz_obj {
 
 struct fz_buf {
 	uint32_t h;
-	uint32_t type;		/* XMSG_TYPE_MSG, _BCB, _BLOCK */
+	uint32_t type;		/* XMSG_TYPE_MSG, _BCB, _BLOCK, _CHUNK */
 	uint32_t pool;
 	uint32_t flags;		/* XMSG_MSGF_* */
 	uint64_t off;
@@ -102,7 +103,8 @@ static const char *const op_names[OP_NR] = {
 	"proxy", "send", "recv", "call", "xfer", "bcast_clear", "sem_signal",
 	"sem_wait", "poll_fd", "poll", "msg_read", "set_length", "ring",
 	"ring_take", "ring_mmap", "mmap", "raw", "xchg_clear",
-	"sem_signal_wait", "sem_clear",
+	"sem_signal_wait", "sem_clear", "heap_create", "heap_get",
+	"heap_chunk",
 };
 
 const char *fz_op_name(int op)
@@ -431,6 +433,29 @@ static void op_pool_create(void)
 		add_pool(&pc);
 }
 
+/* A heap, in the pool table (mapped and destroyed alike). */
+static void op_heap_create(void)
+{
+	static const uint64_t sizes[] = { 64, 100, 4096, 65536, 200000 };
+	struct xmsg_heap_create hc = {
+		.size = sizeof(hc), .mode = mode(), .access = rights(),
+		.heap_size = sizes[below(5)],
+		.min_order = chance(70) ? 0 : 3 + below(14),
+	};
+	struct xmsg_pool_create pc = { 0 };
+
+	if (chance(10))
+		hc.flags = XMSG_CREATE_EXCL;
+	name_of(hc.name, 'h');
+	if (CALL(OP_HEAP_CREATE, XMSG_IOC_HEAP_CREATE, hc))
+		return;
+	pc.handle = hc.handle;
+	pc.access = hc.access;
+	pc.region_size = hc.region_size;
+	add_pool(&pc);
+	S->pool[S->npool - 1].heap = 1;
+}
+
 static void op_xchg_create(void)
 {
 	struct xmsg_xchg_create xc = {
@@ -464,15 +489,25 @@ static void op_sem_create(void)
 
 static void op_open(void)
 {
-	static const char tc[] = "pxs";
+	static const char tc[] = "pxsh";
 	struct xmsg_open o = { .size = sizeof(o), .access = rights() };
-	int t = below(3);
+	int t = below(4);
 
-	o.type = XMSG_TYPE_POOL + t;
+	o.type = t == 3 ? XMSG_TYPE_HEAP : XMSG_TYPE_POOL + t;
 	name_of(o.name, tc[t]);
 	if (CALL(OP_OPEN, XMSG_IOC_OPEN, o))
 		return;
-	if (o.type == XMSG_TYPE_POOL) {
+	if (o.type == XMSG_TYPE_HEAP) {
+		struct xmsg_info in = { .size = sizeof(in), .handle = o.handle };
+		struct xmsg_pool_create pc = {
+			.handle = o.handle, .access = o.access,
+		};
+
+		if (counted(OP_INFO, ioctl(S->fd, XMSG_IOC_INFO, &in)) == 0)
+			pc.region_size = in.u.heap.region_size;
+		add_pool(&pc);
+		S->pool[S->npool - 1].heap = 1;
+	} else if (o.type == XMSG_TYPE_POOL) {
 		struct xmsg_info in = { .size = sizeof(in), .handle = o.handle };
 		struct xmsg_pool_create pc = {
 			.handle = o.handle, .access = o.access,
@@ -533,7 +568,8 @@ static void op_list(void)
 {
 	struct xmsg_list_entry *e = (void *)S->scratch;
 	struct xmsg_list l = {
-		.size = sizeof(l), .type = below(4),
+		.size = sizeof(l),
+		.type = chance(10) ? XMSG_TYPE_HEAP : below(4),
 		.count = 1 + below(sizeof(S->scratch) / sizeof(*e)),
 		.entries = (uintptr_t)e, .entry_size = sizeof(*e),
 	};
@@ -569,6 +605,7 @@ static unsigned long rel_cmd(uint32_t type)
 	switch (type) {
 	case XMSG_TYPE_BLOCK: return XMSG_IOC_BLOCK_REL;
 	case XMSG_TYPE_BCB: return XMSG_IOC_BCB_REL;
+	case XMSG_TYPE_CHUNK: return XMSG_IOC_HEAP_CHUNK_FREE;
 	default: return XMSG_IOC_MSG_REL;
 	}
 }
@@ -619,6 +656,49 @@ static void op_unmake(void)
 		add_buf(b.dst, XMSG_TYPE_BLOCK, b.pool, b.msg_flags, b.offset,
 			b.length);
 	}
+}
+
+/* A heap message or bare chunk of any size (sometimes a bad one). */
+static void op_heap_get(void)
+{
+	struct xmsg_buf b = { .size = sizeof(b) };
+	struct fz_pool *p;
+	int chunk = chance(30), i;
+
+	if (!S->npool)
+		return;
+	p = &S->pool[pick(S->npool)];
+	for (i = 0; i < S->npool && !p->heap && chance(90); i++)
+		p = &S->pool[(p - S->pool + 1) % S->npool];	/* a heap */
+	b.src = p->h;
+	b.length = p->region ? 1 + below(p->region + 2) : below(64);
+	if (chance(5))
+		b.length = chance(50) ? 0 : ~0ULL;
+	if (CALL(OP_HEAP_GET, chunk ? XMSG_IOC_HEAP_CHUNK_GET :
+		 XMSG_IOC_HEAP_MSG_GET, b) == 0)
+		add_buf(b.dst, chunk ? XMSG_TYPE_CHUNK : XMSG_TYPE_MSG, b.pool,
+			b.msg_flags, b.offset, b.length);
+}
+
+/* Free a bare chunk, make it a message, or unmake a message into one. */
+static void op_heap_chunk(void)
+{
+	struct xmsg_buf b = { .size = sizeof(b) };
+	int k = below(3), i;
+	unsigned long cmd;
+
+	i = find_buf(k == 2 ? XMSG_TYPE_MSG : XMSG_TYPE_CHUNK);
+	if (i < 0)
+		return;
+	b.src = S->buf[i].h;
+	cmd = k == 0 ? XMSG_IOC_HEAP_CHUNK_FREE : k == 1 ?
+	      XMSG_IOC_HEAP_MSG_MAKE : XMSG_IOC_HEAP_MSG_UNMAKE;
+	if (CALL(OP_HEAP_CHUNK, cmd, b))
+		return;
+	forget(b.src);
+	if (k)
+		add_buf(b.dst, k == 1 ? XMSG_TYPE_MSG : XMSG_TYPE_CHUNK,
+			b.pool, b.msg_flags, b.offset, b.length);
 }
 
 static void op_proxy(void)
@@ -1096,7 +1176,8 @@ static void op_ring(void)
 /* An unknown command, a known one with a wrong size, or random bytes. */
 static void op_raw(void)
 {
-	unsigned int nr = below(0x48), size = below(256), dir = below(4);
+	unsigned int nr = chance(85) ? below(0x48) : 0x70 + below(0x10);
+	unsigned int size = below(256), dir = below(4);
 	unsigned long cmd;
 	size_t i;
 
@@ -1137,7 +1218,8 @@ static struct fz_weighted ops[] = {
 	OP(xfer, 3), OP(bcast_clear, 1), OP(signal, 6), OP(wait, 3),
 	OP(poll_fd, 2), OP(msg_read, 3), OP(set_length, 2), OP(ring, 3),
 	OP(mmap, 3), OP(raw, 1), OP(fork, 1), OP(xchg_clear, 1),
-	OP(sem_clear, 1), OP(signal_wait, 2),
+	OP(sem_clear, 1), OP(signal_wait, 2), OP(heap_create, 2),
+	OP(heap_get, 6), OP(heap_chunk, 3),
 };
 
 /* Leave out the operations named in @skip (comma separated). */

@@ -271,16 +271,36 @@ static int destroy(int fd, uint32_t h)
 	return ioctl(fd, XMSG_IOC_DESTROY, &d) ? -errno : 0;
 }
 
-/* Is pool handle @h full again?  Prints what is not. */
+/* Pools and heaps: checked idle after the exchanges are gone. */
+static int has_region(uint32_t type)
+{
+	return type == XMSG_TYPE_POOL || type == XMSG_TYPE_HEAP;
+}
+
+/* Is pool (or heap) handle @h full again?  Prints what is not. */
 static int pool_full(int fd, uint32_t h, const char *where, const char *name,
 		     int quiet)
 {
 	struct xmsg_info in = { .size = sizeof(in), .handle = h };
 	struct xmsg_pool_info *p = &in.u.pool;
+	struct xmsg_heap_info *hp = &in.u.heap;
 
 	if (ioctl(fd, XMSG_IOC_INFO, &in)) {
 		printf("# check %s: INFO of pool %s: %s\n", where, name,
 		       strerror(errno));
+		return 0;
+	}
+	if (in.type == XMSG_TYPE_HEAP) {
+		if (!hp->chunks_out && !hp->mapped &&
+		    hp->free == hp->heap_size)
+			return 1;
+		if (!quiet)
+			printf("# check %s: heap %s not idle: free=%llu/%llu "
+			       "chunks_out=%llu mapped=%llu\n", where, name,
+			       (unsigned long long)hp->free,
+			       (unsigned long long)hp->heap_size,
+			       (unsigned long long)hp->chunks_out,
+			       (unsigned long long)hp->mapped);
 		return 0;
 	}
 	if (p->free == p->count && !p->in_use && !p->mapped)
@@ -297,7 +317,8 @@ static int pool_full(int fd, uint32_t h, const char *where, const char *name,
 
 /*
  * Destroy the fuzzer's exchanges and semaphores (their queued messages go
- * back to their pools), then check each pool and destroy it.  Returns the
+ * back to their pools and heaps), then check each pool and heap and
+ * destroy it.  Returns the
  * number of problems; *@npools counts the pools checked.
  */
 static int check_ns(const char *where, int first_ns, int *npools)
@@ -317,7 +338,7 @@ static int check_ns(const char *where, int first_ns, int *npools)
 	printf("# check %s: %d objects, %d of them with mutated names\n",
 	       where, n, tries);
 	for (i = 0; i < n; i++) {
-		if (e[i].type == XMSG_TYPE_POOL)
+		if (has_region(e[i].type))
 			continue;
 		if (open_obj(fd, &e[i], &h) || destroy(fd, h)) {
 			printf("# check %s: cannot destroy %s: %s\n", where,
@@ -326,7 +347,7 @@ static int check_ns(const char *where, int first_ns, int *npools)
 		}
 	}
 	for (i = 0; i < n; i++) {
-		if (e[i].type != XMSG_TYPE_POOL)
+		if (!has_region(e[i].type))
 			continue;
 		(*npools)++;
 		if (open_obj(fd, &e[i], &h)) {

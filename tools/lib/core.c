@@ -217,6 +217,8 @@ const char *xm_type_name(uint32_t type)
 	case XMSG_TYPE_MSG: return "msg";
 	case XMSG_TYPE_BCB: return "bcb";
 	case XMSG_TYPE_BLOCK: return "block";
+	case XMSG_TYPE_HEAP: return "heap";
+	case XMSG_TYPE_CHUNK: return "chunk";
 	}
 	return "?";
 }
@@ -293,6 +295,7 @@ static int xm_add_map(struct xm *x, uint32_t pool, void *base, size_t size)
 static int __xm_pool_map(struct xm *x, uint32_t pool, struct xm_map **mp)
 {
 	struct xmsg_info info;
+	size_t size;
 	void *base;
 	int prot, ret;
 
@@ -302,18 +305,22 @@ static int __xm_pool_map(struct xm *x, uint32_t pool, struct xm_map **mp)
 	ret = xm_info(x, pool, &info);
 	if (ret)
 		return ret;
-	if (info.type != XMSG_TYPE_POOL)
+	if (info.type == XMSG_TYPE_POOL)
+		size = info.u.pool.region_size;
+	else if (info.type == XMSG_TYPE_HEAP)	/* mapped alike */
+		size = info.u.heap.region_size;
+	else
 		return -EINVAL;
 	prot = PROT_READ;
 	if (info.rights & XMSG_ACC_WRITE)
 		prot |= PROT_WRITE;
-	base = mmap(NULL, info.u.pool.region_size, prot, MAP_SHARED, x->fd,
+	base = mmap(NULL, size, prot, MAP_SHARED, x->fd,
 		    (off_t)XMSG_MMAP_OFFSET(pool));
 	if (base == MAP_FAILED)
 		return -errno;
-	ret = xm_add_map(x, pool, base, info.u.pool.region_size);
+	ret = xm_add_map(x, pool, base, size);
 	if (ret) {
-		munmap(base, info.u.pool.region_size);
+		munmap(base, size);
 		return ret;
 	}
 	*mp = &x->maps[x->nr_maps - 1];

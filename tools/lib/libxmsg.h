@@ -134,6 +134,32 @@ int xm_pool_unmap(struct xm *x, uint32_t pool);
 int xm_pool_destroy(struct xm *x, uint32_t pool);
 void *xm_ptr(struct xm *x, uint32_t pool, uint64_t offset);
 
+/*
+ * heaps (LIBXMSG 0.3, XMSG_FEAT_HEAP): a named region from which messages
+ * and bare chunks of any size up to @heap_size are got; @min_order is the
+ * log2 of the granule (0: 64 bytes).  A heap handle maps like a pool's:
+ * xm_pool_map(), xm_pool_unmap() and xm_ptr() take either, and a body in
+ * a heap is reported with its heap handle in @pool of struct xm_msg (and
+ * XMSG_MSGF_HEAP in @flags), so @body points into the heap's mapping.  A
+ * receiver must hold a handle of the heap (xm_heap_open()) before it
+ * receives, else the kernel reports heap 0 (XMSG_MSGF_NOPOOL).  Destroy
+ * with xm_destroy() (-EBUSY while chunks are out).  A bare chunk
+ * (xm_heap_chunk_get()) is written in place, then made a message without
+ * a copy (xm_heap_msg_make()) or freed (xm_heap_chunk_free(), or
+ * xm_handle_close()); xm_heap_msg_unmake() turns a heap message back.
+ */
+int xm_heap_create(struct xm *x, const char *name, uint64_t heap_size,
+		   uint32_t min_order, uint32_t mode, uint32_t flags);
+int xm_heap_open(struct xm *x, const char *name, uint32_t access);
+int xm_heap_info(struct xm *x, uint32_t heap, struct xmsg_heap_info *hi);
+int xm_heap_msg_get(struct xm *x, uint32_t heap, uint64_t length,
+		    struct xm_msg *m);
+int xm_heap_chunk_get(struct xm *x, uint32_t heap, uint64_t length,
+		      struct xm_msg *c);
+int xm_heap_chunk_free(struct xm *x, uint32_t chunk);
+int xm_heap_msg_make(struct xm *x, uint32_t chunk, struct xm_msg *m);
+int xm_heap_msg_unmake(struct xm *x, uint32_t msg, struct xm_msg *chunk);
+
 /* bare blocks and standard blocks (@handle, @pool, @body, @offset,
  * @length of struct xm_msg are filled)
  */

@@ -19,8 +19,10 @@ static void xm_fill(struct xm *x, struct xm_msg *m, uint32_t handle,
 	m->body = pool ? xm_ptr(x, pool, offset) : NULL;
 }
 
-static int xm_buf(struct xm *x, unsigned long cmd, uint32_t src,
-		  uint64_t soff, uint64_t slen, struct xm_msg *out)
+/* A struct xmsg_buf command; @len is the length asked for (heap gets). */
+static int xm_buf_len(struct xm *x, unsigned long cmd, uint32_t src,
+		      uint64_t soff, uint64_t slen, uint64_t len,
+		      struct xm_msg *out)
 {
 	struct xmsg_buf b;
 	int ret;
@@ -29,11 +31,18 @@ static int xm_buf(struct xm *x, unsigned long cmd, uint32_t src,
 	b.src = src;
 	b.slice_offset = soff;
 	b.slice_length = slen;
+	b.length = len;
 	ret = xm_ioctl(x, cmd, &b);
 	if (!ret && out)
 		xm_fill(x, out, b.dst, b.pool, b.offset, b.length,
 			b.msg_flags);
 	return ret;
+}
+
+static int xm_buf(struct xm *x, unsigned long cmd, uint32_t src,
+		  uint64_t soff, uint64_t slen, struct xm_msg *out)
+{
+	return xm_buf_len(x, cmd, src, soff, slen, 0, out);
 }
 
 int xm_block_get(struct xm *x, uint32_t pool, struct xm_msg *b)
@@ -100,7 +109,7 @@ int xm_msg_info(struct xm *x, uint32_t msg, struct xm_msg *m)
 	if (ret)
 		return ret;
 	if (info.type != XMSG_TYPE_MSG && info.type != XMSG_TYPE_BCB &&
-	    info.type != XMSG_TYPE_BLOCK)
+	    info.type != XMSG_TYPE_BLOCK && info.type != XMSG_TYPE_CHUNK)
 		return -EINVAL;
 	xm_fill(x, m, msg, info.u.buf.pool, info.u.buf.offset,
 		info.u.buf.length, info.u.buf.msg_flags);
@@ -129,6 +138,72 @@ int xm_msg_set_length(struct xm *x, uint32_t msg, uint64_t length)
 	ml.handle = msg;
 	ml.length = length;
 	return xm_ioctl(x, XMSG_IOC_MSG_SET_LENGTH, &ml);
+}
+
+/* heaps */
+
+int xm_heap_create(struct xm *x, const char *name, uint64_t heap_size,
+		   uint32_t min_order, uint32_t mode, uint32_t flags)
+{
+	struct xmsg_heap_create hc;
+	int ret;
+
+	XM_INIT(hc);
+	ret = xm_name(hc.name, name);
+	if (ret)
+		return ret;
+	hc.flags = flags;
+	hc.mode = mode;
+	hc.access = XMSG_ACC_RDWR;
+	hc.heap_size = heap_size;
+	hc.min_order = min_order;
+	ret = xm_ioctl(x, XMSG_IOC_HEAP_CREATE, &hc);
+	return ret ? ret : (int)hc.handle;
+}
+
+int xm_heap_open(struct xm *x, const char *name, uint32_t access)
+{
+	return xm_obj_open(x, XMSG_TYPE_HEAP, name, access);
+}
+
+int xm_heap_info(struct xm *x, uint32_t heap, struct xmsg_heap_info *hi)
+{
+	struct xmsg_info info;
+	int ret = xm_info(x, heap, &info);
+
+	if (ret)
+		return ret;
+	if (info.type != XMSG_TYPE_HEAP)
+		return -EINVAL;
+	*hi = info.u.heap;
+	return 0;
+}
+
+int xm_heap_msg_get(struct xm *x, uint32_t heap, uint64_t length,
+		    struct xm_msg *m)
+{
+	return xm_buf_len(x, XMSG_IOC_HEAP_MSG_GET, heap, 0, 0, length, m);
+}
+
+int xm_heap_chunk_get(struct xm *x, uint32_t heap, uint64_t length,
+		      struct xm_msg *c)
+{
+	return xm_buf_len(x, XMSG_IOC_HEAP_CHUNK_GET, heap, 0, 0, length, c);
+}
+
+int xm_heap_chunk_free(struct xm *x, uint32_t chunk)
+{
+	return xm_buf(x, XMSG_IOC_HEAP_CHUNK_FREE, chunk, 0, 0, NULL);
+}
+
+int xm_heap_msg_make(struct xm *x, uint32_t chunk, struct xm_msg *m)
+{
+	return xm_buf(x, XMSG_IOC_HEAP_MSG_MAKE, chunk, 0, 0, m);
+}
+
+int xm_heap_msg_unmake(struct xm *x, uint32_t msg, struct xm_msg *chunk)
+{
+	return xm_buf(x, XMSG_IOC_HEAP_MSG_UNMAKE, msg, 0, 0, chunk);
 }
 
 /* exchanges */

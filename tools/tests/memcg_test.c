@@ -150,6 +150,40 @@ TEST_F(memcg, pool_charged_and_uncharged)
 	EXPECT_GE(during - POOL_BYTES + POOL_BYTES / 8, after);
 }
 
+/*
+ * A heap's memory is charged to its creator's cgroup and uncharged at
+ * destroy: at least 3/4 of its size each way (other charges of the
+ * process come and go meanwhile).
+ */
+TEST_F(memcg, heap_charged_and_uncharged)
+{
+	long long before, during, after;
+	struct xmsg_features f;
+	char hname[XMSG_NAME_MAX];
+	struct xm_msg m;
+	int heap;
+
+	ASSERT_EQ(0, xm_features(self->x, &f));
+	if (!(f.features & XMSG_FEAT_HEAP))
+		SKIP(return, "kernel without XMSG_FEAT_HEAP");
+	before = read_ll(self->group, "memory.current");
+	ASSERT_LE(0, before);
+	heap = xm_heap_create(self->x, xt_name(hname, "mcgh"), POOL_BYTES, 0,
+			      0600, XMSG_CREATE_EXCL);
+	ASSERT_LT(0, heap) TH_LOG("heap create: %s", strerror(-heap));
+	during = read_ll(self->group, "memory.current");
+	TH_LOG("memory.current: %lld before, %lld with an 8 MiB heap",
+	       before, during);
+	EXPECT_LE(before + POOL_BYTES * 3 / 4, during);
+	/* a message as large as the heap fits, and goes back */
+	ASSERT_EQ(0, xm_heap_msg_get(self->x, heap, POOL_BYTES, &m));
+	EXPECT_EQ(0, xm_msg_rel(self->x, m.handle));
+	ASSERT_EQ(0, xm_destroy(self->x, heap));
+	after = read_ll(self->group, "memory.current");
+	TH_LOG("memory.current: %lld after destroy", after);
+	EXPECT_GE(during - POOL_BYTES * 3 / 4, after);
+}
+
 /* memory.max stops a pool that does not fit; nothing is created. */
 TEST_F(memcg, pool_over_memory_max)
 {

@@ -69,27 +69,11 @@ FIXTURE_TEARDOWN(perm)
 	xm_close(self->x);
 }
 
-/* In a forked child: drop the inherited context, become nobody, open a new
- * context as nobody.
- */
-static struct xm *become_nobody(struct xm *inherited)
-{
-	struct xm *x;
-
-	xm_close(inherited);
-	CHILD_CHECK(setgroups(0, NULL) == 0, 90);
-	CHILD_CHECK(setgid(NOBODY) == 0, 91);
-	CHILD_CHECK(setuid(NOBODY) == 0, 92);
-	CHILD_CHECK(getuid() == NOBODY && geteuid() == NOBODY, 93);
-	CHILD_CHECK(xm_open(&x, NULL) == 0, 94);
-	return x;
-}
-
 #define RUN_AS_NOBODY(...) do {					\
 	pid_t __pid = fork();						\
 	ASSERT_LE(0, __pid);						\
 	if (__pid == 0) {						\
-		struct xm *x = become_nobody(self->x);			\
+		struct xm *x = xt_become_nobody(self->x);		\
 		__VA_ARGS__						\
 		xm_close(x);						\
 		_exit(0);						\

@@ -12,6 +12,7 @@
 #define XM_TEST_H
 
 #include <errno.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +74,26 @@ static inline double xt_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The unprivileged uid and gid the tests switch to. */
+#define XT_NOBODY	65534
+
+/*
+ * In a forked child: drop the inherited context, become nobody (uid and
+ * gid, no groups), open a new context as nobody.
+ */
+static inline struct xm *xt_become_nobody(struct xm *inherited)
+{
+	struct xm *x;
+
+	xm_close(inherited);
+	CHILD_CHECK(setgroups(0, NULL) == 0, 90);
+	CHILD_CHECK(setgid(XT_NOBODY) == 0, 91);
+	CHILD_CHECK(setuid(XT_NOBODY) == 0, 92);
+	CHILD_CHECK(getuid() == XT_NOBODY && geteuid() == XT_NOBODY, 93);
+	CHILD_CHECK(xm_open(&x, NULL) == 0, 94);
+	return x;
 }
 
 /* Pipe helpers for parent/child handshakes. */

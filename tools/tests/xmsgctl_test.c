@@ -508,6 +508,37 @@ static int arr_has(const struct xt_jnode *arr, const char *s)
 	return 0;
 }
 
+/* heap create | info | list | destroy, in JSON */
+TEST_F(ctl, heap_commands)
+{
+	const struct xt_jnode *doc, *e;
+	char heap[XMSG_NAME_MAX];
+
+	xt_name(heap, "heap");
+	ASSERT_EQ(0, CTL("heap", "create", heap, "65536", "7", "-m", "0640"));
+	ASSERT_NE(0, CTL("heap", "create", heap, "65536"));	/* exists */
+	ASSERT_EQ(0, CTL("heap", "create", heap, "4096", "-e"));
+	ASSERT_EQ(EX_USAGE, CTL("heap", "create", "x", "lots"));
+	ASSERT_EQ(EX_ERR, CTL("heap", "create", "x", "1"));	/* < granule */
+	ASSERT_EQ(0, CTL("-j", "heap", "info", heap));
+	e = JSON_DOC();
+	check_object(_metadata, e, "heap", heap, 0640);
+	EXPECT_EQ(65536, xt_json_num(e, "heap_size"));
+	EXPECT_EQ(128, xt_json_num(e, "granule"));
+	EXPECT_EQ(65536, xt_json_num(e, "free"));
+	EXPECT_EQ(0, xt_json_num(e, "chunks_out"));
+	EXPECT_EQ(65536, xt_json_num(e, "region_size"));
+	ASSERT_EQ(0, CTL("-j", "list", "heap"));
+	doc = JSON_DOC();
+	check_list_type(_metadata, doc, "heap");
+	EXPECT_NE(NULL, list_find(doc, heap));
+	ASSERT_EQ(0, CTL("heap", "info", heap));
+	EXPECT_NE(NULL, strstr(self->out, "chunks_out 0"));
+	ASSERT_EQ(0, CTL("heap", "destroy", heap));
+	ASSERT_EQ(EX_NOENT, CTL("heap", "info", heap));
+	ASSERT_EQ(0, CTL("heap", "help"));
+}
+
 /* -j features: every bit the kernel reports, by name; its limits */
 TEST_F(ctl, json_features)
 {

@@ -32,8 +32,8 @@ const char *ctl_device;
 bool ctl_json;
 
 const struct ctl_obj *const ctl_objects[] = {
-	&pool_object, &xchg_object, &sem_object, &msg_object, &ring_object,
-	&nic_object, &feature_object, NULL
+	&pool_object, &heap_object, &xchg_object, &sem_object, &msg_object,
+	&ring_object, &nic_object, &feature_object, NULL
 };
 
 const struct ctl_opt ctl_global_opts[] = {
@@ -189,7 +189,7 @@ static void usage(FILE *f)
 
 	fprintf(f,
 		"usage: %s [-d PATH] [-j] OBJECT COMMAND [ARGS] [OPTIONS]\n"
-		"       %s [-d PATH] [-j] list [pool|xchg|sem]\n"
+		"       %s [-d PATH] [-j] list [pool|heap|xchg|sem]\n"
 		"       %s [-j] version\n"
 		"       %s OBJECT help\n"
 		"\nOBJECT is one of:", ctl_prog, ctl_prog, ctl_prog, ctl_prog);
@@ -293,8 +293,8 @@ static int top_list(const struct ctl_obj *obj, int argc, char **argv)
 	const struct ctl_obj *type = argc ? obj_named(argv[0]) : NULL;
 
 	if (argc && (!type || !type->type))
-		return ctl_usage("unknown object type '%s' (pool, xchg, sem)",
-				 argv[0]);
+		return ctl_usage("unknown object type '%s' (pool, heap, xchg, "
+				 "sem)", argv[0]);
 	return obj_list_type(ctl_xm(), type ? type->type : 0);
 }
 
@@ -489,7 +489,7 @@ static int cmd_older(int i, int argc, char **argv)
 		obj = obj_named(argv[1]);
 		if (!obj || !obj->type)
 			return ctl_usage("unknown object type '%s' (pool, "
-					 "xchg, sem)", argv[1]);
+					 "heap, xchg, sem)", argv[1]);
 		argc--;
 		argv++;
 	}

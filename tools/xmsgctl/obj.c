@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xmsgctl: the commands every named object (pool, xchg, sem) has: destroy,
- * list, info (stats), watch.  What is particular to a type is printed by its
+ * xmsgctl: the commands every named object (pool, heap, xchg, sem) has:
+ * destroy, list, info (stats), watch.  What is particular to a type is printed by its
  * object's show hooks.
  */
 #include <errno.h>

@@ -112,7 +112,7 @@ extern const struct ctl_obj *const ctl_objects[];
 extern const struct ctl_opt ctl_global_opts[];
 
 extern const struct ctl_obj pool_object, xchg_object, sem_object,
-	msg_object, ring_object, nic_object, feature_object;
+	msg_object, ring_object, nic_object, feature_object, heap_object;
 
 /* main.c: global state set by the global options */
 extern const char *ctl_prog;

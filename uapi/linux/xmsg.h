@@ -16,12 +16,14 @@
  * ...) in a per-file table, the lowest free one first (like file
  * descriptors, so a closed handle's number is soon reused).  0 is never a
  * valid handle.  A handle names one
- * of: a pool, an exchange, a semaphore, a message, a standard block (BCB)
- * or a bare block.  Handles of one open file mean nothing in another.
+ * of: a pool, an exchange, a semaphore, a heap, a message, a standard
+ * block (BCB), a bare block or a bare heap chunk.  Handles of one open
+ * file mean nothing in another.
  *
- * Message bodies are never copied: they live in a pool's region, which is
- * mapped with mmap(2) at offset XMSG_MMAP_OFFSET(pool handle).  Every call
- * that yields a body reports it as (pool handle, offset, length).
+ * Message bodies are never copied: they live in a pool's region or a
+ * heap's, which is mapped with mmap(2) at offset XMSG_MMAP_OFFSET(pool or
+ * heap handle).  Every call that yields a body reports it as (pool or heap
+ * handle, offset, length); XMSG_MSGF_HEAP says the handle is a heap's.
  *
  * Conventions of every ioctl
  * ==========================
@@ -47,7 +49,7 @@
  *
  * Named objects
  * =============
- * Pools, exchanges and semaphores may have a name: 1 to XMSG_NAME_MAX - 1
+ * Pools, heaps, exchanges and semaphores may have a name: 1 to XMSG_NAME_MAX - 1
  * bytes from [A-Za-z0-9._-], not starting with '.', NUL-terminated in a
  * char[XMSG_NAME_MAX] whose remaining bytes are zero.  Each type has its own
  * name space, per IPC namespace.  An object has an owner uid/gid (the
@@ -58,7 +60,8 @@
  * hold its last user's bytes): a write-only pool handle can do nothing.
  * The owner or a task with CAP_IPC_OWNER may destroy.  Exchanges and
  * semaphores may be anonymous (empty name): reachable only through the
- * creator's handle and through reply handles.  Pools must be named.
+ * creator's handle and through reply handles.  Pools and heaps must be
+ * named.
  */
 #ifndef _UAPI_LINUX_XMSG_H
 #define _UAPI_LINUX_XMSG_H
@@ -87,8 +90,9 @@
 #define XMSG_MSG_PRIO_MAX	31
 
 /*
- * mmap(2) offset of a pool's region: map the region (or a prefix of it)
- * from offset XMSG_MMAP_OFFSET(pool handle), MAP_SHARED.  The region starts
+ * mmap(2) offset of a pool's (or heap's) region: map the region (or a
+ * prefix of it) from offset XMSG_MMAP_OFFSET(pool or heap handle),
+ * MAP_SHARED.  The region starts
  * at that address; body offsets are relative to it.
  */
 #define XMSG_MMAP_SHIFT		16
@@ -110,6 +114,21 @@
 #define XMSG_TYPE_BCB		5
 /* a bare block */
 #define XMSG_TYPE_BLOCK		6
+/* a heap of variable-size chunks */
+#define XMSG_TYPE_HEAP		7
+/* a bare heap chunk */
+#define XMSG_TYPE_CHUNK		8
+
+/*
+ * Heaps (XMSG_IOC_HEAP_CREATE)
+ */
+/* largest heap: 1 GiB */
+#define XMSG_HEAP_SIZE_MAX	0x40000000ULL
+/* granule of a heap whose min_order is 0: 64 bytes */
+#define XMSG_HEAP_ORDER_DEFAULT	6
+/* smallest and largest min_order other than 0 */
+#define XMSG_HEAP_ORDER_MIN	3
+#define XMSG_HEAP_ORDER_MAX	16
 
 /*
  * Access rights of a handle (xmsg_*_create.access, xmsg_open.access,
@@ -178,10 +197,13 @@
 /* a proxy of another message's body */
 #define XMSG_MSGF_PROXY		0x1
 /*
- * body not in a pool this file has a handle for (pool = 0): open the pool
- * by name, or the body is not in any pool (heap/external: offset = 0)
+ * body not in a pool (or heap) this file has a handle for (pool = 0): open
+ * the pool or heap by name, or the body is not in any (a kernel heap,
+ * external memory: offset = 0)
  */
 #define XMSG_MSGF_NOPOOL	0x2
+/* body in a heap: @pool is a heap handle, @offset relative to its region */
+#define XMSG_MSGF_HEAP		0x4
 
 /*
  * xmsg_xchg_info.peek, xmsg_sem_info.peek (out; XMSG_FEAT_PEEK): what the
@@ -430,11 +452,57 @@ struct xmsg_sem_create {
 };
 
 /**
+ * struct xmsg_heap_create - XMSG_IOC_HEAP_CREATE: create (or open) a heap
+ * @size: sizeof(struct xmsg_heap_create)
+ * @flags: XMSG_CREATE_EXCL or 0
+ * @name: the heap's name (heaps must be named)
+ * @mode: permission bits, 0 to 0777
+ * @access: rights wanted on the new handle (XMSG_ACC_*)
+ * @heap_size: bytes of the heap: one granule to XMSG_HEAP_SIZE_MAX; the
+ *	largest chunk one get may ask for
+ * @min_order: log2 of the granule (chunks are rounded up to it): 0 for
+ *	XMSG_HEAP_ORDER_DEFAULT, or XMSG_HEAP_ORDER_MIN to
+ *	XMSG_HEAP_ORDER_MAX
+ * @handle: out: the heap handle
+ * @result: out: XMSG_RESULT_CREATED if created
+ * @pad: 0
+ * @region_size: out: bytes of the mappable region (@heap_size of the heap
+ *	opened, rounded up to pages)
+ * @reserved: 0
+ *
+ * A heap is one region, mapped like a pool's (XMSG_MMAP_OFFSET(handle)),
+ * from which messages and bare chunks of any size up to its @heap_size are
+ * carved (XMSG_IOC_HEAP_MSG_GET, XMSG_IOC_HEAP_CHUNK_GET).  Its memory is
+ * charged to the creator's memory cgroup and counted (with a bit per
+ * granule) against the creator's xmsg_features.max_pool_bytes; a heap
+ * counts as a pool against max_pools.  Without XMSG_CREATE_EXCL an
+ * existing heap of that name is opened instead (@heap_size and
+ * @min_order must still be valid).  XMSG_IOC_OPEN, _CLOSE, _DESTROY,
+ * _INFO and _LIST work on heaps as on pools.
+ * Errors: -EINVAL (bad field), -EEXIST, -EACCES (existing, no rights),
+ * -ENOSPC (per-user bytes), -EMFILE (per-user pools or handles), -ENOMEM.
+ */
+struct xmsg_heap_create {
+	__u32 size;
+	__u32 flags;
+	char name[XMSG_NAME_MAX];
+	__u32 mode;
+	__u32 access;
+	__u64 heap_size;
+	__u32 min_order;
+	__u32 handle;
+	__u32 result;
+	__u32 pad;
+	__u64 region_size;
+	__u64 reserved[2];
+};
+
+/**
  * struct xmsg_open - XMSG_IOC_OPEN: open a named pool, exchange or semaphore
  * @size: sizeof(struct xmsg_open)
  * @flags: 0
  * @name: the name
- * @type: XMSG_TYPE_POOL, XMSG_TYPE_XCHG or XMSG_TYPE_SEM
+ * @type: XMSG_TYPE_POOL, XMSG_TYPE_XCHG, XMSG_TYPE_SEM or XMSG_TYPE_HEAP
  * @access: rights wanted (XMSG_ACC_*), checked against the object's mode
  * @handle: out: the new handle
  * @pad: 0
@@ -465,11 +533,11 @@ struct xmsg_open {
  * releases what it names (as XMSG_IOC_MSG_REL etc.); an object handle drops
  * this file's reference.  Errors: -EBADF.
  *
- * XMSG_IOC_DESTROY: destroy the pool, exchange or semaphore (unlink its
- * name; blocked receivers/waiters fail with -EIDRM; other handles to it
- * stay valid but fail with -EIDRM) and close @handle.  A pool is refused
- * with -EBUSY while any block is out or any mapping of it exists (including
- * the caller's).  Errors: -EBADF, -EINVAL (not an object), -EPERM (not the
+ * XMSG_IOC_DESTROY: destroy the pool, heap, exchange or semaphore (unlink
+ * its name; blocked receivers/waiters fail with -EIDRM; other handles to
+ * it stay valid but fail with -EIDRM) and close @handle.  A pool (heap) is
+ * refused with -EBUSY while any block (chunk) is out or any mapping of it
+ * exists (including the caller's).  Errors: -EBADF, -EINVAL (not an object), -EPERM (not the
  * owner, no CAP_IPC_OWNER; also for reply handles), -EBUSY, -EIDRM
  * (already destroyed).
  *
@@ -599,8 +667,29 @@ struct xmsg_sem_info {
 };
 
 /**
+ * struct xmsg_heap_info - heap part of struct xmsg_info
+ * @heap_size: bytes of the heap (the largest chunk one get may ask for)
+ * @granule: allocation granule in bytes
+ * @free: bytes free now (possibly fragmented)
+ * @chunks_out: chunks out now (bare chunks and message bodies)
+ * @failed_gets: gets that found no room
+ * @mapped: live mappings of the region
+ * @region_size: bytes of the mappable region
+ */
+struct xmsg_heap_info {
+	__u64 heap_size;
+	__u64 granule;
+	__u64 free;
+	__u64 chunks_out;
+	__u64 failed_gets;
+	__u64 mapped;
+	__u64 region_size;
+};
+
+/**
  * struct xmsg_buf_info - message/BCB/bare block part of struct xmsg_info
- * @pool: pool handle of the body/block (0 with XMSG_MSGF_NOPOOL)
+ * @pool: pool (or heap, with XMSG_MSGF_HEAP) handle of the body/block (0
+ *	with XMSG_MSGF_NOPOOL)
  * @msg_flags: XMSG_MSGF_*
  * @offset: offset in the pool region
  * @length: bytes
@@ -629,8 +718,8 @@ struct xmsg_buf_info {
  * @name: out: objects: name (empty if anonymous)
  * @obj_flags: out: XMSG_OBJF_*
  * @pad: 0
- * @u: out: counters, by @type: @u.pool, @u.xchg, @u.sem, or @u.buf for
- *	messages, BCBs and bare blocks
+ * @u: out: counters, by @type: @u.pool, @u.xchg, @u.sem, @u.heap, or
+ *	@u.buf for messages, BCBs, bare blocks and bare chunks
  * @u.raw: room for growth
  * @reserved: 0
  *
@@ -653,6 +742,7 @@ struct xmsg_info {
 		struct xmsg_xchg_info xchg;
 		struct xmsg_sem_info sem;
 		struct xmsg_buf_info buf;
+		struct xmsg_heap_info heap;
 		__u64 raw[16];
 	} u;
 	__u64 reserved[2];
@@ -660,7 +750,7 @@ struct xmsg_info {
 
 /**
  * struct xmsg_list_entry - one named object, written by XMSG_IOC_LIST
- * @type: XMSG_TYPE_POOL, _XCHG or _SEM
+ * @type: XMSG_TYPE_POOL, _XCHG, _SEM or _HEAP
  * @mode: permission bits
  * @uid: owner uid (in the caller's user namespace)
  * @gid: owner gid
@@ -681,7 +771,7 @@ struct xmsg_list_entry {
  *	namespace
  * @size: sizeof(struct xmsg_list)
  * @flags: 0
- * @type: 0 for all types, or XMSG_TYPE_POOL, _XCHG or _SEM
+ * @type: 0 for all types, or XMSG_TYPE_POOL, _XCHG, _SEM or _HEAP
  * @count: in: room in @entries (entries); out: entries written
  * @cursor: in: first position to list (0 to start); out: where to
  *	continue (0 when the list is complete)
@@ -715,10 +805,13 @@ struct xmsg_list {
  *	others: 0
  * @slice_length: XMSG_IOC_MSG_PROXY: bytes of the slice, 0 for "to the
  *	end of the body"; others: 0
- * @pool: out: pool handle of the body (0 with XMSG_MSGF_NOPOOL)
+ * @pool: out: pool handle of the body, or heap handle with XMSG_MSGF_HEAP
+ *	(0 with XMSG_MSGF_NOPOOL)
  * @msg_flags: out: XMSG_MSGF_*
- * @offset: out: offset of the block/body in the pool region
- * @length: out: bytes of the block/body
+ * @offset: out: offset of the block/body in the pool (heap) region
+ * @length: XMSG_IOC_HEAP_MSG_GET, XMSG_IOC_HEAP_CHUNK_GET: in: bytes
+ *	wanted, 1 to the heap's size; out (every command but *_REL and
+ *	*_FREE): bytes of the block/body
  * @reserved: 0
  *
  * ==================== ============= ============== =======================
@@ -735,13 +828,22 @@ struct xmsg_list {
  * XMSG_IOC_MSG_MAKE    bare block    message        - (@src is consumed)
  * XMSG_IOC_MSG_UNMAKE  message       bare block     - (@src is consumed)
  * XMSG_IOC_MSG_PROXY   message       proxy message  -
+ * XMSG_IOC_HEAP_MSG_GET heap         message        write
+ * XMSG_IOC_HEAP_CHUNK_GET heap       bare chunk     write
+ * XMSG_IOC_HEAP_CHUNK_FREE bare chunk -             -
+ * XMSG_IOC_HEAP_MSG_MAKE bare chunk  message        - (@src is consumed)
+ * XMSG_IOC_HEAP_MSG_UNMAKE message   bare chunk     - (@src is consumed)
  * ==================== ============= ============== =======================
  *
- * The *_REL commands leave @dst .. @length unwritten.  Errors: -EBADF,
- * -EINVAL (wrong handle type, bad slice, flags, reserved), -EACCES,
- * -EIDRM (pool destroyed), -ENOBUFS (pool empty), -EBUSY (unmake of a
- * message whose body is shared by proxies, or that is not a pool message),
- * -EMFILE (handles), -ENOMEM.
+ * The *_REL and *_FREE commands leave @dst .. @length unwritten.  A bare
+ * chunk is @length bytes of a heap, reported like a message body (heap
+ * handle, offset, XMSG_MSGF_HEAP); XMSG_IOC_CLOSE of its handle frees it
+ * too.  Errors: -EBADF, -EINVAL (wrong handle type, bad slice, flags,
+ * reserved, a heap @length of 0 or above the heap's size; unmake of a
+ * message of another kind), -EACCES, -EIDRM (pool or heap destroyed),
+ * -ENOBUFS (pool empty, no room in the heap), -EBUSY (unmake of a message
+ * whose body is shared by proxies, or that is not a pool message), -EMFILE
+ * (handles), -ENOMEM.
  */
 struct xmsg_buf {
 	__u32 size;
@@ -1325,6 +1427,13 @@ struct xmsg_poll_fd {
 
 #define XMSG_IOC_POLL_FD	_IOWR(XMSG_IOC_MAGIC, 0x40, struct xmsg_poll_fd)
 
+#define XMSG_IOC_HEAP_CREATE	_IOWR(XMSG_IOC_MAGIC, 0x70, struct xmsg_heap_create)
+#define XMSG_IOC_HEAP_MSG_GET	_IOWR(XMSG_IOC_MAGIC, 0x71, struct xmsg_buf)
+#define XMSG_IOC_HEAP_CHUNK_GET	_IOWR(XMSG_IOC_MAGIC, 0x72, struct xmsg_buf)
+#define XMSG_IOC_HEAP_CHUNK_FREE	_IOW(XMSG_IOC_MAGIC, 0x73, struct xmsg_buf)
+#define XMSG_IOC_HEAP_MSG_MAKE	_IOWR(XMSG_IOC_MAGIC, 0x74, struct xmsg_buf)
+#define XMSG_IOC_HEAP_MSG_UNMAKE	_IOWR(XMSG_IOC_MAGIC, 0x75, struct xmsg_buf)
+
 /*
  * Feature bits of xmsg_features.features, by bit
  * ==============================================
@@ -1371,5 +1480,7 @@ struct xmsg_poll_fd {
 #define XMSG_FEAT_CLEAR		0x20000ULL
 /* the peek fields of xmsg_xchg_info and xmsg_sem_info (XMSG_IOC_INFO) */
 #define XMSG_FEAT_PEEK		0x40000ULL
+/* heaps: XMSG_IOC_HEAP_*, XMSG_TYPE_HEAP/_CHUNK, XMSG_MSGF_HEAP */
+#define XMSG_FEAT_HEAP		0x1000000ULL
 
 #endif /* _UAPI_LINUX_XMSG_H */
