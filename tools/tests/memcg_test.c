@@ -138,7 +138,12 @@ TEST_F(memcg, pool_charged_and_uncharged)
 	during = read_ll(self->group, "memory.current");
 	TH_LOG("memory.current: %lld before, %lld with an 8 MiB pool",
 	       before, during);
-	EXPECT_LE(before + POOL_BYTES, during);
+	/*
+	 * The process's own pages move by a few hundred KiB on their own
+	 * (once "before" read 256 KiB above the usual level): the region's
+	 * charge must show, within 1/8 of it.
+	 */
+	EXPECT_LE(before + POOL_BYTES - POOL_BYTES / 8, during);
 	ASSERT_EQ(0, xm_pool_destroy(self->x, pool));
 	after = read_ll(self->group, "memory.current");
 	TH_LOG("memory.current: %lld after destroy", after);
