@@ -319,6 +319,19 @@ static int count_fds(void)
 	return n - 1;	/* the directory's own fd */
 }
 
+/*
+ * What a receive would find (XMSG_FEAT_PEEK) follows from what is queued,
+ * which the snapshots compare; services_test checks the peek itself.
+ */
+static void peek_clear(struct xmsg_xchg_info *xi)
+{
+	xi->peek = 0;
+	xi->first_length = 0;
+	xi->first_prio = 0;
+	xi->waiter_pid = 0;
+	xi->waiter_tid = 0;
+}
+
 static void snap_take(int fds[2], struct snap *s)
 {
 	struct xmsg_list ls;
@@ -336,6 +349,8 @@ static void snap_take(int fds[2], struct snap *s)
 				memset(&hs->in, 0, sizeof(hs->in));
 			else if (hs->in.type == XMSG_TYPE_POOL)
 				hs->in.u.pool.high_water = 0;	/* may grow */
+			else if (hs->in.type == XMSG_TYPE_XCHG)
+				peek_clear(&hs->in.u.xchg);
 		}
 	}
 	INIT(ls);
