@@ -21,8 +21,14 @@
 #define EXIT_BIGPOOL	(8 * EXIT_POOL)
 #define EXIT_BIGHELD	10000
 
-static const unsigned int held[] = { 1000, 10000, 50000 };
-#define NHELD (sizeof(held) / sizeof(held[0]))
+static const unsigned int held_full[EXIT_NHELD] = { 1000, 10000, 50000 };
+#define NHELD EXIT_NHELD
+
+/* The @i-th count of messages held, scaled down by -e. */
+unsigned long exit_held(size_t i)
+{
+	return held_full[i] / opt.exit_div;
+}
 
 struct exit_res {
 	_Atomic uint64_t ns;
@@ -151,7 +157,8 @@ static void pool_limit_restore(unsigned long old)
 
 void cleanup_all(void)
 {
-	static const unsigned int bigheld[] = { EXIT_BIGHELD };
+	const unsigned int bigheld[] = { EXIT_BIGHELD / opt.exit_div };
+	unsigned int held[NHELD];
 	struct exit_res *res = shm_alloc(sizeof(*res));
 	double c[NHELD][MAX_ROUNDS], rel[NHELD][MAX_ROUNDS];
 	double big[1][MAX_ROUNDS];
@@ -159,14 +166,17 @@ void cleanup_all(void)
 	int r = res ? 0 : -ENOMEM;
 	unsigned long old_limit;
 
+	for (size_t i = 0; i < NHELD; i++)
+		held[i] = exit_held(i);
 	snprintf(pname, sizeof(pname), "ipcb.%d.exit", getpid());
 	pool_limit_raise(&old_limit);
 	arm_watchdog();
 	for (int k = 0; !r && k < opt.rounds; k++) {
-		r = exit_round(pname, EXIT_POOL, held, NHELD, c, rel, k, res);
+		r = exit_round(pname, EXIT_POOL / opt.exit_div, held, NHELD,
+			       c, rel, k, res);
 		if (!r)
-			r = exit_round(pname, EXIT_BIGPOOL, bigheld, 1, big,
-				       NULL, k, res);
+			r = exit_round(pname, EXIT_BIGPOOL / opt.exit_div,
+				       bigheld, 1, big, NULL, k, res);
 	}
 	alarm(0);
 	pool_limit_restore(old_limit);
@@ -177,13 +187,13 @@ void cleanup_all(void)
 			result_na("exit_close", "xmsg", held[i], why);
 			result_na("exit_release", "xmsg", held[i], why);
 		}
-		result_na("exit_close_bigpool", "xmsg", EXIT_BIGHELD, why);
+		result_na("exit_close_bigpool", "xmsg", bigheld[0], why);
 	} else {
 		for (size_t i = 0; i < NHELD; i++) {
 			exit_emit("exit_close", held[i], c[i], opt.rounds);
 			exit_emit("exit_release", held[i], rel[i], opt.rounds);
 		}
-		exit_emit("exit_close_bigpool", EXIT_BIGHELD, big[0],
+		exit_emit("exit_close_bigpool", bigheld[0], big[0],
 			  opt.rounds);
 	}
 	if (res)

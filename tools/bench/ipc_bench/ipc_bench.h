@@ -45,6 +45,7 @@ struct options {
 	const char *peers;
 	enum placement place;
 	bool verify;		/* throughput: fill and check every byte */
+	unsigned int exit_div;	/* cleanup: counts and pools divided by it */
 };
 
 extern struct options opt;
@@ -245,6 +246,8 @@ void tput_round(const struct peer *p, size_t size, struct acc *a);
 void tput_emit(const struct peer *p, size_t size, struct acc *a);
 void fanout_all(void);
 void cleanup_all(void);
+unsigned long exit_held(size_t i);
+#define EXIT_NHELD	3
 void ops_all(void);
 
 /* ------------------------------------------------------------ report.c */

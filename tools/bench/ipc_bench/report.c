@@ -226,15 +226,14 @@ static void fanout_table(void)
 
 static void exit_table(void)
 {
-	static const unsigned long held[] = { 1000, 10000, 50000 };
-
 	printf("\n%-12s %-9s %13s %13s\n", "cleanup", "held", "close(fd)",
 	       "one by one");
-	for (size_t i = 0; i < 3; i++) {
-		const struct result *c = find("exit_close", "xmsg", held[i]);
-		const struct result *r = find("exit_release", "xmsg", held[i]);
+	for (size_t i = 0; i < EXIT_NHELD; i++) {
+		unsigned long n = exit_held(i);
+		const struct result *c = find("exit_close", "xmsg", n);
+		const struct result *r = find("exit_release", "xmsg", n);
 
-		printf("%-12s %-9lu %10.3f ms %10.3f ms\n", "", held[i],
+		printf("%-12s %-9lu %10.3f ms %10.3f ms\n", "", n,
 		       c ? c->value / 1e6 : NAN, r ? r->value / 1e6 : NAN);
 	}
 }
@@ -253,10 +252,10 @@ void summary(void)
 	for (int n = 1; n <= MAX_RX; n *= 2)
 		for (size_t j = 0; j < 3; j++)
 			ratio("fanout_median", n, fan_peers[j], "pipe");
-	for (unsigned long n = 1000; n <= 50000; n *= n == 1000 ? 10 : 5)
-		ratio_print("exit", n, "close", "release",
-			    find("exit_close", "xmsg", n),
-			    find("exit_release", "xmsg", n));
+	for (size_t i = 0; i < EXIT_NHELD; i++)
+		ratio_print("exit", exit_held(i), "close", "release",
+			    find("exit_close", "xmsg", exit_held(i)),
+			    find("exit_release", "xmsg", exit_held(i)));
 	printf("\n# table (TCG-emulated times: compare ratios only)\n");
 	table("rtt_median");
 	table("rtt_p99");
