@@ -245,9 +245,14 @@ int xmsg_xchg_send_reuse(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 			 struct xmsg_owner *from, u8 prio,
 			 struct list_head *wake, struct xmsg_msg **spare);
 void xmsg_xchg_wake(struct list_head *wake);
+int xmsg_xchg_send_tagged(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
+			  struct xmsg_owner *from, u8 prio, u64 tag,
+			  struct list_head *wake);
 int xmsg_xchg_send_wait(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
-			struct xmsg_owner *from, u8 prio, ktime_t timeout);
+			struct xmsg_owner *from, u8 prio, u64 tag,
+			ktime_t timeout);
 int xmsg_xchg_clear(struct xmsg_xchg *xchg, struct xmsg_owner *from);
+int xmsg_xchg_bump(struct xmsg_xchg *xchg, u64 tag, u8 prio, u8 *old_prio);
 struct xmsg_msg *xmsg_xchg_recv(struct xmsg_xchg *xchg,
 				struct xmsg_owner *to, ktime_t timeout,
 				unsigned int flags, u64 *gen);
