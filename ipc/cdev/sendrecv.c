@@ -1005,6 +1005,10 @@ long xmsg_cdev_ioc_xchg_clear(struct xmsg_file *cf, void __user *arg,
 	return err;
 }
 
+static_assert(sizeof(struct xmsg_bump) == 40);
+static_assert(offsetof(struct xmsg_send, tag) == 24);
+static_assert(offsetof(struct xmsg_recv, tag) == 64);
+
 /**
  * xmsg_cdev_ioc_xchg_bump() - XMSG_IOC_XCHG_BUMP
  * @cf: the file
