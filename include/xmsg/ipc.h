@@ -24,6 +24,10 @@
  *   proxy of the whole body at once.  Sending again replaces the posted
  *   message (a new generation).
  *
+ * A message sent to a normal or pass exchange with a tag
+ * (xmsg_xchg_send_tagged()) can be moved to another priority while it is
+ * queued (xmsg_xchg_bump()).
+ *
  * Ownership: a send moves the message from the sender's owner to the
  * exchange (owner NULL) and a receive moves it to the receiver's owner.
  *
