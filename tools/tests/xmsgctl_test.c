@@ -190,12 +190,12 @@ TEST_F(ctl, send_then_recv_in_later_runs)
 	ASSERT_EQ(0, CTL("destroy", "pool", self->pool));
 }
 
-/* msg send -t, xchg bump: the tagged message moves; exit 3 when gone */
+/* msg send -g, xchg bump: the tagged message moves; exit 3 when gone */
 TEST_F(ctl, tag_and_bump)
 {
 	ASSERT_EQ(0, CTL("pool", "create", self->pool, "64", "4"));
 	ASSERT_EQ(0, CTL("xchg", "create", self->xchg));
-	ASSERT_EQ(0, CTL("msg", "send", self->xchg, self->pool, "low", "-t",
+	ASSERT_EQ(0, CTL("msg", "send", self->xchg, self->pool, "low", "-g",
 			 "0x7"));
 	ASSERT_EQ(0, CTL("msg", "send", self->xchg, self->pool, "high", "-p",
 			 "5"));
@@ -212,9 +212,9 @@ TEST_F(ctl, tag_and_bump)
 	ASSERT_EQ(2, CTL("xchg", "bump", self->xchg, "0", "9"));
 	ASSERT_EQ(2, CTL("xchg", "bump", self->xchg, "7", "32"));
 	ASSERT_EQ(2, CTL("xchg", "bump", self->xchg, "7"));
-	ASSERT_EQ(2, CTL("msg", "send", self->xchg, self->pool, "x", "-t",
+	ASSERT_EQ(2, CTL("msg", "send", self->xchg, self->pool, "x", "-g",
 			 "0"));
-	ASSERT_EQ(2, CTL("msg", "send", self->xchg, self->pool, "x", "-t",
+	ASSERT_EQ(2, CTL("msg", "send", self->xchg, self->pool, "x", "-g",
 			 "1", "-T", "5"));
 	ASSERT_EQ(4, CTL("xchg", "bump", "no.such.xchg", "7", "9"));
 	ASSERT_EQ(0, CTL("xchg", "destroy", self->xchg));

@@ -79,7 +79,7 @@ int ctl_parse_u32(const char *s, uint32_t *v, int base)
 	return 0;
 }
 
-/* A message tag (msg send -t, xchg bump): 1 to UINT64_MAX, any base. */
+/* A message tag (msg send -g, xchg bump): 1 to UINT64_MAX, any base. */
 int ctl_opt_tag(const char *arg, uint64_t *tag)
 {
 	if (ctl_parse_u64(arg, tag, 0) || !*tag)

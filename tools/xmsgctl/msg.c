@@ -138,7 +138,7 @@ static int msg_send(const struct ctl_obj *obj, int argc, char **argv)
 	size_t n;
 
 	if (opt.timeout_ms && opt.tag)
-		return ctl_usage("-T and -t exclude each other");
+		return ctl_usage("-T and -g exclude each other");
 	xchg = xm_xchg_open(x, argv[0], XMSG_ACC_WRITE);
 	if (xchg < 0)
 		return ctl_fail(xchg, "cannot open exchange", argv[0]);
@@ -272,7 +272,7 @@ static int msg_parse(int key, const char *arg)
 	switch (key) {
 	case 'p':
 		return ctl_opt_prio(arg, &opt.prio);
-	case 't':
+	case 'g':
 		return ctl_opt_tag(arg, &opt.tag);
 	case 'r':
 		opt.reply = arg;
@@ -304,11 +304,11 @@ static int msg_parse(int key, const char *arg)
 }
 
 static const struct ctl_cmd msg_cmds[] = {
-	{ "send", msg_send, "XCHG POOL [TEXT...]", "prfwvTt",
+	{ "send", msg_send, "XCHG POOL [TEXT...]", "prfwvTg",
 	  "send TEXT (words joined by spaces) or, without TEXT, standard "
 	  "input, in a message of POOL.  The body is exactly the data (a "
 	  "proxy slice of the block) unless -f sends the whole block.  "
-	  "With -T, a full queue is waited on for room.  With -t, the "
+	  "With -T, a full queue is waited on for room.  With -g, the "
 	  "message is tagged for xchg bump",
 	  2, -1, 0 },
 	{ "recv", msg_recv, "XCHG", "TPRxva",
@@ -320,7 +320,7 @@ static const struct ctl_cmd msg_cmds[] = {
 
 static const struct ctl_opt msg_opts[] = {
 	{ "prio", 'p', "PRIO", "send: priority, 0 (default) to 31" },
-	{ "tag", 't', "TAG",
+	{ "tag", 'g', "TAG",
 	  "send: queue the message with TAG (1 to 2^64-1), which xchg bump "
 	  "names it by; not with -T" },
 	{ "reply", 'r', "REPLY",
@@ -354,7 +354,7 @@ const struct ctl_obj msg_object = {
 	.parse = msg_parse,
 	.examples =
 		"xmsgctl msg send q p \"hello world\" -p 5\n"
-		"xmsgctl msg send q p \"urgent later\" -p 1 -t 42\n"
+		"xmsgctl msg send q p \"urgent later\" -p 1 -g 42\n"
 		"echo hello | xmsgctl msg send q p\n"
 		"xmsgctl msg recv q -T 1000 -v\n",
 };

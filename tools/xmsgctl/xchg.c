@@ -169,7 +169,7 @@ static const struct ctl_cmd xchg_cmds[] = {
 	  "receiver and sender waiting there (they fail with ECANCELED); "
 	  "the exchange stays", 1, 1, 0 },
 	{ "bump", xchg_bump, "NAME TAG PRIO", "",
-	  "move the first message queued with TAG (msg send -t) to "
+	  "move the first message queued with TAG (msg send -g) to "
 	  "priority PRIO, behind the messages queued at PRIO already.  "
 	  "Needs the write right only, not to be the sender.  Exit code 3 "
 	  "when no message with TAG is queued (received already, or never "
