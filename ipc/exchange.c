@@ -415,13 +415,14 @@ static void __xmsg_xchg_ring_drain(struct xmsg_xchg *xchg,
 }
 
 /*
- * Put @msg (owner already NULL) at the exchange: straight to the first
- * waiting receiver, into the ring, or on the queue.  Messages a ring gives
- * back go on @done, to be released once the lock is dropped.
+ * Put @msg (owner already NULL) at the exchange, with @prio and @tag:
+ * straight to the first waiting receiver, into the ring, or on the queue.
+ * Messages a ring gives back go on @done, to be released once the lock is
+ * dropped.
  * Return: 0 handed to a receiver, 1 queued, 2 put in the ring, or -errno.
  */
 static int __xmsg_xchg_put(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
-			   u8 prio, struct list_head *wake,
+			   u8 prio, u64 tag, struct list_head *wake,
 			   struct list_head *done)
 {
 	struct xmsg_ring *ring = xchg->ring;
@@ -436,6 +437,7 @@ static int __xmsg_xchg_put(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 		__xmsg_ring_reclaim(ring, done);
 		if (!xchg->queued && __xmsg_ring_fits(ring, msg)) {
 			msg->prio = prio;
+			msg->tag = tag;
 			xchg->sent++;
 			xchg->received++;
 			trace_xmsg_ring_publish(xchg->name,
@@ -451,6 +453,7 @@ static int __xmsg_xchg_put(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 		return -ENOSPC;
 	}
 	msg->prio = prio;
+	msg->tag = tag;
 	xchg->sent++;
 	if (!xw) {
 		__xmsg_xchg_enqueue(xchg, msg);
@@ -504,7 +507,7 @@ static struct xmsg_msg *xmsg_xchg_pick_spare(struct list_head *done)
  * @spare: NULL, or gets a message given back by the ring (or NULL)
  */
 static int xmsg_xchg_send_queue(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
-				struct xmsg_owner *from, u8 prio,
+				struct xmsg_owner *from, u8 prio, u64 tag,
 				struct list_head *wake,
 				struct xmsg_msg **spare)
 {
@@ -525,7 +528,7 @@ static int xmsg_xchg_send_queue(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 		return ret;
 	rcu_read_lock();	/* for @ring, see ring.c */
 	spin_lock_irqsave(&xchg->lock, flags);
-	ret = __xmsg_xchg_put(xchg, msg, prio, wl, &done);
+	ret = __xmsg_xchg_put(xchg, msg, prio, tag, wl, &done);
 	ring = xchg->ring;
 	if (ring && ret > 0)
 		ring_wake = __xmsg_ring_wake_needed(ring);
@@ -546,6 +549,23 @@ static int xmsg_xchg_send_queue(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 	else if (!wake)
 		xmsg_waiters_wake(&now);
 	return 0;
+}
+
+/* Every send: checks, then a broadcast post or a queue send. */
+static int xmsg_xchg_send_any(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
+			      struct xmsg_owner *from, u8 prio, u64 tag,
+			      struct list_head *wake, struct xmsg_msg **spare)
+{
+	if (!xchg || !msg || prio > XMSG_MSG_PRIO_MAX)
+		return -EINVAL;
+	if (READ_ONCE(msg->released) || !list_empty_careful(&msg->link)) {
+		pr_warn_ratelimited("send of a released or queued message\n");
+		return -EINVAL;
+	}
+	if (xchg->kind == XMSG_XCHG_KIND_BCAST)
+		return tag ? -EINVAL :
+		       xmsg_xchg_send_bcast(xchg, msg, from, prio, wake);
+	return xmsg_xchg_send_queue(xchg, msg, from, prio, tag, wake, spare);
 }
 
 /**
@@ -639,17 +659,34 @@ int xmsg_xchg_send_reuse(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 {
 	if (spare)
 		*spare = NULL;
-	if (!xchg || !msg || prio > XMSG_MSG_PRIO_MAX)
-		return -EINVAL;
-	if (READ_ONCE(msg->released) || !list_empty_careful(&msg->link)) {
-		pr_warn_ratelimited("send of a released or queued message\n");
-		return -EINVAL;
-	}
-	if (xchg->kind == XMSG_XCHG_KIND_BCAST)
-		return xmsg_xchg_send_bcast(xchg, msg, from, prio, wake);
-	return xmsg_xchg_send_queue(xchg, msg, from, prio, wake, spare);
+	return xmsg_xchg_send_any(xchg, msg, from, prio, 0, wake, spare);
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_xchg_send_reuse, XMSG_NS);
+
+/**
+ * xmsg_xchg_send_tagged - send a message with a tag
+ * @xchg: a normal or pass exchange
+ * @msg: the message, owned by @from
+ * @from: the sender's owner, or NULL (see xmsg_xchg_send())
+ * @prio: priority, 0 (lowest) to XMSG_MSG_PRIO_MAX
+ * @tag: stored in @msg->tag while it is queued (0: untagged), for
+ *	xmsg_xchg_bump() to find it; the receiver may read it
+ * @wake: a wake list, or NULL to wake at once (see xmsg_xchg_send_defer())
+ *
+ * As xmsg_xchg_send_defer().  Every other send leaves its message
+ * untagged (tag 0), whatever tag an earlier send gave it.
+ *
+ * Context: as xmsg_xchg_send().
+ * Return: as xmsg_xchg_send(); -EINVAL also for a non-zero @tag at a
+ * broadcast exchange (nothing is queued there).
+ */
+int xmsg_xchg_send_tagged(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
+			  struct xmsg_owner *from, u8 prio, u64 tag,
+			  struct list_head *wake)
+{
+	return xmsg_xchg_send_any(xchg, msg, from, prio, tag, wake, NULL);
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_send_tagged, XMSG_NS);
 
 /**
  * xmsg_xchg_wake - wake the receivers chosen by xmsg_xchg_send_defer()
@@ -673,11 +710,13 @@ EXPORT_SYMBOL_NS_GPL(xmsg_xchg_wake, XMSG_NS);
  * @w: generic waiter (waiter.c); claimed with 0 once @msg is queued
  * @msg: the message (owner NULL while it waits)
  * @prio: its priority
+ * @tag: its tag
  */
 struct xmsg_xchg_sender {
 	struct xmsg_waiter w;
 	struct xmsg_msg *msg;
 	u8 prio;
+	u64 tag;
 };
 
 /*
@@ -697,6 +736,7 @@ static void __xmsg_xchg_admit(struct xmsg_xchg *xchg, struct list_head *wake)
 		if (!xs)
 			break;
 		xs->msg->prio = xs->prio;
+		xs->msg->tag = xs->tag;
 		xchg->sent++;
 		__xmsg_xchg_enqueue(xchg, xs->msg);
 		__xmsg_waiter_claim(&xs->w, wake, 0);
@@ -705,9 +745,9 @@ static void __xmsg_xchg_admit(struct xmsg_xchg *xchg, struct list_head *wake)
 
 /* Queue full, nobody waiting to receive: wait for room (lock dropped). */
 static int xmsg_xchg_send_sleep(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
-				u8 prio, ktime_t timeout)
+				u8 prio, u64 tag, ktime_t timeout)
 {
-	struct xmsg_xchg_sender xs = { .msg = msg, .prio = prio };
+	struct xmsg_xchg_sender xs = { .msg = msg, .prio = prio, .tag = tag };
 	unsigned long flags;
 	int ret;
 
@@ -735,10 +775,11 @@ static int xmsg_xchg_send_sleep(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
  * @msg: the message, owned by @from
  * @from: the sender's owner, or NULL (see xmsg_xchg_send())
  * @prio: priority, 0 (lowest) to XMSG_MSG_PRIO_MAX
+ * @tag: 0, or a tag as for xmsg_xchg_send_tagged()
  * @timeout: 0 does not wait (as xmsg_xchg_send()), XMSG_WAIT_FOREVER, or
  *	the CLOCK_MONOTONIC time to give up at (see xmsg_wait_ns())
  *
- * As xmsg_xchg_send(), except that at a normal or pass exchange whose
+ * As xmsg_xchg_send_tagged() with no wake list, except that at a normal or pass exchange whose
  * queue is at its limit the sender waits (FIFO with other waiting
  * senders) instead of failing with -ENOSPC.  A receive that takes a
  * message out of a full queue queues the first waiting sender's message
@@ -753,7 +794,8 @@ static int xmsg_xchg_send_sleep(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
  * -ECANCELED (xmsg_xchg_clear() meanwhile).
  */
 int xmsg_xchg_send_wait(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
-			struct xmsg_owner *from, u8 prio, ktime_t timeout)
+			struct xmsg_owner *from, u8 prio, u64 tag,
+			ktime_t timeout)
 {
 	size_t len;
 	int ret;
@@ -761,7 +803,7 @@ int xmsg_xchg_send_wait(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 	if (timeout < 0)
 		return -EINVAL;
 	for (;;) {
-		ret = xmsg_xchg_send(xchg, msg, from, prio);
+		ret = xmsg_xchg_send_tagged(xchg, msg, from, prio, tag, NULL);
 		if (ret != -ENOSPC || !timeout)
 			return ret;
 		might_sleep();
@@ -769,7 +811,7 @@ int xmsg_xchg_send_wait(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 		if (ret)
 			return ret;
 		len = msg->size;	/* once queued it may go at once */
-		ret = xmsg_xchg_send_sleep(xchg, msg, prio, timeout);
+		ret = xmsg_xchg_send_sleep(xchg, msg, prio, tag, timeout);
 		if (ret != -EAGAIN)
 			break;
 		xmsg_xchg_untake(msg, from);
@@ -842,6 +884,83 @@ int xmsg_xchg_clear(struct xmsg_xchg *xchg, struct xmsg_owner *from)
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_xchg_clear, XMSG_NS);
+
+/* The first queued message with @tag, in the order receives take them. */
+static struct xmsg_msg *__xmsg_xchg_find_tag(struct xmsg_xchg *xchg, u64 tag)
+{
+	unsigned long map;
+	struct xmsg_msg *msg;
+	int p;
+
+	lockdep_assert_held(&xchg->lock);
+	map = xchg->prio_map;
+	while (map) {
+		p = __fls(map);
+		list_for_each_entry(msg, &xchg->queue[p], link)
+			if (msg->tag == tag)
+				return msg;
+		__clear_bit(p, &map);
+	}
+	return NULL;
+}
+
+/**
+ * xmsg_xchg_bump - move a queued message to another priority
+ * @xchg: a normal or pass exchange
+ * @tag: the tag the message was sent with (xmsg_xchg_send_tagged()),
+ *	not 0
+ * @prio: the new priority, 0 (lowest) to XMSG_MSG_PRIO_MAX
+ * @old_prio: if not NULL, gets the priority the message had
+ *
+ * Finds the first message queued with @tag, in the order receives take
+ * them (highest priority first, oldest first), sets its priority to @prio
+ * and queues it behind the messages queued at @prio already: the same
+ * place a send at @prio would give it, also when @prio is its priority
+ * already.  A receive sees @prio in @msg->prio (a pass exchange passes it
+ * on).  Messages handed to a receiver, in a receive ring or held by a
+ * sender waiting for room are not queued and not found.  The queue
+ * length does not change: no waiter, poller or ring is woken (a ring
+ * takes the new head of the queue at its next drain).  O(messages queued)
+ * to find the message.
+ *
+ * Context: any context; takes the exchange lock.
+ * Return: 0; -EINVAL for NULL @xchg, @tag 0, @prio above
+ * XMSG_MSG_PRIO_MAX or a broadcast exchange; -EIDRM when destroyed;
+ * -ENOENT when no message with @tag is queued.
+ */
+int xmsg_xchg_bump(struct xmsg_xchg *xchg, u64 tag, u8 prio, u8 *old_prio)
+{
+	struct xmsg_msg *msg;
+	unsigned long flags;
+	u8 old;
+
+	if (!xchg || !tag || prio > XMSG_MSG_PRIO_MAX ||
+	    xchg->kind == XMSG_XCHG_KIND_BCAST)
+		return -EINVAL;
+	spin_lock_irqsave(&xchg->lock, flags);
+	if (xchg->dead) {
+		spin_unlock_irqrestore(&xchg->lock, flags);
+		return -EIDRM;
+	}
+	msg = __xmsg_xchg_find_tag(xchg, tag);
+	if (!msg) {
+		spin_unlock_irqrestore(&xchg->lock, flags);
+		return -ENOENT;
+	}
+	old = msg->prio;
+	list_del(&msg->link);
+	if (list_empty(&xchg->queue[old]))
+		xchg->prio_map &= ~BIT(old);
+	msg->prio = prio;
+	list_add_tail(&msg->link, &xchg->queue[prio]);
+	xchg->prio_map |= BIT(prio);
+	trace_xmsg_msg_bump(xchg->name, tag, old, prio);
+	spin_unlock_irqrestore(&xchg->lock, flags);
+	if (old_prio)
+		*old_prio = old;
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_bump, XMSG_NS);
 
 /* ---- receive -------------------------------------------------------- */
 

@@ -207,13 +207,16 @@ static void svc_sem_clear(struct kunit *test)
 
 /* ---- sends that wait for room --------------------------------------- */
 
+/* The tag of svc_sender()'s message: queued by a receive, it keeps it. */
+#define SVC_SEND_TAG	0x5e7d
+
 static int svc_sender(struct ipc_t_thr *thr)
 {
 	struct svc_ctx *ctx = thr->ctx;
 
 	allow_signal(SIGUSR1);
 	return xmsg_xchg_send_wait(ctx->xchg, ctx->msg, ctx->owner, 3,
-				   svc_timeout(ctx));
+				   SVC_SEND_TAG, svc_timeout(ctx));
 }
 
 static int svc_receiver(struct ipc_t_thr *thr)
@@ -245,7 +248,7 @@ static void svc_send_wait(struct kunit *test)
 	ctx.owner = &env->b;
 	KUNIT_ASSERT_EQ(test, xmsg_xchg_send(ctx.xchg, m1, &env->a, 0), 0);
 	/* full: a send that does not wait fails at once */
-	KUNIT_EXPECT_EQ(test, xmsg_xchg_send_wait(ctx.xchg, m3, &env->a, 0, 0),
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_send_wait(ctx.xchg, m3, &env->a, 0, 0, 0),
 			-ENOSPC);
 	thr = ipc_t_thr_start(test, svc_sender, &ctx, 0);
 	KUNIT_ASSERT_TRUE(test, svc_wait_senders(ctx.xchg, 1));
@@ -266,11 +269,12 @@ static void svc_send_wait(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, got);
 	KUNIT_EXPECT_EQ(test, ipc_t_tag(got), 2U);
 	KUNIT_EXPECT_EQ(test, got->prio, 3);
+	KUNIT_EXPECT_EQ(test, got->tag, SVC_SEND_TAG);
 	xmsg_msg_rel(got);
 	/* room: no wait at all */
-	KUNIT_EXPECT_EQ(test, xmsg_xchg_send_wait(ctx.xchg, m3, &env->a, 0,
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_send_wait(ctx.xchg, m3, &env->a, 0, 0,
 						  ipc_t_wait()), 0);
-	KUNIT_EXPECT_EQ(test, xmsg_xchg_send_wait(ctx.xchg, m3, &env->a, 0,
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_send_wait(ctx.xchg, m3, &env->a, 0, 0,
 						  -1), -EINVAL);
 	xmsg_xchg_destroy(ctx.xchg);
 	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 0ULL);
@@ -523,6 +527,141 @@ static void svc_peek(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 0ULL);
 }
 
+/* ---- bump: a queued message to another priority ---------------------- */
+
+/* Receive the next message and check its body id, priority and tag. */
+static void svc_expect_next(struct kunit *test, struct xmsg_xchg *xchg,
+			    struct xmsg_owner *to, u32 id, u8 prio, u64 tag)
+{
+	struct xmsg_msg *got = xmsg_xchg_recv(xchg, to, 0, 0, NULL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, got);
+	KUNIT_EXPECT_EQ(test, ipc_t_tag(got), id);
+	KUNIT_EXPECT_EQ(test, got->prio, prio);
+	KUNIT_EXPECT_EQ(test, got->tag, tag);
+	xmsg_msg_rel(got);
+}
+
+/* Send message @id (body) with priority @prio and tag 10 + @id. */
+static void svc_send_tagged(struct kunit *test, struct ipc_t_env *env,
+			    struct xmsg_xchg *xchg, u32 id, u8 prio)
+{
+	struct xmsg_msg *m = ipc_t_msg(test, env, &env->a, id);
+
+	KUNIT_ASSERT_EQ(test, xmsg_xchg_send_tagged(xchg, m, &env->a, prio,
+						    10 + id, NULL), 0);
+}
+
+static void svc_bump_order(struct kunit *test)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct xmsg_xchg *xchg;
+	u8 old = 99;
+
+	xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 0);
+	svc_send_tagged(test, env, xchg, 1, 2);
+	svc_send_tagged(test, env, xchg, 2, 2);
+	svc_send_tagged(test, env, xchg, 3, 5);
+	svc_send_tagged(test, env, xchg, 4, 5);
+	svc_send_tagged(test, env, xchg, 5, 0);
+	/* up: the lowest goes first */
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bump(xchg, 15, 9, &old), 0);
+	KUNIT_EXPECT_EQ(test, old, 0);
+	/* down: behind what is left at 5 and 2 */
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bump(xchg, 13, 1, &old), 0);
+	KUNIT_EXPECT_EQ(test, old, 5);
+	/* up to a priority in use: behind the message already there */
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bump(xchg, 11, 5, NULL), 0);
+	/* to its own priority: to the back of it */
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bump(xchg, 14, 5, &old), 0);
+	KUNIT_EXPECT_EQ(test, old, 5);
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_queued(xchg), 5U);
+	svc_expect_next(test, xchg, &env->a, 5, 9, 15);
+	svc_expect_next(test, xchg, &env->a, 1, 5, 11);
+	svc_expect_next(test, xchg, &env->a, 4, 5, 14);
+	svc_expect_next(test, xchg, &env->a, 2, 2, 12);
+	svc_expect_next(test, xchg, &env->a, 3, 1, 13);
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_queued(xchg), 0U);
+
+	/* the same tag twice: the first in queue order moves */
+	svc_send_tagged(test, env, xchg, 6, 3);
+	svc_send_tagged(test, env, xchg, 7, 4);
+	svc_send_tagged(test, env, xchg, 6, 4);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bump(xchg, 16, 3, &old), 0);
+	KUNIT_EXPECT_EQ(test, old, 4);
+	svc_expect_next(test, xchg, &env->a, 7, 4, 17);
+	svc_expect_next(test, xchg, &env->a, 6, 3, 16);
+	svc_expect_next(test, xchg, &env->a, 6, 3, 16);
+	xmsg_xchg_destroy(xchg);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 0ULL);
+}
+
+static void svc_bump_pass(struct kunit *test)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct xmsg_xchg *xchg;
+
+	/* a pass exchange hands the new priority on */
+	xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_PASS, 0);
+	svc_send_tagged(test, env, xchg, 1, 3);
+	svc_send_tagged(test, env, xchg, 2, 7);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bump(xchg, 11, 20, NULL), 0);
+	svc_expect_next(test, xchg, &env->a, 1, 20, 11);
+	svc_expect_next(test, xchg, &env->a, 2, 7, 12);
+	xmsg_xchg_destroy(xchg);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 0ULL);
+}
+
+static void svc_bump_errors(struct kunit *test)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct xmsg_xchg *xchg, *bc;
+	struct xmsg_msg *m, *got;
+	u8 old = 99;
+
+	xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 0);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bump(xchg, 11, 3, &old), -ENOENT);
+	svc_send_tagged(test, env, xchg, 1, 2);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bump(xchg, 0, 3, &old), -EINVAL);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bump(xchg, 11, XMSG_MSG_PRIO_MAX + 1,
+					     &old), -EINVAL);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bump(NULL, 11, 3, &old), -EINVAL);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bump(xchg, 12, 3, &old), -ENOENT);
+	/* nothing changed by the failures */
+	KUNIT_EXPECT_EQ(test, old, 99);
+	/* received: no longer queued */
+	got = xmsg_xchg_recv(xchg, &env->a, 0, 0, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, got);
+	KUNIT_EXPECT_EQ(test, got->tag, 11ULL);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bump(xchg, 11, 3, &old), -ENOENT);
+	/* sent again untagged: the old tag is gone */
+	KUNIT_ASSERT_EQ(test, xmsg_xchg_send(xchg, got, &env->a, 1), 0);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bump(xchg, 11, 3, &old), -ENOENT);
+	svc_expect_next(test, xchg, &env->a, 1, 1, 0);
+	/* cleared: gone */
+	svc_send_tagged(test, env, xchg, 2, 2);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_clear(xchg, NULL), 0);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bump(xchg, 12, 3, &old), -ENOENT);
+	/* destroyed, still referenced */
+	xmsg_obj_get(xmsg_xchg_obj(xchg));
+	svc_send_tagged(test, env, xchg, 3, 2);
+	xmsg_xchg_destroy(xchg);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bump(xchg, 13, 3, &old), -EIDRM);
+	xmsg_obj_put(xmsg_xchg_obj(xchg));
+
+	/* broadcast: nothing queued, no tags */
+	bc = ipc_t_xchg(test, XMSG_XCHG_KIND_BCAST, 0);
+	m = ipc_t_msg(test, env, &env->a, 4);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_send_tagged(bc, m, &env->a, 1, 14,
+						    NULL), -EINVAL);
+	KUNIT_ASSERT_EQ(test, xmsg_xchg_send(bc, m, &env->a, 1), 0);
+	KUNIT_EXPECT_EQ(test, xmsg_xchg_bump(bc, 14, 3, &old), -EINVAL);
+	KUNIT_EXPECT_EQ(test, old, 99);
+	xmsg_xchg_destroy(bc);
+	xmsg_msg_rel(m);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 0ULL);
+}
+
 static struct kunit_case xmsg_ipc_svc_cases[] = {
 	KUNIT_CASE(svc_signal_wait_pass),
 	KUNIT_CASE(svc_signal_wait_errors),
@@ -534,6 +673,9 @@ static struct kunit_case xmsg_ipc_svc_cases[] = {
 	KUNIT_CASE(svc_bcast_clear),
 	KUNIT_CASE(svc_bcast_withdraw),
 	KUNIT_CASE(svc_peek),
+	KUNIT_CASE(svc_bump_order),
+	KUNIT_CASE(svc_bump_pass),
+	KUNIT_CASE(svc_bump_errors),
 	{}
 };
 
@@ -544,6 +686,6 @@ static struct kunit_suite xmsg_ipc_svc_suite = {
 
 kunit_test_suite(xmsg_ipc_svc_suite);
 
-MODULE_DESCRIPTION("KUnit tests for xmsg signal-and-wait, waiting sends and clears");
+MODULE_DESCRIPTION("KUnit tests for xmsg signal-and-wait, waiting sends, clears and bumps");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(XMSG_NS);

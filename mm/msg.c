@@ -57,6 +57,7 @@ static __always_inline void xmsg_mcb_init(struct xmsg_msg *msg, void *body,
 	msg->prio = 0;
 	msg->released = false;
 	msg->in_pool = in_pool;
+	msg->tag = 0;
 	msg->reply = NULL;
 	msg->reply_put = NULL;
 }

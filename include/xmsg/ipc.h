@@ -24,6 +24,10 @@
  *   proxy of the whole body at once.  Sending again replaces the posted
  *   message (a new generation).
  *
+ * A message sent to a normal or pass exchange with a tag
+ * (xmsg_xchg_send_tagged()) can be moved to another priority while it is
+ * queued (xmsg_xchg_bump()).
+ *
  * Ownership: a send moves the message from the sender's owner to the
  * exchange (owner NULL) and a receive moves it to the receiver's owner.
  *
@@ -245,9 +249,14 @@ int xmsg_xchg_send_reuse(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 			 struct xmsg_owner *from, u8 prio,
 			 struct list_head *wake, struct xmsg_msg **spare);
 void xmsg_xchg_wake(struct list_head *wake);
+int xmsg_xchg_send_tagged(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
+			  struct xmsg_owner *from, u8 prio, u64 tag,
+			  struct list_head *wake);
 int xmsg_xchg_send_wait(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
-			struct xmsg_owner *from, u8 prio, ktime_t timeout);
+			struct xmsg_owner *from, u8 prio, u64 tag,
+			ktime_t timeout);
 int xmsg_xchg_clear(struct xmsg_xchg *xchg, struct xmsg_owner *from);
+int xmsg_xchg_bump(struct xmsg_xchg *xchg, u64 tag, u8 prio, u8 *old_prio);
 struct xmsg_msg *xmsg_xchg_recv(struct xmsg_xchg *xchg,
 				struct xmsg_owner *to, ktime_t timeout,
 				unsigned int flags, u64 *gen);

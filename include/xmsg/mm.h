@@ -192,6 +192,9 @@ struct xmsg_ext_body {
  * @released: the real message itself was released (proxies may live on)
  * @in_pool: the MCB is its pool block's own MCB slot (pool messages), not
  *	from the MCB cache; it lives and dies with the body
+ * @tag: the tag of the send that queued it (xmsg_xchg_send_tagged()), 0
+ *	when untagged: what xmsg_xchg_bump() looks for.  Set by the send,
+ *	under the exchange lock while queued; the receiver may read it.
  * @reply: reply object (an exchange or a semaphore), or NULL
  * @reply_put: drops the reference @reply holds, called when the MCB is freed
  */
@@ -199,19 +202,20 @@ struct xmsg_msg {
 	void *body;
 	size_t size;
 	enum xmsg_origin origin;
+	refcount_t body_ref;
 	union {
 		struct xmsg_pool *pool;
 		struct xmsg_heap *heap;
 		struct xmsg_ext_body ext;
 		struct xmsg_msg *real;
 	};
-	refcount_t body_ref;
 	struct xmsg_owner *owner;
 	struct list_head owner_link;
 	struct list_head link;
 	u8 prio;
 	bool released;
 	bool in_pool;
+	u64 tag;
 	void *reply;
 	void (*reply_put)(void *reply);
 };

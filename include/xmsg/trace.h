@@ -90,6 +90,25 @@ TRACE_EVENT(xmsg_msg_recv,
 		  __entry->len)
 );
 
+TRACE_EVENT(xmsg_msg_bump,
+	TP_PROTO(const char *xchg, u64 tag, u8 old_prio, u8 prio),
+	TP_ARGS(xchg, tag, old_prio, prio),
+	TP_STRUCT__entry(
+		__string(xchg, xchg)
+		__field(u64, tag)
+		__field(u8, old_prio)
+		__field(u8, prio)
+	),
+	TP_fast_assign(
+		xmsg_assign_str(xchg, xchg);
+		__entry->tag = tag;
+		__entry->old_prio = old_prio;
+		__entry->prio = prio;
+	),
+	TP_printk("xchg=%s tag=%llu old_prio=%u prio=%u", __get_str(xchg),
+		  __entry->tag, __entry->old_prio, __entry->prio)
+);
+
 TRACE_EVENT(xmsg_msg_rel,
 	TP_PROTO(int origin, size_t len),
 	TP_ARGS(origin, len),

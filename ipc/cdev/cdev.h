@@ -270,6 +270,8 @@ long xmsg_cdev_ioc_list(struct xmsg_file *cf, void __user *arg,
 			unsigned int cmd);
 long xmsg_cdev_ioc_poll_fd(struct xmsg_file *cf, void __user *arg,
 			   unsigned int cmd);
+struct xmsg_handle *__xmsg_cdev_manage_find(struct xmsg_file *cf, u32 id,
+					    u32 type, int *err);
 struct xmsg_obj *xmsg_cdev_clear_target(struct xmsg_file *cf,
 					void __user *arg, unsigned int cmd,
 					u32 type);
@@ -308,6 +310,8 @@ long xmsg_cdev_ioc_bcast_clear(struct xmsg_file *cf, void __user *arg,
 			       unsigned int cmd);
 long xmsg_cdev_ioc_xchg_clear(struct xmsg_file *cf, void __user *arg,
 			      unsigned int cmd);
+long xmsg_cdev_ioc_xchg_bump(struct xmsg_file *cf, void __user *arg,
+			     unsigned int cmd);
 void __xmsg_cdev_posts_released(struct xmsg_file *cf, struct xmsg_handle *h);
 
 /* sem.c: semaphores */

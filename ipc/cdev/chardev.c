@@ -637,6 +637,7 @@ static long xmsg_cdev_ioc_features(struct xmsg_file *cf, void __user *arg,
 		     XMSG_FEAT_PRIO_PASS | XMSG_FEAT_SEM_SIGNAL_WAIT |
 		     XMSG_FEAT_SEND_WAIT | XMSG_FEAT_CLEAR | XMSG_FEAT_PEEK |
 		     XMSG_FEAT_HEAP;
+	f.features |= XMSG_FEAT_BUMP;
 	f.prio_max = XMSG_MSG_PRIO_MAX;
 	f.mmap_shift = XMSG_MMAP_SHIFT;
 	f.max_pools = READ_ONCE(xmsg_max_pools);
@@ -713,6 +714,7 @@ static const struct xmsg_ioc_desc xmsg_iocs[] = {
 	XMSG_IOC(_IOC_NR(XMSG_IOC_XFER), XMSG_IOC_XFER, xmsg_cdev_ioc_xfer),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_BCAST_CLEAR), XMSG_IOC_BCAST_CLEAR, xmsg_cdev_ioc_bcast_clear),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_XCHG_CLEAR), XMSG_IOC_XCHG_CLEAR, xmsg_cdev_ioc_xchg_clear),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_XCHG_BUMP), XMSG_IOC_XCHG_BUMP, xmsg_cdev_ioc_xchg_bump),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_SEM_SIGNAL), XMSG_IOC_SEM_SIGNAL, xmsg_cdev_ioc_sem),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_SEM_WAIT), XMSG_IOC_SEM_WAIT, xmsg_cdev_ioc_sem),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_SEM_SIGNAL_WAIT), XMSG_IOC_SEM_SIGNAL_WAIT,

@@ -688,6 +688,38 @@ put:
 }
 
 /**
+ * __xmsg_cdev_manage_find() - an object handle that may change what others
+ *	queued there (XMSG_IOC_XCHG_CLEAR, _SEM_CLEAR, _XCHG_BUMP)
+ * @cf: the file
+ * @id: the handle
+ * @type: XMSG_TYPE_XCHG or XMSG_TYPE_SEM
+ * @err: set when NULL is returned
+ *
+ * Such a command throws away or reorders what others sent or signalled:
+ * it needs the write right, and a handle the caller opened or created (a
+ * reply handle, which a peer handed over, is refused).
+ *
+ * Context: @cf->lock held.
+ * Return: the handle, or NULL with *@err: -EBADF, -EINVAL (another
+ * type), -EACCES (no write right), -EPERM (a reply handle).
+ */
+struct xmsg_handle *__xmsg_cdev_manage_find(struct xmsg_file *cf, u32 id,
+					    u32 type, int *err)
+{
+	struct xmsg_handle *h;
+
+	lockdep_assert_held(&cf->lock);
+	h = __xmsg_cdev_handle_find(cf, id, type, err);
+	if (h && !(h->rights & XMSG_ACC_WRITE))
+		*err = -EACCES;
+	else if (h && !h->uobj)
+		*err = -EPERM;
+	else
+		return h;
+	return NULL;
+}
+
+/**
  * xmsg_cdev_clear_target() - the object of XMSG_IOC_XCHG_CLEAR / _SEM_CLEAR
  * @cf: the file
  * @arg: struct xmsg_handle_op
@@ -695,8 +727,7 @@ put:
  * @type: XMSG_TYPE_XCHG or XMSG_TYPE_SEM
  *
  * A clear throws away what others sent or signalled and cancels their
- * waits: it needs the write right, and a handle the caller opened or
- * created (a reply handle, which a peer handed over, is refused).
+ * waits: see __xmsg_cdev_manage_find() for the handle it needs.
  *
  * Context: process context.
  * Return: the object with a reference, or ERR_PTR(): -EFAULT, -EINVAL,
@@ -718,12 +749,8 @@ struct xmsg_obj *xmsg_cdev_clear_target(struct xmsg_file *cf,
 					     sizeof(op.reserved)))
 		return ERR_PTR(-EINVAL);
 	mutex_lock(&cf->lock);
-	h = __xmsg_cdev_handle_find(cf, op.handle, type, &err);
-	if (h && !(h->rights & XMSG_ACC_WRITE))
-		err = -EACCES;
-	else if (h && !h->uobj)
-		err = -EPERM;
-	else if (h)
+	h = __xmsg_cdev_manage_find(cf, op.handle, type, &err);
+	if (h)
 		obj = h->obj;
 	xmsg_obj_get(obj);
 	mutex_unlock(&cf->lock);

@@ -28,6 +28,7 @@
  * @msg: message handle
  * @prio: priority
  * @reply: reply handle or 0
+ * @tag: the message's tag, 0 for untagged (only XMSG_IOC_SEND tags)
  * @proxy: send a new proxy of the whole message instead (XMSG_IOC_XFER)
  * @withdraw: XMSG_SEND_BCAST_WITHDRAW (XMSG_IOC_SEND only)
  */
@@ -38,6 +39,7 @@ struct xmsg_send_args {
 	u32 msg;
 	u32 prio;
 	u32 reply;
+	u64 tag;
 	bool proxy;
 };
 
@@ -222,6 +224,8 @@ static int __xmsg_cdev_send(struct xmsg_file *cf,
 	/* a post that goes with the message: a real one, broadcast only */
 	if (a->withdraw && (!bcast || xmsg_msg_real(hm->msg) != hm->msg))
 		return -EINVAL;
+	if (bcast && a->tag)	/* nothing is queued there */
+		return -EINVAL;
 	if (bcast && !a->proxy && !__xmsg_cdev_post_known(cf, hx->obj)) {
 		err = __xmsg_cdev_post_reserve(cf);
 		if (err)
@@ -235,7 +239,8 @@ static int __xmsg_cdev_send(struct xmsg_file *cf,
 		if (err)
 			goto undo;
 	}
-	err = xmsg_xchg_send_defer(xchg, msg, &cf->owner, a->prio, wake);
+	err = xmsg_xchg_send_tagged(xchg, msg, &cf->owner, a->prio, a->tag,
+				    wake);
 	if (err && hr)		/* put the old reply handle back */
 		xmsg_msg_set_reply_obj(msg, old);
 undo:
@@ -307,7 +312,7 @@ static int __xmsg_cdev_send_sleep(struct xmsg_file *cf,
 	xmsg_cdev_handle_unpublish(cf, hm);
 	mutex_unlock(&cf->lock);
 	err = xmsg_xchg_send_wait(xmsg_obj_xchg(xobj), msg, &cf->owner,
-				  a->prio, deadline);
+				  a->prio, a->tag, deadline);
 	mutex_lock(&cf->lock);
 	xmsg_obj_put(xobj);
 	if (err) {
@@ -398,6 +403,7 @@ long xmsg_cdev_ioc_send(struct xmsg_file *cf, void __user *arg,
 	a.msg = s.msg;
 	a.prio = s.prio;
 	a.reply = s.reply;
+	a.tag = s.tag;
 	if (wait)
 		return xmsg_cdev_send_wait(cf, &a, s.timeout_ns, s.flags);
 	return xmsg_cdev_send(cf, &a);
@@ -423,6 +429,7 @@ long xmsg_cdev_ioc_send(struct xmsg_file *cf, void __user *arg,
  *	first if already queued; NULL otherwise
  * @max: messages wanted, 1 or more
  * @got: out: messages received (1 + those in @more)
+ * @tag: out: the first message's tag
  */
 struct xmsg_recv_args {
 	u32 flags;
@@ -438,6 +445,7 @@ struct xmsg_recv_args {
 	struct xmsg_xfer_recv *more;
 	u32 max;
 	u32 got;
+	u64 tag;
 };
 
 /**
@@ -498,6 +506,7 @@ static void __xmsg_cdev_recv_publish(struct xmsg_file *cf, struct xmsg_msg *msg,
 	rs->hm->prio = msg->prio;
 	xmsg_cdev_handle_publish(cf, rs->hm, rs->mid);
 	a->msg = rs->mid;
+	a->tag = msg->tag;
 	a->reply = 0;
 	if (robj) {
 		xmsg_obj_get(robj);
@@ -672,6 +681,7 @@ long xmsg_cdev_ioc_recv(struct xmsg_file *cf, void __user *arg,
 	r.length = a.bi.length;
 	r.reply = a.reply;
 	r.msg_flags = a.bi.msg_flags;
+	r.tag = a.tag;
 	return xmsg_cdev_copy_out(arg, &r, sizeof(r));
 }
 
@@ -992,5 +1002,41 @@ long xmsg_cdev_ioc_xchg_clear(struct xmsg_file *cf, void __user *arg,
 		return PTR_ERR(obj);
 	err = xmsg_xchg_clear(xmsg_obj_xchg(obj), &cf->owner);
 	xmsg_obj_put(obj);
+	return err;
+}
+
+static_assert(sizeof(struct xmsg_bump) == 40);
+static_assert(offsetof(struct xmsg_send, tag) == 24);
+static_assert(offsetof(struct xmsg_recv, tag) == 64);
+
+/**
+ * xmsg_cdev_ioc_xchg_bump() - XMSG_IOC_XCHG_BUMP
+ * @cf: the file
+ * @arg: struct xmsg_bump
+ * @cmd: the command
+ *
+ * Context: process context.
+ * Return: 0; -EFAULT, -EINVAL, -E2BIG; -EBADF; -EACCES; -EPERM (a reply
+ * handle); -EIDRM; -ENOENT (no message with that tag queued).
+ */
+long xmsg_cdev_ioc_xchg_bump(struct xmsg_file *cf, void __user *arg,
+			     unsigned int cmd)
+{
+	struct xmsg_handle *h;
+	struct xmsg_bump b;
+	int err;
+
+	err = xmsg_cdev_copy_in(&b, sizeof(b), sizeof(b), arg, cmd);
+	if (err)
+		return err;
+	if (b.flags || !b.tag || b.prio > XMSG_MSG_PRIO_MAX ||
+	    memchr_inv(b.reserved, 0, sizeof(b.reserved)))
+		return -EINVAL;
+	mutex_lock(&cf->lock);
+	h = __xmsg_cdev_manage_find(cf, b.xchg, XMSG_TYPE_XCHG, &err);
+	if (h)
+		err = xmsg_xchg_bump(xmsg_obj_xchg(h->obj), b.tag, b.prio,
+				     NULL);
+	mutex_unlock(&cf->lock);
 	return err;
 }

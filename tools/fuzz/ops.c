@@ -105,6 +105,7 @@ static const char *const op_names[OP_NR] = {
 	"ring_take", "ring_mmap", "mmap", "raw", "xchg_clear",
 	"sem_signal_wait", "sem_clear", "heap_create", "heap_get",
 	"heap_chunk",
+	"bump",
 };
 
 const char *fz_op_name(int op)
@@ -798,6 +799,8 @@ static void op_send(void)
 	s.reply = reply_handle();
 	if (chance(5))
 		s.flags = XMSG_SEND_CLOSE_XCHG;
+	if (chance(30))		/* a few tags, for op_bump to find */
+		s.tag = below(4) + 1;
 	if (chance(10)) {	/* wait for room in a full queue */
 		s.flags |= XMSG_SEND_WAIT;
 		s.timeout_ns = timeout();
@@ -832,7 +835,9 @@ static void op_recv(void)
 		r.flags |= XMSG_RECV_NEWER;
 		r.gen = S->xchg[x].gen;
 	}
-	if (CALL(OP_RECV, XMSG_IOC_RECV, r) == 0) {
+	/* the tag before the last 8 bytes is out only: not reserved */
+	if (call_rsv(OP_RECV, XMSG_IOC_RECV, &r, sizeof(r), NO_PTR, 0,
+		     8) == 0) {
 		S->xchg[x].gen = r.gen;
 		took(r.msg, r.pool, r.msg_flags, r.offset, r.length, r.reply);
 	}
@@ -937,6 +942,20 @@ static void op_xchg_clear(void)
 		return;
 	c.handle = S->xchg[x].h;
 	CALL(OP_XCLEAR, XMSG_IOC_XCHG_CLEAR, c);
+}
+
+/* A tag op_send may have used (or 0, refused), at any priority. */
+static void op_bump(void)
+{
+	struct xmsg_bump b = {
+		.size = sizeof(b), .tag = below(5), .prio = below(33),
+	};
+	int x = pick(S->nxchg);
+
+	if (x < 0)
+		return;
+	b.xchg = S->xchg[x].h;
+	CALL(OP_BUMP, XMSG_IOC_XCHG_BUMP, b);
 }
 
 static void op_sem_clear(void)
@@ -1220,6 +1239,7 @@ static struct fz_weighted ops[] = {
 	OP(mmap, 3), OP(raw, 1), OP(fork, 1), OP(xchg_clear, 1),
 	OP(sem_clear, 1), OP(signal_wait, 2), OP(heap_create, 2),
 	OP(heap_get, 6), OP(heap_chunk, 3),
+	OP(bump, 2),
 };
 
 /* Leave out the operations named in @skip (comma separated). */

@@ -45,7 +45,7 @@ extern "C" {
  * at run time the same question.
  */
 #define LIBXMSG_VERSION_MAJOR	0
-#define LIBXMSG_VERSION_MINOR	3
+#define LIBXMSG_VERSION_MINOR	4
 #define LIBXMSG_CHECK_VERSION(major, minor)				\
 	(LIBXMSG_VERSION_MAJOR == (major) && LIBXMSG_VERSION_MINOR >= (minor))
 
@@ -227,6 +227,32 @@ int xm_send_wait(struct xm *x, uint32_t xchg, uint32_t msg, uint32_t prio,
  * -ECANCELED.  -ENOTTY from a kernel without XMSG_FEAT_CLEAR.
  */
 int xm_xchg_clear(struct xm *x, uint32_t xchg);
+/*
+ * Since 0.4 (XMSG_FEAT_BUMP; a kernel without it fails with -EINVAL or
+ * -ENOTTY).  Tagged messages, to change their priority while they are
+ * queued (smx's MsgBump): the sender keeps no handle of a sent message,
+ * so it names it by a tag of its choosing.
+ *
+ * xm_send_tagged(): as xm_send() (same @flags), the message queued with
+ * @tag (0: untagged, as xm_send()); -EINVAL for a tag to a broadcast
+ * exchange.
+ *
+ * xm_recv_tagged(): as xm_recv(), and *@tag (if @tag is not NULL) gets
+ * the tag the message was sent with (0: untagged).
+ *
+ * xm_xchg_bump(): move the first message queued at @xchg with @tag (a
+ * normal or pass exchange, write right, not a reply handle) to priority
+ * @prio, behind the messages already queued at @prio.  Anyone with the
+ * write right may, not only the sender.  -ENOENT when no message with
+ * @tag is queued (received already, in a receive ring, cleared), -EINVAL
+ * for @tag 0, @prio above XMSG_MSG_PRIO_MAX or a broadcast exchange,
+ * -EACCES without the write right, -EPERM for a reply handle.
+ */
+int xm_send_tagged(struct xm *x, uint32_t xchg, uint32_t msg, uint32_t prio,
+		   uint32_t reply, uint32_t flags, uint64_t tag);
+int xm_recv_tagged(struct xm *x, uint32_t xchg, int64_t timeout_ns,
+		   uint32_t flags, struct xm_msg *m, uint64_t *tag);
+int xm_xchg_bump(struct xm *x, uint32_t xchg, uint64_t tag, uint32_t prio);
 /*
  * Batches (XMSG_IOC_XFER): send the @n entries of @sends in order (struct
  * xmsg_xfer_send of <linux/xmsg.h>: exchange, message, priority, reply,

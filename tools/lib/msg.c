@@ -235,6 +235,12 @@ int xm_xchg_open(struct xm *x, const char *name, uint32_t access)
 int xm_send(struct xm *x, uint32_t xchg, uint32_t msg, uint32_t prio,
 	    uint32_t reply, uint32_t flags)
 {
+	return xm_send_tagged(x, xchg, msg, prio, reply, flags, 0);
+}
+
+int xm_send_tagged(struct xm *x, uint32_t xchg, uint32_t msg, uint32_t prio,
+		   uint32_t reply, uint32_t flags, uint64_t tag)
+{
 	struct xmsg_send s;
 
 	XM_INIT(s);
@@ -243,6 +249,7 @@ int xm_send(struct xm *x, uint32_t xchg, uint32_t msg, uint32_t prio,
 	s.msg = msg;
 	s.prio = prio;
 	s.reply = reply;
+	s.tag = tag;
 	return xm_ioctl(x, XMSG_IOC_SEND, &s);
 }
 
@@ -264,6 +271,12 @@ int xm_send_wait(struct xm *x, uint32_t xchg, uint32_t msg, uint32_t prio,
 int xm_recv(struct xm *x, uint32_t xchg, int64_t timeout_ns, uint32_t flags,
 	    struct xm_msg *m)
 {
+	return xm_recv_tagged(x, xchg, timeout_ns, flags, m, NULL);
+}
+
+int xm_recv_tagged(struct xm *x, uint32_t xchg, int64_t timeout_ns,
+		   uint32_t flags, struct xm_msg *m, uint64_t *tag)
+{
 	struct xmsg_recv r;
 	int ret;
 
@@ -279,7 +292,20 @@ int xm_recv(struct xm *x, uint32_t xchg, int64_t timeout_ns, uint32_t flags,
 	m->prio = r.prio;
 	m->reply = r.reply;
 	m->gen = r.gen;
+	if (tag)
+		*tag = r.tag;
 	return 0;
+}
+
+int xm_xchg_bump(struct xm *x, uint32_t xchg, uint64_t tag, uint32_t prio)
+{
+	struct xmsg_bump b;
+
+	XM_INIT(b);
+	b.xchg = xchg;
+	b.tag = tag;
+	b.prio = prio;
+	return xm_ioctl(x, XMSG_IOC_XCHG_BUMP, &b);
 }
 
 int xm_call(struct xm *x, uint32_t send_xchg, uint32_t msg, uint32_t prio,

@@ -802,7 +802,7 @@ TEST_F(x, send_recv)
 	r.flags = 0x80;
 	EXPECT_EQ(-EINVAL, xioc(self->fd, XMSG_IOC_RECV, &r));
 	r.flags = 0;
-	r.reserved[1] = 1;
+	r.reserved[0] = 1;
 	EXPECT_EQ(-EINVAL, xioc(self->fd, XMSG_IOC_RECV, &r));
 	EXPECT_EQ(-EBADF, xrecv(self->fd, 777, 0, &r));
 	EXPECT_EQ(-EINVAL, xrecv(self->fd, self->pool, 0, &r));

@@ -3,8 +3,8 @@
  * xmsg's trace events (include/xmsg/trace.h), read back through
  * tracefs: a send that queues, a send refused by a full exchange, a
  * receive, a release, a get from an empty pool, a semaphore signal and
- * wait, a send into a receive ring and one that finds it full each leave
- * one event with the right fields.  Needs root and tracefs
+ * wait, a send into a receive ring and one that finds it full, a bump of
+ * a queued message each leave one event with the right fields.  Needs root and tracefs
  * (mounted here when it is not); skipped on a kernel without tracing.
  */
 #include <stdint.h>
@@ -146,6 +146,42 @@ TEST_F(tr, ring_publish_and_full)
 	snprintf(want, sizeof(want), "xchg=%s prio=2 len=%d result=queued",
 		 self->xname, BS);
 	EXPECT_TRUE(xt_trace_has(trace, "xmsg_msg_send", want));
+	free(trace);
+}
+
+/* A bump of a queued message: its tag, old and new priority. */
+TEST_F(tr, bump)
+{
+	struct xmsg_features f;
+	struct xm_msg a, got;
+	uint64_t tag = 0;
+	char want[128];
+	char *trace;
+
+	ASSERT_EQ(0, xm_features(self->x, &f));
+	if (!(f.features & XMSG_FEAT_BUMP))
+		SKIP(return, "kernel without XMSG_FEAT_BUMP");
+	ASSERT_EQ(0, xm_msg_get(self->x, self->pool, &a));
+	ASSERT_EQ(0, xm_send_tagged(self->x, self->xchg, a.handle, 2, 0, 0,
+				    77));
+	ASSERT_EQ(0, xm_xchg_bump(self->x, self->xchg, 77, 9));
+	ASSERT_EQ(-ENOENT, xm_xchg_bump(self->x, self->xchg, 78, 9));
+	ASSERT_EQ(0, xm_recv_tagged(self->x, self->xchg, 0, 0, &got, &tag));
+	EXPECT_EQ(9u, got.prio);
+	EXPECT_EQ(77u, tag);
+	ASSERT_EQ(0, xm_msg_rel(self->x, got.handle));
+	ASSERT_EQ(0, xt_trace_write("events/xmsg/enable", "0"));
+
+	trace = xt_trace_read();
+	ASSERT_NE(NULL, trace);
+	snprintf(want, sizeof(want), "xchg=%s tag=77 old_prio=2 prio=9",
+		 self->xname);
+	EXPECT_EQ(1, xt_trace_count(trace, "xmsg_msg_bump", want));
+	/* only the bump that moved something */
+	EXPECT_EQ(NULL, strstr(trace, "tag=78"));
+	snprintf(want, sizeof(want), "xchg=%s prio=9 len=%d", self->xname,
+		 BS);
+	EXPECT_TRUE(xt_trace_has(trace, "xmsg_msg_recv", want));
 	free(trace);
 }
 

@@ -190,6 +190,37 @@ TEST_F(ctl, send_then_recv_in_later_runs)
 	ASSERT_EQ(0, CTL("destroy", "pool", self->pool));
 }
 
+/* msg send -g, xchg bump: the tagged message moves; exit 3 when gone */
+TEST_F(ctl, tag_and_bump)
+{
+	ASSERT_EQ(0, CTL("pool", "create", self->pool, "64", "4"));
+	ASSERT_EQ(0, CTL("xchg", "create", self->xchg));
+	ASSERT_EQ(0, CTL("msg", "send", self->xchg, self->pool, "low", "-g",
+			 "0x7"));
+	ASSERT_EQ(0, CTL("msg", "send", self->xchg, self->pool, "high", "-p",
+			 "5"));
+	/* another run than the sender's moves it ahead */
+	ASSERT_EQ(0, CTL("xchg", "bump", self->xchg, "7", "9"));
+	ASSERT_EQ(0, CTL_ERR("msg", "recv", self->xchg, "-v"));
+	EXPECT_NE(NULL, strstr(self->out, "prio 9, tag 7,"))
+		TH_LOG("%s", self->out);
+	ASSERT_EQ(0, CTL_ERR("msg", "recv", self->xchg, "-v"));
+	EXPECT_NE(NULL, strstr(self->out, "prio 5, tag 0,"))
+		TH_LOG("%s", self->out);
+	/* received: nothing with tag 7 is queued */
+	ASSERT_EQ(3, CTL("xchg", "bump", self->xchg, "7", "9"));
+	ASSERT_EQ(2, CTL("xchg", "bump", self->xchg, "0", "9"));
+	ASSERT_EQ(2, CTL("xchg", "bump", self->xchg, "7", "32"));
+	ASSERT_EQ(2, CTL("xchg", "bump", self->xchg, "7"));
+	ASSERT_EQ(2, CTL("msg", "send", self->xchg, self->pool, "x", "-g",
+			 "0"));
+	ASSERT_EQ(2, CTL("msg", "send", self->xchg, self->pool, "x", "-g",
+			 "1", "-T", "5"));
+	ASSERT_EQ(4, CTL("xchg", "bump", "no.such.xchg", "7", "9"));
+	ASSERT_EQ(0, CTL("xchg", "destroy", self->xchg));
+	ASSERT_EQ(0, CTL("pool", "destroy", self->pool));
+}
+
 /* ring: queued messages move into a new ring in order; timeout exit 3 */
 TEST_F(ctl, ring)
 {
@@ -579,6 +610,7 @@ TEST_F(ctl, json_features)
 		  arr_has(arr, "send_wait"));
 	EXPECT_EQ(!!(f.features & XMSG_FEAT_CLEAR), arr_has(arr, "clear"));
 	EXPECT_EQ(!!(f.features & XMSG_FEAT_PEEK), arr_has(arr, "peek"));
+	EXPECT_EQ(!!(f.features & XMSG_FEAT_BUMP), arr_has(arr, "bump"));
 	EXPECT_EQ((long long)f.name_max, xt_json_num(doc, "name_max"));
 	EXPECT_EQ((long long)f.prio_max, xt_json_num(doc, "prio_max"));
 	EXPECT_EQ((long long)f.mmap_shift, xt_json_num(doc, "mmap_shift"));

@@ -54,17 +54,46 @@ int ctl_fail(int err, const char *what, const char *name)
 	return ctl_exit_code(err);
 }
 
-/* 0, or -1 if @s is not a number of 0..UINT32_MAX in @base (0: any). */
-int ctl_parse_u32(const char *s, uint32_t *v, int base)
+/* 0, or -1 if @s is not a number of 0..UINT64_MAX in @base (0: any). */
+int ctl_parse_u64(const char *s, uint64_t *v, int base)
 {
 	unsigned long long x;
 	char *end;
 
 	errno = 0;
 	x = strtoull(s, &end, base);
-	if (errno || !*s || *end || *s == '-' || x > UINT32_MAX)
+	if (errno || !*s || *end || *s == '-')
+		return -1;
+	*v = x;
+	return 0;
+}
+
+/* 0, or -1 if @s is not a number of 0..UINT32_MAX in @base (0: any). */
+int ctl_parse_u32(const char *s, uint32_t *v, int base)
+{
+	uint64_t x;
+
+	if (ctl_parse_u64(s, &x, base) || x > UINT32_MAX)
 		return -1;
 	*v = (uint32_t)x;
+	return 0;
+}
+
+/* A message tag (msg send -g, xchg bump): 1 to UINT64_MAX, any base. */
+int ctl_opt_tag(const char *arg, uint64_t *tag)
+{
+	if (ctl_parse_u64(arg, tag, 0) || !*tag)
+		return ctl_usage("bad tag '%s' (1 to %llu, decimal, 0x hex "
+				 "or 0 octal)", arg, (unsigned long long)UINT64_MAX);
+	return 0;
+}
+
+/* A message priority: 0 to XMSG_MSG_PRIO_MAX. */
+int ctl_opt_prio(const char *arg, uint32_t *prio)
+{
+	if (ctl_parse_u32(arg, prio, 10) || *prio > XMSG_MSG_PRIO_MAX)
+		return ctl_usage("bad priority '%s' (0..%u)", arg,
+				 XMSG_MSG_PRIO_MAX);
 	return 0;
 }
 

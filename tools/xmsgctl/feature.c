@@ -30,6 +30,7 @@ static const struct {
 	{ XMSG_FEAT_SEND_WAIT, "send_wait" },
 	{ XMSG_FEAT_CLEAR, "clear" },
 	{ XMSG_FEAT_PEEK, "peek" },
+	{ XMSG_FEAT_BUMP, "bump" },
 	{ XMSG_FEAT_HEAP, "heap" },
 };
 

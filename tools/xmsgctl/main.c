@@ -52,8 +52,8 @@ const struct ctl_opt ctl_global_opts[] = {
 
 static const char exit_codes[] =
 "Exit codes: 0 ok, 1 error, 2 usage, 3 timed out / nothing there (recv,\n"
-"ring, wait, bcast-clear), 4 no such object or no device, 5 permission\n"
-"denied.\n";
+"ring, wait, bcast-clear, bump), 4 no such object or no device, 5\n"
+"permission denied.\n";
 
 static const char older_forms[] =
 "Older forms, still accepted:\n"

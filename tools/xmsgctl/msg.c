@@ -16,6 +16,7 @@
 
 static struct {
 	uint32_t prio;
+	uint64_t tag;
 	const char *reply;
 	bool full, verbose, ack;
 	long hold_ms;
@@ -136,6 +137,8 @@ static int msg_send(const struct ctl_obj *obj, int argc, char **argv)
 	uint32_t send_h;
 	size_t n;
 
+	if (opt.timeout_ms && opt.tag)
+		return ctl_usage("-T and -g exclude each other");
 	xchg = xm_xchg_open(x, argv[0], XMSG_ACC_WRITE);
 	if (xchg < 0)
 		return ctl_fail(xchg, "cannot open exchange", argv[0]);
@@ -169,12 +172,14 @@ static int msg_send(const struct ctl_obj *obj, int argc, char **argv)
 		ret = xm_send_wait(x, xchg, send_h, opt.prio, reply, 0,
 				   ctl_timeout_ns(opt.timeout_ms));
 	else
-		ret = xm_send(x, xchg, send_h, opt.prio, reply, 0);
+		ret = xm_send_tagged(x, xchg, send_h, opt.prio, reply, 0,
+				     opt.tag);
 	if (ret)
 		return ctl_fail(ret, "cannot send to", argv[0]);
 	if (opt.verbose)
-		fprintf(stderr, "sent %zu bytes (prio %u)\n",
-			send_h == m.handle ? (size_t)m.length : n, opt.prio);
+		fprintf(stderr, "sent %zu bytes (prio %u, tag %" PRIu64 ")\n",
+			send_h == m.handle ? (size_t)m.length : n, opt.prio,
+			opt.tag);
 	fflush(stdout);
 	hold();
 	return EX_OK;
@@ -224,13 +229,15 @@ static int msg_recv(const struct ctl_obj *obj, int argc, char **argv)
 {
 	struct xm *x = ctl_xm();
 	struct xm_msg m = { 0 };
+	uint64_t tag = 0;
 	int xchg, ret;
 
 	xchg = xm_xchg_open(x, argv[0], XMSG_ACC_READ);
 	if (xchg < 0)
 		return ctl_fail(xchg, "cannot open exchange", argv[0]);
 	open_pools(x);
-	ret = xm_recv(x, xchg, ctl_timeout_ns(opt.timeout_ms), 0, &m);
+	ret = xm_recv_tagged(x, xchg, ctl_timeout_ns(opt.timeout_ms), 0, &m,
+			     &tag);
 	if (ret == -EAGAIN || ret == -ETIMEDOUT) {
 		fprintf(stderr, "%s: %s: %s\n", ctl_prog, argv[0],
 			ret == -EAGAIN ? "no message" : "timed out");
@@ -240,8 +247,8 @@ static int msg_recv(const struct ctl_obj *obj, int argc, char **argv)
 		return ctl_fail(ret, "cannot receive from", argv[0]);
 	if (opt.verbose)
 		fprintf(stderr, "message: %" PRIu64 " bytes at offset %" PRIu64
-			", prio %u, gen %" PRIu64 "%s%s\n",
-			(uint64_t)m.length, (uint64_t)m.offset, m.prio,
+			", prio %u, tag %" PRIu64 ", gen %" PRIu64 "%s%s\n",
+			(uint64_t)m.length, (uint64_t)m.offset, m.prio, tag,
 			(uint64_t)m.gen, m.flags & XMSG_MSGF_PROXY ?
 			", proxy" : "", m.reply ? ", has reply handle" : "");
 	if (!m.body) {	/* no mappable pool (e.g. a NIC's zero-copy frame) */
@@ -264,11 +271,9 @@ static int msg_parse(int key, const char *arg)
 {
 	switch (key) {
 	case 'p':
-		if (ctl_parse_u32(arg, &opt.prio, 10) ||
-		    opt.prio > XMSG_MSG_PRIO_MAX)
-			return ctl_usage("bad priority '%s' (0..%u)", arg,
-					 XMSG_MSG_PRIO_MAX);
-		return 0;
+		return ctl_opt_prio(arg, &opt.prio);
+	case 'g':
+		return ctl_opt_tag(arg, &opt.tag);
 	case 'r':
 		opt.reply = arg;
 		return 0;
@@ -299,11 +304,12 @@ static int msg_parse(int key, const char *arg)
 }
 
 static const struct ctl_cmd msg_cmds[] = {
-	{ "send", msg_send, "XCHG POOL [TEXT...]", "prfwvT",
+	{ "send", msg_send, "XCHG POOL [TEXT...]", "prfwvTg",
 	  "send TEXT (words joined by spaces) or, without TEXT, standard "
 	  "input, in a message of POOL.  The body is exactly the data (a "
 	  "proxy slice of the block) unless -f sends the whole block.  "
-	  "With -T, a full queue is waited on for room",
+	  "With -T, a full queue is waited on for room.  With -g, the "
+	  "message is tagged for xchg bump",
 	  2, -1, 0 },
 	{ "recv", msg_recv, "XCHG", "TPRxva",
 	  "receive one message and print its body: text up to the first "
@@ -314,6 +320,9 @@ static const struct ctl_cmd msg_cmds[] = {
 
 static const struct ctl_opt msg_opts[] = {
 	{ "prio", 'p', "PRIO", "send: priority, 0 (default) to 31" },
+	{ "tag", 'g', "TAG",
+	  "send: queue the message with TAG (1 to 2^64-1), which xchg bump "
+	  "names it by; not with -T" },
 	{ "reply", 'r', "REPLY",
 	  "send: a semaphore or exchange attached as reply handle" },
 	{ "full", 'f', NULL, "send: the whole block, not only the data" },
@@ -345,6 +354,7 @@ const struct ctl_obj msg_object = {
 	.parse = msg_parse,
 	.examples =
 		"xmsgctl msg send q p \"hello world\" -p 5\n"
+		"xmsgctl msg send q p \"urgent later\" -p 1 -g 42\n"
 		"echo hello | xmsgctl msg send q p\n"
 		"xmsgctl msg recv q -T 1000 -v\n",
 };

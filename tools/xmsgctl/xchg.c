@@ -69,6 +69,27 @@ static int xchg_clear(const struct ctl_obj *obj, int argc, char **argv)
 	return ret ? ctl_fail(ret, "cannot clear", argv[0]) : EX_OK;
 }
 
+static int xchg_bump(const struct ctl_obj *obj, int argc, char **argv)
+{
+	struct xm *x = ctl_xm();
+	uint64_t tag;
+	uint32_t prio;
+	int h, ret;
+
+	if (ctl_opt_tag(argv[1], &tag) || ctl_opt_prio(argv[2], &prio))
+		return EX_USAGE;
+	h = xm_xchg_open(x, argv[0], XMSG_ACC_WRITE);
+	if (h < 0)
+		return ctl_fail(h, "cannot open exchange", argv[0]);
+	ret = xm_xchg_bump(x, h, tag, prio);
+	if (ret == -ENOENT) {
+		fprintf(stderr, "%s: %s: no message with tag %" PRIu64
+			" queued\n", ctl_prog, argv[0], tag);
+		return EX_EMPTY;
+	}
+	return ret ? ctl_fail(ret, "cannot bump at", argv[0]) : EX_OK;
+}
+
 static void xchg_show(const struct xmsg_info *in)
 {
 	const struct xmsg_xchg_info *e = &in->u.xchg;
@@ -147,6 +168,12 @@ static const struct ctl_cmd xchg_cmds[] = {
 	  "release every queued message to its pool and cancel every "
 	  "receiver and sender waiting there (they fail with ECANCELED); "
 	  "the exchange stays", 1, 1, 0 },
+	{ "bump", xchg_bump, "NAME TAG PRIO", "",
+	  "move the first message queued with TAG (msg send -g) to "
+	  "priority PRIO, behind the messages queued at PRIO already.  "
+	  "Needs the write right only, not to be the sender.  Exit code 3 "
+	  "when no message with TAG is queued (received already, or never "
+	  "sent)", 3, 3, 0 },
 	OBJ_CMDS("exchange"),
 	{ NULL }
 };

@@ -128,6 +128,9 @@ int ctl_fail(int err, const char *what, const char *name);
 
 /* common.c: parsing an option's argument; 0 or EX_USAGE (said why) */
 int ctl_parse_u32(const char *s, uint32_t *v, int base);
+int ctl_parse_u64(const char *s, uint64_t *v, int base);
+int ctl_opt_tag(const char *arg, uint64_t *tag);
+int ctl_opt_prio(const char *arg, uint32_t *prio);
 int ctl_parse_long(const char *s, long *v);
 int ctl_opt_mode(const char *arg, uint32_t *mode);
 int ctl_opt_timeout(const char *arg, long *ms);

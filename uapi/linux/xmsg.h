@@ -933,6 +933,11 @@ struct xmsg_msg_length {
  * @prio: priority, 0 to XMSG_MSG_PRIO_MAX
  * @reply: 0, or an exchange or semaphore handle (any right) that the
  *	receiver gets as its reply handle
+ * @tag: 0 (untagged), or a value of the sender's choosing stored with the
+ *	queued message: XMSG_IOC_XCHG_BUMP finds the message by it, and the
+ *	receiver sees it in xmsg_recv.tag.  Not to a broadcast exchange
+ *	(-EINVAL).  XMSG_FEAT_BUMP; a kernel without it refuses a non-zero
+ *	@tag with -EINVAL (it was reserved).
  * @reserved: 0
  * @timeout_ns: with XMSG_SEND_WAIT: how long to wait for room, as
  *	xmsg_recv.timeout_ns (XMSG_TIMEOUT_NONE: do not wait); else 0.
@@ -969,7 +974,8 @@ struct xmsg_send {
 	__u32 msg;
 	__u32 prio;
 	__u32 reply;
-	__u64 reserved[2];
+	__u64 tag;
+	__u64 reserved[1];
 	__s64 timeout_ns;
 };
 
@@ -991,6 +997,9 @@ struct xmsg_send {
  *	semaphore the sender attached, or 0.  Close it when done (or use
  *	XMSG_SEND_CLOSE_XCHG / XMSG_SEM_CLOSE).
  * @msg_flags: out: XMSG_MSGF_*
+ * @tag: out: the xmsg_send.tag the message was sent with (0: untagged,
+ *	or sent by another command); ignored on input by a kernel with
+ *	XMSG_FEAT_BUMP, must be 0 for one without (it was reserved)
  * @reserved: 0
  *
  * Errors: -EBADF, -EINVAL, -EACCES, -EAGAIN (XMSG_TIMEOUT_NONE and nothing
@@ -1014,7 +1023,8 @@ struct xmsg_recv {
 	__u64 length;
 	__u32 reply;
 	__u32 msg_flags;
-	__u64 reserved[2];
+	__u64 tag;
+	__u64 reserved[1];
 };
 
 /**
@@ -1077,6 +1087,10 @@ struct xmsg_call {
  * @reply: 0, or a reply exchange or semaphore handle, as xmsg_send.reply
  * @flags: XMSG_XFER_PROXY or 0
  * @pad: 0
+ *
+ * Sends of XMSG_IOC_XFER (and the send part of XMSG_IOC_CALL) are
+ * untagged: their messages have tag 0, which XMSG_IOC_XCHG_BUMP never
+ * finds.
  */
 struct xmsg_xfer_send {
 	__u32 xchg;
@@ -1294,6 +1308,43 @@ struct xmsg_ring_take {
 };
 
 /**
+ * struct xmsg_bump - XMSG_IOC_XCHG_BUMP: change the priority of a queued
+ *	message
+ * @size: sizeof(struct xmsg_bump)
+ * @flags: 0
+ * @xchg: a normal or pass exchange handle, write right, not a reply handle
+ * @prio: the new priority, 0 to XMSG_MSG_PRIO_MAX
+ * @tag: the message's xmsg_send.tag, not 0
+ * @reserved: 0
+ *
+ * Finds the message queued at @xchg with @tag (the first in queue order,
+ * the one a receive would take first, when several have it) and queues it
+ * again at @prio, behind the messages already queued at @prio (also when
+ * @prio is its priority already: it goes to the back of its priority).
+ * A receive then sees @prio in xmsg_recv.prio; a pass exchange passes
+ * @prio on.  Only messages waiting in the queue are found: not one
+ * received already, in a receive ring, cleared, or whose sender still
+ * waits for room (XMSG_SEND_WAIT).  The caller need not be the sender:
+ * the write right (which allows XMSG_IOC_XCHG_CLEAR, dropping every
+ * queued message) suffices; as for a clear, a reply handle is refused.
+ * A ring's reader gets a bumped message when the ring next takes queued
+ * messages (at the next send or poll()).  XMSG_FEAT_BUMP.
+ *
+ * Errors: -EFAULT, -EINVAL (@size, @flags, @reserved; @tag 0, @prio
+ * above XMSG_MSG_PRIO_MAX; not an exchange, a broadcast exchange), -E2BIG,
+ * -EBADF, -EACCES (no write right), -EPERM (a reply handle), -EIDRM
+ * (destroyed), -ENOENT (no message with @tag queued).
+ */
+struct xmsg_bump {
+	__u32 size;
+	__u32 flags;
+	__u32 xchg;
+	__u32 prio;
+	__u64 tag;
+	__u64 reserved[2];
+};
+
+/**
  * struct xmsg_sem_op - XMSG_IOC_SEM_SIGNAL / XMSG_IOC_SEM_WAIT
  * @size: sizeof(struct xmsg_sem_op)
  * @flags: SIGNAL: XMSG_SEM_CLOSE; WAIT: XMSG_TIMEOUT_ABS
@@ -1419,6 +1470,7 @@ struct xmsg_poll_fd {
 #define XMSG_IOC_RING		_IOWR(XMSG_IOC_MAGIC, 0x25, struct xmsg_ring_setup)
 #define XMSG_IOC_RING_TAKE	_IOWR(XMSG_IOC_MAGIC, 0x26, struct xmsg_ring_take)
 #define XMSG_IOC_XCHG_CLEAR	_IOW(XMSG_IOC_MAGIC, 0x27, struct xmsg_handle_op)
+#define XMSG_IOC_XCHG_BUMP	_IOW(XMSG_IOC_MAGIC, 0x28, struct xmsg_bump)
 
 #define XMSG_IOC_SEM_SIGNAL	_IOW(XMSG_IOC_MAGIC, 0x30, struct xmsg_sem_op)
 #define XMSG_IOC_SEM_WAIT	_IOW(XMSG_IOC_MAGIC, 0x31, struct xmsg_sem_op)
@@ -1480,6 +1532,8 @@ struct xmsg_poll_fd {
 #define XMSG_FEAT_CLEAR		0x20000ULL
 /* the peek fields of xmsg_xchg_info and xmsg_sem_info (XMSG_IOC_INFO) */
 #define XMSG_FEAT_PEEK		0x40000ULL
+/* XMSG_IOC_XCHG_BUMP, xmsg_send.tag, xmsg_recv.tag */
+#define XMSG_FEAT_BUMP		0x80000ULL
 /* heaps: XMSG_IOC_HEAP_*, XMSG_TYPE_HEAP/_CHUNK, XMSG_MSGF_HEAP */
 #define XMSG_FEAT_HEAP		0x1000000ULL
 
