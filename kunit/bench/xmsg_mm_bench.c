@@ -28,10 +28,16 @@
 
 enum {
 	OP_BARE, OP_BCB, OP_MSG, OP_MSGO, OP_MAKE, OP_KMEM, OP_MEMPOOL,
-	OP_LOCK, OP_IRQ, OP_ATOM, OP_PCPU, NOPS
+	OP_LOCK, OP_IRQ, OP_ATOM, OP_PCPU, OP_SPIN, NOPS
 };
 
+static unsigned int only_blocks;
+module_param(only_blocks, uint, 0444);
+MODULE_PARM_DESC(only_blocks,
+		 "Measure only the pool of this many blocks (0: all three)");
+
 static DEFINE_RAW_SPINLOCK(bench_lock);
+static DEFINE_SPINLOCK(bench_spin);
 static u64 bench_dummy;
 static unsigned long bench_word;
 static DEFINE_PER_CPU(unsigned long, bench_pcpu);
@@ -95,6 +101,12 @@ static __always_inline int one_get(struct bench *b, int op, void **out)
 		preempt_enable();
 		p = &bench_dummy;
 		break;
+	case OP_SPIN:
+		spin_lock(&bench_spin);
+		bench_dummy++;
+		spin_unlock(&bench_spin);
+		p = &bench_dummy;
+		break;
 	default:
 		p = mempool_alloc(b->mp, GFP_KERNEL);
 		break;
@@ -145,6 +157,11 @@ static __always_inline void one_rel(struct bench *b, int op, void **pp)
 		preempt_disable();
 		__this_cpu_dec(bench_pcpu);
 		preempt_enable();
+		break;
+	case OP_SPIN:
+		spin_lock(&bench_spin);
+		bench_dummy--;
+		spin_unlock(&bench_spin);
 		break;
 	default:
 		mempool_free(p, b->mp);
@@ -284,25 +301,24 @@ static void bench_teardown(struct kunit *test, struct bench *b)
 static void print_row(u32 count, const char *pat, const u64 *v)
 {
 	char r[NOPS][12];
+	char x[6][12];
+	static const int rel[6] = {
+		OP_BARE, OP_BCB, OP_MSG, OP_MSGO, OP_MAKE, OP_MEMPOOL
+	};
 	int i;
 
 	for (i = 0; i < NOPS; i++)
 		snprintf(r[i], sizeof(r[i]), "%llu.%llu", v[i] / 10, v[i] % 10);
-	pr_info("xmsg_mm_bench: %8u %-5s | %7s %7s %7s %7s %7s | %7s %7s %7s | %5llu.%02llux %5llu.%02llux %5llu.%02llux %5llu.%02llux %5llu.%02llux\n",
+	for (i = 0; i < ARRAY_SIZE(rel); i++)
+		snprintf(x[i], sizeof(x[i]), "%llu.%02llux",
+			 v[rel[i]] * 100 / v[OP_KMEM] / 100,
+			 v[rel[i]] * 100 / v[OP_KMEM] % 100);
+	pr_info("xmsg_mm_bench: %8u %-5s | %7s %7s %7s %7s %7s | %7s %7s %7s | %9s %9s %9s %9s %9s %9s\n",
 		count, pat, r[OP_BARE], r[OP_BCB], r[OP_MSG], r[OP_MSGO],
 		r[OP_MAKE], r[OP_KMEM], r[OP_MEMPOOL], r[OP_LOCK],
-		v[OP_BARE] * 100 / v[OP_KMEM] / 100,
-		v[OP_BARE] * 100 / v[OP_KMEM] % 100,
-		v[OP_BCB] * 100 / v[OP_KMEM] / 100,
-		v[OP_BCB] * 100 / v[OP_KMEM] % 100,
-		v[OP_MSG] * 100 / v[OP_KMEM] / 100,
-		v[OP_MSG] * 100 / v[OP_KMEM] % 100,
-		v[OP_MAKE] * 100 / v[OP_KMEM] / 100,
-		v[OP_MAKE] * 100 / v[OP_KMEM] % 100,
-		v[OP_MEMPOOL] * 100 / v[OP_KMEM] / 100,
-		v[OP_MEMPOOL] * 100 / v[OP_KMEM] % 100);
-	pr_info("xmsg_mm_bench: %8u %-5s | floors: irq %s  atomic %s  preempt %s\n",
-		count, pat, r[OP_IRQ], r[OP_ATOM], r[OP_PCPU]);
+		x[0], x[1], x[2], x[3], x[4], x[5]);
+	pr_info("xmsg_mm_bench: %8u %-5s | floors: irq %s  atomic %s  preempt %s  spin %s\n",
+		count, pat, r[OP_IRQ], r[OP_ATOM], r[OP_PCPU], r[OP_SPIN]);
 }
 
 static void bench_pool_size(struct kunit *test, u32 count)
@@ -335,10 +351,11 @@ static void xmsg_mm_bench_all(struct kunit *test)
 		BSIZE, REPS, ITERS);
 	pr_info("xmsg_mm_bench: bare=xmsg_block_get/rel  bcb=xmsg_bcb_get/rel  msg=xmsg_msg_get/rel (no owner)  msg+own=same with an owner  make=xmsg_msg_make/unmake of a held block\n");
 	pr_info("xmsg_mm_bench: kmem=kmem_cache_alloc/free  mempool=mempool_alloc/free (slab pool)  lock=2x raw_spin_lock_irqsave+unlock alone (the floor of a locked design)  ratios are to kmem\n");
-	pr_info("xmsg_mm_bench: floors: irq=2x local_irq_save+restore  atomic=test_and_set_bit+test_and_clear_bit  preempt=2x preempt_disable+__this_cpu_inc+preempt_enable\n");
-	pr_info("xmsg_mm_bench:   blocks pat   |    bare     bcb     msg msg+own    make |    kmem mempool    lock |  bare/kmem   bcb/kmem   msg/kmem  make/kmem  mpool/kmem\n");
+	pr_info("xmsg_mm_bench: floors: irq=2x local_irq_save+restore  atomic=test_and_set_bit+test_and_clear_bit  preempt=2x preempt_disable+__this_cpu_inc+preempt_enable  spin=2x spin_lock+unlock (the owner lock)\n");
+	pr_info("xmsg_mm_bench:   blocks pat   |    bare     bcb     msg msg+own    make |    kmem mempool    lock | bare/kmem  bcb/kmem  msg/kmem  own/kmem make/kmem mpool/kmem\n");
 	for (i = 0; i < ARRAY_SIZE(counts); i++)
-		bench_pool_size(test, counts[i]);
+		if (!only_blocks || only_blocks == counts[i])
+			bench_pool_size(test, counts[i]);
 }
 
 static struct kunit_case xmsg_mm_bench_cases[] = {
