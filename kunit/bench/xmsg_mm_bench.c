@@ -9,7 +9,9 @@
  * same size, and the ratios to kmem_cache.  Two access patterns: "pair"
  * (get then release at once, hot) and "burst" (get 1,000 then release
  * them, so more distinct blocks and MCBs are touched).  Each figure is the
- * best of REPS runs of ITERS operations, timed with ktime_get_ns().
+ * best of reps runs of iters operations, timed with ktime_get_ns() (25 and
+ * 20,000 unless the module parameters say otherwise: a debug kernel under
+ * QEMU TCG needs far fewer).
  */
 #include <kunit/test.h>
 #include <linux/err.h>
@@ -22,14 +24,20 @@
 #include <xmsg/mm.h>
 
 #define BSIZE	64
-#define ITERS	20000
-#define REPS	25
 #define BURST	1000
 
 enum {
 	OP_BARE, OP_BCB, OP_MSG, OP_MSGO, OP_MAKE, OP_KMEM, OP_MEMPOOL,
 	OP_LOCK, OP_IRQ, OP_ATOM, OP_PCPU, OP_SPIN, NOPS
 };
+
+static unsigned int iters = 20000;
+module_param(iters, uint, 0444);
+MODULE_PARM_DESC(iters, "Operations per timed run (at least 1000; default 20000)");
+
+static unsigned int reps = 25;
+module_param(reps, uint, 0444);
+MODULE_PARM_DESC(reps, "Timed runs per figure, the best counts (default 25)");
 
 static unsigned int only_blocks;
 module_param(only_blocks, uint, 0444);
@@ -177,7 +185,7 @@ static u64 run_pair(struct bench *b, int op)
 
 	p = b->made;
 	t0 = ktime_get_ns();
-	for (i = 0; i < ITERS; i++) {
+	for (i = 0; i < iters; i++) {
 		if (unlikely(one_get(b, op, &p))) {
 			b->errors++;
 			break;
@@ -196,7 +204,7 @@ static u64 run_burst(struct bench *b, int op)
 	int i, j, n;
 
 	t0 = ktime_get_ns();
-	for (i = 0; i < ITERS / b->nb; i++) {
+	for (i = 0; i < iters / b->nb; i++) {
 		for (n = 0; n < b->nb; n++) {
 			if (op == OP_MAKE)
 				b->ptrs[n] = b->held[n];
@@ -209,8 +217,8 @@ static u64 run_burst(struct bench *b, int op)
 			one_rel(b, op, &b->ptrs[j]);
 	}
 	t = ktime_get_ns() - t0;
-	/* scale to ITERS operations */
-	return div_u64(t * ITERS, (ITERS / b->nb) * b->nb);
+	/* scale to iters operations */
+	return div_u64(t * iters, (iters / b->nb) * b->nb);
 }
 
 /* make+unmake works on bare blocks held for the measurement. */
@@ -238,7 +246,7 @@ static void rel_blocks(struct bench *b)
 }
 
 /*
- * Best of REPS for every op, in tenths of ns per get+rel.  The ops take
+ * Best of reps for every op, in tenths of ns per get+rel.  The ops take
  * turns within each repetition, so noise from the host (QEMU TCG on a
  * shared machine) hits them alike.
  */
@@ -249,7 +257,7 @@ static void measure(struct bench *b, bool burst, u64 *res)
 
 	for (op = 0; op < NOPS; op++)
 		best[op] = U64_MAX;
-	for (r = 0; r < REPS; r++) {
+	for (r = 0; r < reps; r++) {
 		for (op = 0; op < NOPS; op++) {
 			if (op == OP_MAKE && hold_blocks(b))
 				b->errors++;
@@ -261,7 +269,7 @@ static void measure(struct bench *b, bool burst, u64 *res)
 		}
 	}
 	for (op = 0; op < NOPS; op++)
-		res[op] = max_t(u64, div_u64(best[op] * 10, ITERS), 1);
+		res[op] = max_t(u64, div_u64(best[op] * 10, iters), 1);
 }
 
 static int bench_setup(struct kunit *test, struct bench *b, u32 count)
@@ -347,8 +355,10 @@ static void xmsg_mm_bench_all(struct kunit *test)
 	static const u32 counts[] = { 1000, 100000, 1000000 };
 	int i;
 
-	pr_info("xmsg_mm_bench: ns per get+release (make+unmake for 'make'), %d B blocks, best of %d x %d ops\n",
-		BSIZE, REPS, ITERS);
+	iters = max_t(unsigned int, iters, BURST);
+	reps = max(reps, 1U);
+	pr_info("xmsg_mm_bench: ns per get+release (make+unmake for 'make'), %d B blocks, best of %u x %u ops\n",
+		BSIZE, reps, iters);
 	pr_info("xmsg_mm_bench: bare=xmsg_block_get/rel  bcb=xmsg_bcb_get/rel  msg=xmsg_msg_get/rel (no owner)  msg+own=same with an owner  make=xmsg_msg_make/unmake of a held block\n");
 	pr_info("xmsg_mm_bench: kmem=kmem_cache_alloc/free  mempool=mempool_alloc/free (slab pool)  lock=2x raw_spin_lock_irqsave+unlock alone (the floor of a locked design)  ratios are to kmem\n");
 	pr_info("xmsg_mm_bench: floors: irq=2x local_irq_save+restore  atomic=test_and_set_bit+test_and_clear_bit  preempt=2x preempt_disable+__this_cpu_inc+preempt_enable  spin=2x spin_lock+unlock (the owner lock)\n");
