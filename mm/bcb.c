@@ -6,10 +6,11 @@
  * their own kmem_cache.  Making a BCB from a bare block copies nothing;
  * unmaking it leaves the block out of its pool, bare again.
  *
- * Locking: the owner's lock is taken (irqsave) to put a BCB on or take it
- * off its owner's list (not for a BCB without owner); blocks are got and
- * given back lock-free (see block.c).  Allocation happens before the lock
- * is taken.
+ * Locking: the owner's lock is taken (interrupts left on: a BCB with an
+ * owner is handled in task context only, see owner.c) to put a BCB on or
+ * take it off its owner's list (not for a BCB without owner); blocks are
+ * got and given back lock-free (see block.c).  Allocation happens before
+ * the lock is taken.
  */
 #include <linux/err.h>
 #include <linux/module.h>
@@ -42,7 +43,7 @@ static struct xmsg_bcb *xmsg_bcb_new(struct xmsg_pool *pool, void *dbp,
  * @owner: the new owner, or NULL
  * @gfp: how to allocate the BCB (GFP_ATOMIC in atomic context)
  *
- * Context: any context allowed by @gfp.
+ * Context: any context allowed by @gfp; task context with an @owner.
  * Return: the BCB, ERR_PTR(-EINVAL) for a NULL @pool, ERR_PTR(-ENOMEM)
  * when the pool is empty or no BCB could be allocated.
  */
@@ -74,7 +75,7 @@ EXPORT_SYMBOL_NS_GPL(xmsg_bcb_get, XMSG_NS);
  * The block goes back to its pool and the BCB to its cache; the BCB leaves
  * its owner's list.  Releasing a BCB twice is a use after free.
  *
- * Context: any context.
+ * Context: any context; task context when @bcb has an owner.
  * Return: 0, or -EINVAL for a NULL @bcb.
  */
 int xmsg_bcb_rel(struct xmsg_bcb *bcb)
@@ -99,7 +100,7 @@ EXPORT_SYMBOL_NS_GPL(xmsg_bcb_rel, XMSG_NS);
  * No data is copied; the block stays out of its pool and now belongs to
  * the BCB.
  *
- * Context: any context allowed by @gfp.
+ * Context: any context allowed by @gfp; task context with an @owner.
  * Return: the BCB, ERR_PTR(-EINVAL) when @pool or @dbp is NULL or @dbp is
  * not the start of a block that is out of @pool, ERR_PTR(-ENOMEM) when no
  * BCB could be allocated.
@@ -124,7 +125,7 @@ EXPORT_SYMBOL_NS_GPL(xmsg_bcb_make, XMSG_NS);
  * The block stays out of its pool, bare; release it with
  * xmsg_block_rel() (or make it again).
  *
- * Context: any context.
+ * Context: any context; task context when @bcb has an owner.
  * Return: the data block pointer, or ERR_PTR(-EINVAL) for a NULL @bcb.
  */
 void *xmsg_bcb_unmake(struct xmsg_bcb *bcb, struct xmsg_pool **poolp)

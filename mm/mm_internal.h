@@ -14,6 +14,10 @@
 
 #include <linux/atomic.h>
 #include <linux/bug.h>
+#include <linux/list.h>
+#include <linux/lockdep.h>
+#include <linux/preempt.h>
+#include <linux/spinlock.h>
 #include <xmsg/mm.h>
 
 /* The free stack top packs a block index and a count in one long. */
@@ -223,11 +227,74 @@ extern struct kmem_cache *xmsg_msg_cache;
 
 /* pool.c */
 bool xmsg_pool_is_out(struct xmsg_pool *pool, const void *dbp);
-/* owner.c */
+
+/*
+ * Owner lists (see owner.c), inline: msg.c and bcb.c put every control
+ * block with an owner on and off a list, and a call costs about as much
+ * as the list work.
+ *
+ * owner->lock is a plain spinlock, interrupts left on: a control block
+ * with an owner is only ever touched in task context (the owners are
+ * open files of /dev/xmsg and kernel users in process context), so no
+ * interrupt handler can want the lock while a task holds it.  Control
+ * blocks without owner (queued at an exchange, or of kernel users that
+ * do not track ownership, such as the NIC sample in softirq) never take
+ * it.  Lockdep reports a lock taken in IRQ context too; the check below
+ * also catches a lone IRQ-context user on a kernel with lockdep.
+ */
+static __always_inline void xmsg_owner_lock(struct xmsg_owner *owner)
+	__acquires(&owner->lock)
+{
+	if (IS_ENABLED(CONFIG_PROVE_LOCKING))
+		WARN_ON_ONCE(!in_task());
+	spin_lock(&owner->lock);
+}
+
+static __always_inline void xmsg_owner_unlock(struct xmsg_owner *owner)
+	__releases(&owner->lock)
+{
+	spin_unlock(&owner->lock);
+}
+
+/* Put @msg, which has no owner, on @owner's list (NULL: leave it so). */
+static __always_inline void xmsg_owner_add_msg(struct xmsg_owner *owner,
+					       struct xmsg_msg *msg)
+{
+	if (!owner)
+		return;
+	xmsg_owner_lock(owner);
+	list_add_tail(&msg->owner_link, &owner->msgs);
+	owner->nr++;
+	WRITE_ONCE(msg->owner, owner);
+	xmsg_owner_unlock(owner);
+}
+
+/* Take @msg off the list of @owner, its owner. */
+static __always_inline void __xmsg_owner_del_msg(struct xmsg_owner *owner,
+						 struct xmsg_msg *msg)
+	__must_hold(&owner->lock)
+{
+	lockdep_assert_held(&owner->lock);
+	list_del_init(&msg->owner_link);
+	owner->nr--;
+	WRITE_ONCE(msg->owner, NULL);
+}
+
+/* Take @msg off its owner's list, if it has an owner. */
+static __always_inline void xmsg_owner_del_msg(struct xmsg_msg *msg)
+{
+	struct xmsg_owner *owner = READ_ONCE(msg->owner);
+
+	if (!owner)
+		return;
+	xmsg_owner_lock(owner);
+	__xmsg_owner_del_msg(owner, msg);
+	xmsg_owner_unlock(owner);
+}
+
+/* owner.c: the same for BCBs (not on a fast path) */
 void xmsg_owner_add_bcb(struct xmsg_owner *owner, struct xmsg_bcb *bcb);
 void xmsg_owner_del_bcb(struct xmsg_bcb *bcb);
-void xmsg_owner_add_msg(struct xmsg_owner *owner, struct xmsg_msg *msg);
-void xmsg_owner_del_msg(struct xmsg_msg *msg);
 
 /* heap.c */
 void xmsg_heap_put(struct xmsg_heap *heap, void *body, size_t size);

@@ -21,14 +21,16 @@
  * proxy) and takes it to zero atomically, so no proxy can appear after.
  *
  * Locking: no lock of its own.  body_ref is a refcount_t.  The owner's
- * lock (irqsave) guards owner lists and ->owner (not taken for a message
- * without owner); blocks are got and given back lock-free (see block.c,
- * whose fast paths are inlined here from mm_internal.h); genalloc is
+ * lock guards owner lists and ->owner (not taken for a message without
+ * owner); it leaves interrupts on, so a message with an owner (or getting
+ * one) is handled in task context only (see owner.c).  Blocks are got and
+ * given back lock-free (see block.c, whose fast paths are inlined here
+ * from mm_internal.h, as are the owner list updates); genalloc is
  * lock-free.  No lock is held while the ext release or reply_put
  * callbacks run.  MCB allocation uses the caller's gfp, before any lock.
- * Everything here may run in any context allowed by the gfp argument;
- * release and unmake in any context, hard IRQ included, provided the ext
- * release and reply_put callbacks allow it.
+ * Without an owner, everything here may run in any context allowed by the
+ * gfp argument; release and unmake in any context, hard IRQ included,
+ * provided the ext release and reply_put callbacks allow it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -167,7 +169,7 @@ static __always_inline void xmsg_body_put(struct xmsg_msg *real)
  *
  * The body is a whole block: @size is xmsg_pool_block_size(@pool).
  *
- * Context: any context allowed by @gfp.
+ * Context: any context allowed by @gfp; task context with an @owner.
  * Return: the message, ERR_PTR(-EINVAL) for a NULL @pool, ERR_PTR(-ENOMEM)
  * when the pool is empty or no MCB could be allocated.
  */
@@ -201,7 +203,7 @@ EXPORT_SYMBOL_NS_GPL(xmsg_msg_get, XMSG_NS);
  * @owner: the new owner, or NULL
  * @gfp: how to allocate the MCB
  *
- * Context: any context allowed by @gfp.
+ * Context: any context allowed by @gfp; task context with an @owner.
  * Return: the message, ERR_PTR(-EINVAL) for a NULL @heap or a zero
  * @size, ERR_PTR(-ENOMEM) when the heap has no room or no MCB could be
  * allocated.
@@ -235,7 +237,7 @@ EXPORT_SYMBOL_NS_GPL(xmsg_msg_get_heap, XMSG_NS);
  * @owner: the new owner, or NULL
  * @gfp: how to allocate the MCB
  *
- * Context: any context allowed by @gfp.
+ * Context: any context allowed by @gfp; task context with an @owner.
  * Return: the message, ERR_PTR(-EINVAL) when @pool or @dbp is NULL, @dbp
  * is not the start of a block that is out of @pool, or the block already
  * is the body of a message (one whose MCB is the block's slot);
@@ -264,7 +266,7 @@ EXPORT_SYMBOL_NS_GPL(xmsg_msg_make, XMSG_NS);
  * @owner: the new owner, or NULL
  * @gfp: how to allocate the MCB
  *
- * Context: any context allowed by @gfp.
+ * Context: any context allowed by @gfp; task context with an @owner.
  * Return: the message, ERR_PTR(-EINVAL) when @heap or @chunk is NULL,
  * @size is zero or @chunk is not the start of a chunk out of @heap;
  * ERR_PTR(-ENOMEM) when no MCB could be allocated (the chunk stays the
@@ -300,7 +302,7 @@ EXPORT_SYMBOL_NS_GPL(xmsg_msg_make_heap, XMSG_NS);
  * drops the last reference to the body (possibly hard IRQ).  On failure
  * it is not called: the body stays the caller's.
  *
- * Context: any context allowed by @gfp.
+ * Context: any context allowed by @gfp; task context with an @owner.
  * Return: the message, ERR_PTR(-EINVAL) when @body, @ext or
  * @ext->release is NULL or @size is zero, ERR_PTR(-ENOMEM) when no MCB
  * could be allocated.
@@ -336,7 +338,7 @@ EXPORT_SYMBOL_NS_GPL(xmsg_msg_make_ext, XMSG_NS);
  * therefore stays out of its origin until the proxy is released, even if
  * the real message is released first.  The proxy inherits the priority.
  *
- * Context: any context allowed by @gfp.
+ * Context: any context allowed by @gfp; task context with an @owner.
  * Return: the proxy, ERR_PTR(-EINVAL) when @real is NULL or a released
  * real message, @len is zero or the slice is outside @real's body,
  * ERR_PTR(-ENOMEM) when no MCB could be allocated.
@@ -392,7 +394,7 @@ static void *xmsg_msg_unmake_origin(struct xmsg_msg *msg,
  *	freed (after its reply handle is put)
  * @poolp: if not NULL, set to the block's pool
  *
- * Context: any context.
+ * Context: any context; task context when @msg has an owner.
  * Return: the data block pointer (still out of its pool, now bare),
  * ERR_PTR(-EINVAL) when @msg is NULL, a proxy, has a heap or external
  * body, or was released; ERR_PTR(-EBUSY) while proxies of it live
@@ -416,7 +418,7 @@ EXPORT_SYMBOL_NS_GPL(xmsg_msg_unmake, XMSG_NS);
  * @heapp: if not NULL, set to the chunk's heap
  * @sizep: if not NULL, set to the chunk's size (to free it with)
  *
- * Context: any context.
+ * Context: any context; task context when @msg has an owner.
  * Return: the chunk (still out of its heap, now bare), ERR_PTR(-EINVAL)
  * when @msg is NULL, a proxy, has no heap body, or was released;
  * ERR_PTR(-EBUSY) while proxies of it live (nothing changes).
@@ -449,7 +451,8 @@ EXPORT_SYMBOL_NS_GPL(xmsg_msg_unmake_heap, XMSG_NS);
  * message twice is detected only while one of its proxies lives (later it
  * is a use after free); a proxy released twice is a use after free.
  *
- * Context: any context (the ext release and reply_put callbacks may run).
+ * Context: any context (the ext release and reply_put callbacks may run);
+ * task context when @msg has an owner.
  * Return: 0, or -EINVAL for a NULL @msg or a real message already
  * released (nothing changes).
  */
@@ -485,27 +488,23 @@ EXPORT_SYMBOL_NS_GPL(xmsg_msg_rel, XMSG_NS);
  * @from: its current owner, or NULL (queued at an exchange, kernel)
  * @to: its new owner, or NULL
  *
- * Context: any context.
+ * Context: task context when @from or @to is not NULL, else any context.
  * Return: 0, -EINVAL for a NULL @msg or a released real message, -EPERM
  * when @msg is not owned by @from (nothing changes).
  */
 int xmsg_msg_set_owner(struct xmsg_msg *msg, struct xmsg_owner *from,
 		       struct xmsg_owner *to)
 {
-	unsigned long flags;
-
 	if (!msg || READ_ONCE(msg->released))
 		return -EINVAL;
 	if (from) {
-		spin_lock_irqsave(&from->lock, flags);
+		xmsg_owner_lock(from);
 		if (msg->owner != from) {
-			spin_unlock_irqrestore(&from->lock, flags);
+			xmsg_owner_unlock(from);
 			return -EPERM;
 		}
-		list_del_init(&msg->owner_link);
-		from->nr--;
-		WRITE_ONCE(msg->owner, NULL);
-		spin_unlock_irqrestore(&from->lock, flags);
+		__xmsg_owner_del_msg(from, msg);
+		xmsg_owner_unlock(from);
 	} else if (READ_ONCE(msg->owner)) {
 		return -EPERM;
 	}

@@ -6,11 +6,16 @@
  * an owner (an open file of /dev/xmsg, or a kernel user) can release all
  * it holds in O(owned) without scanning any pool.
  *
- * Locking: owner->lock (spin_lock_irqsave, so control blocks may change
- * hands in any context) protects the owner's lists, its count and the
- * ->owner field of the control blocks on them.  No other lock of xmsg is
- * taken while it is held, and only one owner lock is held at a time.
- * Releasing the control blocks happens after the lock is dropped.
+ * Locking: owner->lock protects the owner's lists, its count and the
+ * ->owner field of the control blocks on them (written with WRITE_ONCE():
+ * callers read a message's owner without the lock to check who holds it).
+ * It is a plain spinlock, interrupts left on (xmsg_owner_lock() in
+ * mm_internal.h): a control block with an owner is got, made, moved,
+ * unmade and released in task context only, never in IRQ or softirq
+ * context, so no interrupt handler can spin on it.  Masking interrupts
+ * cost more than the rest of an owner's list update.  No other lock of
+ * xmsg is taken while it is held, and only one owner lock is held at a
+ * time.  Releasing the control blocks happens after the lock is dropped.
  */
 #include <linux/module.h>
 #include <linux/sched.h>
@@ -21,7 +26,8 @@
  * @owner: the owner to set up, owning nothing
  * @name: for warnings and debugging (not copied)
  *
- * Context: any context.
+ * Context: any context.  The owner may then be used in task context only
+ * (see the Locking comment above).
  * Return: nothing.
  */
 void xmsg_owner_init(struct xmsg_owner *owner, const char *name)
@@ -36,94 +42,61 @@ EXPORT_SYMBOL_NS_GPL(xmsg_owner_init, XMSG_NS);
 
 void xmsg_owner_add_bcb(struct xmsg_owner *owner, struct xmsg_bcb *bcb)
 {
-	unsigned long flags;
-
 	bcb->owner = owner;
 	if (!owner) {
 		INIT_LIST_HEAD(&bcb->owner_link);
 		return;
 	}
-	spin_lock_irqsave(&owner->lock, flags);
+	xmsg_owner_lock(owner);
 	list_add_tail(&bcb->owner_link, &owner->bcbs);
 	owner->nr++;
-	spin_unlock_irqrestore(&owner->lock, flags);
+	xmsg_owner_unlock(owner);
+}
+
+static void __xmsg_owner_del_bcb(struct xmsg_owner *owner,
+				 struct xmsg_bcb *bcb)
+	__must_hold(&owner->lock)
+{
+	lockdep_assert_held(&owner->lock);
+	list_del_init(&bcb->owner_link);
+	owner->nr--;
+	bcb->owner = NULL;
 }
 
 void xmsg_owner_del_bcb(struct xmsg_bcb *bcb)
 {
 	struct xmsg_owner *owner = bcb->owner;
-	unsigned long flags;
 
 	if (!owner)
 		return;
-	spin_lock_irqsave(&owner->lock, flags);
-	list_del_init(&bcb->owner_link);
-	owner->nr--;
-	bcb->owner = NULL;
-	spin_unlock_irqrestore(&owner->lock, flags);
-}
-
-void xmsg_owner_add_msg(struct xmsg_owner *owner, struct xmsg_msg *msg)
-{
-	unsigned long flags;
-
-	if (!owner) {
-		WRITE_ONCE(msg->owner, NULL);
-		INIT_LIST_HEAD(&msg->owner_link);
-		return;
-	}
-	spin_lock_irqsave(&owner->lock, flags);
-	list_add_tail(&msg->owner_link, &owner->msgs);
-	owner->nr++;
-	WRITE_ONCE(msg->owner, owner);
-	spin_unlock_irqrestore(&owner->lock, flags);
-}
-
-void xmsg_owner_del_msg(struct xmsg_msg *msg)
-{
-	struct xmsg_owner *owner = READ_ONCE(msg->owner);
-	unsigned long flags;
-
-	if (!owner)
-		return;
-	spin_lock_irqsave(&owner->lock, flags);
-	list_del_init(&msg->owner_link);
-	owner->nr--;
-	WRITE_ONCE(msg->owner, NULL);
-	spin_unlock_irqrestore(&owner->lock, flags);
+	xmsg_owner_lock(owner);
+	__xmsg_owner_del_bcb(owner, bcb);
+	xmsg_owner_unlock(owner);
 }
 
 static struct xmsg_bcb *xmsg_owner_pop_bcb(struct xmsg_owner *owner)
 {
 	struct xmsg_bcb *bcb;
-	unsigned long flags;
 
-	spin_lock_irqsave(&owner->lock, flags);
+	xmsg_owner_lock(owner);
 	bcb = list_first_entry_or_null(&owner->bcbs, struct xmsg_bcb,
 				       owner_link);
-	if (bcb) {
-		list_del_init(&bcb->owner_link);
-		owner->nr--;
-		bcb->owner = NULL;
-	}
-	spin_unlock_irqrestore(&owner->lock, flags);
+	if (bcb)
+		__xmsg_owner_del_bcb(owner, bcb);
+	xmsg_owner_unlock(owner);
 	return bcb;
 }
 
 static struct xmsg_msg *xmsg_owner_pop_msg(struct xmsg_owner *owner)
 {
 	struct xmsg_msg *msg;
-	unsigned long flags;
 
-	spin_lock_irqsave(&owner->lock, flags);
+	xmsg_owner_lock(owner);
 	msg = list_first_entry_or_null(&owner->msgs, struct xmsg_msg,
 				       owner_link);
-	if (msg) {
-		list_del_init(&msg->owner_link);
-		owner->nr--;
-		WRITE_ONCE(msg->owner, NULL);
-	}
-	spin_unlock_irqrestore(&owner->lock, flags);
+	if (msg)
+		__xmsg_owner_del_msg(owner, msg);
+	xmsg_owner_unlock(owner);
 	return msg;
 }
 

@@ -42,7 +42,9 @@
  * An *owner* (struct xmsg_owner) is whoever holds BCBs and MCBs: an open
  * file of /dev/xmsg or a kernel user.  Each owner keeps its control blocks
  * on a list, so xmsg_owner_release_all() is O(owned).  A message queued at
- * an exchange has no owner (NULL).
+ * an exchange has no owner (NULL).  The owner's lock leaves interrupts on,
+ * so control blocks with an owner are handled in task context only; those
+ * without owner in any context the functions allow.
  */
 
 #include <linux/types.h>
@@ -59,7 +61,8 @@ struct seq_file;
 
 /**
  * struct xmsg_owner - holder of block and message control blocks
- * @lock: protects @bcbs, @msgs and @nr
+ * @lock: protects @bcbs, @msgs and @nr, and the owner field of the
+ *	control blocks on them; a plain spinlock, taken in task context only
  * @bcbs: standard blocks owned.  Protected by @lock.
  * @msgs: messages owned.  Protected by @lock.
  * @nr: number of control blocks owned.  Protected by @lock.

@@ -9,7 +9,9 @@
  * same size, and the ratios to kmem_cache.  Two access patterns: "pair"
  * (get then release at once, hot) and "burst" (get 1,000 then release
  * them, so more distinct blocks and MCBs are touched).  Each figure is the
- * best of REPS runs of ITERS operations, timed with ktime_get_ns().
+ * best of reps runs of iters operations, timed with ktime_get_ns() (25 and
+ * 20,000 unless the module parameters say otherwise: a debug kernel under
+ * QEMU TCG needs far fewer).
  */
 #include <kunit/test.h>
 #include <linux/err.h>
@@ -22,16 +24,28 @@
 #include <xmsg/mm.h>
 
 #define BSIZE	64
-#define ITERS	20000
-#define REPS	25
 #define BURST	1000
 
 enum {
 	OP_BARE, OP_BCB, OP_MSG, OP_MSGO, OP_MAKE, OP_KMEM, OP_MEMPOOL,
-	OP_LOCK, OP_IRQ, OP_ATOM, OP_PCPU, NOPS
+	OP_LOCK, OP_IRQ, OP_ATOM, OP_PCPU, OP_SPIN, NOPS
 };
 
+static unsigned int iters = 20000;
+module_param(iters, uint, 0444);
+MODULE_PARM_DESC(iters, "Operations per timed run (at least 1000; default 20000)");
+
+static unsigned int reps = 25;
+module_param(reps, uint, 0444);
+MODULE_PARM_DESC(reps, "Timed runs per figure, the best counts (default 25)");
+
+static unsigned int only_blocks;
+module_param(only_blocks, uint, 0444);
+MODULE_PARM_DESC(only_blocks,
+		 "Measure only the pool of this many blocks (0: all three)");
+
 static DEFINE_RAW_SPINLOCK(bench_lock);
+static DEFINE_SPINLOCK(bench_spin);
 static u64 bench_dummy;
 static unsigned long bench_word;
 static DEFINE_PER_CPU(unsigned long, bench_pcpu);
@@ -95,6 +109,12 @@ static __always_inline int one_get(struct bench *b, int op, void **out)
 		preempt_enable();
 		p = &bench_dummy;
 		break;
+	case OP_SPIN:
+		spin_lock(&bench_spin);
+		bench_dummy++;
+		spin_unlock(&bench_spin);
+		p = &bench_dummy;
+		break;
 	default:
 		p = mempool_alloc(b->mp, GFP_KERNEL);
 		break;
@@ -146,6 +166,11 @@ static __always_inline void one_rel(struct bench *b, int op, void **pp)
 		__this_cpu_dec(bench_pcpu);
 		preempt_enable();
 		break;
+	case OP_SPIN:
+		spin_lock(&bench_spin);
+		bench_dummy--;
+		spin_unlock(&bench_spin);
+		break;
 	default:
 		mempool_free(p, b->mp);
 		break;
@@ -160,7 +185,7 @@ static u64 run_pair(struct bench *b, int op)
 
 	p = b->made;
 	t0 = ktime_get_ns();
-	for (i = 0; i < ITERS; i++) {
+	for (i = 0; i < iters; i++) {
 		if (unlikely(one_get(b, op, &p))) {
 			b->errors++;
 			break;
@@ -179,7 +204,7 @@ static u64 run_burst(struct bench *b, int op)
 	int i, j, n;
 
 	t0 = ktime_get_ns();
-	for (i = 0; i < ITERS / b->nb; i++) {
+	for (i = 0; i < iters / b->nb; i++) {
 		for (n = 0; n < b->nb; n++) {
 			if (op == OP_MAKE)
 				b->ptrs[n] = b->held[n];
@@ -192,8 +217,8 @@ static u64 run_burst(struct bench *b, int op)
 			one_rel(b, op, &b->ptrs[j]);
 	}
 	t = ktime_get_ns() - t0;
-	/* scale to ITERS operations */
-	return div_u64(t * ITERS, (ITERS / b->nb) * b->nb);
+	/* scale to iters operations */
+	return div_u64(t * iters, (iters / b->nb) * b->nb);
 }
 
 /* make+unmake works on bare blocks held for the measurement. */
@@ -221,7 +246,7 @@ static void rel_blocks(struct bench *b)
 }
 
 /*
- * Best of REPS for every op, in tenths of ns per get+rel.  The ops take
+ * Best of reps for every op, in tenths of ns per get+rel.  The ops take
  * turns within each repetition, so noise from the host (QEMU TCG on a
  * shared machine) hits them alike.
  */
@@ -232,7 +257,7 @@ static void measure(struct bench *b, bool burst, u64 *res)
 
 	for (op = 0; op < NOPS; op++)
 		best[op] = U64_MAX;
-	for (r = 0; r < REPS; r++) {
+	for (r = 0; r < reps; r++) {
 		for (op = 0; op < NOPS; op++) {
 			if (op == OP_MAKE && hold_blocks(b))
 				b->errors++;
@@ -244,7 +269,7 @@ static void measure(struct bench *b, bool burst, u64 *res)
 		}
 	}
 	for (op = 0; op < NOPS; op++)
-		res[op] = max_t(u64, div_u64(best[op] * 10, ITERS), 1);
+		res[op] = max_t(u64, div_u64(best[op] * 10, iters), 1);
 }
 
 static int bench_setup(struct kunit *test, struct bench *b, u32 count)
@@ -284,25 +309,24 @@ static void bench_teardown(struct kunit *test, struct bench *b)
 static void print_row(u32 count, const char *pat, const u64 *v)
 {
 	char r[NOPS][12];
+	char x[6][12];
+	static const int rel[6] = {
+		OP_BARE, OP_BCB, OP_MSG, OP_MSGO, OP_MAKE, OP_MEMPOOL
+	};
 	int i;
 
 	for (i = 0; i < NOPS; i++)
 		snprintf(r[i], sizeof(r[i]), "%llu.%llu", v[i] / 10, v[i] % 10);
-	pr_info("xmsg_mm_bench: %8u %-5s | %7s %7s %7s %7s %7s | %7s %7s %7s | %5llu.%02llux %5llu.%02llux %5llu.%02llux %5llu.%02llux %5llu.%02llux\n",
+	for (i = 0; i < ARRAY_SIZE(rel); i++)
+		snprintf(x[i], sizeof(x[i]), "%llu.%02llux",
+			 v[rel[i]] * 100 / v[OP_KMEM] / 100,
+			 v[rel[i]] * 100 / v[OP_KMEM] % 100);
+	pr_info("xmsg_mm_bench: %8u %-5s | %7s %7s %7s %7s %7s | %7s %7s %7s | %9s %9s %9s %9s %9s %9s\n",
 		count, pat, r[OP_BARE], r[OP_BCB], r[OP_MSG], r[OP_MSGO],
 		r[OP_MAKE], r[OP_KMEM], r[OP_MEMPOOL], r[OP_LOCK],
-		v[OP_BARE] * 100 / v[OP_KMEM] / 100,
-		v[OP_BARE] * 100 / v[OP_KMEM] % 100,
-		v[OP_BCB] * 100 / v[OP_KMEM] / 100,
-		v[OP_BCB] * 100 / v[OP_KMEM] % 100,
-		v[OP_MSG] * 100 / v[OP_KMEM] / 100,
-		v[OP_MSG] * 100 / v[OP_KMEM] % 100,
-		v[OP_MAKE] * 100 / v[OP_KMEM] / 100,
-		v[OP_MAKE] * 100 / v[OP_KMEM] % 100,
-		v[OP_MEMPOOL] * 100 / v[OP_KMEM] / 100,
-		v[OP_MEMPOOL] * 100 / v[OP_KMEM] % 100);
-	pr_info("xmsg_mm_bench: %8u %-5s | floors: irq %s  atomic %s  preempt %s\n",
-		count, pat, r[OP_IRQ], r[OP_ATOM], r[OP_PCPU]);
+		x[0], x[1], x[2], x[3], x[4], x[5]);
+	pr_info("xmsg_mm_bench: %8u %-5s | floors: irq %s  atomic %s  preempt %s  spin %s\n",
+		count, pat, r[OP_IRQ], r[OP_ATOM], r[OP_PCPU], r[OP_SPIN]);
 }
 
 static void bench_pool_size(struct kunit *test, u32 count)
@@ -331,14 +355,17 @@ static void xmsg_mm_bench_all(struct kunit *test)
 	static const u32 counts[] = { 1000, 100000, 1000000 };
 	int i;
 
-	pr_info("xmsg_mm_bench: ns per get+release (make+unmake for 'make'), %d B blocks, best of %d x %d ops\n",
-		BSIZE, REPS, ITERS);
+	iters = max_t(unsigned int, iters, BURST);
+	reps = max(reps, 1U);
+	pr_info("xmsg_mm_bench: ns per get+release (make+unmake for 'make'), %d B blocks, best of %u x %u ops\n",
+		BSIZE, reps, iters);
 	pr_info("xmsg_mm_bench: bare=xmsg_block_get/rel  bcb=xmsg_bcb_get/rel  msg=xmsg_msg_get/rel (no owner)  msg+own=same with an owner  make=xmsg_msg_make/unmake of a held block\n");
 	pr_info("xmsg_mm_bench: kmem=kmem_cache_alloc/free  mempool=mempool_alloc/free (slab pool)  lock=2x raw_spin_lock_irqsave+unlock alone (the floor of a locked design)  ratios are to kmem\n");
-	pr_info("xmsg_mm_bench: floors: irq=2x local_irq_save+restore  atomic=test_and_set_bit+test_and_clear_bit  preempt=2x preempt_disable+__this_cpu_inc+preempt_enable\n");
-	pr_info("xmsg_mm_bench:   blocks pat   |    bare     bcb     msg msg+own    make |    kmem mempool    lock |  bare/kmem   bcb/kmem   msg/kmem  make/kmem  mpool/kmem\n");
+	pr_info("xmsg_mm_bench: floors: irq=2x local_irq_save+restore  atomic=test_and_set_bit+test_and_clear_bit  preempt=2x preempt_disable+__this_cpu_inc+preempt_enable  spin=2x spin_lock+unlock (the owner lock)\n");
+	pr_info("xmsg_mm_bench:   blocks pat   |    bare     bcb     msg msg+own    make |    kmem mempool    lock | bare/kmem  bcb/kmem  msg/kmem  own/kmem make/kmem mpool/kmem\n");
 	for (i = 0; i < ARRAY_SIZE(counts); i++)
-		bench_pool_size(test, counts[i]);
+		if (!only_blocks || only_blocks == counts[i])
+			bench_pool_size(test, counts[i]);
 }
 
 static struct kunit_case xmsg_mm_bench_cases[] = {
