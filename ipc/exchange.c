@@ -586,8 +586,9 @@ static int xmsg_xchg_send_any(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
  * whole body (so the body lives on while posted), replaces the message
  * posted before (a new generation), and wakes every waiting receiver.
  *
- * Context: normal and pass: any context (no allocation; xmsg_msg_set_owner()
- * decides whether @from's lock allows IRQ context).  Broadcast: process
+ * Context: normal and pass: any context when @from is NULL (no
+ * allocation); process context with an owner @from, whose lock is taken
+ * with interrupts enabled (xmsg_msg_set_owner()).  Broadcast: process
  * context, allocates with GFP_KERNEL_ACCOUNT (charged to the caller).
  * Return: 0; -EINVAL for NULL @xchg or @msg or @prio > XMSG_MSG_PRIO_MAX;
  * -EPERM when @from does not own @msg; -EIDRM when @xchg is destroyed;
