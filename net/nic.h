@@ -38,7 +38,9 @@
  * - The tx kthread is the only user of the tx exchange's receive side; it
  *   is stopped with kthread_stop() before the device reference is dropped.
  * - Counters are per-CPU longs (this_cpu_inc()), summed without a lock
- *   when read (a snapshot).
+ *   when read (a snapshot), except @zc_live: an atomic_t that the rx path
+ *   raises only while it is below @zc_max_live (atomic_add_unless()) and
+ *   the zero-copy release callback lowers, so that it is a hard cap.
  * - @spare (per CPU): a message the rx exchange's ring gave back for the
  *   next frame (xmsg_xchg_send_reuse()); taken and put with
  *   this_cpu_xchg() by the rx path only, emptied at detach once the
@@ -101,6 +103,9 @@ struct xmsg_nic_stats {
  * @free_u: @free's object in the registry
  * @idle: woken when a tx block comes back (detach waits for them)
  * @coalesce_ns: rx_coalesce_us at attach time, in ns; 0: wake at once
+ * @zc_live: zero-copy messages alive now (each pins an skb); raised by the
+ *	rx path below @zc_max_live only, lowered by their release callback
+ * @zc_max_live: zc_max_live at attach time
  * @wake_lock: protects @wake (softirq; process context with BHs off)
  * @wake: receivers of @rx handed a frame but not woken yet (coalescing)
  * @wake_timer: wakes them, @coalesce_ns after the first of them
@@ -129,6 +134,8 @@ struct xmsg_nic {
 	struct xmsg_cdev_obj *free_u;
 	wait_queue_head_t idle;
 	u64 coalesce_ns;
+	atomic_t zc_live;
+	unsigned int zc_max_live;
 	spinlock_t wake_lock;	/* see above */
 	struct list_head wake;
 	struct hrtimer wake_timer;
@@ -171,6 +178,9 @@ static inline long xmsg_nic_stat(struct xmsg_nic *nic, enum xmsg_nic_stat s)
 	long sum = 0;
 	int cpu;
 
+	/* A gauge the rx path compares with its cap: one atomic, not per CPU */
+	if (s == XMSG_NIC_STAT_RX_ZC_LIVE)
+		return atomic_read(&nic->zc_live);
 	for_each_possible_cpu(cpu)
 		sum += per_cpu_ptr(nic->stats, cpu)->v[s];
 	return sum;

@@ -74,6 +74,18 @@ static uint xchg_limit = 256;
 module_param(xchg_limit, uint, 0644);
 MODULE_PARM_DESC(xchg_limit, "queue limit of the rx and tx exchanges (default 256)");
 
+/* Each live zero-copy message pins an skb that is charged to nobody: at
+ * most about 4.5 KiB for a full-size frame that had to be linearized
+ * (a 2 KiB head, struct skb_shared_info, the sk_buff and the message), so
+ * the default bounds what one attachment pins to about 18 MiB.  4096 is
+ * as many frames as a pool of 4096 blocks or a TPACKET_V3 ring of 8 x 1 MiB
+ * blocks holds at 2 KiB a frame (what nic_bench gives each receiver), so
+ * a receiver that keeps up never meets the cap.
+ */
+static uint zc_max_live = 4096;
+module_param(zc_max_live, uint, 0644);
+MODULE_PARM_DESC(zc_max_live, "zero-copy mode: received messages alive at once per attachment; frames over it are dropped as full (default 4096)");
+
 LIST_HEAD(xmsg_nic_list);
 
 /* Pools that were not idle at detach (a late tx completion, a user holding
@@ -379,6 +391,8 @@ static struct xmsg_nic *xmsg_nic_alloc(struct net_device *dev,
 	xmsg_hrtimer_setup(&nic->wake_timer, xmsg_nic_wake_timer,
 			   CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	nic->coalesce_ns = (u64)READ_ONCE(rx_coalesce_us) * NSEC_PER_USEC;
+	nic->zc_max_live = READ_ONCE(zc_max_live);
+	atomic_set(&nic->zc_live, 0);
 	nic->dev = dev;
 	nic->mode = cfg->mode;
 	nic->ethertype = htons(cfg->type);
