@@ -28,9 +28,17 @@
 
 /* Locking
  *
- * - xmsg_nic_list and every attach/detach are protected by the RTNL
+ * - xmsg_nic_list, @detaching and every attach are protected by the RTNL
  *   (netdev_rx_handler_register() needs it anyway, and the netdevice
- *   notifier that detaches a vanishing device runs under it).
+ *   notifier that detaches a vanishing device runs under it).  A detach
+ *   has two parts: under the RTNL __xmsg_nic_unlink() unregisters the
+ *   rx_handler and sets @detaching; then, without it,
+ *   xmsg_nic_teardown() stops the threads, waits for the device to give
+ *   back the blocks it transmits from, destroys the objects, drops the
+ *   device reference and finally takes the RTNL again for a moment to
+ *   take the attachment off the list.  Only the one who set @detaching
+ *   tears down (the notifier through a work item on xmsg_nic_wq, drained
+ *   at module exit); everyone else skips an attachment being detached.
  * - The rx path (xmsg_nic_rx(), softirq) reaches its struct xmsg_nic
  *   through dev->rx_handler_data under RCU; detach unregisters the handler
  *   and netdev_rx_handler_unregister() waits (synchronize_net()) for every
@@ -115,6 +123,10 @@ struct xmsg_nic_stats {
  * @stats: per-CPU counters, see enum xmsg_nic_stat
  * @spare: per-CPU message given back by the rx exchange's ring, for the
  *	next frame (pool mode), or NULL
+ * @detaching: set under the RTNL by __xmsg_nic_unlink(): the rx_handler
+ *	is gone and xmsg_nic_teardown() is finishing the detach without the
+ *	RTNL; commands and the notifier skip @nic, an attach of @dev fails
+ * @teardown: runs xmsg_nic_teardown() for the netdevice notifier
  * @name: the device name at attach time
  */
 struct xmsg_nic {
@@ -144,6 +156,8 @@ struct xmsg_nic {
 	enum xmsg_nic_krecv krecv;
 	struct xmsg_nic_stats __percpu *stats;
 	struct xmsg_msg * __percpu *spare;
+	bool detaching;
+	struct work_struct teardown;
 	char name[IFNAMSIZ];
 };
 
@@ -194,7 +208,8 @@ void xmsg_nic_cfg_init(struct xmsg_nic_cfg *cfg);
 int xmsg_nic_attach(const char *name, const struct xmsg_nic_cfg *cfg);
 int xmsg_nic_detach(const char *name);
 int __xmsg_nic_attach(struct net_device *dev, const struct xmsg_nic_cfg *cfg);
-void __xmsg_nic_detach(struct xmsg_nic *nic);
+void __xmsg_nic_unlink(struct xmsg_nic *nic);
+void xmsg_nic_teardown(struct xmsg_nic *nic);
 struct xmsg_nic *__xmsg_nic_find_dev(const struct net_device *dev);
 
 /* nic_rx.c */

@@ -88,6 +88,9 @@ MODULE_PARM_DESC(zc_max_live, "zero-copy mode: received messages alive at once p
 
 LIST_HEAD(xmsg_nic_list);
 
+/* Finishes the detaches the netdevice notifier begins under the RTNL. */
+static struct workqueue_struct *xmsg_nic_wq;
+
 /* Pools that were not idle at detach (a late tx completion, a user holding
  * a received message or a mapping): their names are gone and users can no
  * longer get blocks from them, but the registry is given back our
@@ -315,19 +318,26 @@ static struct xmsg_nic *__xmsg_nic_find_name(struct net *net, const char *name)
 
 	ASSERT_RTNL();
 	list_for_each_entry(nic, &xmsg_nic_list, node)
-		if (net_eq(dev_net(nic->dev), net) && !strcmp(nic->name, name))
+		if (!nic->detaching && net_eq(dev_net(nic->dev), net) &&
+		    !strcmp(nic->name, name))
 			return nic;
 	return NULL;
 }
 
-/**
- * __xmsg_nic_find_dev() - the attachment of a device
- * @dev: the device
- *
- * Context: caller holds the RTNL.
- * Return: the attachment, or NULL when @dev is not attached.
- */
-struct xmsg_nic *__xmsg_nic_find_dev(const struct net_device *dev)
+/* The first attachment not being detached, or NULL. */
+static struct xmsg_nic *__xmsg_nic_first_live(void)
+{
+	struct xmsg_nic *nic;
+
+	ASSERT_RTNL();
+	list_for_each_entry(nic, &xmsg_nic_list, node)
+		if (!nic->detaching)
+			return nic;
+	return NULL;
+}
+
+/* The attachment of @dev, being detached or not. */
+static struct xmsg_nic *__xmsg_nic_find_any(const struct net_device *dev)
 {
 	struct xmsg_nic *nic;
 
@@ -338,6 +348,21 @@ struct xmsg_nic *__xmsg_nic_find_dev(const struct net_device *dev)
 	return NULL;
 }
 
+/**
+ * __xmsg_nic_find_dev() - the attachment of a device
+ * @dev: the device
+ *
+ * Context: caller holds the RTNL.
+ * Return: the attachment, or NULL when @dev is not attached (or is being
+ * detached).
+ */
+struct xmsg_nic *__xmsg_nic_find_dev(const struct net_device *dev)
+{
+	struct xmsg_nic *nic = __xmsg_nic_find_any(dev);
+
+	return nic && !nic->detaching ? nic : NULL;
+}
+
 static void xmsg_nic_threads_stop(struct xmsg_nic *nic)
 {
 	if (nic->echo_thread)
@@ -346,27 +371,57 @@ static void xmsg_nic_threads_stop(struct xmsg_nic *nic)
 }
 
 /**
- * __xmsg_nic_detach() - undo everything __xmsg_nic_attach() did
- * @nic: an attachment on xmsg_nic_list
+ * __xmsg_nic_unlink() - the part of a detach that needs the RTNL
+ * @nic: an attachment on xmsg_nic_list, not being detached
  *
- * Unregisters the rx_handler (waiting for running handlers), stops the
- * kthreads, drops the device, destroys the exchanges (queued messages go
- * back to their origin), waits up to 2 s for blocks in flight, then
- * destroys (or buries) the pool and drops the list's reference.
+ * Unregisters the rx_handler (waiting for running handlers) and marks
+ * @nic as being detached: from now on commands do not find it (attach of
+ * its device fails with -EBUSY, detach and get with -ENOENT or -ENODEV)
+ * and the netdevice notifier leaves it alone.  @nic stays on the list,
+ * with its device reference, until xmsg_nic_teardown() finished it; the
+ * caller must call that once the RTNL is dropped.
  *
  * Context: process context, caller holds the RTNL; sleeps.
  */
-void __xmsg_nic_detach(struct xmsg_nic *nic)
+void __xmsg_nic_unlink(struct xmsg_nic *nic)
 {
 	ASSERT_RTNL();
+	WARN_ON_ONCE(nic->detaching);
 	netdev_rx_handler_unregister(nic->dev);	/* waits for handlers */
+	nic->detaching = true;
+}
+
+/**
+ * xmsg_nic_teardown() - finish the detach __xmsg_nic_unlink() began
+ * @nic: the attachment
+ *
+ * Stops the kthreads, destroys the exchanges (queued messages go back to
+ * their origin), waits up to 2 s for the blocks the device still holds,
+ * destroys (or buries) the pool, drops the device, takes @nic off the list
+ * and drops the list's reference.  The waits happen without the RTNL, so
+ * a device slow to complete its transmits stalls no other network
+ * configuration; the device reference is dropped only after them, so an
+ * unregister of the device waits for them (netdev_wait_allrefs()).
+ *
+ * Context: process context, not under the RTNL (it takes it); sleeps.
+ */
+void xmsg_nic_teardown(struct xmsg_nic *nic)
+{
+	might_sleep();
 	xmsg_nic_spares_release(nic);
 	xmsg_nic_wake_flush(nic);
 	xmsg_nic_threads_stop(nic);
-	list_del(&nic->node);
-	netdev_put(nic->dev, &nic->tracker);
 	xmsg_nic_objs_destroy(nic);
+	netdev_put(nic->dev, &nic->tracker);
+	rtnl_lock();
+	list_del(&nic->node);
+	rtnl_unlock();
 	xmsg_nic_put(nic);
+}
+
+static void xmsg_nic_teardown_work(struct work_struct *work)
+{
+	xmsg_nic_teardown(container_of(work, struct xmsg_nic, teardown));
 }
 
 static struct xmsg_nic *xmsg_nic_alloc(struct net_device *dev,
@@ -385,6 +440,7 @@ static struct xmsg_nic *xmsg_nic_alloc(struct net_device *dev,
 		return ERR_PTR(-ENOMEM);
 	}
 	kref_init(&nic->ref);
+	INIT_WORK(&nic->teardown, xmsg_nic_teardown_work);
 	init_waitqueue_head(&nic->idle);
 	spin_lock_init(&nic->wake_lock);
 	INIT_LIST_HEAD(&nic->wake);
@@ -446,7 +502,8 @@ static void xmsg_nic_threads_wake(struct xmsg_nic *nic)
  *
  * Context: process context, caller holds the RTNL.
  * Return: 0, -EEXIST (already attached, or a name is taken), -EBUSY (the
- * device has another rx_handler), -EINVAL (not an Ethernet device, or
+ * device has another rx_handler, or is still being detached), -EINVAL
+ * (not an Ethernet device, or
  * its name is no valid xmsg name), -ENOMEM, or an error of
  * xmsg_pool_create(), xmsg_xchg_create() or kthread_create().
  */
@@ -456,8 +513,9 @@ int __xmsg_nic_attach(struct net_device *dev, const struct xmsg_nic_cfg *cfg)
 	int err;
 
 	ASSERT_RTNL();
-	if (__xmsg_nic_find_dev(dev))
-		return -EEXIST;
+	nic = __xmsg_nic_find_any(dev);
+	if (nic)
+		return nic->detaching ? -EBUSY : -EEXIST;
 	if (dev->type != ARPHRD_ETHER || dev->hard_header_len != ETH_HLEN)
 		return -EINVAL;
 	nic = xmsg_nic_alloc(dev, cfg);
@@ -518,10 +576,12 @@ int xmsg_nic_detach(const char *name)
 	rtnl_lock();
 	nic = __xmsg_nic_find_name(&init_net, name);
 	if (nic)
-		__xmsg_nic_detach(nic);
+		__xmsg_nic_unlink(nic);
 	else
 		err = -ENODEV;
 	rtnl_unlock();
+	if (nic)
+		xmsg_nic_teardown(nic);
 	return err;
 }
 
@@ -529,13 +589,18 @@ static int xmsg_nic_event(struct notifier_block *nb, unsigned long event,
 			  void *ptr)
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
-	struct xmsg_nic *nic, *tmp;
+	struct xmsg_nic *nic;
 
 	if (event != NETDEV_UNREGISTER)
 		return NOTIFY_DONE;
-	list_for_each_entry_safe(nic, tmp, &xmsg_nic_list, node)
-		if (nic->dev == dev)
-			__xmsg_nic_detach(nic);
+	/* Under the RTNL: the waits of the teardown are left to a work
+	 * item, and the unregister waits for our device reference.
+	 */
+	nic = __xmsg_nic_find_dev(dev);
+	if (nic) {
+		__xmsg_nic_unlink(nic);
+		queue_work(xmsg_nic_wq, &nic->teardown);
+	}
 	return NOTIFY_DONE;
 }
 
@@ -545,14 +610,22 @@ static struct notifier_block xmsg_nic_notifier = {
 
 /* ---- module ----------------------------------------------------------- */
 
+/* Detach every device; those the notifier began to detach are finished
+ * by xmsg_nic_wq, which the caller drains.
+ */
 static void xmsg_nic_detach_all(void)
 {
-	struct xmsg_nic *nic, *tmp;
+	struct xmsg_nic *nic;
 
-	rtnl_lock();
-	list_for_each_entry_safe(nic, tmp, &xmsg_nic_list, node)
-		__xmsg_nic_detach(nic);
-	rtnl_unlock();
+	do {
+		rtnl_lock();
+		nic = __xmsg_nic_first_live();
+		if (nic)
+			__xmsg_nic_unlink(nic);
+		rtnl_unlock();
+		if (nic)
+			xmsg_nic_teardown(nic);
+	} while (nic);
 }
 
 /**
@@ -597,9 +670,12 @@ static int __init xmsg_nic_init(void)
 {
 	int err;
 
+	xmsg_nic_wq = alloc_workqueue("xmsg_nic", 0, 0);
+	if (!xmsg_nic_wq)
+		return -ENOMEM;
 	err = register_netdevice_notifier(&xmsg_nic_notifier);
 	if (err)
-		return err;
+		goto destroy_wq;
 	if (ifname && *ifname) {
 		err = xmsg_nic_load_attach();
 		if (err)
@@ -616,6 +692,8 @@ detach:
 	xmsg_nic_detach_all();
 unregister_notifier:
 	unregister_netdevice_notifier(&xmsg_nic_notifier);
+destroy_wq:
+	destroy_workqueue(xmsg_nic_wq);	/* finishes the teardowns queued */
 	xmsg_nic_reap_all();
 	return err;
 }
@@ -627,6 +705,7 @@ static void __exit xmsg_nic_exit(void)
 	xmsg_nic_debugfs_exit();
 	xmsg_nic_detach_all();
 	unregister_netdevice_notifier(&xmsg_nic_notifier);
+	destroy_workqueue(xmsg_nic_wq);	/* finishes the teardowns queued */
 	xmsg_nic_reap_all();
 }
 module_exit(xmsg_nic_exit);

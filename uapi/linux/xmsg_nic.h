@@ -29,7 +29,8 @@
  *   ENOENT	DETACH, GET: the device is not attached
  *   EEXIST	ATTACH: already attached, or one of its object names is
  *		taken in the requester's IPC namespace
- *   EBUSY	ATTACH: the device has another rx_handler (a bridge port...)
+ *   EBUSY	ATTACH: the device has another rx_handler (a bridge port...),
+ *		or its detach is still finishing
  */
 #ifndef _UAPI_LINUX_XMSG_NIC_H
 #define _UAPI_LINUX_XMSG_NIC_H
