@@ -66,6 +66,48 @@ static ushort obj_mode = 0600;
 module_param(obj_mode, ushort, 0644);
 MODULE_PARM_DESC(obj_mode, "permission bits of the pool and exchanges as /dev/xmsg names (default 0600)");
 
+/* The exchanges' own modes, -1: obj_mode.  Receiving (read on .rx),
+ * returning (write on .free) and transmitting raw frames (write on .tx)
+ * are different rights; the pool holds the frames of both directions, so
+ * it has the one mode obj_mode.
+ */
+static int xmsg_nic_obj_mode_set(const char *val, const struct kernel_param *kp)
+{
+	int m, err = kstrtoint(val, 0, &m);
+
+	if (err)
+		return err;
+	if (m < -1 || m > 0777)
+		return -EINVAL;
+	*(int *)kp->arg = m;
+	return 0;
+}
+
+static const struct kernel_param_ops xmsg_nic_obj_mode_ops = {
+	.set = xmsg_nic_obj_mode_set,
+	.get = param_get_int,
+};
+
+static int rx_obj_mode = -1;
+module_param_cb(rx_obj_mode, &xmsg_nic_obj_mode_ops, &rx_obj_mode, 0644);
+MODULE_PARM_DESC(rx_obj_mode, "permission bits of nic.<dev>.rx, 0 to 0777 (default -1: obj_mode)");
+
+static int tx_obj_mode = -1;
+module_param_cb(tx_obj_mode, &xmsg_nic_obj_mode_ops, &tx_obj_mode, 0644);
+MODULE_PARM_DESC(tx_obj_mode, "permission bits of nic.<dev>.tx, 0 to 0777 (default -1: obj_mode)");
+
+static int free_obj_mode = -1;
+module_param_cb(free_obj_mode, &xmsg_nic_obj_mode_ops, &free_obj_mode, 0644);
+MODULE_PARM_DESC(free_obj_mode, "permission bits of nic.<dev>.free, 0 to 0777 (default -1: obj_mode)");
+
+/* The mode of an object whose parameter is *@param (NULL or -1: obj_mode). */
+static umode_t xmsg_nic_obj_mode(const int *param)
+{
+	int m = param ? READ_ONCE(*param) : -1;
+
+	return (m < 0 ? READ_ONCE(obj_mode) : m) & 0777;
+}
+
 static uint rx_coalesce_us;
 module_param(rx_coalesce_us, uint, 0644);
 MODULE_PARM_DESC(rx_coalesce_us, "wake an rx receiver at most this long after the frame that it gets (interrupt coalescing; default 0: at once)");
@@ -204,22 +246,25 @@ static int xmsg_nic_publish(struct xmsg_nic *nic)
 	struct xmsg_cdev_obj *u;
 
 	snprintf(name, sizeof(name), "nic.%s.rx", nic->name);
-	u = xmsg_reg_publish_xchg(name, obj_mode & 0777, nic->rx);
+	u = xmsg_reg_publish_xchg(name, xmsg_nic_obj_mode(&rx_obj_mode),
+				  nic->rx);
 	if (IS_ERR(u))
 		return PTR_ERR(u);
 	nic->rx_u = u;
 	snprintf(name, sizeof(name), "nic.%s.tx", nic->name);
-	u = xmsg_reg_publish_xchg(name, obj_mode & 0777, nic->tx);
+	u = xmsg_reg_publish_xchg(name, xmsg_nic_obj_mode(&tx_obj_mode),
+				  nic->tx);
 	if (IS_ERR(u))
 		return PTR_ERR(u);
 	nic->tx_u = u;
 	snprintf(name, sizeof(name), "nic.%s.free", nic->name);
-	u = xmsg_reg_publish_xchg(name, obj_mode & 0777, nic->free);
+	u = xmsg_reg_publish_xchg(name, xmsg_nic_obj_mode(&free_obj_mode),
+				  nic->free);
 	if (IS_ERR(u))
 		return PTR_ERR(u);
 	nic->free_u = u;
 	snprintf(name, sizeof(name), "nic.%s", nic->name);
-	u = xmsg_reg_publish_pool(name, obj_mode & 0777, nic->pool);
+	u = xmsg_reg_publish_pool(name, xmsg_nic_obj_mode(NULL), nic->pool);
 	if (IS_ERR(u))
 		return PTR_ERR(u);
 	nic->pool_u = u;
