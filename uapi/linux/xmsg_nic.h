@@ -121,7 +121,7 @@ enum xmsg_nic_stat {
 	XMSG_NIC_STAT_RX_DELIVERED,	/* messages sent to the rx exchange */
 	XMSG_NIC_STAT_RX_DROP_NOBLOCK,	/* pool empty */
 	XMSG_NIC_STAT_RX_DROP_OVERSIZE,	/* frame larger than a block */
-	XMSG_NIC_STAT_RX_DROP_FULL,	/* rx exchange full */
+	XMSG_NIC_STAT_RX_DROP_FULL,	/* rx exchange full, or zc_max_live */
 	XMSG_NIC_STAT_RX_DROP_NOMEM,	/* MCB or skb allocation failed */
 	XMSG_NIC_STAT_RX_DROP_OTHER,	/* exchange refused it otherwise */
 	XMSG_NIC_STAT_RX_DROP_UNLOAD,	/* zc: rmmod has begun */
