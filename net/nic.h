@@ -28,9 +28,17 @@
 
 /* Locking
  *
- * - xmsg_nic_list and every attach/detach are protected by the RTNL
+ * - xmsg_nic_list, @detaching and every attach are protected by the RTNL
  *   (netdev_rx_handler_register() needs it anyway, and the netdevice
- *   notifier that detaches a vanishing device runs under it).
+ *   notifier that detaches a vanishing device runs under it).  A detach
+ *   has two parts: under the RTNL __xmsg_nic_unlink() unregisters the
+ *   rx_handler and sets @detaching; then, without it,
+ *   xmsg_nic_teardown() stops the threads, waits for the device to give
+ *   back the blocks it transmits from, destroys the objects, drops the
+ *   device reference and finally takes the RTNL again for a moment to
+ *   take the attachment off the list.  Only the one who set @detaching
+ *   tears down (the notifier through a work item on xmsg_nic_wq, drained
+ *   at module exit); everyone else skips an attachment being detached.
  * - The rx path (xmsg_nic_rx(), softirq) reaches its struct xmsg_nic
  *   through dev->rx_handler_data under RCU; detach unregisters the handler
  *   and netdev_rx_handler_unregister() waits (synchronize_net()) for every
@@ -38,7 +46,9 @@
  * - The tx kthread is the only user of the tx exchange's receive side; it
  *   is stopped with kthread_stop() before the device reference is dropped.
  * - Counters are per-CPU longs (this_cpu_inc()), summed without a lock
- *   when read (a snapshot).
+ *   when read (a snapshot), except @zc_live: an atomic_t that the rx path
+ *   raises only while it is below @zc_max_live (atomic_add_unless()) and
+ *   the zero-copy release callback lowers, so that it is a hard cap.
  * - @spare (per CPU): a message the rx exchange's ring gave back for the
  *   next frame (xmsg_xchg_send_reuse()); taken and put with
  *   this_cpu_xchg() by the rx path only, emptied at detach once the
@@ -101,6 +111,9 @@ struct xmsg_nic_stats {
  * @free_u: @free's object in the registry
  * @idle: woken when a tx block comes back (detach waits for them)
  * @coalesce_ns: rx_coalesce_us at attach time, in ns; 0: wake at once
+ * @zc_live: zero-copy messages alive now (each pins an skb); raised by the
+ *	rx path below @zc_max_live only, lowered by their release callback
+ * @zc_max_live: zc_max_live at attach time
  * @wake_lock: protects @wake (softirq; process context with BHs off)
  * @wake: receivers of @rx handed a frame but not woken yet (coalescing)
  * @wake_timer: wakes them, @coalesce_ns after the first of them
@@ -110,6 +123,10 @@ struct xmsg_nic_stats {
  * @stats: per-CPU counters, see enum xmsg_nic_stat
  * @spare: per-CPU message given back by the rx exchange's ring, for the
  *	next frame (pool mode), or NULL
+ * @detaching: set under the RTNL by __xmsg_nic_unlink(): the rx_handler
+ *	is gone and xmsg_nic_teardown() is finishing the detach without the
+ *	RTNL; commands and the notifier skip @nic, an attach of @dev fails
+ * @teardown: runs xmsg_nic_teardown() for the netdevice notifier
  * @name: the device name at attach time
  */
 struct xmsg_nic {
@@ -129,6 +146,8 @@ struct xmsg_nic {
 	struct xmsg_cdev_obj *free_u;
 	wait_queue_head_t idle;
 	u64 coalesce_ns;
+	atomic_t zc_live;
+	unsigned int zc_max_live;
 	spinlock_t wake_lock;	/* see above */
 	struct list_head wake;
 	struct hrtimer wake_timer;
@@ -137,6 +156,8 @@ struct xmsg_nic {
 	enum xmsg_nic_krecv krecv;
 	struct xmsg_nic_stats __percpu *stats;
 	struct xmsg_msg * __percpu *spare;
+	bool detaching;
+	struct work_struct teardown;
 	char name[IFNAMSIZ];
 };
 
@@ -171,6 +192,9 @@ static inline long xmsg_nic_stat(struct xmsg_nic *nic, enum xmsg_nic_stat s)
 	long sum = 0;
 	int cpu;
 
+	/* A gauge the rx path compares with its cap: one atomic, not per CPU */
+	if (s == XMSG_NIC_STAT_RX_ZC_LIVE)
+		return atomic_read(&nic->zc_live);
 	for_each_possible_cpu(cpu)
 		sum += per_cpu_ptr(nic->stats, cpu)->v[s];
 	return sum;
@@ -184,7 +208,8 @@ void xmsg_nic_cfg_init(struct xmsg_nic_cfg *cfg);
 int xmsg_nic_attach(const char *name, const struct xmsg_nic_cfg *cfg);
 int xmsg_nic_detach(const char *name);
 int __xmsg_nic_attach(struct net_device *dev, const struct xmsg_nic_cfg *cfg);
-void __xmsg_nic_detach(struct xmsg_nic *nic);
+void __xmsg_nic_unlink(struct xmsg_nic *nic);
+void xmsg_nic_teardown(struct xmsg_nic *nic);
 struct xmsg_nic *__xmsg_nic_find_dev(const struct net_device *dev);
 
 /* nic_rx.c */

@@ -78,7 +78,8 @@ static int xmsg_nic_stats_show(struct seq_file *m, void *v)
 
 	rtnl_lock();
 	list_for_each_entry(nic, &xmsg_nic_list, node)
-		xmsg_nic_show_one(m, nic);
+		if (!nic->detaching)
+			xmsg_nic_show_one(m, nic);
 	rtnl_unlock();
 	return 0;
 }

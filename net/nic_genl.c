@@ -3,7 +3,8 @@
  * (<linux/xmsg_nic.h>) attaches, detaches and reports on devices of the
  * requester's network namespace.  ATTACH and DETACH need CAP_NET_ADMIN
  * (GENL_ADMIN_PERM); GET does not.  Every command runs under the RTNL,
- * which protects the list of attachments.
+ * which protects the list of attachments; a DETACH finishes without it
+ * (xmsg_nic_teardown()).
  */
 
 #include <linux/if_ether.h>
@@ -116,9 +117,12 @@ static int xmsg_nic_genl_detach(struct sk_buff *skb, struct genl_info *info)
 	rtnl_lock();
 	nic = xmsg_nic_genl_find(info);
 	if (!IS_ERR(nic))
-		__xmsg_nic_detach(nic);
+		__xmsg_nic_unlink(nic);
 	rtnl_unlock();
-	return PTR_ERR_OR_ZERO(nic);
+	if (IS_ERR(nic))
+		return PTR_ERR(nic);
+	xmsg_nic_teardown(nic);	/* its waits without the RTNL */
+	return 0;
 }
 
 /* The counters of @nic, nested; the per-CPU ones as a snapshot. */
@@ -209,7 +213,8 @@ static int xmsg_nic_genl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 	rtnl_lock();
 	list_for_each_entry(nic, &xmsg_nic_list, node) {
-		if (!net_eq(dev_net(nic->dev), net) || i++ < cb->args[0])
+		if (nic->detaching || !net_eq(dev_net(nic->dev), net) ||
+		    i++ < cb->args[0])
 			continue;
 		err = xmsg_nic_genl_fill(skb, nic,
 					 NETLINK_CB(cb->skb).portid,

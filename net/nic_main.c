@@ -66,6 +66,48 @@ static ushort obj_mode = 0600;
 module_param(obj_mode, ushort, 0644);
 MODULE_PARM_DESC(obj_mode, "permission bits of the pool and exchanges as /dev/xmsg names (default 0600)");
 
+/* The exchanges' own modes, -1: obj_mode.  Receiving (read on .rx),
+ * returning (write on .free) and transmitting raw frames (write on .tx)
+ * are different rights; the pool holds the frames of both directions, so
+ * it has the one mode obj_mode.
+ */
+static int xmsg_nic_obj_mode_set(const char *val, const struct kernel_param *kp)
+{
+	int m, err = kstrtoint(val, 0, &m);
+
+	if (err)
+		return err;
+	if (m < -1 || m > 0777)
+		return -EINVAL;
+	*(int *)kp->arg = m;
+	return 0;
+}
+
+static const struct kernel_param_ops xmsg_nic_obj_mode_ops = {
+	.set = xmsg_nic_obj_mode_set,
+	.get = param_get_int,
+};
+
+static int rx_obj_mode = -1;
+module_param_cb(rx_obj_mode, &xmsg_nic_obj_mode_ops, &rx_obj_mode, 0644);
+MODULE_PARM_DESC(rx_obj_mode, "permission bits of nic.<dev>.rx, 0 to 0777 (default -1: obj_mode)");
+
+static int tx_obj_mode = -1;
+module_param_cb(tx_obj_mode, &xmsg_nic_obj_mode_ops, &tx_obj_mode, 0644);
+MODULE_PARM_DESC(tx_obj_mode, "permission bits of nic.<dev>.tx, 0 to 0777 (default -1: obj_mode)");
+
+static int free_obj_mode = -1;
+module_param_cb(free_obj_mode, &xmsg_nic_obj_mode_ops, &free_obj_mode, 0644);
+MODULE_PARM_DESC(free_obj_mode, "permission bits of nic.<dev>.free, 0 to 0777 (default -1: obj_mode)");
+
+/* The mode of an object whose parameter is *@param (NULL or -1: obj_mode). */
+static umode_t xmsg_nic_obj_mode(const int *param)
+{
+	int m = param ? READ_ONCE(*param) : -1;
+
+	return (m < 0 ? READ_ONCE(obj_mode) : m) & 0777;
+}
+
 static uint rx_coalesce_us;
 module_param(rx_coalesce_us, uint, 0644);
 MODULE_PARM_DESC(rx_coalesce_us, "wake an rx receiver at most this long after the frame that it gets (interrupt coalescing; default 0: at once)");
@@ -74,7 +116,22 @@ static uint xchg_limit = 256;
 module_param(xchg_limit, uint, 0644);
 MODULE_PARM_DESC(xchg_limit, "queue limit of the rx and tx exchanges (default 256)");
 
+/* Each live zero-copy message pins an skb that is charged to nobody: at
+ * most about 4.5 KiB for a full-size frame that had to be linearized
+ * (a 2 KiB head, struct skb_shared_info, the sk_buff and the message), so
+ * the default bounds what one attachment pins to about 18 MiB.  4096 is
+ * as many frames as a pool of 4096 blocks or a TPACKET_V3 ring of 8 x 1 MiB
+ * blocks holds at 2 KiB a frame (what nic_bench gives each receiver), so
+ * a receiver that keeps up never meets the cap.
+ */
+static uint zc_max_live = 4096;
+module_param(zc_max_live, uint, 0644);
+MODULE_PARM_DESC(zc_max_live, "zero-copy mode: received messages alive at once per attachment; frames over it are dropped as full (default 4096)");
+
 LIST_HEAD(xmsg_nic_list);
+
+/* Finishes the detaches the netdevice notifier begins under the RTNL. */
+static struct workqueue_struct *xmsg_nic_wq;
 
 /* Pools that were not idle at detach (a late tx completion, a user holding
  * a received message or a mapping): their names are gone and users can no
@@ -189,22 +246,25 @@ static int xmsg_nic_publish(struct xmsg_nic *nic)
 	struct xmsg_cdev_obj *u;
 
 	snprintf(name, sizeof(name), "nic.%s.rx", nic->name);
-	u = xmsg_reg_publish_xchg(name, obj_mode & 0777, nic->rx);
+	u = xmsg_reg_publish_xchg(name, xmsg_nic_obj_mode(&rx_obj_mode),
+				  nic->rx);
 	if (IS_ERR(u))
 		return PTR_ERR(u);
 	nic->rx_u = u;
 	snprintf(name, sizeof(name), "nic.%s.tx", nic->name);
-	u = xmsg_reg_publish_xchg(name, obj_mode & 0777, nic->tx);
+	u = xmsg_reg_publish_xchg(name, xmsg_nic_obj_mode(&tx_obj_mode),
+				  nic->tx);
 	if (IS_ERR(u))
 		return PTR_ERR(u);
 	nic->tx_u = u;
 	snprintf(name, sizeof(name), "nic.%s.free", nic->name);
-	u = xmsg_reg_publish_xchg(name, obj_mode & 0777, nic->free);
+	u = xmsg_reg_publish_xchg(name, xmsg_nic_obj_mode(&free_obj_mode),
+				  nic->free);
 	if (IS_ERR(u))
 		return PTR_ERR(u);
 	nic->free_u = u;
 	snprintf(name, sizeof(name), "nic.%s", nic->name);
-	u = xmsg_reg_publish_pool(name, obj_mode & 0777, nic->pool);
+	u = xmsg_reg_publish_pool(name, xmsg_nic_obj_mode(NULL), nic->pool);
 	if (IS_ERR(u))
 		return PTR_ERR(u);
 	nic->pool_u = u;
@@ -303,19 +363,26 @@ static struct xmsg_nic *__xmsg_nic_find_name(struct net *net, const char *name)
 
 	ASSERT_RTNL();
 	list_for_each_entry(nic, &xmsg_nic_list, node)
-		if (net_eq(dev_net(nic->dev), net) && !strcmp(nic->name, name))
+		if (!nic->detaching && net_eq(dev_net(nic->dev), net) &&
+		    !strcmp(nic->name, name))
 			return nic;
 	return NULL;
 }
 
-/**
- * __xmsg_nic_find_dev() - the attachment of a device
- * @dev: the device
- *
- * Context: caller holds the RTNL.
- * Return: the attachment, or NULL when @dev is not attached.
- */
-struct xmsg_nic *__xmsg_nic_find_dev(const struct net_device *dev)
+/* The first attachment not being detached, or NULL. */
+static struct xmsg_nic *__xmsg_nic_first_live(void)
+{
+	struct xmsg_nic *nic;
+
+	ASSERT_RTNL();
+	list_for_each_entry(nic, &xmsg_nic_list, node)
+		if (!nic->detaching)
+			return nic;
+	return NULL;
+}
+
+/* The attachment of @dev, being detached or not. */
+static struct xmsg_nic *__xmsg_nic_find_any(const struct net_device *dev)
 {
 	struct xmsg_nic *nic;
 
@@ -326,6 +393,21 @@ struct xmsg_nic *__xmsg_nic_find_dev(const struct net_device *dev)
 	return NULL;
 }
 
+/**
+ * __xmsg_nic_find_dev() - the attachment of a device
+ * @dev: the device
+ *
+ * Context: caller holds the RTNL.
+ * Return: the attachment, or NULL when @dev is not attached (or is being
+ * detached).
+ */
+struct xmsg_nic *__xmsg_nic_find_dev(const struct net_device *dev)
+{
+	struct xmsg_nic *nic = __xmsg_nic_find_any(dev);
+
+	return nic && !nic->detaching ? nic : NULL;
+}
+
 static void xmsg_nic_threads_stop(struct xmsg_nic *nic)
 {
 	if (nic->echo_thread)
@@ -334,27 +416,57 @@ static void xmsg_nic_threads_stop(struct xmsg_nic *nic)
 }
 
 /**
- * __xmsg_nic_detach() - undo everything __xmsg_nic_attach() did
- * @nic: an attachment on xmsg_nic_list
+ * __xmsg_nic_unlink() - the part of a detach that needs the RTNL
+ * @nic: an attachment on xmsg_nic_list, not being detached
  *
- * Unregisters the rx_handler (waiting for running handlers), stops the
- * kthreads, drops the device, destroys the exchanges (queued messages go
- * back to their origin), waits up to 2 s for blocks in flight, then
- * destroys (or buries) the pool and drops the list's reference.
+ * Unregisters the rx_handler (waiting for running handlers) and marks
+ * @nic as being detached: from now on commands do not find it (attach of
+ * its device fails with -EBUSY, detach and get with -ENOENT or -ENODEV)
+ * and the netdevice notifier leaves it alone.  @nic stays on the list,
+ * with its device reference, until xmsg_nic_teardown() finished it; the
+ * caller must call that once the RTNL is dropped.
  *
  * Context: process context, caller holds the RTNL; sleeps.
  */
-void __xmsg_nic_detach(struct xmsg_nic *nic)
+void __xmsg_nic_unlink(struct xmsg_nic *nic)
 {
 	ASSERT_RTNL();
+	WARN_ON_ONCE(nic->detaching);
 	netdev_rx_handler_unregister(nic->dev);	/* waits for handlers */
+	nic->detaching = true;
+}
+
+/**
+ * xmsg_nic_teardown() - finish the detach __xmsg_nic_unlink() began
+ * @nic: the attachment
+ *
+ * Stops the kthreads, destroys the exchanges (queued messages go back to
+ * their origin), waits up to 2 s for the blocks the device still holds,
+ * destroys (or buries) the pool, drops the device, takes @nic off the list
+ * and drops the list's reference.  The waits happen without the RTNL, so
+ * a device slow to complete its transmits stalls no other network
+ * configuration; the device reference is dropped only after them, so an
+ * unregister of the device waits for them (netdev_wait_allrefs()).
+ *
+ * Context: process context, not under the RTNL (it takes it); sleeps.
+ */
+void xmsg_nic_teardown(struct xmsg_nic *nic)
+{
+	might_sleep();
 	xmsg_nic_spares_release(nic);
 	xmsg_nic_wake_flush(nic);
 	xmsg_nic_threads_stop(nic);
-	list_del(&nic->node);
-	netdev_put(nic->dev, &nic->tracker);
 	xmsg_nic_objs_destroy(nic);
+	netdev_put(nic->dev, &nic->tracker);
+	rtnl_lock();
+	list_del(&nic->node);
+	rtnl_unlock();
 	xmsg_nic_put(nic);
+}
+
+static void xmsg_nic_teardown_work(struct work_struct *work)
+{
+	xmsg_nic_teardown(container_of(work, struct xmsg_nic, teardown));
 }
 
 static struct xmsg_nic *xmsg_nic_alloc(struct net_device *dev,
@@ -373,12 +485,15 @@ static struct xmsg_nic *xmsg_nic_alloc(struct net_device *dev,
 		return ERR_PTR(-ENOMEM);
 	}
 	kref_init(&nic->ref);
+	INIT_WORK(&nic->teardown, xmsg_nic_teardown_work);
 	init_waitqueue_head(&nic->idle);
 	spin_lock_init(&nic->wake_lock);
 	INIT_LIST_HEAD(&nic->wake);
 	xmsg_hrtimer_setup(&nic->wake_timer, xmsg_nic_wake_timer,
 			   CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	nic->coalesce_ns = (u64)READ_ONCE(rx_coalesce_us) * NSEC_PER_USEC;
+	nic->zc_max_live = READ_ONCE(zc_max_live);
+	atomic_set(&nic->zc_live, 0);
 	nic->dev = dev;
 	nic->mode = cfg->mode;
 	nic->ethertype = htons(cfg->type);
@@ -432,7 +547,8 @@ static void xmsg_nic_threads_wake(struct xmsg_nic *nic)
  *
  * Context: process context, caller holds the RTNL.
  * Return: 0, -EEXIST (already attached, or a name is taken), -EBUSY (the
- * device has another rx_handler), -EINVAL (not an Ethernet device, or
+ * device has another rx_handler, or is still being detached), -EINVAL
+ * (not an Ethernet device, or
  * its name is no valid xmsg name), -ENOMEM, or an error of
  * xmsg_pool_create(), xmsg_xchg_create() or kthread_create().
  */
@@ -442,8 +558,9 @@ int __xmsg_nic_attach(struct net_device *dev, const struct xmsg_nic_cfg *cfg)
 	int err;
 
 	ASSERT_RTNL();
-	if (__xmsg_nic_find_dev(dev))
-		return -EEXIST;
+	nic = __xmsg_nic_find_any(dev);
+	if (nic)
+		return nic->detaching ? -EBUSY : -EEXIST;
 	if (dev->type != ARPHRD_ETHER || dev->hard_header_len != ETH_HLEN)
 		return -EINVAL;
 	nic = xmsg_nic_alloc(dev, cfg);
@@ -504,10 +621,12 @@ int xmsg_nic_detach(const char *name)
 	rtnl_lock();
 	nic = __xmsg_nic_find_name(&init_net, name);
 	if (nic)
-		__xmsg_nic_detach(nic);
+		__xmsg_nic_unlink(nic);
 	else
 		err = -ENODEV;
 	rtnl_unlock();
+	if (nic)
+		xmsg_nic_teardown(nic);
 	return err;
 }
 
@@ -515,13 +634,18 @@ static int xmsg_nic_event(struct notifier_block *nb, unsigned long event,
 			  void *ptr)
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
-	struct xmsg_nic *nic, *tmp;
+	struct xmsg_nic *nic;
 
 	if (event != NETDEV_UNREGISTER)
 		return NOTIFY_DONE;
-	list_for_each_entry_safe(nic, tmp, &xmsg_nic_list, node)
-		if (nic->dev == dev)
-			__xmsg_nic_detach(nic);
+	/* Under the RTNL: the waits of the teardown are left to a work
+	 * item, and the unregister waits for our device reference.
+	 */
+	nic = __xmsg_nic_find_dev(dev);
+	if (nic) {
+		__xmsg_nic_unlink(nic);
+		queue_work(xmsg_nic_wq, &nic->teardown);
+	}
 	return NOTIFY_DONE;
 }
 
@@ -531,14 +655,22 @@ static struct notifier_block xmsg_nic_notifier = {
 
 /* ---- module ----------------------------------------------------------- */
 
+/* Detach every device; those the notifier began to detach are finished
+ * by xmsg_nic_wq, which the caller drains.
+ */
 static void xmsg_nic_detach_all(void)
 {
-	struct xmsg_nic *nic, *tmp;
+	struct xmsg_nic *nic;
 
-	rtnl_lock();
-	list_for_each_entry_safe(nic, tmp, &xmsg_nic_list, node)
-		__xmsg_nic_detach(nic);
-	rtnl_unlock();
+	do {
+		rtnl_lock();
+		nic = __xmsg_nic_first_live();
+		if (nic)
+			__xmsg_nic_unlink(nic);
+		rtnl_unlock();
+		if (nic)
+			xmsg_nic_teardown(nic);
+	} while (nic);
 }
 
 /**
@@ -583,9 +715,12 @@ static int __init xmsg_nic_init(void)
 {
 	int err;
 
+	xmsg_nic_wq = alloc_workqueue("xmsg_nic", 0, 0);
+	if (!xmsg_nic_wq)
+		return -ENOMEM;
 	err = register_netdevice_notifier(&xmsg_nic_notifier);
 	if (err)
-		return err;
+		goto destroy_wq;
 	if (ifname && *ifname) {
 		err = xmsg_nic_load_attach();
 		if (err)
@@ -602,6 +737,8 @@ detach:
 	xmsg_nic_detach_all();
 unregister_notifier:
 	unregister_netdevice_notifier(&xmsg_nic_notifier);
+destroy_wq:
+	destroy_workqueue(xmsg_nic_wq);	/* finishes the teardowns queued */
 	xmsg_nic_reap_all();
 	return err;
 }
@@ -613,6 +750,7 @@ static void __exit xmsg_nic_exit(void)
 	xmsg_nic_debugfs_exit();
 	xmsg_nic_detach_all();
 	unregister_netdevice_notifier(&xmsg_nic_notifier);
+	destroy_workqueue(xmsg_nic_wq);	/* finishes the teardowns queued */
 	xmsg_nic_reap_all();
 }
 module_exit(xmsg_nic_exit);

@@ -243,7 +243,7 @@ static void xmsg_nic_zc_release(struct xmsg_mod_cb *cb)
 	struct xmsg_nic *nic = zc->nic;
 
 	dev_kfree_skb_any(zc->skb);	/* @zc with it */
-	xmsg_nic_dec(nic, XMSG_NIC_STAT_RX_ZC_LIVE);
+	atomic_dec(&nic->zc_live);
 	xmsg_nic_put(nic);
 }
 
@@ -257,16 +257,23 @@ static void xmsg_nic_rx_zc(struct xmsg_nic *nic, struct sk_buff *skb,
 	};
 	struct xmsg_msg *msg;
 
+	/* A receiver that never releases must not pin skbs without bound:
+	 * a frame over the cap is dropped as if the exchange were full.
+	 */
+	if (unlikely(!atomic_add_unless(&nic->zc_live, 1, nic->zc_max_live))) {
+		xmsg_nic_rx_drop(nic, XMSG_NIC_STAT_RX_DROP_FULL, len);
+		goto free_skb;
+	}
 	if (skb_is_nonlinear(skb)) {
 		if (skb_linearize(skb)) {
 			xmsg_nic_rx_drop(nic, XMSG_NIC_STAT_RX_DROP_NOMEM, len);
-			goto free_skb;
+			goto unlive;
 		}
 		xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_LINEARIZED);
 	}
 	if (unlikely(!xmsg_nic_pin(nic))) {	/* rmmod has begun */
 		xmsg_nic_rx_drop(nic, XMSG_NIC_STAT_RX_DROP_UNLOAD, len);
-		goto free_skb;
+		goto unlive;
 	}
 	zc->cb.fn = xmsg_nic_zc_release;
 	zc->cb.owner = THIS_MODULE;
@@ -277,14 +284,17 @@ static void xmsg_nic_rx_zc(struct xmsg_nic *nic, struct sk_buff *skb,
 	if (IS_ERR(msg)) {
 		xmsg_nic_unpin(nic);
 		xmsg_nic_rx_drop(nic, XMSG_NIC_STAT_RX_DROP_NOMEM, len);
-		goto free_skb;
+		goto unlive;
 	}
-	/* From here the skb belongs to the message. */
+	/* From here the skb belongs to the message; its release lowers
+	 * @zc_live (xmsg_nic_zc_release()), a refused send included.
+	 */
 	skb->dev = NULL;
-	xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_ZC_LIVE);
 	xmsg_nic_rx_send(nic, msg);
 	return;
 
+unlive:
+	atomic_dec(&nic->zc_live);
 free_skb:
 	kfree_skb(skb);
 }

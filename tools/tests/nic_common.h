@@ -261,6 +261,7 @@ FIXTURE_SETUP(nic)
 	set_param("pool_blocks", 512);
 	set_param("block_size", 2048);
 	set_param("xchg_limit", 256);
+	set_param("zc_max_live", 4096);
 	self->fd = pkt_open(TX_DEV, self->mac);
 	ASSERT_LE(0, self->fd);
 	pkt_drain(self->fd);
@@ -274,6 +275,7 @@ FIXTURE_TEARDOWN(nic)
 	set_param("pool_blocks", 512);
 	set_param("block_size", 2048);
 	set_param("xchg_limit", 256);
+	set_param("zc_max_live", 4096);
 	close(self->fd);
 }
 

@@ -166,6 +166,72 @@ TEST_F(nic, rx_drop_full)
 }
 
 /*
+ * Zero-copy mode, at most 8 messages alive (zc_max_live): a receiver takes
+ * frames 0-7 and holds them, so frames 8-19 are dropped as "full" although
+ * the rx exchange (limit 256) has room; the netlink counters agree.  Once
+ * the receiver releases what it holds, frames are received again.
+ */
+TEST_F(nic, rx_drop_zc_cap)
+{
+	const unsigned int cap = 8, n = 20;
+	struct xm_msg m[8];
+	struct xm_nic_stats st;
+	unsigned int i;
+	struct xm *x;
+	char *trace;
+	int xchg;
+
+	NIC_TRACE_START();
+	set_param("zc_max_live", cap);
+	ASSERT_EQ(0, nic_attach(RX_DEV " zc"));
+	ASSERT_EQ(0, xm_open(&x, NULL));
+	xchg = xm_xchg_open(x, "nic." RX_DEV ".rx", XMSG_ACC_READ);
+	ASSERT_LT(0, xchg);
+	ASSERT_EQ((int)cap, send_frames(self->fd, self->mac, 0, cap));
+	for (i = 0; i < cap; i++)
+		ASSERT_EQ(0, xm_recv(x, xchg, XM_MS(2000), 0, &m[i]))
+			TH_LOG("frame %u", i);
+	ASSERT_EQ((int)(n - cap),
+		  send_frames(self->fd, self->mac, cap, n - cap));
+	EXPECT_EQ(n - cap, wait_stat(RX_DEV, "rx_drop_full", n - cap, 3000));
+	EXPECT_EQ(cap, nic_stat(RX_DEV, "rx_zc_live"));
+	EXPECT_EQ(cap, nic_stat(RX_DEV, "rx_delivered"));
+	EXPECT_EQ(n, nic_stat(RX_DEV, "rx_frames"));
+	trace = nic_trace_stop();
+	ASSERT_NE(NULL, trace);
+	check_drops(_metadata, trace, cap, n - 1, "full");
+	EXPECT_EQ(n - cap, count_str(trace, "xmsg_nic_rx_drop:"));
+	free(trace);
+	ASSERT_EQ(0, xm_nic_stats(RX_DEV, 0, &st));
+	EXPECT_EQ(n - cap, st.stat[XMSG_NIC_STAT_RX_DROP_FULL]);
+	EXPECT_EQ(cap, st.stat[XMSG_NIC_STAT_RX_ZC_LIVE]);
+	/* nothing more was queued behind the held ones */
+	EXPECT_EQ(-EAGAIN, xm_recv(x, xchg, 0, 0, &m[0]));
+
+	for (i = 0; i < cap; i++)
+		ASSERT_EQ(0, xm_msg_rel(x, m[i].handle));
+	EXPECT_EQ(0, wait_stat(RX_DEV, "rx_zc_live", 0, 2000));
+	/* reception resumes: the next frames arrive, in order */
+	ASSERT_EQ((int)cap, send_frames(self->fd, self->mac, n, cap));
+	for (i = 0; i < cap; i++) {
+		unsigned int seq;
+
+		ASSERT_EQ(0, xm_recv(x, xchg, XM_MS(2000), 0, &m[i]))
+			TH_LOG("frame %u", n + i);
+		ASSERT_EQ(0, xm_msg_read(x, m[i].handle, ETH_HLEN, &seq,
+					 sizeof(seq)));
+		EXPECT_EQ(n + i, seq);
+		ASSERT_EQ(0, xm_msg_rel(x, m[i].handle));
+	}
+	EXPECT_EQ(n - cap, nic_stat(RX_DEV, "rx_drop_full"));
+	EXPECT_EQ(2 * cap, nic_stat(RX_DEV, "rx_delivered"));
+	EXPECT_EQ(0, wait_stat(RX_DEV, "rx_zc_live", 0, 2000));
+	xm_close(x);
+	EXPECT_EQ(0, nic_detach(RX_DEV));
+	EXPECT_EQ(0, nic_pools(RX_DEV));
+}
+
+/*
  * One xmsg_nic_tx_complete per frame of @n sent from 0, with its length
  * and @proxy; none with the other kind.
  */

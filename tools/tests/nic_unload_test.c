@@ -199,24 +199,35 @@ static int tx_open(struct xm **x, const char *dev, int *pool, int *xchg)
 }
 
 /*
+ * Attach eth1, pause the link and send it TX_FILL pool messages from a
+ * user (*@x): some stay in flight, in eth1's qdisc.
+ */
+static void tx_hold(struct __test_metadata *_metadata, const char *vdev,
+		    struct xm **x)
+{
+	int pool, xchg;
+
+	ASSERT_EQ(0, nic_attach(TX_DEV " pool"));
+	ASSERT_EQ(0, tx_open(x, TX_DEV, &pool, &xchg));
+	ASSERT_EQ(0, link_pause(vdev, true));
+	EXPECT_EQ(TX_FILL, tx_fill(*x, pool, xchg, TX_FILL, now_ms() + 20000));
+	EXPECT_EQ(TX_FILL, wait_stat(TX_DEV, "tx_msgs", TX_FILL, 5000));
+	usleep(1000000);
+	EXPECT_LT(0, nic_stat(TX_DEV, "tx_inflight"));	/* in eth1's qdisc */
+}
+
+/*
  * A tx skb the driver holds (the link is paused) keeps a module reference:
  * rmmod is refused until the link resumes and the skb is freed.
  */
 TEST_F(nic, unload_refused_tx_held)
 {
-	int pool, xchg;
 	char vdev[32];
 	struct xm *x;
 
 	if (!can_pause(vdev, sizeof(vdev)))
 		SKIP(return, "cannot unbind the virtio device of " RX_DEV);
-	ASSERT_EQ(0, nic_attach(TX_DEV " pool"));
-	ASSERT_EQ(0, tx_open(&x, TX_DEV, &pool, &xchg));
-	ASSERT_EQ(0, link_pause(vdev, true));
-	EXPECT_EQ(TX_FILL, tx_fill(x, pool, xchg, TX_FILL, now_ms() + 20000));
-	EXPECT_EQ(TX_FILL, wait_stat(TX_DEV, "tx_msgs", TX_FILL, 5000));
-	usleep(1000000);
-	EXPECT_LT(0, nic_stat(TX_DEV, "tx_inflight"));	/* in eth1's qdisc */
+	tx_hold(_metadata, vdev, &x);
 	EXPECT_EQ(-EWOULDBLOCK, nic_rmmod());
 	EXPECT_EQ(0, link_pause(vdev, false));
 	EXPECT_EQ(0, wait_stat(TX_DEV, "tx_inflight", 0, 10000));
@@ -224,6 +235,96 @@ TEST_F(nic, unload_refused_tx_held)
 	EXPECT_EQ(0, nic_detach(TX_DEV));
 	EXPECT_EQ(0, nic_pools(TX_DEV));
 	nic_reload();
+}
+
+/* Child: report on @res that the detach of @dev begins, detach it, exit
+ * with 0 if it succeeded.
+ */
+static void kid_detach(int res, const char *dev)
+{
+	char c = 'd';
+
+	if (write(res, &c, 1) != 1)
+		_exit(2);
+	_exit(nic_detach(dev) ? 1 : 0);
+}
+
+/* One RTNL operation: set lo's flags to what they are; its time in ms. */
+static long rtnl_op_ms(void)
+{
+	struct ifreq ifr = {};
+	long t0 = now_ms();
+	int fd;
+
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return -1;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) ||
+	    ioctl(fd, SIOCSIFFLAGS, &ifr)) {	/* under the RTNL */
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return now_ms() - t0;
+}
+
+/*
+ * A detach waits (up to 2 s) for the blocks the device still transmits
+ * from, and does so without the RTNL: with tx skbs held in eth1's qdisc,
+ * an RTNL operation started during the detach returns while the detach
+ * still waits; an attach of the device meanwhile is -EBUSY, a second
+ * detach -ENODEV.  Once the link resumes the blocks come back and the
+ * pool goes.
+ */
+TEST_F(nic, detach_tx_held_rtnl_free)
+{
+	int res[2], status = -1;
+	long op_ms, t0;
+	char vdev[32], c;
+	pid_t kid, done;
+	struct xm *x;
+
+	if (!can_pause(vdev, sizeof(vdev)))
+		SKIP(return, "cannot unbind the virtio device of " RX_DEV);
+	tx_hold(_metadata, vdev, &x);
+	ASSERT_EQ(0, pipe(res));
+	t0 = now_ms();
+	kid = fork();
+	ASSERT_LE(0, kid);
+	if (!kid)
+		kid_detach(res[1], TX_DEV);
+	/* from here until the link resumes, no ASSERT: it would leave the
+	 * link paused for the tests after this one
+	 */
+	EXPECT_EQ(1, read(res[0], &c, 1));
+	usleep(200000);	/* the detach is in its wait now */
+	op_ms = rtnl_op_ms();
+	EXPECT_LE(0, op_ms);
+	/* the RTNL was free: the detach still waits for its blocks */
+	done = waitpid(kid, &status, WNOHANG);
+	EXPECT_EQ(0, done)
+		TH_LOG("RTNL operation took %ld ms, after the detach", op_ms);
+	EXPECT_EQ(-EBUSY, nic_attach(TX_DEV " pool"));
+	EXPECT_EQ(-ENODEV, nic_detach(TX_DEV));
+	if (!done)
+		done = waitpid(kid, &status, 0);
+	EXPECT_EQ(kid, done);
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	TH_LOG("RTNL operation %ld ms, detach %ld ms", op_ms, now_ms() - t0);
+	close(res[0]);
+	close(res[1]);
+	EXPECT_EQ(-1, nic_stat(TX_DEV, "tx_inflight"));	/* gone */
+	xm_close(x);
+	EXPECT_EQ(0, link_pause(vdev, false));
+	nic_detach(TX_DEV);	/* in case the attach above was taken */
+	/* the blocks come back, the reaper gives the pool back */
+	for (t0 = now_ms(); nic_pools(TX_DEV) && now_ms() - t0 < 10000; )
+		usleep(50000);
+	EXPECT_EQ(0, nic_pools(TX_DEV));
+	/* and the device attaches again */
+	EXPECT_EQ(0, nic_attach(TX_DEV " pool"));
+	EXPECT_EQ(0, nic_detach(TX_DEV));
 }
 
 /* A zero-copy message a user holds keeps a module reference too. */

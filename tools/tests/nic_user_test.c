@@ -530,7 +530,17 @@ static int listed_mode(struct xm *x, uint32_t type, const char *name)
 	return mode;
 }
 
-/* Attach names the three objects (mode: obj_mode), detach unnames them. */
+/* The modes the registry lists for the four names (-1: not listed). */
+static void expect_modes(struct __test_metadata *_metadata, struct xm *x,
+			 int pool, int rx, int tx, int free_x)
+{
+	EXPECT_EQ(pool, listed_mode(x, XMSG_TYPE_POOL, "nic." RX_DEV));
+	EXPECT_EQ(rx, listed_mode(x, XMSG_TYPE_XCHG, "nic." RX_DEV ".rx"));
+	EXPECT_EQ(tx, listed_mode(x, XMSG_TYPE_XCHG, "nic." RX_DEV ".tx"));
+	EXPECT_EQ(free_x, listed_mode(x, XMSG_TYPE_XCHG, "nic." RX_DEV ".free"));
+}
+
+/* Attach names the four objects (mode: obj_mode), detach unnames them. */
 TEST_F(nic, registry_names)
 {
 	struct xm *x;
@@ -539,18 +549,51 @@ TEST_F(nic, registry_names)
 	ASSERT_EQ(0, nic_attach(RX_DEV " pool"));
 	set_param("obj_mode", 0600);
 	ASSERT_EQ(0, xm_open(&x, NULL));
-	EXPECT_EQ(0640, listed_mode(x, XMSG_TYPE_POOL, "nic." RX_DEV));
-	EXPECT_EQ(0640, listed_mode(x, XMSG_TYPE_XCHG, "nic." RX_DEV ".rx"));
-	EXPECT_EQ(0640, listed_mode(x, XMSG_TYPE_XCHG, "nic." RX_DEV ".tx"));
-	EXPECT_EQ(0640, listed_mode(x, XMSG_TYPE_XCHG, "nic." RX_DEV ".free"));
+	expect_modes(_metadata, x, 0640, 0640, 0640, 0640);
 	EXPECT_EQ(0, nic_detach(RX_DEV));
-	EXPECT_EQ(-1, listed_mode(x, XMSG_TYPE_POOL, "nic." RX_DEV));
-	EXPECT_EQ(-1, listed_mode(x, XMSG_TYPE_XCHG, "nic." RX_DEV ".rx"));
-	EXPECT_EQ(-1, listed_mode(x, XMSG_TYPE_XCHG, "nic." RX_DEV ".tx"));
-	EXPECT_EQ(-1, listed_mode(x, XMSG_TYPE_XCHG, "nic." RX_DEV ".free"));
+	expect_modes(_metadata, x, -1, -1, -1, -1);
 	EXPECT_EQ(-ENOENT, xm_xchg_open(x, "nic." RX_DEV ".rx", XMSG_ACC_READ));
 	EXPECT_EQ(-ENOENT, xm_pool_open(x, "nic." RX_DEV, XMSG_ACC_READ));
 	EXPECT_EQ(0, nic_pools(RX_DEV));
+	xm_close(x);
+}
+
+/*
+ * Each exchange may have its own mode (rx_obj_mode, tx_obj_mode,
+ * free_obj_mode; -1: obj_mode), e.g. a group that receives and returns
+ * messages but may not transmit; the pool keeps obj_mode.  A mode out of
+ * 0..0777 is refused.
+ */
+TEST_F(nic, registry_modes)
+{
+	static const char * const p[] = { "rx_obj_mode", "tx_obj_mode",
+					   "free_obj_mode" };
+	char path[128];
+	unsigned int i;
+	struct xm *x;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), NIC_PARAMS "/%s", p[i]);
+		EXPECT_EQ(-EINVAL, write_str(path, "01000"));
+		EXPECT_EQ(-EINVAL, write_str(path, "-2"));
+	}
+	set_param("obj_mode", 0640);
+	set_param("rx_obj_mode", 0640);
+	set_param("tx_obj_mode", 0600);
+	set_param("free_obj_mode", 0620);
+	ASSERT_EQ(0, nic_attach(RX_DEV " pool"));
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), NIC_PARAMS "/%s", p[i]);
+		EXPECT_EQ(0, write_str(path, "-1"));
+	}
+	set_param("obj_mode", 0600);
+	ASSERT_EQ(0, xm_open(&x, NULL));
+	expect_modes(_metadata, x, 0640, 0640, 0600, 0620);
+	EXPECT_EQ(0, nic_detach(RX_DEV));
+	/* back to obj_mode for all four */
+	ASSERT_EQ(0, nic_attach(RX_DEV " pool"));
+	expect_modes(_metadata, x, 0600, 0600, 0600, 0600);
+	EXPECT_EQ(0, nic_detach(RX_DEV));
 	xm_close(x);
 }
 

@@ -29,7 +29,8 @@
  *   ENOENT	DETACH, GET: the device is not attached
  *   EEXIST	ATTACH: already attached, or one of its object names is
  *		taken in the requester's IPC namespace
- *   EBUSY	ATTACH: the device has another rx_handler (a bridge port...)
+ *   EBUSY	ATTACH: the device has another rx_handler (a bridge port...),
+ *		or its detach is still finishing
  */
 #ifndef _UAPI_LINUX_XMSG_NIC_H
 #define _UAPI_LINUX_XMSG_NIC_H
@@ -120,7 +121,7 @@ enum xmsg_nic_stat {
 	XMSG_NIC_STAT_RX_DELIVERED,	/* messages sent to the rx exchange */
 	XMSG_NIC_STAT_RX_DROP_NOBLOCK,	/* pool empty */
 	XMSG_NIC_STAT_RX_DROP_OVERSIZE,	/* frame larger than a block */
-	XMSG_NIC_STAT_RX_DROP_FULL,	/* rx exchange full */
+	XMSG_NIC_STAT_RX_DROP_FULL,	/* rx exchange full, or zc_max_live */
 	XMSG_NIC_STAT_RX_DROP_NOMEM,	/* MCB or skb allocation failed */
 	XMSG_NIC_STAT_RX_DROP_OTHER,	/* exchange refused it otherwise */
 	XMSG_NIC_STAT_RX_DROP_UNLOAD,	/* zc: rmmod has begun */
