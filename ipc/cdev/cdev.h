@@ -76,6 +76,12 @@ struct xmsg_cdev_obj {
 	};
 };
 
+/*
+ * The highest XMSG_TYPE_* a handle may have: arrays indexed by handle type
+ * (the fdinfo census) are sized from it.  Raise it with a new type.
+ */
+#define XMSG_CDEV_TYPE_LAST	XMSG_TYPE_CHUNK
+
 /* Pools and heaps: objects with a mappable region and no ipc object. */
 static inline bool xmsg_cdev_type_has_region(u32 type)
 {
