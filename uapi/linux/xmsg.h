@@ -235,6 +235,9 @@
  * only: releasing the message (XMSG_IOC_MSG_REL, or XMSG_IOC_CLOSE of its
  * handle) withdraws this post, as XMSG_IOC_BCAST_CLEAR would; without it
  * the post stays until replaced, cleared, destroyed or the file closes.
+ * So it does when the message leaves the file before it is released (sent
+ * to a normal or pass exchange, unmade): a release of the same message
+ * received back later under a new handle withdraws nothing.
  * Receivers keep their proxies either way.  XMSG_FEAT_CLEAR
  */
 #define XMSG_SEND_BCAST_WITHDRAW	0x10
@@ -959,7 +962,8 @@ struct xmsg_msg_length {
  * else -EINVAL): the post is withdrawn when this file releases the
  * message, so a master that is done with its message need not clear
  * first.  A later send of this file to that exchange without the flag
- * (any command) cancels it.
+ * (any command) cancels it, as does a send of the message elsewhere (it
+ * leaves the file) or its unmake.
  *
  * Errors: -EBADF, -EINVAL, -EACCES, -EIDRM (exchange or reply object
  * destroyed), -ENOSPC (queue at its limit), -ENOMEM; with XMSG_SEND_WAIT
