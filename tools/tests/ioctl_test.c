@@ -1839,6 +1839,156 @@ TEST_F(x, withdraw_follows_the_message_handle)
 #undef POST_WD
 }
 
+/* Create-or-open of heap @name. */
+static int heap_coo(int fd, const char *name, __u64 size, __u32 order,
+		    __u32 *h)
+{
+	struct xmsg_heap_create hc;
+	int err;
+
+	INIT(hc);
+	setname(hc.name, name);
+	hc.mode = 0600;
+	hc.access = XMSG_ACC_RDWR;
+	hc.heap_size = size;
+	hc.min_order = order;
+	err = xioc(fd, XMSG_IOC_HEAP_CREATE, &hc);
+	if (!err)
+		*h = hc.handle;
+	return err;
+}
+
+/*
+ * Without XMSG_CREATE_EXCL an existing object is opened only if it is
+ * what the request would create: whoever takes a name first cannot hand
+ * a create-or-open caller a pass exchange that drives its scheduling
+ * priority, a broadcast exchange, another limit, semaphore or geometry.
+ */
+TEST_F(x, create_or_open_needs_same_parameters)
+{
+	const __u32 sched = XMSG_XCHG_F_PASS_SCHED;
+	const __u32 pass = XMSG_XCHG_KIND_PASS;
+	struct xmsg_features f;
+	struct xmsg_info in;
+	char n[XMSG_NAME_MAX], nn[XMSG_NAME_MAX], ns[XMSG_NAME_MAX];
+	char np[XMSG_NAME_MAX], nh[XMSG_NAME_MAX];
+	__u32 px, h, res, nx, s, p, hp;
+	pid_t pid;
+
+/* create-or-open of exchange @name: kind, flags, limit */
+#define XCOO(fd, name, kind, flags, limit)				\
+	xchg_create_full(fd, name, kind, flags, limit, 0600, &h, &res)
+
+	ASSERT_EQ(0, XCOO(self->fd, xname(n, "ps"), pass,
+			  sched | XMSG_CREATE_EXCL, 8));
+	px = h;
+	EXPECT_EQ(XMSG_RESULT_CREATED, res);
+	ASSERT_EQ(0, info(self->fd, px, &in));
+	EXPECT_EQ(pass, in.u.xchg.kind);
+	EXPECT_EQ(sched, in.u.xchg.flags);
+	EXPECT_EQ(8, in.u.xchg.limit);
+	/* without the flag, another kind, another limit: refused */
+	EXPECT_EQ(-EEXIST, XCOO(self->fd, n, pass, 0, 8));
+	EXPECT_EQ(-EEXIST, XCOO(self->fd, n, XMSG_XCHG_KIND_NORMAL, 0, 8));
+	EXPECT_EQ(-EEXIST, XCOO(self->fd, n, XMSG_XCHG_KIND_BCAST, 0, 0));
+	EXPECT_EQ(-EEXIST, XCOO(self->fd, n, pass, sched, 0));
+	EXPECT_EQ(-EEXIST, XCOO(self->fd, n, pass, sched, 9));
+	/* nothing changed */
+	ASSERT_EQ(0, info(self->fd, px, &in));
+	EXPECT_EQ(pass, in.u.xchg.kind);
+	EXPECT_EQ(sched, in.u.xchg.flags);
+	EXPECT_EQ(8, in.u.xchg.limit);
+	EXPECT_EQ(0u, in.u.xchg.sent);
+	/* the same parameters: opened */
+	ASSERT_EQ(0, XCOO(self->fd, n, pass, sched, 8));
+	EXPECT_EQ(0u, res);
+	EXPECT_NE(px, h);
+	ASSERT_EQ(0, info(self->fd, h, &in));
+	EXPECT_EQ(sched, in.u.xchg.flags);
+	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_CLOSE, h));
+
+	/* who may not open it learns nothing of it: -EACCES either way */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		int fd;
+
+		become_nobody();
+		fd = xopen();
+		CHK(fd >= 0, 10);
+		CHK(XCOO(fd, n, XMSG_XCHG_KIND_NORMAL, 0, 0) == -EACCES, 11);
+		CHK(XCOO(fd, n, pass, sched, 8) == -EACCES, 12);
+		_exit(0);
+	}
+	EXPECT_EQ(0, wait_child(pid));
+
+	/* a limit of 0 is the default limit */
+	ASSERT_EQ(0, XCOO(self->fd, xname(nn, "pn"), XMSG_XCHG_KIND_NORMAL,
+			  XMSG_CREATE_EXCL, 0));
+	nx = h;
+	ASSERT_EQ(0, info(self->fd, nx, &in));
+	EXPECT_EQ(0u, in.u.xchg.flags);
+	ASSERT_EQ(0, XCOO(self->fd, nn, XMSG_XCHG_KIND_NORMAL, 0,
+			  in.u.xchg.limit));
+	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_CLOSE, h));
+	EXPECT_EQ(-EEXIST, XCOO(self->fd, nn, pass, 0, 0));
+#undef XCOO
+
+	/* semaphores: kind and threshold, whatever the count */
+	xname(ns, "ts");
+	ASSERT_EQ(0, sem_create(self->fd, ns, XMSG_SEM_KIND_THRESHOLD, 1, 3,
+				&s));
+	ASSERT_EQ(0, sem_create(self->fd, ns, XMSG_SEM_KIND_THRESHOLD, 0, 3,
+				&h));
+	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_CLOSE, h));
+	EXPECT_EQ(-EEXIST, sem_create(self->fd, ns, XMSG_SEM_KIND_THRESHOLD, 1,
+				      2, &h));
+	EXPECT_EQ(-EEXIST, sem_create(self->fd, ns, XMSG_SEM_KIND_COUNT, 1, 0,
+				      &h));
+	EXPECT_EQ(-EEXIST, sem_create(self->fd, ns, XMSG_SEM_KIND_GATE, 0, 0,
+				      &h));
+	ASSERT_EQ(0, info(self->fd, s, &in));
+	EXPECT_EQ(XMSG_SEM_KIND_THRESHOLD, in.u.sem.kind);
+	EXPECT_EQ(3u, in.u.sem.threshold);
+	EXPECT_EQ(1u, in.u.sem.count);
+
+	/* pools: the stride and the count (100 and 128 give 128 here) */
+#define PCOO(bs, count, align)						\
+	pool_create_align(self->fd, np, bs, count, align, 0600, 0, &h)
+	xname(np, "pg");
+	ASSERT_EQ(0, PCOO(100, 4, 0));
+	p = h;
+	ASSERT_EQ(0, PCOO(128, 4, 0));
+	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_CLOSE, h));
+	EXPECT_EQ(-EEXIST, PCOO(256, 4, 0));
+	EXPECT_EQ(-EEXIST, PCOO(100, 5, 0));
+	EXPECT_EQ(-EEXIST, PCOO(100, 4, 256));
+#undef PCOO
+	ASSERT_EQ(0, info(self->fd, p, &in));
+	EXPECT_EQ(128u, in.u.pool.block_size);
+	EXPECT_EQ(4u, in.u.pool.count);
+
+	/* heaps: the size and the granule */
+	INIT(f);
+	ASSERT_EQ(0, xioc(self->fd, XMSG_IOC_FEATURES, &f));
+	if (f.features & XMSG_FEAT_HEAP) {
+		ASSERT_EQ(0, heap_coo(self->fd, xname(nh, "hg"), 8192, 7, &hp));
+		ASSERT_EQ(0, heap_coo(self->fd, nh, 8192, 7, &h));
+		EXPECT_EQ(0, hop(self->fd, XMSG_IOC_CLOSE, h));
+		EXPECT_EQ(-EEXIST, heap_coo(self->fd, nh, 4096, 7, &h));
+		EXPECT_EQ(-EEXIST, heap_coo(self->fd, nh, 8192, 0, &h));
+		ASSERT_EQ(0, info(self->fd, hp, &in));
+		EXPECT_EQ(8192u, in.u.heap.heap_size);
+		EXPECT_EQ(128u, in.u.heap.granule);
+		EXPECT_EQ(0, hop(self->fd, XMSG_IOC_DESTROY, hp));
+	}
+
+	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_DESTROY, p));
+	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_DESTROY, s));
+	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_DESTROY, nx));
+	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_DESTROY, px));
+}
+
 TEST_F(x, handle_and_object_limits)
 {
 	struct xmsg_info in;
