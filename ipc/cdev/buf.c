@@ -397,8 +397,10 @@ long xmsg_cdev_ioc_buf(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 	if (err && xmsg_cdev_buf_is_get(nr)) {
 		mutex_lock(&cf->lock);
 		hn = __xmsg_cdev_handle_again(cf, id, gen);
-		if (hn)
+		if (hn) {	/* another thread may have posted it meanwhile */
 			__xmsg_cdev_handle_remove(cf, hn);
+			__xmsg_cdev_posts_released(cf, hn);
+		}
 		mutex_unlock(&cf->lock);
 		xmsg_cdev_handle_drop(hn);
 	}
