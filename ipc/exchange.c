@@ -44,9 +44,6 @@
 #include "xmsg_ipc_priv.h"
 #include <xmsg/trace.h>
 
-#define XMSG_XCHG_LIMIT_DEFAULT	1024
-#define XMSG_XCHG_LIMIT_MAX	BIT(20)
-
 /* Receivers' adaptive spin, see xmsg_xchg_spin_ns() */
 #define XMSG_SPIN_MIN_NS	2000
 #define XMSG_SPIN_PROBE		16
@@ -122,9 +119,7 @@ struct xmsg_xchg *xmsg_xchg_create_flags(const char *name, u32 kind,
 	spin_lock_init(&xchg->lock);
 	xchg->kind = kind;
 	xchg->flags = flags;
-	xchg->limit = limit ?: XMSG_XCHG_LIMIT_DEFAULT;
-	if (kind == XMSG_XCHG_KIND_BCAST)
-		xchg->limit = 1;
+	xchg->limit = xmsg_xchg_limit_of(kind, limit);
 	for (p = 0; p <= XMSG_MSG_PRIO_MAX; p++)
 		INIT_LIST_HEAD(&xchg->queue[p]);
 	INIT_LIST_HEAD(&xchg->waiters);
@@ -154,8 +149,7 @@ EXPORT_SYMBOL_NS_GPL(xmsg_xchg_create_flags, XMSG_NS);
  */
 u64 xmsg_xchg_queue_bytes(u32 kind, u32 limit)
 {
-	u64 n = kind == XMSG_XCHG_KIND_BCAST ? 1 :
-		limit ?: XMSG_XCHG_LIMIT_DEFAULT;
+	u64 n = xmsg_xchg_limit_of(kind, limit);
 
 	return sizeof(struct xmsg_xchg) + n * sizeof(struct xmsg_msg);
 }
@@ -1269,6 +1263,7 @@ void xmsg_xchg_get_stats(struct xmsg_xchg *xchg, struct xmsg_xchg_stats *st)
 	memset(st, 0, sizeof(*st));
 	spin_lock_irqsave(&xchg->lock, flags);
 	st->kind = xchg->kind;
+	st->flags = xchg->flags;
 	st->queued = xchg->kind == XMSG_XCHG_KIND_BCAST ? !!xchg->post :
 		     xchg->queued;
 	list_for_each_entry(w, &xchg->waiters, link)

@@ -10,6 +10,10 @@
  * chunks (xmsg_heap_chunk_get()), and go back to it when their message is
  * released or the chunk is freed.
  *
+ * genalloc's own bitmap (one bit per granule) is charged to the creator's
+ * memory cgroup too: xmsg_heap_gp_add() sets up its chunk instead of
+ * gen_pool_add(), which would not charge it.
+ *
  * Beside the region, a bitmap has one bit per granule, set while a chunk
  * starts there: a free of a pointer that is not the start of a chunk out
  * (a foreign pointer, or a chunk freed already) is refused instead of
@@ -28,11 +32,41 @@
 #include <linux/genalloc.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include "mm_internal.h"
 
 #define XMSG_HEAP_MAX_ORDER	16
+
+/*
+ * gen_pool_add() with genalloc's chunk (its descriptor and allocation
+ * bitmap, one bit per granule: 1/64 of the region at the finest granule)
+ * charged to the caller's memory cgroup.  gen_pool_add() allocates it with
+ * vzalloc_node(), never charged, and takes no gfp mask; so the chunk is
+ * set up here as gen_pool_add() does it, from __vmalloc() with
+ * __GFP_ACCOUNT, and gen_pool_destroy() frees it with vfree() as its own.
+ * Only the members <linux/genalloc.h> declares are used.
+ */
+static int xmsg_heap_gp_add(struct gen_pool *gp, void *base, size_t size)
+{
+	unsigned long nbits = size >> gp->min_alloc_order;
+	struct gen_pool_chunk *chunk;
+
+	chunk = __vmalloc(struct_size(chunk, bits, BITS_TO_LONGS(nbits)),
+			  GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!chunk)
+		return -ENOMEM;
+	chunk->phys_addr = -1;	/* as gen_pool_add(): no physical address */
+	chunk->start_addr = (unsigned long)base;
+	chunk->end_addr = chunk->start_addr + size - 1;
+	chunk->owner = NULL;
+	atomic_long_set(&chunk->avail, size);
+	spin_lock(&gp->lock);
+	list_add_rcu(&chunk->next_chunk, &gp->chunks);
+	spin_unlock(&gp->lock);
+	return 0;
+}
 
 /**
  * struct xmsg_heap - a genalloc heap for message bodies
@@ -100,8 +134,7 @@ struct xmsg_heap *xmsg_heap_create(const char *name, size_t size,
 	heap->gp = gen_pool_create(min_order, NUMA_NO_NODE);
 	if (!heap->gp)
 		goto free_base;
-	if (gen_pool_add(heap->gp, (unsigned long)heap->base, size,
-			 NUMA_NO_NODE))
+	if (xmsg_heap_gp_add(heap->gp, heap->base, size))
 		goto free_gp;
 	atomic_long_set(&heap->out, 0);
 	atomic_long_set(&heap->failed_gets, 0);

@@ -40,6 +40,7 @@
  * counted header, so a message's reply handle can name either.
  */
 
+#include <linux/bits.h>
 #include <linux/kref.h>
 #include <linux/ktime.h>
 #include <linux/poll.h>
@@ -96,9 +97,11 @@ struct xmsg_ring;
  * @received: messages received
  * @refused: sends refused because the queue was at its limit (-ENOSPC)
  * @gen: broadcast generation (number of broadcast sends)
+ * @flags: XMSG_XCHG_PASS_SCHED or 0, as created
  */
 struct xmsg_xchg_stats {
 	u32 kind;
+	u32 flags;
 	u32 queued;
 	u32 waiters;
 	u32 senders;
@@ -182,6 +185,25 @@ struct xmsg_sched_limits {
  * received message's priority until its next receive there (prio.c).
  */
 #define XMSG_XCHG_PASS_SCHED	0x1
+
+/* Queue limit of an exchange created with limit 0, and the largest one. */
+#define XMSG_XCHG_LIMIT_DEFAULT	1024
+#define XMSG_XCHG_LIMIT_MAX	BIT(20)
+
+/**
+ * xmsg_xchg_limit_of() - the queue limit an exchange gets when created
+ * @kind: XMSG_XCHG_KIND_*
+ * @limit: as passed to xmsg_xchg_create()
+ *
+ * Context: any context.
+ * Return: 1 for a broadcast exchange, else @limit or the default for 0.
+ */
+static inline u32 xmsg_xchg_limit_of(u32 kind, u32 limit)
+{
+	if (kind == XMSG_XCHG_KIND_BCAST)
+		return 1;
+	return limit ?: XMSG_XCHG_LIMIT_DEFAULT;
+}
 
 struct pid_namespace;
 

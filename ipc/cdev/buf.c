@@ -200,6 +200,7 @@ static int __xmsg_cdev_buf_unmake(struct xmsg_file *cf, unsigned int nr,
 				  struct xmsg_buf *b, struct xmsg_handle *hn)
 {
 	bool bcb = nr == _IOC_NR(XMSG_IOC_BCB_UNMAKE);
+	struct xmsg_msg *msg = NULL;
 	struct xmsg_pool *pool = NULL;
 	struct xmsg_handle *h;
 	void *dbp;
@@ -221,10 +222,13 @@ static int __xmsg_cdev_buf_unmake(struct xmsg_file *cf, unsigned int nr,
 		 */
 		if (!__xmsg_cdev_pool_writable(cf, h->msg->pool))
 			return -EACCES;
-		dbp = xmsg_msg_unmake(h->msg, &pool);
+		msg = h->msg;
+		dbp = xmsg_msg_unmake(msg, &pool);
 	}
 	if (IS_ERR(dbp))
 		return PTR_ERR(dbp);
+	if (msg)	/* freed: only the pointer value is compared */
+		__xmsg_cdev_posts_forget(cf, msg);
 	hn->blk.dbp = dbp;
 	hn->blk.pool = pool;
 	__xmsg_cdev_handle_remove(cf, h);
@@ -393,8 +397,10 @@ long xmsg_cdev_ioc_buf(struct xmsg_file *cf, void __user *arg, unsigned int cmd)
 	if (err && xmsg_cdev_buf_is_get(nr)) {
 		mutex_lock(&cf->lock);
 		hn = __xmsg_cdev_handle_again(cf, id, gen);
-		if (hn)
+		if (hn) {	/* another thread may have posted it meanwhile */
 			__xmsg_cdev_handle_remove(cf, hn);
+			__xmsg_cdev_posts_released(cf, hn);
+		}
 		mutex_unlock(&cf->lock);
 		xmsg_cdev_handle_drop(hn);
 	}

@@ -76,6 +76,12 @@ struct xmsg_cdev_obj {
 	};
 };
 
+/*
+ * The highest XMSG_TYPE_* a handle may have: arrays indexed by handle type
+ * (the fdinfo census) are sized from it.  Raise it with a new type.
+ */
+#define XMSG_CDEV_TYPE_LAST	XMSG_TYPE_CHUNK
+
 /* Pools and heaps: objects with a mappable region and no ipc object. */
 static inline bool xmsg_cdev_type_has_region(u32 type)
 {
@@ -182,10 +188,12 @@ struct xmsg_file {
  * @obj: the exchange (a reference)
  * @link: on xmsg_file.posts
  * @withdraw: the real message of the file's last post there when it was
- *	sent with XMSG_SEND_BCAST_WITHDRAW (releasing it withdraws the
- *	post), else NULL.  Only compared, never dereferenced: the engine
- *	checks the post is still that message's.  Protected by
- *	xmsg_file.lock.
+ *	sent with XMSG_SEND_BCAST_WITHDRAW and the file still holds it
+ *	(releasing it withdraws the post), else NULL.  Cleared when the
+ *	message leaves the file (__xmsg_cdev_posts_released(),
+ *	__xmsg_cdev_posts_forget()), so it never outlives the handle.  Only
+ *	compared, never dereferenced: the engine checks the post is still
+ *	that message's.  Protected by xmsg_file.lock.
  */
 struct xmsg_file_post {
 	struct xmsg_obj *obj;
@@ -313,6 +321,7 @@ long xmsg_cdev_ioc_xchg_clear(struct xmsg_file *cf, void __user *arg,
 long xmsg_cdev_ioc_xchg_bump(struct xmsg_file *cf, void __user *arg,
 			     unsigned int cmd);
 void __xmsg_cdev_posts_released(struct xmsg_file *cf, struct xmsg_handle *h);
+void __xmsg_cdev_posts_forget(struct xmsg_file *cf, struct xmsg_msg *msg);
 
 /* sem.c: semaphores */
 long xmsg_cdev_ioc_sem(struct xmsg_file *cf, void __user *arg,

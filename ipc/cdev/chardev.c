@@ -842,14 +842,15 @@ static int xmsg_cdev_file_mmap(struct file *file, struct vm_area_struct *vma)
 /**
  * struct xmsg_file_census - what an open file holds, for its fdinfo
  * @nr: handles in use (published or reserved)
- * @count: published handles per XMSG_TYPE_*, reply handles apart
+ * @count: published handles per XMSG_TYPE_* (every type, up to
+ *	XMSG_CDEV_TYPE_LAST), reply handles apart
  * @replies: reply handles (exchange handles without a name's object)
  * @msg_bytes: bytes in the messages held (their lengths)
  * @posts: broadcast exchanges posted to
  */
 struct xmsg_file_census {
 	u32 nr;
-	u32 count[XMSG_TYPE_BLOCK + 1];
+	u32 count[XMSG_CDEV_TYPE_LAST + 1];
 	u32 replies;
 	u64 msg_bytes;
 	u32 posts;
@@ -867,7 +868,10 @@ static void xmsg_cdev_census(struct xmsg_file *cf, struct xmsg_file_census *c)
 	c->nr = cf->nr;
 	for_each_set_bit(id, cf->used, cf->cap) {
 		h = cf->tab[id];
-		if (!h || h->type >= ARRAY_SIZE(c->count))
+		if (!h)
+			continue;
+		/* a type added without raising XMSG_CDEV_TYPE_LAST */
+		if (WARN_ON_ONCE(h->type >= ARRAY_SIZE(c->count)))
 			continue;
 		if (h->type == XMSG_TYPE_XCHG && !h->uobj)
 			c->replies++;
@@ -904,6 +908,8 @@ static void xmsg_cdev_show_fdinfo(struct seq_file *m, struct file *file)
 	seq_printf(m, "msg_bytes:\t%llu\n", c.msg_bytes);
 	seq_printf(m, "bcbs:\t%u\n", c.count[XMSG_TYPE_BCB]);
 	seq_printf(m, "blocks:\t%u\n", c.count[XMSG_TYPE_BLOCK]);
+	seq_printf(m, "heaps:\t%u\n", c.count[XMSG_TYPE_HEAP]);
+	seq_printf(m, "chunks:\t%u\n", c.count[XMSG_TYPE_CHUNK]);
 	seq_printf(m, "posts:\t%u\n", c.posts);
 	seq_printf(m, "uid:\t%u\n",
 		   from_kuid_munged(ns, file->f_cred->euid));

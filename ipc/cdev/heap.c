@@ -165,6 +165,7 @@ int __xmsg_cdev_heap_make(struct xmsg_file *cf, struct xmsg_buf *b,
 int __xmsg_cdev_heap_unmake(struct xmsg_file *cf, struct xmsg_buf *b,
 			    struct xmsg_handle *hn)
 {
+	struct xmsg_msg *msg;
 	struct xmsg_heap *heap;
 	struct xmsg_handle *h;
 	size_t size;
@@ -175,9 +176,11 @@ int __xmsg_cdev_heap_unmake(struct xmsg_file *cf, struct xmsg_buf *b,
 	h = __xmsg_cdev_handle_find(cf, b->src, XMSG_TYPE_MSG, &err);
 	if (!h)
 		return err;
-	p = xmsg_msg_unmake_heap(h->msg, &heap, &size);
+	msg = h->msg;
+	p = xmsg_msg_unmake_heap(msg, &heap, &size);
 	if (IS_ERR(p))
 		return PTR_ERR(p);
+	__xmsg_cdev_posts_forget(cf, msg);	/* freed: compared only */
 	hn->chunk.p = p;
 	hn->chunk.heap = heap;
 	hn->chunk.size = size;

@@ -34,10 +34,12 @@
  * @mode: permission bits
  * @access: rights for the handle
  * @pp: pool parameters
+ * @stride: pool: bytes from one block to the next
  * @bytes: bytes to count against the user's limit (pool region and
  *	metadata, exchange queue)
  * @kind: exchange or semaphore kind
  * @limit: exchange queue limit
+ * @xchg_flags: exchange: XMSG_XCHG_PASS_SCHED or 0
  * @count: semaphore count
  * @threshold: semaphore threshold
  * @heap_size: heap bytes
@@ -50,6 +52,7 @@ struct xmsg_create_args {
 	u32 mode;
 	u32 access;
 	struct xmsg_pool_params pp;
+	u64 stride;
 	u64 bytes;
 	u32 kind;
 	u32 limit;
@@ -130,8 +133,45 @@ put:
 }
 
 /*
+ * Is @uobj what @mk would create?  Compared as XMSG_IOC_INFO reports them:
+ * a pool's stride and block count; a heap's size and granule; an
+ * exchange's kind, flags and queue limit; a semaphore's kind and
+ * threshold (its count is state, not a parameter).
+ */
+static bool xmsg_cdev_create_matches(struct xmsg_cdev_obj *uobj,
+				     const struct xmsg_create_args *mk)
+{
+	struct xmsg_pool_stats ps;
+	struct xmsg_heap_stats hs;
+	struct xmsg_xchg_stats xs;
+	struct xmsg_sem_stats ss;
+
+	switch (mk->type) {
+	case XMSG_TYPE_POOL:
+		xmsg_pool_get_stats(uobj->pool, &ps);
+		return ps.block_size == mk->stride && ps.count == mk->pp.count;
+	case XMSG_TYPE_HEAP:
+		xmsg_heap_get_stats(uobj->heap, &hs);
+		return hs.size == mk->heap_size &&
+		       hs.granule == 1ULL << mk->min_order;
+	case XMSG_TYPE_XCHG:
+		xmsg_xchg_get_stats(xmsg_obj_xchg(uobj->obj), &xs);
+		return xs.kind == mk->kind && xs.flags == mk->xchg_flags &&
+		       xs.limit == xmsg_xchg_limit_of(mk->kind, mk->limit);
+	default:
+		xmsg_sem_get_stats(xmsg_obj_sem(uobj->obj), &ss);
+		return ss.kind == mk->kind &&
+		       (mk->kind != XMSG_SEM_KIND_THRESHOLD ||
+			ss.threshold == mk->threshold);
+	}
+}
+
+/*
  * The object named like @mk in @ns, with a reference, if the caller may
- * have it; NULL if there is none.
+ * have it; NULL if there is none.  ERR_PTR(-EEXIST) with
+ * XMSG_CREATE_EXCL, or when it differs from what @mk would create (checked
+ * after the permission, so that only who may open it learns that);
+ * ERR_PTR(-EACCES).
  */
 static struct xmsg_cdev_obj *
 __xmsg_cdev_create_existing(struct ipc_namespace *ns,
@@ -146,6 +186,8 @@ __xmsg_cdev_create_existing(struct ipc_namespace *ns,
 		return NULL;
 	err = mk->flags & XMSG_CREATE_EXCL ? -EEXIST :
 	      xmsg_cdev_obj_perm(uobj, mk->access);
+	if (!err && !xmsg_cdev_create_matches(uobj, mk))
+		err = -EEXIST;
 	if (!err)
 		return uobj;
 	xmsg_cdev_obj_put(uobj);	/* not the last: the name holds one */
@@ -306,7 +348,8 @@ static int xmsg_cdev_create_common(struct xmsg_create_args *mk, u32 flags,
 }
 
 /* Same default as the mm layer: 64, or a page for page multiples. */
-static int xmsg_cdev_pool_geometry(struct xmsg_pool_create *pc, u64 *bytes)
+static int xmsg_cdev_pool_geometry(struct xmsg_pool_create *pc, u64 *stridep,
+				   u64 *bytes)
 {
 	u64 align = pc->align, stride;
 
@@ -321,6 +364,7 @@ static int xmsg_cdev_pool_geometry(struct xmsg_pool_create *pc, u64 *bytes)
 	/* the region, and what the kernel keeps beside it */
 	*bytes = PAGE_ALIGN(stride * pc->count) +
 		 xmsg_pool_meta_bytes(pc->count);
+	*stridep = stride;
 	return 0;
 }
 
@@ -352,7 +396,7 @@ long xmsg_cdev_ioc_pool_create(struct xmsg_file *cf, void __user *arg,
 				      false);
 	if (err)
 		return err;
-	err = xmsg_cdev_pool_geometry(&pc, &mk.bytes);
+	err = xmsg_cdev_pool_geometry(&pc, &mk.stride, &mk.bytes);
 	if (err)
 		return err;
 	mk.pp.name = pc.name;
@@ -384,7 +428,7 @@ long xmsg_cdev_ioc_xchg_create(struct xmsg_file *cf, void __user *arg,
 	if (err)
 		return err;
 	if (memchr_inv(xc.reserved, 0, sizeof(xc.reserved)) ||
-	    xc.kind > XMSG_XCHG_KIND_BCAST || xc.limit > (1U << 20))
+	    xc.kind > XMSG_XCHG_KIND_BCAST || xc.limit > XMSG_XCHG_LIMIT_MAX)
 		return -EINVAL;
 	if ((xc.flags & XMSG_XCHG_F_PASS_SCHED) &&
 	    xc.kind != XMSG_XCHG_KIND_PASS)
@@ -839,6 +883,8 @@ static void xmsg_cdev_info_obj(struct xmsg_handle *h, struct xmsg_info *in)
 		in->u.xchg.gen = xs.gen;
 		in->u.xchg.refused = xs.refused;
 		in->u.xchg.senders = xs.senders;
+		if (xs.flags & XMSG_XCHG_PASS_SCHED)
+			in->u.xchg.flags |= XMSG_XCHG_F_PASS_SCHED;
 		break;
 	default:
 		xmsg_sem_get_stats(xmsg_obj_sem(h->obj), &ss);

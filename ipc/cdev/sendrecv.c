@@ -123,6 +123,27 @@ static void __xmsg_cdev_note_post(struct xmsg_file *cf, struct xmsg_obj *obj,
 	list_add(&cp->link, &cf->posts);
 }
 
+/*
+ * @msg leaves the file's hands: forget the posts it was to withdraw, and
+ * with @withdraw (a release) withdraw them.
+ */
+static void __xmsg_cdev_posts_drop(struct xmsg_file *cf, struct xmsg_msg *msg,
+				   bool withdraw)
+{
+	struct xmsg_file_post *cp;
+
+	lockdep_assert_held(&cf->lock);
+	list_for_each_entry(cp, &cf->posts, link) {
+		if (cp->withdraw != msg)
+			continue;
+		cp->withdraw = NULL;
+		/* -ENOENT: replaced or cleared meanwhile, nothing to do */
+		if (withdraw)
+			xmsg_xchg_bcast_withdraw(xmsg_obj_xchg(cp->obj), msg,
+						 &cf->owner);
+	}
+}
+
 /**
  * __xmsg_cdev_posts_released() - a message handle is being released
  * @cf: the file
@@ -135,19 +156,29 @@ static void __xmsg_cdev_note_post(struct xmsg_file *cf, struct xmsg_obj *obj,
  */
 void __xmsg_cdev_posts_released(struct xmsg_file *cf, struct xmsg_handle *h)
 {
-	struct xmsg_file_post *cp;
+	if (h->type == XMSG_TYPE_MSG)
+		__xmsg_cdev_posts_drop(cf, h->msg, true);
+}
 
-	lockdep_assert_held(&cf->lock);
-	if (h->type != XMSG_TYPE_MSG)
-		return;
-	list_for_each_entry(cp, &cf->posts, link) {
-		if (cp->withdraw != h->msg)
-			continue;
-		cp->withdraw = NULL;
-		/* -ENOENT: replaced or cleared meanwhile, nothing to do */
-		xmsg_xchg_bcast_withdraw(xmsg_obj_xchg(cp->obj), h->msg,
-					 &cf->owner);
-	}
+/**
+ * __xmsg_cdev_posts_forget() - a message leaves the file other than released
+ * @cf: the file
+ * @msg: the message of a handle being consumed: sent to a normal or pass
+ *	exchange (a send, call or batch, waiting or not) or unmade back to
+ *	a block or chunk
+ *
+ * A post @msg was to withdraw stays, as if sent without
+ * XMSG_SEND_BCAST_WITHDRAW: the file no longer holds the message, so no
+ * later release of its own can stand for it (the message may come back
+ * under a new handle, or its control block be reused for another).  Every
+ * path that takes a message handle out of the table without releasing it
+ * must call this.
+ *
+ * Context: @cf->lock held.
+ */
+void __xmsg_cdev_posts_forget(struct xmsg_file *cf, struct xmsg_msg *msg)
+{
+	__xmsg_cdev_posts_drop(cf, msg, false);
 }
 
 /* With XMSG_XFER_PROXY: a proxy of @hm's whole message, owned by @cf. */
@@ -254,6 +285,7 @@ undo:
 		__xmsg_cdev_note_post(cf, hx->obj,
 				      a->withdraw ? hm->msg : NULL);
 	} else if (!a->proxy) {	/* the message is the exchange's now */
+		__xmsg_cdev_posts_forget(cf, hm->msg);
 		__xmsg_cdev_handle_remove(cf, hm);
 		__xmsg_cdev_handle_free(cf, hm);
 	}
@@ -321,6 +353,7 @@ static int __xmsg_cdev_send_sleep(struct xmsg_file *cf,
 		xmsg_cdev_handle_publish(cf, hm, mid);
 		goto put;
 	}
+	__xmsg_cdev_posts_forget(cf, msg);
 	xmsg_cdev_handle_unreserve(cf, mid);
 	__xmsg_cdev_handle_free(cf, hm);
 	h = __xmsg_cdev_handle_again(cf, a->xchg, xgen);

@@ -196,6 +196,54 @@ TEST_F(fi, reopened_objects_count_twice)
 	EXPECT_CENSUS(self->fd, 2, 1, 1, 0, 0, 0, 0, 0);
 }
 
+/*
+ * Heap handles and bare chunks have lines of their own; a heap message is
+ * a message, and a chunk made a message (or a message made a chunk again)
+ * moves from one line to the other.
+ */
+TEST_F(fi, heaps_and_chunks_counted)
+{
+	char hname[XMSG_NAME_MAX];
+	struct xmsg_features f;
+	struct xm_msg c1, c2, m, back;
+	int heap, again;
+
+	ASSERT_EQ(0, xm_features(self->x, &f));
+	if (!(f.features & XMSG_FEAT_HEAP))
+		SKIP(return, "kernel without XMSG_FEAT_HEAP");
+	EXPECT_EQ(0, fdinfo_num(self->fd, "heaps"));
+	EXPECT_EQ(0, fdinfo_num(self->fd, "chunks"));
+	heap = xm_heap_create(self->x, xt_name(hname, "fiheap"), 8192, 0, 0600,
+			      XMSG_CREATE_EXCL);
+	ASSERT_LT(0, heap);
+	again = xm_heap_open(self->x, hname, XMSG_ACC_READ);
+	ASSERT_LT(0, again);
+	EXPECT_EQ(2, fdinfo_num(self->fd, "heaps"));
+	/* heaps are not pools */
+	EXPECT_CENSUS(self->fd, 4, 1, 1, 0, 0, 0, 0, 0);
+
+	ASSERT_EQ(0, xm_heap_chunk_get(self->x, heap, 100, &c1));
+	ASSERT_EQ(0, xm_heap_chunk_get(self->x, heap, 200, &c2));
+	EXPECT_EQ(2, fdinfo_num(self->fd, "chunks"));
+	EXPECT_CENSUS(self->fd, 6, 1, 1, 0, 0, 0, 0, 0);
+
+	ASSERT_EQ(0, xm_heap_msg_make(self->x, c1.handle, &m));
+	EXPECT_EQ(1, fdinfo_num(self->fd, "chunks"));
+	EXPECT_EQ(1, fdinfo_num(self->fd, "msgs"));
+	ASSERT_EQ(0, xm_heap_msg_unmake(self->x, m.handle, &back));
+	EXPECT_EQ(2, fdinfo_num(self->fd, "chunks"));
+	EXPECT_EQ(0, fdinfo_num(self->fd, "msgs"));
+
+	ASSERT_EQ(0, xm_heap_chunk_free(self->x, back.handle));
+	ASSERT_EQ(0, xm_handle_close(self->x, c2.handle));
+	EXPECT_EQ(0, fdinfo_num(self->fd, "chunks"));
+	ASSERT_EQ(0, xm_handle_close(self->x, again));
+	EXPECT_EQ(1, fdinfo_num(self->fd, "heaps"));
+	ASSERT_EQ(0, xm_destroy(self->x, heap));
+	EXPECT_EQ(0, fdinfo_num(self->fd, "heaps"));
+	EXPECT_CENSUS(self->fd, 2, 1, 1, 0, 0, 0, 0, 0);
+}
+
 static int send_n(struct xm *x, int pool, int xchg, unsigned int n)
 {
 	struct xm_msg m;

@@ -95,13 +95,19 @@ TEST_F(heap, create_open_info_list)
 
 	EXPECT_EQ(-EEXIST, xm_heap_create(self->x, self->hname, HEAP_SIZE, 0,
 					  0600, XMSG_CREATE_EXCL));
-	/* without XMSG_CREATE_EXCL: opened, not created */
+	/*
+	 * without XMSG_CREATE_EXCL: opened, not created, if of the same size
+	 * and granule
+	 */
 	memset(&hc, 0, sizeof(hc));
 	hc.size = sizeof(hc);
 	strcpy(hc.name, self->hname);
 	hc.mode = 0600;
 	hc.access = XMSG_ACC_READ;
 	hc.heap_size = 4096;
+	EXPECT_EQ(-1, ioctl(xm_fd(self->x), XMSG_IOC_HEAP_CREATE, &hc));
+	EXPECT_EQ(EEXIST, errno);
+	hc.heap_size = HEAP_SIZE;
 	ASSERT_EQ(0, ioctl(xm_fd(self->x), XMSG_IOC_HEAP_CREATE, &hc));
 	EXPECT_EQ(0u, hc.result);
 	EXPECT_EQ(HEAP_SIZE, hc.region_size);

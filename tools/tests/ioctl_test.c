@@ -60,8 +60,9 @@ static void setname(char *dst, const char *src)
 	memcpy(dst, src, strnlen(src, XMSG_NAME_MAX));
 }
 
-static int pool_create(int fd, const char *name, __u32 bs, __u32 count,
-		       __u32 mode, __u32 flags, __u32 *h)
+/* XMSG_IOC_POOL_CREATE with every parameter. */
+static int pool_create_align(int fd, const char *name, __u32 bs, __u32 count,
+			     __u32 align, __u32 mode, __u32 flags, __u32 *h)
 {
 	struct xmsg_pool_create pc;
 	int err;
@@ -73,14 +74,23 @@ static int pool_create(int fd, const char *name, __u32 bs, __u32 count,
 	pc.access = XMSG_ACC_RDWR;
 	pc.block_size = bs;
 	pc.count = count;
+	pc.align = align;
 	err = xioc(fd, XMSG_IOC_POOL_CREATE, &pc);
 	if (!err && h)
 		*h = pc.handle;
 	return err;
 }
 
-static int xchg_create(int fd, const char *name, __u32 kind, __u32 mode,
-		       __u32 *h)
+static int pool_create(int fd, const char *name, __u32 bs, __u32 count,
+		       __u32 mode, __u32 flags, __u32 *h)
+{
+	return pool_create_align(fd, name, bs, count, 0, mode, flags, h);
+}
+
+/* XMSG_IOC_XCHG_CREATE with every parameter; *@res the result, if asked. */
+static int xchg_create_full(int fd, const char *name, __u32 kind,
+			    __u32 flags, __u32 limit, __u32 mode, __u32 *h,
+			    __u32 *res)
 {
 	struct xmsg_xchg_create xc;
 	int err;
@@ -88,13 +98,23 @@ static int xchg_create(int fd, const char *name, __u32 kind, __u32 mode,
 	INIT(xc);
 	if (name)
 		setname(xc.name, name);
+	xc.flags = flags;
 	xc.mode = mode;
 	xc.access = XMSG_ACC_RDWR;
 	xc.kind = kind;
+	xc.limit = limit;
 	err = xioc(fd, XMSG_IOC_XCHG_CREATE, &xc);
 	if (!err && h)
 		*h = xc.handle;
+	if (!err && res)
+		*res = xc.result;
 	return err;
+}
+
+static int xchg_create(int fd, const char *name, __u32 kind, __u32 mode,
+		       __u32 *h)
+{
+	return xchg_create_full(fd, name, kind, 0, 0, mode, h, NULL);
 }
 
 static int sem_create(int fd, const char *name, __u32 kind, __u32 count,
@@ -175,16 +195,25 @@ static int msg_get(int fd, __u32 pool, __u32 *m)
 	return err;
 }
 
-static int xsend(int fd, __u32 x, __u32 m, __u32 prio, __u32 reply)
+/* XMSG_IOC_SEND with @flags (and @timeout for XMSG_SEND_WAIT). */
+static int xsend_full(int fd, __u32 x, __u32 m, __u32 prio, __u32 reply,
+		      __u32 flags, long long timeout)
 {
 	struct xmsg_send s;
 
 	INIT(s);
+	s.flags = flags;
 	s.xchg = x;
 	s.msg = m;
 	s.prio = prio;
 	s.reply = reply;
+	s.timeout_ns = timeout;
 	return xioc(fd, XMSG_IOC_SEND, &s);
+}
+
+static int xsend(int fd, __u32 x, __u32 m, __u32 prio, __u32 reply)
+{
+	return xsend_full(fd, x, m, prio, reply, 0, 0);
 }
 
 static int xrecv(int fd, __u32 x, long long timeout, struct xmsg_recv *r)
@@ -1674,6 +1703,290 @@ TEST_F(x, close_withdraws_broadcast_posts)
 	EXPECT_EQ(-EAGAIN, xrecv(self->fd, bx, 0, &r));
 	EXPECT_EQ(COUNT, pool_free(self->fd, self->pool));
 	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_DESTROY, bx));
+}
+
+/* Is a post there?  A receive of it, released at once. */
+static int has_post(int fd, __u32 bx)
+{
+	struct xmsg_recv r;
+	struct xmsg_buf b;
+
+	if (xrecv(fd, bx, 0, &r))
+		return 0;
+	return !buf(fd, XMSG_IOC_MSG_REL, r.msg, &b);
+}
+
+/* The same message received back from @q under a new handle, released. */
+static int back_and_release(int fd, __u32 q, __u32 *m)
+{
+	struct xmsg_recv r;
+	struct xmsg_buf b;
+	int err = xrecv(fd, q, 0, &r);
+
+	if (err)
+		return err;
+	*m = r.msg;
+	return buf(fd, XMSG_IOC_MSG_REL, r.msg, &b);
+}
+
+/*
+ * XMSG_SEND_BCAST_WITHDRAW ties the post to the message as this file
+ * holds it: once the handle is consumed (sent to a normal exchange,
+ * plainly, waiting or in a batch; unmade), a later release of the same
+ * message received back under a new handle must not withdraw the post.
+ */
+TEST_F(x, withdraw_follows_the_message_handle)
+{
+	struct xmsg_xfer_send se;
+	struct xmsg_xfer a;
+	struct xmsg_buf b;
+	char n[XMSG_NAME_MAX];
+	__u32 bx, q, m, back, blk;
+	pid_t pid;
+
+/* post @m at @bx, to be withdrawn when @m is released */
+#define POST_WD(m)							\
+	xsend_full(self->fd, bx, m, 0, 0, XMSG_SEND_BCAST_WITHDRAW, 0)
+	ASSERT_EQ(0, xchg_create(self->fd, NULL, XMSG_XCHG_KIND_BCAST, 0, &bx));
+	ASSERT_EQ(0, xchg_create(self->fd, NULL, XMSG_XCHG_KIND_NORMAL, 0, &q));
+
+	/* the flag works: a release withdraws */
+	ASSERT_EQ(0, msg_get(self->fd, self->pool, &m));
+	ASSERT_EQ(0, POST_WD(m));
+	ASSERT_EQ(0, buf(self->fd, XMSG_IOC_MSG_REL, m, &b));
+	EXPECT_FALSE(has_post(self->fd, bx));
+
+	/* a plain send consumes the handle; the post stays */
+	ASSERT_EQ(0, msg_get(self->fd, self->pool, &m));
+	ASSERT_EQ(0, POST_WD(m));
+	ASSERT_EQ(0, xsend(self->fd, q, m, 0, 0));
+	EXPECT_TRUE(has_post(self->fd, bx));
+	ASSERT_EQ(0, back_and_release(self->fd, q, &back));
+	EXPECT_TRUE(has_post(self->fd, bx));
+	ASSERT_EQ(0, hop(self->fd, XMSG_IOC_BCAST_CLEAR, bx));
+	EXPECT_EQ(COUNT, pool_free(self->fd, self->pool));
+
+	/* a send in a batch likewise */
+	ASSERT_EQ(0, msg_get(self->fd, self->pool, &m));
+	ASSERT_EQ(0, POST_WD(m));
+	memset(&se, 0, sizeof(se));
+	se.xchg = q;
+	se.msg = m;
+	xfer_init(&a, &se, 1, NULL, 0, 0, 0);
+	ASSERT_EQ(0, xioc(self->fd, XMSG_IOC_XFER, &a));
+	EXPECT_EQ(1, a.sent);
+	ASSERT_EQ(0, back_and_release(self->fd, q, &back));
+	EXPECT_TRUE(has_post(self->fd, bx));
+	ASSERT_EQ(0, hop(self->fd, XMSG_IOC_BCAST_CLEAR, bx));
+
+	/* a send that waits for room: a child makes room after a while */
+	ASSERT_EQ(0, hop(self->fd, XMSG_IOC_CLOSE, q));
+	{
+		struct xmsg_xchg_create xc;
+
+		INIT(xc);
+		setname(xc.name, xname(n, "wq"));
+		xc.mode = 0600;
+		xc.access = XMSG_ACC_RDWR;
+		xc.limit = 1;
+		ASSERT_EQ(0, xioc(self->fd, XMSG_IOC_XCHG_CREATE, &xc));
+		q = xc.handle;
+	}
+	ASSERT_EQ(0, msg_get(self->fd, self->pool, &blk));
+	ASSERT_EQ(0, xsend(self->fd, q, blk, 0, 0));	/* full now */
+	ASSERT_EQ(0, msg_get(self->fd, self->pool, &m));
+	ASSERT_EQ(0, POST_WD(m));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct xmsg_recv r;
+		__u32 h;
+		int fd = xopen();
+
+		CHK(fd >= 0, 10);
+		CHK(!xopen_obj(fd, XMSG_TYPE_XCHG, n, XMSG_ACC_READ, &h), 11);
+		usleep(200 * 1000);
+		CHK(!xrecv(fd, h, 0, &r), 12);	/* released at exit */
+		_exit(0);
+	}
+	EXPECT_EQ(0, xsend_full(self->fd, q, m, 0, 0, XMSG_SEND_WAIT,
+				5000000000LL));
+	EXPECT_EQ(0, wait_child(pid));
+	ASSERT_EQ(0, back_and_release(self->fd, q, &back));
+	EXPECT_TRUE(has_post(self->fd, bx));
+	ASSERT_EQ(0, hop(self->fd, XMSG_IOC_BCAST_CLEAR, bx));
+	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_DESTROY, q));
+
+	/*
+	 * unmade (the post cleared first: its proxy pins the message) and
+	 * made again, maybe in the same control block: posted anew without
+	 * the flag, its release withdraws nothing
+	 */
+	ASSERT_EQ(0, msg_get(self->fd, self->pool, &m));
+	ASSERT_EQ(0, POST_WD(m));
+	EXPECT_EQ(-EBUSY, buf(self->fd, XMSG_IOC_MSG_UNMAKE, m, &b));
+	ASSERT_EQ(0, hop(self->fd, XMSG_IOC_BCAST_CLEAR, bx));
+	ASSERT_EQ(0, buf(self->fd, XMSG_IOC_MSG_UNMAKE, m, &b));
+	blk = b.dst;
+	ASSERT_EQ(0, buf(self->fd, XMSG_IOC_MSG_MAKE, blk, &b));
+	m = b.dst;
+	ASSERT_EQ(0, xsend_full(self->fd, bx, m, 0, 0, 0, 0));
+	ASSERT_EQ(0, hop(self->fd, XMSG_IOC_CLOSE, m));
+	EXPECT_TRUE(has_post(self->fd, bx));
+	ASSERT_EQ(0, hop(self->fd, XMSG_IOC_BCAST_CLEAR, bx));
+	EXPECT_EQ(COUNT, pool_free(self->fd, self->pool));
+	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_CLOSE, bx));
+#undef POST_WD
+}
+
+/* Create-or-open of heap @name. */
+static int heap_coo(int fd, const char *name, __u64 size, __u32 order,
+		    __u32 *h)
+{
+	struct xmsg_heap_create hc;
+	int err;
+
+	INIT(hc);
+	setname(hc.name, name);
+	hc.mode = 0600;
+	hc.access = XMSG_ACC_RDWR;
+	hc.heap_size = size;
+	hc.min_order = order;
+	err = xioc(fd, XMSG_IOC_HEAP_CREATE, &hc);
+	if (!err)
+		*h = hc.handle;
+	return err;
+}
+
+/*
+ * Without XMSG_CREATE_EXCL an existing object is opened only if it is
+ * what the request would create: whoever takes a name first cannot hand
+ * a create-or-open caller a pass exchange that drives its scheduling
+ * priority, a broadcast exchange, another limit, semaphore or geometry.
+ */
+TEST_F(x, create_or_open_needs_same_parameters)
+{
+	const __u32 sched = XMSG_XCHG_F_PASS_SCHED;
+	const __u32 pass = XMSG_XCHG_KIND_PASS;
+	struct xmsg_features f;
+	struct xmsg_info in;
+	char n[XMSG_NAME_MAX], nn[XMSG_NAME_MAX], ns[XMSG_NAME_MAX];
+	char np[XMSG_NAME_MAX], nh[XMSG_NAME_MAX];
+	__u32 px, h, res, nx, s, p, hp;
+	pid_t pid;
+
+/* create-or-open of exchange @name: kind, flags, limit */
+#define XCOO(fd, name, kind, flags, limit)				\
+	xchg_create_full(fd, name, kind, flags, limit, 0600, &h, &res)
+
+	ASSERT_EQ(0, XCOO(self->fd, xname(n, "ps"), pass,
+			  sched | XMSG_CREATE_EXCL, 8));
+	px = h;
+	EXPECT_EQ(XMSG_RESULT_CREATED, res);
+	ASSERT_EQ(0, info(self->fd, px, &in));
+	EXPECT_EQ(pass, in.u.xchg.kind);
+	EXPECT_EQ(sched, in.u.xchg.flags);
+	EXPECT_EQ(8, in.u.xchg.limit);
+	/* without the flag, another kind, another limit: refused */
+	EXPECT_EQ(-EEXIST, XCOO(self->fd, n, pass, 0, 8));
+	EXPECT_EQ(-EEXIST, XCOO(self->fd, n, XMSG_XCHG_KIND_NORMAL, 0, 8));
+	EXPECT_EQ(-EEXIST, XCOO(self->fd, n, XMSG_XCHG_KIND_BCAST, 0, 0));
+	EXPECT_EQ(-EEXIST, XCOO(self->fd, n, pass, sched, 0));
+	EXPECT_EQ(-EEXIST, XCOO(self->fd, n, pass, sched, 9));
+	/* nothing changed */
+	ASSERT_EQ(0, info(self->fd, px, &in));
+	EXPECT_EQ(pass, in.u.xchg.kind);
+	EXPECT_EQ(sched, in.u.xchg.flags);
+	EXPECT_EQ(8, in.u.xchg.limit);
+	EXPECT_EQ(0u, in.u.xchg.sent);
+	/* the same parameters: opened */
+	ASSERT_EQ(0, XCOO(self->fd, n, pass, sched, 8));
+	EXPECT_EQ(0u, res);
+	EXPECT_NE(px, h);
+	ASSERT_EQ(0, info(self->fd, h, &in));
+	EXPECT_EQ(sched, in.u.xchg.flags);
+	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_CLOSE, h));
+
+	/* who may not open it learns nothing of it: -EACCES either way */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		int fd;
+
+		become_nobody();
+		fd = xopen();
+		CHK(fd >= 0, 10);
+		CHK(XCOO(fd, n, XMSG_XCHG_KIND_NORMAL, 0, 0) == -EACCES, 11);
+		CHK(XCOO(fd, n, pass, sched, 8) == -EACCES, 12);
+		_exit(0);
+	}
+	EXPECT_EQ(0, wait_child(pid));
+
+	/* a limit of 0 is the default limit */
+	ASSERT_EQ(0, XCOO(self->fd, xname(nn, "pn"), XMSG_XCHG_KIND_NORMAL,
+			  XMSG_CREATE_EXCL, 0));
+	nx = h;
+	ASSERT_EQ(0, info(self->fd, nx, &in));
+	EXPECT_EQ(0u, in.u.xchg.flags);
+	ASSERT_EQ(0, XCOO(self->fd, nn, XMSG_XCHG_KIND_NORMAL, 0,
+			  in.u.xchg.limit));
+	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_CLOSE, h));
+	EXPECT_EQ(-EEXIST, XCOO(self->fd, nn, pass, 0, 0));
+#undef XCOO
+
+	/* semaphores: kind and threshold, whatever the count */
+	xname(ns, "ts");
+	ASSERT_EQ(0, sem_create(self->fd, ns, XMSG_SEM_KIND_THRESHOLD, 1, 3,
+				&s));
+	ASSERT_EQ(0, sem_create(self->fd, ns, XMSG_SEM_KIND_THRESHOLD, 0, 3,
+				&h));
+	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_CLOSE, h));
+	EXPECT_EQ(-EEXIST, sem_create(self->fd, ns, XMSG_SEM_KIND_THRESHOLD, 1,
+				      2, &h));
+	EXPECT_EQ(-EEXIST, sem_create(self->fd, ns, XMSG_SEM_KIND_COUNT, 1, 0,
+				      &h));
+	EXPECT_EQ(-EEXIST, sem_create(self->fd, ns, XMSG_SEM_KIND_GATE, 0, 0,
+				      &h));
+	ASSERT_EQ(0, info(self->fd, s, &in));
+	EXPECT_EQ(XMSG_SEM_KIND_THRESHOLD, in.u.sem.kind);
+	EXPECT_EQ(3u, in.u.sem.threshold);
+	EXPECT_EQ(1u, in.u.sem.count);
+
+	/* pools: the stride and the count (100 and 128 give 128 here) */
+#define PCOO(bs, count, align)						\
+	pool_create_align(self->fd, np, bs, count, align, 0600, 0, &h)
+	xname(np, "pg");
+	ASSERT_EQ(0, PCOO(100, 4, 0));
+	p = h;
+	ASSERT_EQ(0, PCOO(128, 4, 0));
+	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_CLOSE, h));
+	EXPECT_EQ(-EEXIST, PCOO(256, 4, 0));
+	EXPECT_EQ(-EEXIST, PCOO(100, 5, 0));
+	EXPECT_EQ(-EEXIST, PCOO(100, 4, 256));
+#undef PCOO
+	ASSERT_EQ(0, info(self->fd, p, &in));
+	EXPECT_EQ(128u, in.u.pool.block_size);
+	EXPECT_EQ(4u, in.u.pool.count);
+
+	/* heaps: the size and the granule */
+	INIT(f);
+	ASSERT_EQ(0, xioc(self->fd, XMSG_IOC_FEATURES, &f));
+	if (f.features & XMSG_FEAT_HEAP) {
+		ASSERT_EQ(0, heap_coo(self->fd, xname(nh, "hg"), 8192, 7, &hp));
+		ASSERT_EQ(0, heap_coo(self->fd, nh, 8192, 7, &h));
+		EXPECT_EQ(0, hop(self->fd, XMSG_IOC_CLOSE, h));
+		EXPECT_EQ(-EEXIST, heap_coo(self->fd, nh, 4096, 7, &h));
+		EXPECT_EQ(-EEXIST, heap_coo(self->fd, nh, 8192, 0, &h));
+		ASSERT_EQ(0, info(self->fd, hp, &in));
+		EXPECT_EQ(8192u, in.u.heap.heap_size);
+		EXPECT_EQ(128u, in.u.heap.granule);
+		EXPECT_EQ(0, hop(self->fd, XMSG_IOC_DESTROY, hp));
+	}
+
+	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_DESTROY, p));
+	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_DESTROY, s));
+	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_DESTROY, nx));
+	EXPECT_EQ(0, hop(self->fd, XMSG_IOC_DESTROY, px));
 }
 
 TEST_F(x, handle_and_object_limits)

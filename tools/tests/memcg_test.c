@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include "kselftest_harness.h"
 #include "xm_test.h"
+#include "xt_param.h"
 
 #define POOL_BLOCK	4096u
 #define POOL_COUNT	2048u	/* 8 MiB */
@@ -187,6 +188,49 @@ TEST_F(memcg, heap_charged_and_uncharged)
 	after = read_ll(self->group, "memory.current");
 	TH_LOG("memory.current: %lld after destroy", after);
 	EXPECT_GE(during - POOL_BYTES * 3 / 4, after);
+}
+
+/*
+ * At the finest granule (8 bytes) a heap needs two bitmaps of 1/64 of its
+ * size beside it: genalloc's and the chunk starts.  Both are charged to
+ * the creator's cgroup with the region: a 128 MiB heap charges 4 MiB of
+ * bitmaps, where the region alone and one bitmap would be 2 MiB short.
+ * The margin (1 MiB each way) is well over memory.current's per-CPU
+ * batches.  The per-user limit is raised for the test and put back.
+ */
+#define BIG_HEAP	(128LL << 20)
+#define BIG_BITMAP	(BIG_HEAP / 64)
+
+TEST_F(memcg, heap_bitmaps_charged)
+{
+	long long before, during = -1, after = -1;
+	struct xmsg_features f;
+	char hname[XMSG_NAME_MAX];
+	long old = 0;
+	int heap, err;
+
+	ASSERT_EQ(0, xm_features(self->x, &f));
+	if (!(f.features & XMSG_FEAT_HEAP))
+		SKIP(return, "kernel without XMSG_FEAT_HEAP");
+	if (xt_write_param("max_pool_bytes", 2 * BIG_HEAP, &old))
+		SKIP(return, "no writable max_pool_bytes parameter");
+	before = read_ll(self->group, "memory.current");
+	heap = xm_heap_create(self->x, xt_name(hname, "mcgbig"), BIG_HEAP,
+			      XMSG_HEAP_ORDER_MIN, 0600, XMSG_CREATE_EXCL);
+	if (heap > 0) {
+		during = read_ll(self->group, "memory.current");
+		EXPECT_EQ(0, xm_destroy(self->x, heap));
+		after = read_ll(self->group, "memory.current");
+	}
+	err = xt_write_param("max_pool_bytes", old, NULL);
+	ASSERT_LT(0, heap) TH_LOG("heap create: %s", strerror(-heap));
+	ASSERT_EQ(0, err);
+	TH_LOG("memory.current: %lld before, %lld with a 128 MiB heap of "
+	       "8-byte granules, %lld after destroy", before, during, after);
+	EXPECT_LE(before + BIG_HEAP + 2 * BIG_BITMAP - BIG_BITMAP / 2,
+		  during);
+	EXPECT_GE(during - BIG_HEAP - 2 * BIG_BITMAP + BIG_BITMAP / 2,
+		  after);
 }
 
 /* memory.max stops a pool that does not fit; nothing is created. */

@@ -548,7 +548,10 @@ TEST_F(ctl, heap_commands)
 	xt_name(heap, "heap");
 	ASSERT_EQ(0, CTL("heap", "create", heap, "65536", "7", "-m", "0640"));
 	ASSERT_NE(0, CTL("heap", "create", heap, "65536"));	/* exists */
-	ASSERT_EQ(0, CTL("heap", "create", heap, "4096", "-e"));
+	ASSERT_EQ(0, CTL("heap", "create", heap, "65536", "7", "-e"));
+	/* -e opens only a heap of the same size and granule */
+	ASSERT_NE(0, CTL("heap", "create", heap, "4096", "-e"));
+	ASSERT_NE(0, CTL("heap", "create", heap, "65536", "-e"));
 	ASSERT_EQ(EX_USAGE, CTL("heap", "create", "x", "lots"));
 	ASSERT_EQ(EX_ERR, CTL("heap", "create", "x", "1"));	/* < granule */
 	ASSERT_EQ(0, CTL("-j", "heap", "info", heap));

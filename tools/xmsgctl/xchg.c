@@ -94,8 +94,9 @@ static void xchg_show(const struct xmsg_info *in)
 {
 	const struct xmsg_xchg_info *e = &in->u.xchg;
 
-	printf("  kind     %s  limit %u\n",
-	       ctl_kind_name(kinds, ARRAY_SIZE(kinds), e->kind), e->limit);
+	printf("  kind     %s  limit %u%s\n",
+	       ctl_kind_name(kinds, ARRAY_SIZE(kinds), e->kind), e->limit,
+	       e->flags & XMSG_XCHG_F_PASS_SCHED ? "  pass-sched" : "");
 	printf("  queued   %u  waiters %u  senders %u\n", e->queued,
 	       e->waiters, e->senders);
 	printf("  sent     %" PRIu64 "  received %" PRIu64 "  generation %"
@@ -123,6 +124,7 @@ static void xchg_show_json(const struct xmsg_info *in)
 
 	jw_str("kind", ctl_kind_name(kinds, ARRAY_SIZE(kinds), e->kind));
 	jw_u64("limit", e->limit);
+	jw_bool("pass_sched", e->flags & XMSG_XCHG_F_PASS_SCHED);
 	jw_u64("queued", e->queued);
 	jw_u64("waiters", e->waiters);
 	jw_u64("senders", e->senders);

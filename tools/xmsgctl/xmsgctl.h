@@ -198,8 +198,8 @@ const struct ctl_obj *obj_of_type(uint32_t type);
 	{ "mode", 'm', "MODE", "create: octal permission bits (default 0600)" }
 #define OBJ_OPT_EXIST_OK(what)						\
 	{ "exist-ok", 'e', NULL,					\
-	  "create: open an existing " what " of that name instead of "	\
-	  "failing" }
+	  "create: open an existing " what " of that name, created "	\
+	  "with the same parameters, instead of failing" }
 #define OBJ_OPT_INTERVAL						\
 	{ "interval", 'i', "MS", "watch: milliseconds between snapshots" }
 #define OBJ_OPT_NUMBER							\

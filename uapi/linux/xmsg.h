@@ -141,13 +141,25 @@
 /*
  * Flags of the *_CREATE commands
  */
-/* fail with -EEXIST if it exists */
+/*
+ * Fail with -EEXIST if it exists.  Without it a *_CREATE of a name in use
+ * opens that object (XMSG_RESULT_CREATED clear) only if the caller may
+ * open it with @access (else -EACCES) and it is what the request would
+ * have created, as XMSG_IOC_INFO reports it: a pool's stride and count, a
+ * heap's size and granule, an exchange's kind, flags (XMSG_XCHG_F_*) and
+ * queue limit (0 and the default are the same), a semaphore's kind and
+ * threshold (not its count, which is state); else -EEXIST and nothing
+ * changes.  So whoever created the name first cannot hand a create-or-open
+ * caller an object of another kind or behaviour.
+ */
 #define XMSG_CREATE_EXCL	0x1
 /*
  * XMSG_IOC_XCHG_CREATE of an XMSG_XCHG_KIND_PASS exchange only (-EINVAL
  * with another kind): a receiver runs at a scheduling priority derived
  * from the received message's priority until its next receive there
- * (XMSG_FEAT_PRIO_PASS).  Used only when the exchange is created.
+ * (XMSG_FEAT_PRIO_PASS).  Part of what an exchange is: a create-or-open
+ * (no XMSG_CREATE_EXCL) of an existing exchange created with another
+ * value fails with -EEXIST; reported in xmsg_xchg_info.flags.
  */
 #define XMSG_XCHG_F_PASS_SCHED	0x10
 
@@ -235,6 +247,9 @@
  * only: releasing the message (XMSG_IOC_MSG_REL, or XMSG_IOC_CLOSE of its
  * handle) withdraws this post, as XMSG_IOC_BCAST_CLEAR would; without it
  * the post stays until replaced, cleared, destroyed or the file closes.
+ * So it does when the message leaves the file before it is released (sent
+ * to a normal or pass exchange, unmade): a release of the same message
+ * received back later under a new handle withdraws nothing.
  * Receivers keep their proxies either way.  XMSG_FEAT_CLEAR
  */
 #define XMSG_SEND_BCAST_WITHDRAW	0x10
@@ -372,7 +387,8 @@ struct xmsg_features {
  * @reserved: 0
  *
  * Without XMSG_CREATE_EXCL an existing pool of that name is opened instead
- * (its own geometry is reported; @block_size etc. must still be valid).
+ * if its stride and count are those this request would give (see
+ * XMSG_CREATE_EXCL), else -EEXIST.
  * Errors: -EINVAL (bad field), -EEXIST, -EACCES (existing, no rights),
  * -ENOSPC (per-user pool bytes), -EMFILE (per-user pools or handles),
  * -ENOMEM.
@@ -406,6 +422,10 @@ struct xmsg_pool_create {
  * @handle: out: the exchange handle
  * @result: out: XMSG_RESULT_CREATED if created
  * @reserved: 0
+ *
+ * Without XMSG_CREATE_EXCL an existing exchange of that name is opened
+ * instead if its @kind, XMSG_XCHG_F_PASS_SCHED and effective @limit are
+ * those of the request (see XMSG_CREATE_EXCL), else -EEXIST.
  */
 struct xmsg_xchg_create {
 	__u32 size;
@@ -435,6 +455,10 @@ struct xmsg_xchg_create {
  * @result: out: XMSG_RESULT_CREATED if created
  * @pad: 0
  * @reserved: 0
+ *
+ * Without XMSG_CREATE_EXCL an existing semaphore of that name is opened
+ * instead if its @kind (and for XMSG_SEM_KIND_THRESHOLD its @threshold)
+ * are those of the request, whatever its count now; else -EEXIST.
  */
 struct xmsg_sem_create {
 	__u32 size;
@@ -476,8 +500,8 @@ struct xmsg_sem_create {
  * charged to the creator's memory cgroup and counted (with a bit per
  * granule) against the creator's xmsg_features.max_pool_bytes; a heap
  * counts as a pool against max_pools.  Without XMSG_CREATE_EXCL an
- * existing heap of that name is opened instead (@heap_size and
- * @min_order must still be valid).  XMSG_IOC_OPEN, _CLOSE, _DESTROY,
+ * existing heap of that name is opened instead if its @heap_size and
+ * granule are those of the request, else -EEXIST.  XMSG_IOC_OPEN, _CLOSE, _DESTROY,
  * _INFO and _LIST work on heaps as on pools.
  * Errors: -EINVAL (bad field), -EEXIST, -EACCES (existing, no rights),
  * -ENOSPC (per-user bytes), -EMFILE (per-user pools or handles), -ENOMEM.
@@ -617,7 +641,8 @@ struct xmsg_pool_info {
  * @waiter_pid: XMSG_PEEK_WAITER: process ID of the receiver first in
  *	line, in the caller's PID namespace (0 if not visible there)
  * @waiter_tid: XMSG_PEEK_WAITER: its thread ID, likewise
- * @pad: 0
+ * @flags: XMSG_XCHG_F_PASS_SCHED when the exchange was created with it,
+ *	else 0 (always 0 from kernels before the field was named)
  *
  * @queued, @waiters and the peek fields are one snapshot; nothing is
  * taken or changed.
@@ -637,7 +662,7 @@ struct xmsg_xchg_info {
 	__u32 first_prio;
 	__s32 waiter_pid;
 	__s32 waiter_tid;
-	__u32 pad;
+	__u32 flags;
 };
 
 /**
@@ -959,7 +984,8 @@ struct xmsg_msg_length {
  * else -EINVAL): the post is withdrawn when this file releases the
  * message, so a master that is done with its message need not clear
  * first.  A later send of this file to that exchange without the flag
- * (any command) cancels it.
+ * (any command) cancels it, as does a send of the message elsewhere (it
+ * leaves the file) or its unmake.
  *
  * Errors: -EBADF, -EINVAL, -EACCES, -EIDRM (exchange or reply object
  * destroyed), -ENOSPC (queue at its limit), -ENOMEM; with XMSG_SEND_WAIT
