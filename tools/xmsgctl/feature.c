@@ -31,6 +31,8 @@ static const struct {
 	{ XMSG_FEAT_CLEAR, "clear" },
 	{ XMSG_FEAT_PEEK, "peek" },
 	{ XMSG_FEAT_HEAP, "heap" },
+	/* send rings */
+	{ XMSG_FEAT_TXRING, "txring" },
 };
 
 /* The name of feature bit @i, or "bit@i" (in @buf) for one unknown here. */
