@@ -73,6 +73,8 @@
  *	Protected by @lock.
  * @map_size: bytes of @hdr's memory
  * @stride: the pool's block size (its stride)
+ * @leasing: blocks may be leased (xmsg_txring_kick()'s @lease).
+ *	Protected by @lock.
  * @nblk: blocks of the pool
  * @mask: entries - 1
  * @blocks: blocks to keep leased
@@ -97,7 +99,8 @@ struct xmsg_txring {
 	u64 *fill;
 	unsigned long *lease;
 	size_t map_size;
-	size_t stride;
+	u32 stride;
+	bool leasing;
 	u32 nblk;
 	u32 mask;
 	u32 blocks;
@@ -176,18 +179,20 @@ static int __xmsg_txring_check(struct xmsg_txring *ring,
 			       const struct xmsg_txring_desc *d,
 			       unsigned long *idx)
 {
+	u32 rem;
+
 	lockdep_assert_held(&ring->lock);
 	if (d->flags)
 		return XMSG_TXRING_REFUSED_FLAGS;
 	if (d->offset >= (u64)ring->nblk * ring->stride)
 		return XMSG_TXRING_REFUSED_RANGE;
-	if (d->offset % ring->stride)
+	*idx = div_u64_rem(d->offset, ring->stride, &rem);
+	if (rem)
 		return XMSG_TXRING_REFUSED_ALIGN;
 	if (!d->len || d->len > ring->stride)
 		return XMSG_TXRING_REFUSED_LEN;
 	if (d->prio > XMSG_MSG_PRIO_MAX)
 		return XMSG_TXRING_REFUSED_PRIO;
-	*idx = div_u64(d->offset, ring->stride);
 	if (!__test_and_clear_bit(*idx, ring->lease))
 		return XMSG_TXRING_REFUSED_LEASE;
 	ring->leased--;
@@ -222,7 +227,7 @@ static int __xmsg_txring_send(struct xmsg_txring *ring,
 	}
 	if (spare) {
 		dbp = NULL;
-		if (spare->origin == XMSG_ORIGIN_POOL &&
+		if (ring->leasing && spare->origin == XMSG_ORIGIN_POOL &&
 		    spare->pool == ring->pool && ring->leased < ring->blocks)
 			dbp = xmsg_msg_unmake(spare, NULL);
 		if (IS_ERR_OR_NULL(dbp))
@@ -422,7 +427,8 @@ void xmsg_txring_destroy(struct xmsg_txring *ring)
 	for_each_set_bit(idx, ring->lease, ring->nblk)
 		xmsg_block_rel(ring->pool,
 			       xmsg_pool_block_at(ring->pool,
-						  idx * ring->stride));
+						  (unsigned long)idx *
+						  ring->stride));
 	xmsg_obj_put(xmsg_xchg_obj(ring->xchg));
 	xmsg_txring_free(ring);
 }
@@ -451,6 +457,7 @@ void xmsg_txring_kick(struct xmsg_txring *ring, bool lease, u32 *sent,
 
 	*sent = 0;
 	mutex_lock(&ring->lock);
+	ring->leasing = lease;
 	do {
 		__xmsg_txring_set_flags(ring, ring->flags &
 					~XMSG_TXRING_F_NEED_WAKEUP);
