@@ -129,6 +129,22 @@ static int body_is(const struct xm_msg *m, unsigned int who,
 	return 1;
 }
 
+/* In a forked child: a context of its own and a send ring in *@t. */
+static struct xm *child_txring(const char *pname, const char *xname,
+			       uint32_t entries, uint32_t blocks,
+			       struct xm_txring *t)
+{
+	struct xm *c;
+	int cx, cp;
+
+	CHILD_CHECK(!xm_open(&c, NULL), 10);
+	cx = xm_xchg_open(c, xname, XMSG_ACC_WRITE);
+	cp = xm_pool_open(c, pname, XMSG_ACC_RDWR);
+	CHILD_CHECK(cx > 0 && cp > 0, 11);
+	CHILD_CHECK(!xm_txring_open(c, cx, cp, entries, blocks, t), 12);
+	return c;
+}
+
 static const uint32_t sizes[] = { 1, 7, 64, 100, 255, 256 };
 #define NSIZES	(sizeof(sizes) / sizeof(sizes[0]))
 
@@ -231,14 +247,9 @@ TEST_F(tx, many_senders_one_exchange)
 		if (!pid[i]) {
 			unsigned int s, bad = 0;
 			struct xm_txring t;
-			struct xm *c;
-			int cx, cp;
+			struct xm *c = child_txring(self->pname, self->xname,
+						    16, 8, &t);
 
-			CHILD_CHECK(!xm_open(&c, NULL), 10);
-			cx = xm_xchg_open(c, self->xname, XMSG_ACC_WRITE);
-			cp = xm_pool_open(c, self->pname, XMSG_ACC_RDWR);
-			CHILD_CHECK(cx > 0 && cp > 0, 11);
-			CHILD_CHECK(!xm_txring_open(c, cx, cp, 16, 8, &t), 12);
 			for (s = 0; s < n; s++) {
 				CHILD_CHECK(!post_one(&t, 2 + i, s, 64, 0), 13);
 				CHILD_CHECK(!xm_txring_flush(&t), 14);
@@ -465,14 +476,8 @@ TEST_F(tx, killed_sender_mid_stream)
 	if (!pid) {
 		unsigned int s, bad = 0;
 		struct xm_txring t;
-		struct xm *c;
-		int cx, cp;
 
-		CHILD_CHECK(!xm_open(&c, NULL), 10);
-		cx = xm_xchg_open(c, self->xname, XMSG_ACC_WRITE);
-		cp = xm_pool_open(c, self->pname, XMSG_ACC_RDWR);
-		CHILD_CHECK(cx > 0 && cp > 0, 11);
-		CHILD_CHECK(!xm_txring_open(c, cx, cp, 32, 16, &t), 12);
+		child_txring(self->pname, self->xname, 32, 16, &t);
 		xt_put(go[1], 1);
 		for (s = 0;; s++) {
 			CHILD_CHECK(!post_one(&t, 9, s, 32, 0), 13);
