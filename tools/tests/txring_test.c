@@ -65,9 +65,16 @@ static uint64_t pool_in_use(struct xm *x, int pool)
 	return in.u.pool.in_use;
 }
 
-/* The byte @k of message @seq of sender @who. */
+/*
+ * The byte @k of message @seq of sender @who: the sender, the low 16 bits
+ * of the sequence number, then bytes that depend on all three.
+ */
 static unsigned char pat(unsigned int who, unsigned int seq, size_t k)
 {
+	if (k == 0)
+		return (unsigned char)who;
+	if (k < 3)
+		return (unsigned char)(seq >> (8 * (k - 1)));
 	return (unsigned char)(who * 89 + seq * 31 + k * 7 + 1);
 }
 
@@ -170,7 +177,9 @@ TEST_F(tx, in_order_exact_bytes_to_recv)
 	EXPECT_EQ(16u, pool_in_use(self->x, self->pool)) TH_LOG("leased");
 	EXPECT_NE(0u, t.hdr->flags & XMSG_TXRING_F_NEED_WAKEUP);
 	for (i = 0; i < n; i++) {
-		ASSERT_EQ(0, post_one(&t, 0, i, sizes[i % NSIZES], i % 32));
+		/* a batch at one priority: the exchange orders by priority */
+		ASSERT_EQ(0, post_one(&t, 0, i, sizes[i % NSIZES],
+				      (i / 8) % 32));
 		if (i % 8 == 7 || i == n - 1) {
 			ASSERT_EQ(0, xm_txring_flush(&t));
 			done += reap_all(&t, &bad);
@@ -179,7 +188,7 @@ TEST_F(tx, in_order_exact_bytes_to_recv)
 				       &m) == 0) {
 				EXPECT_TRUE(body_is(&m, 0, r, sizes[r % NSIZES]))
 					TH_LOG("message %u", r);
-				EXPECT_EQ(r % 32, m.prio);
+				EXPECT_EQ((r / 8) % 32, m.prio);
 				EXPECT_EQ(0, xm_msg_rel(self->x, m.handle));
 				r++;
 			}
