@@ -247,9 +247,17 @@ TEST_F(tx, many_senders_one_exchange)
 {
 	const unsigned int nsend = 3, n = 150;
 	unsigned int next[3] = { 0 }, i, total = 0;
+	int ready[2], go[2];
 	pid_t pid[3];
 	struct xm_msg m;
+	uint64_t v;
 
+	/*
+	 * Every ring leases its blocks before any sends: a ring opened once
+	 * the others' messages fill the pool would find none (-ENOBUFS).
+	 */
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(go));
 	for (i = 0; i < nsend; i++) {
 		pid[i] = fork();
 		ASSERT_LE(0, pid[i]);
@@ -259,6 +267,8 @@ TEST_F(tx, many_senders_one_exchange)
 			struct xm *c = child_txring(self->pname, self->xname,
 						    16, 8, &t);
 
+			xt_put(ready[1], 1);
+			CHILD_CHECK(!xt_get(go[0], &v), 17);
 			for (s = 0; s < n; s++) {
 				CHILD_CHECK(!post_one(&t, 2 + i, s, 64, 0), 13);
 				CHILD_CHECK(!xm_txring_flush(&t), 14);
@@ -275,6 +285,10 @@ TEST_F(tx, many_senders_one_exchange)
 			_exit(0);
 		}
 	}
+	for (i = 0; i < nsend; i++)
+		ASSERT_EQ(0, xt_get(ready[0], &v));
+	for (i = 0; i < nsend; i++)
+		ASSERT_EQ(0, xt_put(go[1], 1));
 	while (total < nsend * n) {
 		ASSERT_EQ(0, xm_recv(self->x, self->xchg, RECV_NS, 0, &m))
 			TH_LOG("after %u messages", total);
@@ -291,6 +305,10 @@ TEST_F(tx, many_senders_one_exchange)
 		EXPECT_EQ(n, next[i]);
 	}
 	EXPECT_EQ(0u, pool_in_use(self->x, self->pool));
+	close(ready[0]);
+	close(ready[1]);
+	close(go[0]);
+	close(go[1]);
 }
 
 /* Post a raw descriptor. */
