@@ -85,6 +85,7 @@ struct xmsg_obj {
 struct xmsg_xchg;
 struct xmsg_sem;
 struct xmsg_ring;
+struct xmsg_txring;
 
 /**
  * struct xmsg_xchg_stats - a snapshot of an exchange's counters
@@ -153,6 +154,36 @@ struct xmsg_ring_stats {
 	u32 overflows;
 	u32 wake_min;
 	u64 wake_ns;
+};
+
+/**
+ * struct xmsg_txring_stats - a snapshot of a send ring
+ * @entries: entries of each of its rings
+ * @blocks: blocks it keeps leased
+ * @leased: blocks leased now (in the fill ring or in the sender's hands)
+ * @send_producer: the send producer index user space last wrote, as
+ *	written
+ * @send_consumer: descriptors taken
+ * @comp_producer: completion entries written
+ * @comp_consumer: the last completion consumer index the kernel accepted
+ * @fill_producer: fill entries written
+ * @flags: XMSG_TXRING_F_*, the kernel's copy of what it published
+ * @sent: descriptors sent
+ * @refused: descriptors refused per XMSG_TXRING_REFUSED_* reason, the
+ *	kernel's copy as @flags
+ */
+struct xmsg_txring_stats {
+	u32 entries;
+	u32 blocks;
+	u32 leased;
+	u32 send_producer;
+	u32 send_consumer;
+	u32 comp_producer;
+	u32 comp_consumer;
+	u32 fill_producer;
+	u32 flags;
+	u64 sent;
+	u32 refused[XMSG_TXRING_REFUSED_NR];
 };
 
 /**
@@ -308,6 +339,21 @@ __poll_t xmsg_ring_poll(struct xmsg_ring *ring, struct file *file,
 			poll_table *pt);
 struct xmsg_msg *xmsg_ring_take(struct xmsg_ring *ring, u32 index);
 void xmsg_ring_get_stats(struct xmsg_ring *ring, struct xmsg_ring_stats *st);
+
+/* txring.c: send rings */
+u64 xmsg_txring_bytes(u32 entries, u32 nblk);
+struct xmsg_txring *xmsg_txring_create(struct xmsg_xchg *xchg,
+				       struct xmsg_pool *pool, u32 entries,
+				       u32 blocks);
+void xmsg_txring_destroy(struct xmsg_txring *ring);
+void xmsg_txring_kick(struct xmsg_txring *ring, bool lease, u32 *sent,
+		      u32 *refused);
+u32 xmsg_txring_leased(struct xmsg_txring *ring);
+void xmsg_txring_layout(const struct xmsg_txring *ring, u64 *map_size,
+			u64 *send_off, u64 *comp_off, u64 *fill_off);
+int xmsg_txring_mmap(struct xmsg_txring *ring, struct vm_area_struct *vma);
+void xmsg_txring_get_stats(struct xmsg_txring *ring,
+			   struct xmsg_txring_stats *st);
 
 /* sem.c */
 struct xmsg_sem *xmsg_sem_create(const char *name, u32 kind,

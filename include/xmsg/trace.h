@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Trace events of xmsg.ko: pools, messages, exchanges, receive rings and
- * semaphores.  Enable them with tracefs (events/xmsg/), perf or bpftrace:
+ * Trace events of xmsg.ko: pools, messages, exchanges, receive rings,
+ * send rings and semaphores.  Enable them with tracefs (events/xmsg/),
+ * perf or bpftrace:
  *
  *   perf trace -e 'xmsg:*'
  *   bpftrace -e 'tracepoint:xmsg:xmsg_xchg_full { @[str(args->xchg)] = count(); }'
@@ -172,6 +173,44 @@ DEFINE_EVENT(xmsg_ring_class, xmsg_ring_publish,
 DEFINE_EVENT(xmsg_ring_class, xmsg_ring_full,
 	TP_PROTO(const char *xchg, u32 index, size_t len),
 	TP_ARGS(xchg, index, len));
+
+/* A send ring refused the descriptor of block @offset with @err. */
+TRACE_EVENT(xmsg_txring_refuse,
+	TP_PROTO(const char *xchg, u64 offset, int err),
+	TP_ARGS(xchg, offset, err),
+	TP_STRUCT__entry(
+		__string(xchg, xchg)
+		__field(u64, offset)
+		__field(int, err)
+	),
+	TP_fast_assign(
+		xmsg_assign_str(xchg, xchg);
+		__entry->offset = offset;
+		__entry->err = err;
+	),
+	TP_printk("xchg=%s offset=%llu err=%d", __get_str(xchg),
+		  __entry->offset, __entry->err)
+);
+
+/* A send ring's drain took @sent + @refused descriptors, leased @leased. */
+TRACE_EVENT(xmsg_txring_drain,
+	TP_PROTO(const char *xchg, u32 sent, u32 refused, u32 leased),
+	TP_ARGS(xchg, sent, refused, leased),
+	TP_STRUCT__entry(
+		__string(xchg, xchg)
+		__field(u32, sent)
+		__field(u32, refused)
+		__field(u32, leased)
+	),
+	TP_fast_assign(
+		xmsg_assign_str(xchg, xchg);
+		__entry->sent = sent;
+		__entry->refused = refused;
+		__entry->leased = leased;
+	),
+	TP_printk("xchg=%s sent=%u refused=%u leased=%u", __get_str(xchg),
+		  __entry->sent, __entry->refused, __entry->leased)
+);
 
 TRACE_EVENT(xmsg_sem_signal,
 	TP_PROTO(const char *sem, u32 count, bool woke),

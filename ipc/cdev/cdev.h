@@ -343,6 +343,12 @@ long xmsg_cdev_ioc_ring(struct xmsg_file *cf, void __user *arg,
 long xmsg_cdev_ioc_ring_take(struct xmsg_file *cf, void __user *arg,
 			     unsigned int cmd);
 
+/* txring.c: send rings (their files; the rings are ipc/txring.c) */
+long xmsg_cdev_ioc_txring(struct xmsg_file *cf, void __user *arg,
+			  unsigned int cmd);
+long xmsg_cdev_ioc_txring_kick(struct xmsg_file *cf, void __user *arg,
+			       unsigned int cmd);
+
 int xmsg_cdev_init(void);
 void xmsg_cdev_exit(void);
 

@@ -638,6 +638,8 @@ static long xmsg_cdev_ioc_features(struct xmsg_file *cf, void __user *arg,
 		     XMSG_FEAT_SEND_WAIT | XMSG_FEAT_CLEAR | XMSG_FEAT_PEEK |
 		     XMSG_FEAT_HEAP;
 	f.features |= XMSG_FEAT_BUMP;
+	/* send rings */
+	f.features |= XMSG_FEAT_TXRING;
 	f.prio_max = XMSG_MSG_PRIO_MAX;
 	f.mmap_shift = XMSG_MMAP_SHIFT;
 	f.max_pools = READ_ONCE(xmsg_max_pools);
@@ -726,6 +728,9 @@ static const struct xmsg_ioc_desc xmsg_iocs[] = {
 		 xmsg_cdev_ioc_msg_set_length),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_RING), XMSG_IOC_RING, xmsg_cdev_ioc_ring),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_RING_TAKE), XMSG_IOC_RING_TAKE, xmsg_cdev_ioc_ring_take),
+	/* send rings */
+	XMSG_IOC(_IOC_NR(XMSG_IOC_TXRING), XMSG_IOC_TXRING, xmsg_cdev_ioc_txring),
+	XMSG_IOC(_IOC_NR(XMSG_IOC_TXRING_KICK), XMSG_IOC_TXRING_KICK, xmsg_cdev_ioc_txring_kick),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_HEAP_CREATE), XMSG_IOC_HEAP_CREATE, xmsg_cdev_ioc_heap_create),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_HEAP_MSG_GET), XMSG_IOC_HEAP_MSG_GET, xmsg_cdev_ioc_buf),
 	XMSG_IOC(_IOC_NR(XMSG_IOC_HEAP_CHUNK_GET), XMSG_IOC_HEAP_CHUNK_GET, xmsg_cdev_ioc_buf),

@@ -70,6 +70,18 @@ struct fz_ring {
 	uint32_t pool;
 };
 
+/* A mapped send ring and where its parts are. */
+struct fz_txring {
+	int fd;
+	void *map;
+	size_t len;
+	uint32_t entries;
+	uint32_t prod;
+	uint64_t send_off;
+	uint64_t fill_off;
+	uint32_t block;		/* the pool's block size */
+};
+
 struct fz_state {
 	int fd;
 	uint64_t rng;
@@ -84,6 +96,8 @@ struct fz_state {
 	int nbuf;
 	struct fz_ring ring[NRING];
 	int nring;
+	struct fz_txring txring[NRING];
+	int ntxring;
 	int pfd[NPFD];
 	int npfd;
 	pid_t kids[4];
@@ -106,6 +120,8 @@ static const char *const op_names[OP_NR] = {
 	"sem_signal_wait", "sem_clear", "heap_create", "heap_get",
 	"heap_chunk",
 	"bump",
+	/* send rings */
+	"txring", "txring_kick",
 };
 
 const char *fz_op_name(int op)
@@ -1192,6 +1208,116 @@ static void op_ring(void)
 		ring_scribble(r);
 }
 
+/* ---- send rings ----------------------------------------------------- */
+
+static void txring_drop(int i)
+{
+	munmap(S->txring[i].map, S->txring[i].len);
+	close(S->txring[i].fd);
+	S->txring[i] = S->txring[--S->ntxring];
+}
+
+/*
+ * Post 1 to 8 descriptors: mostly blocks from the fill ring with a fitting
+ * length, else garbage (any offset, length, priority or flags).
+ */
+static void txring_post(struct fz_txring *t)
+{
+	volatile struct xmsg_txring_hdr *h = t->map;
+	volatile uint64_t *fill = (void *)((char *)t->map + t->fill_off);
+	volatile struct xmsg_txring_desc *send, *d;
+	unsigned int n = 1 + below(8), i;
+	uint32_t fc;
+
+	send = (void *)((char *)t->map + t->send_off);
+	for (i = 0; i < n; i++) {
+		d = &send[t->prod & (t->entries - 1)];
+		fc = h->fill_consumer;
+		if (fc != h->fill_producer && chance(80)) {
+			d->offset = fill[fc & (t->entries - 1)];
+			h->fill_consumer = fc + 1;
+		} else {
+			d->offset = chance(50) ? rnd() : below(1 << 20);
+		}
+		d->len = chance(85) ? 1 + below(t->block) : (uint32_t)rnd();
+		d->prio = chance(90) ? below(XMSG_MSG_PRIO_MAX + 1) : rnd();
+		d->flags = chance(95) ? 0 : rnd();
+		t->prod++;
+	}
+	__atomic_store_n(&h->send_producer, t->prod, __ATOMIC_RELEASE);
+	if (chance(70))
+		h->comp_consumer = h->comp_producer;
+}
+
+static void txring_scribble(struct fz_txring *t)
+{
+	volatile struct xmsg_txring_hdr *h = t->map;
+
+	switch (below(4)) {
+	case 0:
+		h->send_producer = (uint32_t)rnd();
+		break;
+	case 1:
+		h->comp_consumer = (uint32_t)rnd();
+		break;
+	case 2:
+		h->refused[below(XMSG_TXRING_REFUSED_NR)] = (uint32_t)rnd();
+		h->flags = (uint32_t)rnd();
+		break;
+	default:
+		scribble(t->map, t->len);
+		break;
+	}
+	t->prod = h->send_producer;
+}
+
+static void op_txring(void)
+{
+	struct xmsg_txring_setup ts = { .size = sizeof(ts) };
+	struct fz_txring *t;
+	void *m;
+	int x, p;
+
+	if (S->ntxring && chance(70)) {
+		int i = pick(S->ntxring);
+		struct xmsg_txring_kick k = { .size = sizeof(k) };
+
+		t = &S->txring[i];
+		if (chance(75))
+			txring_post(t);
+		else if (chance(70))
+			txring_scribble(t);
+		else {
+			txring_drop(i);
+			return;
+		}
+		k.ring_fd = chance(95) ? t->fd : (int)below(64);
+		CALL(OP_TXRING_KICK, XMSG_IOC_TXRING_KICK, k);
+		return;
+	}
+	x = pick_xchg(0);
+	p = pick(S->npool);
+	if (x < 0 || p < 0 || S->ntxring == NRING)
+		return;
+	ts.xchg = S->xchg[x].h;
+	ts.pool = S->pool[p].h;
+	ts.entries = 1u << below(7);
+	ts.blocks = 1 + below(ts.entries + 1);
+	ts.flags = chance(50) ? XMSG_FD_CLOEXEC : 0;
+	if (CALL(OP_TXRING, XMSG_IOC_TXRING, ts))
+		return;
+	m = mmap(NULL, ts.map_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 ts.fd, 0);
+	if (counted(OP_RING_MMAP, m == MAP_FAILED ? -1 : 0) < 0) {
+		close(ts.fd);
+		return;
+	}
+	t = &S->txring[S->ntxring++];
+	*t = (struct fz_txring){ ts.fd, m, ts.map_size, ts.entries, 0,
+				 ts.send_offset, ts.fill_offset,
+				 S->pool[p].stride ? S->pool[p].stride : 64 };
+}
+
 /* An unknown command, a known one with a wrong size, or random bytes. */
 static void op_raw(void)
 {
@@ -1199,6 +1325,10 @@ static void op_raw(void)
 	unsigned int size = below(256), dir = below(4);
 	unsigned long cmd;
 	size_t i;
+
+	/* send rings */
+	if (chance(10))
+		nr = 0x50 + below(4);
 
 	for (i = 0; i < 256; i += 8)
 		*(uint64_t *)(S->scratch + i) = chance(70) ? 0 : rnd();
@@ -1240,6 +1370,8 @@ static struct fz_weighted ops[] = {
 	OP(sem_clear, 1), OP(signal_wait, 2), OP(heap_create, 2),
 	OP(heap_get, 6), OP(heap_chunk, 3),
 	OP(bump, 2),
+	/* send rings */
+	OP(txring, 3),
 };
 
 /* Leave out the operations named in @skip (comma separated). */
@@ -1375,6 +1507,8 @@ void fz_worker(const struct fz_worker_cfg *cfg)
 	if (chance(50)) {
 		while (S->nring)
 			ring_drop(0);
+		while (S->ntxring)
+			txring_drop(0);
 		while (S->nbuf) {
 			close_handle(S->buf[0].h);
 			drop_buf(0);

@@ -29,6 +29,7 @@
 #ifndef LIBXMSG_H
 #define LIBXMSG_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/xmsg.h>
@@ -402,6 +403,147 @@ static inline void xm_ring_done(struct xm_ring *r, unsigned int n)
 {
 	r->cons += n;
 	__atomic_store_n(&r->hdr->consumer, r->cons, __ATOMIC_RELEASE);
+}
+
+/*
+ * Send rings (XMSG_IOC_TXRING), since 0.4: messages sent to an exchange
+ * from blocks of a pool the ring leases, without a system call per
+ * message: take a free block, write the body in place, post it, and kick
+ * the kernel once per batch (only when it asks for it).
+ *
+ *	struct xm_txring t;
+ *	struct xmsg_txring_comp c[64];
+ *	uint64_t off;
+ *	char *p;
+ *
+ *	xm_txring_open(x, xchg, pool, 256, 128, &t);
+ *	while (more) {
+ *		p = xm_txring_block(&t, &off);
+ *		if (!p) {		// every leased block is out
+ *			xm_txring_kick(&t, NULL, NULL);
+ *			continue;
+ *		}
+ *		n = fill(p);
+ *		xm_txring_post(&t, off, n, 0);
+ *		xm_txring_flush(&t);	// kicks only if the kernel asks
+ *		xm_txring_reap(&t, c, 64);	// c[i].err: 0 when sent
+ *	}
+ */
+
+/**
+ * struct xm_txring - a mapped send ring
+ * @x: the context it was opened with (kicks go through it)
+ * @fd: the ring's file descriptor
+ * @hdr: the shared header (struct xmsg_txring_hdr)
+ * @send: the send ring (descriptors we post)
+ * @comp: the completion ring
+ * @fill: the fill ring (offsets of free leased blocks)
+ * @mask: entries - 1
+ * @send_prod: descriptors posted (our copy of @hdr->send_producer)
+ * @comp_cons: completions read (our copy of @hdr->comp_consumer)
+ * @fill_cons: fill entries taken (our copy of @hdr->fill_consumer)
+ * @map_size: bytes of the ring mapping
+ * @pool_base: the pool's mapping (xm_pool_map())
+ * @pool_size: bytes of it
+ */
+struct xm_txring {
+	struct xm *x;
+	int fd;
+	struct xmsg_txring_hdr *hdr;
+	struct xmsg_txring_desc *send;
+	struct xmsg_txring_comp *comp;
+	uint64_t *fill;
+	uint32_t mask;
+	uint32_t send_prod;
+	uint32_t comp_cons;
+	uint32_t fill_cons;
+	size_t map_size;
+	void *pool_base;
+	size_t pool_size;
+};
+
+/*
+ * Open a send ring of @entries (a power of two) per ring to exchange
+ * @xchg (write right), keeping @blocks (1 to @entries) blocks of @pool
+ * (read and write rights) leased, and map it and the pool.  Errors as
+ * XMSG_IOC_TXRING (-EACCES, -ENOBUFS: the pool has no free block, ...)
+ * and mmap().
+ */
+int xm_txring_open(struct xm *x, uint32_t xchg, uint32_t pool,
+		   uint32_t entries, uint32_t blocks, struct xm_txring *t);
+/* Unmap and close: every block still leased goes back to the pool. */
+void xm_txring_close(struct xm_txring *t);
+/*
+ * Have the kernel send what is posted (XMSG_IOC_TXRING_KICK, one batch of
+ * at most XMSG_TXRING_BATCH_MAX) and lease blocks again; *@sent and
+ * *@refused (either may be NULL) say how many descriptors it took.
+ */
+int xm_txring_kick(struct xm_txring *t, uint32_t *sent, uint32_t *refused);
+/*
+ * Kick if the kernel needs one (XMSG_TXRING_F_NEED_WAKEUP) and something
+ * is posted and not taken: 0, or the kick's error.
+ */
+int xm_txring_flush(struct xm_txring *t);
+
+/* A free leased block to fill: its address, its offset in *@offset; NULL
+ * when the fill ring is empty (kick to lease more).
+ */
+static inline void *xm_txring_block(struct xm_txring *t, uint64_t *offset)
+{
+	uint64_t off;
+
+	if (__atomic_load_n(&t->hdr->fill_producer, __ATOMIC_ACQUIRE) ==
+	    t->fill_cons)
+		return NULL;
+	off = t->fill[t->fill_cons & t->mask];
+	t->fill_cons++;
+	__atomic_store_n(&t->hdr->fill_consumer, t->fill_cons,
+			 __ATOMIC_RELAXED);
+	if (off >= t->pool_size)
+		return NULL;
+	*offset = off;
+	return (char *)t->pool_base + off;
+}
+
+/* Post the block at @offset as a message of @len bytes, priority @prio:
+ * 0, or -EAGAIN while the send ring is full (kick).
+ */
+static inline int xm_txring_post(struct xm_txring *t, uint64_t offset,
+				 uint32_t len, uint16_t prio)
+{
+	struct xmsg_txring_desc *d;
+
+	if (t->send_prod - __atomic_load_n(&t->hdr->send_consumer,
+					   __ATOMIC_ACQUIRE) > t->mask)
+		return -EAGAIN;
+	d = &t->send[t->send_prod & t->mask];
+	d->offset = offset;
+	d->len = len;
+	d->prio = prio;
+	d->flags = 0;
+	t->send_prod++;
+	__atomic_store_n(&t->hdr->send_producer, t->send_prod,
+			 __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* Copy up to @max completions into @c and pass them: how many. */
+static inline unsigned int xm_txring_reap(struct xm_txring *t,
+					  struct xmsg_txring_comp *c,
+					  unsigned int max)
+{
+	uint32_t n = __atomic_load_n(&t->hdr->comp_producer,
+				     __ATOMIC_ACQUIRE) - t->comp_cons;
+	unsigned int i;
+
+	if (n > max)
+		n = max;
+	for (i = 0; i < n; i++)
+		c[i] = t->comp[(t->comp_cons + i) & t->mask];
+	t->comp_cons += n;
+	__atomic_store_n(&t->hdr->comp_consumer, t->comp_cons,
+			 __ATOMIC_RELEASE);
+	return n;
 }
 
 /*

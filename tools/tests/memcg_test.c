@@ -260,6 +260,25 @@ TEST_F(memcg, pool_over_memory_max)
 }
 
 /*
+ * memory.current of @group once three quarters of @bytes charged (it read
+ * @during then) went, or after 2 s.
+ */
+static long long wait_uncharged(const char *group, long long during,
+				long long bytes)
+{
+	long long after = -1;
+	int i;
+
+	for (i = 0; i < 40; i++) {
+		after = read_ll(group, "memory.current");
+		if (during - after >= bytes - bytes / 4)
+			break;
+		xt_sleep_ms(50);
+	}
+	return after;
+}
+
+/*
  * A receive ring's shared memory (16 bytes an entry) and its slot array
  * (8 bytes an entry) are charged to the opener's cgroup and uncharged at
  * close.
@@ -270,7 +289,7 @@ TEST_F(memcg, ring_charged_and_uncharged)
 	long long before, during, after;
 	char xname[XMSG_NAME_MAX];
 	struct xm_ring r;
-	int pool, xchg, i;
+	int pool, xchg;
 
 	pool = xm_pool_create(self->x, self->pname, 256, 4, 0600,
 			      XMSG_CREATE_EXCL);
@@ -300,12 +319,44 @@ TEST_F(memcg, ring_charged_and_uncharged)
 	 * 2 s, then require that at least three quarters of the ring's
 	 * charge went, which a ring left charged cannot fake.
 	 */
-	for (i = 0; i < 40; i++) {
-		after = read_ll(self->group, "memory.current");
-		if (during - after >= ring_bytes - ring_bytes / 4)
-			break;
-		xt_sleep_ms(50);
-	}
+	after = wait_uncharged(self->group, during, ring_bytes);
+	TH_LOG("memory.current: %lld after close", after);
+	EXPECT_LE(ring_bytes - ring_bytes / 4, during - after);
+	EXPECT_EQ(0, xm_destroy(self->x, xchg));
+	EXPECT_EQ(0, xm_pool_destroy(self->x, pool));
+}
+
+/*
+ * A send ring's shared memory (40 bytes an entry: a descriptor, a
+ * completion and a fill entry) is charged to the opener's cgroup and
+ * uncharged at close, as a receive ring's.
+ */
+TEST_F(memcg, txring_charged_and_uncharged)
+{
+	const long long ring_bytes = (long long)XMSG_TXRING_ENTRIES_MAX * 40;
+	long long before, during, after;
+	char xname[XMSG_NAME_MAX];
+	struct xm_txring t;
+	int pool, xchg;
+
+	pool = xm_pool_create(self->x, self->pname, 256, 4, 0600,
+			      XMSG_CREATE_EXCL);
+	ASSERT_LT(0, pool);
+	xchg = xm_xchg_create(self->x, xt_name(xname, "mcgt"),
+			      XMSG_XCHG_KIND_NORMAL, 0, 0600, XMSG_CREATE_EXCL);
+	ASSERT_LT(0, xchg);
+	ASSERT_EQ(0, xm_pool_map(self->x, pool, &(void *){ NULL },
+				 &(size_t){ 0 }));
+	before = read_ll(self->group, "memory.current");
+	ASSERT_LE(0, before);
+	ASSERT_EQ(0, xm_txring_open(self->x, xchg, pool,
+				    XMSG_TXRING_ENTRIES_MAX, 1, &t));
+	during = read_ll(self->group, "memory.current");
+	TH_LOG("memory.current: %lld before, %lld with a %d-entry send ring",
+	       before, during, XMSG_TXRING_ENTRIES_MAX);
+	EXPECT_LE(before + ring_bytes - ring_bytes / 8, during);
+	xm_txring_close(&t);
+	after = wait_uncharged(self->group, during, ring_bytes);
 	TH_LOG("memory.current: %lld after close", after);
 	EXPECT_LE(ring_bytes - ring_bytes / 4, during - after);
 	EXPECT_EQ(0, xm_destroy(self->x, xchg));

@@ -32,6 +32,8 @@ static const struct {
 	{ XMSG_FEAT_PEEK, "peek" },
 	{ XMSG_FEAT_BUMP, "bump" },
 	{ XMSG_FEAT_HEAP, "heap" },
+	/* send rings */
+	{ XMSG_FEAT_TXRING, "txring" },
 };
 
 /* The name of feature bit @i, or "bit@i" (in @buf) for one unknown here. */

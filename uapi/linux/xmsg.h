@@ -320,13 +320,53 @@
 #define XMSG_RING_F_QUEUED	0x2
 
 /*
+ * Send rings (XMSG_IOC_TXRING)
+ */
+/* most entries of each ring of a send ring */
+#define XMSG_TXRING_ENTRIES_MAX	65536
+/* descriptors one XMSG_IOC_TXRING_KICK takes at most */
+#define XMSG_TXRING_BATCH_MAX	256
+/* offset of the send ring (struct xmsg_txring_desc) in the mapping */
+#define XMSG_TXRING_SEND_OFFSET	256
+
+/*
+ * struct xmsg_txring_hdr.flags (written by the kernel)
+ */
+/* no drain is running: call XMSG_IOC_TXRING_KICK to have posts sent */
+#define XMSG_TXRING_F_NEED_WAKEUP	0x1
+/* the exchange is destroyed: every descriptor now completes -EIDRM */
+#define XMSG_TXRING_F_DEAD	0x2
+
+/*
+ * Why a send ring refused a descriptor: index of struct
+ * xmsg_txring_hdr.refused (and the errno of its completion entry)
+ */
+/* the offset is beyond the pool's blocks (-ERANGE) */
+#define XMSG_TXRING_REFUSED_RANGE	0
+/* the offset is not the start of a block (-EINVAL) */
+#define XMSG_TXRING_REFUSED_ALIGN	1
+/* the block is not leased to this ring: another's, or sent already (-EBADF) */
+#define XMSG_TXRING_REFUSED_LEASE	2
+/* len is 0 or beyond the block size (-EMSGSIZE) */
+#define XMSG_TXRING_REFUSED_LEN		3
+/* prio beyond XMSG_MSG_PRIO_MAX (-EINVAL) */
+#define XMSG_TXRING_REFUSED_PRIO	4
+/* flags not 0 (-EINVAL) */
+#define XMSG_TXRING_REFUSED_FLAGS	5
+/* the exchange refused the message (its errno: -EIDRM, -ENOSPC, ...) */
+#define XMSG_TXRING_REFUSED_SEND	6
+/* entries of struct xmsg_txring_hdr.refused */
+#define XMSG_TXRING_REFUSED_NR		8
+
+/*
  * Flags of struct xmsg_sem_op for XMSG_IOC_SEM_SIGNAL
  */
 /* close @handle after the signal */
 #define XMSG_SEM_CLOSE		0x4
 
 /*
- * Flags of struct xmsg_poll_fd and struct xmsg_ring_setup
+ * Flags of struct xmsg_poll_fd, struct xmsg_ring_setup and struct
+ * xmsg_txring_setup
  */
 /* O_CLOEXEC on the new fd */
 #define XMSG_FD_CLOEXEC		0x1
@@ -1371,6 +1411,172 @@ struct xmsg_bump {
 };
 
 /**
+ * struct xmsg_txring_desc - one message to send, in a send ring (written
+ *	by user space)
+ * @offset: offset of a block leased to the ring (taken from the fill
+ *	ring) in the ring's pool region
+ * @len: bytes of the body, 1 to the pool's block size
+ * @prio: priority, 0 to XMSG_MSG_PRIO_MAX
+ * @flags: 0
+ */
+struct xmsg_txring_desc {
+	__u64 offset;
+	__u32 len;
+	__u16 prio;
+	__u16 flags;
+};
+
+/**
+ * struct xmsg_txring_comp - the outcome of one descriptor (written by the
+ *	kernel)
+ * @offset: the descriptor's offset, as posted
+ * @err: 0 when sent (the block left the ring with the message); else a
+ *	negative errno (see XMSG_TXRING_REFUSED_*) and the block, if it was
+ *	leased to the ring, stays leased: it may be posted again
+ * @pad: 0
+ */
+struct xmsg_txring_comp {
+	__u64 offset;
+	__s32 err;
+	__u32 pad;
+};
+
+/**
+ * struct xmsg_txring_hdr - the start of a send ring's mapping
+ * @send_producer: descriptors user space has posted so far (wraps at
+ *	2^32); written by user space with a store-release after the
+ *	descriptors
+ * @pad0: 0
+ * @send_consumer: descriptors the kernel has taken so far; written by
+ *	the kernel
+ * @flags: XMSG_TXRING_F_*, written by the kernel
+ * @comp_producer: completion entries written so far, by the kernel
+ *	(store-release after the entries)
+ * @fill_producer: fill entries written so far, by the kernel
+ *	(store-release after the entries)
+ * @entries: entries of each ring (a power of two), written by the kernel
+ * @blocks: blocks the ring keeps leased, written by the kernel
+ * @pad1: 0
+ * @comp_consumer: completion entries user space has read; written by
+ *	user space, only read by the kernel (a value outside [its last
+ *	value the kernel accepted, @comp_producer] is ignored)
+ * @fill_consumer: fill entries user space has taken; written by user
+ *	space, never read by the kernel
+ * @pad2: 0
+ * @refused: descriptors refused, per XMSG_TXRING_REFUSED_* reason
+ *	(XMSG_FEAT_TXRING), written by the kernel, which keeps its own
+ *	count and never reads them back
+ *
+ * The send ring (struct xmsg_txring_desc) is at
+ * struct xmsg_txring_setup.send_offset of the mapping, the completion
+ * ring (struct xmsg_txring_comp) at .comp_offset, the fill ring (__u64
+ * block offsets) at .fill_offset; entry i of each (counting from 0 since
+ * the ring was set up) at index i % @entries.
+ */
+struct xmsg_txring_hdr {
+	__u32 send_producer;
+	__u32 pad0[15];
+	__u32 send_consumer;
+	__u32 flags;
+	__u32 comp_producer;
+	__u32 fill_producer;
+	__u32 entries;
+	__u32 blocks;
+	__u32 pad1[10];
+	__u32 comp_consumer;
+	__u32 fill_consumer;
+	__u32 pad2[14];
+	__u32 refused[XMSG_TXRING_REFUSED_NR];
+	__u32 pad3[8];
+};
+
+/**
+ * struct xmsg_txring_setup - XMSG_IOC_TXRING: a send ring to an exchange
+ * @size: sizeof(struct xmsg_txring_setup)
+ * @flags: XMSG_FD_CLOEXEC or 0
+ * @xchg: a normal or pass exchange handle, write right
+ * @pool: a pool handle, read and write rights: the ring leases its blocks
+ * @entries: entries of each of the three rings, a power of two, 1 to
+ *	XMSG_TXRING_ENTRIES_MAX
+ * @blocks: blocks the ring keeps leased, 1 to @entries (fewer while the
+ *	pool has none free)
+ * @fd: out: the ring's file descriptor
+ * @pad: 0
+ * @map_size: out: bytes to mmap() from offset 0 of @fd (MAP_SHARED,
+ *	PROT_READ | PROT_WRITE)
+ * @send_offset: out: offset of the send ring in the mapping
+ * @comp_offset: out: offset of the completion ring
+ * @fill_offset: out: offset of the fill ring
+ * @reserved: 0
+ *
+ * A send ring sends messages without a system call per message, as an
+ * AF_XDP socket transmits frames.  The ring takes up to @blocks blocks
+ * from @pool on lease and publishes their offsets in the fill ring.  The
+ * sender takes an offset from the fill ring (advancing @fill_consumer),
+ * writes the body there through its own mapping of the pool, and posts
+ * a struct xmsg_txring_desc (then a store-release of @send_producer).
+ * XMSG_IOC_TXRING_KICK makes the kernel take up to XMSG_TXRING_BATCH_MAX
+ * posted descriptors in order: each is read once, checked (the block
+ * must be leased to this ring; its lease ends when it is taken, so a
+ * second post of it is refused), made a message of @len bytes and sent
+ * to the exchange with its priority, as XMSG_IOC_SEND would.  Each taken
+ * descriptor gets a completion entry; a descriptor waits while the
+ * completion ring is full.  The kick then leases new blocks to keep
+ * @blocks leased.  A kick is needed only while @flags has
+ * XMSG_TXRING_F_NEED_WAKEUP (store @send_producer, full barrier, read
+ * @flags).  Closing @fd gives every block still leased back to the pool;
+ * messages already sent go their usual way.
+ *
+ * Errors: -EFAULT, -EINVAL (@size, @flags, @entries, @blocks, @pad,
+ * @reserved, output fields not 0; a broadcast exchange), -E2BIG, -EBADF
+ * (unknown handle), -EINVAL (a handle of the wrong type), -EACCES (no
+ * write right on @xchg, or not both rights on @pool), -EIDRM (destroyed),
+ * -ENOBUFS (the pool has no free block), -EMFILE, -ENOSPC (the user's
+ * max_pool_bytes), -ENOMEM.
+ */
+struct xmsg_txring_setup {
+	__u32 size;
+	__u32 flags;
+	__u32 xchg;
+	__u32 pool;
+	__u32 entries;
+	__u32 blocks;
+	__s32 fd;
+	__u32 pad;
+	__u64 map_size;
+	__u64 send_offset;
+	__u64 comp_offset;
+	__u64 fill_offset;
+	__u64 reserved[2];
+};
+
+/**
+ * struct xmsg_txring_kick - XMSG_IOC_TXRING_KICK: send what a send ring
+ *	holds
+ * @size: sizeof(struct xmsg_txring_kick)
+ * @flags: 0
+ * @ring_fd: a send ring's file descriptor (XMSG_IOC_TXRING)
+ * @sent: out: descriptors sent by this call
+ * @refused: out: descriptors refused by this call (see their completion
+ *	entries)
+ * @pad: 0
+ * @reserved: 0
+ *
+ * Errors: -EFAULT, -EINVAL (@size, @flags, @sent, @refused, @pad,
+ * @reserved), -E2BIG, -EBADF (@ring_fd is no send ring).  Refusals of
+ * descriptors are no error of the call.
+ */
+struct xmsg_txring_kick {
+	__u32 size;
+	__u32 flags;
+	__s32 ring_fd;
+	__u32 sent;
+	__u32 refused;
+	__u32 pad;
+	__u64 reserved[2];
+};
+
+/**
  * struct xmsg_sem_op - XMSG_IOC_SEM_SIGNAL / XMSG_IOC_SEM_WAIT
  * @size: sizeof(struct xmsg_sem_op)
  * @flags: SIGNAL: XMSG_SEM_CLOSE; WAIT: XMSG_TIMEOUT_ABS
@@ -1505,6 +1711,9 @@ struct xmsg_poll_fd {
 
 #define XMSG_IOC_POLL_FD	_IOWR(XMSG_IOC_MAGIC, 0x40, struct xmsg_poll_fd)
 
+#define XMSG_IOC_TXRING		_IOWR(XMSG_IOC_MAGIC, 0x50, struct xmsg_txring_setup)
+#define XMSG_IOC_TXRING_KICK	_IOWR(XMSG_IOC_MAGIC, 0x51, struct xmsg_txring_kick)
+
 #define XMSG_IOC_HEAP_CREATE	_IOWR(XMSG_IOC_MAGIC, 0x70, struct xmsg_heap_create)
 #define XMSG_IOC_HEAP_MSG_GET	_IOWR(XMSG_IOC_MAGIC, 0x71, struct xmsg_buf)
 #define XMSG_IOC_HEAP_CHUNK_GET	_IOWR(XMSG_IOC_MAGIC, 0x72, struct xmsg_buf)
@@ -1560,6 +1769,8 @@ struct xmsg_poll_fd {
 #define XMSG_FEAT_PEEK		0x40000ULL
 /* XMSG_IOC_XCHG_BUMP, xmsg_send.tag, xmsg_recv.tag */
 #define XMSG_FEAT_BUMP		0x80000ULL
+/* send rings: XMSG_IOC_TXRING, XMSG_IOC_TXRING_KICK */
+#define XMSG_FEAT_TXRING	0x100000ULL
 /* heaps: XMSG_IOC_HEAP_*, XMSG_TYPE_HEAP/_CHUNK, XMSG_MSGF_HEAP */
 #define XMSG_FEAT_HEAP		0x1000000ULL
 

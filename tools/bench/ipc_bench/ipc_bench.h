@@ -124,8 +124,8 @@ struct peer {
 	int (*flush)(struct chan *c, int role);
 };
 
-extern const struct peer peer_xmsg, peer_xmsg_call, peer_pipe, peer_unix,
-	peer_mq, peer_shmring, peer_shmpool;
+extern const struct peer peer_xmsg, peer_xmsg_call, peer_xmsg_stream,
+	peer_pipe, peer_unix, peer_mq, peer_shmring, peer_shmpool;
 extern const struct peer *const peers[];
 extern const size_t npeers;
 

@@ -3,7 +3,8 @@
  * ipc_bench - xmsg against the IPC mechanisms users would pick instead.
  *
  * Two processes (fork) talk through one mechanism ("peer", peer_*.c) at a
- * time: xmsg, xmsg-call, pipe, unix, mq, shmring (copying) and shmpool
+ * time: xmsg, xmsg-call, xmsg-stream (send and receive rings, throughput
+ * only), pipe, unix, mq, shmring (copying) and shmpool
  * (zero-copy shared memory, the iceoryx2 model).  Every message carries a
  * sequence number in its first and last 8 bytes; the sender writes both,
  * the receiver checks both.
@@ -37,8 +38,8 @@ const size_t sizes[] = { 64, 4 * KIB, 64 * KIB, MIB };
 const size_t nsizes = sizeof(sizes) / sizeof(sizes[0]);
 
 const struct peer *const peers[] = {
-	&peer_xmsg, &peer_xmsg_call, &peer_pipe, &peer_unix, &peer_mq,
-	&peer_shmring, &peer_shmpool,
+	&peer_xmsg, &peer_xmsg_call, &peer_xmsg_stream, &peer_pipe,
+	&peer_unix, &peer_mq, &peer_shmring, &peer_shmpool,
 };
 const size_t npeers = sizeof(peers) / sizeof(peers[0]);
 

@@ -158,10 +158,11 @@ static void ratio(const char *measure, unsigned long param, const char *pa,
 }
 
 static const char *const all_peers[] = {
-	"xmsg", "xmsg-call", "pipe", "unix", "mq", "shmring", "shmpool",
+	"xmsg", "xmsg-call", "xmsg-stream", "pipe", "unix", "mq", "shmring",
+	"shmpool",
 };
 #define NALL (sizeof(all_peers) / sizeof(all_peers[0]))
-#define NXMSG 2
+#define NXMSG 3
 
 static void fmt(char *s, size_t len, const struct result *r)
 {

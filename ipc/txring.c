@@ -1,0 +1,564 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xmsg send rings: messages sent from shared memory, without a system
+ * call per message.
+ *
+ * A send ring sends to one normal or pass exchange the blocks of one pool
+ * that it holds on lease.  Its memory, shared with user space, holds three
+ * rings (see struct xmsg_txring_hdr in the uAPI header):
+ *
+ * - the fill ring, produced by the kernel: offsets of blocks leased to the
+ *   ring, free for the sender to fill;
+ * - the send ring, produced by user space: descriptors {offset, len, prio}
+ *   of filled blocks;
+ * - the completion ring, produced by the kernel: {offset, errno} of every
+ *   descriptor the kernel took.
+ *
+ * A drain (xmsg_txring_kick()) takes descriptors in order.  Each is read
+ * once into a local copy, then checked: the offset must be the start of a
+ * block of the pool whose bit is set in @lease (the blocks leased and not
+ * sent yet), the length 1 to the block size, the priority in range, the
+ * flags 0.  The bit is cleared when the descriptor is taken, so posting a
+ * block twice (or a block of another ring) finds it clear and is refused.
+ * An accepted block becomes a message (xmsg_msg_make(), no owner: the
+ * ring's) sent with xmsg_xchg_send_reuse(); from there it goes the way of
+ * every message, back to the pool when its receiver releases it.  A refused
+ * descriptor is counted per reason (@refused: the kernel's counts, written
+ * to the shared header, never read back) and its block, if it was leased,
+ * stays leased.  After the descriptors, blocks are leased again (from the
+ * pool, or the spare message a send returns from the exchange's receive
+ * ring) until @blocks are.
+ *
+ * Nothing user space writes is trusted: of the shared memory the kernel
+ * reads only the send producer index and descriptors (checked as above)
+ * and the completion consumer index (ignored when outside [the last one
+ * accepted, the completion producer index]).  The fill consumer index is
+ * never read: at most @blocks <= @entries fill entries are ever
+ * outstanding for a sender that only posts blocks it took from the fill
+ * ring; one that posts other offsets only confuses its own fill ring.
+ *
+ * Wake-ups follow io_uring's submission queue: XMSG_TXRING_F_NEED_WAKEUP
+ * is clear while a drain runs; before it leaves, the drain sets it, issues
+ * a full barrier and looks at the send producer index once more, so a
+ * sender that stores the index, issues a full barrier and then finds the
+ * flag set knows that a kick is needed.
+ *
+ * Locking: @lock (a mutex: drains run in process context) protects every
+ * field marked so and every kernel write to the shared memory.  The pool
+ * is kept alive by the caller (the char device's pool reference); leases
+ * are taken only while the caller knows the pool is not being destroyed
+ * (xmsg_txring_kick()'s @lease).  The exchange is referenced.
+ */
+#include <linux/bitmap.h>
+#include <linux/err.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/xmsg.h>
+#include <xmsg/trace.h>
+#include "xmsg_ipc_priv.h"
+
+/**
+ * struct xmsg_txring - a send ring
+ * @lock: see Locking above
+ * @xchg: the exchange (a reference)
+ * @pool: the pool whose blocks are leased (kept alive by the creator)
+ * @hdr: the shared memory (xmsg_region_alloc(): charged to the creator's
+ *	memory cgroup)
+ * @send: the send ring, in @hdr's memory
+ * @comp: the completion ring, in @hdr's memory
+ * @fill: the fill ring, in @hdr's memory
+ * @lease: a bit per block of the pool: leased to the ring and not sent.
+ *	Protected by @lock.
+ * @map_size: bytes of @hdr's memory
+ * @stride: the pool's block size (its stride)
+ * @leasing: blocks may be leased (xmsg_txring_kick()'s @lease).
+ *	Protected by @lock.
+ * @nblk: blocks of the pool
+ * @mask: entries - 1
+ * @blocks: blocks to keep leased
+ * @leased: bits set in @lease.  Protected by @lock.
+ * @send_cons: descriptors taken.  Protected by @lock.
+ * @comp_prod: completion entries written.  Protected by @lock.
+ * @comp_cons: the last completion consumer index accepted.  Protected by
+ *	@lock.
+ * @fill_prod: fill entries written.  Protected by @lock.
+ * @flags: XMSG_TXRING_F_* as published.  Protected by @lock.
+ * @sent: descriptors sent.  Protected by @lock.
+ * @refused: descriptors refused, per reason, as published.  Protected by
+ *	@lock.
+ */
+struct xmsg_txring {
+	struct mutex lock;	/* see Locking above */
+	struct xmsg_xchg *xchg;
+	struct xmsg_pool *pool;
+	struct xmsg_txring_hdr *hdr;
+	struct xmsg_txring_desc *send;
+	struct xmsg_txring_comp *comp;
+	u64 *fill;
+	unsigned long *lease;
+	size_t map_size;
+	u32 stride;
+	bool leasing;
+	u32 nblk;
+	u32 mask;
+	u32 blocks;
+	u32 leased;
+	u32 send_cons;
+	u32 comp_prod;
+	u32 comp_cons;
+	u32 fill_prod;
+	u32 flags;
+	u64 sent;
+	u32 refused[XMSG_TXRING_REFUSED_NR];
+};
+
+/* The errno a descriptor refused for @reason completes with. */
+static const int xmsg_txring_errno[XMSG_TXRING_REFUSED_NR] = {
+	[XMSG_TXRING_REFUSED_RANGE] = -ERANGE,
+	[XMSG_TXRING_REFUSED_ALIGN] = -EINVAL,
+	[XMSG_TXRING_REFUSED_LEASE] = -EBADF,
+	[XMSG_TXRING_REFUSED_LEN] = -EMSGSIZE,
+	[XMSG_TXRING_REFUSED_PRIO] = -EINVAL,
+	[XMSG_TXRING_REFUSED_FLAGS] = -EINVAL,
+};
+
+static size_t xmsg_txring_comp_offset(u32 entries)
+{
+	return XMSG_TXRING_SEND_OFFSET +
+	       (size_t)entries * sizeof(struct xmsg_txring_desc);
+}
+
+static size_t xmsg_txring_fill_offset(u32 entries)
+{
+	return xmsg_txring_comp_offset(entries) +
+	       (size_t)entries * sizeof(struct xmsg_txring_comp);
+}
+
+static size_t xmsg_txring_map_bytes(u32 entries)
+{
+	return PAGE_ALIGN(xmsg_txring_fill_offset(entries) +
+			  (size_t)entries * sizeof(u64));
+}
+
+/* ---- under @lock ---------------------------------------------------- */
+
+/* Publish @flags in the header (never read back from there). */
+static void __xmsg_txring_set_flags(struct xmsg_txring *ring, u32 flags)
+{
+	lockdep_assert_held(&ring->lock);
+	if (ring->flags == flags)
+		return;
+	ring->flags = flags;
+	WRITE_ONCE(ring->hdr->flags, flags);
+}
+
+/* The exchange is destroyed: say so in the header. */
+static void __xmsg_txring_dead(struct xmsg_txring *ring)
+{
+	__xmsg_txring_set_flags(ring, ring->flags | XMSG_TXRING_F_DEAD);
+}
+
+/* Lease block @idx (out of the pool, bare) and publish it. */
+static void __xmsg_txring_lease(struct xmsg_txring *ring, unsigned long idx)
+{
+	lockdep_assert_held(&ring->lock);
+	__set_bit(idx, ring->lease);
+	ring->leased++;
+	WRITE_ONCE(ring->fill[ring->fill_prod++ & ring->mask],
+		   (u64)idx * ring->stride);
+}
+
+/*
+ * Check descriptor @d (a copy).  Return: the reason it is refused
+ * (XMSG_TXRING_REFUSED_*), or -1 when it is accepted: its block's lease
+ * then ended (bit cleared) and *@idx is the block.
+ */
+static int __xmsg_txring_check(struct xmsg_txring *ring,
+			       const struct xmsg_txring_desc *d,
+			       unsigned long *idx)
+{
+	u32 rem;
+
+	lockdep_assert_held(&ring->lock);
+	if (d->flags)
+		return XMSG_TXRING_REFUSED_FLAGS;
+	if (d->offset >= (u64)ring->nblk * ring->stride)
+		return XMSG_TXRING_REFUSED_RANGE;
+	*idx = div_u64_rem(d->offset, ring->stride, &rem);
+	if (rem)
+		return XMSG_TXRING_REFUSED_ALIGN;
+	if (!d->len || d->len > ring->stride)
+		return XMSG_TXRING_REFUSED_LEN;
+	if (d->prio > XMSG_MSG_PRIO_MAX)
+		return XMSG_TXRING_REFUSED_PRIO;
+	if (!__test_and_clear_bit(*idx, ring->lease))
+		return XMSG_TXRING_REFUSED_LEASE;
+	ring->leased--;
+	return -1;
+}
+
+/*
+ * Send block @idx (its lease ended) as a message of @d->len bytes.
+ * Return: 0, or the send's error (the block is leased again).  A spare
+ * message the exchange's receive ring gave back is leased or released.
+ */
+static int __xmsg_txring_send(struct xmsg_txring *ring,
+			      const struct xmsg_txring_desc *d,
+			      unsigned long idx, struct list_head *wake)
+{
+	void *dbp = xmsg_pool_block_at(ring->pool, d->offset);
+	struct xmsg_msg *msg, *spare;
+	int err;
+
+	lockdep_assert_held(&ring->lock);
+	msg = xmsg_msg_make(ring->pool, dbp, NULL, GFP_KERNEL_ACCOUNT);
+	if (IS_ERR(msg)) {
+		err = PTR_ERR(msg);
+		goto relet;
+	}
+	xmsg_msg_set_length(msg, d->len);	/* 1 to the stride: cannot fail */
+	err = xmsg_xchg_send_reuse(ring->xchg, msg, NULL, d->prio, wake,
+				   &spare);
+	if (err) {
+		xmsg_msg_unmake(msg, NULL);	/* ours, no proxy: cannot fail */
+		goto relet;
+	}
+	if (spare) {
+		dbp = NULL;
+		if (ring->leasing && spare->origin == XMSG_ORIGIN_POOL &&
+		    spare->pool == ring->pool && ring->leased < ring->blocks)
+			dbp = xmsg_msg_unmake(spare, NULL);
+		if (IS_ERR_OR_NULL(dbp))
+			xmsg_msg_rel(spare);
+		else
+			__xmsg_txring_lease(ring,
+					    div_u64(xmsg_pool_offset(ring->pool,
+								     dbp),
+						    ring->stride));
+	}
+	return 0;
+relet:
+	__set_bit(idx, ring->lease);
+	ring->leased++;
+	return err;
+}
+
+/* Write the completion of @d; there is room (checked before). */
+static void __xmsg_txring_complete(struct xmsg_txring *ring, u64 offset,
+				   int err)
+{
+	struct xmsg_txring_comp *c = &ring->comp[ring->comp_prod++ &
+						 ring->mask];
+
+	lockdep_assert_held(&ring->lock);
+	WRITE_ONCE(c->offset, offset);
+	WRITE_ONCE(c->err, err);
+}
+
+/* Completion entries free, after a look at user space's consumer index. */
+static u32 __xmsg_txring_comp_room(struct xmsg_txring *ring)
+{
+	u32 cons;
+
+	lockdep_assert_held(&ring->lock);
+	/* pairs with user space's store-release after reading entries */
+	cons = smp_load_acquire(&ring->hdr->comp_consumer);
+	if (cons - ring->comp_cons <= ring->comp_prod - ring->comp_cons)
+		ring->comp_cons = cons;	/* else garbage: ignored */
+	return ring->mask + 1 - (ring->comp_prod - ring->comp_cons);
+}
+
+/* Descriptors posted and not taken (0 when the index is garbage). */
+static u32 __xmsg_txring_posted(struct xmsg_txring *ring)
+{
+	u32 prod;
+
+	lockdep_assert_held(&ring->lock);
+	/* pairs with user space's store-release after the descriptors */
+	prod = smp_load_acquire(&ring->hdr->send_producer);
+	if (prod - ring->send_cons > ring->mask + 1)
+		return 0;
+	return prod - ring->send_cons;
+}
+
+/* Take up to @budget descriptors; return how many were taken. */
+static u32 __xmsg_txring_drain(struct xmsg_txring *ring, u32 budget,
+			       u32 *sent, struct list_head *wake)
+{
+	const struct xmsg_txring_desc *e;
+	struct xmsg_txring_desc d;
+	u32 n, i, room;
+	unsigned long idx;
+	int reason, err;
+
+	lockdep_assert_held(&ring->lock);
+	n = min(budget, __xmsg_txring_posted(ring));
+	room = __xmsg_txring_comp_room(ring);
+	n = min(n, room);
+	for (i = 0; i < n; i++) {
+		e = &ring->send[ring->send_cons++ & ring->mask];
+		d.offset = READ_ONCE(e->offset);
+		d.len = READ_ONCE(e->len);
+		d.prio = READ_ONCE(e->prio);
+		d.flags = READ_ONCE(e->flags);
+		reason = __xmsg_txring_check(ring, &d, &idx);
+		if (reason < 0) {
+			err = __xmsg_txring_send(ring, &d, idx, wake);
+			if (!err) {
+				ring->sent++;
+				(*sent)++;
+			} else {
+				reason = XMSG_TXRING_REFUSED_SEND;
+				if (err == -EIDRM)
+					__xmsg_txring_dead(ring);
+			}
+		} else {
+			err = xmsg_txring_errno[reason];
+		}
+		if (reason >= 0) {
+			WRITE_ONCE(ring->hdr->refused[reason],
+				   ++ring->refused[reason]);
+			trace_xmsg_txring_refuse(ring->xchg->name, d.offset,
+						 err);
+		}
+		__xmsg_txring_complete(ring, d.offset, err);
+	}
+	return n;
+}
+
+/* ---- the ring's life ---------------------------------------------- */
+
+/**
+ * xmsg_txring_bytes() - memory a send ring takes
+ * @entries: entries of each of its rings
+ * @nblk: blocks of its pool
+ *
+ * Context: any context.
+ * Return: the bytes xmsg_txring_create() allocates, to count against a
+ * user's limit before.
+ */
+u64 xmsg_txring_bytes(u32 entries, u32 nblk)
+{
+	return sizeof(struct xmsg_txring) + xmsg_txring_map_bytes(entries) +
+	       BITS_TO_LONGS(nblk) * sizeof(long);
+}
+
+static void xmsg_txring_free(struct xmsg_txring *ring)
+{
+	vfree(ring->hdr);
+	bitmap_free(ring->lease);
+	kfree(ring);
+}
+
+/**
+ * xmsg_txring_create() - a send ring, with no block leased yet
+ * @xchg: a normal or pass exchange; the ring takes a reference
+ * @pool: the pool to lease blocks of; the caller keeps it alive until
+ *	xmsg_txring_destroy()
+ * @entries: entries of each ring, a power of two, 1 to
+ *	XMSG_TXRING_ENTRIES_MAX
+ * @blocks: blocks to keep leased, 1 to @entries
+ *
+ * The shared memory is charged to the caller's memory cgroup.  Blocks are
+ * leased by the first xmsg_txring_kick().
+ *
+ * Context: process context, may sleep.
+ * Return: the ring; ERR_PTR(-EINVAL) for a broadcast exchange or bad
+ * sizes, ERR_PTR(-ENOMEM).
+ */
+struct xmsg_txring *xmsg_txring_create(struct xmsg_xchg *xchg,
+				       struct xmsg_pool *pool, u32 entries,
+				       u32 blocks)
+{
+	struct xmsg_pool_stats st;
+	struct xmsg_txring *ring;
+
+	if (xmsg_xchg_kind(xchg) == XMSG_XCHG_KIND_BCAST || !entries ||
+	    entries > XMSG_TXRING_ENTRIES_MAX || !is_power_of_2(entries) ||
+	    !blocks || blocks > entries)
+		return ERR_PTR(-EINVAL);
+	xmsg_pool_get_stats(pool, &st);
+	ring = kzalloc(sizeof(*ring), GFP_KERNEL_ACCOUNT);
+	if (!ring)
+		return ERR_PTR(-ENOMEM);
+	ring->map_size = xmsg_txring_map_bytes(entries);
+	ring->hdr = xmsg_region_alloc(ring->map_size);	/* memcg-charged */
+	ring->lease = bitmap_zalloc(st.count, GFP_KERNEL_ACCOUNT |
+				    __GFP_NOWARN);
+	if (!ring->hdr || !ring->lease) {
+		xmsg_txring_free(ring);
+		return ERR_PTR(-ENOMEM);
+	}
+	mutex_init(&ring->lock);
+	ring->send = (void *)ring->hdr + XMSG_TXRING_SEND_OFFSET;
+	ring->comp = (void *)ring->hdr + xmsg_txring_comp_offset(entries);
+	ring->fill = (void *)ring->hdr + xmsg_txring_fill_offset(entries);
+	ring->pool = pool;
+	ring->stride = xmsg_pool_block_size(pool);
+	ring->nblk = st.count;
+	ring->mask = entries - 1;
+	ring->blocks = blocks;
+	ring->flags = XMSG_TXRING_F_NEED_WAKEUP;
+	ring->hdr->flags = ring->flags;
+	ring->hdr->entries = entries;
+	ring->hdr->blocks = blocks;
+	xmsg_obj_get(xmsg_xchg_obj(xchg));
+	ring->xchg = xchg;
+	return ring;
+}
+
+/**
+ * xmsg_txring_destroy() - give every leased block back and free a ring
+ * @ring: the ring, or NULL (no-op)
+ *
+ * Messages sent from the ring are the exchange's or their receivers' and
+ * go their usual way.
+ *
+ * Context: process context, may sleep.
+ */
+void xmsg_txring_destroy(struct xmsg_txring *ring)
+{
+	unsigned long idx;
+
+	if (!ring)
+		return;
+	for_each_set_bit(idx, ring->lease, ring->nblk)
+		xmsg_block_rel(ring->pool,
+			       xmsg_pool_block_at(ring->pool,
+						  (unsigned long)idx *
+						  ring->stride));
+	xmsg_obj_put(xmsg_xchg_obj(ring->xchg));
+	xmsg_txring_free(ring);
+}
+
+/**
+ * xmsg_txring_kick() - send what a send ring holds, lease blocks again
+ * @ring: the ring
+ * @lease: whether blocks may be taken from the pool (false while the
+ *	pool is being destroyed)
+ * @sent: out: descriptors sent
+ * @refused: out: descriptors refused
+ *
+ * Takes up to XMSG_TXRING_BATCH_MAX posted descriptors (fewer when the
+ * completion ring is full), then leases blocks (from the pool, or a spare
+ * message its sends got back) until the ring holds its number of blocks or
+ * the pool has none free.
+ *
+ * Context: process context, may sleep; takes the ring's lock.
+ */
+void xmsg_txring_kick(struct xmsg_txring *ring, bool lease, u32 *sent,
+		      u32 *refused)
+{
+	u32 budget = XMSG_TXRING_BATCH_MAX, taken = 0, n;
+	LIST_HEAD(wake);
+	void *dbp;
+
+	*sent = 0;
+	mutex_lock(&ring->lock);
+	ring->leasing = lease;
+	do {
+		__xmsg_txring_set_flags(ring, ring->flags &
+					~XMSG_TXRING_F_NEED_WAKEUP);
+		n = __xmsg_txring_drain(ring, budget, sent, &wake);
+		taken += n;
+		budget -= n;
+		__xmsg_txring_set_flags(ring, ring->flags |
+					XMSG_TXRING_F_NEED_WAKEUP);
+		/* the flag before the last look at the producer index */
+		smp_mb();
+	} while (n && budget && __xmsg_txring_posted(ring));
+	/* the descriptors read before the index that frees their slots */
+	smp_store_release(&ring->hdr->send_consumer, ring->send_cons);
+	/* the completion entries before the index that makes them visible */
+	smp_store_release(&ring->hdr->comp_producer, ring->comp_prod);
+	xmsg_xchg_wake(&wake);
+	while (lease && ring->leased < ring->blocks) {
+		dbp = xmsg_block_get(ring->pool);
+		if (!dbp)
+			break;
+		__xmsg_txring_lease(ring,
+				    div_u64(xmsg_pool_offset(ring->pool, dbp),
+					    ring->stride));
+	}
+	/* the entries before the index that makes them visible */
+	smp_store_release(&ring->hdr->fill_producer, ring->fill_prod);
+	trace_xmsg_txring_drain(ring->xchg->name, *sent, taken - *sent,
+				ring->leased);
+	mutex_unlock(&ring->lock);
+	*refused = taken - *sent;
+}
+
+/**
+ * xmsg_txring_leased() - blocks a send ring holds on lease
+ * @ring: the ring
+ *
+ * Context: any context; a snapshot.
+ * Return: the number of blocks.
+ */
+u32 xmsg_txring_leased(struct xmsg_txring *ring)
+{
+	return READ_ONCE(ring->leased);
+}
+
+/**
+ * xmsg_txring_layout() - where the rings are in a send ring's mapping
+ * @ring: the ring
+ * @map_size: out: bytes to map (a multiple of PAGE_SIZE)
+ * @send_off: out: offset of the send ring
+ * @comp_off: out: offset of the completion ring
+ * @fill_off: out: offset of the fill ring
+ *
+ * Context: any context.
+ */
+void xmsg_txring_layout(const struct xmsg_txring *ring, u64 *map_size,
+			u64 *send_off, u64 *comp_off, u64 *fill_off)
+{
+	*map_size = ring->map_size;
+	*send_off = XMSG_TXRING_SEND_OFFSET;
+	*comp_off = xmsg_txring_comp_offset(ring->mask + 1);
+	*fill_off = xmsg_txring_fill_offset(ring->mask + 1);
+}
+
+/**
+ * xmsg_txring_mmap() - map a send ring's shared memory
+ * @ring: the ring
+ * @vma: a shared mapping from offset 0, at most the map size
+ *
+ * Context: process context, mmap lock held (a file's ->mmap()).
+ * Return: 0; -EINVAL for a private, offset or too long mapping; the
+ * errors of remap_vmalloc_range().
+ */
+int xmsg_txring_mmap(struct xmsg_txring *ring, struct vm_area_struct *vma)
+{
+	if (!(vma->vm_flags & VM_SHARED) || vma->vm_pgoff ||
+	    vma->vm_end - vma->vm_start > ring->map_size)
+		return -EINVAL;
+	return remap_vmalloc_range(vma, ring->hdr, 0);
+}
+
+/**
+ * xmsg_txring_get_stats() - a snapshot of a send ring's indexes and counters
+ * @ring: the ring
+ * @st: filled in
+ *
+ * Context: process context, may sleep (takes the ring's lock).
+ */
+void xmsg_txring_get_stats(struct xmsg_txring *ring,
+			   struct xmsg_txring_stats *st)
+{
+	mutex_lock(&ring->lock);
+	st->entries = ring->mask + 1;
+	st->blocks = ring->blocks;
+	st->leased = ring->leased;
+	st->send_producer = READ_ONCE(ring->hdr->send_producer);
+	st->send_consumer = ring->send_cons;
+	st->comp_producer = ring->comp_prod;
+	st->comp_consumer = ring->comp_cons;
+	st->fill_producer = ring->fill_prod;
+	st->flags = ring->flags;
+	st->sent = ring->sent;
+	memcpy(st->refused, ring->refused, sizeof(st->refused));
+	mutex_unlock(&ring->lock);
+}
