@@ -200,20 +200,51 @@ static int __xmsg_txring_check(struct xmsg_txring *ring,
 }
 
 /*
+ * A spare message the exchange's receive ring gave back (with or without
+ * the send going through): leased to the ring when it is a block of the
+ * ring's pool and the ring wants one, else released.
+ */
+static void __xmsg_txring_spare(struct xmsg_txring *ring,
+				struct xmsg_msg *spare)
+{
+	void *dbp = NULL;
+
+	lockdep_assert_held(&ring->lock);
+	if (ring->leasing && spare->origin == XMSG_ORIGIN_POOL &&
+	    spare->pool == ring->pool && ring->leased < ring->blocks)
+		dbp = xmsg_msg_unmake(spare, NULL);
+	if (IS_ERR_OR_NULL(dbp))
+		xmsg_msg_rel(spare);
+	else
+		__xmsg_txring_lease(ring,
+				    div_u64(xmsg_pool_offset(ring->pool, dbp),
+					    ring->stride));
+}
+
+/*
  * Send block @idx (its lease ended) as a message of @d->len bytes.
+ * Receivers chosen by earlier sends of the batch wait on @wake, so the
+ * control block is allocated without sleeping first; only when that
+ * fails are they woken, and the allocation may then sleep.
  * Return: 0, or the send's error (the block is leased again).  A spare
- * message the exchange's receive ring gave back is leased or released.
+ * message the exchange's receive ring gave back is leased or released
+ * either way.
  */
 static int __xmsg_txring_send(struct xmsg_txring *ring,
 			      const struct xmsg_txring_desc *d,
 			      unsigned long idx, struct list_head *wake)
 {
 	void *dbp = xmsg_pool_block_at(ring->pool, d->offset);
-	struct xmsg_msg *msg, *spare;
+	struct xmsg_msg *msg, *spare = NULL;
 	int err;
 
 	lockdep_assert_held(&ring->lock);
-	msg = xmsg_msg_make(ring->pool, dbp, NULL, GFP_KERNEL_ACCOUNT);
+	msg = xmsg_msg_make(ring->pool, dbp, NULL,
+			    GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN);
+	if (msg == ERR_PTR(-ENOMEM)) {
+		xmsg_xchg_wake(wake);
+		msg = xmsg_msg_make(ring->pool, dbp, NULL, GFP_KERNEL_ACCOUNT);
+	}
 	if (IS_ERR(msg)) {
 		err = PTR_ERR(msg);
 		goto relet;
@@ -221,27 +252,15 @@ static int __xmsg_txring_send(struct xmsg_txring *ring,
 	xmsg_msg_set_length(msg, d->len);	/* 1 to the stride: cannot fail */
 	err = xmsg_xchg_send_reuse(ring->xchg, msg, NULL, d->prio, wake,
 				   &spare);
-	if (err) {
+	if (err)
 		xmsg_msg_unmake(msg, NULL);	/* ours, no proxy: cannot fail */
-		goto relet;
-	}
-	if (spare) {
-		dbp = NULL;
-		if (ring->leasing && spare->origin == XMSG_ORIGIN_POOL &&
-		    spare->pool == ring->pool && ring->leased < ring->blocks)
-			dbp = xmsg_msg_unmake(spare, NULL);
-		if (IS_ERR_OR_NULL(dbp))
-			xmsg_msg_rel(spare);
-		else
-			__xmsg_txring_lease(ring,
-					    div_u64(xmsg_pool_offset(ring->pool,
-								     dbp),
-						    ring->stride));
-	}
-	return 0;
 relet:
-	__set_bit(idx, ring->lease);
-	ring->leased++;
+	if (err) {
+		__set_bit(idx, ring->lease);
+		ring->leased++;
+	}
+	if (spare)
+		__xmsg_txring_spare(ring, spare);
 	return err;
 }
 

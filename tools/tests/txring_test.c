@@ -443,6 +443,55 @@ TEST_F(tx, refused_block_sent_after)
 	EXPECT_EQ(0u, pool_in_use(self->x, self->pool));
 }
 
+/*
+ * A send the exchange refuses still hands back the message the receive
+ * ring's reader is done with (the "spare"): the ring must lease or
+ * release it, not drop it, or its block never returns to the pool.
+ */
+TEST_F(tx, refused_send_keeps_spare)
+{
+	struct xmsg_txring_comp c[4];
+	int xchg, other, ret = 0;
+	char oname[XMSG_NAME_MAX];
+	struct xm_txring t;
+	struct xm_ring r;
+	struct xm_msg m;
+	unsigned int i;
+
+	xchg = xm_xchg_create(self->x, "", XMSG_XCHG_KIND_NORMAL, 1, 0600, 0);
+	ASSERT_LT(0, xchg);
+	other = xm_pool_create(self->x, xt_name(oname, "txother"), BS, 4,
+			       0600, XMSG_CREATE_EXCL);
+	ASSERT_LT(0, other);
+	ASSERT_EQ(0, xm_ring_open(self->x, xchg, self->pool, 64, 0, 0, &r));
+	ASSERT_EQ(0, xm_txring_open(self->x, xchg, self->pool, 4, 2, &t));
+	/* A goes to the receive ring */
+	ASSERT_EQ(0, post_one(&t, 1, 0, 8, 0));
+	ASSERT_EQ(0, xm_txring_flush(&t));
+	ASSERT_EQ(1u, xm_txring_reap(&t, c, 4));
+	EXPECT_EQ(0, c[0].err);
+	ASSERT_EQ(1u, xm_ring_ready(&r));
+	/* a message the ring cannot take fills the queue (limit 1) */
+	ASSERT_EQ(0, xm_msg_get(self->x, other, &m));
+	ASSERT_EQ(0, xm_send(self->x, xchg, m.handle, 0, 0, 0));
+	/* the reader is done with A; B's send is refused: queue full */
+	xm_ring_done(&r, 1);
+	ASSERT_EQ(0, post_one(&t, 1, 1, 8, 0));
+	ASSERT_EQ(0, xm_txring_flush(&t));
+	ASSERT_EQ(1u, xm_txring_reap(&t, c, 4));
+	EXPECT_EQ(-ENOSPC, c[0].err);
+	ASSERT_EQ(0, xm_recv(self->x, xchg, XM_NOWAIT, 0, &m));
+	EXPECT_EQ(0, xm_msg_rel(self->x, m.handle));
+	xm_txring_close(&t);
+	xm_ring_close(&r);
+	for (i = 0; i < 100 && pool_in_use(self->x, self->pool); i++)
+		xt_sleep_ms(10);
+	EXPECT_EQ(0u, pool_in_use(self->x, self->pool));
+	EXPECT_EQ(0, xm_destroy(self->x, xchg));
+	ret = xm_pool_destroy(self->x, other);
+	EXPECT_EQ(0, ret);
+}
+
 /* The completion ring full: descriptors wait in the send ring. */
 TEST_F(tx, full_completion_ring_holds_descriptors)
 {
