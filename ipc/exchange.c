@@ -125,6 +125,8 @@ struct xmsg_xchg *xmsg_xchg_create_flags(const char *name, u32 kind,
 	INIT_LIST_HEAD(&xchg->waiters);
 	INIT_LIST_HEAD(&xchg->passed);
 	INIT_LIST_HEAD(&xchg->senders);
+	mutex_init(&xchg->txring_lock);
+	INIT_LIST_HEAD(&xchg->txrings);
 	init_waitqueue_head(&xchg->poll_wq);
 	strscpy(xchg->name, name ?: "", sizeof(xchg->name));
 
@@ -478,32 +480,35 @@ static void xmsg_xchg_untake(struct xmsg_msg *msg, struct xmsg_owner *from)
 }
 
 /*
- * Of the messages a ring gave back, one the sender can fill again instead
- * of getting and making a new one: a whole pool message whose body nobody
- * else shares and that has no reply handle.
+ * Of the messages a ring gave back, up to @max the sender can fill again
+ * instead of getting and making new ones: whole pool messages whose body
+ * nobody else shares and that have no reply handle.  They move from @done
+ * to @spares.
  */
-static struct xmsg_msg *xmsg_xchg_pick_spare(struct list_head *done)
+static void xmsg_xchg_pick_spares(struct list_head *done,
+				  struct list_head *spares, unsigned int max)
 {
-	struct xmsg_msg *msg;
+	struct xmsg_msg *msg, *tmp;
 
-	list_for_each_entry(msg, done, link) {
+	list_for_each_entry_safe(msg, tmp, done, link) {
+		if (!max)
+			return;
 		if (msg->origin == XMSG_ORIGIN_POOL && !msg->reply &&
 		    refcount_read(&msg->body_ref) == 1) {
-			list_del_init(&msg->link);
-			return msg;
+			list_move_tail(&msg->link, spares);
+			max--;
 		}
 	}
-	return NULL;
 }
 
 /*
  * @wake: the caller's wake list (woken later), or NULL to wake now
- * @spare: NULL, or gets a message given back by the ring (or NULL)
+ * @spares: NULL, or gets up to @max messages given back by the ring
  */
 static int xmsg_xchg_send_queue(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 				struct xmsg_owner *from, u8 prio, u64 tag,
 				struct list_head *wake,
-				struct xmsg_msg **spare)
+				struct list_head *spares, unsigned int max)
 {
 	/* read now: once put, the message may be received and released */
 	size_t len = msg->size;
@@ -531,8 +536,8 @@ static int xmsg_xchg_send_queue(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 		xmsg_ring_wake(ring, EPOLLIN | EPOLLRDNORM);
 	rcu_read_unlock();
 	trace_xmsg_msg_send(xchg->name, prio, len, ret);
-	if (spare)
-		*spare = xmsg_xchg_pick_spare(&done);
+	if (spares)
+		xmsg_xchg_pick_spares(&done, spares, max);
 	xmsg_ring_release_msgs(&done);
 	if (ret < 0) {
 		xmsg_xchg_untake(msg, from);
@@ -548,7 +553,8 @@ static int xmsg_xchg_send_queue(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 /* Every send: checks, then a broadcast post or a queue send. */
 static int xmsg_xchg_send_any(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 			      struct xmsg_owner *from, u8 prio, u64 tag,
-			      struct list_head *wake, struct xmsg_msg **spare)
+			      struct list_head *wake, struct list_head *spares,
+			      unsigned int max)
 {
 	if (!xchg || !msg || prio > XMSG_MSG_PRIO_MAX)
 		return -EINVAL;
@@ -559,7 +565,8 @@ static int xmsg_xchg_send_any(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 	if (xchg->kind == XMSG_XCHG_KIND_BCAST)
 		return tag ? -EINVAL :
 		       xmsg_xchg_send_bcast(xchg, msg, from, prio, wake);
-	return xmsg_xchg_send_queue(xchg, msg, from, prio, tag, wake, spare);
+	return xmsg_xchg_send_queue(xchg, msg, from, prio, tag, wake, spares,
+				    max);
 }
 
 /**
@@ -652,11 +659,49 @@ int xmsg_xchg_send_reuse(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 			 struct xmsg_owner *from, u8 prio,
 			 struct list_head *wake, struct xmsg_msg **spare)
 {
-	if (spare)
-		*spare = NULL;
-	return xmsg_xchg_send_any(xchg, msg, from, prio, 0, wake, spare);
+	LIST_HEAD(spares);
+	int ret;
+
+	if (!spare)
+		return xmsg_xchg_send_any(xchg, msg, from, prio, 0, wake, NULL,
+					  0);
+	ret = xmsg_xchg_send_any(xchg, msg, from, prio, 0, wake, &spares, 1);
+	*spare = list_first_entry_or_null(&spares, struct xmsg_msg, link);
+	if (*spare)
+		list_del_init(&(*spare)->link);
+	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_xchg_send_reuse, XMSG_NS);
+
+/**
+ * xmsg_xchg_send_reuse_many() - send a message, taking back several to
+ *	fill again
+ * @xchg: the exchange
+ * @msg: the message, owned by @from
+ * @from: the sender's owner, or NULL (see xmsg_xchg_send())
+ * @prio: priority, 0 (lowest) to XMSG_MSG_PRIO_MAX
+ * @wake: a wake list, or NULL to wake at once (see xmsg_xchg_send_defer())
+ * @spares: gets up to @max messages (linked by their link, owner NULL)
+ * @max: how many the caller can use
+ *
+ * As xmsg_xchg_send_reuse(), for a producer that keeps a stock of blocks
+ * (a send ring): every message the receive ring's reader is done with
+ * that may be filled again, up to @max, is given back at once rather
+ * than one per send.  The caller takes each off @spares (list_del_init())
+ * before it uses or releases it.
+ *
+ * Context: as xmsg_xchg_send().
+ * Return: as xmsg_xchg_send(); @spares may have gained messages in every
+ * case.
+ */
+int xmsg_xchg_send_reuse_many(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
+			      struct xmsg_owner *from, u8 prio,
+			      struct list_head *wake, struct list_head *spares,
+			      unsigned int max)
+{
+	return xmsg_xchg_send_any(xchg, msg, from, prio, 0, wake, spares,
+				  max);
+}
 
 /**
  * xmsg_xchg_send_tagged - send a message with a tag
@@ -679,7 +724,7 @@ int xmsg_xchg_send_tagged(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 			  struct xmsg_owner *from, u8 prio, u64 tag,
 			  struct list_head *wake)
 {
-	return xmsg_xchg_send_any(xchg, msg, from, prio, tag, wake, NULL);
+	return xmsg_xchg_send_any(xchg, msg, from, prio, tag, wake, NULL, 0);
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_xchg_send_tagged, XMSG_NS);
 

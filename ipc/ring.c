@@ -477,16 +477,19 @@ int xmsg_ring_mmap(struct xmsg_ring *ring, struct vm_area_struct *vma)
  * @file: the polled file
  * @pt: the poll table
  *
- * Releases the messages user space is done with and moves queued messages
- * into the room made.
+ * Sends what the exchange's send rings hold (xmsg_txring_pull()), releases
+ * the messages user space is done with and moves queued messages into
+ * the room made.
  *
- * Context: process context (a file's ->poll()).
+ * Context: process context (a file's ->poll()), may sleep.
  * Return: the poll mask of the ring (see struct xmsg_ring_setup).
  */
 __poll_t xmsg_ring_poll(struct xmsg_ring *ring, struct file *file,
 			poll_table *pt)
 {
 	poll_wait(file, &ring->wq, pt);
+	/* before the reclaim: the sends reuse what the consumer is done with */
+	xmsg_txring_pull(ring->xchg);
 	return xmsg_xchg_ring_poll(ring->xchg, ring);
 }
 

@@ -25,9 +25,10 @@
  * every message, back to the pool when its receiver releases it.  A refused
  * descriptor is counted per reason (@refused: the kernel's counts, written
  * to the shared header, never read back) and its block, if it was leased,
- * stays leased.  After the descriptors, blocks are leased again (from the
- * pool, or the spare message a send returns from the exchange's receive
- * ring) until @blocks are.
+ * stays leased.  Blocks are leased again until @blocks are: the spare
+ * messages a send takes back from the exchange's receive ring (every one
+ * its reader is done with, xmsg_xchg_send_reuse_many()), then, after the
+ * descriptors of a kick, blocks from the pool.
  *
  * Nothing user space writes is trusted: of the shared memory the kernel
  * reads only the send producer index and descriptors (checked as above)
@@ -37,32 +38,59 @@
  * outstanding for a sender that only posts blocks it took from the fill
  * ring; one that posts other offsets only confuses its own fill ring.
  *
+ * Two kinds of drain take descriptors: the sender's kick
+ * (xmsg_txring_kick()), and a receiver's pull (xmsg_txring_pull()): a
+ * receiver of the exchange that finds nothing (its receive ring polled,
+ * or a receive that finds the queue empty) drains the exchange's send
+ * rings itself, so a sender whose receiver keeps up makes no system call
+ * at all.  A pull leases no block from the pool; spares it gets back are
+ * leased as by a kick.  What a pull allocates is charged to the memory
+ * cgroup of the ring's creator, not to the receiver's.
+ *
  * Wake-ups follow io_uring's submission queue: XMSG_TXRING_F_NEED_WAKEUP
- * is clear while a drain runs; before it leaves, the drain sets it, issues
+ * is clear while a drain runs.  Before it leaves, a drain sets it, issues
  * a full barrier and looks at the send producer index once more, so a
  * sender that stores the index, issues a full barrier and then finds the
- * flag set knows that a kick is needed.
+ * flag set knows that a kick is needed.  A pull that sent something
+ * leaves the flag clear instead: its receiver is likely to pull again when
+ * it runs dry; in case it does not (it stopped receiving, or waits in
+ * edge-triggered epoll), a drain is due XMSG_TXRING_LATER later (@later,
+ * pushed back by every such pull), which sets the flag as a kick does.
+ * So the flag is clear only while a drain runs or is due.
  *
  * Locking: @lock (a mutex: drains run in process context) protects every
- * field marked so and every kernel write to the shared memory.  The pool
- * is kept alive by the caller (the char device's pool reference); leases
- * are taken only while the caller knows the pool is not being destroyed
- * (xmsg_txring_kick()'s @lease).  The exchange is referenced.
+ * field marked so and every kernel write to the shared memory.  A pull
+ * only tries it (a kick in progress sends what the pull would).  The
+ * exchange's txring_lock protects its list of send rings (@link) and is
+ * taken before @lock.  The pool is kept alive by the caller (the char
+ * device's pool reference); blocks are leased from it only while the
+ * caller of a kick knows the pool is not being destroyed (its @lease).
+ * The exchange is referenced.
  */
 #include <linux/bitmap.h>
 #include <linux/err.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <linux/workqueue.h>
 #include <linux/xmsg.h>
 #include <xmsg/trace.h>
 #include "xmsg_ipc_priv.h"
 
+/* How long a pull's receiver has to come back before a drain is due */
+#define XMSG_TXRING_LATER	max(1UL, msecs_to_jiffies(2))
+
 /**
  * struct xmsg_txring - a send ring
  * @lock: see Locking above
+ * @link: on the exchange's txrings list.  Protected by its txring_lock.
  * @xchg: the exchange (a reference)
+ * @memcg: the creator's memory cgroup (a reference, or NULL), charged
+ *	for what a pull or @later allocates
+ * @later: the drain due after a pull left XMSG_TXRING_F_NEED_WAKEUP clear
  * @pool: the pool whose blocks are leased (kept alive by the creator)
  * @hdr: the shared memory (xmsg_region_alloc(): charged to the creator's
  *	memory cgroup)
@@ -91,7 +119,10 @@
  */
 struct xmsg_txring {
 	struct mutex lock;	/* see Locking above */
+	struct list_head link;
 	struct xmsg_xchg *xchg;
+	struct mem_cgroup *memcg;
+	struct delayed_work later;
 	struct xmsg_pool *pool;
 	struct xmsg_txring_hdr *hdr;
 	struct xmsg_txring_desc *send;
@@ -226,16 +257,17 @@ static void __xmsg_txring_spare(struct xmsg_txring *ring,
  * Receivers chosen by earlier sends of the batch wait on @wake, so the
  * control block is allocated without sleeping first; only when that
  * fails are they woken, and the allocation may then sleep.
- * Return: 0, or the send's error (the block is leased again).  A spare
- * message the exchange's receive ring gave back is leased or released
- * either way.
+ * Return: 0, or the send's error (the block is leased again).  The spare
+ * messages the exchange's receive ring gave back (as many as the ring
+ * has room to lease) are leased or released either way.
  */
 static int __xmsg_txring_send(struct xmsg_txring *ring,
 			      const struct xmsg_txring_desc *d,
 			      unsigned long idx, struct list_head *wake)
 {
 	void *dbp = xmsg_pool_block_at(ring->pool, d->offset);
-	struct xmsg_msg *msg, *spare = NULL;
+	struct xmsg_msg *msg, *spare, *tmp;
+	LIST_HEAD(spares);
 	int err;
 
 	lockdep_assert_held(&ring->lock);
@@ -250,8 +282,9 @@ static int __xmsg_txring_send(struct xmsg_txring *ring,
 		goto relet;
 	}
 	xmsg_msg_set_length(msg, d->len);	/* 1 to the stride: cannot fail */
-	err = xmsg_xchg_send_reuse(ring->xchg, msg, NULL, d->prio, wake,
-				   &spare);
+	err = xmsg_xchg_send_reuse_many(ring->xchg, msg, NULL, d->prio, wake,
+					&spares, ring->leasing ?
+					ring->blocks - ring->leased : 0);
 	if (err)
 		xmsg_msg_unmake(msg, NULL);	/* ours, no proxy: cannot fail */
 relet:
@@ -259,8 +292,10 @@ relet:
 		__set_bit(idx, ring->lease);
 		ring->leased++;
 	}
-	if (spare)
+	list_for_each_entry_safe(spare, tmp, &spares, link) {
+		list_del_init(&spare->link);
 		__xmsg_txring_spare(ring, spare);
+	}
 	return err;
 }
 
@@ -347,6 +382,68 @@ static u32 __xmsg_txring_drain(struct xmsg_txring *ring, u32 budget,
 	return n;
 }
 
+/*
+ * A drain: take up to XMSG_TXRING_BATCH_MAX descriptors, with
+ * NEED_WAKEUP clear meanwhile.  After a @pull that sent something it
+ * stays clear (see Wake-ups above); else it is set, and the producer index
+ * looked at once more.  *@sent gets the number sent; the receivers chosen
+ * are woken.  Return: the number taken.
+ */
+static u32 __xmsg_txring_run(struct xmsg_txring *ring, bool pull, u32 *sent)
+{
+	u32 budget = XMSG_TXRING_BATCH_MAX, taken = 0, n;
+	LIST_HEAD(wake);
+
+	lockdep_assert_held(&ring->lock);
+	*sent = 0;
+	do {
+		__xmsg_txring_set_flags(ring, ring->flags &
+					~XMSG_TXRING_F_NEED_WAKEUP);
+		n = __xmsg_txring_drain(ring, budget, sent, &wake);
+		taken += n;
+		budget -= n;
+		if (pull && *sent)
+			break;
+		__xmsg_txring_set_flags(ring, ring->flags |
+					XMSG_TXRING_F_NEED_WAKEUP);
+		/* the flag before the last look at the producer index */
+		smp_mb();
+	} while (n && budget && __xmsg_txring_posted(ring));
+	/* the descriptors read before the index that frees their slots */
+	smp_store_release(&ring->hdr->send_consumer, ring->send_cons);
+	/* the completion entries before the index that makes them visible */
+	smp_store_release(&ring->hdr->comp_producer, ring->comp_prod);
+	xmsg_xchg_wake(&wake);
+	return taken;
+}
+
+/* Make the fill entries written visible; trace the drain. */
+static void __xmsg_txring_publish(struct xmsg_txring *ring, u32 sent,
+				  u32 taken)
+{
+	lockdep_assert_held(&ring->lock);
+	/* the entries before the index that makes them visible */
+	smp_store_release(&ring->hdr->fill_producer, ring->fill_prod);
+	trace_xmsg_txring_drain(ring->xchg->name, sent, taken - sent,
+				ring->leased);
+}
+
+/* The drain due after a pull (@later): as a kick's, with no lease. */
+static void xmsg_txring_later(struct work_struct *work)
+{
+	struct xmsg_txring *ring = container_of(to_delayed_work(work),
+						struct xmsg_txring, later);
+	struct mem_cgroup *old;
+	u32 sent, taken;
+
+	mutex_lock(&ring->lock);
+	old = set_active_memcg(ring->memcg);
+	taken = __xmsg_txring_run(ring, false, &sent);
+	set_active_memcg(old);
+	__xmsg_txring_publish(ring, sent, taken);
+	mutex_unlock(&ring->lock);
+}
+
 /* ---- the ring's life ---------------------------------------------- */
 
 /**
@@ -411,6 +508,7 @@ struct xmsg_txring *xmsg_txring_create(struct xmsg_xchg *xchg,
 		return ERR_PTR(-ENOMEM);
 	}
 	mutex_init(&ring->lock);
+	INIT_DELAYED_WORK(&ring->later, xmsg_txring_later);
 	ring->send = (void *)ring->hdr + XMSG_TXRING_SEND_OFFSET;
 	ring->comp = (void *)ring->hdr + xmsg_txring_comp_offset(entries);
 	ring->fill = (void *)ring->hdr + xmsg_txring_fill_offset(entries);
@@ -423,8 +521,12 @@ struct xmsg_txring *xmsg_txring_create(struct xmsg_xchg *xchg,
 	ring->hdr->flags = ring->flags;
 	ring->hdr->entries = entries;
 	ring->hdr->blocks = blocks;
+	ring->memcg = get_mem_cgroup_from_mm(current->mm);
 	xmsg_obj_get(xmsg_xchg_obj(xchg));
 	ring->xchg = xchg;
+	mutex_lock(&xchg->txring_lock);
+	list_add_tail(&ring->link, &xchg->txrings);
+	mutex_unlock(&xchg->txring_lock);
 	return ring;
 }
 
@@ -443,12 +545,18 @@ void xmsg_txring_destroy(struct xmsg_txring *ring)
 
 	if (!ring)
 		return;
+	mutex_lock(&ring->xchg->txring_lock);
+	list_del(&ring->link);
+	mutex_unlock(&ring->xchg->txring_lock);
+	/* no pull queues it now */
+	cancel_delayed_work_sync(&ring->later);
 	for_each_set_bit(idx, ring->lease, ring->nblk)
 		xmsg_block_rel(ring->pool,
 			       xmsg_pool_block_at(ring->pool,
 						  (unsigned long)idx *
 						  ring->stride));
 	xmsg_obj_put(xmsg_xchg_obj(ring->xchg));
+	mem_cgroup_put(ring->memcg);
 	xmsg_txring_free(ring);
 }
 
@@ -470,29 +578,12 @@ void xmsg_txring_destroy(struct xmsg_txring *ring)
 void xmsg_txring_kick(struct xmsg_txring *ring, bool lease, u32 *sent,
 		      u32 *refused)
 {
-	u32 budget = XMSG_TXRING_BATCH_MAX, taken = 0, n;
-	LIST_HEAD(wake);
+	u32 taken;
 	void *dbp;
 
-	*sent = 0;
 	mutex_lock(&ring->lock);
 	ring->leasing = lease;
-	do {
-		__xmsg_txring_set_flags(ring, ring->flags &
-					~XMSG_TXRING_F_NEED_WAKEUP);
-		n = __xmsg_txring_drain(ring, budget, sent, &wake);
-		taken += n;
-		budget -= n;
-		__xmsg_txring_set_flags(ring, ring->flags |
-					XMSG_TXRING_F_NEED_WAKEUP);
-		/* the flag before the last look at the producer index */
-		smp_mb();
-	} while (n && budget && __xmsg_txring_posted(ring));
-	/* the descriptors read before the index that frees their slots */
-	smp_store_release(&ring->hdr->send_consumer, ring->send_cons);
-	/* the completion entries before the index that makes them visible */
-	smp_store_release(&ring->hdr->comp_producer, ring->comp_prod);
-	xmsg_xchg_wake(&wake);
+	taken = __xmsg_txring_run(ring, false, sent);
 	while (lease && ring->leased < ring->blocks) {
 		dbp = xmsg_block_get(ring->pool);
 		if (!dbp)
@@ -501,12 +592,52 @@ void xmsg_txring_kick(struct xmsg_txring *ring, bool lease, u32 *sent,
 				    div_u64(xmsg_pool_offset(ring->pool, dbp),
 					    ring->stride));
 	}
-	/* the entries before the index that makes them visible */
-	smp_store_release(&ring->hdr->fill_producer, ring->fill_prod);
-	trace_xmsg_txring_drain(ring->xchg->name, *sent, taken - *sent,
-				ring->leased);
+	__xmsg_txring_publish(ring, *sent, taken);
 	mutex_unlock(&ring->lock);
 	*refused = taken - *sent;
+}
+
+/**
+ * xmsg_txring_pull() - send what an exchange's send rings hold, for a
+ *	receiver that found nothing
+ * @xchg: the exchange
+ *
+ * Takes up to XMSG_TXRING_BATCH_MAX descriptors of each send ring of
+ * @xchg whose lock is free (one held is being kicked), as a kick does,
+ * but leases no block from the pool.  The allocations are charged to
+ * each ring's creator.  A ring that sent something is left without
+ * XMSG_TXRING_F_NEED_WAKEUP until a later pull, kick, or the drain due
+ * XMSG_TXRING_LATER after this one.
+ *
+ * Context: process context, may sleep; takes the exchange's txring_lock
+ * and tries each ring's lock.
+ * Return: the number of descriptors sent.
+ */
+u32 xmsg_txring_pull(struct xmsg_xchg *xchg)
+{
+	struct mem_cgroup *old;
+	struct xmsg_txring *ring;
+	u32 total = 0, sent, taken;
+
+	/* a hint: a ring added after the look waits for its sender's kick */
+	if (list_empty(&xchg->txrings))
+		return 0;
+	mutex_lock(&xchg->txring_lock);
+	list_for_each_entry(ring, &xchg->txrings, link) {
+		if (!mutex_trylock(&ring->lock))
+			continue;
+		old = set_active_memcg(ring->memcg);
+		taken = __xmsg_txring_run(ring, true, &sent);
+		set_active_memcg(old);
+		__xmsg_txring_publish(ring, sent, taken);
+		mutex_unlock(&ring->lock);
+		if (sent)	/* NEED_WAKEUP left clear: a drain is due */
+			mod_delayed_work(system_wq, &ring->later,
+					 XMSG_TXRING_LATER);
+		total += sent;
+	}
+	mutex_unlock(&xchg->txring_lock);
+	return total;
 }
 
 /**

@@ -8,6 +8,7 @@
 
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -105,6 +106,10 @@ struct xmsg_xchg_post;
  * @ring: the receive ring (ring.c) or NULL.
  *	Protected by @lock; freed only after an RCU grace period once
  *	detached.
+ * @txring_lock: protects @txrings (a mutex: send rings are drained in
+ *	process context)
+ * @txrings: the send rings sending here (struct xmsg_txring.link; see
+ *	txring.c).  Protected by @txring_lock.
  * @passed: receivers running at a passed priority (prio.c).
  *	Protected by @lock.
  * @gen: broadcast generation.  Protected by @lock.
@@ -134,6 +139,8 @@ struct xmsg_xchg {
 	struct list_head senders;
 	struct xmsg_xchg_post *post;
 	struct xmsg_ring *ring;
+	struct mutex txring_lock;	/* @txrings; see txring.c */
+	struct list_head txrings;
 	struct list_head passed;
 	u64 gen;
 	u64 sent;

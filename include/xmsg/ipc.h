@@ -301,6 +301,10 @@ int xmsg_xchg_send_defer(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 int xmsg_xchg_send_reuse(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 			 struct xmsg_owner *from, u8 prio,
 			 struct list_head *wake, struct xmsg_msg **spare);
+int xmsg_xchg_send_reuse_many(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
+			      struct xmsg_owner *from, u8 prio,
+			      struct list_head *wake, struct list_head *spares,
+			      unsigned int max);
 void xmsg_xchg_wake(struct list_head *wake);
 int xmsg_xchg_send_tagged(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 			  struct xmsg_owner *from, u8 prio, u64 tag,
@@ -346,6 +350,7 @@ struct xmsg_txring *xmsg_txring_create(struct xmsg_xchg *xchg,
 				       struct xmsg_pool *pool, u32 entries,
 				       u32 blocks);
 void xmsg_txring_destroy(struct xmsg_txring *ring);
+u32 xmsg_txring_pull(struct xmsg_xchg *xchg);
 void xmsg_txring_kick(struct xmsg_txring *ring, bool lease, u32 *sent,
 		      u32 *refused);
 u32 xmsg_txring_leased(struct xmsg_txring *ring);

@@ -627,10 +627,15 @@ static int __xmsg_cdev_recv(struct xmsg_file *cf, struct xmsg_recv_args *a,
 	 * A receiver chosen by our own send has not answered yet: go
 	 * straight to the blocking receive (which looks at the queue first).
 	 */
-	if (a->deadline && a->wake && !list_empty(a->wake))
+	if (a->deadline && a->wake && !list_empty(a->wake)) {
 		msg = ERR_PTR(-EAGAIN);
-	else
+	} else {
 		msg = xmsg_xchg_recv(xchg, &cf->owner, 0, flags, &a->gen);
+		/* none queued: the exchange's send rings may hold some */
+		if (msg == ERR_PTR(-EAGAIN) && xmsg_txring_pull(xchg))
+			msg = xmsg_xchg_recv(xchg, &cf->owner, 0, flags,
+					     &a->gen);
+	}
 	if (msg == ERR_PTR(-EAGAIN) && a->deadline) {
 		obj = hx->obj;	/* held until the end: @hx may go */
 		xmsg_obj_get(obj);

@@ -6,7 +6,11 @@
  * rings feed one exchange; garbage descriptors are refused, counted per
  * reason and leave the block usable; kill -9 of the sender or of the
  * receiver and closing the ring fd give every block back; rights and the
- * documented errors.
+ * documented errors.  A receiver that finds nothing (poll() of its
+ * receive ring, a receive of an empty queue) pulls what send rings hold
+ * without a kick; NEED_WAKEUP stays clear after such a pull, and a drain
+ * due a few milliseconds later delivers what a sender posted meanwhile
+ * when no receiver comes back.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -493,6 +497,136 @@ TEST_F(tx, refused_send_keeps_spare)
 }
 
 /* The completion ring full: descriptors wait in the send ring. */
+/* Post @n messages of @who from @seq on, with no kick (enough leased). */
+static int post_unkicked(struct xm_txring *t, unsigned int who,
+			 unsigned int seq, unsigned int n)
+{
+	unsigned char *p;
+	uint64_t off;
+	unsigned int i;
+	size_t k;
+
+	for (i = 0; i < n; i++) {
+		p = xm_txring_block(t, &off);
+		if (!p)
+			return -ENOBUFS;
+		for (k = 0; k < 64; k++)
+			p[k] = pat(who, seq + i, k);
+		if (xm_txring_post(t, off, 64, 0))
+			return -ENOSPC;
+	}
+	return 0;
+}
+
+/* Take @n entries of @who from @seq on out of @r: how many were right. */
+static unsigned int ring_check(struct xm_ring *r, unsigned int who,
+			       unsigned int seq, unsigned int n)
+{
+	unsigned int i, right = 0;
+	size_t k;
+
+	for (i = 0; i < n && xm_ring_ready(r); i++) {
+		const struct xmsg_ring_entry *e = xm_ring_entry(r, 0);
+		const unsigned char *p = xm_ring_body(r, e);
+		int same = p && e->length == 64;
+
+		for (k = 0; same && k < 64; k++)
+			same = p[k] == pat(who, seq + i, k);
+		right += same;
+		xm_ring_done(r, 1);
+	}
+	return right;
+}
+
+static int need_wakeup(const struct xm_txring *t)
+{
+	return !!(__atomic_load_n(&t->hdr->flags, __ATOMIC_SEQ_CST) &
+		  XMSG_TXRING_F_NEED_WAKEUP);
+}
+
+/*
+ * The receiver's poll() sends what the sender posted and never kicked;
+ * the sends reuse the entries it is done with (leased again: the pool
+ * holds ring + leased blocks); a drain comes later when nobody pulls.
+ */
+TEST_F(tx, pull_by_ring_poll)
+{
+	struct xm_txring t;
+	unsigned int bad = 0;
+	struct xm_ring r;
+
+	ASSERT_EQ(0, xm_ring_open(self->x, self->xchg, self->pool, 64, 0, 0,
+				  &r));
+	ASSERT_EQ(0, xm_txring_open(self->x, self->xchg, self->pool, 32, 32,
+				    &t));
+	EXPECT_EQ(1, need_wakeup(&t));
+	ASSERT_EQ(0, post_unkicked(&t, 7, 0, 16));
+	EXPECT_EQ(0u, xm_ring_ready(&r)) TH_LOG("nothing kicked");
+	/* the receiver's poll() pulls */
+	EXPECT_EQ(1, xm_ring_wait(&r, 0));
+	ASSERT_EQ(16u, xm_ring_ready(&r));
+	EXPECT_EQ(16u, t.hdr->send_consumer);
+	EXPECT_EQ(16u, reap_all(&t, &bad));
+	EXPECT_EQ(0u, bad);
+	EXPECT_EQ(0, need_wakeup(&t)) TH_LOG("the receiver comes back");
+	EXPECT_EQ(16u, ring_check(&r, 7, 0, 16));
+	/* the next batch: no kick either; the sends take the spent entries */
+	ASSERT_EQ(0, post_unkicked(&t, 7, 16, 16));
+	EXPECT_EQ(0, xm_txring_flush(&t));
+	EXPECT_EQ(0u, xm_ring_ready(&r)) TH_LOG("the flush did not kick");
+	EXPECT_EQ(1, xm_ring_wait(&r, 0));
+	ASSERT_EQ(16u, xm_ring_ready(&r));
+	EXPECT_EQ(32u, pool_in_use(self->x, self->pool))
+		TH_LOG("16 in the ring, 16 spares leased again");
+	EXPECT_EQ(16u, ring_check(&r, 7, 16, 16));
+	EXPECT_EQ(16u, reap_all(&t, &bad));
+	/* nobody pulls again: the drain due later sends and sets the flag */
+	ASSERT_EQ(0, need_wakeup(&t));
+	ASSERT_EQ(0, post_unkicked(&t, 7, 32, 4));
+	xt_sleep_ms(200);
+	EXPECT_EQ(4u, xm_ring_ready(&r)) TH_LOG("delivered without a kick");
+	EXPECT_EQ(4u, ring_check(&r, 7, 32, 4));
+	EXPECT_EQ(1, need_wakeup(&t));
+	EXPECT_EQ(4u, reap_all(&t, &bad));
+	EXPECT_EQ(0u, bad);
+	/* a poll that finds nothing leaves the flag set */
+	EXPECT_EQ(0, xm_ring_wait(&r, 0));
+	EXPECT_EQ(1, need_wakeup(&t));
+	xm_txring_close(&t);
+	xm_ring_close(&r);
+	EXPECT_EQ(0u, pool_in_use(self->x, self->pool));
+}
+
+/* A receive of an empty queue sends what a send ring holds. */
+TEST_F(tx, pull_by_recv)
+{
+	unsigned int i, bad = 0;
+	struct xm_txring t;
+	struct xm_msg m;
+
+	ASSERT_EQ(0, xm_txring_open(self->x, self->xchg, self->pool, 16, 8,
+				    &t));
+	ASSERT_EQ(0, post_unkicked(&t, 9, 0, 5));
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ(0, xm_recv(self->x, self->xchg, XM_NOWAIT, 0, &m))
+			TH_LOG("message %u", i);
+		EXPECT_TRUE(body_is(&m, 9, i, 64)) TH_LOG("message %u", i);
+		EXPECT_EQ(0, xm_msg_rel(self->x, m.handle));
+	}
+	EXPECT_EQ(-EAGAIN, xm_recv(self->x, self->xchg, XM_NOWAIT, 0, &m));
+	EXPECT_EQ(1, need_wakeup(&t)) TH_LOG("nothing pulled: kick");
+	EXPECT_EQ(5u, reap_all(&t, &bad));
+	EXPECT_EQ(0u, bad);
+	/* with the flag set, a flush kicks */
+	ASSERT_EQ(0, post_unkicked(&t, 9, 5, 1));
+	ASSERT_EQ(0, xm_txring_flush(&t));
+	ASSERT_EQ(0, xm_recv(self->x, self->xchg, RECV_NS, 0, &m));
+	EXPECT_TRUE(body_is(&m, 9, 5, 64));
+	EXPECT_EQ(0, xm_msg_rel(self->x, m.handle));
+	xm_txring_close(&t);
+	EXPECT_EQ(0u, pool_in_use(self->x, self->pool));
+}
+
 TEST_F(tx, full_completion_ring_holds_descriptors)
 {
 	struct xmsg_txring_comp c[8];

@@ -332,7 +332,7 @@
 /*
  * struct xmsg_txring_hdr.flags (written by the kernel)
  */
-/* no drain is running: call XMSG_IOC_TXRING_KICK to have posts sent */
+/* no drain runs or is due: XMSG_IOC_TXRING_KICK to have posts sent */
 #define XMSG_TXRING_F_NEED_WAKEUP	0x1
 /* the exchange is destroyed: every descriptor now completes -EIDRM */
 #define XMSG_TXRING_F_DEAD	0x2
@@ -1522,10 +1522,14 @@ struct xmsg_txring_hdr {
  * to the exchange with its priority, as XMSG_IOC_SEND would.  Each taken
  * descriptor gets a completion entry; a descriptor waits while the
  * completion ring is full.  The kick then leases new blocks to keep
- * @blocks leased.  A kick is needed only while @flags has
- * XMSG_TXRING_F_NEED_WAKEUP (store @send_producer, full barrier, read
- * @flags).  Closing @fd gives every block still leased back to the pool;
- * messages already sent go their usual way.
+ * @blocks leased.  A receiver of the exchange that finds nothing (a
+ * poll() of its receive ring, a receive of an empty queue) takes posted
+ * descriptors the same way, without leasing from the pool.  A kick is
+ * needed only while @flags has XMSG_TXRING_F_NEED_WAKEUP (store
+ * @send_producer, full barrier, read @flags): after a receiver took some
+ * the flag stays clear, and the kernel drains by itself soon after if no
+ * receiver comes back.  Closing @fd gives every block still leased back
+ * to the pool; messages already sent go their usual way.
  *
  * Errors: -EFAULT, -EINVAL (@size, @flags, @entries, @blocks, @pad,
  * @reserved, output fields not 0; a broadcast exchange), -E2BIG, -EBADF
