@@ -427,6 +427,7 @@ struct xmsg_txring *xmsg_txring_create(struct xmsg_xchg *xchg,
 	ring->xchg = xchg;
 	return ring;
 }
+EXPORT_SYMBOL_NS_GPL(xmsg_txring_create, XMSG_NS);
 
 /**
  * xmsg_txring_destroy() - give every leased block back and free a ring
@@ -451,6 +452,7 @@ void xmsg_txring_destroy(struct xmsg_txring *ring)
 	xmsg_obj_put(xmsg_xchg_obj(ring->xchg));
 	xmsg_txring_free(ring);
 }
+EXPORT_SYMBOL_NS_GPL(xmsg_txring_destroy, XMSG_NS);
 
 /**
  * xmsg_txring_kick() - send what a send ring holds, lease blocks again
@@ -508,6 +510,7 @@ void xmsg_txring_kick(struct xmsg_txring *ring, bool lease, u32 *sent,
 	mutex_unlock(&ring->lock);
 	*refused = taken - *sent;
 }
+EXPORT_SYMBOL_NS_GPL(xmsg_txring_kick, XMSG_NS);
 
 /**
  * xmsg_txring_leased() - blocks a send ring holds on lease
@@ -520,6 +523,7 @@ u32 xmsg_txring_leased(struct xmsg_txring *ring)
 {
 	return READ_ONCE(ring->leased);
 }
+EXPORT_SYMBOL_NS_GPL(xmsg_txring_leased, XMSG_NS);
 
 /**
  * xmsg_txring_layout() - where the rings are in a send ring's mapping
@@ -539,6 +543,7 @@ void xmsg_txring_layout(const struct xmsg_txring *ring, u64 *map_size,
 	*comp_off = xmsg_txring_comp_offset(ring->mask + 1);
 	*fill_off = xmsg_txring_fill_offset(ring->mask + 1);
 }
+EXPORT_SYMBOL_NS_GPL(xmsg_txring_layout, XMSG_NS);
 
 /**
  * xmsg_txring_mmap() - map a send ring's shared memory
@@ -581,3 +586,22 @@ void xmsg_txring_get_stats(struct xmsg_txring *ring,
 	memcpy(st->refused, ring->refused, sizeof(st->refused));
 	mutex_unlock(&ring->lock);
 }
+EXPORT_SYMBOL_NS_GPL(xmsg_txring_get_stats, XMSG_NS);
+
+/**
+ * xmsg_txring_hdr() - the kernel's address of a send ring's shared memory
+ * @ring: the ring
+ *
+ * For an in-kernel sender (and the KUnit suite) playing the part user
+ * space plays through the mapping: the send, completion and fill rings are
+ * at the offsets xmsg_txring_layout() gives from this address.  The ring
+ * reads what is written there as it reads user space's writes: untrusted.
+ *
+ * Context: any context.
+ * Return: the header; valid until xmsg_txring_destroy().
+ */
+struct xmsg_txring_hdr *xmsg_txring_hdr(struct xmsg_txring *ring)
+{
+	return ring->hdr;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_txring_hdr, XMSG_NS);
