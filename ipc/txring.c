@@ -529,6 +529,7 @@ struct xmsg_txring *xmsg_txring_create(struct xmsg_xchg *xchg,
 	mutex_unlock(&xchg->txring_lock);
 	return ring;
 }
+EXPORT_SYMBOL_NS_GPL(xmsg_txring_create, XMSG_NS);
 
 /**
  * xmsg_txring_destroy() - give every leased block back and free a ring
@@ -559,6 +560,7 @@ void xmsg_txring_destroy(struct xmsg_txring *ring)
 	mem_cgroup_put(ring->memcg);
 	xmsg_txring_free(ring);
 }
+EXPORT_SYMBOL_NS_GPL(xmsg_txring_destroy, XMSG_NS);
 
 /**
  * xmsg_txring_kick() - send what a send ring holds, lease blocks again
@@ -596,6 +598,7 @@ void xmsg_txring_kick(struct xmsg_txring *ring, bool lease, u32 *sent,
 	mutex_unlock(&ring->lock);
 	*refused = taken - *sent;
 }
+EXPORT_SYMBOL_NS_GPL(xmsg_txring_kick, XMSG_NS);
 
 /**
  * xmsg_txring_pull() - send what an exchange's send rings hold, for a
@@ -651,6 +654,7 @@ u32 xmsg_txring_leased(struct xmsg_txring *ring)
 {
 	return READ_ONCE(ring->leased);
 }
+EXPORT_SYMBOL_NS_GPL(xmsg_txring_leased, XMSG_NS);
 
 /**
  * xmsg_txring_layout() - where the rings are in a send ring's mapping
@@ -670,6 +674,7 @@ void xmsg_txring_layout(const struct xmsg_txring *ring, u64 *map_size,
 	*comp_off = xmsg_txring_comp_offset(ring->mask + 1);
 	*fill_off = xmsg_txring_fill_offset(ring->mask + 1);
 }
+EXPORT_SYMBOL_NS_GPL(xmsg_txring_layout, XMSG_NS);
 
 /**
  * xmsg_txring_mmap() - map a send ring's shared memory
@@ -712,3 +717,22 @@ void xmsg_txring_get_stats(struct xmsg_txring *ring,
 	memcpy(st->refused, ring->refused, sizeof(st->refused));
 	mutex_unlock(&ring->lock);
 }
+EXPORT_SYMBOL_NS_GPL(xmsg_txring_get_stats, XMSG_NS);
+
+/**
+ * xmsg_txring_hdr() - the kernel's address of a send ring's shared memory
+ * @ring: the ring
+ *
+ * For an in-kernel sender (and the KUnit suite) playing the part user
+ * space plays through the mapping: the send, completion and fill rings are
+ * at the offsets xmsg_txring_layout() gives from this address.  The ring
+ * reads what is written there as it reads user space's writes: untrusted.
+ *
+ * Context: any context.
+ * Return: the header; valid until xmsg_txring_destroy().
+ */
+struct xmsg_txring_hdr *xmsg_txring_hdr(struct xmsg_txring *ring)
+{
+	return ring->hdr;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_txring_hdr, XMSG_NS);

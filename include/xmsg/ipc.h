@@ -359,6 +359,7 @@ void xmsg_txring_layout(const struct xmsg_txring *ring, u64 *map_size,
 int xmsg_txring_mmap(struct xmsg_txring *ring, struct vm_area_struct *vma);
 void xmsg_txring_get_stats(struct xmsg_txring *ring,
 			   struct xmsg_txring_stats *st);
+struct xmsg_txring_hdr *xmsg_txring_hdr(struct xmsg_txring *ring);
 
 /* sem.c */
 struct xmsg_sem *xmsg_sem_create(const char *name, u32 kind,

@@ -1,0 +1,629 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: xmsg send rings, driven through the engine (no char device).  The
+ * test plays the sender: it takes offsets from the fill ring, writes
+ * descriptors and the send producer index into the ring's shared memory,
+ * kicks, and reads the completion ring; what was sent is received at the
+ * exchange.
+ */
+#include <kunit/test.h>
+#include <linux/module.h>
+#include "xmsg_ipc_test.h"
+
+/* A send ring to an exchange, with the shared memory as the sender sees it. */
+struct txr_t {
+	struct ipc_t_env *env;
+	struct xmsg_xchg *xchg;		/* NULL once destroyed by the test */
+	struct xmsg_txring *ring;	/* likewise */
+	struct xmsg_txring_hdr *hdr;
+	struct xmsg_txring_desc *send;
+	struct xmsg_txring_comp *comp;
+	u64 *fill;
+	u32 entries;
+	u32 stride;
+};
+
+/* The ring first, then the exchange; the pool goes with the env after. */
+static void txr_t_exit(struct kunit_resource *res)
+{
+	struct txr_t *t = res->data;
+
+	xmsg_txring_destroy(t->ring);
+	xmsg_xchg_destroy(t->xchg);
+	kfree(t);
+}
+
+/* A ring of @entries entries keeping @blocks blocks of a new env's pool. */
+static struct txr_t *txr_t(struct kunit *test, u32 limit, u32 entries,
+			   u32 blocks)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	u64 map_size, send_off, comp_off, fill_off;
+	struct txr_t *t;
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t->env = env;
+	t->xchg = xmsg_xchg_create("kunit-txring", XMSG_XCHG_KIND_NORMAL,
+				   limit);
+	if (IS_ERR(t->xchg)) {
+		kfree(t);
+		KUNIT_ASSERT_TRUE_MSG(test, false, "exchange create failed");
+	}
+	t->ring = xmsg_txring_create(t->xchg, env->pool, entries, blocks);
+	if (IS_ERR(t->ring)) {
+		xmsg_xchg_destroy(t->xchg);
+		kfree(t);
+		KUNIT_ASSERT_TRUE_MSG(test, false, "send ring create failed");
+	}
+	kunit_alloc_resource(test, NULL, txr_t_exit, GFP_KERNEL, t);
+	xmsg_txring_layout(t->ring, &map_size, &send_off, &comp_off,
+			   &fill_off);
+	KUNIT_ASSERT_GE(test, map_size,
+			fill_off + (u64)entries * sizeof(*t->fill));
+	t->hdr = xmsg_txring_hdr(t->ring);
+	t->send = (void *)t->hdr + send_off;
+	t->comp = (void *)t->hdr + comp_off;
+	t->fill = (void *)t->hdr + fill_off;
+	t->entries = entries;
+	t->stride = xmsg_pool_block_size(env->pool);
+	return t;
+}
+
+/* Kick; return what was sent, and what was refused in *@refused. */
+static u32 txr_t_kick(struct txr_t *t, bool lease, u32 *refused)
+{
+	u32 sent, dummy;
+
+	xmsg_txring_kick(t->ring, lease, &sent, refused ?: &dummy);
+	return sent;
+}
+
+/* Take the next offset from the fill ring, as a sender does. */
+static u64 txr_t_take(struct kunit *test, struct txr_t *t)
+{
+	u32 cons = t->hdr->fill_consumer;
+
+	/* pairs with the kernel's store-release after the fill entries */
+	KUNIT_ASSERT_NE(test, smp_load_acquire(&t->hdr->fill_producer),
+			cons);
+	t->hdr->fill_consumer = cons + 1;
+	return READ_ONCE(t->fill[cons & (t->entries - 1)]);
+}
+
+/* Write a descriptor without publishing it. */
+static void txr_t_write(struct txr_t *t, u32 at, u64 offset, u32 len,
+			u16 prio, u16 flags)
+{
+	struct xmsg_txring_desc *d = &t->send[at & (t->entries - 1)];
+
+	d->offset = offset;
+	d->len = len;
+	d->prio = prio;
+	d->flags = flags;
+}
+
+/* Post a descriptor: write it, then the producer index (release). */
+static void txr_t_post(struct txr_t *t, u64 offset, u32 len, u16 prio,
+		       u16 flags)
+{
+	u32 prod = t->hdr->send_producer;
+
+	txr_t_write(t, prod, offset, len, prio, flags);
+	/* the descriptor before the index, as user space must */
+	smp_store_release(&t->hdr->send_producer, prod + 1);
+}
+
+/* Completion @i (counted from the ring's start). */
+static const struct xmsg_txring_comp *txr_t_comp(struct txr_t *t, u32 i)
+{
+	return &t->comp[i & (t->entries - 1)];
+}
+
+static struct xmsg_txring_stats txr_t_stats(struct txr_t *t)
+{
+	struct xmsg_txring_stats st;
+
+	xmsg_txring_get_stats(t->ring, &st);
+	return st;
+}
+
+static u64 txr_t_pool_free(struct txr_t *t)
+{
+	struct xmsg_pool_stats st;
+
+	xmsg_pool_get_stats(t->env->pool, &st);
+	return st.free;
+}
+
+/* Blocks leased, fill entries published, pool blocks in use: as expected. */
+static void txr_t_expect_lease(struct kunit *test, struct txr_t *t,
+			       u32 leased, u32 fill_producer, u64 in_use)
+{
+	KUNIT_EXPECT_EQ(test, xmsg_txring_leased(t->ring), leased);
+	KUNIT_EXPECT_EQ(test, t->hdr->fill_producer, fill_producer);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(t->env->pool), in_use);
+}
+
+static void txring_create_einval(struct kunit *test)
+{
+	struct ipc_t_env *env = ipc_t_env(test);
+	struct xmsg_xchg *xchg = ipc_t_xchg(test, XMSG_XCHG_KIND_NORMAL, 0);
+	struct xmsg_xchg *bc = ipc_t_xchg(test, XMSG_XCHG_KIND_BCAST, 0);
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_txring_create(bc, env->pool, 8,
+							 4)), (long)-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_txring_create(xchg, env->pool, 0,
+							 1)), (long)-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_txring_create(xchg, env->pool, 12,
+							 4)), (long)-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_txring_create(xchg, env->pool,
+							 XMSG_TXRING_ENTRIES_MAX * 2,
+							 4)), (long)-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_txring_create(xchg, env->pool, 8,
+							 0)), (long)-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_txring_create(xchg, env->pool, 8,
+							 9)), (long)-EINVAL);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(env->pool), 0ULL);
+	xmsg_xchg_destroy(bc);
+	xmsg_xchg_destroy(xchg);
+}
+
+/* The first kick leases @blocks distinct blocks and publishes them. */
+static void txring_fill_lease(struct kunit *test)
+{
+	struct txr_t *t = txr_t(test, 0, 16, 8);
+	DECLARE_BITMAP(seen, IPC_T_BLOCKS) = { 0 };
+	struct xmsg_txring_stats st;
+	u32 refused, i;
+	u64 off;
+
+	KUNIT_EXPECT_EQ(test, t->hdr->entries, 16U);
+	KUNIT_EXPECT_EQ(test, t->hdr->blocks, 8U);
+	txr_t_expect_lease(test, t, 0, 0, 0);
+
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, &refused), 0U);
+	KUNIT_EXPECT_EQ(test, refused, 0U);
+	txr_t_expect_lease(test, t, 8, 8, 8);
+	KUNIT_EXPECT_EQ(test, txr_t_pool_free(t), (u64)IPC_T_BLOCKS - 8);
+	KUNIT_ASSERT_EQ(test, t->hdr->fill_producer, 8U);
+	for (i = 0; i < 8; i++) {
+		off = txr_t_take(test, t);
+		KUNIT_ASSERT_LT(test, off, (u64)IPC_T_BLOCKS * t->stride);
+		KUNIT_EXPECT_EQ(test, (u32)off % t->stride, 0U);
+		KUNIT_EXPECT_FALSE(test, test_and_set_bit((u32)off / t->stride,
+							  seen));
+	}
+	st = txr_t_stats(t);
+	KUNIT_EXPECT_EQ(test, st.entries, 16U);
+	KUNIT_EXPECT_EQ(test, st.blocks, 8U);
+	KUNIT_EXPECT_EQ(test, st.leased, 8U);
+	KUNIT_EXPECT_EQ(test, st.fill_producer, 8U);
+	KUNIT_EXPECT_EQ(test, st.sent, 0ULL);
+
+	/* a kick with nothing posted and all blocks leased leases no more */
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, NULL), 0U);
+	txr_t_expect_lease(test, t, 8, 8, 8);
+}
+
+/* A pool with fewer free blocks than @blocks: the ring takes what is free. */
+static void txring_fill_pool_short(struct kunit *test)
+{
+	struct txr_t *t = txr_t(test, 0, 128, 100);
+
+	txr_t_kick(t, true, NULL);
+	txr_t_expect_lease(test, t, IPC_T_BLOCKS, IPC_T_BLOCKS, IPC_T_BLOCKS);
+	KUNIT_EXPECT_EQ(test, txr_t_pool_free(t), 0ULL);
+}
+
+/* Receive the next message at @t's exchange as env->b, without waiting. */
+static struct xmsg_msg *txr_t_recv(struct kunit *test, struct txr_t *t)
+{
+	struct xmsg_msg *msg = xmsg_xchg_recv(t->xchg, &t->env->b, 0, 0,
+					      NULL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, msg);
+	return msg;
+}
+
+/*
+ * Descriptors of one priority arrive in the order sent, each its block
+ * with its length; of several priorities, highest first.
+ */
+static void txring_send_order(struct kunit *test)
+{
+	static const u16 prios[] = { 1, 7, XMSG_MSG_PRIO_MAX, 0 };
+	static const u16 order[] = { 2, 1, 0, 3 };	/* prios[] served */
+	struct txr_t *t = txr_t(test, 0, 16, 8);
+	struct xmsg_txring_stats st;
+	struct xmsg_msg *msg;
+	u64 off[8];
+	u32 refused, i;
+
+	txr_t_kick(t, true, NULL);
+	for (i = 0; i < 8; i++) {
+		off[i] = txr_t_take(test, t);
+		*(u32 *)xmsg_pool_block_at(t->env->pool, off[i]) = 100 + i;
+		txr_t_post(t, off[i], 4 + i, 3, 0);
+	}
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, &refused), 8U);
+	KUNIT_EXPECT_EQ(test, refused, 0U);
+	KUNIT_EXPECT_EQ(test, t->hdr->send_consumer, 8U);
+	KUNIT_ASSERT_EQ(test, t->hdr->comp_producer, 8U);
+	for (i = 0; i < 8; i++) {
+		KUNIT_EXPECT_EQ(test, txr_t_comp(t, i)->offset, off[i]);
+		KUNIT_EXPECT_EQ(test, txr_t_comp(t, i)->err, 0);
+	}
+	/* 8 leased again, 8 queued */
+	txr_t_expect_lease(test, t, 8, 16, 16);
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_queued(t->xchg), 8U);
+	st = txr_t_stats(t);
+	KUNIT_EXPECT_EQ(test, st.sent, 8ULL);
+	KUNIT_EXPECT_EQ(test, st.send_consumer, 8U);
+	KUNIT_EXPECT_EQ(test, st.comp_producer, 8U);
+
+	for (i = 0; i < 8; i++) {
+		msg = txr_t_recv(test, t);
+		KUNIT_EXPECT_PTR_EQ(test, msg->body,
+				    xmsg_pool_block_at(t->env->pool, off[i]));
+		KUNIT_EXPECT_EQ(test, ipc_t_tag(msg), 100 + i);
+		KUNIT_EXPECT_EQ(test, msg->size, (size_t)(4 + i));
+		KUNIT_EXPECT_EQ(test, msg->prio, 3);
+		KUNIT_EXPECT_PTR_EQ(test, msg->owner, &t->env->b);
+		KUNIT_EXPECT_EQ(test, xmsg_msg_rel(msg), 0);
+	}
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(t->env->pool), 8ULL);
+
+	for (i = 0; i < ARRAY_SIZE(prios); i++) {
+		off[i] = txr_t_take(test, t);
+		txr_t_post(t, off[i], 10 + i, prios[i], 0);
+	}
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, NULL), 4U);
+	for (i = 0; i < ARRAY_SIZE(order); i++) {
+		msg = txr_t_recv(test, t);
+		KUNIT_EXPECT_PTR_EQ(test, msg->body,
+				    xmsg_pool_block_at(t->env->pool,
+						       off[order[i]]));
+		KUNIT_EXPECT_EQ(test, msg->size, (size_t)(10 + order[i]));
+		KUNIT_EXPECT_EQ(test, msg->prio, prios[order[i]]);
+		KUNIT_EXPECT_EQ(test, xmsg_msg_rel(msg), 0);
+	}
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_recv(t->xchg, &t->env->b, 0,
+						     0, NULL)), (long)-EAGAIN);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(t->env->pool), 8ULL);
+}
+
+/* An offset of the pool whose block is not leased to @t. */
+static u64 txr_t_unleased(struct kunit *test, struct txr_t *t,
+			  const u64 *leased, u32 n)
+{
+	u32 blk, i;
+
+	for (blk = 0; blk < IPC_T_BLOCKS; blk++) {
+		for (i = 0; i < n; i++)
+			if (leased[i] == (u64)blk * t->stride)
+				break;
+		if (i == n)
+			return (u64)blk * t->stride;
+	}
+	KUNIT_FAIL(test, "every block leased");
+	return 0;
+}
+
+struct txr_bad {
+	const char *what;
+	u64 offset;
+	u32 len;
+	u16 prio;
+	u16 flags;
+	int err;
+};
+
+/*
+ * Every refusal reason, in one batch: counted in hdr->refused[] (and the
+ * stats), completed with its errno; the refused descriptors' blocks stay
+ * leased, one posted twice is sent once.
+ */
+static void txring_refuse(struct kunit *test)
+{
+	struct txr_t *t = txr_t(test, 0, 16, 4);
+	u32 want[XMSG_TXRING_REFUSED_NR] = {
+		[XMSG_TXRING_REFUSED_RANGE] = 1,
+		[XMSG_TXRING_REFUSED_ALIGN] = 1,
+		[XMSG_TXRING_REFUSED_LEASE] = 2,
+		[XMSG_TXRING_REFUSED_LEN] = 2,
+		[XMSG_TXRING_REFUSED_PRIO] = 1,
+		[XMSG_TXRING_REFUSED_FLAGS] = 1,
+	};
+	struct xmsg_txring_stats st;
+	struct txr_bad bad[10];
+	struct xmsg_msg *msg;
+	u32 i, n, refused;
+	u64 off[4];
+
+	txr_t_kick(t, true, NULL);
+	for (i = 0; i < 4; i++)
+		off[i] = txr_t_take(test, t);
+	n = 0;
+	bad[n++] = (struct txr_bad){ "range", (u64)IPC_T_BLOCKS * t->stride,
+				     8, 0, 0, -ERANGE };
+	bad[n++] = (struct txr_bad){ "align", off[0] + 1, 8, 0, 0, -EINVAL };
+	bad[n++] = (struct txr_bad){ "not leased",
+				     txr_t_unleased(test, t, off, 4), 8, 0, 0,
+				     -EBADF };
+	bad[n++] = (struct txr_bad){ "len 0", off[0], 0, 0, 0, -EMSGSIZE };
+	bad[n++] = (struct txr_bad){ "len > stride", off[0], t->stride + 1,
+				     0, 0, -EMSGSIZE };
+	bad[n++] = (struct txr_bad){ "prio", off[0], 8,
+				     XMSG_MSG_PRIO_MAX + 1, 0, -EINVAL };
+	bad[n++] = (struct txr_bad){ "flags", off[0], 8, 0, 1, -EINVAL };
+	bad[n++] = (struct txr_bad){ "sent", off[1], t->stride, 0, 0, 0 };
+	bad[n++] = (struct txr_bad){ "posted twice", off[1], 8, 0, 0,
+				     -EBADF };
+	for (i = 0; i < n; i++)
+		txr_t_post(t, bad[i].offset, bad[i].len, bad[i].prio,
+			   bad[i].flags);
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, &refused), 1U);
+	KUNIT_EXPECT_EQ(test, refused, n - 1);
+	KUNIT_ASSERT_EQ(test, t->hdr->comp_producer, n);
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, txr_t_comp(t, i)->offset,
+				    bad[i].offset, "%s", bad[i].what);
+		KUNIT_EXPECT_EQ_MSG(test, txr_t_comp(t, i)->err, bad[i].err,
+				    "%s", bad[i].what);
+	}
+	st = txr_t_stats(t);
+	for (i = 0; i < XMSG_TXRING_REFUSED_NR; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, t->hdr->refused[i], want[i],
+				    "reason %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, st.refused[i], want[i], "reason %u",
+				    i);
+	}
+	KUNIT_EXPECT_EQ(test, st.sent, 1ULL);
+	/* only off[1] left the ring (and was replaced) */
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_queued(t->xchg), 1U);
+	KUNIT_EXPECT_EQ(test, xmsg_txring_leased(t->ring), 4U);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(t->env->pool), 5ULL);
+	msg = txr_t_recv(test, t);
+	KUNIT_EXPECT_PTR_EQ(test, msg->body,
+			    xmsg_pool_block_at(t->env->pool, off[1]));
+	KUNIT_EXPECT_EQ(test, msg->size, (size_t)t->stride);
+	KUNIT_EXPECT_EQ(test, xmsg_msg_rel(msg), 0);
+
+	/* off[0], refused five times, is still leased: it can be sent */
+	txr_t_post(t, off[0], 1, XMSG_MSG_PRIO_MAX, 0);
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, &refused), 1U);
+	KUNIT_EXPECT_EQ(test, refused, 0U);
+	KUNIT_EXPECT_EQ(test, txr_t_comp(t, n)->err, 0);
+	msg = txr_t_recv(test, t);
+	KUNIT_EXPECT_PTR_EQ(test, msg->body,
+			    xmsg_pool_block_at(t->env->pool, off[0]));
+	KUNIT_EXPECT_EQ(test, msg->prio, XMSG_MSG_PRIO_MAX);
+	KUNIT_EXPECT_EQ(test, xmsg_msg_rel(msg), 0);
+	KUNIT_EXPECT_EQ(test, t->hdr->refused[XMSG_TXRING_REFUSED_LEASE], 2U);
+}
+
+/* The exchange at its limit refuses the send: -ENOSPC, the block stays. */
+static void txring_refuse_xchg_full(struct kunit *test)
+{
+	struct txr_t *t = txr_t(test, 1, 8, 2);
+	u64 a, b;
+	u32 refused;
+
+	txr_t_kick(t, true, NULL);
+	a = txr_t_take(test, t);
+	b = txr_t_take(test, t);
+	txr_t_post(t, a, 8, 0, 0);
+	txr_t_post(t, b, 8, 0, 0);
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, &refused), 1U);
+	KUNIT_EXPECT_EQ(test, refused, 1U);
+	KUNIT_EXPECT_EQ(test, txr_t_comp(t, 0)->err, 0);
+	KUNIT_EXPECT_EQ(test, txr_t_comp(t, 1)->err, -ENOSPC);
+	KUNIT_EXPECT_EQ(test, t->hdr->refused[XMSG_TXRING_REFUSED_SEND], 1U);
+	KUNIT_EXPECT_EQ(test, t->hdr->flags & XMSG_TXRING_F_DEAD, 0U);
+	/* b kept, a replaced: 2 leased, 1 queued */
+	KUNIT_EXPECT_EQ(test, xmsg_txring_leased(t->ring), 2U);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(t->env->pool), 3ULL);
+	KUNIT_EXPECT_EQ(test, xmsg_msg_rel(txr_t_recv(test, t)), 0);
+	txr_t_post(t, b, 8, 0, 0);
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, NULL), 1U);
+	KUNIT_EXPECT_EQ(test, txr_t_comp(t, 2)->err, 0);
+}
+
+/* A send producer index more than @entries ahead is ignored. */
+static void txring_garbage_producer(struct kunit *test)
+{
+	struct txr_t *t = txr_t(test, 0, 8, 4);
+	static const u32 bad[] = { 9, 0x80000000, 0xffffffff };
+	u32 refused, i;
+	u64 off;
+
+	txr_t_kick(t, true, NULL);
+	off = txr_t_take(test, t);
+	/* every slot a valid descriptor: taking any would send it */
+	for (i = 0; i < t->entries; i++)
+		txr_t_write(t, i, off, 8, 0, 0);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		/* published as a sender would */
+		smp_store_release(&t->hdr->send_producer, bad[i]);
+		KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, &refused), 0U);
+		KUNIT_EXPECT_EQ(test, refused, 0U);
+		KUNIT_EXPECT_EQ(test, t->hdr->send_consumer, 0U);
+		KUNIT_EXPECT_EQ(test, t->hdr->comp_producer, 0U);
+	}
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_queued(t->xchg), 0U);
+	KUNIT_EXPECT_EQ(test, txr_t_stats(t).send_producer, 0xffffffffU);
+	KUNIT_EXPECT_EQ(test, txr_t_stats(t).send_consumer, 0U);
+
+	/* a sane index again: the first descriptor goes, the rest refused */
+	smp_store_release(&t->hdr->send_producer, 2);
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, &refused), 1U);
+	KUNIT_EXPECT_EQ(test, refused, 1U);
+	KUNIT_EXPECT_EQ(test, txr_t_comp(t, 1)->err, -EBADF);
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_queued(t->xchg), 1U);
+}
+
+/* A full completion ring stops the drain until the sender reads it. */
+static void txring_comp_full(struct kunit *test)
+{
+	struct txr_t *t = txr_t(test, 0, 4, 4);
+	u32 refused, i;
+	u64 off[4];
+
+	txr_t_kick(t, true, NULL);
+	for (i = 0; i < 4; i++)
+		txr_t_post(t, txr_t_take(test, t), 8, 0, 0);
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, NULL), 4U);
+	KUNIT_EXPECT_EQ(test, t->hdr->comp_producer, 4U);
+
+	/* 4 completions unread: the ring is full */
+	for (i = 0; i < 4; i++) {
+		off[i] = txr_t_take(test, t);
+		txr_t_post(t, off[i], 8, 0, 0);
+	}
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, &refused), 0U);
+	KUNIT_EXPECT_EQ(test, refused, 0U);
+	KUNIT_EXPECT_EQ(test, t->hdr->send_consumer, 4U);
+	KUNIT_EXPECT_EQ(test, t->hdr->comp_producer, 4U);
+
+	/* a consumer index beyond the producer is garbage: still full */
+	smp_store_release(&t->hdr->comp_consumer, 5);
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, NULL), 0U);
+	KUNIT_EXPECT_EQ(test, txr_t_stats(t).comp_consumer, 0U);
+
+	/* two read: two taken, in order */
+	smp_store_release(&t->hdr->comp_consumer, 2);
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, NULL), 2U);
+	KUNIT_EXPECT_EQ(test, t->hdr->send_consumer, 6U);
+	KUNIT_EXPECT_EQ(test, t->hdr->comp_producer, 6U);
+	KUNIT_EXPECT_EQ(test, txr_t_comp(t, 4)->offset, off[0]);
+	KUNIT_EXPECT_EQ(test, txr_t_comp(t, 5)->offset, off[1]);
+	KUNIT_EXPECT_EQ(test, txr_t_stats(t).comp_consumer, 2U);
+
+	/* all read: the rest */
+	smp_store_release(&t->hdr->comp_consumer, 6);
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, NULL), 2U);
+	KUNIT_EXPECT_EQ(test, t->hdr->send_consumer, 8U);
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_queued(t->xchg), 8U);
+}
+
+/* NEED_WAKEUP is published at create and after every kick. */
+static void txring_need_wakeup(struct kunit *test)
+{
+	struct txr_t *t = txr_t(test, 0, 8, 4);
+
+	KUNIT_EXPECT_EQ(test, t->hdr->flags, (u32)XMSG_TXRING_F_NEED_WAKEUP);
+	/* the sender scribbles on the flags: the kernel's copy is kept */
+	WRITE_ONCE(t->hdr->flags, XMSG_TXRING_F_DEAD);
+	KUNIT_EXPECT_EQ(test, txr_t_stats(t).flags,
+			(u32)XMSG_TXRING_F_NEED_WAKEUP);
+	txr_t_kick(t, true, NULL);
+	KUNIT_EXPECT_EQ(test, t->hdr->flags, (u32)XMSG_TXRING_F_NEED_WAKEUP);
+
+	txr_t_post(t, txr_t_take(test, t), 8, 0, 0);
+	WRITE_ONCE(t->hdr->flags, 0);
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, NULL), 1U);
+	KUNIT_EXPECT_EQ(test, t->hdr->flags, (u32)XMSG_TXRING_F_NEED_WAKEUP);
+	KUNIT_EXPECT_EQ(test, txr_t_stats(t).flags,
+			(u32)XMSG_TXRING_F_NEED_WAKEUP);
+}
+
+/* Destroy gives every leased block back; sent messages live on. */
+static void txring_destroy_returns(struct kunit *test)
+{
+	struct txr_t *t = txr_t(test, 0, 16, 8);
+	u32 i;
+
+	txr_t_kick(t, true, NULL);
+	for (i = 0; i < 2; i++)
+		txr_t_post(t, txr_t_take(test, t), 8, 0, 0);
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, NULL), 2U);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(t->env->pool), 10ULL);
+
+	xmsg_txring_destroy(t->ring);
+	t->ring = NULL;
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(t->env->pool), 2ULL);
+	for (i = 0; i < 2; i++)
+		KUNIT_EXPECT_EQ(test, xmsg_msg_rel(txr_t_recv(test, t)), 0);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(t->env->pool), 0ULL);
+	KUNIT_EXPECT_EQ(test, txr_t_pool_free(t), (u64)IPC_T_BLOCKS);
+}
+
+/* The exchange destroyed: descriptors complete -EIDRM, DEAD is set. */
+static void txring_xchg_dead(struct kunit *test)
+{
+	struct txr_t *t = txr_t(test, 0, 8, 4);
+	u32 refused;
+	u64 off;
+
+	txr_t_kick(t, true, NULL);
+	off = txr_t_take(test, t);
+	xmsg_xchg_destroy(t->xchg);
+	t->xchg = NULL;
+	KUNIT_EXPECT_EQ(test, t->hdr->flags & XMSG_TXRING_F_DEAD, 0U);
+
+	txr_t_post(t, off, 8, 0, 0);
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, &refused), 0U);
+	KUNIT_EXPECT_EQ(test, refused, 1U);
+	KUNIT_ASSERT_EQ(test, t->hdr->comp_producer, 1U);
+	KUNIT_EXPECT_EQ(test, txr_t_comp(t, 0)->offset, off);
+	KUNIT_EXPECT_EQ(test, txr_t_comp(t, 0)->err, -EIDRM);
+	KUNIT_EXPECT_EQ(test, t->hdr->refused[XMSG_TXRING_REFUSED_SEND], 1U);
+	KUNIT_EXPECT_NE(test, t->hdr->flags & XMSG_TXRING_F_DEAD, 0U);
+	KUNIT_EXPECT_NE(test, txr_t_stats(t).flags & XMSG_TXRING_F_DEAD, 0U);
+	/* the block stayed leased, nothing leaked */
+	KUNIT_EXPECT_EQ(test, xmsg_txring_leased(t->ring), 4U);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(t->env->pool), 4ULL);
+
+	xmsg_txring_destroy(t->ring);
+	t->ring = NULL;
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(t->env->pool), 0ULL);
+}
+
+/* A kick with lease false sends but leases nothing. */
+static void txring_no_lease(struct kunit *test)
+{
+	struct txr_t *t = txr_t(test, 0, 16, 8);
+	u32 i;
+
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, false, NULL), 0U);
+	txr_t_expect_lease(test, t, 0, 0, 0);
+
+	txr_t_kick(t, true, NULL);
+	KUNIT_ASSERT_EQ(test, xmsg_txring_leased(t->ring), 8U);
+	for (i = 0; i < 3; i++)
+		txr_t_post(t, txr_t_take(test, t), 8, 0, 0);
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, false, NULL), 3U);
+	txr_t_expect_lease(test, t, 5, 8, 8);
+
+	/* leasing allowed again: back to 8 */
+	txr_t_kick(t, true, NULL);
+	txr_t_expect_lease(test, t, 8, 11, 11);
+}
+
+static struct kunit_case xmsg_ipc_txring_cases[] = {
+	KUNIT_CASE(txring_create_einval),
+	KUNIT_CASE(txring_fill_lease),
+	KUNIT_CASE(txring_fill_pool_short),
+	KUNIT_CASE(txring_send_order),
+	KUNIT_CASE(txring_refuse),
+	KUNIT_CASE(txring_refuse_xchg_full),
+	KUNIT_CASE(txring_garbage_producer),
+	KUNIT_CASE(txring_comp_full),
+	KUNIT_CASE(txring_need_wakeup),
+	KUNIT_CASE(txring_destroy_returns),
+	KUNIT_CASE(txring_xchg_dead),
+	KUNIT_CASE(txring_no_lease),
+	{}
+};
+
+static struct kunit_suite xmsg_ipc_txring_suite = {
+	.name = "xmsg_ipc_txring",
+	.test_cases = xmsg_ipc_txring_cases,
+};
+
+kunit_test_suite(xmsg_ipc_txring_suite);
+
+MODULE_DESCRIPTION("KUnit tests for xmsg send rings");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(XMSG_NS);
