@@ -34,15 +34,20 @@ fi
 P=0 F=0
 man="$XMSG_ROOT/docs/man"
 
-coverage() {	# coverage WHAT MISSING: one result line
+result() {	# result NAME MESSAGES: ok without messages, else FAILED
 	if [ -z "$2" ]; then
-		echo "man-lint: coverage: $1: ok"
+		echo "man-lint: $1: ok"
 		P=$((P + 1))
 	else
-		echo "man-lint: coverage: $1: FAILED; not documented:"
+		echo "man-lint: $1: FAILED"
 		echo "$2" | sed 's/^/    /'
 		F=$((F + 1))
 	fi
+}
+
+coverage() {	# coverage WHAT MISSING
+	result "coverage: $1" "${2:+not documented:
+$2}"
 }
 
 # The words of @1 that page @2 does not name: a word counts when it is a
@@ -112,16 +117,11 @@ for page; do
 	msgs=$(mandoc -T lint -W warning "$page" 2>&1)
 	rc=$?
 	if command -v groff >/dev/null 2>&1; then
-		msgs="$msgs$(groff -man -ww -z "$page" 2>&1)"
+		msgs=$(printf '%s\n%s\n' "$msgs" \
+			"$(groff -man -ww -z "$page" 2>&1)" | sed '/^$/d')
 	fi
-	if [ $rc -eq 0 ] && [ -z "$msgs" ]; then
-		echo "man-lint: $name: ok"
-		P=$((P + 1))
-	else
-		echo "man-lint: $name: FAILED"
-		echo "$msgs" | sed 's/^/    /'
-		F=$((F + 1))
-	fi
+	[ $rc -eq 0 ] || msgs="${msgs:-mandoc exited with $rc}"
+	result "$name" "$msgs"
 done
 echo "$P passed, $F failed"
 [ $F -eq 0 ] && [ $P -gt 0 ]
