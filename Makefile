@@ -14,7 +14,9 @@
 #                   (install-modules and install-user: one half of it)
 #                   and the man pages (docs/man: $(PREFIX)/share/man)
 #   make uninstall  remove what make install installed
-#   make man-lint   mandoc -T lint over docs/man (scripts/man-lint.sh)
+#   make man-lint   mandoc -T lint over docs/man, and every ioctl, feature
+#                   bit, libxmsg function and xmsgctl option documented
+#                   (scripts/man-lint.sh)
 #   make tools      build libxmsg, xmsgctl, examples and user tests (static
 #                   arm64, for the test VM; CROSS_COMPILE= for native)
 #   make check      every test: debug kernel (KUnit + user tests + harness

@@ -11,7 +11,8 @@
 #  4. make install / uninstall and the DKMS make line (scripts/install-test.sh);
 #  5. builds against Debian's 6.1 and 6.12 headers, amd64 and arm64, -Werror
 #     (scripts/build-matrix.sh);
-#  6. the man pages linted (scripts/man-lint.sh).
+#  6. the man pages linted, and checked to name every ioctl, feature bit,
+#     libxmsg function and xmsgctl option and command (scripts/man-lint.sh).
 # Ends with "N passed, N failed[, N skipped]"; exits non-zero on any failed
 # test, kernel splat, leak, VM timeout, or when no test ran.
 set -eu

@@ -4,9 +4,11 @@
  * tracefs: a send that queues, a send refused by a full exchange, a
  * receive, a release, a get from an empty pool, a semaphore signal and
  * wait, a send into a receive ring and one that finds it full, a bump of
- * a queued message each leave one event with the right fields.  Needs root and tracefs
- * (mounted here when it is not); skipped on a kernel without tracing.
+ * a queued message, a send ring's refusals and drains each leave one
+ * event with the right fields.  Needs root and tracefs (mounted here when
+ * it is not); skipped on a kernel without tracing.
  */
+#include <inttypes.h>
 #include <stdint.h>
 #include "kselftest_harness.h"
 #include "xm_test.h"
@@ -182,6 +184,73 @@ TEST_F(tr, bump)
 	snprintf(want, sizeof(want), "xchg=%s prio=9 len=%d", self->xname,
 		 BS);
 	EXPECT_TRUE(xt_trace_has(trace, "xmsg_msg_recv", want));
+	free(trace);
+}
+
+/*
+ * A send ring of one leased block at the exchange of limit 1: a kick
+ * sends one descriptor and refuses one that is not a block start; the
+ * next, for the block leased again, finds the exchange full.  Each
+ * refusal and each kick leave their event.
+ */
+TEST_F(tr, txring_refuse_and_drain)
+{
+	struct xmsg_features f;
+	struct xm_txring t;
+	struct xm_msg got;
+	uint32_t sent = 9, refused = 9;
+	uint64_t off, off2;
+	char want[160];
+	char *p, *trace;
+
+	ASSERT_EQ(0, xm_features(self->x, &f));
+	if (!(f.features & XMSG_FEAT_TXRING))
+		SKIP(return, "kernel without XMSG_FEAT_TXRING");
+	ASSERT_EQ(0, xm_txring_open(self->x, self->xchg, self->pool, 4, 1,
+				    &t));
+	p = xm_txring_block(&t, &off);
+	ASSERT_NE(NULL, p);
+	memset(p, 'a', 40);
+	ASSERT_EQ(0, xm_txring_post(&t, off, 40, 4));
+	ASSERT_EQ(0, xm_txring_post(&t, off + 1, 8, 0));
+	ASSERT_EQ(0, xm_txring_kick(&t, &sent, &refused));
+	EXPECT_EQ(1u, sent);
+	EXPECT_EQ(1u, refused);
+	/* the pool's other block, leased by that kick */
+	p = xm_txring_block(&t, &off2);
+	ASSERT_NE(NULL, p);
+	EXPECT_NE(off, off2);
+	ASSERT_EQ(0, xm_txring_post(&t, off2, 10, 2));
+	ASSERT_EQ(0, xm_txring_kick(&t, &sent, &refused));
+	EXPECT_EQ(0u, sent);
+	EXPECT_EQ(1u, refused);
+	ASSERT_EQ(0, xt_trace_write("events/xmsg/enable", "0"));
+	ASSERT_EQ(0, xm_recv(self->x, self->xchg, 0, 0, &got));
+	EXPECT_EQ(40u, got.length);
+	EXPECT_EQ(4u, got.prio);
+	ASSERT_EQ(0, xm_msg_rel(self->x, got.handle));
+	xm_txring_close(&t);
+
+	trace = xt_trace_read();
+	ASSERT_NE(NULL, trace);
+	snprintf(want, sizeof(want), "xchg=%s prio=4 len=40 result=queued",
+		 self->xname);
+	EXPECT_TRUE(xt_trace_has(trace, "xmsg_msg_send", want));
+	snprintf(want, sizeof(want), "xchg=%s offset=%" PRIu64 " err=%d",
+		 self->xname, off + 1, -EINVAL);
+	EXPECT_EQ(1, xt_trace_count(trace, "xmsg_txring_refuse", want));
+	snprintf(want, sizeof(want), "xchg=%s sent=1 refused=1 leased=1",
+		 self->xname);
+	EXPECT_EQ(1, xt_trace_count(trace, "xmsg_txring_drain", want));
+	/* the exchange refused the second: full, the block still leased */
+	snprintf(want, sizeof(want), "xchg=%s queued=1 limit=1", self->xname);
+	EXPECT_TRUE(xt_trace_has(trace, "xmsg_xchg_full", want));
+	snprintf(want, sizeof(want), "xchg=%s offset=%" PRIu64 " err=%d",
+		 self->xname, off2, -ENOSPC);
+	EXPECT_EQ(1, xt_trace_count(trace, "xmsg_txring_refuse", want));
+	snprintf(want, sizeof(want), "xchg=%s sent=0 refused=1 leased=1",
+		 self->xname);
+	EXPECT_EQ(1, xt_trace_count(trace, "xmsg_txring_drain", want));
 	free(trace);
 }
 

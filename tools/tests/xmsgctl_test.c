@@ -240,6 +240,93 @@ TEST_F(ctl, ring)
 	ASSERT_EQ(0, CTL("destroy", "pool", self->pool));
 }
 
+/* Send @n messages of @body to @xchg from blocks of @pool: 0 or -errno. */
+static int send_n(struct xm *x, int xchg, int pool, const char *body, int n)
+{
+	struct xm_msg m;
+	int ret = 0;
+
+	while (!ret && n--) {
+		ret = xm_msg_get(x, pool, &m);
+		if (ret)
+			break;
+		memcpy(m.body, body, strlen(body));
+		ret = xm_msg_set_length(x, m.handle, strlen(body));
+		if (!ret)
+			ret = xm_send(x, xchg, m.handle, 0, 0, 0);
+	}
+	return ret;
+}
+
+/*
+ * ring read -v: the ring's overflows at the end.  The reader prints one
+ * message and is stopped; of the 66 sent then, 64 fill its ring and 2
+ * find it full and wait at the exchange, which it reads after.
+ */
+TEST_F(ctl, ring_overflows)
+{
+	char *argv[] = { self->path, "ring", "read", self->xchg, self->pool,
+			 "-n", "67", "-T", "10000", "-v", NULL };
+	int op[2], ep[2], pool, xchg, st;
+	size_t got = 0;
+	char want[96];
+	struct xm *x;
+	ssize_t r;
+	pid_t pid;
+
+	ASSERT_EQ(0, CTL("pool", "create", self->pool, "64", "80"));
+	ASSERT_EQ(0, CTL("xchg", "create", self->xchg));
+	ASSERT_EQ(0, xm_open(&x, NULL));
+	pool = xm_pool_open(x, self->pool, XMSG_ACC_RDWR);
+	xchg = xm_xchg_open(x, self->xchg, XMSG_ACC_RDWR);
+	ASSERT_LT(0, pool);
+	ASSERT_LT(0, xchg);
+	ASSERT_EQ(0, pipe(op));
+	ASSERT_EQ(0, pipe(ep));
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		dup2(op[1], 1);
+		dup2(ep[1], 2);
+		close(op[0]);
+		close(ep[0]);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(op[1]);
+	close(ep[1]);
+	/* printed: its ring is open and the entry passed */
+	self->out[0] = 0;
+	ASSERT_EQ(0, send_n(x, xchg, pool, "first", 1));
+	while (!strstr(self->out, "first\n") &&
+	       (r = read(op[0], self->out + got, OUT - 1 - got)) > 0) {
+		got += r;
+		self->out[got] = 0;
+	}
+	ASSERT_NE(NULL, strstr(self->out, "first\n"));
+	ASSERT_EQ(0, kill(pid, SIGSTOP));
+	ASSERT_EQ(pid, waitpid(pid, &st, WUNTRACED));
+	EXPECT_TRUE(WIFSTOPPED(st));
+	EXPECT_EQ(0, send_n(x, xchg, pool, "m", 66));
+	ASSERT_EQ(0, kill(pid, SIGCONT));
+	while (read(op[0], self->out, OUT - 1) > 0)
+		;
+	got = 0;
+	while ((r = read(ep[0], self->out + got, OUT - 1 - got)) > 0)
+		got += r;
+	self->out[got] = 0;
+	close(op[0]);
+	close(ep[0]);
+	EXPECT_EQ(0, xt_wait(pid)) TH_LOG("%s", self->out);
+	snprintf(want, sizeof(want), "ring %s: 2 overflows (", self->xchg);
+	EXPECT_NE(NULL, strstr(self->out, want)) TH_LOG("%s", self->out);
+	xm_close(x);
+	ASSERT_EQ(0, CTL("xchg", "destroy", self->xchg));
+	ASSERT_EQ(0, CTL("pool", "destroy", self->pool));
+}
+
 TEST_F(ctl, broadcast)
 {
 	char *send[] = { self->path, "send", self->bc, self->pool, "news",

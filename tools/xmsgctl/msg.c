@@ -355,6 +355,7 @@ const struct ctl_obj msg_object = {
 	.examples =
 		"xmsgctl msg send q p \"hello world\" -p 5\n"
 		"xmsgctl msg send q p \"urgent later\" -p 1 -g 42\n"
+		"xmsgctl xchg bump q 42 30\n"
 		"echo hello | xmsgctl msg send q p\n"
 		"xmsgctl msg recv q -T 1000 -v\n",
 };

@@ -42,6 +42,20 @@ static long ring_print(struct xm_ring *r, unsigned int n, long got, long left)
 	return i;
 }
 
+/*
+ * Close @r; with -v first say how many messages found it full and waited
+ * at exchange @name (the kernel's count in the ring's header).
+ */
+static void ring_close(struct xm_ring *r, const char *name)
+{
+	if (opt.verbose)
+		fprintf(stderr, "ring %s: %" PRIu32 " overflows (messages that "
+			"found the ring full and waited at the exchange)\n",
+			name, __atomic_load_n(&r->hdr->overflows,
+					      __ATOMIC_RELAXED));
+	xm_ring_close(r);
+}
+
 static int ring_read(const struct ctl_obj *obj, int argc, char **argv)
 {
 	struct xm *x = ctl_xm();
@@ -69,7 +83,7 @@ static int ring_read(const struct ctl_obj *obj, int argc, char **argv)
 		ret = xm_ring_wait(&r, timeout);
 		if (ret == 1)
 			continue;
-		xm_ring_close(&r);
+		ring_close(&r, argv[0]);
 		if (ret == 0) {
 			fprintf(stderr, "%s: %s: %s\n", ctl_prog, argv[0],
 				timeout ? "timed out" : "no message");
@@ -77,7 +91,7 @@ static int ring_read(const struct ctl_obj *obj, int argc, char **argv)
 		}
 		return ctl_fail(ret, "ring", argv[0]);
 	}
-	xm_ring_close(&r);	/* the kernel releases what we read */
+	ring_close(&r, argv[0]);	/* the kernel releases what we read */
 	return EX_OK;
 }
 
@@ -114,7 +128,8 @@ static const struct ctl_opt ring_opts[] = {
 	  "forever)" },
 	{ "raw", 'R', NULL, "print the bodies' bytes as they are" },
 	{ "hex", 'x', NULL, "print the bodies in hex" },
-	{ "verbose", 'v', NULL, "say what each entry holds on stderr" },
+	{ "verbose", 'v', NULL, "say what each entry holds, and at the end "
+	  "the ring's overflows, on stderr" },
 	{ NULL }
 };
 
