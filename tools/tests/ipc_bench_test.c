@@ -12,7 +12,8 @@
 #define OUT	(256 * 1024)
 
 static const char *const peers[] = {
-	"xmsg", "xmsg-call", "pipe", "unix", "mq", "shmring", "shmpool",
+	"xmsg", "xmsg-call", "xmsg-stream", "pipe", "unix", "mq", "shmring",
+	"shmpool",
 };
 static const unsigned long sizes[] = { 64, 4096, 65536, 1048576 };
 
