@@ -13,18 +13,22 @@
  * issues a full barrier and reads the ring's flags; it calls
  * XMSG_IOC_TXRING_KICK only when XMSG_TXRING_F_NEED_WAKEUP is set, when
  * it has no block left to fill (a kick also leases blocks again) and
- * when it flushes.  It looks at the flag once per STREAM_BATCH posts,
- * and always before it waits, so that nothing it posted stays unkicked
- * while the flag asks for a kick.  It reaps completions at every post
- * (one load of the completion producer index when there are none), so
- * the completion ring does not fill when nobody kicks.
+ * when it flushes.  It looks at the flag once per STREAM_BATCH posts in
+ * throughput, after every post in a round trip, and kicks before it
+ * waits for blocks, so that nothing it posted stays unkicked while the
+ * flag asks for a kick.  It reaps completions at every post (one load of
+ * the completion producer index when there are none), so the completion
+ * ring does not fill when nobody kicks.
  *
  * Throughput: one exchange; the parent holds the send ring, the child the
  * receive ring.  Round trip: one exchange per direction; each side has a
  * send ring to its own exchange and a receive ring on the other's,
  * a single message in flight, a kick after every post while the flag is
  * set (the other side sleeps in poll()).  Both directions take their
- * blocks from one pool, as the "xmsg" and "shmpool" peers do.  A send
+ * blocks from one pool, as the "xmsg" and "shmpool" peers do, so that
+ * the three zero-copy peers differ in how a message moves, not in the
+ * memory it moves in (a pool per direction would add a second mapping
+ * and nothing per message).  A send
  * ring sends only blocks leased to it, so the replier cannot answer in
  * the block it received: it gives that one back by advancing its
  * consumer index and writes the reply into a block of its own fill ring,
@@ -99,18 +103,21 @@ static int stream_setup(struct chan *c, size_t size, const char **why)
 		return -ENOMEM;
 	c->priv = s;
 	c->size = size;
-	s->tx.fd = s->rx.fd = -1;
+	s->tx.fd = -1;
+	s->rx.fd = -1;
 	s->tx.cur = -1;
 	if (c->tput) {
 		s->nblocks = size >= MIB ? 16 : 128;
 		s->nxchg = 1;
-		s->tx_entries = s->tx_blocks = s->nblocks / 2;
+		s->tx_entries = s->nblocks / 2;
+		s->tx_blocks = s->tx_entries;
 		s->rx_entries = s->nblocks;
 		s->batch = STREAM_BATCH;
 	} else {
 		s->nblocks = STREAM_RTT_BLOCKS;
 		s->nxchg = 2;
-		s->tx_entries = s->tx_blocks = STREAM_RTT_LEASED;
+		s->tx_entries = STREAM_RTT_LEASED;
+		s->tx_blocks = STREAM_RTT_LEASED;
 		s->rx_entries = STREAM_RTT_BLOCKS;
 		s->batch = 1;
 	}
