@@ -12,7 +12,8 @@
 #define OUT	(256 * 1024)
 
 static const char *const peers[] = {
-	"xmsg", "xmsg-call", "pipe", "unix", "mq", "shmring", "shmpool",
+	"xmsg", "xmsg-call", "xmsg-stream", "pipe", "unix", "mq", "shmring",
+	"shmpool",
 };
 static const unsigned long sizes[] = { 64, 4096, 65536, 1048576 };
 
@@ -107,11 +108,13 @@ TEST_F_TIMEOUT(bench, every_peer_round_trip_and_throughput, 500)
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		return;
 	ASSERT_EQ(0, BENCH("-t", "0.05", "-r", "1", "-n", "2", "-m", "rtt",
-			   "-p", "shmpool,pipe", "-a", "split"));
+			   "-p", "shmpool,pipe,xmsg-stream", "-a", "split"));
 	EXPECT_LT(0, figure(self->out, "rtt_median", "shmpool", 64));
+	EXPECT_LT(0, figure(self->out, "rtt_median", "xmsg-stream", 64));
 	ASSERT_EQ(0, BENCH("-t", "0.05", "-r", "1", "-n", "2", "-m", "rtt",
-			   "-p", "shmpool,pipe", "-a", "same"));
+			   "-p", "shmpool,pipe,xmsg-stream", "-a", "same"));
 	EXPECT_LT(0, figure(self->out, "rtt_median", "shmpool", 64));
+	EXPECT_LT(0, figure(self->out, "rtt_median", "xmsg-stream", 64));
 }
 
 TEST_F_TIMEOUT(bench, fanout_and_cleanup, 500)

@@ -3,8 +3,8 @@
  * ipc_bench - xmsg against the IPC mechanisms users would pick instead.
  *
  * Two processes (fork) talk through one mechanism ("peer", peer_*.c) at a
- * time: xmsg, xmsg-call, xmsg-stream (send and receive rings, throughput
- * only), pipe, unix, mq, shmring (copying) and shmpool
+ * time: xmsg, xmsg-call, xmsg-stream (send and receive rings), pipe,
+ * unix, mq, shmring (copying) and shmpool
  * (zero-copy shared memory, the iceoryx2 model).  Every message carries a
  * sequence number in its first and last 8 bytes; the sender writes both,
  * the receiver checks both.
