@@ -702,6 +702,7 @@ int xmsg_xchg_send_reuse_many(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 	return xmsg_xchg_send_any(xchg, msg, from, prio, 0, wake, spares,
 				  max);
 }
+EXPORT_SYMBOL_NS_GPL(xmsg_xchg_send_reuse_many, XMSG_NS);
 
 /**
  * xmsg_xchg_send_tagged - send a message with a tag

@@ -49,10 +49,10 @@
  *   when read (a snapshot), except @zc_live: an atomic_t that the rx path
  *   raises only while it is below @zc_max_live (atomic_add_unless()) and
  *   the zero-copy release callback lowers, so that it is a hard cap.
- * - @spare (per CPU): a message the rx exchange's ring gave back for the
- *   next frame (xmsg_xchg_send_reuse()); taken and put with
- *   this_cpu_xchg() by the rx path only, emptied at detach once the
- *   rx_handler is gone.
+ * - @spares (per CPU): messages the rx exchange's ring gave back for the
+ *   next frames (xmsg_xchg_send_reuse_many()); used by the rx path only,
+ *   which runs with BHs off, so the CPU's stack is its own; emptied at
+ *   detach once the rx_handler is gone.
  * - wake_lock (spinlock, BHs off) protects the list of rx receivers handed
  *   a frame whose wake-up is deferred (rx_coalesce_us); it nests outside
  *   the rx exchange's lock (xmsg_xchg_send_defer() under it) and the
@@ -90,6 +90,20 @@ struct xmsg_nic_stats {
 	long v[XMSG_NIC_NR_COUNTERS];
 };
 
+/* Spare messages kept per CPU: a receive ring's reader frees in batches */
+#define XMSG_NIC_SPARES	16
+
+/**
+ * struct xmsg_nic_spares - one CPU's stack of spare messages
+ * @n: messages in @msg
+ * @msg: whole messages of the attachment's pool, owner NULL, each to
+ *	carry a frame
+ */
+struct xmsg_nic_spares {
+	unsigned int n;
+	struct xmsg_msg *msg[XMSG_NIC_SPARES];
+};
+
 /**
  * struct xmsg_nic - one attached network device
  * @ref: references (list, zero-copy rx messages, in-flight tx skbs)
@@ -121,8 +135,8 @@ struct xmsg_nic_stats {
  * @echo_thread: echo or sink only: the kernel receiver at @rx
  * @krecv: what @echo_thread does: echo (send on to @tx) or sink (release)
  * @stats: per-CPU counters, see enum xmsg_nic_stat
- * @spare: per-CPU message given back by the rx exchange's ring, for the
- *	next frame (pool mode), or NULL
+ * @spares: per-CPU messages given back by the rx exchange's ring, for
+ *	the next frames (pool mode)
  * @detaching: set under the RTNL by __xmsg_nic_unlink(): the rx_handler
  *	is gone and xmsg_nic_teardown() is finishing the detach without the
  *	RTNL; commands and the notifier skip @nic, an attach of @dev fails
@@ -155,7 +169,7 @@ struct xmsg_nic {
 	struct task_struct *echo_thread;
 	enum xmsg_nic_krecv krecv;
 	struct xmsg_nic_stats __percpu *stats;
-	struct xmsg_msg * __percpu *spare;
+	struct xmsg_nic_spares __percpu *spares;
 	bool detaching;
 	struct work_struct teardown;
 	char name[IFNAMSIZ];

@@ -152,7 +152,7 @@ static DECLARE_DELAYED_WORK(xmsg_nic_reaper, xmsg_nic_reap_work);
 
 static void xmsg_nic_free_mem(struct xmsg_nic *nic)
 {
-	free_percpu(nic->spare);
+	free_percpu(nic->spares);
 	free_percpu(nic->stats);
 	kfree(nic);
 }
@@ -479,8 +479,8 @@ static struct xmsg_nic *xmsg_nic_alloc(struct net_device *dev,
 	if (!nic)
 		return ERR_PTR(-ENOMEM);
 	nic->stats = alloc_percpu(struct xmsg_nic_stats);
-	nic->spare = alloc_percpu(struct xmsg_msg *);
-	if (!nic->stats || !nic->spare) {
+	nic->spares = alloc_percpu(struct xmsg_nic_spares);
+	if (!nic->stats || !nic->spares) {
 		xmsg_nic_free_mem(nic);
 		return ERR_PTR(-ENOMEM);
 	}

@@ -23,13 +23,13 @@ static void xmsg_nic_rx_drop(struct xmsg_nic *nic, enum xmsg_nic_stat why,
 /* Release the spare messages (detach, after the rx_handler is gone). */
 void xmsg_nic_spares_release(struct xmsg_nic *nic)
 {
-	struct xmsg_msg *msg;
+	struct xmsg_nic_spares *sp;
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		msg = xchg(per_cpu_ptr(nic->spare, cpu), NULL);
-		if (msg)
-			xmsg_msg_rel(msg);
+		sp = per_cpu_ptr(nic->spares, cpu);
+		while (sp->n)
+			xmsg_msg_rel(sp->msg[--sp->n]);
 	}
 }
 
@@ -62,12 +62,13 @@ void xmsg_nic_wake_flush(struct xmsg_nic *nic)
  * one batch (as a TPACKET_V3 reader is woken once per ring block).
  */
 static int xmsg_nic_rx_send_defer(struct xmsg_nic *nic, struct xmsg_msg *msg,
-				  struct xmsg_msg **spare)
+				  struct list_head *spares, unsigned int room)
 {
 	int err;
 
 	spin_lock_bh(&nic->wake_lock);
-	err = xmsg_xchg_send_reuse(nic->rx, msg, NULL, 0, &nic->wake, spare);
+	err = xmsg_xchg_send_reuse_many(nic->rx, msg, NULL, 0, &nic->wake,
+					spares, room);
 	if (!err && !list_empty(&nic->wake) &&
 	    !hrtimer_is_queued(&nic->wake_timer))
 		hrtimer_start(&nic->wake_timer, ns_to_ktime(nic->coalesce_ns),
@@ -76,33 +77,55 @@ static int xmsg_nic_rx_send_defer(struct xmsg_nic *nic, struct xmsg_msg *msg,
 	return err;
 }
 
-/* Keep a message the rx exchange's ring gave back (pool mode) as this
- * CPU's spare, to carry the next frame.
- */
-static void xmsg_nic_spare_put(struct xmsg_nic *nic, struct xmsg_msg *msg)
+/* This CPU's spare message for the next frame (pool mode), or NULL. */
+static struct xmsg_msg *xmsg_nic_spare_take(struct xmsg_nic *nic)
 {
-	if (!msg)
-		return;
-	if (nic->mode == XMSG_NIC_MODE_POOL && msg->pool == nic->pool)
-		msg = this_cpu_xchg(*nic->spare, msg);
-	if (msg)
-		xmsg_msg_rel(msg);
+	struct xmsg_nic_spares *sp = this_cpu_ptr(nic->spares);
+
+	return sp->n ? sp->msg[--sp->n] : NULL;
+}
+
+/* Room on this CPU's stack of spares (none in zero-copy mode). */
+static unsigned int xmsg_nic_spare_room(struct xmsg_nic *nic)
+{
+	if (nic->mode != XMSG_NIC_MODE_POOL)
+		return 0;
+	return XMSG_NIC_SPARES - this_cpu_ptr(nic->spares)->n;
+}
+
+/* Keep the messages the rx exchange's ring gave back (pool mode) as this
+ * CPU's spares, to carry the next frames; release any other.
+ */
+static void xmsg_nic_spares_put(struct xmsg_nic *nic,
+				struct list_head *spares)
+{
+	struct xmsg_nic_spares *sp = this_cpu_ptr(nic->spares);
+	struct xmsg_msg *msg, *tmp;
+
+	list_for_each_entry_safe(msg, tmp, spares, link) {
+		list_del_init(&msg->link);
+		if (msg->pool == nic->pool && sp->n < XMSG_NIC_SPARES)
+			sp->msg[sp->n++] = msg;
+		else
+			xmsg_msg_rel(msg);
+	}
 }
 
 /* Send a message made from a frame; drop and count on failure. */
 static void xmsg_nic_rx_send(struct xmsg_nic *nic, struct xmsg_msg *msg)
 {
+	unsigned int room = xmsg_nic_spare_room(nic);
 	enum xmsg_nic_stat why;
-	struct xmsg_msg *spare;
+	LIST_HEAD(spares);
 	int err;
 
 	xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_MADE);
 	if (nic->coalesce_ns)
-		err = xmsg_nic_rx_send_defer(nic, msg, &spare);
+		err = xmsg_nic_rx_send_defer(nic, msg, &spares, room);
 	else
-		err = xmsg_xchg_send_reuse(nic->rx, msg, NULL, 0, NULL,
-					   &spare);
-	xmsg_nic_spare_put(nic, spare);
+		err = xmsg_xchg_send_reuse_many(nic->rx, msg, NULL, 0, NULL,
+						&spares, room);
+	xmsg_nic_spares_put(nic, &spares);
 	if (likely(!err)) {
 		xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_DELIVERED);
 		return;
@@ -176,7 +199,7 @@ static void xmsg_nic_rx_pool(struct xmsg_nic *nic, struct sk_buff *skb,
 		xmsg_nic_rx_drop(nic, XMSG_NIC_STAT_RX_DROP_OVERSIZE, len);
 		goto free_skb;
 	}
-	msg = this_cpu_xchg(*nic->spare, NULL);
+	msg = xmsg_nic_spare_take(nic);
 	if (msg) {
 		xmsg_nic_inc(nic, XMSG_NIC_STAT_RX_RING_REUSED);
 		xmsg_nic_rx_recycled(nic, skb, len, msg);

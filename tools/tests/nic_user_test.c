@@ -274,7 +274,8 @@ TEST_F(nic, rx_user_batch_recycle)
  * order, with its exact bytes, read in place without a system call a
  * frame.  The messages the reader is done with come back to the rx path
  * as the next frames' messages (rx_ring_reused: no block get, no make),
- * so 3 rounds of 16 frames keep at most 16 + 1 blocks out.
+ * all of a batch at once (a stack of up to 16 per CPU), so 3 rounds of
+ * 16 frames keep at most 16 + 1 blocks out.
  */
 TEST_F(nic, rx_user_ring)
 {
@@ -310,10 +311,12 @@ TEST_F(nic, rx_user_ring)
 	}
 	EXPECT_EQ(0u, xm_ring_ready(&ring));
 	EXPECT_EQ(48, nic_stat(RX_DEV, "rx_delivered"));
-	/* the first frame of rounds 2 and 3 releases the 16 read before;
-	 * one is kept per CPU and carries the next frame
+	/* the first frame of rounds 2 and 3 takes back the 16 read before;
+	 * they are kept (up to 16 per CPU) and carry the next frames: 31 on
+	 * one CPU, at least 8 when the frames alternate between two (one
+	 * spare per send gave 2)
 	 */
-	EXPECT_LE(2, nic_stat(RX_DEV, "rx_ring_reused"));
+	EXPECT_LE(8, nic_stat(RX_DEV, "rx_ring_reused"));
 	EXPECT_EQ(0, nic_stat(RX_DEV, "rx_drop_full"));
 	/* detach with 16 read entries still in the ring: nothing is lost */
 	EXPECT_EQ(0, nic_detach(RX_DEV));
