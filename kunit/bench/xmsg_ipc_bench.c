@@ -8,7 +8,12 @@
  * - broadcast: one message posted at a broadcast exchange to 1, 2, 4 and 8
  *   waiting kthreads, each of which receives its proxy (XMSG_RECV_NEWER),
  *   releases it and signals a threshold semaphore that lets the master
- *   post the next round.
+ *   post the next round;
+ * - send ring drain: batches of 256 descriptors posted in a send ring
+ *   (the test writes the shared memory as a sender would) and taken by
+ *   one xmsg_txring_kick(), against the same messages got and sent one by
+ *   one (xmsg_msg_get() + xmsg_xchg_send()); both then received and
+ *   released one by one, timed apart.
  *
  * Each figure is measured for box_ms milliseconds and printed as ns per
  * operation; ratios compare mechanisms measured in the same run (under
@@ -22,6 +27,7 @@
 #include <linux/module.h>
 #include <linux/sched/task.h>
 #include <linux/wait.h>
+#include <linux/xmsg.h>
 #include <xmsg/mm.h>
 #include <xmsg/ipc.h>
 
@@ -380,9 +386,138 @@ static void bench_ipc_broadcast(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xmsg_pool_destroy(pool), 0);
 }
 
+/* ---- send ring drain ------------------------------------------------- */
+
+#define TX_BATCH	256
+
+struct tx_bench {
+	struct xmsg_pool *pool;
+	struct xmsg_xchg *xchg;
+	struct xmsg_txring *ring;
+	struct xmsg_txring_hdr *hdr;
+	struct xmsg_txring_desc *send;
+	u64 *fill;
+	u32 prod, fcons;
+	u64 kick_ns, get_ns, recv_ns, n_tx, n_get, n_recv;
+};
+
+/* Receive and release @n messages; false when one is missing. */
+static bool tx_recv(struct tx_bench *t, u32 n)
+{
+	u64 t0 = ktime_get_ns();
+	struct xmsg_msg *m;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		m = xmsg_xchg_recv(t->xchg, NULL, 0, 0, NULL);
+		if (IS_ERR(m))
+			return false;
+		xmsg_msg_rel(m);
+	}
+	t->recv_ns += ktime_get_ns() - t0;
+	t->n_recv += n;
+	return true;
+}
+
+/* Post a batch from the fill ring and kick; false on a short drain. */
+static bool tx_kick_batch(struct tx_bench *t)
+{
+	u32 sent, refused, i;
+	u64 t0;
+
+	for (i = 0; i < TX_BATCH; i++) {
+		struct xmsg_txring_desc *d = &t->send[t->prod % TX_BATCH];
+
+		if (READ_ONCE(t->hdr->fill_producer) == t->fcons)
+			return false;
+		d->offset = t->fill[t->fcons++ % TX_BATCH];
+		d->len = 64;
+		d->prio = 0;
+		d->flags = 0;
+		t->prod++;
+	}
+	/* the descriptors before the index, as a sender's store-release */
+	smp_store_release(&t->hdr->send_producer, t->prod);
+	t0 = ktime_get_ns();
+	xmsg_txring_kick(t->ring, true, &sent, &refused);
+	t->kick_ns += ktime_get_ns() - t0;
+	t->n_tx += sent;
+	/* completions are not looked at: mark them all read */
+	WRITE_ONCE(t->hdr->comp_consumer, READ_ONCE(t->hdr->comp_producer));
+	return sent == TX_BATCH && tx_recv(t, sent);
+}
+
+/* The same messages got and sent one by one; false on a failure. */
+static bool tx_get_batch(struct tx_bench *t)
+{
+	struct xmsg_msg *m;
+	u64 t0 = ktime_get_ns();
+	u32 i;
+
+	for (i = 0; i < TX_BATCH; i++) {
+		m = xmsg_msg_get(t->pool, NULL, GFP_KERNEL);
+		if (IS_ERR(m))
+			return false;
+		xmsg_msg_set_length(m, 64);
+		if (xmsg_xchg_send(t->xchg, m, NULL, 0)) {
+			xmsg_msg_rel(m);
+			return false;
+		}
+	}
+	t->get_ns += ktime_get_ns() - t0;
+	t->n_get += TX_BATCH;
+	return tx_recv(t, TX_BATCH);
+}
+
+static void bench_ipc_txring(struct kunit *test)
+{
+	struct xmsg_pool_params p = {
+		.name = "bench-tx", .block_size = 64, .count = 2 * TX_BATCH,
+	};
+	struct tx_bench *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	u64 map, so, co, fo, deadline, kick, get, recv;
+	u32 sent, refused;
+	int pass;
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t->pool = xmsg_pool_create(&p);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->pool);
+	t->xchg = xmsg_xchg_create("bench-tx", XMSG_XCHG_KIND_NORMAL, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->xchg);
+	t->ring = xmsg_txring_create(t->xchg, t->pool, TX_BATCH, TX_BATCH);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->ring);
+	xmsg_txring_layout(t->ring, &map, &so, &co, &fo);
+	t->hdr = xmsg_txring_hdr(t->ring);
+	t->send = (void *)t->hdr + so;
+	t->fill = (void *)t->hdr + fo;
+	xmsg_txring_kick(t->ring, true, &sent, &refused);	/* leases */
+	KUNIT_ASSERT_EQ(test, xmsg_txring_leased(t->ring), TX_BATCH);
+
+	/* interleaved passes: a box of kicks, then a box of get+send */
+	for (pass = 0; pass < 2 * PASSES; pass++) {
+		deadline = ktime_get_ns() + box_ms * NSEC_PER_MSEC / 2;
+		do {
+			KUNIT_ASSERT_TRUE(test, pass & 1 ? tx_get_batch(t) :
+					  tx_kick_batch(t));
+		} while (ktime_get_ns() < deadline);
+	}
+	kick = div64_u64(t->kick_ns, t->n_tx);
+	get = div64_u64(t->get_ns, t->n_get);
+	recv = div64_u64(t->recv_ns, t->n_recv);
+	pr_info("xmsg_ipc_bench: txring kick %llu ns/descriptor (batches of %d, %llu sent), get+send %llu ns/message, recv+release %llu ns/message\n",
+		kick, TX_BATCH, t->n_tx, get, recv);
+	if (get)
+		pr_info("xmsg_ipc_bench: txring ratio kick/get+send %llu.%02llu\n",
+			div64_u64(kick, get), div64_u64(kick * 100, get) % 100);
+	xmsg_txring_destroy(t->ring);
+	xmsg_xchg_destroy(t->xchg);
+	KUNIT_EXPECT_EQ(test, xmsg_pool_destroy(t->pool), 0);
+}
+
 static struct kunit_case xmsg_ipc_bench_cases[] = {
 	KUNIT_CASE(bench_ipc_pingpong),
 	KUNIT_CASE(bench_ipc_broadcast),
+	KUNIT_CASE(bench_ipc_txring),
 	{}
 };
 
@@ -393,6 +528,6 @@ static struct kunit_suite xmsg_ipc_bench_suite = {
 
 kunit_test_suite(xmsg_ipc_bench_suite);
 
-MODULE_DESCRIPTION("xmsg ipc benchmark: exchange ping-pong, broadcast fan-out");
+MODULE_DESCRIPTION("xmsg ipc benchmark: exchange ping-pong, broadcast fan-out, send ring drain");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(XMSG_NS);
