@@ -56,7 +56,10 @@
  * it runs dry; in case it does not (it stopped receiving, or waits in
  * edge-triggered epoll), a drain is due XMSG_TXRING_LATER later (@later,
  * pushed back by every such pull), which sets the flag as a kick does.
- * So the flag is clear only while a drain runs or is due.
+ * A drain that spends its budget sending, with descriptors still posted,
+ * leaves the flag clear too and queues @later for the rest: a sender that
+ * posted while it was clear did not kick.  So the flag is clear only while
+ * a drain runs or is due.
  *
  * Locking: @lock (a mutex: drains run in process context) protects every
  * field marked so and every kernel write to the shared memory.  A pull
@@ -384,31 +387,46 @@ static u32 __xmsg_txring_drain(struct xmsg_txring *ring, u32 budget,
 
 /*
  * A drain: take up to XMSG_TXRING_BATCH_MAX descriptors, with
- * NEED_WAKEUP clear meanwhile.  After a @pull that sent something it
- * stays clear (see Wake-ups above); else it is set, and the producer index
- * looked at once more.  *@sent gets the number sent; the receivers chosen
- * are woken.  Return: the number taken.
+ * NEED_WAKEUP clear meanwhile.  After a @pull that sent something, or
+ * when the budget is spent on a batch that sent something with descriptors
+ * still posted, it stays clear and *@due is set: the caller queues @later
+ * (see Wake-ups above).  (A batch of refusals only does not: garbage
+ * posted again and again must not keep a worker busy.)  Else
+ * it is set and the producer index looked at once more, also after a pass
+ * that took nothing: a sender that posted after the pass looked may have
+ * seen the flag clear and not kicked.  A pass that takes nothing after
+ * such a look ends the drain (the completion ring is full: the sender
+ * reaps, finds the flag set and kicks; or the index went back: garbage).
+ * *@sent gets the number sent; the receivers chosen are woken.
+ * Return: the number taken.
  */
-static u32 __xmsg_txring_run(struct xmsg_txring *ring, bool pull, u32 *sent)
+static u32 __xmsg_txring_run(struct xmsg_txring *ring, bool pull, u32 *sent,
+			     bool *due)
 {
 	u32 budget = XMSG_TXRING_BATCH_MAX, taken = 0, n;
+	bool again = false;
 	LIST_HEAD(wake);
 
 	lockdep_assert_held(&ring->lock);
 	*sent = 0;
-	do {
+	for (;;) {
 		__xmsg_txring_set_flags(ring, ring->flags &
 					~XMSG_TXRING_F_NEED_WAKEUP);
 		n = __xmsg_txring_drain(ring, budget, sent, &wake);
 		taken += n;
 		budget -= n;
-		if (pull && *sent)
+		*due = *sent && (pull || (!budget &&
+					  __xmsg_txring_posted(ring)));
+		if (*due)
 			break;
 		__xmsg_txring_set_flags(ring, ring->flags |
 					XMSG_TXRING_F_NEED_WAKEUP);
 		/* the flag before the last look at the producer index */
 		smp_mb();
-	} while (n && budget && __xmsg_txring_posted(ring));
+		if (!budget || (again && !n) || !__xmsg_txring_posted(ring))
+			break;
+		again = true;
+	}
 	/* the descriptors read before the index that frees their slots */
 	smp_store_release(&ring->hdr->send_consumer, ring->send_cons);
 	/* the completion entries before the index that makes them visible */
@@ -435,13 +453,16 @@ static void xmsg_txring_later(struct work_struct *work)
 						struct xmsg_txring, later);
 	struct mem_cgroup *old;
 	u32 sent, taken;
+	bool due;
 
 	mutex_lock(&ring->lock);
 	old = set_active_memcg(ring->memcg);
-	taken = __xmsg_txring_run(ring, false, &sent);
+	taken = __xmsg_txring_run(ring, false, &sent, &due);
 	set_active_memcg(old);
 	__xmsg_txring_publish(ring, sent, taken);
 	mutex_unlock(&ring->lock);
+	if (due)	/* the budget spent: the rest in the next drain */
+		mod_delayed_work(system_wq, &ring->later, XMSG_TXRING_LATER);
 }
 
 /* ---- the ring's life ---------------------------------------------- */
@@ -549,7 +570,7 @@ void xmsg_txring_destroy(struct xmsg_txring *ring)
 	mutex_lock(&ring->xchg->txring_lock);
 	list_del(&ring->link);
 	mutex_unlock(&ring->xchg->txring_lock);
-	/* no pull queues it now */
+	/* no pull queues it now; kicks are the caller's, done by now */
 	cancel_delayed_work_sync(&ring->later);
 	for_each_set_bit(idx, ring->lease, ring->nblk)
 		xmsg_block_rel(ring->pool,
@@ -573,7 +594,9 @@ EXPORT_SYMBOL_NS_GPL(xmsg_txring_destroy, XMSG_NS);
  * Takes up to XMSG_TXRING_BATCH_MAX posted descriptors (fewer when the
  * completion ring is full), then leases blocks (from the pool, or a spare
  * message its sends got back) until the ring holds its number of blocks or
- * the pool has none free.
+ * the pool has none free.  Descriptors left over when the batch is spent
+ * are taken by a drain due XMSG_TXRING_LATER later, NEED_WAKEUP clear
+ * until then.  Not to be called once xmsg_txring_destroy() has begun.
  *
  * Context: process context, may sleep; takes the ring's lock.
  */
@@ -582,10 +605,11 @@ void xmsg_txring_kick(struct xmsg_txring *ring, bool lease, u32 *sent,
 {
 	u32 taken;
 	void *dbp;
+	bool due;
 
 	mutex_lock(&ring->lock);
 	ring->leasing = lease;
-	taken = __xmsg_txring_run(ring, false, sent);
+	taken = __xmsg_txring_run(ring, false, sent, &due);
 	while (lease && ring->leased < ring->blocks) {
 		dbp = xmsg_block_get(ring->pool);
 		if (!dbp)
@@ -596,6 +620,8 @@ void xmsg_txring_kick(struct xmsg_txring *ring, bool lease, u32 *sent,
 	}
 	__xmsg_txring_publish(ring, *sent, taken);
 	mutex_unlock(&ring->lock);
+	if (due)	/* the budget spent: the rest in a drain due later */
+		mod_delayed_work(system_wq, &ring->later, XMSG_TXRING_LATER);
 	*refused = taken - *sent;
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_txring_kick, XMSG_NS);
@@ -621,6 +647,7 @@ u32 xmsg_txring_pull(struct xmsg_xchg *xchg)
 	struct mem_cgroup *old;
 	struct xmsg_txring *ring;
 	u32 total = 0, sent, taken;
+	bool due;
 
 	/* a hint: a ring added after the look waits for its sender's kick */
 	if (list_empty(&xchg->txrings))
@@ -630,11 +657,11 @@ u32 xmsg_txring_pull(struct xmsg_xchg *xchg)
 		if (!mutex_trylock(&ring->lock))
 			continue;
 		old = set_active_memcg(ring->memcg);
-		taken = __xmsg_txring_run(ring, true, &sent);
+		taken = __xmsg_txring_run(ring, true, &sent, &due);
 		set_active_memcg(old);
 		__xmsg_txring_publish(ring, sent, taken);
 		mutex_unlock(&ring->lock);
-		if (sent)	/* NEED_WAKEUP left clear: a drain is due */
+		if (due)	/* NEED_WAKEUP left clear: a drain is due */
 			mod_delayed_work(system_wq, &ring->later,
 					 XMSG_TXRING_LATER);
 		total += sent;

@@ -627,6 +627,43 @@ TEST_F(tx, pull_by_recv)
 	EXPECT_EQ(0u, pool_in_use(self->x, self->pool));
 }
 
+/*
+ * More than a batch posted, one kick: the drain that spent its batch
+ * leaves NEED_WAKEUP clear and the rest to a drain due later, so nothing
+ * waits for a kick the sender was never asked for (a drain that a pull
+ * started, or the one due after it, ends the same way).
+ */
+TEST_F(tx, batch_spent_rest_drained_later)
+{
+	const unsigned int n = XMSG_TXRING_BATCH_MAX + 1;
+	unsigned int bad = 0, got = 0;
+	char bname[XMSG_NAME_MAX];
+	struct xm_txring t;
+	struct xm_msg m;
+	int big;
+
+	big = xm_pool_create(self->x, xt_name(bname, "txbig"), 64, n + 8,
+			     0600, XMSG_CREATE_EXCL);
+	ASSERT_LT(0, big);
+	ASSERT_EQ(0, xm_txring_open(self->x, self->xchg, big, 512, n, &t));
+	ASSERT_EQ(0, post_unkicked(&t, 5, 0, n));
+	ASSERT_EQ(0, xm_txring_flush(&t)) TH_LOG("the flag was set: a kick");
+	xt_sleep_ms(300);
+	EXPECT_EQ(n, __atomic_load_n(&t.hdr->send_consumer, __ATOMIC_ACQUIRE))
+		TH_LOG("every post taken without a second kick");
+	EXPECT_EQ(1, need_wakeup(&t));
+	while (got < n && !xm_recv(self->x, self->xchg, XM_NOWAIT, 0, &m)) {
+		EXPECT_TRUE(body_is(&m, 5, got, 64)) TH_LOG("message %u", got);
+		EXPECT_EQ(0, xm_msg_rel(self->x, m.handle));
+		got++;
+	}
+	EXPECT_EQ(n, got);
+	EXPECT_EQ(n, reap_all(&t, &bad));
+	EXPECT_EQ(0u, bad);
+	xm_txring_close(&t);
+	EXPECT_EQ(0, xm_pool_destroy(self->x, big));
+}
+
 TEST_F(tx, full_completion_ring_holds_descriptors)
 {
 	struct xmsg_txring_comp c[8];
