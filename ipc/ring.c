@@ -477,9 +477,9 @@ int xmsg_ring_mmap(struct xmsg_ring *ring, struct vm_area_struct *vma)
  * @file: the polled file
  * @pt: the poll table
  *
- * Sends what the exchange's send rings hold (xmsg_txring_pull()), releases
- * the messages user space is done with and moves queued messages into
- * the room made.
+ * When the reader has read every entry, sends what the exchange's send
+ * rings hold (xmsg_txring_pull()); releases the messages user space is
+ * done with and moves queued messages into the room made.
  *
  * Context: process context (a file's ->poll()), may sleep.
  * Return: the poll mask of the ring (see struct xmsg_ring_setup).
@@ -488,8 +488,13 @@ __poll_t xmsg_ring_poll(struct xmsg_ring *ring, struct file *file,
 			poll_table *pt)
 {
 	poll_wait(file, &ring->wq, pt);
-	/* before the reclaim: the sends reuse what the consumer is done with */
-	xmsg_txring_pull(ring->xchg);
+	/*
+	 * The reader ran dry (a hint, without the lock): pull from the send
+	 * rings, before the reclaim, so that the sends reuse what the
+	 * reader is done with.
+	 */
+	if (READ_ONCE(ring->hdr->consumer) == data_race(ring->prod))
+		xmsg_txring_pull(ring->xchg);
 	return xmsg_xchg_ring_poll(ring->xchg, ring);
 }
 

@@ -259,14 +259,16 @@ static void __xmsg_txring_spare(struct xmsg_txring *ring,
  * Send block @idx (its lease ended) as a message of @d->len bytes.
  * Receivers chosen by earlier sends of the batch wait on @wake, so the
  * control block is allocated without sleeping first; only when that
- * fails are they woken, and the allocation may then sleep.
+ * fails are they woken, and the allocation may then sleep, except in a
+ * @pull (the receiver's time is not the sender's to spend on reclaim).
  * Return: 0, or the send's error (the block is leased again).  The spare
  * messages the exchange's receive ring gave back (as many as the ring
  * has room to lease) are leased or released either way.
  */
 static int __xmsg_txring_send(struct xmsg_txring *ring,
 			      const struct xmsg_txring_desc *d,
-			      unsigned long idx, struct list_head *wake)
+			      unsigned long idx, struct list_head *wake,
+			      bool pull)
 {
 	void *dbp = xmsg_pool_block_at(ring->pool, d->offset);
 	struct xmsg_msg *msg, *spare, *tmp;
@@ -276,7 +278,7 @@ static int __xmsg_txring_send(struct xmsg_txring *ring,
 	lockdep_assert_held(&ring->lock);
 	msg = xmsg_msg_make(ring->pool, dbp, NULL,
 			    GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN);
-	if (msg == ERR_PTR(-ENOMEM)) {
+	if (msg == ERR_PTR(-ENOMEM) && !pull) {
 		xmsg_xchg_wake(wake);
 		msg = xmsg_msg_make(ring->pool, dbp, NULL, GFP_KERNEL_ACCOUNT);
 	}
@@ -340,9 +342,17 @@ static u32 __xmsg_txring_posted(struct xmsg_txring *ring)
 	return prod - ring->send_cons;
 }
 
-/* Take up to @budget descriptors; return how many were taken. */
+/*
+ * Take up to @budget descriptors; return how many were taken.  A @pull
+ * refuses nothing: the first descriptor that would be refused (by its
+ * check or by the send: a full queue, no memory) is given back, posted
+ * still, *@left is set and the drain stops; the sender's own kick deals
+ * with it.  So a receiver never spends its time on another's garbage, and
+ * never makes a sender's descriptors fail.
+ */
 static u32 __xmsg_txring_drain(struct xmsg_txring *ring, u32 budget,
-			       u32 *sent, struct list_head *wake)
+			       u32 *sent, struct list_head *wake, bool pull,
+			       bool *left)
 {
 	const struct xmsg_txring_desc *e;
 	struct xmsg_txring_desc d;
@@ -361,20 +371,23 @@ static u32 __xmsg_txring_drain(struct xmsg_txring *ring, u32 budget,
 		d.prio = READ_ONCE(e->prio);
 		d.flags = READ_ONCE(e->flags);
 		reason = __xmsg_txring_check(ring, &d, &idx);
-		if (reason < 0) {
-			err = __xmsg_txring_send(ring, &d, idx, wake);
-			if (!err) {
-				ring->sent++;
-				(*sent)++;
-			} else {
+		err = reason < 0 ? __xmsg_txring_send(ring, &d, idx, wake, pull) :
+		      xmsg_txring_errno[reason];
+		if (pull && err) {
+			/* the block, if leased, is leased still */
+			ring->send_cons--;
+			*left = true;
+			return i;
+		}
+		if (!err) {
+			ring->sent++;
+			(*sent)++;
+		} else {
+			if (reason < 0) {
 				reason = XMSG_TXRING_REFUSED_SEND;
 				if (err == -EIDRM)
 					__xmsg_txring_dead(ring);
 			}
-		} else {
-			err = xmsg_txring_errno[reason];
-		}
-		if (reason >= 0) {
 			WRITE_ONCE(ring->hdr->refused[reason],
 				   ++ring->refused[reason]);
 			trace_xmsg_txring_refuse(ring->xchg->name, d.offset,
@@ -397,14 +410,16 @@ static u32 __xmsg_txring_drain(struct xmsg_txring *ring, u32 budget,
  * seen the flag clear and not kicked.  A pass that takes nothing after
  * such a look ends the drain (the completion ring is full: the sender
  * reaps, finds the flag set and kicks; or the index went back: garbage).
- * *@sent gets the number sent; the receivers chosen are woken.
+ * A @pull that gave a descriptor back (see __xmsg_txring_drain()) sets
+ * the flag and stops: the sender kicks.  @budget: at most this many
+ * taken.  *@sent gets the number sent; the receivers chosen are woken.
  * Return: the number taken.
  */
-static u32 __xmsg_txring_run(struct xmsg_txring *ring, bool pull, u32 *sent,
-			     bool *due)
+static u32 __xmsg_txring_run(struct xmsg_txring *ring, bool pull,
+			     u32 budget, u32 *sent, bool *due)
 {
-	u32 budget = XMSG_TXRING_BATCH_MAX, taken = 0, n;
-	bool again = false;
+	bool again = false, left = false;
+	u32 taken = 0, n;
 	LIST_HEAD(wake);
 
 	lockdep_assert_held(&ring->lock);
@@ -412,18 +427,19 @@ static u32 __xmsg_txring_run(struct xmsg_txring *ring, bool pull, u32 *sent,
 	for (;;) {
 		__xmsg_txring_set_flags(ring, ring->flags &
 					~XMSG_TXRING_F_NEED_WAKEUP);
-		n = __xmsg_txring_drain(ring, budget, sent, &wake);
+		n = __xmsg_txring_drain(ring, budget, sent, &wake, pull, &left);
 		taken += n;
 		budget -= n;
-		*due = *sent && (pull || (!budget &&
-					  __xmsg_txring_posted(ring)));
+		*due = !left && *sent && (pull || (!budget &&
+						   __xmsg_txring_posted(ring)));
 		if (*due)
 			break;
 		__xmsg_txring_set_flags(ring, ring->flags |
 					XMSG_TXRING_F_NEED_WAKEUP);
 		/* the flag before the last look at the producer index */
 		smp_mb();
-		if (!budget || (again && !n) || !__xmsg_txring_posted(ring))
+		if (left || !budget || (again && !n) ||
+		    !__xmsg_txring_posted(ring))
 			break;
 		again = true;
 	}
@@ -457,7 +473,8 @@ static void xmsg_txring_later(struct work_struct *work)
 
 	mutex_lock(&ring->lock);
 	old = set_active_memcg(ring->memcg);
-	taken = __xmsg_txring_run(ring, false, &sent, &due);
+	taken = __xmsg_txring_run(ring, false, XMSG_TXRING_BATCH_MAX, &sent,
+				  &due);
 	set_active_memcg(old);
 	__xmsg_txring_publish(ring, sent, taken);
 	mutex_unlock(&ring->lock);
@@ -603,13 +620,17 @@ EXPORT_SYMBOL_NS_GPL(xmsg_txring_destroy, XMSG_NS);
 void xmsg_txring_kick(struct xmsg_txring *ring, bool lease, u32 *sent,
 		      u32 *refused)
 {
+	struct mem_cgroup *old;
 	u32 taken;
 	void *dbp;
 	bool due;
 
 	mutex_lock(&ring->lock);
 	ring->leasing = lease;
-	taken = __xmsg_txring_run(ring, false, sent, &due);
+	old = set_active_memcg(ring->memcg);
+	taken = __xmsg_txring_run(ring, false, XMSG_TXRING_BATCH_MAX, sent,
+				  &due);
+	set_active_memcg(old);
 	while (lease && ring->leased < ring->blocks) {
 		dbp = xmsg_block_get(ring->pool);
 		if (!dbp)
@@ -631,41 +652,65 @@ EXPORT_SYMBOL_NS_GPL(xmsg_txring_kick, XMSG_NS);
  *	receiver that found nothing
  * @xchg: the exchange
  *
- * Takes up to XMSG_TXRING_BATCH_MAX descriptors of each send ring of
- * @xchg whose lock is free (one held is being kicked), as a kick does,
- * but leases no block from the pool.  The allocations are charged to
- * each ring's creator.  A ring that sent something is left without
+ * Takes up to XMSG_TXRING_BATCH_MAX descriptors in all from the send
+ * rings of @xchg whose lock is free (one held is being drained), as a
+ * kick does, but leases no block from the pool, never sleeps to allocate
+ * and refuses nothing: a descriptor a kick would refuse (or could not
+ * send now) stays posted, and its ring's NEED_WAKEUP is set for its
+ * sender to kick.  Nothing is done when another receiver is pulling.
+ * The allocations are charged to each ring's creator; the rings are
+ * served in turn from one pull to the next.  A ring that sent something is left without
  * XMSG_TXRING_F_NEED_WAKEUP until a later pull, kick, or the drain due
  * XMSG_TXRING_LATER after this one.
  *
- * Context: process context, may sleep; takes the exchange's txring_lock
- * and tries each ring's lock.
+ * Context: process context, may sleep; tries the exchange's txring_lock
+ * and each ring's lock.  The caller holds no exchange, ring or send ring
+ * lock; it may hold its own mutexes (epoll's, for a poll()), since this
+ * only tries locks.
  * Return: the number of descriptors sent.
  */
 u32 xmsg_txring_pull(struct xmsg_xchg *xchg)
 {
+	u32 budget = XMSG_TXRING_BATCH_MAX, total = 0, sent, taken, cons;
 	struct mem_cgroup *old;
 	struct xmsg_txring *ring;
-	u32 total = 0, sent, taken;
 	bool due;
 
-	/* a hint: a ring added after the look waits for its sender's kick */
-	if (list_empty(&xchg->txrings))
+	might_sleep();
+	/*
+	 * Hints: a ring added after the look waits for its sender's kick;
+	 * another receiver pulling now serves the rings.
+	 */
+	if (list_empty(&xchg->txrings) ||
+	    !mutex_trylock(&xchg->txring_lock))
 		return 0;
-	mutex_lock(&xchg->txring_lock);
 	list_for_each_entry(ring, &xchg->txrings, link) {
-		if (!mutex_trylock(&ring->lock))
+		if (!budget)
+			break;
+		/*
+		 * Skipped, unlocked, when nothing new is posted, or when a
+		 * drain holds it: either way NEED_WAKEUP is set (its sender
+		 * kicks) or a drain runs or is due.
+		 */
+		/* racy read of @send_cons: a hint, checked under the lock */
+		cons = data_race(ring->send_cons);
+		if (READ_ONCE(ring->hdr->send_producer) == cons ||
+		    !mutex_trylock(&ring->lock))
 			continue;
 		old = set_active_memcg(ring->memcg);
-		taken = __xmsg_txring_run(ring, true, &sent, &due);
+		taken = __xmsg_txring_run(ring, true, budget, &sent, &due);
 		set_active_memcg(old);
 		__xmsg_txring_publish(ring, sent, taken);
 		mutex_unlock(&ring->lock);
 		if (due)	/* NEED_WAKEUP left clear: a drain is due */
 			mod_delayed_work(system_wq, &ring->later,
 					 XMSG_TXRING_LATER);
+		budget -= taken;
 		total += sent;
 	}
+	/* the budget spent: the next pull starts one ring further */
+	if (!budget)
+		list_rotate_left(&xchg->txrings);
 	mutex_unlock(&xchg->txring_lock);
 	return total;
 }

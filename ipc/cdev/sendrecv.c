@@ -595,9 +595,10 @@ static void __xmsg_cdev_recv_more(struct xmsg_file *cf, struct xmsg_xchg *xchg,
  * with @cf->lock held, always returns with it released (a mutex: sparse
  * does not track it, so no __releases).  A message already queued
  * (or posted) is taken and published under that same lock hold; only when
- * there is none is the lock dropped to sleep, with a reference on the
- * exchange.  The caller's deferred wakes (a->wake) are done once the lock
- * is dropped, before any sleep.
+ * there is none is the lock dropped, with a reference on the exchange, to
+ * pull from the exchange's send rings (xmsg_txring_pull()) and to sleep.
+ * The caller's deferred wakes (a->wake) are done once the lock is
+ * dropped, before either.
  */
 static int __xmsg_cdev_recv(struct xmsg_file *cf, struct xmsg_recv_args *a,
 			    bool restart)
@@ -627,23 +628,23 @@ static int __xmsg_cdev_recv(struct xmsg_file *cf, struct xmsg_recv_args *a,
 	 * A receiver chosen by our own send has not answered yet: go
 	 * straight to the blocking receive (which looks at the queue first).
 	 */
-	if (a->deadline && a->wake && !list_empty(a->wake)) {
+	if (a->deadline && a->wake && !list_empty(a->wake))
 		msg = ERR_PTR(-EAGAIN);
-	} else {
+	else
 		msg = xmsg_xchg_recv(xchg, &cf->owner, 0, flags, &a->gen);
-		/* none queued: the exchange's send rings may hold some */
-		if (msg == ERR_PTR(-EAGAIN) && xmsg_txring_pull(xchg))
-			msg = xmsg_xchg_recv(xchg, &cf->owner, 0, flags,
-					     &a->gen);
-	}
-	if (msg == ERR_PTR(-EAGAIN) && a->deadline) {
+	if (msg == ERR_PTR(-EAGAIN)) {
 		obj = hx->obj;	/* held until the end: @hx may go */
 		xmsg_obj_get(obj);
 		mutex_unlock(&cf->lock);
 		if (a->wake)
 			xmsg_xchg_wake(a->wake);
-		msg = xmsg_xchg_recv(xchg, &cf->owner, a->deadline, flags,
-				     &a->gen);
+		/* none queued: the exchange's send rings may hold some */
+		if (xmsg_txring_pull(xchg))
+			msg = xmsg_xchg_recv(xchg, &cf->owner, 0, flags,
+					     &a->gen);
+		if (msg == ERR_PTR(-EAGAIN) && a->deadline)
+			msg = xmsg_xchg_recv(xchg, &cf->owner, a->deadline,
+					     flags, &a->gen);
 		mutex_lock(&cf->lock);
 	}
 	if (IS_ERR(msg)) {

@@ -614,7 +614,9 @@ TEST_F(tx, pull_by_recv)
 		EXPECT_EQ(0, xm_msg_rel(self->x, m.handle));
 	}
 	EXPECT_EQ(-EAGAIN, xm_recv(self->x, self->xchg, XM_NOWAIT, 0, &m));
-	EXPECT_EQ(1, need_wakeup(&t)) TH_LOG("nothing pulled: kick");
+	/* clear while the drain due after the pulls is pending, then set */
+	xt_sleep_ms(100);
+	EXPECT_EQ(1, need_wakeup(&t)) TH_LOG("nothing more: kick");
 	EXPECT_EQ(5u, reap_all(&t, &bad));
 	EXPECT_EQ(0u, bad);
 	/* with the flag set, a flush kicks */
@@ -633,6 +635,43 @@ TEST_F(tx, pull_by_recv)
  * waits for a kick the sender was never asked for (a drain that a pull
  * started, or the one due after it, ends the same way).
  */
+/*
+ * A receiver's pull refuses nothing: garbage stays posted for the
+ * sender's own kick (which refuses and counts it), and the good
+ * descriptors behind it wait for that kick too.
+ */
+TEST_F(tx, pull_refuses_nothing)
+{
+	struct xm_txring t;
+	unsigned int i, bad = 0;
+	struct xm_msg m;
+	uint32_t sent, refused;
+
+	ASSERT_EQ(0, xm_txring_open(self->x, self->xchg, self->pool, 16, 8,
+				    &t));
+	for (i = 0; i < 8; i++)
+		post_raw(&t, 3, 1, 0, 0);	/* misaligned */
+	ASSERT_EQ(0, post_unkicked(&t, 2, 0, 1));
+	EXPECT_EQ(-EAGAIN, xm_recv(self->x, self->xchg, XM_NOWAIT, 0, &m));
+	EXPECT_EQ(0u, __atomic_load_n(&t.hdr->send_consumer,
+				      __ATOMIC_ACQUIRE))
+		TH_LOG("the receiver took none of it");
+	EXPECT_EQ(0u, t.hdr->refused[XMSG_TXRING_REFUSED_ALIGN]);
+	EXPECT_EQ(0u, t.hdr->comp_producer);
+	EXPECT_EQ(1, need_wakeup(&t)) TH_LOG("the sender must kick");
+	ASSERT_EQ(0, xm_txring_kick(&t, &sent, &refused));
+	EXPECT_EQ(1u, sent);
+	EXPECT_EQ(8u, refused);
+	EXPECT_EQ(8u, t.hdr->refused[XMSG_TXRING_REFUSED_ALIGN]);
+	EXPECT_EQ(9u, reap_all(&t, &bad));
+	EXPECT_EQ(8u, bad);
+	ASSERT_EQ(0, xm_recv(self->x, self->xchg, XM_NOWAIT, 0, &m));
+	EXPECT_TRUE(body_is(&m, 2, 0, 64));
+	EXPECT_EQ(0, xm_msg_rel(self->x, m.handle));
+	xm_txring_close(&t);
+	EXPECT_EQ(0u, pool_in_use(self->x, self->pool));
+}
+
 TEST_F(tx, batch_spent_rest_drained_later)
 {
 	const unsigned int n = XMSG_TXRING_BATCH_MAX + 1;
