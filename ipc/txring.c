@@ -83,6 +83,9 @@
 #include <xmsg/trace.h>
 #include "xmsg_ipc_priv.h"
 
+/* Send rings one pull locks at most (the next pull goes on from there) */
+#define XMSG_TXRING_PULL_RINGS	32
+
 /* How long a pull's receiver has to come back before a drain is due */
 #define XMSG_TXRING_LATER	max(1UL, msecs_to_jiffies(2))
 
@@ -652,16 +655,16 @@ EXPORT_SYMBOL_NS_GPL(xmsg_txring_kick, XMSG_NS);
  *	receiver that found nothing
  * @xchg: the exchange
  *
- * Takes up to XMSG_TXRING_BATCH_MAX descriptors in all from the send
- * rings of @xchg whose lock is free (one held is being drained), as a
- * kick does, but leases no block from the pool, never sleeps to allocate
- * and refuses nothing: a descriptor a kick would refuse (or could not
- * send now) stays posted, and its ring's NEED_WAKEUP is set for its
- * sender to kick.  Nothing is done when another receiver is pulling.
- * The allocations are charged to each ring's creator; the rings are
- * served in turn from one pull to the next.  A ring that sent something is left without
- * XMSG_TXRING_F_NEED_WAKEUP until a later pull, kick, or the drain due
- * XMSG_TXRING_LATER after this one.
+ * Takes up to XMSG_TXRING_BATCH_MAX descriptors in all from up to
+ * XMSG_TXRING_PULL_RINGS send rings of @xchg whose lock is free (one held
+ * is being drained), as a kick does, but leases no block from the pool,
+ * never sleeps to allocate and refuses nothing: a descriptor a kick would
+ * refuse (or could not send now) stays posted, and its ring's NEED_WAKEUP
+ * is set for its sender to kick.  Nothing is done when another receiver
+ * is pulling.  The allocations are charged to each ring's creator; the
+ * rings are served in turn from one pull to the next.  A ring that sent
+ * something is left without XMSG_TXRING_F_NEED_WAKEUP until a later pull,
+ * kick, or the drain due XMSG_TXRING_LATER after this one.
  *
  * Context: process context, may sleep; tries the exchange's txring_lock
  * and each ring's lock.  The caller holds no exchange, ring or send ring
@@ -671,9 +674,10 @@ EXPORT_SYMBOL_NS_GPL(xmsg_txring_kick, XMSG_NS);
  */
 u32 xmsg_txring_pull(struct xmsg_xchg *xchg)
 {
-	u32 budget = XMSG_TXRING_BATCH_MAX, total = 0, sent, taken, cons;
+	u32 budget = XMSG_TXRING_BATCH_MAX, total = 0, visits = 0;
+	struct xmsg_txring *ring, *stop = NULL;
+	u32 sent, taken, cons, flags;
 	struct mem_cgroup *old;
-	struct xmsg_txring *ring;
 	bool due;
 
 	might_sleep();
@@ -685,18 +689,25 @@ u32 xmsg_txring_pull(struct xmsg_xchg *xchg)
 	    !mutex_trylock(&xchg->txring_lock))
 		return 0;
 	list_for_each_entry(ring, &xchg->txrings, link) {
-		if (!budget)
+		if (!budget || visits == XMSG_TXRING_PULL_RINGS) {
+			stop = ring;
 			break;
+		}
 		/*
-		 * Skipped, unlocked, when nothing new is posted, or when a
-		 * drain holds it: either way NEED_WAKEUP is set (its sender
-		 * kicks) or a drain runs or is due.
+		 * Racy reads, hints checked under the lock: a ring whose
+		 * sender kicks (NEED_WAKEUP set) and that has nothing new is
+		 * skipped unlocked; one a drain holds is skipped too (it
+		 * ends with the flag set or a drain due).  A ring with the
+		 * flag clear is drained even with nothing posted: the drain
+		 * sets the flag before this receiver sleeps.
 		 */
-		/* racy read of @send_cons: a hint, checked under the lock */
-		cons = data_race(ring->send_cons);
-		if (READ_ONCE(ring->hdr->send_producer) == cons ||
+		cons = data_race(ring->send_cons);	/* a hint, see above */
+		flags = data_race(ring->flags);		/* a hint, see above */
+		if (((flags & XMSG_TXRING_F_NEED_WAKEUP) &&
+		     READ_ONCE(ring->hdr->send_producer) == cons) ||
 		    !mutex_trylock(&ring->lock))
 			continue;
+		visits++;
 		old = set_active_memcg(ring->memcg);
 		taken = __xmsg_txring_run(ring, true, budget, &sent, &due);
 		set_active_memcg(old);
@@ -708,9 +719,9 @@ u32 xmsg_txring_pull(struct xmsg_xchg *xchg)
 		budget -= taken;
 		total += sent;
 	}
-	/* the budget spent: the next pull starts one ring further */
-	if (!budget)
-		list_rotate_left(&xchg->txrings);
+	/* the next pull starts where this one stopped */
+	if (stop)
+		list_rotate_to_front(&stop->link, &xchg->txrings);
 	mutex_unlock(&xchg->txring_lock);
 	return total;
 }
