@@ -256,6 +256,8 @@ void xmsg_xchg_free(struct xmsg_obj *obj)
 	if (!READ_ONCE(xchg->dead))
 		pr_warn_ratelimited("exchange %s freed alive\n",
 				    xchg->name);
+	/* every send ring holds a reference: none is left */
+	WARN_ON_ONCE(!list_empty(&xchg->txrings));
 	wake_up_pollfree(&xchg->poll_wq);
 	kfree_rcu(xchg, rcu);
 }

@@ -14,21 +14,22 @@
  * - the completion ring, produced by the kernel: {offset, errno} of every
  *   descriptor the kernel took.
  *
- * A drain (xmsg_txring_kick()) takes descriptors in order.  Each is read
- * once into a local copy, then checked: the offset must be the start of a
- * block of the pool whose bit is set in @lease (the blocks leased and not
- * sent yet), the length 1 to the block size, the priority in range, the
- * flags 0.  The bit is cleared when the descriptor is taken, so posting a
- * block twice (or a block of another ring) finds it clear and is refused.
- * An accepted block becomes a message (xmsg_msg_make(), no owner: the
- * ring's) sent with xmsg_xchg_send_reuse(); from there it goes the way of
- * every message, back to the pool when its receiver releases it.  A refused
- * descriptor is counted per reason (@refused: the kernel's counts, written
- * to the shared header, never read back) and its block, if it was leased,
- * stays leased.  Blocks are leased again until @blocks are: the spare
- * messages a send takes back from the exchange's receive ring (every one
- * its reader is done with, xmsg_xchg_send_reuse_many()), then, after the
- * descriptors of a kick, blocks from the pool.
+ * A drain (a kick, a pull or the drain due later; see below) takes
+ * descriptors in order.  Each is read once into a local copy, then
+ * checked: the offset must be the start of a block of the pool whose bit
+ * is set in @lease (the blocks leased and not sent yet), the length 1 to
+ * the block size, the priority in range, the flags 0.  The bit is cleared
+ * when the descriptor is taken, so posting a block twice (or a block of
+ * another ring) finds it clear and is refused.  An accepted block becomes
+ * a message (xmsg_msg_make(), no owner: the ring's) sent with
+ * xmsg_xchg_send_reuse_many(); from there it goes the way of every
+ * message, back to the pool when its receiver releases it.  A refused
+ * descriptor is counted per reason (@refused: the kernel's counts,
+ * written to the shared header, never read back) and its block, if it was
+ * leased, stays leased.  Blocks are leased again until @blocks are: the
+ * spare messages a send takes back from the exchange's receive ring
+ * (every one its reader is done with), then, after the descriptors of a
+ * kick, blocks from the pool.
  *
  * Nothing user space writes is trusted: of the shared memory the kernel
  * reads only the send producer index and descriptors (checked as above)
@@ -44,8 +45,13 @@
  * or a receive that finds the queue empty) drains the exchange's send
  * rings itself, so a sender whose receiver keeps up makes no system call
  * at all.  A pull leases no block from the pool; spares it gets back are
- * leased as by a kick.  What a pull allocates is charged to the memory
- * cgroup of the ring's creator, not to the receiver's.
+ * leased as by a kick.  It refuses nothing and never sleeps to allocate:
+ * a descriptor a kick would refuse, or that cannot be sent at once, stays
+ * posted for the sender's kick; and one pull takes at most a batch from
+ * at most XMSG_TXRING_PULL_RINGS rings, so senders cannot make a
+ * receiver's poll() or receive long.  What any drain allocates is charged
+ * to the memory cgroup of the ring's creator.  A posted descriptor may
+ * thus be sent at any time, by whichever drain comes first.
  *
  * Wake-ups follow io_uring's submission queue: XMSG_TXRING_F_NEED_WAKEUP
  * is clear while a drain runs.  Before it leaves, a drain sets it, issues
@@ -65,10 +71,12 @@
  * field marked so and every kernel write to the shared memory.  A pull
  * only tries it (a kick in progress sends what the pull would).  The
  * exchange's txring_lock protects its list of send rings (@link) and is
- * taken before @lock.  The pool is kept alive by the caller (the char
- * device's pool reference); blocks are leased from it only while the
- * caller of a kick knows the pool is not being destroyed (its @lease).
- * The exchange is referenced.
+ * taken before @lock (a pull only tries it too, so it may run under the
+ * caller's own mutexes, such as epoll's); the exchange's spinlock nests
+ * inside @lock.  No drain runs under an exchange lock.  The pool is kept
+ * alive by the caller (the char device's pool reference); blocks are
+ * leased from it only while the caller of a kick knows the pool is not
+ * being destroyed (its @lease).  The exchange is referenced.
  */
 #include <linux/bitmap.h>
 #include <linux/err.h>
