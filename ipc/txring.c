@@ -733,6 +733,7 @@ u32 xmsg_txring_pull(struct xmsg_xchg *xchg)
 	mutex_unlock(&xchg->txring_lock);
 	return total;
 }
+EXPORT_SYMBOL_NS_GPL(xmsg_txring_pull, XMSG_NS);
 
 /**
  * xmsg_txring_leased() - blocks a send ring holds on lease

@@ -7,6 +7,7 @@
  * exchange.
  */
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/module.h>
 #include "xmsg_ipc_test.h"
 
@@ -601,6 +602,76 @@ static void txring_no_lease(struct kunit *test)
 	txr_t_expect_lease(test, t, 8, 11, 11);
 }
 
+/*
+ * A receiver's pull sends what is posted, with no kick, and leaves
+ * NEED_WAKEUP clear; the drain due a little later sets it again.
+ */
+static void txring_pull_sends(struct kunit *test)
+{
+	struct txr_t *t = txr_t(test, 0, 8, 4);
+	u64 off[3];
+	u32 i;
+
+	txr_t_kick(t, true, NULL);
+	for (i = 0; i < 3; i++) {
+		off[i] = txr_t_take(test, t);
+		txr_t_post(t, off[i], 8 + i, 0, 0);
+	}
+	KUNIT_EXPECT_EQ(test, xmsg_txring_pull(t->xchg), 3U);
+	KUNIT_EXPECT_EQ(test, t->hdr->send_consumer, 3U);
+	KUNIT_EXPECT_EQ(test, t->hdr->flags & XMSG_TXRING_F_NEED_WAKEUP, 0U);
+	for (i = 0; i < 3; i++) {
+		struct xmsg_msg *m = txr_t_recv(test, t);
+
+		KUNIT_EXPECT_EQ(test, xmsg_pool_offset(t->env->pool, m->body),
+				off[i]);
+		KUNIT_EXPECT_EQ(test, m->size, (size_t)(8 + i));
+		KUNIT_EXPECT_EQ(test, xmsg_msg_rel(m), 0);
+	}
+	msleep(100);
+	KUNIT_EXPECT_EQ(test, t->hdr->flags, (u32)XMSG_TXRING_F_NEED_WAKEUP);
+	/* nothing posted, flag set: the pull leaves the ring alone */
+	KUNIT_EXPECT_EQ(test, xmsg_txring_pull(t->xchg), 0U);
+	KUNIT_EXPECT_EQ(test, t->hdr->flags, (u32)XMSG_TXRING_F_NEED_WAKEUP);
+}
+
+/*
+ * A pull refuses nothing: a descriptor a kick would refuse, or one the
+ * full exchange would refuse, stays posted with no completion, and the
+ * flag is set for the sender's kick.
+ */
+static void txring_pull_refuses_nothing(struct kunit *test)
+{
+	struct txr_t *t = txr_t(test, 1, 8, 4);
+	u32 refused, r;
+
+	txr_t_kick(t, true, NULL);
+	txr_t_post(t, 3, 8, 0, 0);	/* misaligned */
+	KUNIT_EXPECT_EQ(test, xmsg_txring_pull(t->xchg), 0U);
+	KUNIT_EXPECT_EQ(test, t->hdr->send_consumer, 0U);
+	KUNIT_EXPECT_EQ(test, t->hdr->comp_producer, 0U);
+	for (r = 0; r < XMSG_TXRING_REFUSED_NR; r++)
+		KUNIT_EXPECT_EQ(test, t->hdr->refused[r], 0U);
+	KUNIT_EXPECT_EQ(test, t->hdr->flags, (u32)XMSG_TXRING_F_NEED_WAKEUP);
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, &refused), 0U);
+	KUNIT_EXPECT_EQ(test, refused, 1U);
+
+	/* the exchange (limit 1) full: the pull leaves the second one */
+	txr_t_post(t, txr_t_take(test, t), 8, 0, 0);
+	KUNIT_EXPECT_EQ(test, xmsg_txring_pull(t->xchg), 1U);
+	msleep(100);	/* the drain due after it has run (nothing to do) */
+	txr_t_post(t, txr_t_take(test, t), 8, 0, 0);
+	KUNIT_EXPECT_EQ(test, xmsg_txring_pull(t->xchg), 0U);
+	KUNIT_EXPECT_EQ(test, t->hdr->send_consumer, 2U);
+	KUNIT_EXPECT_EQ(test, t->hdr->comp_producer, 2U);
+	KUNIT_EXPECT_EQ(test, t->hdr->refused[XMSG_TXRING_REFUSED_SEND], 0U);
+	KUNIT_EXPECT_EQ(test, t->hdr->flags, (u32)XMSG_TXRING_F_NEED_WAKEUP);
+	/* room again: the next pull sends it */
+	KUNIT_EXPECT_EQ(test, xmsg_msg_rel(txr_t_recv(test, t)), 0);
+	KUNIT_EXPECT_EQ(test, xmsg_txring_pull(t->xchg), 1U);
+	KUNIT_EXPECT_EQ(test, xmsg_msg_rel(txr_t_recv(test, t)), 0);
+}
+
 static struct kunit_case xmsg_ipc_txring_cases[] = {
 	KUNIT_CASE(txring_create_einval),
 	KUNIT_CASE(txring_fill_lease),
@@ -614,6 +685,8 @@ static struct kunit_case xmsg_ipc_txring_cases[] = {
 	KUNIT_CASE(txring_destroy_returns),
 	KUNIT_CASE(txring_xchg_dead),
 	KUNIT_CASE(txring_no_lease),
+	KUNIT_CASE(txring_pull_sends),
+	KUNIT_CASE(txring_pull_refuses_nothing),
 	{}
 };
 
