@@ -47,9 +47,9 @@
  * at all.  A pull leases no block from the pool; spares it gets back are
  * leased as by a kick.  It refuses nothing and never sleeps to allocate:
  * a descriptor a kick would refuse, or that cannot be sent at once, stays
- * posted for the sender's kick; and one pull takes at most a batch from
- * at most XMSG_TXRING_PULL_RINGS rings, so senders cannot make a
- * receiver's poll() or receive long.  What any drain allocates is charged
+ * posted for the sender's kick (or the drain due); and one pull takes at
+ * most a batch from at most XMSG_TXRING_PULL_RINGS rings, so senders
+ * cannot make a receiver's poll() or receive long.  What any drain allocates is charged
  * to the memory cgroup of the ring's creator.  A posted descriptor may
  * thus be sent at any time, by whichever drain comes first.
  *
@@ -91,7 +91,10 @@
 #include <xmsg/trace.h>
 #include "xmsg_ipc_priv.h"
 
-/* Send rings one pull locks at most (the next pull goes on from there) */
+/*
+ * Send rings one pull locks at most, and four times as many it looks at
+ * (the next pull goes on from there)
+ */
 #define XMSG_TXRING_PULL_RINGS	32
 
 /* How long a pull's receiver has to come back before a drain is due */
@@ -357,9 +360,10 @@ static u32 __xmsg_txring_posted(struct xmsg_txring *ring)
  * Take up to @budget descriptors; return how many were taken.  A @pull
  * refuses nothing: the first descriptor that would be refused (by its
  * check or by the send: a full queue, no memory) is given back, posted
- * still, *@left is set and the drain stops; the sender's own kick deals
- * with it.  So a receiver never spends its time on another's garbage, and
- * never makes a sender's descriptors fail.
+ * still, *@left is set and the drain stops; the sender's own kick (or
+ * the drain due, which acts as one) deals with it.  So a receiver never
+ * spends its time on another's garbage, nor fails a sender's descriptors
+ * itself.
  */
 static u32 __xmsg_txring_drain(struct xmsg_txring *ring, u32 budget,
 			       u32 *sent, struct list_head *wake, bool pull,
@@ -410,20 +414,23 @@ static u32 __xmsg_txring_drain(struct xmsg_txring *ring, u32 budget,
 }
 
 /*
- * A drain: take up to XMSG_TXRING_BATCH_MAX descriptors, with
- * NEED_WAKEUP clear meanwhile.  After a @pull that sent something, or
- * when the budget is spent on a batch that sent something with descriptors
- * still posted, it stays clear and *@due is set: the caller queues @later
- * (see Wake-ups above).  (A batch of refusals only does not: garbage
- * posted again and again must not keep a worker busy.)  Else
+ * A drain: take up to @budget descriptors, with NEED_WAKEUP clear
+ * meanwhile; a @pull leaves the flag as it found it until it has sent
+ * something (a sender that finds it set kicks and waits for the lock, so
+ * nothing a pull gives back is left to nobody; found clear, a drain is
+ * due already).  After a @pull that sent something, or when the budget
+ * is spent on a batch that sent all it took with descriptors still
+ * posted, it stays clear and *@due is set: the caller queues @later
+ * (see Wake-ups above).  (A batch with refusals does not: garbage posted
+ * again and again must not keep a worker busy.)  Else
  * it is set and the producer index looked at once more, also after a pass
  * that took nothing: a sender that posted after the pass looked may have
  * seen the flag clear and not kicked.  A pass that takes nothing after
  * such a look ends the drain (the completion ring is full: the sender
  * reaps, finds the flag set and kicks; or the index went back: garbage).
  * A @pull that gave a descriptor back (see __xmsg_txring_drain()) sets
- * the flag and stops: the sender kicks.  @budget: at most this many
- * taken.  *@sent gets the number sent; the receivers chosen are woken.
+ * the flag and stops: the sender kicks.  *@sent gets the number sent;
+ * the receivers chosen are woken.
  * Return: the number taken.
  */
 static u32 __xmsg_txring_run(struct xmsg_txring *ring, bool pull,
@@ -436,15 +443,20 @@ static u32 __xmsg_txring_run(struct xmsg_txring *ring, bool pull,
 	lockdep_assert_held(&ring->lock);
 	*sent = 0;
 	for (;;) {
-		__xmsg_txring_set_flags(ring, ring->flags &
-					~XMSG_TXRING_F_NEED_WAKEUP);
+		if (!pull)
+			__xmsg_txring_set_flags(ring, ring->flags &
+						~XMSG_TXRING_F_NEED_WAKEUP);
 		n = __xmsg_txring_drain(ring, budget, sent, &wake, pull, &left);
 		taken += n;
 		budget -= n;
-		*due = !left && *sent && (pull || (!budget &&
-						   __xmsg_txring_posted(ring)));
-		if (*due)
+		*due = !left && *sent &&
+		       (pull || (!budget && taken == *sent &&
+				 __xmsg_txring_posted(ring)));
+		if (*due) {
+			__xmsg_txring_set_flags(ring, ring->flags &
+						~XMSG_TXRING_F_NEED_WAKEUP);
 			break;
+		}
 		__xmsg_txring_set_flags(ring, ring->flags |
 					XMSG_TXRING_F_NEED_WAKEUP);
 		/* the flag before the last look at the producer index */
@@ -659,6 +671,18 @@ void xmsg_txring_kick(struct xmsg_txring *ring, bool lease, u32 *sent,
 EXPORT_SYMBOL_NS_GPL(xmsg_txring_kick, XMSG_NS);
 
 /**
+ * xmsg_txring_any() - whether an exchange has send rings
+ * @xchg: the exchange
+ *
+ * Context: any context; a hint (a ring may come or go right after).
+ * Return: true when a send ring sends to @xchg.
+ */
+bool xmsg_txring_any(struct xmsg_xchg *xchg)
+{
+	return !list_empty(&xchg->txrings);
+}
+
+/**
  * xmsg_txring_pull() - send what an exchange's send rings hold, for a
  *	receiver that found nothing
  * @xchg: the exchange
@@ -666,9 +690,10 @@ EXPORT_SYMBOL_NS_GPL(xmsg_txring_kick, XMSG_NS);
  * Takes up to XMSG_TXRING_BATCH_MAX descriptors in all from up to
  * XMSG_TXRING_PULL_RINGS send rings of @xchg whose lock is free (one held
  * is being drained), as a kick does, but leases no block from the pool,
- * never sleeps to allocate and refuses nothing: a descriptor a kick would
- * refuse (or could not send now) stays posted, and its ring's NEED_WAKEUP
- * is set for its sender to kick.  Nothing is done when another receiver
+ * never sleeps to allocate and refuses nothing itself: a descriptor a kick
+ * would refuse (or could not send now) stays posted, and its ring's
+ * NEED_WAKEUP is set for its sender to kick (or, when it was clear, the
+ * drain already due takes it as a kick would).  Nothing is done when another receiver
  * is pulling.  The allocations are charged to each ring's creator; the
  * rings are served in turn from one pull to the next.  A ring that sent
  * something is left without XMSG_TXRING_F_NEED_WAKEUP until a later pull,
@@ -682,7 +707,7 @@ EXPORT_SYMBOL_NS_GPL(xmsg_txring_kick, XMSG_NS);
  */
 u32 xmsg_txring_pull(struct xmsg_xchg *xchg)
 {
-	u32 budget = XMSG_TXRING_BATCH_MAX, total = 0, visits = 0;
+	u32 budget = XMSG_TXRING_BATCH_MAX, total = 0, visits = 0, looks = 0;
 	struct xmsg_txring *ring, *stop = NULL;
 	u32 sent, taken, cons, flags;
 	struct mem_cgroup *old;
@@ -693,11 +718,11 @@ u32 xmsg_txring_pull(struct xmsg_xchg *xchg)
 	 * Hints: a ring added after the look waits for its sender's kick;
 	 * another receiver pulling now serves the rings.
 	 */
-	if (list_empty(&xchg->txrings) ||
-	    !mutex_trylock(&xchg->txring_lock))
+	if (!xmsg_txring_any(xchg) || !mutex_trylock(&xchg->txring_lock))
 		return 0;
 	list_for_each_entry(ring, &xchg->txrings, link) {
-		if (!budget || visits == XMSG_TXRING_PULL_RINGS) {
+		if (!budget || visits == XMSG_TXRING_PULL_RINGS ||
+		    looks++ == 4 * XMSG_TXRING_PULL_RINGS) {
 			stop = ring;
 			break;
 		}

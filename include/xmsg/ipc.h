@@ -350,6 +350,7 @@ struct xmsg_txring *xmsg_txring_create(struct xmsg_xchg *xchg,
 				       struct xmsg_pool *pool, u32 entries,
 				       u32 blocks);
 void xmsg_txring_destroy(struct xmsg_txring *ring);
+bool xmsg_txring_any(struct xmsg_xchg *xchg);
 u32 xmsg_txring_pull(struct xmsg_xchg *xchg);
 void xmsg_txring_kick(struct xmsg_txring *ring, bool lease, u32 *sent,
 		      u32 *refused);

@@ -632,7 +632,8 @@ static int __xmsg_cdev_recv(struct xmsg_file *cf, struct xmsg_recv_args *a,
 		msg = ERR_PTR(-EAGAIN);
 	else
 		msg = xmsg_xchg_recv(xchg, &cf->owner, 0, flags, &a->gen);
-	if (msg == ERR_PTR(-EAGAIN)) {
+	if (msg == ERR_PTR(-EAGAIN) &&
+	    (a->deadline || xmsg_txring_any(xchg))) {
 		obj = hx->obj;	/* held until the end: @hx may go */
 		xmsg_obj_get(obj);
 		mutex_unlock(&cf->lock);
