@@ -630,12 +630,6 @@ TEST_F(tx, pull_by_recv)
 }
 
 /*
- * More than a batch posted, one kick: the drain that spent its batch
- * leaves NEED_WAKEUP clear and the rest to a drain due later, so nothing
- * waits for a kick the sender was never asked for (a drain that a pull
- * started, or the one due after it, ends the same way).
- */
-/*
  * A receiver's pull refuses nothing: garbage stays posted for the
  * sender's own kick (which refuses and counts it), and the good
  * descriptors behind it wait for that kick too.
@@ -672,6 +666,12 @@ TEST_F(tx, pull_refuses_nothing)
 	EXPECT_EQ(0u, pool_in_use(self->x, self->pool));
 }
 
+/*
+ * More than a batch posted, one kick: the drain that spent its batch
+ * leaves NEED_WAKEUP clear and the rest to a drain due later, so nothing
+ * waits for a kick the sender was never asked for (a drain that a pull
+ * started, or the one due after it, ends the same way).
+ */
 TEST_F(tx, batch_spent_rest_drained_later)
 {
 	const unsigned int n = XMSG_TXRING_BATCH_MAX + 1;
