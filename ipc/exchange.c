@@ -506,11 +506,14 @@ static void xmsg_xchg_pick_spares(struct list_head *done,
 /*
  * @wake: the caller's wake list (woken later), or NULL to wake now
  * @spares: NULL, or gets up to @max messages given back by the ring
+ * @quiet: the pollers of the ring and of the exchange are not woken
+ *	either: the caller calls xmsg_xchg_wake_pollers() (needs @wake)
  */
 static int xmsg_xchg_send_queue(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 				struct xmsg_owner *from, u8 prio, u64 tag,
 				struct list_head *wake,
-				struct list_head *spares, unsigned int max)
+				struct list_head *spares, unsigned int max,
+				bool quiet)
 {
 	/* read now: once put, the message may be received and released */
 	size_t len = msg->size;
@@ -531,7 +534,7 @@ static int xmsg_xchg_send_queue(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 	spin_lock_irqsave(&xchg->lock, flags);
 	ret = __xmsg_xchg_put(xchg, msg, prio, tag, wl, &done);
 	ring = xchg->ring;
-	if (ring && ret > 0)
+	if (ring && ret > 0 && !quiet)
 		ring_wake = __xmsg_ring_wake_needed(ring);
 	spin_unlock_irqrestore(&xchg->lock, flags);
 	if (ring_wake)
@@ -545,7 +548,7 @@ static int xmsg_xchg_send_queue(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 		xmsg_xchg_untake(msg, from);
 		return ret;
 	}
-	if (ret == 1)
+	if (ret == 1 && !quiet)
 		xmsg_xchg_poll_wake(xchg, EPOLLIN | EPOLLRDNORM);
 	else if (!wake)
 		xmsg_waiters_wake(&now);
@@ -556,7 +559,7 @@ static int xmsg_xchg_send_queue(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 static int xmsg_xchg_send_any(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 			      struct xmsg_owner *from, u8 prio, u64 tag,
 			      struct list_head *wake, struct list_head *spares,
-			      unsigned int max)
+			      unsigned int max, bool quiet)
 {
 	if (!xchg || !msg || prio > XMSG_MSG_PRIO_MAX)
 		return -EINVAL;
@@ -568,7 +571,7 @@ static int xmsg_xchg_send_any(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 		return tag ? -EINVAL :
 		       xmsg_xchg_send_bcast(xchg, msg, from, prio, wake);
 	return xmsg_xchg_send_queue(xchg, msg, from, prio, tag, wake, spares,
-				    max);
+				    max, quiet);
 }
 
 /**
@@ -666,8 +669,9 @@ int xmsg_xchg_send_reuse(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 
 	if (!spare)
 		return xmsg_xchg_send_any(xchg, msg, from, prio, 0, wake, NULL,
-					  0);
-	ret = xmsg_xchg_send_any(xchg, msg, from, prio, 0, wake, &spares, 1);
+					  0, false);
+	ret = xmsg_xchg_send_any(xchg, msg, from, prio, 0, wake, &spares, 1,
+				 false);
 	*spare = list_first_entry_or_null(&spares, struct xmsg_msg, link);
 	if (*spare)
 		list_del_init(&(*spare)->link);
@@ -702,9 +706,61 @@ int xmsg_xchg_send_reuse_many(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 			      unsigned int max)
 {
 	return xmsg_xchg_send_any(xchg, msg, from, prio, 0, wake, spares,
-				  max);
+				  max, false);
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_xchg_send_reuse_many, XMSG_NS);
+
+/*
+ * xmsg_xchg_send_quiet() - xmsg_xchg_send_reuse_many() for a batch
+ *
+ * As xmsg_xchg_send_reuse_many() with a wake list, except that neither
+ * the receive ring's poller nor the exchange's pollers are woken: the
+ * caller calls xmsg_xchg_wake_pollers() after its last send (and before
+ * it sleeps), so that a poller on the sender's CPU is woken once per batch
+ * rather than preempting the sender at the first message (then taking
+ * one message per wake-up).  Normal and pass exchanges only.
+ *
+ * Context: process context, no lock held.
+ * Return: as xmsg_xchg_send().
+ */
+int xmsg_xchg_send_quiet(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
+			 u8 prio, struct list_head *wake,
+			 struct list_head *spares, unsigned int max)
+{
+	if (xchg && xchg->kind == XMSG_XCHG_KIND_BCAST)
+		return -EINVAL;
+	return xmsg_xchg_send_any(xchg, msg, NULL, prio, 0, wake, spares,
+				  max, true);
+}
+
+/*
+ * xmsg_xchg_wake_pollers() - wake the pollers xmsg_xchg_send_quiet() left
+ *
+ * The receive ring's poller when its ring has what it waits for, and the
+ * exchange's pollers when messages are queued.  A poller adds itself to
+ * its wait queue before it looks under the exchange lock, so one that
+ * this misses finds the messages itself.
+ *
+ * Context: process context, no lock held.
+ */
+void xmsg_xchg_wake_pollers(struct xmsg_xchg *xchg)
+{
+	struct xmsg_ring *ring;
+	bool ring_wake = false;
+	unsigned long flags;
+
+	rcu_read_lock();	/* for @ring, see ring.c */
+	spin_lock_irqsave(&xchg->lock, flags);
+	ring = xchg->ring;
+	if (ring)
+		ring_wake = __xmsg_ring_wake_needed(ring);
+	spin_unlock_irqrestore(&xchg->lock, flags);
+	if (ring_wake)
+		xmsg_ring_wake(ring, EPOLLIN | EPOLLRDNORM);
+	rcu_read_unlock();
+	if (READ_ONCE(xchg->queued))
+		xmsg_xchg_poll_wake(xchg, EPOLLIN | EPOLLRDNORM);
+}
 
 /**
  * xmsg_xchg_send_tagged - send a message with a tag
@@ -727,7 +783,8 @@ int xmsg_xchg_send_tagged(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 			  struct xmsg_owner *from, u8 prio, u64 tag,
 			  struct list_head *wake)
 {
-	return xmsg_xchg_send_any(xchg, msg, from, prio, tag, wake, NULL, 0);
+	return xmsg_xchg_send_any(xchg, msg, from, prio, tag, wake, NULL, 0,
+				  false);
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_xchg_send_tagged, XMSG_NS);
 

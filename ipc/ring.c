@@ -391,6 +391,7 @@ struct xmsg_ring *xmsg_ring_create(u32 entries, u32 wake_min, u64 wake_ns)
 	init_waitqueue_head(&ring->wq);
 	return ring;
 }
+EXPORT_SYMBOL_NS_GPL(xmsg_ring_create, XMSG_NS);
 
 /**
  * xmsg_ring_destroy() - detach a ring, release what it holds, free it
@@ -416,6 +417,7 @@ void xmsg_ring_destroy(struct xmsg_ring *ring)
 		xmsg_obj_put(xmsg_xchg_obj(ring->xchg));
 	xmsg_ring_free(ring);
 }
+EXPORT_SYMBOL_NS_GPL(xmsg_ring_destroy, XMSG_NS);
 
 /**
  * xmsg_ring_attach() - make a ring the standing receiver of an exchange
@@ -441,6 +443,7 @@ int xmsg_ring_attach(struct xmsg_ring *ring, struct xmsg_xchg *xchg,
 	ring->pool = pool;
 	return xmsg_xchg_ring_attach(xchg, ring);
 }
+EXPORT_SYMBOL_NS_GPL(xmsg_ring_attach, XMSG_NS);
 
 /**
  * xmsg_ring_map_size() - bytes of a ring's shared memory
@@ -497,6 +500,7 @@ __poll_t xmsg_ring_poll(struct xmsg_ring *ring, struct file *file,
 		xmsg_txring_pull(ring->xchg);
 	return xmsg_xchg_ring_poll(ring->xchg, ring);
 }
+EXPORT_SYMBOL_NS_GPL(xmsg_ring_poll, XMSG_NS);
 
 /**
  * xmsg_ring_take() - take the message of a ring entry out of the ring
@@ -549,3 +553,4 @@ void xmsg_ring_get_stats(struct xmsg_ring *ring, struct xmsg_ring_stats *st)
 	__xmsg_ring_get_stats(ring, st);
 	spin_unlock_irqrestore(ring->lock, flags);
 }
+EXPORT_SYMBOL_NS_GPL(xmsg_ring_get_stats, XMSG_NS);

@@ -22,8 +22,9 @@
  * when the descriptor is taken, so posting a block twice (or a block of
  * another ring) finds it clear and is refused.  An accepted block becomes
  * a message (xmsg_msg_make(), no owner: the ring's) sent with
- * xmsg_xchg_send_reuse_many(); from there it goes the way of every
- * message, back to the pool when its receiver releases it.  A refused
+ * xmsg_xchg_send_quiet(); from there it goes the way of every message,
+ * back to the pool when its receiver releases it.  The receivers and
+ * pollers a drain's sends choose are woken once, when it ends.  A refused
  * descriptor is counted per reason (@refused: the kernel's counts,
  * written to the shared header, never read back) and its block, if it was
  * leased, stays leased.  Blocks are leased again until @blocks are: the
@@ -294,6 +295,7 @@ static int __xmsg_txring_send(struct xmsg_txring *ring,
 			    GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN);
 	if (msg == ERR_PTR(-ENOMEM) && !pull) {
 		xmsg_xchg_wake(wake);
+		xmsg_xchg_wake_pollers(ring->xchg);
 		msg = xmsg_msg_make(ring->pool, dbp, NULL, GFP_KERNEL_ACCOUNT);
 	}
 	if (IS_ERR(msg)) {
@@ -301,9 +303,9 @@ static int __xmsg_txring_send(struct xmsg_txring *ring,
 		goto relet;
 	}
 	xmsg_msg_set_length(msg, d->len);	/* 1 to the stride: cannot fail */
-	err = xmsg_xchg_send_reuse_many(ring->xchg, msg, NULL, d->prio, wake,
-					&spares, ring->leasing ?
-					ring->blocks - ring->leased : 0);
+	err = xmsg_xchg_send_quiet(ring->xchg, msg, d->prio, wake, &spares,
+				   ring->leasing ?
+				   ring->blocks - ring->leased : 0);
 	if (err)
 		xmsg_msg_unmake(msg, NULL);	/* ours, no proxy: cannot fail */
 relet:
@@ -471,6 +473,8 @@ static u32 __xmsg_txring_run(struct xmsg_txring *ring, bool pull,
 	/* the completion entries before the index that makes them visible */
 	smp_store_release(&ring->hdr->comp_producer, ring->comp_prod);
 	xmsg_xchg_wake(&wake);
+	if (*sent)
+		xmsg_xchg_wake_pollers(ring->xchg);
 	return taken;
 }
 

@@ -171,6 +171,10 @@ struct xmsg_xchg_waiter {
 };
 
 void xmsg_xchg_poll_wake(struct xmsg_xchg *xchg, __poll_t mask);
+int xmsg_xchg_send_quiet(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
+			 u8 prio, struct list_head *wake,
+			 struct list_head *spares, unsigned int max);
+void xmsg_xchg_wake_pollers(struct xmsg_xchg *xchg);
 int xmsg_xchg_wait(struct xmsg_xchg *xchg, struct xmsg_xchg_waiter *xw,
 		   unsigned long flags, ktime_t timeout) __releases(&xchg->lock);
 

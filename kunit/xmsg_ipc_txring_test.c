@@ -9,6 +9,7 @@
 #include <kunit/test.h>
 #include <linux/delay.h>
 #include <linux/module.h>
+#include <linux/poll.h>
 #include "xmsg_ipc_test.h"
 
 /* A send ring to an exchange, with the shared memory as the sender sees it. */
@@ -672,6 +673,65 @@ static void txring_pull_refuses_nothing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xmsg_msg_rel(txr_t_recv(test, t)), 0);
 }
 
+/* A ring poller that counts its wake-ups instead of sleeping. */
+struct txr_t_poller {
+	poll_table pt;
+	wait_queue_entry_t wait;
+	wait_queue_head_t *head;
+	atomic_t wakes;
+};
+
+static int txr_t_poller_wake(wait_queue_entry_t *wait, unsigned int mode,
+			     int sync, void *key)
+{
+	atomic_inc(&container_of(wait, struct txr_t_poller, wait)->wakes);
+	return 0;
+}
+
+static void txr_t_poller_queue(struct file *file, wait_queue_head_t *head,
+			       poll_table *pt)
+{
+	struct txr_t_poller *p = container_of(pt, struct txr_t_poller, pt);
+
+	p->head = head;
+	init_waitqueue_func_entry(&p->wait, txr_t_poller_wake);
+	add_wait_queue(head, &p->wait);
+}
+
+/*
+ * A kick that puts a batch into the exchange's receive ring wakes the
+ * ring's poller once, at the end: woken at the first message, a poller
+ * on the sender's CPU would preempt the drain and take one at a time.
+ */
+static void txring_kick_wakes_once(struct kunit *test)
+{
+	struct txr_t *t = txr_t(test, 0, 16, 16);
+	struct txr_t_poller p = { .wakes = ATOMIC_INIT(0) };
+	struct xmsg_ring_stats st;
+	struct xmsg_ring *rr;
+	u32 i;
+
+	rr = xmsg_ring_create(16, 1, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(rr));
+	if (xmsg_ring_attach(rr, t->xchg, t->env->pool)) {
+		xmsg_ring_destroy(rr);
+		KUNIT_ASSERT_TRUE_MSG(test, false, "ring attach failed");
+	}
+	init_poll_funcptr(&p.pt, txr_t_poller_queue);
+	KUNIT_EXPECT_FALSE(test, xmsg_ring_poll(rr, NULL, &p.pt) & EPOLLIN);
+	KUNIT_EXPECT_NOT_NULL(test, p.head);
+	txr_t_kick(t, true, NULL);
+	for (i = 0; i < 8; i++)
+		txr_t_post(t, txr_t_take(test, t), 8, 0, 0);
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, NULL), 8U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&p.wakes), 1);
+	xmsg_ring_get_stats(rr, &st);
+	KUNIT_EXPECT_EQ(test, st.producer, 8U);
+	if (p.head)
+		remove_wait_queue(p.head, &p.wait);
+	xmsg_ring_destroy(rr);
+}
+
 static struct kunit_case xmsg_ipc_txring_cases[] = {
 	KUNIT_CASE(txring_create_einval),
 	KUNIT_CASE(txring_fill_lease),
@@ -687,6 +747,7 @@ static struct kunit_case xmsg_ipc_txring_cases[] = {
 	KUNIT_CASE(txring_no_lease),
 	KUNIT_CASE(txring_pull_sends),
 	KUNIT_CASE(txring_pull_refuses_nothing),
+	KUNIT_CASE(txring_kick_wakes_once),
 	{}
 };
 
