@@ -13,8 +13,10 @@
  * issues a full barrier and reads the ring's flags; it calls
  * XMSG_IOC_TXRING_KICK only when XMSG_TXRING_F_NEED_WAKEUP is set, when
  * it has no block left to fill (a kick also leases blocks again) and
- * when it flushes.  It looks at the flag once per STREAM_BATCH posts in
- * throughput, after every post in a round trip, and kicks before it
+ * when it flushes.  It looks at the flag once per send ring's worth of
+ * posts in throughput (as an AF_XDP sender kicks once per batch; on one
+ * CPU, every kick lets the receiver run), after every post in a round
+ * trip, and kicks before it
  * waits for blocks, so that nothing it posted stays unkicked while the
  * flag asks for a kick.  It reaps completions at every post (one load of
  * the completion producer index when there are none), so the completion
@@ -44,8 +46,6 @@
 #include <unistd.h>
 #include "ipc_bench.h"
 
-/* throughput: descriptors posted between two looks at the flag */
-#define STREAM_BATCH	16
 /* round trip: blocks of the pool, and leased to each send ring */
 #define STREAM_RTT_BLOCKS	8
 #define STREAM_RTT_LEASED	2
@@ -112,7 +112,7 @@ static int stream_setup(struct chan *c, size_t size, const char **why)
 		s->tx_entries = s->nblocks / 2;
 		s->tx_blocks = s->tx_entries;
 		s->rx_entries = s->nblocks;
-		s->batch = STREAM_BATCH;
+		s->batch = s->tx_entries;
 	} else {
 		s->nblocks = STREAM_RTT_BLOCKS;
 		s->nxchg = 2;
