@@ -554,3 +554,21 @@ void xmsg_ring_get_stats(struct xmsg_ring *ring, struct xmsg_ring_stats *st)
 	spin_unlock_irqrestore(ring->lock, flags);
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_ring_get_stats, XMSG_NS);
+
+/**
+ * xmsg_ring_hdr() - the kernel's address of a receive ring's shared memory
+ * @ring: the ring
+ *
+ * For an in-kernel reader (the benchmark module) playing the part user
+ * space plays through the mapping: the entries follow the header.  The
+ * ring reads the consumer index written there as it reads user space's:
+ * untrusted.
+ *
+ * Context: any context.
+ * Return: the header; valid until xmsg_ring_destroy().
+ */
+struct xmsg_ring_hdr *xmsg_ring_hdr(struct xmsg_ring *ring)
+{
+	return ring->hdr;
+}
+EXPORT_SYMBOL_NS_GPL(xmsg_ring_hdr, XMSG_NS);

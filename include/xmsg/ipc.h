@@ -343,6 +343,7 @@ __poll_t xmsg_ring_poll(struct xmsg_ring *ring, struct file *file,
 			poll_table *pt);
 struct xmsg_msg *xmsg_ring_take(struct xmsg_ring *ring, u32 index);
 void xmsg_ring_get_stats(struct xmsg_ring *ring, struct xmsg_ring_stats *st);
+struct xmsg_ring_hdr *xmsg_ring_hdr(struct xmsg_ring *ring);
 
 /* txring.c: send rings */
 u64 xmsg_txring_bytes(u32 entries, u32 nblk);
