@@ -494,7 +494,7 @@ struct rx_bench {
 /* Post every block the fill ring holds, kick, read the receive ring. */
 static int rx_kick_batch(struct rx_bench *t)
 {
-	u32 sent, refused, n = 0;
+	u32 sent, refused, prod, n = 0;
 	u64 t0;
 
 	while (READ_ONCE(t->hdr->fill_producer) != t->fcons) {
@@ -507,15 +507,17 @@ static int rx_kick_batch(struct rx_bench *t)
 		t->prod++;
 		n++;
 	}
+	/* the descriptors before the index, as a sender's store-release */
 	smp_store_release(&t->hdr->send_producer, t->prod);
 	t0 = ktime_get_ns();
 	xmsg_txring_kick(t->ring, true, &sent, &refused);
 	t->ns += ktime_get_ns() - t0;
 	t->n += sent;
 	WRITE_ONCE(t->hdr->comp_consumer, READ_ONCE(t->hdr->comp_producer));
-	/* the reader: every entry read */
-	smp_store_release(&t->rhdr->consumer,
-			  smp_load_acquire(&t->rhdr->producer));
+	/* the reader: every entry read; pairs with the ring's release */
+	prod = smp_load_acquire(&t->rhdr->producer);
+	/* the reads of the entries before the index that frees them */
+	smp_store_release(&t->rhdr->consumer, prod);
 	return sent == n && !refused ? 0 : -EIO;
 }
 
