@@ -506,8 +506,8 @@ static void xmsg_xchg_pick_spares(struct list_head *done,
 /*
  * @wake: the caller's wake list (woken later), or NULL to wake now
  * @spares: NULL, or gets up to @max messages given back by the ring
- * @quiet: the pollers of the ring and of the exchange are not woken
- *	either: the caller calls xmsg_xchg_wake_pollers() (needs @wake)
+ * @quiet: the pollers of the ring and of the exchange are not woken: the
+ *	caller calls xmsg_xchg_wake_pollers()
  */
 static int xmsg_xchg_send_queue(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 				struct xmsg_owner *from, u8 prio, u64 tag,
@@ -710,18 +710,25 @@ int xmsg_xchg_send_reuse_many(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 }
 EXPORT_SYMBOL_NS_GPL(xmsg_xchg_send_reuse_many, XMSG_NS);
 
-/*
+/**
  * xmsg_xchg_send_quiet() - xmsg_xchg_send_reuse_many() for a batch
+ * @xchg: a normal or pass exchange
+ * @msg: the message, owner NULL
+ * @prio: priority, 0 (lowest) to XMSG_MSG_PRIO_MAX
+ * @wake: a wake list (see xmsg_xchg_send_defer())
+ * @spares: gets up to @max messages (see xmsg_xchg_send_reuse_many())
+ * @max: how many the caller can use
  *
- * As xmsg_xchg_send_reuse_many() with a wake list, except that neither
- * the receive ring's poller nor the exchange's pollers are woken: the
- * caller calls xmsg_xchg_wake_pollers() after its last send (and before
- * it sleeps), so that a poller on the sender's CPU is woken once per batch
+ * As xmsg_xchg_send_reuse_many() with no owner, except that neither the
+ * receive ring's poller nor the exchange's pollers are woken: the caller
+ * calls xmsg_xchg_wake_pollers() after its last send (and before it
+ * sleeps), so that a poller on the sender's CPU is woken once per batch
  * rather than preempting the sender at the first message (then taking
- * one message per wake-up).  Normal and pass exchanges only.
+ * one message per wake-up).
  *
- * Context: process context, no lock held.
- * Return: as xmsg_xchg_send().
+ * Context: as xmsg_xchg_send() with no owner; the exchange's lock not
+ * held.
+ * Return: as xmsg_xchg_send(); -EINVAL also for a broadcast exchange.
  */
 int xmsg_xchg_send_quiet(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 			 u8 prio, struct list_head *wake,
@@ -733,32 +740,36 @@ int xmsg_xchg_send_quiet(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 				  max, true);
 }
 
-/*
+/**
  * xmsg_xchg_wake_pollers() - wake the pollers xmsg_xchg_send_quiet() left
+ * @xchg: the exchange
  *
- * The receive ring's poller when its ring has what it waits for, and the
- * exchange's pollers when messages are queued.  A poller adds itself to
- * its wait queue before it looks under the exchange lock, so one that
- * this misses finds the messages itself.
+ * The receive ring's poller when its ring has what it waits for (or the
+ * ring's timer started, see ring.c), and the exchange's pollers when
+ * messages are queued.  A poller adds itself to its wait queue before it
+ * looks under the exchange lock, so one that this misses finds the
+ * messages itself.
  *
- * Context: process context, no lock held.
+ * Context: any context; the exchange's lock not held.
  */
 void xmsg_xchg_wake_pollers(struct xmsg_xchg *xchg)
 {
 	struct xmsg_ring *ring;
 	bool ring_wake = false;
 	unsigned long flags;
+	u32 queued;
 
 	rcu_read_lock();	/* for @ring, see ring.c */
 	spin_lock_irqsave(&xchg->lock, flags);
 	ring = xchg->ring;
 	if (ring)
 		ring_wake = __xmsg_ring_wake_needed(ring);
+	queued = xchg->queued;
 	spin_unlock_irqrestore(&xchg->lock, flags);
 	if (ring_wake)
 		xmsg_ring_wake(ring, EPOLLIN | EPOLLRDNORM);
 	rcu_read_unlock();
-	if (READ_ONCE(xchg->queued))
+	if (queued)
 		xmsg_xchg_poll_wake(xchg, EPOLLIN | EPOLLRDNORM);
 }
 

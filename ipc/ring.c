@@ -23,7 +23,12 @@
  * Wake-ups: a sender wakes the ring's poller (if any) when @wake_min
  * entries are ready, else starts a timer of @wake_ns that wakes it (so a
  * receiver that polls is woken once per batch, like a TPACKET_V3 reader
- * once per block).
+ * once per block).  A send ring's drain does so once, when it ends
+ * (xmsg_xchg_wake_pollers()), not at each of its sends: a poller on the
+ * drain's CPU would otherwise preempt it at the first entry and read one
+ * entry per wake-up.  A poller on another CPU thus sees a drain's entries
+ * when it ends (at most XMSG_TXRING_BATCH_MAX sends), and a ring smaller
+ * than the batch may fill before its reader wakes.
  *
  * Locking
  * -------

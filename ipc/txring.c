@@ -432,7 +432,8 @@ static u32 __xmsg_txring_drain(struct xmsg_txring *ring, u32 budget,
  * reaps, finds the flag set and kicks; or the index went back: garbage).
  * A @pull that gave a descriptor back (see __xmsg_txring_drain()) sets
  * the flag and stops: the sender kicks.  *@sent gets the number sent;
- * the receivers chosen are woken.
+ * the receivers chosen are woken, and when something was sent, the
+ * pollers of the exchange and of its receive ring, once.
  * Return: the number taken.
  */
 static u32 __xmsg_txring_run(struct xmsg_txring *ring, bool pull,

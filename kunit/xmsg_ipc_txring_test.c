@@ -673,8 +673,13 @@ static void txring_pull_refuses_nothing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xmsg_msg_rel(txr_t_recv(test, t)), 0);
 }
 
-/* A ring poller that counts its wake-ups instead of sleeping. */
+/*
+ * A poller that counts its wake-ups instead of sleeping, of a receive
+ * ring on a test's exchange or of the exchange itself; both go before the
+ * exchange does.
+ */
 struct txr_t_poller {
+	struct xmsg_ring *ring;
 	poll_table pt;
 	wait_queue_entry_t wait;
 	wait_queue_head_t *head;
@@ -698,6 +703,51 @@ static void txr_t_poller_queue(struct file *file, wait_queue_head_t *head,
 	add_wait_queue(head, &p->wait);
 }
 
+static void txr_t_poller_exit(struct kunit_resource *res)
+{
+	struct txr_t_poller *p = res->data;
+
+	if (p->head)
+		remove_wait_queue(p->head, &p->wait);
+	xmsg_ring_destroy(p->ring);	/* NULL: no-op */
+	kfree(p);
+}
+
+/*
+ * A receive ring of @entries on @t's exchange, polled once (empty); with
+ * @entries 0 the exchange polled instead.
+ */
+static struct txr_t_poller *txr_t_poller(struct kunit *test, struct txr_t *t,
+					 u32 entries)
+{
+	struct txr_t_poller *p = kzalloc(sizeof(*p), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	init_poll_funcptr(&p->pt, txr_t_poller_queue);
+	if (!entries) {
+		kunit_alloc_resource(test, NULL, txr_t_poller_exit,
+				     GFP_KERNEL, p);
+		KUNIT_EXPECT_FALSE(test, xmsg_xchg_poll(t->xchg, NULL, &p->pt,
+							0) & EPOLLIN);
+		KUNIT_ASSERT_NOT_NULL(test, p->head);
+		return p;
+	}
+	p->ring = xmsg_ring_create(entries, 1, 0);
+	if (IS_ERR(p->ring) ||
+	    xmsg_ring_attach(p->ring, t->xchg, t->env->pool)) {
+		if (!IS_ERR(p->ring))
+			xmsg_ring_destroy(p->ring);
+		kfree(p);
+		KUNIT_ASSERT_TRUE_MSG(test, false, "receive ring failed");
+	}
+	/* freed before @t (resources go in reverse order) */
+	kunit_alloc_resource(test, NULL, txr_t_poller_exit, GFP_KERNEL, p);
+	KUNIT_EXPECT_FALSE(test, xmsg_ring_poll(p->ring, NULL, &p->pt) &
+			   EPOLLIN);
+	KUNIT_ASSERT_NOT_NULL(test, p->head);
+	return p;
+}
+
 /*
  * A kick that puts a batch into the exchange's receive ring wakes the
  * ring's poller once, at the end: woken at the first message, a poller
@@ -706,30 +756,37 @@ static void txr_t_poller_queue(struct file *file, wait_queue_head_t *head,
 static void txring_kick_wakes_once(struct kunit *test)
 {
 	struct txr_t *t = txr_t(test, 0, 16, 16);
-	struct txr_t_poller p = { .wakes = ATOMIC_INIT(0) };
+	struct txr_t_poller *p = txr_t_poller(test, t, 16);
 	struct xmsg_ring_stats st;
-	struct xmsg_ring *rr;
 	u32 i;
 
-	rr = xmsg_ring_create(16, 1, 0);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(rr));
-	if (xmsg_ring_attach(rr, t->xchg, t->env->pool)) {
-		xmsg_ring_destroy(rr);
-		KUNIT_ASSERT_TRUE_MSG(test, false, "ring attach failed");
-	}
-	init_poll_funcptr(&p.pt, txr_t_poller_queue);
-	KUNIT_EXPECT_FALSE(test, xmsg_ring_poll(rr, NULL, &p.pt) & EPOLLIN);
-	KUNIT_EXPECT_NOT_NULL(test, p.head);
 	txr_t_kick(t, true, NULL);
 	for (i = 0; i < 8; i++)
 		txr_t_post(t, txr_t_take(test, t), 8, 0, 0);
 	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, NULL), 8U);
-	KUNIT_EXPECT_EQ(test, atomic_read(&p.wakes), 1);
-	xmsg_ring_get_stats(rr, &st);
+	KUNIT_EXPECT_EQ(test, atomic_read(&p->wakes), 1);
+	xmsg_ring_get_stats(p->ring, &st);
 	KUNIT_EXPECT_EQ(test, st.producer, 8U);
-	if (p.head)
-		remove_wait_queue(p.head, &p.wait);
-	xmsg_ring_destroy(rr);
+}
+
+/* So does a receiver's pull, and a kick that queues at the exchange. */
+static void txring_pull_and_queue_wake_once(struct kunit *test)
+{
+	struct txr_t *t = txr_t(test, 0, 16, 16);
+	struct txr_t_poller *p = txr_t_poller(test, t, 0);
+	u32 i;
+
+	txr_t_kick(t, true, NULL);
+	for (i = 0; i < 8; i++)
+		txr_t_post(t, txr_t_take(test, t), 8, 0, 0);
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, NULL), 8U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&p->wakes), 1);
+	for (i = 0; i < 4; i++)
+		txr_t_post(t, txr_t_take(test, t), 8, 0, 0);
+	KUNIT_EXPECT_EQ(test, xmsg_txring_pull(t->xchg), 4U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&p->wakes), 2);
+	for (i = 0; i < 12; i++)
+		KUNIT_EXPECT_EQ(test, xmsg_msg_rel(txr_t_recv(test, t)), 0);
 }
 
 static struct kunit_case xmsg_ipc_txring_cases[] = {
@@ -748,6 +805,7 @@ static struct kunit_case xmsg_ipc_txring_cases[] = {
 	KUNIT_CASE(txring_pull_sends),
 	KUNIT_CASE(txring_pull_refuses_nothing),
 	KUNIT_CASE(txring_kick_wakes_once),
+	KUNIT_CASE(txring_pull_and_queue_wake_once),
 	{}
 };
 
