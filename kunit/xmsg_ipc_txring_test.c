@@ -748,6 +748,19 @@ static struct txr_t_poller *txr_t_poller(struct kunit *test, struct txr_t *t,
 	return p;
 }
 
+/* Lease, post 8 blocks of 8 bytes, kick: the poller is woken once. */
+static void txr_t_kick8_wakes_once(struct kunit *test, struct txr_t *t,
+				   struct txr_t_poller *p)
+{
+	u32 i;
+
+	txr_t_kick(t, true, NULL);
+	for (i = 0; i < 8; i++)
+		txr_t_post(t, txr_t_take(test, t), 8, 0, 0);
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, NULL), 8U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&p->wakes), 1);
+}
+
 /*
  * A kick that puts a batch into the exchange's receive ring wakes the
  * ring's poller once, at the end: woken at the first message, a poller
@@ -758,13 +771,8 @@ static void txring_kick_wakes_once(struct kunit *test)
 	struct txr_t *t = txr_t(test, 0, 16, 16);
 	struct txr_t_poller *p = txr_t_poller(test, t, 16);
 	struct xmsg_ring_stats st;
-	u32 i;
 
-	txr_t_kick(t, true, NULL);
-	for (i = 0; i < 8; i++)
-		txr_t_post(t, txr_t_take(test, t), 8, 0, 0);
-	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, NULL), 8U);
-	KUNIT_EXPECT_EQ(test, atomic_read(&p->wakes), 1);
+	txr_t_kick8_wakes_once(test, t, p);
 	xmsg_ring_get_stats(p->ring, &st);
 	KUNIT_EXPECT_EQ(test, st.producer, 8U);
 }
@@ -776,11 +784,7 @@ static void txring_pull_and_queue_wake_once(struct kunit *test)
 	struct txr_t_poller *p = txr_t_poller(test, t, 0);
 	u32 i;
 
-	txr_t_kick(t, true, NULL);
-	for (i = 0; i < 8; i++)
-		txr_t_post(t, txr_t_take(test, t), 8, 0, 0);
-	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, NULL), 8U);
-	KUNIT_EXPECT_EQ(test, atomic_read(&p->wakes), 1);
+	txr_t_kick8_wakes_once(test, t, p);
 	for (i = 0; i < 4; i++)
 		txr_t_post(t, txr_t_take(test, t), 8, 0, 0);
 	KUNIT_EXPECT_EQ(test, xmsg_txring_pull(t->xchg), 4U);
