@@ -714,7 +714,17 @@ VARIATION = (
     "3.74x TPACKET_V3 within one run. Small-message figures from one box "
     "per peer were within the host's noise; hence the interleaved rounds, "
     "the range printed with every ratio, the median as the verdict and "
-    "the pinned placements.")
+    "the pinned placements. Three runs of `make bench` on 2026-12-06 "
+    "(19:59, 20:25 and 22:38 UTC) show how far a median moves from one "
+    "run to the next on the same host: the NIC ring receiver at 64 B on "
+    "1 vCPU went from 1.16x TPACKET_V3 (20:25) to 0.90x (22:38) with no "
+    "change to its path, at 1500 B from 0.87x to 0.98x; \"flat with "
+    "size\" on 1 vCPU went from 1.20x (19:59) to 1.86x (20:25) to 1.02x "
+    "(22:38) for xmsg, also with no change. The pipe's 64 B throughput "
+    "on 1 vCPU was 101,514 msg/s at 20:25 and 215,856 at 22:38. Between "
+    "20:25 and 22:38 xmsg-stream's own 64 B throughput on 1 vCPU went "
+    "from 0.85x to 2.0x the pipe; that one is the code (one wake-up per "
+    "drain, 64 posts per look at the flag).")
 
 TICK_NOTE = (
     "**Note on %s: the pipe and UNIX-socket figures are held up by "
@@ -846,10 +856,11 @@ def main():
     if missed:
         o.append("### Why the missed targets are missed")
         o.append("")
-        o.append("(Analysis written for the code of 2026-11-26; the "
-                 "figures quoted in it are from runs of that day, not "
-                 "necessarily this one. A new run regenerates the tables "
-                 "above but not this text.)")
+        o.append("(Analysis written for the code of 2026-11-26 and, for "
+                 "the 64 B stream, of 2026-12-06; the figures quoted in it "
+                 "are from runs of the day it names, not necessarily this "
+                 "one. A new run regenerates the tables above but not "
+                 "this text.)")
         o.append("")
         for m in missed:
             name = [t[1] for t in tl[0] if t[0] == m][0]
