@@ -421,31 +421,48 @@ static bool tx_recv(struct tx_bench *t, u32 n)
 	return true;
 }
 
+/* Write a descriptor of 64 bytes at @offset. */
+static void bench_desc(struct xmsg_txring_desc *d, u64 offset)
+{
+	d->offset = offset;
+	d->len = 64;
+	d->prio = 0;
+	d->flags = 0;
+}
+
+/*
+ * Publish the descriptors up to @prod and kick, adding the kick's time to
+ * *@ns; the completions are not looked at but marked read.  Return: the
+ * number sent, and refused in *@refused.
+ */
+static u32 bench_kick(struct xmsg_txring *ring, struct xmsg_txring_hdr *hdr,
+		      u32 prod, u64 *ns, u32 *refused)
+{
+	u32 sent;
+	u64 t0;
+
+	/* the descriptors before the index, as a sender's store-release */
+	smp_store_release(&hdr->send_producer, prod);
+	t0 = ktime_get_ns();
+	xmsg_txring_kick(ring, true, &sent, refused);
+	*ns += ktime_get_ns() - t0;
+	WRITE_ONCE(hdr->comp_consumer, READ_ONCE(hdr->comp_producer));
+	return sent;
+}
+
 /* Post a batch from the fill ring and kick; false on a short drain. */
 static bool tx_kick_batch(struct tx_bench *t)
 {
 	u32 sent, refused, i;
-	u64 t0;
 
 	for (i = 0; i < TX_BATCH; i++) {
-		struct xmsg_txring_desc *d = &t->send[t->prod % TX_BATCH];
-
 		if (READ_ONCE(t->hdr->fill_producer) == t->fcons)
 			return false;
-		d->offset = t->fill[t->fcons++ % TX_BATCH];
-		d->len = 64;
-		d->prio = 0;
-		d->flags = 0;
-		t->prod++;
+		bench_desc(&t->send[t->prod++ % TX_BATCH],
+			   t->fill[t->fcons++ % TX_BATCH]);
 	}
-	/* the descriptors before the index, as a sender's store-release */
-	smp_store_release(&t->hdr->send_producer, t->prod);
-	t0 = ktime_get_ns();
-	xmsg_txring_kick(t->ring, true, &sent, &refused);
-	t->kick_ns += ktime_get_ns() - t0;
+	sent = bench_kick(t->ring, t->hdr, t->prod, &t->kick_ns, &refused);
 	t->n_tx += sent;
-	/* completions are not looked at: mark them all read */
-	WRITE_ONCE(t->hdr->comp_consumer, READ_ONCE(t->hdr->comp_producer));
 	return sent == TX_BATCH && tx_recv(t, sent);
 }
 
@@ -495,25 +512,14 @@ struct rx_bench {
 static int rx_kick_batch(struct rx_bench *t)
 {
 	u32 sent, refused, prod, n = 0;
-	u64 t0;
 
 	while (READ_ONCE(t->hdr->fill_producer) != t->fcons) {
-		struct xmsg_txring_desc *d = &t->send[t->prod % RX_BATCH];
-
-		d->offset = t->fill[t->fcons++ % RX_BATCH];
-		d->len = 64;
-		d->prio = 0;
-		d->flags = 0;
-		t->prod++;
+		bench_desc(&t->send[t->prod++ % RX_BATCH],
+			   t->fill[t->fcons++ % RX_BATCH]);
 		n++;
 	}
-	/* the descriptors before the index, as a sender's store-release */
-	smp_store_release(&t->hdr->send_producer, t->prod);
-	t0 = ktime_get_ns();
-	xmsg_txring_kick(t->ring, true, &sent, &refused);
-	t->ns += ktime_get_ns() - t0;
+	sent = bench_kick(t->ring, t->hdr, t->prod, &t->ns, &refused);
 	t->n += sent;
-	WRITE_ONCE(t->hdr->comp_consumer, READ_ONCE(t->hdr->comp_producer));
 	/* the reader: every entry read; pairs with the ring's release */
 	prod = smp_load_acquire(&t->rhdr->producer);
 	/* the reads of the entries before the index that frees them */
