@@ -163,7 +163,7 @@ trap 'rm -f "$initrd" "$initrd.rc"' EXIT
 netargs=$(vm_netargs $net)
 
 log "booting Debian's $rel ($darch, -smp $smp)"
-cmdline="console=$console panic=-1 oops=panic loglevel=1"
+cmdline="console=$console panic=-1 oops=panic softlockup_panic=1 loglevel=1"
 rcf="$initrd.rc"
 set +e
 {

@@ -150,7 +150,7 @@ ttyargs="-nographic"
 [ "$mode" = shell ] || ttyargs="-nographic -serial mon:stdio"
 
 log "booting the $kernel kernel ($mode, -smp $smp)"
-cmdline="console=ttyAMA0 panic=-1 oops=panic loglevel=1"
+cmdline="console=ttyAMA0 panic=-1 oops=panic softlockup_panic=1 loglevel=1"
 set +e
 if [ -n "$logf" ]; then
 	rcf="$initrd.rc"
