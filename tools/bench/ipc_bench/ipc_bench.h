@@ -43,6 +43,7 @@ struct options {
 	int min_iters;		/* least samples per round */
 	const char *measures;
 	const char *peers;
+	const char *sizes;	/* rtt, tput: comma list of sizes or "all" */
 	enum placement place;
 	bool verify;		/* throughput: fill and check every byte */
 	unsigned int exit_div;	/* cleanup: counts and pools divided by it */

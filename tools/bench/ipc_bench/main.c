@@ -30,6 +30,7 @@ struct options opt = {
 	.min_iters = 8,
 	.measures = "rtt,tput,fanout,exit",
 	.peers = "all",
+	.sizes = "all",
 	.place = PLACE_FREE,
 	.exit_div = 1,
 };
@@ -105,6 +106,11 @@ static void run_rounds(void (*one)(const struct peer *, size_t,
 				    struct acc *))
 {
 	for (size_t s = 0; s < nsizes; s++) {
+		char name[24];
+
+		snprintf(name, sizeof(name), "%zu", sizes[s]);
+		if (!listed(opt.sizes, name))
+			continue;
 		for (int r = 0; r < opt.rounds; r++) {
 			for (size_t k = 0; k < npeers; k++) {
 				size_t i = (k + r) % npeers;
@@ -123,7 +129,7 @@ static void usage(const char *argv0)
 {
 	fprintf(stderr,
 		"usage: %s [-t seconds] [-r rounds] [-n min_iters] [-m measures] [-p peers]\n"
-		"          [-a free|split|same] [-V] [-e divisor]\n"
+		"          [-s sizes] [-a free|split|same] [-V] [-e divisor]\n"
 		"  -t  time box per measurement, all rounds (default 0.5)\n"
 		"  -r  interleaved rounds per measurement, every peer one turn\n"
 		"      in each (default 5, at most %d)\n"
@@ -132,6 +138,8 @@ static void usage(const char *argv0)
 		"      per-call costs in one process (not in the default)\n"
 		"  -p  comma list of peers (default all; the fan-out ones are\n"
 		"      xmsg-bcast, xmsg-proxy, shmpool and pipe)\n"
+		"  -s  round trip and throughput: comma list of message sizes\n"
+		"      in bytes, of 64,4096,65536,1048576 (default all)\n"
 		"  -a  round trip and throughput: leave the two processes to\n"
 		"      the scheduler (free, default), pin them to CPUs 0 and 1\n"
 		"      (split) or both to CPU 0 (same)\n"
@@ -158,7 +166,7 @@ int main(int argc, char **argv)
 	struct utsname u;
 	int o;
 
-	while ((o = getopt(argc, argv, "t:r:n:m:p:a:Ve:h")) != -1) {
+	while ((o = getopt(argc, argv, "t:r:n:m:p:s:a:Ve:h")) != -1) {
 		switch (o) {
 		case 't':
 			opt.box = atof(optarg);
@@ -174,6 +182,9 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			opt.peers = optarg;
+			break;
+		case 's':
+			opt.sizes = optarg;
 			break;
 		case 'a':
 			opt.place = parse_place(optarg, argv[0]);
