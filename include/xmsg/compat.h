@@ -178,6 +178,20 @@ xmsg_hrtimer_setup_on_stack(struct hrtimer *timer,
 #endif
 
 /*
+ * A kernel return address read from a stack frame, without its pointer
+ * authentication code (arm64 with CONFIG_ARM64_PTR_AUTH_KERNEL):
+ * ptrauth_strip_insn_pac() was renamed ptrauth_strip_kernel_insn_pac() in
+ * 6.5.  Elsewhere the address as it is.
+ */
+#if defined(CONFIG_ARM64) && XMSG_KERNEL_AT_LEAST(6, 5)
+#define xmsg_strip_kernel_pac(addr) ptrauth_strip_kernel_insn_pac(addr)
+#elif defined(CONFIG_ARM64)
+#define xmsg_strip_kernel_pac(addr) ptrauth_strip_insn_pac(addr)
+#else
+#define xmsg_strip_kernel_pac(addr) (addr)
+#endif
+
+/*
  * Trace events: __assign_str() takes only the field since 6.10 (the source
  * is the one given to __string()).
  */
