@@ -381,8 +381,13 @@ static void *stream_rx(struct chan *c, UNUSED int role)
 	struct pollfd pf = { .fd = x->fd, .events = POLLIN };
 	const struct xmsg_ring_entry *e;
 
+	/*
+	 * No timeout, as a pipe's read has none (a timed poll() costs two
+	 * clock reads and an hrtimer per sleep): the parent's watchdog
+	 * alarm interrupts it (EINTR) or kills the child.
+	 */
 	while (__atomic_load_n(&x->h->producer, __ATOMIC_ACQUIRE) == x->cons) {
-		if (poll(&pf, 1, WATCHDOG_S * 1000) <= 0 ||
+		if (poll(&pf, 1, -1) <= 0 ||
 		    (pf.revents & POLLHUP))
 			return NULL;
 	}
