@@ -416,7 +416,8 @@ static void __xmsg_xchg_ring_drain(struct xmsg_xchg *xchg,
  * Put @msg (owner already NULL) at the exchange, with @prio and @tag:
  * straight to the first waiting receiver, into the ring, or on the queue.
  * Messages a ring gives back go on @done, to be released once the lock is
- * dropped.
+ * dropped; with @done NULL the ring is not looked at for them (a batch
+ * looks once, at its first put).
  * Return: 0 handed to a receiver, 1 queued, 2 put in the ring, or -errno.
  */
 static int __xmsg_xchg_put(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
@@ -432,7 +433,8 @@ static int __xmsg_xchg_put(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 	xw = list_first_entry_or_null(&xchg->waiters, struct xmsg_xchg_waiter,
 				      w.link);
 	if (!xw && ring) {
-		__xmsg_ring_reclaim(ring, done);
+		if (done)
+			__xmsg_ring_reclaim(ring, done);
 		if (!xchg->queued && __xmsg_ring_fits(ring, msg)) {
 			msg->prio = prio;
 			msg->tag = tag;
@@ -738,6 +740,72 @@ int xmsg_xchg_send_quiet(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 		return -EINVAL;
 	return xmsg_xchg_send_any(xchg, msg, NULL, prio, 0, wake, spares,
 				  max, true);
+}
+
+/**
+ * xmsg_xchg_send_quiet_many() - xmsg_xchg_send_quiet() of several messages
+ *	under one hold of the exchange lock
+ * @xchg: a normal or pass exchange
+ * @batch: @n messages (owner NULL), each with its priority; .ret is 0
+ * @n: how many
+ * @wake: a wake list (see xmsg_xchg_send_defer())
+ * @spares: gets up to @max messages (see xmsg_xchg_send_reuse_many())
+ * @max: how many the caller can use
+ *
+ * Sends @batch in order as xmsg_xchg_send_quiet() would send each, with
+ * one lock round (and one look at the receive ring's consumer index) for
+ * them all.  It stops at the first message it does not send: the one the
+ * exchange refused (its error in .ret, counted and traced as refused), or
+ * one that fails the checks of every send (.ret left 0: the caller sends
+ * it alone, which says why).  The interrupts stay off for the whole batch:
+ * the caller keeps @n small.
+ *
+ * Context: as xmsg_xchg_send_quiet().
+ * Return: the number sent, @batch[0] to [ret - 1]: those are the
+ * exchange's, the rest are still the caller's.
+ */
+u32 xmsg_xchg_send_quiet_many(struct xmsg_xchg *xchg,
+			      struct xmsg_xchg_batch *batch, u32 n,
+			      struct list_head *wake,
+			      struct list_head *spares, unsigned int max)
+{
+	struct xmsg_msg *msg;
+	unsigned long flags;
+	LIST_HEAD(done);
+	u32 i, sent;
+
+	if (!xchg || xchg->kind == XMSG_XCHG_KIND_BCAST)
+		return 0;
+	for (i = 0; i < n; i++) {
+		msg = batch[i].msg;
+		if (batch[i].prio > XMSG_MSG_PRIO_MAX ||
+		    READ_ONCE(msg->owner) || READ_ONCE(msg->released) ||
+		    !list_empty_careful(&msg->link))
+			break;
+		/* read now: once put, the message may be released */
+		batch[i].len = msg->size;
+	}
+	n = i;
+	rcu_read_lock();	/* for the ring, see ring.c */
+	spin_lock_irqsave(&xchg->lock, flags);
+	for (sent = 0; sent < n; sent++) {
+		batch[sent].ret = __xmsg_xchg_put(xchg, batch[sent].msg,
+						  batch[sent].prio, 0, wake,
+						  sent ? NULL : &done);
+		if (batch[sent].ret < 0)
+			break;
+	}
+	spin_unlock_irqrestore(&xchg->lock, flags);
+	rcu_read_unlock();
+	for (i = 0; i < sent; i++)
+		trace_xmsg_msg_send(xchg->name, batch[i].prio, batch[i].len,
+				    batch[i].ret);
+	if (sent < n)
+		trace_xmsg_msg_send(xchg->name, batch[sent].prio,
+				    batch[sent].len, batch[sent].ret);
+	xmsg_xchg_pick_spares(&done, spares, max);
+	xmsg_ring_release_msgs(&done);
+	return sent;
 }
 
 /**

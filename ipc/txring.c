@@ -21,8 +21,12 @@
  * the block size, the priority in range, the flags 0.  The bit is cleared
  * when the descriptor is taken, so posting a block twice (or a block of
  * another ring) finds it clear and is refused.  An accepted block becomes
- * a message (xmsg_msg_make(), no owner: the ring's) sent with
- * xmsg_xchg_send_quiet(); from there it goes the way of every message,
+ * a message (xmsg_msg_make(), no owner: the ring's) at once; the
+ * messages of up to XMSG_TXRING_LOCK_BATCH accepted descriptors in a row
+ * are sent together with xmsg_xchg_send_quiet_many() (one exchange lock
+ * round for them all), and a refused descriptor is completed after the
+ * batch before it, so completions keep the descriptors' order.  From
+ * there a message goes the way of every message,
  * back to the pool when its receiver releases it.  The receivers and
  * pollers a drain's sends choose are woken once, when it ends.  A refused
  * descriptor is counted per reason (@refused: the kernel's counts,
@@ -98,6 +102,11 @@
  */
 #define XMSG_TXRING_PULL_RINGS	32
 
+/*
+ * Descriptors a drain sends with one hold of the exchange lock (which
+ * keeps interrupts off meanwhile)
+ */
+#define XMSG_TXRING_LOCK_BATCH	16
 /* How long a pull's receiver has to come back before a drain is due */
 #define XMSG_TXRING_LATER	max(1UL, msecs_to_jiffies(2))
 
@@ -134,6 +143,11 @@
  * @sent: descriptors sent.  Protected by @lock.
  * @refused: descriptors refused, per reason, as published.  Protected by
  *	@lock.
+ * @nbatch: messages made and not sent yet, in @batch.  Protected by @lock.
+ * @batch: those messages, in the order of their descriptors.  Protected
+ *	by @lock.
+ * @batch_off: the offset of each (its completion).  Protected by @lock.
+ * @batch_idx: the block of each.  Protected by @lock.
  */
 struct xmsg_txring {
 	struct mutex lock;	/* see Locking above */
@@ -161,6 +175,10 @@ struct xmsg_txring {
 	u32 flags;
 	u64 sent;
 	u32 refused[XMSG_TXRING_REFUSED_NR];
+	u32 nbatch;
+	struct xmsg_xchg_batch batch[XMSG_TXRING_LOCK_BATCH];
+	u64 batch_off[XMSG_TXRING_LOCK_BATCH];
+	unsigned long batch_idx[XMSG_TXRING_LOCK_BATCH];
 };
 
 /* The errno a descriptor refused for @reason completes with. */
@@ -270,54 +288,100 @@ static void __xmsg_txring_spare(struct xmsg_txring *ring,
 					    ring->stride));
 }
 
+/* Lease or release each message of @spares (see __xmsg_txring_spare()). */
+static void __xmsg_txring_spares(struct xmsg_txring *ring,
+				 struct list_head *spares)
+{
+	struct xmsg_msg *spare, *tmp;
+
+	list_for_each_entry_safe(spare, tmp, spares, link) {
+		list_del_init(&spare->link);
+		__xmsg_txring_spare(ring, spare);
+	}
+}
+
+/* How many spares the ring can lease now. */
+static unsigned int __xmsg_txring_want(struct xmsg_txring *ring)
+{
+	lockdep_assert_held(&ring->lock);
+	return ring->leasing ? ring->blocks - ring->leased : 0;
+}
+
+/* Block @idx, whose lease a descriptor ended, was not sent: lease it again. */
+static void __xmsg_txring_relet(struct xmsg_txring *ring, unsigned long idx)
+{
+	lockdep_assert_held(&ring->lock);
+	__set_bit(idx, ring->lease);
+	ring->leased++;
+}
+
+/* A message made of a block of the ring's pool (no proxy, no owner). */
+static struct xmsg_msg *__xmsg_txring_make(struct xmsg_txring *ring,
+					   const struct xmsg_txring_desc *d,
+					   gfp_t gfp)
+{
+	struct xmsg_msg *msg;
+
+	msg = xmsg_msg_make(ring->pool,
+			    xmsg_pool_block_at(ring->pool, d->offset), NULL,
+			    gfp);
+	if (!IS_ERR(msg))
+		xmsg_msg_set_length(msg, d->len); /* 1 to the stride: no error */
+	return msg;
+}
+
 /*
- * Send block @idx (its lease ended) as a message of @d->len bytes.
- * Receivers chosen by earlier sends of the batch wait on @wake, so the
+ * Send @msg, made of block @idx, alone.  Return: 0, or the send's error
+ * (the message is unmade and the block leased again).  The spare
+ * messages the exchange's receive ring gave back (as many as the ring
+ * has room to lease) are leased or released either way.
+ */
+static int __xmsg_txring_send_msg(struct xmsg_txring *ring,
+				  struct xmsg_msg *msg, u8 prio,
+				  unsigned long idx, struct list_head *wake)
+{
+	LIST_HEAD(spares);
+	int err;
+
+	lockdep_assert_held(&ring->lock);
+	err = xmsg_xchg_send_quiet(ring->xchg, msg, prio, wake, &spares,
+				   __xmsg_txring_want(ring));
+	if (err) {
+		xmsg_msg_unmake(msg, NULL);	/* ours, no proxy: cannot fail */
+		__xmsg_txring_relet(ring, idx);
+	}
+	__xmsg_txring_spares(ring, &spares);
+	return err;
+}
+
+/*
+ * Send block @idx (its lease ended) as a message of @d->len bytes, alone.
+ * Receivers chosen by earlier sends of the drain wait on @wake, so the
  * control block is allocated without sleeping first; only when that
  * fails are they woken, and the allocation may then sleep, except in a
  * @pull (the receiver's time is not the sender's to spend on reclaim).
- * Return: 0, or the send's error (the block is leased again).  The spare
- * messages the exchange's receive ring gave back (as many as the ring
- * has room to lease) are leased or released either way.
+ * Return: 0, or the error (the block is leased again).
  */
 static int __xmsg_txring_send(struct xmsg_txring *ring,
 			      const struct xmsg_txring_desc *d,
 			      unsigned long idx, struct list_head *wake,
 			      bool pull)
 {
-	void *dbp = xmsg_pool_block_at(ring->pool, d->offset);
-	struct xmsg_msg *msg, *spare, *tmp;
-	LIST_HEAD(spares);
-	int err;
+	struct xmsg_msg *msg;
 
 	lockdep_assert_held(&ring->lock);
-	msg = xmsg_msg_make(ring->pool, dbp, NULL,
-			    GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN);
+	msg = __xmsg_txring_make(ring, d,
+				 GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN);
 	if (msg == ERR_PTR(-ENOMEM) && !pull) {
 		xmsg_xchg_wake(wake);
 		xmsg_xchg_wake_pollers(ring->xchg);
-		msg = xmsg_msg_make(ring->pool, dbp, NULL, GFP_KERNEL_ACCOUNT);
+		msg = __xmsg_txring_make(ring, d, GFP_KERNEL_ACCOUNT);
 	}
 	if (IS_ERR(msg)) {
-		err = PTR_ERR(msg);
-		goto relet;
+		__xmsg_txring_relet(ring, idx);
+		return PTR_ERR(msg);
 	}
-	xmsg_msg_set_length(msg, d->len);	/* 1 to the stride: cannot fail */
-	err = xmsg_xchg_send_quiet(ring->xchg, msg, d->prio, wake, &spares,
-				   ring->leasing ?
-				   ring->blocks - ring->leased : 0);
-	if (err)
-		xmsg_msg_unmake(msg, NULL);	/* ours, no proxy: cannot fail */
-relet:
-	if (err) {
-		__set_bit(idx, ring->lease);
-		ring->leased++;
-	}
-	list_for_each_entry_safe(spare, tmp, &spares, link) {
-		list_del_init(&spare->link);
-		__xmsg_txring_spare(ring, spare);
-	}
-	return err;
+	return __xmsg_txring_send_msg(ring, msg, d->prio, idx, wake);
 }
 
 /* Write the completion of @d; there is room (checked before). */
@@ -359,21 +423,100 @@ static u32 __xmsg_txring_posted(struct xmsg_txring *ring)
 }
 
 /*
- * Take up to @budget descriptors; return how many were taken.  A @pull
- * refuses nothing: the first descriptor that would be refused (by its
- * check or by the send: a full queue, no memory) is given back, posted
- * still, *@left is set and the drain stops; the sender's own kick (or
- * the drain due, which acts as one) deals with it.  So a receiver never
- * spends its time on another's garbage, nor fails a sender's descriptors
- * itself.
+ * The descriptor at @offset was sent (@err 0) or not: count it, and
+ * write its completion.  @reason is why it was refused, or -1 when it
+ * was accepted (then an error is the send's).
+ */
+static void __xmsg_txring_result(struct xmsg_txring *ring, u64 offset,
+				 int reason, int err, u32 *sent)
+{
+	lockdep_assert_held(&ring->lock);
+	if (!err) {
+		ring->sent++;
+		(*sent)++;
+	} else {
+		if (reason < 0) {
+			reason = XMSG_TXRING_REFUSED_SEND;
+			if (err == -EIDRM)
+				__xmsg_txring_dead(ring);
+		}
+		WRITE_ONCE(ring->hdr->refused[reason],
+			   ++ring->refused[reason]);
+		trace_xmsg_txring_refuse(ring->xchg->name, offset, err);
+	}
+	__xmsg_txring_complete(ring, offset, err);
+}
+
+/*
+ * Send the messages made and not sent yet (@batch), with one hold of the
+ * exchange lock, and write their completions.  From the first one the
+ * exchange does not take: a @pull gives it and the rest back (unmade,
+ * their blocks leased again, their descriptors posted still), sets
+ * *@left and returns false; a kick sends each of them alone (completing
+ * it with its error when it fails).
+ * Return: false when a @pull gave descriptors back, else true.
+ */
+static bool __xmsg_txring_flush(struct xmsg_txring *ring, u32 *sent,
+				struct list_head *wake, bool pull, bool *left)
+{
+	struct xmsg_xchg_batch *b = ring->batch;
+	u32 n = ring->nbatch, done, k;
+	LIST_HEAD(spares);
+	int err;
+
+	lockdep_assert_held(&ring->lock);
+	if (!n)
+		return true;
+	ring->nbatch = 0;
+	done = xmsg_xchg_send_quiet_many(ring->xchg, b, n, wake, &spares,
+					 __xmsg_txring_want(ring));
+	__xmsg_txring_spares(ring, &spares);
+	for (k = 0; k < n; k++) {
+		if (k >= done && pull) {
+			for (; k < n; k++) {
+				xmsg_msg_unmake(b[k].msg, NULL);
+				__xmsg_txring_relet(ring, ring->batch_idx[k]);
+				ring->send_cons--;
+			}
+			*left = true;
+			return false;
+		}
+		if (k < done) {
+			err = 0;
+		} else if (b[k].ret < 0) {	/* refused by the exchange */
+			err = b[k].ret;
+			xmsg_msg_unmake(b[k].msg, NULL);
+			__xmsg_txring_relet(ring, ring->batch_idx[k]);
+		} else {
+			err = __xmsg_txring_send_msg(ring, b[k].msg, b[k].prio,
+						     ring->batch_idx[k], wake);
+		}
+		__xmsg_txring_result(ring, ring->batch_off[k], -1, err, sent);
+	}
+	return true;
+}
+
+/*
+ * Take up to @budget descriptors; return how many were taken.  Accepted
+ * descriptors become messages at once and are sent in batches of up to
+ * XMSG_TXRING_LOCK_BATCH (__xmsg_txring_flush()); the batch is sent before a
+ * descriptor that is refused, or whose message cannot be made without
+ * sleeping, is dealt with alone, so completions keep the descriptors'
+ * order.  A @pull refuses nothing: the first descriptor that would be
+ * refused (by its check or by the send: a full queue, no memory) is
+ * given back, posted still, *@left is set and the drain stops; the
+ * sender's own kick (or the drain due, which acts as one) deals with it.
+ * So a receiver never spends its time on another's garbage, nor fails a
+ * sender's descriptors itself.
  */
 static u32 __xmsg_txring_drain(struct xmsg_txring *ring, u32 budget,
 			       u32 *sent, struct list_head *wake, bool pull,
 			       bool *left)
 {
+	u32 n, i, room, first = ring->send_cons;
 	const struct xmsg_txring_desc *e;
 	struct xmsg_txring_desc d;
-	u32 n, i, room;
+	struct xmsg_msg *msg;
 	unsigned long idx;
 	int reason, err;
 
@@ -388,31 +531,40 @@ static u32 __xmsg_txring_drain(struct xmsg_txring *ring, u32 budget,
 		d.prio = READ_ONCE(e->prio);
 		d.flags = READ_ONCE(e->flags);
 		reason = __xmsg_txring_check(ring, &d, &idx);
+		msg = NULL;
+		if (reason < 0)
+			msg = __xmsg_txring_make(ring, &d, GFP_NOWAIT |
+						 __GFP_ACCOUNT | __GFP_NOWARN);
+		if (!IS_ERR_OR_NULL(msg)) {
+			ring->batch[ring->nbatch] = (struct xmsg_xchg_batch) {
+				.msg = msg, .prio = d.prio,
+			};
+			ring->batch_off[ring->nbatch] = d.offset;
+			ring->batch_idx[ring->nbatch++] = idx;
+			if (ring->nbatch == XMSG_TXRING_LOCK_BATCH &&
+			    !__xmsg_txring_flush(ring, sent, wake, pull, left))
+				return ring->send_cons - first;
+			continue;
+		}
+		/* alone, after the batch */
+		if (!__xmsg_txring_flush(ring, sent, wake, pull, left)) {
+			if (reason < 0)
+				__xmsg_txring_relet(ring, idx);
+			ring->send_cons--;
+			return ring->send_cons - first;
+		}
 		err = reason < 0 ? __xmsg_txring_send(ring, &d, idx, wake, pull) :
 		      xmsg_txring_errno[reason];
 		if (pull && err) {
 			/* the block, if leased, is leased still */
 			ring->send_cons--;
 			*left = true;
-			return i;
+			return ring->send_cons - first;
 		}
-		if (!err) {
-			ring->sent++;
-			(*sent)++;
-		} else {
-			if (reason < 0) {
-				reason = XMSG_TXRING_REFUSED_SEND;
-				if (err == -EIDRM)
-					__xmsg_txring_dead(ring);
-			}
-			WRITE_ONCE(ring->hdr->refused[reason],
-				   ++ring->refused[reason]);
-			trace_xmsg_txring_refuse(ring->xchg->name, d.offset,
-						 err);
-		}
-		__xmsg_txring_complete(ring, d.offset, err);
+		__xmsg_txring_result(ring, d.offset, reason, err, sent);
 	}
-	return n;
+	__xmsg_txring_flush(ring, sent, wake, pull, left);
+	return ring->send_cons - first;
 }
 
 /*

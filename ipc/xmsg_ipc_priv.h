@@ -174,6 +174,24 @@ void xmsg_xchg_poll_wake(struct xmsg_xchg *xchg, __poll_t mask);
 int xmsg_xchg_send_quiet(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 			 u8 prio, struct list_head *wake,
 			 struct list_head *spares, unsigned int max);
+/**
+ * struct xmsg_xchg_batch - a message of xmsg_xchg_send_quiet_many()
+ * @msg: the message
+ * @len: its length, read before it is put
+ * @prio: its priority
+ * @ret: what the put returned (see xmsg_xchg_send_quiet_many())
+ */
+struct xmsg_xchg_batch {
+	struct xmsg_msg *msg;
+	size_t len;
+	u8 prio;
+	int ret;
+};
+
+u32 xmsg_xchg_send_quiet_many(struct xmsg_xchg *xchg,
+			      struct xmsg_xchg_batch *batch, u32 n,
+			      struct list_head *wake,
+			      struct list_head *spares, unsigned int max);
 void xmsg_xchg_wake_pollers(struct xmsg_xchg *xchg);
 int xmsg_xchg_wait(struct xmsg_xchg *xchg, struct xmsg_xchg_waiter *xw,
 		   unsigned long flags, ktime_t timeout) __releases(&xchg->lock);

@@ -793,6 +793,146 @@ static void txring_pull_and_queue_wake_once(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, xmsg_msg_rel(txr_t_recv(test, t)), 0);
 }
 
+/*
+ * Lease 24 blocks of @t and post each, descriptor i with i + 1 bytes
+ * tagged 200 + i; the offsets go to @off.
+ */
+static void txr_t_post24(struct kunit *test, struct txr_t *t, u64 *off)
+{
+	u32 i;
+
+	txr_t_kick(t, true, NULL);
+	for (i = 0; i < 24; i++) {
+		off[i] = txr_t_take(test, t);
+		*(u32 *)xmsg_pool_block_at(t->env->pool, off[i]) = 200 + i;
+		txr_t_post(t, off[i], 4 + i, 0, 0);
+	}
+}
+
+/* Receive @n messages: those of descriptors @first on, in order. */
+static void txr_t_recv_from(struct kunit *test, struct txr_t *t,
+			    const u64 *off, u32 first, u32 n)
+{
+	struct xmsg_msg *msg;
+	u32 i;
+
+	for (i = first; i < first + n; i++) {
+		msg = txr_t_recv(test, t);
+		KUNIT_EXPECT_PTR_EQ(test, msg->body,
+				    xmsg_pool_block_at(t->env->pool, off[i]));
+		KUNIT_EXPECT_EQ(test, ipc_t_tag(msg), 200 + i);
+		KUNIT_EXPECT_EQ(test, msg->size, (size_t)(4 + i));
+		KUNIT_EXPECT_EQ(test, xmsg_msg_rel(msg), 0);
+	}
+}
+
+/*
+ * A drain sends its descriptors in batches under one exchange lock hold:
+ * the exchange (limit 21) fills in the middle of the second batch; the
+ * rest of that batch is refused one by one with -ENOSPC, in order, and
+ * their blocks stay leased.
+ */
+static void txring_batch_full_midway(struct kunit *test)
+{
+	struct txr_t *t = txr_t(test, 21, 32, 24);
+	struct xmsg_xchg_stats st;
+	u32 refused, i;
+	u64 off[24];
+
+	txr_t_post24(test, t, off);
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, &refused), 21U);
+	KUNIT_EXPECT_EQ(test, refused, 3U);
+	KUNIT_ASSERT_EQ(test, t->hdr->comp_producer, 24U);
+	for (i = 0; i < 24; i++) {
+		KUNIT_EXPECT_EQ(test, txr_t_comp(t, i)->offset, off[i]);
+		KUNIT_EXPECT_EQ(test, txr_t_comp(t, i)->err,
+				i < 21 ? 0 : -ENOSPC);
+	}
+	KUNIT_EXPECT_EQ(test, t->hdr->refused[XMSG_TXRING_REFUSED_SEND], 3U);
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_queued(t->xchg), 21U);
+	/* the exchange refused each once: none is tried twice */
+	xmsg_xchg_get_stats(t->xchg, &st);
+	KUNIT_EXPECT_EQ(test, st.refused, 3ULL);
+	KUNIT_EXPECT_EQ(test, st.sent, 21ULL);
+	/* 3 kept, 21 leased anew; 21 queued */
+	txr_t_expect_lease(test, t, 24, 45, 45);
+	txr_t_recv_from(test, t, off, 0, 21);
+	for (i = 21; i < 24; i++)
+		txr_t_post(t, off[i], 4 + i, 0, 0);
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, &refused), 3U);
+	KUNIT_EXPECT_EQ(test, refused, 0U);
+	txr_t_recv_from(test, t, off, 21, 3);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(t->env->pool), 24ULL);
+}
+
+/*
+ * Refused descriptors in the middle of batches (bad flags, length 0) are
+ * completed in their place; the descriptors around them are sent, in
+ * order.
+ */
+static void txring_batch_refused_midway(struct kunit *test)
+{
+	struct txr_t *t = txr_t(test, 0, 32, 24);
+	struct xmsg_msg *msg;
+	u32 refused, i;
+	u64 off[24];
+
+	txr_t_post24(test, t, off);
+	/* rewritten before the kick reads them: bad flags, no length */
+	txr_t_write(t, 10, off[10], 14, 0, 1);
+	txr_t_write(t, 20, off[20], 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, &refused), 22U);
+	KUNIT_EXPECT_EQ(test, refused, 2U);
+	KUNIT_ASSERT_EQ(test, t->hdr->comp_producer, 24U);
+	for (i = 0; i < 24; i++) {
+		KUNIT_EXPECT_EQ(test, txr_t_comp(t, i)->offset, off[i]);
+		KUNIT_EXPECT_EQ(test, txr_t_comp(t, i)->err,
+				i == 10 ? -EINVAL : i == 20 ? -EMSGSIZE : 0);
+	}
+	KUNIT_EXPECT_EQ(test, t->hdr->refused[XMSG_TXRING_REFUSED_FLAGS], 1U);
+	KUNIT_EXPECT_EQ(test, t->hdr->refused[XMSG_TXRING_REFUSED_LEN], 1U);
+	txr_t_expect_lease(test, t, 24, 46, 46);
+	for (i = 0; i < 24; i++) {
+		if (i == 10 || i == 20)
+			continue;
+		msg = txr_t_recv(test, t);
+		KUNIT_EXPECT_PTR_EQ(test, msg->body,
+				    xmsg_pool_block_at(t->env->pool, off[i]));
+		KUNIT_EXPECT_EQ(test, ipc_t_tag(msg), 200 + i);
+		KUNIT_EXPECT_EQ(test, xmsg_msg_rel(msg), 0);
+	}
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xmsg_xchg_recv(t->xchg, &t->env->b, 0,
+						     0, NULL)), (long)-EAGAIN);
+}
+
+/*
+ * A pull whose batch the exchange (limit 21) stops midway gives the rest
+ * back: posted still, no completion, no refusal, the blocks leased; once
+ * there is room, the next pull sends them.
+ */
+static void txring_pull_batch_gives_back(struct kunit *test)
+{
+	struct txr_t *t = txr_t(test, 21, 32, 24);
+	u32 r;
+	u64 off[24];
+
+	txr_t_post24(test, t, off);
+	KUNIT_EXPECT_EQ(test, xmsg_txring_pull(t->xchg), 21U);
+	KUNIT_EXPECT_EQ(test, t->hdr->send_consumer, 21U);
+	KUNIT_EXPECT_EQ(test, t->hdr->comp_producer, 21U);
+	for (r = 0; r < XMSG_TXRING_REFUSED_NR; r++)
+		KUNIT_EXPECT_EQ(test, t->hdr->refused[r], 0U);
+	KUNIT_EXPECT_EQ(test, t->hdr->flags, (u32)XMSG_TXRING_F_NEED_WAKEUP);
+	/* a pull leases nothing from the pool: the 3 given back are held */
+	txr_t_expect_lease(test, t, 3, 24, 24);
+	txr_t_recv_from(test, t, off, 0, 3);
+	KUNIT_EXPECT_EQ(test, xmsg_txring_pull(t->xchg), 3U);
+	KUNIT_EXPECT_EQ(test, t->hdr->comp_producer, 24U);
+	KUNIT_EXPECT_EQ(test, txr_t_comp(t, 23)->offset, off[23]);
+	txr_t_recv_from(test, t, off, 3, 21);
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(t->env->pool), 0ULL);
+}
+
 static struct kunit_case xmsg_ipc_txring_cases[] = {
 	KUNIT_CASE(txring_create_einval),
 	KUNIT_CASE(txring_fill_lease),
@@ -810,6 +950,9 @@ static struct kunit_case xmsg_ipc_txring_cases[] = {
 	KUNIT_CASE(txring_pull_refuses_nothing),
 	KUNIT_CASE(txring_kick_wakes_once),
 	KUNIT_CASE(txring_pull_and_queue_wake_once),
+	KUNIT_CASE(txring_batch_full_midway),
+	KUNIT_CASE(txring_batch_refused_midway),
+	KUNIT_CASE(txring_pull_batch_gives_back),
 	{}
 };
 
