@@ -416,13 +416,14 @@ static void __xmsg_xchg_ring_drain(struct xmsg_xchg *xchg,
  * Put @msg (owner already NULL) at the exchange, with @prio and @tag:
  * straight to the first waiting receiver, into the ring, or on the queue.
  * Messages a ring gives back go on @done, to be released once the lock is
- * dropped; with @done NULL the ring is not looked at for them (a batch
- * looks once, at its first put).
+ * dropped; when the caller @looked for them already under this lock hold
+ * (a batch, before its first put), only a ring that looks full is looked
+ * at again.
  * Return: 0 handed to a receiver, 1 queued, 2 put in the ring, or -errno.
  */
 static int __xmsg_xchg_put(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 			   u8 prio, u64 tag, struct list_head *wake,
-			   struct list_head *done)
+			   struct list_head *done, bool looked)
 {
 	struct xmsg_ring *ring = xchg->ring;
 	struct xmsg_xchg_waiter *xw;
@@ -433,7 +434,9 @@ static int __xmsg_xchg_put(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 	xw = list_first_entry_or_null(&xchg->waiters, struct xmsg_xchg_waiter,
 				      w.link);
 	if (!xw && ring) {
-		if (done)
+		if (looked)
+			__xmsg_ring_reclaim_full(ring, done);
+		else
 			__xmsg_ring_reclaim(ring, done);
 		if (!xchg->queued && __xmsg_ring_fits(ring, msg)) {
 			msg->prio = prio;
@@ -534,7 +537,7 @@ static int xmsg_xchg_send_queue(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
 		return ret;
 	rcu_read_lock();	/* for @ring, see ring.c */
 	spin_lock_irqsave(&xchg->lock, flags);
-	ret = __xmsg_xchg_put(xchg, msg, prio, tag, wl, &done);
+	ret = __xmsg_xchg_put(xchg, msg, prio, tag, wl, &done, false);
 	ring = xchg->ring;
 	if (ring && ret > 0 && !quiet)
 		ring_wake = __xmsg_ring_wake_needed(ring);
@@ -757,8 +760,10 @@ int xmsg_xchg_send_quiet(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
  * them all.  It stops at the first message it does not send: the one the
  * exchange refused (its error in .ret, counted and traced as refused), or
  * one that fails the checks of every send (.ret left 0: the caller sends
- * it alone, which says why).  The interrupts stay off for the whole batch:
- * the caller keeps @n small.
+ * it alone, which says why).  The interrupts stay off for the whole
+ * batch: the receive ring is looked at once before the first put (at most
+ * XMSG_RING_RECLAIM_MAX messages taken back), and again only by a put
+ * that finds it full, so the caller keeps @n small.
  *
  * Context: as xmsg_xchg_send_quiet().
  * Return: the number sent, @batch[0] to [ret - 1]: those are the
@@ -788,10 +793,12 @@ u32 xmsg_xchg_send_quiet_many(struct xmsg_xchg *xchg,
 	n = i;
 	rcu_read_lock();	/* for the ring, see ring.c */
 	spin_lock_irqsave(&xchg->lock, flags);
+	if (xchg->ring)
+		__xmsg_ring_reclaim(xchg->ring, &done);
 	for (sent = 0; sent < n; sent++) {
 		batch[sent].ret = __xmsg_xchg_put(xchg, batch[sent].msg,
 						  batch[sent].prio, 0, wake,
-						  sent ? NULL : &done);
+						  &done, true);
 		if (batch[sent].ret < 0)
 			break;
 	}
@@ -806,6 +813,25 @@ u32 xmsg_xchg_send_quiet_many(struct xmsg_xchg *xchg,
 	xmsg_xchg_pick_spares(&done, spares, max);
 	xmsg_ring_release_msgs(&done);
 	return sent;
+}
+
+/**
+ * xmsg_xchg_full() - whether the exchange's queue is at its limit
+ * @xchg: a normal or pass exchange
+ *
+ * A hint, read without the lock: then every send but one to a waiting
+ * receiver (there is none while messages are queued) is refused.
+ *
+ * Context: any context.
+ * Return: true when the queue was full as this looked.
+ */
+bool xmsg_xchg_full(struct xmsg_xchg *xchg)
+{
+	/* a hint: a stale value only costs the caller a refused send */
+	u32 limit = data_race(xchg->limit);
+
+	/* as above */
+	return limit && data_race(xchg->queued) >= limit;
 }
 
 /**

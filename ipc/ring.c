@@ -200,6 +200,17 @@ void __xmsg_ring_reclaim(struct xmsg_ring *ring, struct list_head *done)
 	}
 }
 
+/*
+ * As __xmsg_ring_reclaim(), but only when the ring looks full: for the
+ * puts of a batch after the first, whose reader may have read on since.
+ */
+void __xmsg_ring_reclaim_full(struct xmsg_ring *ring, struct list_head *done)
+{
+	lockdep_assert_held(ring->lock);
+	if (ring->prod - ring->done > ring->mask)
+		__xmsg_ring_reclaim(ring, done);
+}
+
 /* The message of entry @index, taken out of the ring, or NULL. */
 struct xmsg_msg *__xmsg_ring_take(struct xmsg_ring *ring, u32 index)
 {

@@ -304,7 +304,8 @@ static void __xmsg_txring_spares(struct xmsg_txring *ring,
 static unsigned int __xmsg_txring_want(struct xmsg_txring *ring)
 {
 	lockdep_assert_held(&ring->lock);
-	return ring->leasing ? ring->blocks - ring->leased : 0;
+	return ring->leasing && ring->leased < ring->blocks ?
+	       ring->blocks - ring->leased : 0;
 }
 
 /* Block @idx, whose lease a descriptor ended, was not sent: lease it again. */
@@ -355,23 +356,20 @@ static int __xmsg_txring_send_msg(struct xmsg_txring *ring,
 }
 
 /*
- * Send block @idx (its lease ended) as a message of @d->len bytes, alone.
- * Receivers chosen by earlier sends of the drain wait on @wake, so the
- * control block is allocated without sleeping first; only when that
- * fails are they woken, and the allocation may then sleep, except in a
- * @pull (the receiver's time is not the sender's to spend on reclaim).
+ * Send block @idx (its lease ended) as a message of @d->len bytes, alone:
+ * its control block could not be allocated without sleeping (@msg, the
+ * error of that attempt).  Receivers chosen by earlier sends of the drain
+ * wait on @wake; they are woken, and the allocation may then sleep,
+ * except in a @pull (the receiver's time is not the sender's to spend on
+ * reclaim).
  * Return: 0, or the error (the block is leased again).
  */
 static int __xmsg_txring_send(struct xmsg_txring *ring,
 			      const struct xmsg_txring_desc *d,
 			      unsigned long idx, struct list_head *wake,
-			      bool pull)
+			      bool pull, struct xmsg_msg *msg)
 {
-	struct xmsg_msg *msg;
-
 	lockdep_assert_held(&ring->lock);
-	msg = __xmsg_txring_make(ring, d,
-				 GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN);
 	if (msg == ERR_PTR(-ENOMEM) && !pull) {
 		xmsg_xchg_wake(wake);
 		xmsg_xchg_wake_pollers(ring->xchg);
@@ -470,7 +468,6 @@ static bool __xmsg_txring_flush(struct xmsg_txring *ring, u32 *sent,
 	ring->nbatch = 0;
 	done = xmsg_xchg_send_quiet_many(ring->xchg, b, n, wake, &spares,
 					 __xmsg_txring_want(ring));
-	__xmsg_txring_spares(ring, &spares);
 	for (k = 0; k < n; k++) {
 		if (k >= done && pull) {
 			for (; k < n; k++) {
@@ -478,6 +475,8 @@ static bool __xmsg_txring_flush(struct xmsg_txring *ring, u32 *sent,
 				__xmsg_txring_relet(ring, ring->batch_idx[k]);
 				ring->send_cons--;
 			}
+			/* after the relets: @blocks stays the bound */
+			__xmsg_txring_spares(ring, &spares);
 			*left = true;
 			return false;
 		}
@@ -493,6 +492,7 @@ static bool __xmsg_txring_flush(struct xmsg_txring *ring, u32 *sent,
 		}
 		__xmsg_txring_result(ring, ring->batch_off[k], -1, err, sent);
 	}
+	__xmsg_txring_spares(ring, &spares);
 	return true;
 }
 
@@ -507,7 +507,8 @@ static bool __xmsg_txring_flush(struct xmsg_txring *ring, u32 *sent,
  * given back, posted still, *@left is set and the drain stops; the
  * sender's own kick (or the drain due, which acts as one) deals with it.
  * So a receiver never spends its time on another's garbage, nor fails a
- * sender's descriptors itself.
+ * sender's descriptors itself; it stops too, before it makes messages,
+ * when the exchange's queue is full.
  */
 static u32 __xmsg_txring_drain(struct xmsg_txring *ring, u32 budget,
 			       u32 *sent, struct list_head *wake, bool pull,
@@ -525,6 +526,12 @@ static u32 __xmsg_txring_drain(struct xmsg_txring *ring, u32 budget,
 	room = __xmsg_txring_comp_room(ring);
 	n = min(n, room);
 	for (i = 0; i < n; i++) {
+		if (pull && xmsg_xchg_full(ring->xchg)) {
+			/* would be given back: make no more messages */
+			if (__xmsg_txring_flush(ring, sent, wake, pull, left))
+				*left = true;
+			return ring->send_cons - first;
+		}
 		e = &ring->send[ring->send_cons++ & ring->mask];
 		d.offset = READ_ONCE(e->offset);
 		d.len = READ_ONCE(e->len);
@@ -553,7 +560,8 @@ static u32 __xmsg_txring_drain(struct xmsg_txring *ring, u32 budget,
 			ring->send_cons--;
 			return ring->send_cons - first;
 		}
-		err = reason < 0 ? __xmsg_txring_send(ring, &d, idx, wake, pull) :
+		err = reason < 0 ?
+		      __xmsg_txring_send(ring, &d, idx, wake, pull, msg) :
 		      xmsg_txring_errno[reason];
 		if (pull && err) {
 			/* the block, if leased, is leased still */

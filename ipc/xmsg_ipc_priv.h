@@ -192,6 +192,7 @@ u32 xmsg_xchg_send_quiet_many(struct xmsg_xchg *xchg,
 			      struct xmsg_xchg_batch *batch, u32 n,
 			      struct list_head *wake,
 			      struct list_head *spares, unsigned int max);
+bool xmsg_xchg_full(struct xmsg_xchg *xchg);
 void xmsg_xchg_wake_pollers(struct xmsg_xchg *xchg);
 int xmsg_xchg_wait(struct xmsg_xchg *xchg, struct xmsg_xchg_waiter *xw,
 		   unsigned long flags, ktime_t timeout) __releases(&xchg->lock);
@@ -228,6 +229,7 @@ bool __xmsg_ring_fits(struct xmsg_ring *ring, struct xmsg_msg *msg);
 u32 __xmsg_ring_store(struct xmsg_ring *ring, struct xmsg_msg *msg);
 void __xmsg_ring_overflow(struct xmsg_ring *ring, size_t len);
 void __xmsg_ring_reclaim(struct xmsg_ring *ring, struct list_head *done);
+void __xmsg_ring_reclaim_full(struct xmsg_ring *ring, struct list_head *done);
 void __xmsg_ring_set_queued(struct xmsg_ring *ring, bool queued);
 bool __xmsg_ring_wake_needed(struct xmsg_ring *ring);
 void __xmsg_ring_kill(struct xmsg_ring *ring);

@@ -933,6 +933,93 @@ static void txring_pull_batch_gives_back(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ipc_t_in_use(t->env->pool), 0ULL);
 }
 
+/*
+ * A pull whose first batch of 16 the exchange (limit 10) stops at its
+ * 11th message gives back the rest of the batch: descriptors 10 on stay
+ * posted with no completion, every block not sent still leased.
+ */
+static void txring_pull_batch_stops_in_first(struct kunit *test)
+{
+	struct txr_t *t = txr_t(test, 10, 32, 24);
+	u64 off[24];
+	u32 r;
+
+	txr_t_post24(test, t, off);
+	KUNIT_EXPECT_EQ(test, xmsg_txring_pull(t->xchg), 10U);
+	KUNIT_EXPECT_EQ(test, t->hdr->send_consumer, 10U);
+	KUNIT_EXPECT_EQ(test, t->hdr->comp_producer, 10U);
+	for (r = 0; r < XMSG_TXRING_REFUSED_NR; r++)
+		KUNIT_EXPECT_EQ(test, t->hdr->refused[r], 0U);
+	txr_t_expect_lease(test, t, 14, 24, 24);
+	/* the sender's kick: the exchange is still full */
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, NULL), 0U);
+	KUNIT_EXPECT_EQ(test, txr_t_comp(t, 10)->offset, off[10]);
+	KUNIT_EXPECT_EQ(test, txr_t_comp(t, 23)->err, -ENOSPC);
+	txr_t_recv_from(test, t, off, 0, 10);
+}
+
+/*
+ * A pull stopped by the exchange (limit 3) in the batch before a
+ * descriptor it would refuse (bad flags) gives back both; the sender's
+ * kick then completes them in order: -ENOSPC, -ENOSPC, -EINVAL.
+ */
+static void txring_pull_stops_before_refused(struct kunit *test)
+{
+	struct txr_t *t = txr_t(test, 3, 16, 6);
+	u32 refused, i;
+	u64 off[6];
+
+	txr_t_kick(t, true, NULL);
+	for (i = 0; i < 6; i++) {
+		off[i] = txr_t_take(test, t);
+		txr_t_post(t, off[i], 8, 0, i == 5);
+	}
+	KUNIT_EXPECT_EQ(test, xmsg_txring_pull(t->xchg), 3U);
+	KUNIT_EXPECT_EQ(test, t->hdr->send_consumer, 3U);
+	KUNIT_EXPECT_EQ(test, t->hdr->comp_producer, 3U);
+	KUNIT_EXPECT_EQ(test, t->hdr->refused[XMSG_TXRING_REFUSED_FLAGS], 0U);
+	txr_t_expect_lease(test, t, 3, 6, 6);
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, &refused), 0U);
+	KUNIT_EXPECT_EQ(test, refused, 3U);
+	KUNIT_ASSERT_EQ(test, t->hdr->comp_producer, 6U);
+	for (i = 3; i < 6; i++)
+		KUNIT_EXPECT_EQ(test, txr_t_comp(t, i)->offset, off[i]);
+	KUNIT_EXPECT_EQ(test, txr_t_comp(t, 3)->err, -ENOSPC);
+	KUNIT_EXPECT_EQ(test, txr_t_comp(t, 4)->err, -ENOSPC);
+	KUNIT_EXPECT_EQ(test, txr_t_comp(t, 5)->err, -EINVAL);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, xmsg_msg_rel(txr_t_recv(test, t)), 0);
+}
+
+/*
+ * A batch refused by a full queue while the receive ring's reader gave
+ * 16 messages back: the refused blocks are leased again first, so the
+ * ring never holds more than @blocks (the spares go back to the pool).
+ */
+static void txring_batch_lease_bound(struct kunit *test)
+{
+	struct txr_t *t = txr_t(test, 1, 64, 17);
+	struct txr_t_poller *p = txr_t_poller(test, t, 16);
+	u32 refused, i;
+
+	txr_t_kick(t, true, NULL);
+	for (i = 0; i < 17; i++)
+		txr_t_post(t, txr_t_take(test, t), 8, 0, 0);
+	/* 16 into the receive ring, the 17th queued: the queue is full */
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, NULL), 17U);
+	KUNIT_EXPECT_EQ(test, ipc_t_xchg_queued(t->xchg), 1U);
+	/* the reader is done with the 16 */
+	smp_store_release(&xmsg_ring_hdr(p->ring)->consumer, 16);
+	for (i = 0; i < 16; i++)
+		txr_t_post(t, txr_t_take(test, t), 8, 0, 0);
+	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, &refused), 0U);
+	KUNIT_EXPECT_EQ(test, refused, 16U);
+	KUNIT_EXPECT_EQ(test, xmsg_txring_leased(t->ring), 17U);
+	/* 17 leased, 1 queued; the ring's 16 released */
+	KUNIT_EXPECT_EQ(test, ipc_t_in_use(t->env->pool), 18ULL);
+	KUNIT_EXPECT_EQ(test, xmsg_msg_rel(txr_t_recv(test, t)), 0);
+}
+
 static struct kunit_case xmsg_ipc_txring_cases[] = {
 	KUNIT_CASE(txring_create_einval),
 	KUNIT_CASE(txring_fill_lease),
@@ -953,6 +1040,9 @@ static struct kunit_case xmsg_ipc_txring_cases[] = {
 	KUNIT_CASE(txring_batch_full_midway),
 	KUNIT_CASE(txring_batch_refused_midway),
 	KUNIT_CASE(txring_pull_batch_gives_back),
+	KUNIT_CASE(txring_pull_batch_stops_in_first),
+	KUNIT_CASE(txring_pull_stops_before_refused),
+	KUNIT_CASE(txring_batch_lease_bound),
 	{}
 };
 
