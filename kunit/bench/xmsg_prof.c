@@ -2,10 +2,11 @@
 /*
  * A sampling profiler for kernels without perf events (the benchmark
  * VM's perf kernel has neither PERF_EVENTS nor FUNCTION_TRACER): while
- * loaded, a pinned hrtimer on every online CPU records, every period_us
- * microseconds, where the timer interrupt found that CPU: in user space,
- * or at a kernel address and, on arm64, the return addresses of up to
- * PROF_DEPTH frames under it.  Unloading it prints three tables to the
+ * loaded, a pinned hrtimer on every online CPU (CPU hotplug followed)
+ * records, every period_us (at least 20) microseconds, where the timer
+ * interrupt found that CPU: in user space, or at a kernel address and, on
+ * arm64, the return addresses of up to PROF_DEPTH frame records under it
+ * on the interrupted task's stack.  Unloading it prints three tables to the
  * kernel log, each line "xmsg_prof: <samples> <percent> <what>":
  *
  * - flat: the function each kernel sample hit;
@@ -23,10 +24,12 @@
  * hand, e.g. in the VM: insmod xmsg_prof.ko; run the workload; rmmod
  * xmsg_prof; dmesg | grep xmsg_prof.
  */
+#include <linux/cpuhotplug.h>
 #include <linux/hrtimer.h>
 #include <linux/kallsyms.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
+#include <linux/sched/task_stack.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/uaccess.h>
@@ -51,9 +54,10 @@ MODULE_PARM_DESC(under, "only samples with this function on their stack (default
 
 static unsigned int max_samples = 1 << 18;
 module_param(max_samples, uint, 0444);
-MODULE_PARM_DESC(max_samples, "samples kept per CPU (default 262144)");
+MODULE_PARM_DESC(max_samples, "samples kept per CPU (default 262144, at most 1048576)");
 
 #define PROF_DEPTH	8	/* frames recorded under the hit address */
+#define PROF_SAMPLES_MAX	BIT(20)	/* 72 MiB per CPU */
 
 struct prof_sample {
 	unsigned long pc[PROF_DEPTH + 1];	/* [0] hit, then callers */
@@ -85,7 +89,10 @@ static void prof_record(struct prof_sample *s, struct pt_regs *regs)
 		unsigned long fp = regs->regs[29], rec[2];
 
 		s->pc[d++] = xmsg_strip_kernel_pac(regs->regs[30]);
-		while (d <= PROF_DEPTH && fp && !(fp & 7)) {
+		/* frame records on the interrupted task's stack only */
+		while (d <= PROF_DEPTH && !(fp & 7) &&
+		       object_is_on_stack((void *)fp) &&
+		       object_is_on_stack((void *)(fp + sizeof(rec) - 1))) {
 			if (copy_from_kernel_nofault(rec, (void *)fp,
 						     sizeof(rec)))
 				break;
@@ -109,16 +116,26 @@ static enum hrtimer_restart prof_tick(struct hrtimer *t)
 		prof_record(&pc->buf[pc->n++], regs);
 	else
 		pc->lost++;
-	hrtimer_forward_now(t, prof_period);
+	/* periods missed (the CPU could not take the interrupt) */
+	pc->lost += hrtimer_forward_now(t, prof_period) - 1;
 	return HRTIMER_RESTART;
 }
 
-static void prof_start_cpu(void *unused)
+/* CPU hotplug: sample each CPU while it is online. */
+static int prof_cpu_online(unsigned int cpu)
 {
-	struct prof_cpu *pc = this_cpu_ptr(&prof_cpus);
-
-	hrtimer_start(&pc->timer, prof_period, HRTIMER_MODE_REL_PINNED);
+	hrtimer_start(&per_cpu_ptr(&prof_cpus, cpu)->timer, prof_period,
+		      HRTIMER_MODE_REL_PINNED_HARD);
+	return 0;
 }
+
+static int prof_cpu_offline(unsigned int cpu)
+{
+	hrtimer_cancel(&per_cpu_ptr(&prof_cpus, cpu)->timer);
+	return 0;
+}
+
+static enum cpuhp_state prof_hp_state;
 
 /* One line of a table: a symbol and its count. */
 struct prof_line {
@@ -207,7 +224,7 @@ static void prof_report(void)
 		user += pc->user;
 		lost += pc->lost;
 	}
-	pr_info("xmsg_prof: %lu samples: %lu kernel, %lu user, %lu not kept, period %u us\n",
+	pr_info("xmsg_prof: %lu samples: %lu kernel, %lu user, %lu not kept or missed, period %u us\n",
 		total + user + lost, total, user, lost, period_us);
 	if (under && *under) {
 		total = 0;
@@ -233,6 +250,7 @@ static void prof_report(void)
 		for (i = 0; i < pc->n; i++) {
 			sprint_symbol_no_offset(sym, pc->buf[i].pc[0]);
 			prof_add(&t, sym);
+			cond_resched();
 		}
 	}
 	prof_print(&t, "flat", total);
@@ -252,6 +270,7 @@ static void prof_report(void)
 				if (e == d)
 					prof_add(&t, name);
 			}
+			cond_resched();
 		}
 	}
 	prof_print(&t, "inclusive", total);
@@ -269,6 +288,7 @@ static void prof_report(void)
 						 "%s%s", d ? "<" : "", sym);
 			}
 			prof_add(&t, stack);
+			cond_resched();
 		}
 	}
 	prof_print(&t, "stacks (hit<lr<callers)", total);
@@ -291,8 +311,10 @@ static void prof_free(void)
 static int __init prof_init(void)
 {
 	unsigned int cpu;
+	int ret;
 
-	if (!period_us || !max_samples)
+	/* shorter periods would keep a TCG CPU in the timer interrupt */
+	if (period_us < 20 || !max_samples || max_samples > PROF_SAMPLES_MAX)
 		return -EINVAL;
 	prof_period = ns_to_ktime((u64)period_us * NSEC_PER_USEC);
 	for_each_possible_cpu(cpu) {
@@ -304,18 +326,21 @@ static int __init prof_init(void)
 			return -ENOMEM;
 		}
 		xmsg_hrtimer_setup(&pc->timer, prof_tick, CLOCK_MONOTONIC,
-				   HRTIMER_MODE_REL_PINNED);
+				   HRTIMER_MODE_REL_PINNED_HARD);
 	}
-	on_each_cpu(prof_start_cpu, NULL, 1);
+	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "xmsg/prof:online",
+				prof_cpu_online, prof_cpu_offline);
+	if (ret < 0) {
+		prof_free();
+		return ret;
+	}
+	prof_hp_state = ret;
 	return 0;
 }
 
 static void __exit prof_exit(void)
 {
-	unsigned int cpu;
-
-	for_each_possible_cpu(cpu)
-		hrtimer_cancel(&per_cpu_ptr(&prof_cpus, cpu)->timer);
+	cpuhp_remove_state(prof_hp_state);	/* every timer cancelled */
 	prof_report();
 	prof_free();
 }
