@@ -763,7 +763,7 @@ int xmsg_xchg_send_quiet(struct xmsg_xchg *xchg, struct xmsg_msg *msg,
  * it alone, which says why).  The interrupts stay off for the whole
  * batch: the receive ring is looked at once before the first put (at most
  * XMSG_RING_RECLAIM_MAX messages taken back), and again only by a put
- * that finds it full, so the caller keeps @n small.
+ * that finds it full (one more), so the caller keeps @n small.
  *
  * Context: as xmsg_xchg_send_quiet().
  * Return: the number sent, @batch[0] to [ret - 1]: those are the

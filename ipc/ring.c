@@ -178,20 +178,16 @@ static u32 __xmsg_ring_consumer(struct xmsg_ring *ring)
 	return cons;
 }
 
-/*
- * Move the messages user space is done with to @done (released later), at
- * most XMSG_RING_RECLAIM_MAX of them: the exchange lock is held with
- * interrupts off, and a ring of 65536 entries consumed at once would keep
- * them off for the whole walk.  The rest goes at the next send or poll.
- */
-void __xmsg_ring_reclaim(struct xmsg_ring *ring, struct list_head *done)
+/* Move up to @max of the messages user space is done with to @done. */
+static void __xmsg_ring_reclaim_max(struct xmsg_ring *ring,
+				    struct list_head *done, u32 max)
 {
 	u32 cons = __xmsg_ring_consumer(ring);
 	u32 i;
 
 	lockdep_assert_held(ring->lock);
-	if (cons - ring->done > XMSG_RING_RECLAIM_MAX)
-		cons = ring->done + XMSG_RING_RECLAIM_MAX;
+	if (cons - ring->done > max)
+		cons = ring->done + max;
 	while (ring->done != cons) {
 		i = ring->done++ & ring->mask;
 		if (ring->slot[i])
@@ -201,14 +197,27 @@ void __xmsg_ring_reclaim(struct xmsg_ring *ring, struct list_head *done)
 }
 
 /*
- * As __xmsg_ring_reclaim(), but only when the ring looks full: for the
- * puts of a batch after the first, whose reader may have read on since.
+ * Move the messages user space is done with to @done (released later), at
+ * most XMSG_RING_RECLAIM_MAX of them: the exchange lock is held with
+ * interrupts off, and a ring of 65536 entries consumed at once would keep
+ * them off for the whole walk.  The rest goes at the next send or poll.
+ */
+void __xmsg_ring_reclaim(struct xmsg_ring *ring, struct list_head *done)
+{
+	__xmsg_ring_reclaim_max(ring, done, XMSG_RING_RECLAIM_MAX);
+}
+
+/*
+ * For the puts of a batch, after one __xmsg_ring_reclaim() before the
+ * first: when the ring is full, take back one entry its reader has read
+ * since (room for this put), so a batch keeps interrupts off for at most
+ * XMSG_RING_RECLAIM_MAX messages taken back plus one per put.
  */
 void __xmsg_ring_reclaim_full(struct xmsg_ring *ring, struct list_head *done)
 {
 	lockdep_assert_held(ring->lock);
 	if (ring->prod - ring->done > ring->mask)
-		__xmsg_ring_reclaim(ring, done);
+		__xmsg_ring_reclaim_max(ring, done, 1);
 }
 
 /* The message of entry @index, taken out of the ring, or NULL. */

@@ -32,9 +32,10 @@
  * descriptor is counted per reason (@refused: the kernel's counts,
  * written to the shared header, never read back) and its block, if it was
  * leased, stays leased.  Blocks are leased again until @blocks are: the
- * spare messages a send takes back from the exchange's receive ring
- * (every one its reader is done with), then, after the descriptors of a
- * kick, blocks from the pool.
+ * spare messages the sends take back from the exchange's receive ring
+ * (every one its reader is done with; leased when the drain ends, after
+ * every refused block is), then, after the descriptors of a kick, blocks
+ * from the pool.
  *
  * Nothing user space writes is trusted: of the shared memory the kernel
  * reads only the send producer index and descriptors (checked as above)
@@ -143,6 +144,9 @@
  * @sent: descriptors sent.  Protected by @lock.
  * @refused: descriptors refused, per reason, as published.  Protected by
  *	@lock.
+ * @spares: messages the drain's sends took back from the receive ring,
+ *	leased or released when it ends.  Protected by @lock.
+ * @nspares: how many.  Protected by @lock.
  * @nbatch: messages made and not sent yet, in @batch.  Protected by @lock.
  * @batch: those messages, in the order of their descriptors.  Protected
  *	by @lock.
@@ -175,6 +179,8 @@ struct xmsg_txring {
 	u32 flags;
 	u64 sent;
 	u32 refused[XMSG_TXRING_REFUSED_NR];
+	struct list_head spares;
+	u32 nspares;
 	u32 nbatch;
 	struct xmsg_xchg_batch batch[XMSG_TXRING_LOCK_BATCH];
 	u64 batch_off[XMSG_TXRING_LOCK_BATCH];
@@ -288,24 +294,43 @@ static void __xmsg_txring_spare(struct xmsg_txring *ring,
 					    ring->stride));
 }
 
-/* Lease or release each message of @spares (see __xmsg_txring_spare()). */
+/*
+ * Keep the messages of @spares for the end of the drain: a block whose
+ * send fails later in the drain is leased again first, so that leasing
+ * them then keeps the ring at @blocks.
+ */
 static void __xmsg_txring_spares(struct xmsg_txring *ring,
 				 struct list_head *spares)
 {
 	struct xmsg_msg *spare, *tmp;
 
+	lockdep_assert_held(&ring->lock);
 	list_for_each_entry_safe(spare, tmp, spares, link) {
-		list_del_init(&spare->link);
-		__xmsg_txring_spare(ring, spare);
+		list_move_tail(&spare->link, &ring->spares);
+		ring->nspares++;
 	}
 }
 
-/* How many spares the ring can lease now. */
+/* The drain ends: lease or release each spare (__xmsg_txring_spare()). */
+static void __xmsg_txring_spares_settle(struct xmsg_txring *ring)
+{
+	struct xmsg_msg *spare, *tmp;
+
+	lockdep_assert_held(&ring->lock);
+	list_for_each_entry_safe(spare, tmp, &ring->spares, link) {
+		list_del_init(&spare->link);
+		__xmsg_txring_spare(ring, spare);
+	}
+	ring->nspares = 0;
+}
+
+/* How many more spares the ring can lease. */
 static unsigned int __xmsg_txring_want(struct xmsg_txring *ring)
 {
+	u32 have = ring->leased + ring->nspares;
+
 	lockdep_assert_held(&ring->lock);
-	return ring->leasing && ring->leased < ring->blocks ?
-	       ring->blocks - ring->leased : 0;
+	return ring->leasing && have < ring->blocks ? ring->blocks - have : 0;
 }
 
 /* Block @idx, whose lease a descriptor ended, was not sent: lease it again. */
@@ -475,7 +500,6 @@ static bool __xmsg_txring_flush(struct xmsg_txring *ring, u32 *sent,
 				__xmsg_txring_relet(ring, ring->batch_idx[k]);
 				ring->send_cons--;
 			}
-			/* after the relets: @blocks stays the bound */
 			__xmsg_txring_spares(ring, &spares);
 			*left = true;
 			return false;
@@ -629,6 +653,7 @@ static u32 __xmsg_txring_run(struct xmsg_txring *ring, bool pull,
 			break;
 		again = true;
 	}
+	__xmsg_txring_spares_settle(ring);
 	/* the descriptors read before the index that frees their slots */
 	smp_store_release(&ring->hdr->send_consumer, ring->send_cons);
 	/* the completion entries before the index that makes them visible */
@@ -734,6 +759,7 @@ struct xmsg_txring *xmsg_txring_create(struct xmsg_xchg *xchg,
 		return ERR_PTR(-ENOMEM);
 	}
 	mutex_init(&ring->lock);
+	INIT_LIST_HEAD(&ring->spares);
 	INIT_DELAYED_WORK(&ring->later, xmsg_txring_later);
 	ring->send = (void *)ring->hdr + XMSG_TXRING_SEND_OFFSET;
 	ring->comp = (void *)ring->hdr + xmsg_txring_comp_offset(entries);

@@ -953,6 +953,7 @@ static void txring_pull_batch_stops_in_first(struct kunit *test)
 	txr_t_expect_lease(test, t, 14, 24, 24);
 	/* the sender's kick: the exchange is still full */
 	KUNIT_EXPECT_EQ(test, txr_t_kick(t, true, NULL), 0U);
+	KUNIT_ASSERT_EQ(test, t->hdr->comp_producer, 24U);
 	KUNIT_EXPECT_EQ(test, txr_t_comp(t, 10)->offset, off[10]);
 	KUNIT_EXPECT_EQ(test, txr_t_comp(t, 23)->err, -ENOSPC);
 	txr_t_recv_from(test, t, off, 0, 10);
@@ -989,6 +990,28 @@ static void txring_pull_stops_before_refused(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, txr_t_comp(t, 5)->err, -EINVAL);
 	for (i = 0; i < 3; i++)
 		KUNIT_EXPECT_EQ(test, xmsg_msg_rel(txr_t_recv(test, t)), 0);
+}
+
+/*
+ * A pull that fills the exchange (limit 16) with its first batch stops
+ * there: it makes no message of descriptor 16 on, so the exchange
+ * refuses nothing; a second pull takes nothing.
+ */
+static void txring_pull_stops_at_full_queue(struct kunit *test)
+{
+	struct txr_t *t = txr_t(test, 16, 32, 24);
+	struct xmsg_xchg_stats st;
+	u64 off[24];
+
+	txr_t_post24(test, t, off);
+	KUNIT_EXPECT_EQ(test, xmsg_txring_pull(t->xchg), 16U);
+	KUNIT_EXPECT_EQ(test, xmsg_txring_pull(t->xchg), 0U);
+	KUNIT_EXPECT_EQ(test, t->hdr->send_consumer, 16U);
+	xmsg_xchg_get_stats(t->xchg, &st);
+	KUNIT_EXPECT_EQ(test, st.refused, 0ULL);
+	KUNIT_EXPECT_EQ(test, st.sent, 16ULL);
+	txr_t_expect_lease(test, t, 8, 24, 24);
+	txr_t_recv_from(test, t, off, 0, 16);
 }
 
 /*
@@ -1043,6 +1066,7 @@ static struct kunit_case xmsg_ipc_txring_cases[] = {
 	KUNIT_CASE(txring_pull_batch_stops_in_first),
 	KUNIT_CASE(txring_pull_stops_before_refused),
 	KUNIT_CASE(txring_batch_lease_bound),
+	KUNIT_CASE(txring_pull_stops_at_full_queue),
 	{}
 };
 
