@@ -205,6 +205,9 @@ totals_add() {
 	set -- $(sed -n 's/^XMSG-TOTALS //p' "$1")
 	P=$((P + ${1:-0})) F=$((F + ${2:-0})) S=$((S + ${3:-0}))
 	[ "${4:-1}" -eq 0 ] || BAD=1
+	# A run with problems but no failed test (a splat, a panic, a
+	# timeout, no results) counts as failed in the last line too.
+	[ "${2:-0}" -ne 0 ] || F=$((F + ${4:-1}))
 }
 
 # totals_line LOG: add the last "N passed, N failed[, N skipped]" of LOG;
