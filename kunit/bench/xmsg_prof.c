@@ -204,18 +204,90 @@ static bool prof_keep(const struct prof_sample *s, char *sym)
 	return false;
 }
 
+/* The report's scratch space for symbol names. */
+struct prof_scratch {
+	char *sym;	/* KSYM_SYMBOL_LEN */
+	char *stack;	/* KSYM_SYMBOL_LEN */
+	char *seen;	/* PROF_DEPTH + 1 names */
+};
+
+typedef void (*prof_count_fn)(struct prof_table *t,
+			      const struct prof_sample *s,
+			      struct prof_scratch *sc);
+
+/* The function @s hit. */
+static void prof_count_flat(struct prof_table *t, const struct prof_sample *s,
+			    struct prof_scratch *sc)
+{
+	sprint_symbol_no_offset(sc->sym, s->pc[0]);
+	prof_add(t, sc->sym);
+}
+
+/* Every function on @s's stack, once. */
+static void prof_count_inclusive(struct prof_table *t,
+				 const struct prof_sample *s,
+				 struct prof_scratch *sc)
+{
+	unsigned int d, e;
+
+	for (d = 0; d <= PROF_DEPTH && s->pc[d]; d++) {
+		char *name = sc->seen + d * KSYM_SYMBOL_LEN;
+
+		sprint_symbol_no_offset(name, s->pc[d]);
+		for (e = 0; e < d; e++)
+			if (!strcmp(sc->seen + e * KSYM_SYMBOL_LEN, name))
+				break;
+		if (e == d)
+			prof_add(t, name);
+	}
+}
+
+/* The function @s hit and three callers, as one line. */
+static void prof_count_stack(struct prof_table *t,
+			     const struct prof_sample *s,
+			     struct prof_scratch *sc)
+{
+	size_t len = 0;
+	unsigned int d;
+
+	sc->stack[0] = '\0';
+	for (d = 0; d < 4 && s->pc[d]; d++) {
+		sprint_symbol_no_offset(sc->sym, s->pc[d]);
+		len += scnprintf(sc->stack + len, KSYM_SYMBOL_LEN - len,
+				 "%s%s", d ? "<" : "", sc->sym);
+	}
+	prof_add(t, sc->stack);
+}
+
+/* @fn over every CPU's samples. */
+static void prof_count(struct prof_table *t, prof_count_fn fn,
+		       struct prof_scratch *sc)
+{
+	unsigned int cpu, i;
+
+	for_each_possible_cpu(cpu) {
+		struct prof_cpu *pc = per_cpu_ptr(&prof_cpus, cpu);
+
+		for (i = 0; i < pc->n; i++) {
+			fn(t, &pc->buf[i], sc);
+			cond_resched();
+		}
+	}
+}
+
 /* Each table, over every CPU's samples; on allocation failure, none. */
 static void prof_report(void)
 {
-	char sym[KSYM_SYMBOL_LEN], *stack, *seen;
+	char sym[KSYM_SYMBOL_LEN];
+	struct prof_scratch sc = { .sym = sym };
 	struct prof_table t = { .max = 4096 };
 	unsigned long total = 0, user = 0, lost = 0;
-	unsigned int cpu, i, d, e;
+	unsigned int cpu, i;
 
 	t.l = vmalloc(array_size(t.max, sizeof(*t.l)));
-	stack = kmalloc(KSYM_SYMBOL_LEN, GFP_KERNEL);
-	seen = kmalloc_array(PROF_DEPTH + 1, KSYM_SYMBOL_LEN, GFP_KERNEL);
-	if (!t.l || !stack || !seen)
+	sc.stack = kmalloc(KSYM_SYMBOL_LEN, GFP_KERNEL);
+	sc.seen = kmalloc_array(PROF_DEPTH + 1, KSYM_SYMBOL_LEN, GFP_KERNEL);
+	if (!t.l || !sc.stack || !sc.seen)
 		goto out;
 	for_each_possible_cpu(cpu) {
 		struct prof_cpu *pc = per_cpu_ptr(&prof_cpus, cpu);
@@ -244,57 +316,15 @@ static void prof_report(void)
 	if (!total)
 		goto out;
 
-	for_each_possible_cpu(cpu) {
-		struct prof_cpu *pc = per_cpu_ptr(&prof_cpus, cpu);
-
-		for (i = 0; i < pc->n; i++) {
-			sprint_symbol_no_offset(sym, pc->buf[i].pc[0]);
-			prof_add(&t, sym);
-			cond_resched();
-		}
-	}
+	prof_count(&t, prof_count_flat, &sc);
 	prof_print(&t, "flat", total);
-
-	for_each_possible_cpu(cpu) {
-		struct prof_cpu *pc = per_cpu_ptr(&prof_cpus, cpu);
-
-		for (i = 0; i < pc->n; i++) {
-			for (d = 0; d <= PROF_DEPTH && pc->buf[i].pc[d]; d++) {
-				char *name = seen + d * KSYM_SYMBOL_LEN;
-
-				sprint_symbol_no_offset(name, pc->buf[i].pc[d]);
-				for (e = 0; e < d; e++)
-					if (!strcmp(seen + e * KSYM_SYMBOL_LEN,
-						    name))
-						break;
-				if (e == d)
-					prof_add(&t, name);
-			}
-			cond_resched();
-		}
-	}
+	prof_count(&t, prof_count_inclusive, &sc);
 	prof_print(&t, "inclusive", total);
-
-	for_each_possible_cpu(cpu) {
-		struct prof_cpu *pc = per_cpu_ptr(&prof_cpus, cpu);
-
-		for (i = 0; i < pc->n; i++) {
-			size_t len = 0;
-
-			stack[0] = '\0';
-			for (d = 0; d < 4 && pc->buf[i].pc[d]; d++) {
-				sprint_symbol_no_offset(sym, pc->buf[i].pc[d]);
-				len += scnprintf(stack + len, KSYM_SYMBOL_LEN - len,
-						 "%s%s", d ? "<" : "", sym);
-			}
-			prof_add(&t, stack);
-			cond_resched();
-		}
-	}
+	prof_count(&t, prof_count_stack, &sc);
 	prof_print(&t, "stacks (hit<lr<callers)", total);
 out:
-	kfree(seen);
-	kfree(stack);
+	kfree(sc.seen);
+	kfree(sc.stack);
 	vfree(t.l);
 }
 
