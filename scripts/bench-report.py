@@ -366,7 +366,22 @@ CAUSES = {
         "the others: in one run of 2026-11-26 whose 64 B round trips were "
         "all about twice those of the run before (mq 97 us against 63), "
         "xmsg-call was 1.04x the pipe and 1.12x mq. The pipe is also "
-        "often tick-held there (see the note).",
+        "often tick-held there (see the note). Counted on 1 vCPU on "
+        "2026-12-07 (/proc/stat around a 2 s run of each peer): the "
+        "pipe, POSIX mq and xmsg-call each take 2.01 context switches "
+        "per round trip, yet mq's round trip is about 0.87x the pipe's "
+        "(51 against 59 us in make bench of 2026-12-07 03:20 UTC, where "
+        "xmsg-call was 1.0x). The profiler (docs/ipc.md) counts 25% more "
+        "kernel samples per round trip for xmsg-call than for mq. Of "
+        "the 0.22 extra samples per round trip, 0.09 are in code both "
+        "share (the interrupts-off sections of the context switch and "
+        "the wake-up) and 0.13 in xmsg's two calls, which cost more per "
+        "round trip than mq's four system calls, although one "
+        "XMSG_IOC_CALL alone costs less than a pipe write + read "
+        "(`ipc_bench -m ops`). A likely cause, not verified: TCG refills "
+        "its TLB after every context switch, and xmsg's calls touch more "
+        "distinct pages (module text, the file's handle array, the "
+        "exchanges, the pool and its control blocks).",
     "tput65536-pipe":
         "xmsg-call moves a stream in batches (XMSG_IOC_XFER: up to 64 "
         "messages sent and the next ones received per system call, the "
@@ -429,7 +444,16 @@ CAUSES.update({
         "run), and the median of the same code moved from 1.16x "
         "(20:25 UTC) to 0.90x (22:38 UTC) at 64 B and from 0.87x to "
         "0.98x at 1500 B: the host's load decides which side of 1.0x a "
-        "run lands.",
+        "run lands. Sending several frames per exchange lock hold, as "
+        "the send rings' drains do, was measured not to be worth its "
+        "cost here: in a run of the ring receiver alone on 1 vCPU "
+        "(2026-12-07, 50,092 frames/s at 64 B and 45,094 at 1500 B) the "
+        "VM took 189,716 frames in 37,670 receive interrupts, about 5 "
+        "frames per NAPI poll, and at 50,000 frames/s it spends 20 us "
+        "per frame, of which a lock round is a small part (a whole "
+        "get+send of a message costs 417 ns in the kernel bench "
+        "module): a few percent at most, well inside the rounds' "
+        "spread.",
     "nic": "nic_bench's own verdict; its output below gives the rounds "
            "and the receiver's cost per frame.",
     "tput64-pipe":
@@ -453,7 +477,13 @@ CAUSES.update({
         "xmsg-stream, pipe and shmpool alone just before). Still missed "
         "there by a few percent, within the pipe's own run-to-run "
         "movement (160,000 to 216,000 msg/s between runs of the same "
-        "day). What is left, by the same profile: the two context "
+        "day). Two later runs that day, on a slower host (the pipe's and "
+        "shmpool's 64 B throughput on 1 vCPU about 0.65x of the 01:10 "
+        "run's, xmsg-stream's 0.57x), gave "
+        "2.52x [2.36-2.60] (03:20 UTC; with the processes on different "
+        "CPUs 3.27x [2.95-3.98], met, and on one CPU of two 2.91x "
+        "[2.72-3.55]) and 2.62x [2.21-4.65] (03:35, 1 vCPU only). What "
+        "is left, by the same profile: the two context "
         "switches and the wake-up per batch (about a quarter of the "
         "kernel's samples), the lock section itself (12%: the puts into "
         "the receive ring), and the recycling of blocks (about 16%: the "
@@ -467,18 +497,31 @@ CAUSES.update({
         "shmpool moves a 64 B message with a few stores to shared memory "
         "and no system call while both sides are busy (a futex call only "
         "when a side sleeps). xmsg-stream has no system call per message "
-        "either, but the kernel does the per-message work above (about "
-        "0.55 us under TCG since 2026-12-07) in the sender's kick or the "
-        "receiver's poll(). On 1 vCPU both peers pay the same two context "
-        "switches per batch, so the ratio is best there (0.53x, met, on "
-        "2026-12-07; same CPU 0.63x, met); with the processes on "
-        "different CPUs shmpool's sides run at once with no kernel work "
-        "at all, and the stream's drain, on one CPU at a time, sets the "
-        "pace (0.27x, rounds 0.01-0.79: the cross-CPU wake-ups are at "
-        "the host's mercy there). Checking who owns each block, and "
-        "making it a message whose control block knows its pool, is the "
-        "work shmpool does not do.",
+        "either, but the kernel does the per-message work above in the "
+        "sender's kick or the receiver's poll(): in the profile of a "
+        "64 B stream on 1 vCPU of 2026-12-07, 81% of the samples were "
+        "in the kernel (25,425 against 5,965 in user space). Context "
+        "switches are not what separates them: counted on 1 vCPU "
+        "(/proc/stat, 2026-12-07), xmsg-stream switched once per 32 "
+        "messages, shmpool once per 17 and the pipe once per 23. The "
+        "ratio moves with the host: on 1 vCPU 0.53x (met) at 01:10 UTC "
+        "that day, 0.47x [0.43-0.56] (missed) at 03:20 and 0.52x (met) "
+        "in a rerun at 03:35; with the processes on different CPUs "
+        "0.27x at 01:10 (rounds 0.01-0.79: the cross-CPU wake-ups are at "
+        "the host's mercy there) and 0.54x [0.53-0.57] (met) at 03:20. "
+        "Checking who owns each block, and making it a message whose "
+        "control block knows its pool, is the work shmpool does not "
+        "do.",
     "tput64-parity": "As for the 0.5x bar.",
+    "flat":
+        "A round trip writes and checks the body at both ends only (the "
+        "first and last 8 bytes), so a 1 MiB message touches two pages "
+        "where a 64 B one touches one, and nothing in xmsg's path "
+        "depends on the size. With no change to that path, xmsg's ratio "
+        "on 1 vCPU was 1.20x, 1.86x and 1.02x in three runs of "
+        "2026-12-06 (19:59, 20:25 and 22:38 UTC), and 1.92x (03:20) and "
+        "1.02x (03:35, a rerun on 1 vCPU) on 2026-12-07: it follows the "
+        "host's load, not the size.",
     "mm-owner":
         "Taking a message for an owner links it into the owner's list "
         "under an irqsave lock and releasing it unlinks it again; that "
@@ -753,7 +796,13 @@ VARIATION = (
     "NIC receivers, unchanged, fell on 1 vCPU (ring receiver 0.85x "
     "TPACKET_V3 at 64 B, 0.86x at 1500 B; pool receiver 0.40x at 64 B) "
     "with TPACKET_V3's own cost per frame at 64 B measured at 0.1 us, an "
-    "outlier of that run.")
+    "outlier of that run. Two runs 15 minutes apart later that day, with "
+    "nothing else running on the machine and no change to the code, "
+    "show how much the host itself moves: the 64 B round trips on 1 vCPU "
+    "were 51-70 us at 03:20 UTC (pipe 59.2 us) and about 100 us at 03:35 "
+    "(pipe 100.2 us); the NIC ring receiver on 1 vCPU was 0.78x "
+    "TPACKET_V3 at 64 B and 0.89x at 1500 B at 03:20, and 1.01x (met) "
+    "and 0.99x at 03:35.")
 
 TICK_NOTE = (
     "**Note on %s: the pipe and UNIX-socket figures are held up by "
@@ -896,6 +945,8 @@ def main():
             key = m.split(":")[0]
             if key == "nic" and "xmsg-ring" in name:
                 key = "nic-ring"
+            if key.startswith("flat-"):
+                key = "flat"
             o.append("- **%s**: %s" % (name, CAUSES.get(
                 key, "cause not analysed yet.")))
         o.append("")
