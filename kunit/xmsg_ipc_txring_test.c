@@ -131,6 +131,22 @@ static struct xmsg_txring_stats txr_t_stats(struct txr_t *t)
 	return st;
 }
 
+/*
+ * Wait (up to 5 s) for the drain due after a pull: it sets NEED_WAKEUP
+ * before its last look at the send producer index, then ends; a
+ * snapshot of the ring's counters takes the ring's lock, so this returns
+ * after that drain has ended.  Return: whether the flag was set.
+ */
+static bool txr_t_drain_due_done(struct txr_t *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < 250 && !(READ_ONCE(t->hdr->flags) &
+				 XMSG_TXRING_F_NEED_WAKEUP); i++)
+		msleep(20);
+	return txr_t_stats(t).flags & XMSG_TXRING_F_NEED_WAKEUP;
+}
+
 static u64 txr_t_pool_free(struct txr_t *t)
 {
 	struct xmsg_pool_stats st;
@@ -649,7 +665,7 @@ static void txring_pull_sends(struct kunit *test)
 				  READ_ONCE(t->hdr->comp_producer));
 	}
 	KUNIT_EXPECT_TRUE_MSG(test, looked, "no pull ended within its tick");
-	msleep(100);
+	KUNIT_EXPECT_TRUE(test, txr_t_drain_due_done(t));
 	KUNIT_EXPECT_EQ(test, t->hdr->flags, (u32)XMSG_TXRING_F_NEED_WAKEUP);
 	/* nothing posted, flag set: the pull leaves the ring alone */
 	KUNIT_EXPECT_EQ(test, xmsg_txring_pull(t->xchg), 0U);
@@ -680,7 +696,8 @@ static void txring_pull_refuses_nothing(struct kunit *test)
 	/* the exchange (limit 1) full: the pull leaves the second one */
 	txr_t_post(t, txr_t_take(test, t), 8, 0, 0);
 	KUNIT_EXPECT_EQ(test, xmsg_txring_pull(t->xchg), 1U);
-	msleep(100);	/* the drain due after it has run (nothing to do) */
+	/* the drain due after it (nothing to do) has ended */
+	KUNIT_EXPECT_TRUE(test, txr_t_drain_due_done(t));
 	txr_t_post(t, txr_t_take(test, t), 8, 0, 0);
 	KUNIT_EXPECT_EQ(test, xmsg_txring_pull(t->xchg), 0U);
 	KUNIT_EXPECT_EQ(test, t->hdr->send_consumer, 2U);

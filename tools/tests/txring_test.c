@@ -545,6 +545,33 @@ static int need_wakeup(const struct xm_txring *t)
 }
 
 /*
+ * Wait (up to 5 s) for the drain due after a pull or a spent batch: it
+ * sets NEED_WAKEUP before its last look at the send producer index,
+ * then ends.  Reading the ring's fdinfo takes the ring's lock, so it
+ * returns after that drain has ended.  Return: 0, or -ETIMEDOUT when
+ * the flag was never set.
+ */
+static int drain_due_done(const struct xm_txring *t)
+{
+	char path[64], buf[1024];
+	unsigned int i;
+	ssize_t n;
+	int fd;
+
+	for (i = 0; i < 500 && !need_wakeup(t); i++)
+		xt_sleep_ms(10);
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", t->fd);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	return need_wakeup(t) ? 0 : -ETIMEDOUT;
+}
+
+/*
  * The receiver's poll() sends what the sender posted and never kicked;
  * the sends reuse the entries it is done with (leased again: the pool
  * holds ring + leased blocks); a drain comes later when nobody pulls.
@@ -574,8 +601,7 @@ TEST_F(tx, pull_by_ring_poll)
 	EXPECT_EQ(0u, bad);
 	EXPECT_EQ(16u, ring_check(&r, 7, 0, 16));
 	/* the drain due after the pull finds nothing and sets the flag */
-	xt_sleep_ms(200);
-	EXPECT_EQ(1, need_wakeup(&t));
+	EXPECT_EQ(0, drain_due_done(&t));
 	/*
 	 * The next batch, not kicked, with no drain due: only the
 	 * receiver's poll() can send it, and its sends take the spent
@@ -601,7 +627,7 @@ TEST_F(tx, pull_by_ring_poll)
 		TH_LOG("the drain due came before the posts: a kick");
 		ASSERT_EQ(0, xm_txring_flush(&t));
 	}
-	xt_sleep_ms(200);
+	EXPECT_EQ(0, drain_due_done(&t));
 	EXPECT_EQ(4u, xm_ring_ready(&r)) TH_LOG("delivered");
 	EXPECT_EQ(4u, ring_check(&r, 7, 32, 4));
 	EXPECT_EQ(1, need_wakeup(&t));
@@ -624,7 +650,7 @@ TEST_F(tx, pull_by_ring_poll)
 	}
 	EXPECT_TRUE(clear) TH_LOG("the flag was set after each of %u pulls",
 				  i);
-	xt_sleep_ms(200);
+	EXPECT_EQ(0, drain_due_done(&t));
 	EXPECT_EQ(i, reap_all(&t, &bad));
 	EXPECT_EQ(0u, bad);
 	xm_txring_close(&t);
@@ -650,8 +676,7 @@ TEST_F(tx, pull_by_recv)
 	}
 	EXPECT_EQ(-EAGAIN, xm_recv(self->x, self->xchg, XM_NOWAIT, 0, &m));
 	/* clear while the drain due after the pulls is pending, then set */
-	xt_sleep_ms(100);
-	EXPECT_EQ(1, need_wakeup(&t)) TH_LOG("nothing more: kick");
+	EXPECT_EQ(0, drain_due_done(&t)) TH_LOG("nothing more: kick");
 	EXPECT_EQ(5u, reap_all(&t, &bad));
 	EXPECT_EQ(0u, bad);
 	/* with the flag set, a flush kicks */
@@ -722,7 +747,7 @@ TEST_F(tx, batch_spent_rest_drained_later)
 	ASSERT_EQ(0, xm_txring_open(self->x, self->xchg, big, 512, n, &t));
 	ASSERT_EQ(0, post_unkicked(&t, 5, 0, n));
 	ASSERT_EQ(0, xm_txring_flush(&t)) TH_LOG("the flag was set: a kick");
-	xt_sleep_ms(300);
+	EXPECT_EQ(0, drain_due_done(&t));
 	EXPECT_EQ(n, __atomic_load_n(&t.hdr->send_consumer, __ATOMIC_ACQUIRE))
 		TH_LOG("every post taken without a second kick");
 	EXPECT_EQ(1, need_wakeup(&t));
