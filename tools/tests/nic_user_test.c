@@ -444,6 +444,22 @@ static pid_t waiting_receiver(void)
 	_exit(0);
 }
 
+/* Wait (up to 5 s) until @n receivers wait at nic.eth0.rx: 0, or -1. */
+static int rx_waiters(unsigned int n)
+{
+	struct xmsg_info in;
+	struct xm *x;
+	int xchg, ret = -1;
+
+	if (xm_open(&x, NULL))
+		return -1;
+	xchg = xm_xchg_open(x, "nic." RX_DEV ".rx", XMSG_ACC_READ);
+	if (xchg > 0)
+		ret = XT_WAIT_INFO(x, xchg, in, in.u.xchg.waiters == n, 5000);
+	xm_close(x);
+	return ret;
+}
+
 /*
  * rx_coalesce_us: a receiver waiting at the rx exchange is handed the
  * frame at once but woken only when the coalescing time is over; detach
@@ -459,7 +475,7 @@ TEST_F(nic, rx_coalesce)
 	set_param("rx_coalesce_us", 0);
 	pid = waiting_receiver();
 	ASSERT_LT(0, pid);
-	usleep(300000);			/* let it wait */
+	ASSERT_EQ(0, rx_waiters(1));
 	t0 = mono();
 	ASSERT_EQ(1, send_frames(self->fd, self->mac, 7, 1));
 	ASSERT_EQ(0, xt_wait(pid));
@@ -474,7 +490,7 @@ TEST_F(nic, rx_coalesce)
 	set_param("rx_coalesce_us", 0);
 	pid = waiting_receiver();
 	ASSERT_LT(0, pid);
-	usleep(300000);
+	ASSERT_EQ(0, rx_waiters(1));
 	ASSERT_EQ(1, send_frames(self->fd, self->mac, 7, 1));
 	ASSERT_EQ(1, wait_stat(RX_DEV, "rx_delivered", 1, 2000));
 	t0 = mono();

@@ -330,7 +330,7 @@ TEST_F(ctl, ring_overflows)
 TEST_F(ctl, broadcast)
 {
 	char *send[] = { self->path, "send", self->bc, self->pool, "news",
-			 "-w", "3000", NULL };
+			 "-w", "60000", NULL };
 	pid_t pid;
 	int i, rc;
 
@@ -338,7 +338,7 @@ TEST_F(ctl, broadcast)
 	ASSERT_EQ(0, CTL("create", "xchg", self->bc, "-k", "bcast"));
 	ASSERT_EQ(3, CTL("recv", self->bc));
 	ASSERT_EQ(3, CTL("bcast-clear", self->bc));
-	/* the post lives while its sender runs (-w) */
+	/* the post lives while its sender runs (-w: a minute, or until killed) */
 	pid = xt_spawn(send);
 	ASSERT_LT(0, pid);
 	for (i = 0; i < 200; i++) {
@@ -355,7 +355,8 @@ TEST_F(ctl, broadcast)
 	/* posted by another owner: only it may clear it */
 	ASSERT_EQ(5, CTL("bcast-clear", self->bc));
 	/* withdrawn when the sender exits */
-	ASSERT_EQ(0, xt_wait(pid));
+	ASSERT_EQ(0, kill(pid, SIGTERM));
+	ASSERT_EQ(1000 + SIGTERM, xt_wait(pid));
 	ASSERT_EQ(3, CTL("recv", self->bc));
 	ASSERT_EQ(0, CTL("info", "pool", self->pool));
 	ASSERT_NE(NULL, strstr(self->out, "free     2"));
