@@ -35,9 +35,9 @@ static void echo_check(struct __test_metadata *_metadata, int fd,
 	}
 	EXPECT_EQ(n, nic_stat(RX_DEV, "rx_frames"));
 	EXPECT_EQ(n, nic_stat(RX_DEV, "rx_made"));
-	EXPECT_EQ(n, nic_stat(RX_DEV, "rx_delivered"));
-	EXPECT_EQ(n, nic_stat(RX_DEV, "echoed"));
-	EXPECT_EQ(n, nic_stat(RX_DEV, "tx_msgs"));
+	EXPECT_EQ(n, wait_stat(RX_DEV, "rx_delivered", n, 2000));
+	EXPECT_EQ(n, wait_stat(RX_DEV, "echoed", n, 2000));
+	EXPECT_EQ(n, wait_stat(RX_DEV, "tx_msgs", n, 2000));
 	EXPECT_EQ(n, wait_stat(RX_DEV, "tx_sent", n, 2000));
 	EXPECT_EQ(copied ? n : 0,
 		  wait_stat(RX_DEV, "tx_copied", copied ? n : 0, 2000));
@@ -140,9 +140,9 @@ TEST_F(nic, pool_exhausted)
 	ASSERT_EQ(0, nic_attach(RX_DEV " pool"));
 	ASSERT_EQ(20, send_frames(self->fd, self->mac, 0, 20));
 	EXPECT_EQ(20, wait_stat(RX_DEV, "rx_frames", 20, 3000));
-	EXPECT_EQ(8, nic_stat(RX_DEV, "rx_delivered"));
-	EXPECT_EQ(12, nic_stat(RX_DEV, "rx_drop_noblock"));
-	EXPECT_EQ(8, nic_stat(RX_DEV, "pool_in_use"));
+	EXPECT_EQ(8, wait_stat(RX_DEV, "rx_delivered", 8, 2000));
+	EXPECT_EQ(12, wait_stat(RX_DEV, "rx_drop_noblock", 12, 2000));
+	EXPECT_EQ(8, wait_stat(RX_DEV, "pool_in_use", 8, 2000));
 	EXPECT_EQ(0, nic_stat(RX_DEV, "pool_free"));
 	ASSERT_EQ(0, nic_detach(RX_DEV));
 	EXPECT_EQ(0, nic_pools(RX_DEV));
@@ -155,10 +155,10 @@ TEST_F(nic, exchange_full)
 	ASSERT_EQ(0, nic_attach(RX_DEV " pool"));
 	ASSERT_EQ(10, send_frames(self->fd, self->mac, 0, 10));
 	EXPECT_EQ(10, wait_stat(RX_DEV, "rx_frames", 10, 3000));
-	EXPECT_EQ(10, nic_stat(RX_DEV, "rx_made"));
-	EXPECT_EQ(4, nic_stat(RX_DEV, "rx_delivered"));
-	EXPECT_EQ(6, nic_stat(RX_DEV, "rx_drop_full"));
-	EXPECT_EQ(4, nic_stat(RX_DEV, "pool_in_use"));
+	EXPECT_EQ(10, wait_stat(RX_DEV, "rx_made", 10, 2000));
+	EXPECT_EQ(4, wait_stat(RX_DEV, "rx_delivered", 4, 2000));
+	EXPECT_EQ(6, wait_stat(RX_DEV, "rx_drop_full", 6, 2000));
+	EXPECT_EQ(4, wait_stat(RX_DEV, "pool_in_use", 4, 2000));
 }
 
 /* Exchange full in zc mode: the dropped messages release their skbs. */
@@ -168,9 +168,9 @@ TEST_F(nic, exchange_full_zc)
 	ASSERT_EQ(0, nic_attach(RX_DEV " zc"));
 	ASSERT_EQ(10, send_frames(self->fd, self->mac, 0, 10));
 	EXPECT_EQ(10, wait_stat(RX_DEV, "rx_frames", 10, 3000));
-	EXPECT_EQ(4, nic_stat(RX_DEV, "rx_delivered"));
-	EXPECT_EQ(6, nic_stat(RX_DEV, "rx_drop_full"));
-	EXPECT_EQ(4, nic_stat(RX_DEV, "rx_zc_live"));
+	EXPECT_EQ(4, wait_stat(RX_DEV, "rx_delivered", 4, 2000));
+	EXPECT_EQ(6, wait_stat(RX_DEV, "rx_drop_full", 6, 2000));
+	EXPECT_EQ(4, wait_stat(RX_DEV, "rx_zc_live", 4, 2000));
 	ASSERT_EQ(0, nic_detach(RX_DEV));
 }
 
@@ -185,9 +185,10 @@ TEST_F(nic, oversize)
 	for (i = 0; i < 16; i++)
 		small += frame_len(i) <= 256;
 	EXPECT_EQ(16, wait_stat(RX_DEV, "rx_frames", 16, 3000));
-	EXPECT_EQ(small, nic_stat(RX_DEV, "rx_delivered"));
-	EXPECT_EQ(16 - small, nic_stat(RX_DEV, "rx_drop_oversize"));
-	EXPECT_EQ(small, nic_stat(RX_DEV, "pool_in_use"));
+	EXPECT_EQ(small, wait_stat(RX_DEV, "rx_delivered", small, 2000));
+	EXPECT_EQ(16 - small,
+		  wait_stat(RX_DEV, "rx_drop_oversize", 16 - small, 2000));
+	EXPECT_EQ(small, wait_stat(RX_DEV, "pool_in_use", small, 2000));
 }
 
 /* A device that goes away is detached by the netdevice notifier. */

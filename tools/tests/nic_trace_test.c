@@ -194,8 +194,8 @@ TEST_F(nic, rx_drop_zc_cap)
 	ASSERT_EQ((int)(n - cap),
 		  send_frames(self->fd, self->mac, cap, n - cap));
 	EXPECT_EQ(n - cap, wait_stat(RX_DEV, "rx_drop_full", n - cap, 3000));
-	EXPECT_EQ(cap, nic_stat(RX_DEV, "rx_zc_live"));
-	EXPECT_EQ(cap, nic_stat(RX_DEV, "rx_delivered"));
+	EXPECT_EQ(cap, wait_stat(RX_DEV, "rx_zc_live", cap, 2000));
+	EXPECT_EQ(cap, wait_stat(RX_DEV, "rx_delivered", cap, 2000));
 	EXPECT_EQ(n, nic_stat(RX_DEV, "rx_frames"));
 	trace = nic_trace_stop();
 	ASSERT_NE(NULL, trace);

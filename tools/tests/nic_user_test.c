@@ -353,9 +353,9 @@ TEST_F(nic, rx_user_ring_full)
 	ASSERT_EQ(40, wait_stat(RX_DEV, "rx_frames", 40, 2000));
 	EXPECT_EQ(16u, xm_ring_ready(&ring));
 	EXPECT_NE(0u, ring.hdr->flags & XMSG_RING_F_QUEUED);
-	EXPECT_EQ(24, nic_stat(RX_DEV, "rx_delivered"));
-	EXPECT_EQ(16, nic_stat(RX_DEV, "rx_drop_full"));
-	EXPECT_EQ(24, nic_stat(RX_DEV, "pool_in_use"));
+	EXPECT_EQ(24, wait_stat(RX_DEV, "rx_delivered", 24, 2000));
+	EXPECT_EQ(16, wait_stat(RX_DEV, "rx_drop_full", 16, 2000));
+	EXPECT_EQ(24, wait_stat(RX_DEV, "pool_in_use", 24, 2000));
 	/* reading 16 moves the 8 queued ones in, in order */
 	xm_ring_done(&ring, 16);
 	EXPECT_EQ(1, xm_ring_wait(&ring, 0));
